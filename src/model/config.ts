@@ -1,0 +1,100 @@
+/**
+ * Model settings: which cell, which shape, what sizes. Validated in one place.
+ * Pure: no DOM, no I/O.
+ */
+import { describe } from '../text/tokenize.js';
+
+export type CellType = 'rnn' | 'lstm' | 'gru';
+/** seq2vec: the next word (trained many-to-many, every prefix a many-to-one example);
+ * seq2seq: an encoder–decoder that outputs the next `horizon` words at once. */
+export type ModelShape = 'seq2vec' | 'seq2seq';
+
+export interface ModelConfig {
+  cell: CellType;
+  shape: ModelShape;
+  /** Vocabulary size, specials included. */
+  vocabSize: number;
+  /** Embedding width. */
+  embeddingSize: number;
+  /** Recurrent state width. */
+  hiddenSize: number;
+  /** 1 or 2 recurrent layers. */
+  layers: 1 | 2;
+  /** Dropout on the embedding and between layers while training, in [0, 1). */
+  dropout: number;
+  /** Output layer tied to the embedding (logits = (h·P)·Eᵀ + b). */
+  tied: boolean;
+  /** Words the seq2seq decoder outputs (seq2seq only). */
+  horizon: number;
+  /** Longest window trained on. */
+  maxLength: number;
+}
+
+export const CELL_GATES: Record<CellType, number> = { rnn: 1, lstm: 4, gru: 3 };
+
+export const DEFAULT_MODEL: Omit<ModelConfig, 'vocabSize'> = {
+  cell: 'lstm',
+  shape: 'seq2vec',
+  embeddingSize: 128,
+  hiddenSize: 256,
+  layers: 1,
+  dropout: 0.2,
+  tied: true,
+  horizon: 3,
+  maxLength: 20,
+};
+
+function int(value: unknown, name: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer in ${min}…${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Fills defaults and checks every field; throws a TypeError/RangeError naming the bad one. */
+export function resolveModelConfig(partial: Partial<ModelConfig> & { vocabSize: number }): ModelConfig {
+  if (typeof partial !== 'object' || partial === null) {
+    throw new TypeError(`model config must be an object, got ${describe(partial)}`);
+  }
+  const c = { ...DEFAULT_MODEL, ...partial } as ModelConfig;
+  if (!(c.cell in CELL_GATES)) throw new RangeError(`cell must be 'rnn', 'lstm' or 'gru', got ${describe(c.cell)}`);
+  if (c.shape !== 'seq2vec' && c.shape !== 'seq2seq') {
+    throw new RangeError(`shape must be 'seq2vec' or 'seq2seq', got ${describe(c.shape)}`);
+  }
+  int(c.vocabSize, 'vocabSize', 5, 1_000_000);
+  int(c.embeddingSize, 'embeddingSize', 1, 4096);
+  int(c.hiddenSize, 'hiddenSize', 1, 4096);
+  if (c.layers !== 1 && c.layers !== 2) throw new RangeError(`layers must be 1 or 2, got ${describe(c.layers)}`);
+  if (typeof c.dropout !== 'number' || !(c.dropout >= 0 && c.dropout < 1)) {
+    throw new RangeError(`dropout must be a number in [0, 1), got ${describe(c.dropout)}`);
+  }
+  if (typeof c.tied !== 'boolean') throw new TypeError(`tied must be a boolean, got ${describe(c.tied)}`);
+  int(c.horizon, 'horizon', 1, 16);
+  int(c.maxLength, 'maxLength', 1, 512);
+  return c;
+}
+
+/** Names and shapes of every weight of a model, in a fixed order. */
+export function weightShapes(c: ModelConfig): [string, number[]][] {
+  const g = CELL_GATES[c.cell];
+  const shapes: [string, number[]][] = [['embedding', [c.vocabSize, c.embeddingSize]]];
+  const addCell = (prefix: string, input: number) => {
+    shapes.push([`${prefix}/kernel`, [input, g * c.hiddenSize]]);
+    shapes.push([`${prefix}/recurrent`, [c.hiddenSize, g * c.hiddenSize]]);
+    shapes.push([`${prefix}/bias`, [g * c.hiddenSize]]);
+  };
+  for (let l = 0; l < c.layers; l++) addCell(`rnn${l}`, l === 0 ? c.embeddingSize : c.hiddenSize);
+  if (c.shape === 'seq2seq') {
+    shapes.push(['decoder/steps', [c.horizon, c.embeddingSize]]);
+    for (let l = 0; l < c.layers; l++) addCell(`dec${l}`, l === 0 ? c.embeddingSize : c.hiddenSize);
+  }
+  if (c.tied) shapes.push(['output/projection', [c.hiddenSize, c.embeddingSize]]);
+  else shapes.push(['output/kernel', [c.hiddenSize, c.vocabSize]]);
+  shapes.push(['output/bias', [c.vocabSize]]);
+  return shapes;
+}
+
+/** Number of trainable parameters. */
+export function parameterCount(c: ModelConfig): number {
+  return weightShapes(c).reduce((n, [, s]) => n + s.reduce((a, b) => a * b, 1), 0);
+}

@@ -1,0 +1,287 @@
+/**
+ * An interpolated Kneser-Ney word trigram (absolute discount, continuation-count lower orders):
+ * the baseline every model is compared with, and the instant predictor before a neural model
+ * is ready. Trains in seconds; serialises to a compact list of trigram types.
+ * Pure: no DOM, no I/O.
+ */
+import { describe } from '../text/tokenize.js';
+
+const BOS = '<s>';
+const EOS = '</s>';
+
+export const NGRAM_FORMAT = 'rnn-predict/kn3';
+export const NGRAM_VERSION = 1;
+
+export interface NgramJSON {
+  format: typeof NGRAM_FORMAT;
+  version: number;
+  discount: number;
+  /** Words by id; 0 is <s>, 1 is </s>. */
+  words: string[];
+  /** Trigram types as flat [u, v, w, count, …]. */
+  trigrams: number[] | Int32Array;
+}
+
+interface Followers {
+  /** Word ids sorted by their string, so a typed prefix is a contiguous range. */
+  ids: Int32Array;
+  /** Count (trigram) or continuation count (bigram) of each follower. */
+  counts: Int32Array;
+  total: number;
+}
+
+export class KneserNeyTrigram {
+  readonly discount: number;
+  readonly #words: string[];
+  readonly #ids = new Map<string, number>();
+  readonly #trigrams = new Map<number, Followers>(); // key u*V+v
+  readonly #bigrams = new Map<number, Followers>(); // key v, continuation counts N1+(•vw)
+  readonly #bigramCont = new Map<number, number>(); // key v*V+w → N1+(•vw)
+  readonly #unigram: Float64Array; // P1(w) = N1+(•w)/N1+(••)
+  readonly #sortedIds: Int32Array; // all word ids sorted by string
+  readonly #raw: Int32Array;
+  readonly #topByPrefix = new Map<string, number[]>();
+
+  private constructor(words: string[], trigrams: Int32Array, discount: number) {
+    this.discount = discount;
+    this.#words = words;
+    words.forEach((w, i) => this.#ids.set(w, i));
+    this.#raw = trigrams;
+    const V = words.length;
+    const order = (a: number, b: number) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0);
+    const tri = new Map<number, [number, number][]>();
+    const biCont = this.#bigramCont;
+    for (let i = 0; i < trigrams.length; i += 4) {
+      const u = trigrams[i]!, v = trigrams[i + 1]!, w = trigrams[i + 2]!, c = trigrams[i + 3]!;
+      const key = u * V + v;
+      let list = tri.get(key);
+      if (!list) tri.set(key, (list = []));
+      list.push([w, c]);
+      biCont.set(v * V + w, (biCont.get(v * V + w) ?? 0) + 1);
+    }
+    const toFollowers = (list: [number, number][]): Followers => {
+      list.sort((a, b) => order(a[0], b[0]));
+      const ids = new Int32Array(list.length);
+      const counts = new Int32Array(list.length);
+      let total = 0;
+      list.forEach(([w, c], j) => {
+        ids[j] = w;
+        counts[j] = c;
+        total += c;
+      });
+      return { ids, counts, total };
+    };
+    for (const [key, list] of tri) this.#trigrams.set(key, toFollowers(list));
+    const bi = new Map<number, [number, number][]>();
+    const uniCont = new Float64Array(V);
+    for (const [key, n] of biCont) {
+      const v = Math.floor(key / V), w = key % V;
+      let list = bi.get(v);
+      if (!list) bi.set(v, (list = []));
+      list.push([w, n]);
+      uniCont[w]! += 1;
+    }
+    for (const [v, list] of bi) this.#bigrams.set(v, toFollowers(list));
+    const totalCont = uniCont.reduce((a, b) => a + b, 0) || 1;
+    this.#unigram = uniCont.map((n) => n / totalCont);
+    this.#sortedIds = Int32Array.from(words.keys()).sort(order);
+  }
+
+  /** Trains on lines of words (already normalised, e.g. `evalWords(line)`). */
+  static train(lines: Iterable<readonly string[]>, options: { discount?: number } = {}): KneserNeyTrigram {
+    const discount = options.discount ?? 0.75;
+    if (typeof discount !== 'number' || !(discount > 0 && discount < 1)) {
+      throw new RangeError(`discount must be a number in (0, 1), got ${describe(discount)}`);
+    }
+    const words = [BOS, EOS];
+    const ids = new Map<string, number>([[BOS, 0], [EOS, 1]]);
+    const id = (w: string) => {
+      let i = ids.get(w);
+      if (i === undefined) {
+        i = words.length;
+        words.push(w);
+        ids.set(w, i);
+      }
+      return i;
+    };
+    const counts = new Map<string, number>();
+    for (const line of lines) {
+      if (!Array.isArray(line)) throw new TypeError(`each line must be an array of words, got ${describe(line)}`);
+      let u = 0, v = 0;
+      const seq = [...line.map((w) => id(String(w))), 1];
+      for (const w of seq) {
+        const key = `${u},${v},${w}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        u = v;
+        v = w;
+      }
+    }
+    if (words.length <= 2) throw new RangeError('the n-gram model needs at least one word to train on');
+    const flat = new Int32Array(counts.size * 4);
+    let i = 0;
+    for (const [key, c] of counts) {
+      const [u, v, w] = key.split(',').map(Number);
+      flat.set([u!, v!, w!, c], i);
+      i += 4;
+    }
+    return new KneserNeyTrigram(words, flat, discount);
+  }
+
+  static fromJSON(json: unknown): KneserNeyTrigram {
+    const j = json as Partial<NgramJSON>;
+    if (typeof j !== 'object' || j === null || j.format !== NGRAM_FORMAT) {
+      throw new TypeError(`n-gram JSON must have format "${NGRAM_FORMAT}", got ${describe(j?.format)}`);
+    }
+    if (j.version !== NGRAM_VERSION) throw new RangeError(`n-gram format version ${NGRAM_VERSION} expected, got ${describe(j.version)}`);
+    if (!Array.isArray(j.words) || j.words[0] !== BOS || j.words[1] !== EOS) throw new TypeError('n-gram JSON: "words" must start with <s>, </s>');
+    const tri = j.trigrams instanceof Int32Array ? j.trigrams : Int32Array.from(j.trigrams ?? []);
+    if (tri.length % 4 !== 0) throw new RangeError(`n-gram JSON: "trigrams" length must be a multiple of 4, got ${tri.length}`);
+    for (let i = 0; i < tri.length; i++) {
+      const x = tri[i]!;
+      if (x < 0 || (i % 4 !== 3 && x >= j.words.length)) throw new RangeError(`n-gram JSON: trigram entry ${i} is out of range (${x})`);
+    }
+    return new KneserNeyTrigram(j.words, tri, j.discount ?? 0.75);
+  }
+
+  toJSON(): NgramJSON {
+    return { format: NGRAM_FORMAT, version: NGRAM_VERSION, discount: this.discount, words: [...this.#words], trigrams: this.#raw };
+  }
+
+  /** Number of distinct words seen in training (without <s>, </s>). */
+  get vocabularySize(): number {
+    return this.#words.length - 2;
+  }
+
+  /** Whether a word was seen in training. */
+  has(word: string): boolean {
+    const i = this.#ids.get(word);
+    return i !== undefined && i > 1;
+  }
+
+  /** The two-word context ids for the words before the target (line start padded with <s>). */
+  #context(history: readonly string[]): [number, number] {
+    const n = history.length;
+    const id = (w: string | undefined) => (w === undefined ? 0 : this.#ids.get(w) ?? -1);
+    return [n >= 2 ? id(history[n - 2]) : 0, n >= 1 ? id(history[n - 1]) : 0];
+  }
+
+  #p2(v: number, w: number): number {
+    const D = this.discount;
+    const p1 = this.#unigram[w]!;
+    if (v < 0) return p1;
+    const bi = this.#bigrams.get(v);
+    if (!bi) return p1;
+    const V = this.#words.length;
+    const n = this.#bigramCont.get(v * V + w) ?? 0;
+    return (Math.max(n - D, 0) + D * bi.ids.length * p1) / bi.total;
+  }
+
+  #p3(u: number, v: number, w: number, tri: Followers | undefined, count: number): number {
+    const p2 = this.#p2(v, w);
+    if (!tri) return p2;
+    const D = this.discount;
+    return (Math.max(count - D, 0) + D * tri.ids.length * p2) / tri.total;
+  }
+
+  /** P(word | the words before it in the line). 0 for a word never seen in training. */
+  probability(history: readonly string[], word: string): number {
+    const w = this.#ids.get(word);
+    if (w === undefined || w === 0) return 0;
+    const [u, v] = this.#context(history);
+    const tri = u >= 0 && v >= 0 ? this.#trigrams.get(u * this.#words.length + v) : undefined;
+    let count = 0;
+    if (tri) {
+      const j = this.#find(tri.ids, w);
+      if (j >= 0) count = tri.counts[j]!;
+    }
+    return this.#p3(u, v, w, tri, count);
+  }
+
+  #find(ids: Int32Array, w: number): number {
+    const word = this.#words[w]!;
+    let lo = 0, hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.#words[ids[mid]!]!;
+      if (m === word) return mid;
+      if (m < word) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Index range [from, to) of `ids` (sorted by string) whose words start with `prefix`. */
+  #range(ids: Int32Array, prefix: string): [number, number] {
+    if (prefix === '') return [0, ids.length];
+    const words = this.#words;
+    let lo = 0, hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (words[ids[mid]!]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < ids.length && words[ids[end]!]!.startsWith(prefix)) end++;
+    return [lo, end];
+  }
+
+  #topUnigrams(prefix: string, k: number): number[] {
+    const key = `${k}\u0000${prefix}`;
+    let top = this.#topByPrefix.get(key);
+    if (!top) {
+      const [from, to] = this.#range(this.#sortedIds, prefix);
+      const best: number[] = [];
+      for (let i = from; i < to; i++) {
+        const w = this.#sortedIds[i]!;
+        if (w <= 1) continue;
+        insertTop(best, w, (x) => this.#unigram[x]!, k);
+      }
+      top = best;
+      if (this.#topByPrefix.size > 50_000) this.#topByPrefix.clear();
+      this.#topByPrefix.set(key, top);
+    }
+    return top;
+  }
+
+  /**
+   * The k most probable next words that start with `prefix` (lower case), best first, with
+   * their probabilities. Exact: every word outside the candidates scores lower.
+   */
+  predict(history: readonly string[], k = 3, prefix = ''): { word: string; probability: number }[] {
+    const [u, v] = this.#context(history);
+    const V = this.#words.length;
+    const tri = u >= 0 && v >= 0 ? this.#trigrams.get(u * V + v) : undefined;
+    const scores = new Map<number, number>();
+    if (tri) {
+      const [from, to] = this.#range(tri.ids, prefix);
+      for (let i = from; i < to; i++) {
+        const w = tri.ids[i]!;
+        if (w > 1) scores.set(w, this.#p3(u, v, w, tri, tri.counts[i]!));
+      }
+    }
+    const bi = v >= 0 ? this.#bigrams.get(v) : undefined;
+    if (bi) {
+      const [from, to] = this.#range(bi.ids, prefix);
+      for (let i = from; i < to; i++) {
+        const w = bi.ids[i]!;
+        if (w > 1 && !scores.has(w)) scores.set(w, this.#p3(u, v, w, tri, 0));
+      }
+    }
+    for (const w of this.#topUnigrams(prefix, k)) {
+      if (!scores.has(w)) scores.set(w, this.#p3(u, v, w, tri, 0));
+    }
+    const best: number[] = [];
+    for (const w of scores.keys()) insertTop(best, w, (x) => scores.get(x)!, k);
+    return best.map((w) => ({ word: this.#words[w]!, probability: scores.get(w)! }));
+  }
+}
+
+/** Keeps `best` as the top-k items by `score`, best first (ties by insertion order). */
+export function insertTop(best: number[], item: number, score: (x: number) => number, k: number): void {
+  const s = score(item);
+  if (best.length === k && s <= score(best[k - 1]!)) return;
+  let i = best.length;
+  while (i > 0 && score(best[i - 1]!) < s) i--;
+  best.splice(i, 0, item);
+  if (best.length > k) best.pop();
+}

@@ -1,0 +1,180 @@
+/**
+ * The tokenizer: text → tokens that keep their original form and position.
+ *
+ * Built on natural's `Tokenizer` base class (imported from its own module so that the browser
+ * bundle does not pull in natural's index, which drags database clients along).
+ * Pure: no DOM, no I/O. Never throws on a string, whatever it holds.
+ */
+import NaturalTokenizer from 'natural/lib/natural/tokenizers/tokenizer.js';
+
+/** What a token is. Only `word` tokens are offered as suggestions. */
+export type TokenKind = 'word' | 'number' | 'url' | 'email' | 'emoji' | 'punct' | 'other';
+
+export interface Token {
+  /** The token as written, after NFC normalisation ("Hoy"). */
+  readonly text: string;
+  /** The lower-cased form used by vocabularies and models ("hoy"). */
+  readonly norm: string;
+  readonly kind: TokenKind;
+  /** Offsets in the NFC-normalised input: `nfc.slice(start, end) === text`. */
+  readonly start: number;
+  readonly end: number;
+}
+
+const URL_RE = String.raw`(?:https?:\/\/|www\.)[^\s<>"'«»]*[^\s<>"'«».,;:!?¡¿)\]}…]`;
+const EMAIL_RE = String.raw`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}`;
+const NUMBER_RE = String.raw`\p{N}+(?:[.,:/]\p{N}+)*%?`;
+const WORD_RE = String.raw`\p{L}[\p{L}\p{M}\p{N}]*(?:['’]\p{L}[\p{L}\p{M}\p{N}]*)*`;
+// A pictographic character with its variation selectors, skin tones, keycaps and ZWJ sequences,
+// a flag (two regional indicators), or a keycap sequence such as 1️⃣.
+const EMOJI_RE = String.raw`\p{RI}\p{RI}|[#*0-9]\uFE0F?\u20E3|\p{Extended_Pictographic}[\uFE0E\uFE0F\p{EMod}]*(?:\u200D\p{Extended_Pictographic}[\uFE0E\uFE0F\p{EMod}]*)*`;
+const PUNCT_RE = String.raw`\.{3}|…|[¿¡?!.,;:"«»“”()\[\]{}\-–—/]`;
+
+const TOKEN_RE = new RegExp(
+  `(${URL_RE})|(${EMAIL_RE})|(${EMOJI_RE})|(${WORD_RE})|(${NUMBER_RE})|(${PUNCT_RE})|([\\p{M}]*[^\\s\\p{M}][\\p{M}]*)`,
+  'gu',
+);
+const KINDS: readonly TokenKind[] = ['url', 'email', 'emoji', 'word', 'number', 'punct', 'other'];
+
+/** Letters or digits, with an apostrophe between letters joining: the evaluation's word. */
+export const EVAL_WORD_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)?/gu;
+
+/** Sentence-final punctuation: after it the next word starts a sentence. */
+const SENTENCE_END = new Set(['.', '?', '!', '…', '...']);
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string') {
+    throw new TypeError(`${name} must be a string, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A short description of a value for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return `${typeof value} ${String(value)}`;
+}
+
+class RnnTokenizer extends NaturalTokenizer {
+  tokenize(text: string): Token[] {
+    const nfc = text.normalize('NFC');
+    const out: Token[] = [];
+    TOKEN_RE.lastIndex = 0;
+    for (const m of nfc.matchAll(TOKEN_RE)) {
+      let kind: TokenKind = 'other';
+      for (let g = 1; g <= KINDS.length; g++) {
+        if (m[g] !== undefined) {
+          kind = KINDS[g - 1]!;
+          break;
+        }
+      }
+      const tokenText = m[0];
+      const start = m.index ?? 0;
+      out.push({ text: tokenText, norm: normalizeToken(tokenText), kind, start, end: start + tokenText.length });
+    }
+    return out;
+  }
+}
+
+const tokenizer = new RnnTokenizer();
+
+/**
+ * Splits text into tokens. Words keep accents, ñ, ü and inner apostrophes; ¿ ¡ ? ! . , are
+ * tokens of their own; numbers, URLs, e-mail addresses and emoji are single tokens. Whitespace
+ * is dropped. The input is normalised to NFC first.
+ *
+ * @example tokenize('¿Qué tal?').map(t => t.text) // ['¿', 'Qué', 'tal', '?']
+ */
+export function tokenize(text: string): Token[] {
+  return tokenizer.tokenize(requireString(text, 'text'));
+}
+
+/** The lower-cased NFC form of one token, as vocabularies store it. */
+export function normalizeToken(token: string): string {
+  return requireString(token, 'token').normalize('NFC').toLowerCase();
+}
+
+/**
+ * The words of `text` as ../shared/docs/evaluation.md defines them: NFC, lower case, runs of
+ * letters or digits, an apostrophe between letters joining. Punctuation is dropped.
+ */
+export function evalWords(text: string): string[] {
+  const s = requireString(text, 'text').normalize('NFC').toLowerCase();
+  return s.match(EVAL_WORD_PATTERN) ?? [];
+}
+
+/** True when `token` ends a sentence ('.', '?', '!', '…'). */
+export function isSentenceEnd(token: string): boolean {
+  return SENTENCE_END.has(token);
+}
+
+/** True when a token of this text may be offered as a suggestion (a word). */
+export function isWordToken(norm: string): boolean {
+  if (typeof norm !== 'string' || norm.length === 0) return false;
+  WORD_ONLY.lastIndex = 0;
+  return WORD_ONLY.test(norm);
+}
+const WORD_ONLY = new RegExp(`^(?:${WORD_RE})$`, 'u');
+
+/**
+ * Re-cases a suggested word for where it goes: the letters the person typed keep their case,
+ * a word at the start of a sentence is capitalised, an all-capitals prefix stays all capitals.
+ *
+ * @param word the suggestion in its stored (lower-case) form
+ * @param typed the letters of the word typed so far ('' after a space)
+ * @param sentenceStart whether the word starts a sentence
+ */
+export function recase(word: string, typed: string, sentenceStart: boolean): string {
+  requireString(word, 'word');
+  requireString(typed, 'typed');
+  const chars = Array.from(word);
+  const typedChars = Array.from(typed);
+  if (typedChars.length >= 2 && typed === typed.toUpperCase() && typed !== typed.toLowerCase()) {
+    return word.toUpperCase();
+  }
+  for (let i = 0; i < typedChars.length && i < chars.length; i++) {
+    if (typedChars[i]!.toLowerCase() === chars[i]!.toLowerCase()) chars[i] = typedChars[i]!;
+  }
+  if (typedChars.length === 0 && sentenceStart && chars.length > 0) {
+    chars[0] = chars[0]!.toUpperCase();
+  }
+  return chars.join('');
+}
+
+/** Where the text before the caret stands: the words before it and the word being typed. */
+export interface TypingContext {
+  /** Lower-cased tokens before the word being typed, from the start of the text. */
+  readonly context: string[];
+  /** The letters of the word being typed ('' when the text ends in a space or punctuation). */
+  readonly partial: string;
+  /** Whether the word being typed (or the next word) starts a sentence. */
+  readonly sentenceStart: boolean;
+}
+
+/**
+ * Splits the text before the caret into finished tokens and the partly typed word.
+ * "Hola cómo se sie" → context ['hola','cómo','se'], partial 'sie'.
+ */
+export function typingContext(text: string): TypingContext {
+  const tokens = tokenize(text);
+  const nfc = text.normalize('NFC');
+  let partial = '';
+  let finished = tokens;
+  const last = tokens[tokens.length - 1];
+  if (last && last.end === nfc.length && last.kind === 'word') {
+    partial = last.text;
+    finished = tokens.slice(0, -1);
+  }
+  return { context: finished.map((t) => t.norm), partial, sentenceStart: sentenceStartBefore(finished) };
+}
+
+/** True at the start of the text or after sentence-final punctuation (opening ¿ ¡ skipped). */
+function sentenceStartBefore(tokens: readonly Token[]): boolean {
+  let i = tokens.length - 1;
+  while (i >= 0 && (tokens[i]!.text === '¿' || tokens[i]!.text === '¡')) i--;
+  return i < 0 || isSentenceEnd(tokens[i]!.text);
+}
