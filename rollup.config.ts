@@ -1,0 +1,66 @@
+/**
+ * Builds, from one table of outputs:
+ *  - dist/index.js, dist/core.js, dist/cli.js — the SDK, the training core and the CLI as ESM
+ *    for bundlers and Node (dependencies left as imports);
+ *  - dist/rnn-predict.bundle.js — one file for a page: `<script type="module" src=…>`, no
+ *    bundler needed, everything inside and minified;
+ *  - dist/corpus/ — the default Spanish corpus, fetched by the SDK next to itself.
+ * Type declarations come from `tsc -p tsconfig.build.json` (dist/types).
+ */
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import type { Plugin, RollupOptions } from 'rollup';
+import typescript from '@rollup/plugin-typescript';
+import resolve from '@rollup/plugin-node-resolve';
+import commonjs from '@rollup/plugin-commonjs';
+import terser from '@rollup/plugin-terser';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+const deps = Object.keys(pkg.dependencies);
+const external = (id: string) => id.startsWith('node:') || deps.some((d) => id === d || id.startsWith(`${d}/`));
+
+/** Prints each output file's gzip size, so growth shows at once. */
+function sizes(): Plugin {
+  return {
+    name: 'sizes',
+    writeBundle(options, bundle) {
+      for (const [file, chunk] of Object.entries(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+        process.stderr.write(`  ${options.dir ?? ''}/${file}: ${kb(chunk.code.length)}, ${kb(gzipSync(chunk.code).length)} gzip\n`);
+      }
+    },
+  };
+}
+
+function copyCorpus(): Plugin {
+  return {
+    name: 'copy-corpus',
+    writeBundle() {
+      mkdirSync('dist/corpus', { recursive: true });
+      copyFileSync('corpus/es-conversaciones.txt', 'dist/corpus/es-conversaciones.txt');
+    },
+  };
+}
+
+const ts = () => typescript({ tsconfig: './tsconfig.json', compilerOptions: { outDir: 'dist', declaration: false, noEmit: false }, include: ['src/**/*.ts', 'widget/**/*.ts'] });
+
+const config: RollupOptions[] = [
+  {
+    input: { index: 'src/index.ts', core: 'src/core.ts', cli: 'src/cli.ts' },
+    external,
+    output: {
+      dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js',
+      banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+    },
+    plugins: [ts(), sizes(), copyCorpus()],
+  },
+  {
+    input: { 'rnn-predict.bundle': 'src/index.ts' },
+    external: (id) => id.startsWith('node:'),
+    output: { dir: 'dist', format: 'es', sourcemap: true, inlineDynamicImports: true },
+    plugins: [resolve({ browser: true }), commonjs(), ts(), terser({ format: { comments: false } }), sizes()],
+  },
+];
+
+export default config;

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Serves the demo page (widget/demo/) and the built package (dist/) on localhost.
+// Usage: node scripts/serve.js [--port N]   (PORT env also works; default 8080, next free if taken)
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json', '.wasm': 'application/wasm', '.txt': 'text/plain; charset=utf-8', '.css': 'text/css',
+  '.map': 'application/json', '.bin': 'application/octet-stream', '.svg': 'image/svg+xml', '.png': 'image/png',
+};
+
+/** Maps a URL path to a file: / → widget/demo/index.html, /dist/… and /widget/… as they are. */
+export function fileFor(urlPath) {
+  const path = decodeURIComponent(urlPath.split('?')[0]);
+  const rel = path === '/' ? 'widget/demo/index.html' : path.replace(/^\/+/, '');
+  const full = normalize(join(root, rel));
+  if (!full.startsWith(root + sep)) return undefined;
+  if (!/^(dist|widget|models|test\/fixtures)(\/|$)/.test(rel)) return undefined;
+  return full;
+}
+
+export function startServer(port = 8080, host = '127.0.0.1') {
+  const server = createServer(async (req, res) => {
+    const file = fileFor(req.url ?? '/');
+    try {
+      if (!file || !(await stat(file)).isFile()) throw new Error('not found');
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('not found\n');
+    }
+  });
+  return new Promise((resolvePromise, reject) => {
+    const tryListen = (p, attempts) => {
+      server.once('error', (e) => (e.code === 'EADDRINUSE' && attempts > 0 ? tryListen(p + 1, attempts - 1) : reject(e)));
+      server.listen(p, host, () => resolvePromise(server));
+    };
+    tryListen(port, 20);
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--port');
+  const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT ?? 8080);
+  const server = await startServer(port);
+  const { port: actual } = server.address();
+  console.log(`rnn-predict demo: http://localhost:${actual}/  (Ctrl+C to stop)`);
+}

@@ -1,0 +1,246 @@
+/**
+ * The command line: `rnn-predict train | predict | eval | forecast`. Errors print one line and
+ * exit 1; `--help` on each command.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseCorpus } from './data/corpus.js';
+import { evalWords } from './text/tokenize.js';
+import { KneserNeyTrigram } from './model/ngram.js';
+import { WordPredictor } from './model/predictor.js';
+import { evaluate, type EvaluationResult } from './model/evaluate.js';
+import { predictorOf } from './model/model.js';
+import { parameterCount } from './model/config.js';
+import type { TrainProgress } from './model/train.js';
+import { loadModelDir, saveModelDir } from './node/model-dir.js';
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const HELP: Record<string, string> = {
+  main: `rnn-predict — next-word prediction with recurrent networks
+
+Usage: rnn-predict <command> [options]
+
+Commands:
+  train     train a model on a corpus and write a model directory
+  predict   suggest the next words for a text
+  eval      score a model or the KN trigram baseline (top-1, top-3, KSR, perplexity, OOV)
+  forecast  forecast a numeric series from a CSV with the same recurrent cells
+
+Run "rnn-predict <command> --help" for a command's options.`,
+  train: `Usage: rnn-predict train --corpus FILE --out DIR [options]
+
+  --corpus FILE       UTF-8 text, one message or sentence per line (required)
+  --out DIR           where to write model.json and weights.bin (required)
+  --cell C            lstm | gru | rnn (default lstm)
+  --shape S           seq2vec (next word) | seq2seq (next N words at once) (default seq2vec)
+  --epochs N          passes over the corpus (default 5)
+  --minutes M         stop after M minutes of training (default: no limit)
+  --max-lines N       use only the first N lines of the corpus
+  --vocab N           network vocabulary size, specials included (default 10000)
+  --hidden N          recurrent state size (default 256)
+  --embedding N       embedding size (default 128)
+  --layers N          1 or 2 recurrent layers (default 1)
+  --horizon N         words the seq2seq model outputs (default 3)
+  --batch-tokens N    target tokens per batch (default 512)
+  --float16           store weights as float16 (half the size)
+  --no-ngram          do not train and mix the Kneser-Ney trigram
+  --seed N            random seed (default 1)
+  --quiet             no progress bar`,
+  predict: `Usage: rnn-predict predict --model DIR [--k 3] [--json] [--words N] TEXT
+
+  --model DIR   a model directory written by "rnn-predict train" (required)
+  --k N         how many suggestions (default 3)
+  --words N     also continue N words ahead (beam search), with each step's probability
+  --json        print JSON: an array of {word, probability}`,
+  eval: `Usage: rnn-predict eval (--model DIR | --baseline kn3) [--train FILE] --test FILE [--json]
+
+  --model DIR      score a model directory as the SDK serves it (with its n-gram mix)
+  --baseline kn3   score the Kneser-Ney trigram trained on --train
+  --train FILE     training corpus (required with --baseline)
+  --test FILE      test sentences, one per line (required)
+  --max-lines N    use only the first N test lines
+  --no-ksr         skip keystroke savings (faster)
+  --json           print one JSON object {top1, top3, ksr, perplexity, oov, words} (fractions 0–1)`,
+};
+
+function parse(argv: string[], options: ParseArgsConfig['options'], command: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]} (see "rnn-predict ${command} --help")`);
+  }
+}
+
+function intOption(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer in ${min}…${max}, got "${value}"`);
+  return n;
+}
+
+async function readLines(file: string, maxLines?: number): Promise<string[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const lines = parseCorpus(bytes, file);
+  return maxLines ? lines.slice(0, maxLines) : lines;
+}
+
+function bar(p: TrainProgress): string {
+  const width = 24;
+  const done = Math.round((p.batch / p.batches) * width);
+  const eta = Number.isFinite(p.etaSeconds) ? `${Math.floor(p.etaSeconds / 60)}m${String(Math.round(p.etaSeconds % 60)).padStart(2, '0')}s` : '?';
+  return `[${'#'.repeat(done)}${'.'.repeat(width - done)}] epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} acc ${(p.accuracy * 100).toFixed(1)}% ${Math.round(p.targetsPerSecond)} targets/s ETA ${eta}`;
+}
+
+async function train(argv: string[], out: Output): Promise<number> {
+  const { values } = parse(argv, {
+    corpus: { type: 'string' }, out: { type: 'string' }, cell: { type: 'string' }, shape: { type: 'string' },
+    epochs: { type: 'string' }, minutes: { type: 'string' }, 'max-lines': { type: 'string' }, vocab: { type: 'string' },
+    hidden: { type: 'string' }, embedding: { type: 'string' }, layers: { type: 'string' }, horizon: { type: 'string' },
+    'batch-tokens': { type: 'string' }, float16: { type: 'boolean' }, 'no-ngram': { type: 'boolean' }, seed: { type: 'string' },
+    quiet: { type: 'boolean' },
+  }, 'train');
+  if (values.help) return out.log(HELP.train!), 0;
+  if (!values.corpus) throw new UsageError('train needs --corpus FILE (see "rnn-predict train --help")');
+  if (!values.out) throw new UsageError('train needs --out DIR (see "rnn-predict train --help")');
+  const cell = values.cell ?? 'lstm';
+  if (!['lstm', 'gru', 'rnn'].includes(cell as string)) throw new UsageError(`--cell must be lstm, gru or rnn, got "${values.cell}"`);
+  const shape = values.shape ?? 'seq2vec';
+  if (!['seq2vec', 'seq2seq'].includes(shape as string)) throw new UsageError(`--shape must be seq2vec or seq2seq, got "${values.shape}"`);
+  const minutes = values.minutes === undefined ? undefined : Number(values.minutes);
+  if (minutes !== undefined && !(minutes > 0)) throw new UsageError(`--minutes must be a number > 0, got "${values.minutes}"`);
+  const lines = await readLines(values.corpus as string, intOption(values['max-lines'] as string, 'max-lines', 1));
+  const { initNodeBackend } = await import('./node/backend.js');
+  const { trainLanguageModel } = await import('./model/pipeline.js');
+  const backend = await initNodeBackend();
+  const tty = process.stderr.isTTY && !values.quiet;
+  let lastLine = 0;
+  const model = await trainLanguageModel(lines, {
+    model: {
+      cell: cell as 'lstm', shape: shape as 'seq2vec',
+      ...(values.hidden ? { hiddenSize: intOption(values.hidden as string, 'hidden', 1, 4096)! } : {}),
+      ...(values.embedding ? { embeddingSize: intOption(values.embedding as string, 'embedding', 1, 4096)! } : {}),
+      ...(values.layers ? { layers: intOption(values.layers as string, 'layers', 1, 2) as 1 | 2 } : {}),
+      ...(values.horizon ? { horizon: intOption(values.horizon as string, 'horizon', 1, 16)! } : {}),
+    },
+    epochs: intOption(values.epochs as string, 'epochs', 1) ?? 5,
+    vocabularySize: intOption(values.vocab as string, 'vocab', 5) ?? 10_000,
+    batchTokens: intOption(values['batch-tokens'] as string, 'batch-tokens', 1),
+    seed: intOption(values.seed as string, 'seed', 0) ?? 1,
+    maxSeconds: minutes ? minutes * 60 : undefined,
+    ngram: !values['no-ngram'],
+    onProgress: (p) => {
+      if (values.quiet) return;
+      if (tty) process.stderr.write(`\r${bar(p)}\x1b[K`);
+      else if (p.phase === 'epoch' || Date.now() - lastLine > 10_000) {
+        lastLine = Date.now();
+        process.stderr.write(`${bar(p)}\n`);
+      }
+      if (p.phase === 'epoch') {
+        process.stderr.write(`${tty ? '\n' : ''}epoch ${p.epoch}: loss ${p.loss.toFixed(3)}${p.validationLoss !== undefined ? `, validation loss ${p.validationLoss.toFixed(3)} (perplexity ${Math.exp(p.validationLoss).toFixed(1)})` : ''}\n`);
+      }
+    },
+  });
+  const bytes = await saveModelDir(model, values.out as string, { float16: !!values.float16 });
+  out.log(`wrote ${values.out} (${(bytes / 1e6).toFixed(1)} MB weights, ${parameterCount(model.config).toLocaleString('en')} parameters, ${model.vocabulary.size} tokens, backend ${backend.backend})`);
+  out.log(`trained ${model.result.seconds.toFixed(0)} s (${model.result.stopped}); validation: top-1 ${pct(model.metrics.top1)}, top-3 ${pct(model.metrics.top3)}, perplexity ${model.metrics.perplexity?.toFixed(1)}; n-gram mix weight ${model.ngram ? (1 - model.mix).toFixed(1) : 'none'}`);
+  return 0;
+}
+
+const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(1)} %`);
+
+async function predict(argv: string[], out: Output): Promise<number> {
+  const { values, positionals } = parse(argv, { model: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' }, words: { type: 'string' } }, 'predict');
+  if (values.help) return out.log(HELP.predict!), 0;
+  if (!values.model) throw new UsageError('predict needs --model DIR (see "rnn-predict predict --help")');
+  if (positionals.length === 0) throw new UsageError('predict needs the TEXT to continue, e.g. rnn-predict predict --model DIR "Hola cómo se "');
+  const k = intOption(values.k as string, 'k', 1, 100) ?? 3;
+  const predictor = predictorOf(await loadModelDir(values.model as string));
+  const text = positionals.join(' ');
+  const suggestions = predictor.predictNext(text, { k });
+  const words = intOption(values.words as string, 'words', 1, 20);
+  if (values.json) {
+    out.log(JSON.stringify(words ? { suggestions, continuations: predictor.continue(text, { words, k: Math.min(k, 4), beam: 4 }) } : suggestions));
+    return 0;
+  }
+  for (const s of suggestions) out.log(`${s.word}\t${s.probability.toFixed(4)}`);
+  if (words) {
+    for (const c of predictor.continue(text, { words, k: Math.min(k, 4), beam: 4 })) {
+      out.log(`… ${c.words.join(' ')}\t${c.probabilities.map((p) => p.toFixed(3)).join(' → ')}`);
+    }
+  }
+  return 0;
+}
+
+async function evalCommand(argv: string[], out: Output): Promise<number> {
+  const { values } = parse(argv, {
+    model: { type: 'string' }, baseline: { type: 'string' }, train: { type: 'string' }, test: { type: 'string' },
+    json: { type: 'boolean' }, 'max-lines': { type: 'string' }, 'no-ksr': { type: 'boolean' },
+  }, 'eval');
+  if (values.help) return out.log(HELP.eval!), 0;
+  if (!values.model === !values.baseline) throw new UsageError('eval needs exactly one of --model DIR or --baseline kn3');
+  if (values.baseline && values.baseline !== 'kn3') throw new UsageError(`--baseline must be kn3, got "${values.baseline}"`);
+  if (!values.test) throw new UsageError('eval needs --test FILE');
+  if (values.baseline && !values.train) throw new UsageError('eval --baseline kn3 needs --train FILE');
+  const test = await readLines(values.test as string, intOption(values['max-lines'] as string, 'max-lines', 1));
+  const started = Date.now();
+  let scorer: WordPredictor;
+  if (values.model) {
+    scorer = predictorOf(await loadModelDir(values.model as string));
+  } else {
+    const train = await readLines(values.train as string);
+    scorer = new WordPredictor({ ngram: KneserNeyTrigram.train(train.map(evalWords)) });
+  }
+  const r: EvaluationResult = evaluate(scorer, test, { skipKsr: !!values['no-ksr'] });
+  const result = { top1: r.top1, top3: r.top3, ksr: r.ksr, perplexity: r.perplexity, oov: r.oov, words: r.words, lines: r.lines, source: scorer.source, seconds: (Date.now() - started) / 1000 };
+  if (values.json) out.log(JSON.stringify(result));
+  else {
+    out.log(`${values.model ?? 'KN trigram'} on ${values.test} (${r.lines} lines, ${r.words} words, answered by ${scorer.source})`);
+    out.log(`top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}  KSR ${pct(r.ksr)}  perplexity ${r.perplexity.toFixed(1)}  OOV ${pct(r.oov)}`);
+  }
+  return 0;
+}
+
+export interface Output {
+  log: (line: string) => void;
+}
+
+/** Runs the CLI with arguments (without node and script); resolves to the exit code. */
+export async function main(argv: string[], out: Output = { log: (l) => process.stdout.write(l + '\n') }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'train': return await train(rest, out);
+      case 'predict': return await predict(rest, out);
+      case 'eval': return await evalCommand(rest, out);
+      case 'forecast': {
+        const { forecastCommand } = await import('./timeseries/cli.js');
+        return await forecastCommand(rest, out);
+      }
+      case undefined: case '--help': case '-h': case 'help':
+        out.log(HELP.main!);
+        return command === undefined ? 1 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}": expected train, predict, eval or forecast (see "rnn-predict --help")`);
+    }
+  } catch (e) {
+    const err = e as Error;
+    process.stderr.write(`rnn-predict ${command ?? ''}: ${err.message.split('\n')[0]}\n`);
+    if (process.env.RNN_PREDICT_DEBUG) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = typeof process !== 'undefined' && process.argv[1] && /(?:cli\.(?:js|ts)|rnn-predict)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

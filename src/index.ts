@@ -1,0 +1,24 @@
+/**
+ * rnn-predict: next-word prediction with recurrent networks. The SDK entry point: everything
+ * here runs in a browser page without tfjs (training lives in `rnn-predict/core` for now).
+ */
+export { tokenize, evalWords, normalizeToken, recase, typingContext, isWordToken, EVAL_WORD_PATTERN } from './text/tokenize.js';
+export type { Token, TokenKind, TypingContext } from './text/tokenize.js';
+export { Vocabulary, buildVocabulary, SPECIALS, PAD, UNK, BOS, EOS } from './text/vocabulary.js';
+export type { VocabularyJSON, VocabularyOptions } from './text/vocabulary.js';
+export { windows, batches, sentenceBatches } from './data/windows.js';
+export type { Window, Batch, WindowOptions, WindowShape } from './data/windows.js';
+export { parseCorpus, CorpusError, hashText } from './data/corpus.js';
+export { KneserNeyTrigram } from './model/ngram.js';
+export { WordPredictor } from './model/predictor.js';
+export type { Suggestion, Continuation, ContinueOptions, Source } from './model/predictor.js';
+export { RecurrentNetwork } from './model/infer.js';
+export { evaluate } from './model/evaluate.js';
+export type { Scorer, EvaluationResult } from './model/evaluate.js';
+export { toArtifacts, fromArtifacts, predictorOf, ModelFormatError } from './model/model.js';
+export type { RnnModel, ModelArtifacts, ModelMetrics } from './model/model.js';
+export { loadModelFromUrl } from './model/load-url.js';
+export { resolveModelConfig, parameterCount } from './model/config.js';
+export type { ModelConfig, CellType, ModelShape } from './model/config.js';
+export { createPredictor, predictNext, DEFAULT_CORPUS_URL } from './sdk/predictor.js';
+export type { Predictor, PredictorOptions, PredictorInfo } from './sdk/predictor.js';

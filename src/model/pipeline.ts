@@ -1,0 +1,99 @@
+/**
+ * The whole pipeline from corpus lines to a trained model: vocabulary, network, Kneser-Ney
+ * trigram and the mix weight. Pure: no DOM, no I/O (tfjs for training).
+ */
+import { tokenize, evalWords, describe } from '../text/tokenize.js';
+import { buildVocabulary } from '../text/vocabulary.js';
+import { resolveModelConfig, parameterCount, type ModelConfig } from './config.js';
+import { RecurrentNetwork } from './infer.js';
+import { KneserNeyTrigram } from './ngram.js';
+import { WordPredictor } from './predictor.js';
+import { evaluate } from './evaluate.js';
+import { trainModel, type TrainOptions, type TrainResult } from './train.js';
+import { predictorOf, type RnnModel } from './model.js';
+import { mulberry32 } from '../data/windows.js';
+import { hashText } from '../data/corpus.js';
+
+export interface TrainLanguageModelOptions extends TrainOptions {
+  model?: Partial<Omit<ModelConfig, 'vocabSize'>>;
+  /** Vocabulary size for the network, specials included (default 10,000). */
+  vocabularySize?: number;
+  /** Fewest occurrences for a token to enter the network's vocabulary (default 1). */
+  minCount?: number;
+  /** Train the Kneser-Ney trigram and mix it in where it helps (default true). */
+  ngram?: boolean;
+}
+
+/** Tokens the network sees for a line (lower-cased, punctuation included). */
+export function lineTokens(line: string): string[] {
+  return tokenize(line).map((t) => t.norm);
+}
+
+/**
+ * Corpus lines → a trained model: vocabulary, network, Kneser-Ney trigram, and the mix weight
+ * that minimises validation perplexity. Metrics are measured on the validation lines.
+ */
+export async function trainLanguageModel(lines: readonly string[], options: TrainLanguageModelOptions = {}): Promise<RnnModel & { result: TrainResult }> {
+  if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of strings, got ${describe(lines)}`);
+  const { vocabularySize = 10_000, minCount = 1, ngram: useNgram = true, seed = 1 } = options;
+  const kept = lines.map((l) => ({ l, t: lineTokens(l) })).filter((x) => x.t.length > 0);
+  if (kept.length < 2) throw new RangeError(`the corpus is too small to train on: ${kept.length} line(s) with words, expected at least 2`);
+  // One validation split for the network, the n-gram model, the mix and the metrics.
+  const split = options.validationSplit ?? 0.05;
+  const random = mulberry32(seed ^ 0x5eed);
+  const order = kept.map((x, i) => ({ x, k: random(), i })).sort((a, b) => a.k - b.k || a.i - b.i).map((o) => o.x);
+  const nVal = split > 0 ? Math.max(1, Math.round(order.length * split)) : 0;
+  const validationPart = order.slice(0, nVal);
+  const trainPart = order.slice(nVal);
+  const validation = validationPart.map((x) => x.l);
+  const vocabulary = buildVocabulary(trainPart.flatMap((x) => x.t), { maxSize: vocabularySize, minCount });
+  const config = resolveModelConfig({ ...options.model, vocabSize: vocabulary.size });
+  const result = await trainModel(config, trainPart.map((x) => vocabulary.encode(x.t)), {
+    ...options, seed, validationLines: validationPart.map((x) => vocabulary.encode(x.t)),
+  });
+  const trainText = trainPart.map((x) => x.l);
+  const ngram = useNgram ? KneserNeyTrigram.train(trainText.map(evalWords)) : undefined;
+  const model: RnnModel = {
+    config, vocabulary, weights: result.weights, ngram, mix: 1, metrics: {},
+    corpusHash: hashText(lines.join('\n')), trainedAt: new Date().toISOString(),
+    settings: { ...options, signal: undefined, onProgress: undefined, initialWeights: undefined, lines: lines.length },
+  };
+  if (ngram && validation.length > 0) model.mix = bestMix(model, validation);
+  else if (ngram) model.mix = 0.5;
+  const last = result.history[result.history.length - 1];
+  model.metrics = {
+    trainSeconds: result.seconds, targets: result.targets, finalLoss: last?.loss, validationLoss: last?.validationLoss,
+    parameters: parameterCount(config),
+  };
+  if (validation.length > 0) {
+    const r = evaluate(predictorOf(model), validation.slice(0, 500), { skipKsr: true });
+    Object.assign(model.metrics, { top1: r.top1, top3: r.top3, perplexity: r.perplexity });
+  }
+  return { ...model, result };
+}
+
+/** The network weight in [0, 1] (steps of 0.1) that minimises perplexity on the lines. */
+export function bestMix(model: RnnModel, lines: readonly string[]): number {
+  const nnOnly = new WordPredictor({ network: new RecurrentNetwork(model.config, model.weights), vocabulary: model.vocabulary });
+  const pairs: [number, number][] = [];
+  for (const raw of lines.slice(0, 1000)) {
+    const line = raw.normalize('NFC').toLowerCase();
+    for (const m of line.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)?/gu)) {
+      const before = line.slice(0, m.index);
+      const pn = nnOnly.probability(before, m[0]) ?? 0;
+      const pk = model.ngram!.probability(evalWords(before).slice(-2), m[0]);
+      if (pn > 0 || pk > 0) pairs.push([pn, pk]);
+    }
+  }
+  let best = 0.5, bestNll = Infinity;
+  for (let l = 0; l <= 10; l++) {
+    const lambda = l / 10;
+    let nll = 0;
+    for (const [pn, pk] of pairs) nll -= Math.log(Math.max(lambda * pn + (1 - lambda) * pk, 1e-12));
+    if (nll < bestNll) {
+      bestNll = nll;
+      best = lambda;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,108 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { KneserNeyTrigram } from '../../src/model/ngram.js';
+import { WordPredictor } from '../../src/model/predictor.js';
+import { evaluate } from '../../src/model/evaluate.js';
+import { evalWords } from '../../src/text/tokenize.js';
+
+const corpus = [
+  'Hola, ¿cómo se siente hoy?', 'Hola, ¿cómo estás?', '¿Cómo se siente hoy su madre?', 'Hoy me siento mejor.',
+  'Se siente hoy mucho mejor.', 'Hola, buenos días.', 'Buenos días, ¿cómo está usted?', 'Me siento muy bien hoy.',
+];
+const kn = KneserNeyTrigram.train(corpus.map(evalWords));
+
+describe('Kneser-Ney trigram', () => {
+  test('probabilities over the vocabulary sum to 1 in any context', () => {
+    const words = [...new Set(corpus.flatMap(evalWords))];
+    for (const history of [[], ['hola'], ['cómo', 'se'], ['nunca', 'visto']]) {
+      const total = words.reduce((s, w) => s + kn.probability(history, w), 0) + kn.probability(history, '</s>');
+      assert.ok(Math.abs(total - 1) < 1e-9, `sum ${total} for ${history.join(' ')}`);
+    }
+  });
+
+  test('predicts what followed the context, sorted, with prefixes', () => {
+    const top = kn.predict(['se', 'siente'], 3);
+    assert.equal(top[0]!.word, 'hoy');
+    for (let i = 1; i < top.length; i++) assert.ok(top[i - 1]!.probability >= top[i]!.probability);
+    assert.deepEqual(kn.predict(['cómo', 'se'], 3, 'si').map((s) => s.word), ['siente', 'siento']);
+    assert.deepEqual(kn.predict([], 3, 'zzz'), []);
+    assert.equal(kn.probability([], 'inexistente'), 0);
+  });
+
+  test('JSON round trip gives identical predictions', () => {
+    const back = KneserNeyTrigram.fromJSON(JSON.parse(JSON.stringify({ ...kn.toJSON(), trigrams: [...kn.toJSON().trigrams] })));
+    assert.deepEqual(back.predict(['hola'], 5), kn.predict(['hola'], 5));
+    assert.throws(() => KneserNeyTrigram.fromJSON({ format: 'x' }), TypeError);
+    assert.throws(() => KneserNeyTrigram.fromJSON({ ...kn.toJSON(), version: 7 }), RangeError);
+  });
+
+  test('bad input', () => {
+    assert.throws(() => KneserNeyTrigram.train([]), /at least one word/);
+    assert.throws(() => KneserNeyTrigram.train(['no es un array' as unknown as string[]]), TypeError);
+    assert.throws(() => KneserNeyTrigram.train([['a']], { discount: 1.5 }), /discount/);
+  });
+});
+
+describe('WordPredictor on the n-gram model', () => {
+  const p = new WordPredictor({ ngram: kn });
+
+  test('"Hola cómo se siente " → "hoy"; completes "sie" keeping case; capitalises at sentence start', () => {
+    assert.equal(p.predictNext('Hola cómo se siente ')[0]!.word, 'hoy');
+    assert.equal(p.predictNext('Hola cómo se Sie')[0]!.word, 'Siente');
+    assert.equal(p.predictNext('Hola. ')[0]!.word[0], p.predictNext('Hola. ')[0]!.word[0]!.toUpperCase());
+    assert.equal(p.source, 'ngram');
+  });
+
+  test('at most k distinct words, probabilities in [0, 1], sorted', () => {
+    for (const text of ['', 'Hola', 'Hola ', '¿', '😀 ', 'xyz qq ']) {
+      const s = p.predictNext(text, { k: 4 });
+      assert.ok(s.length <= 4);
+      assert.equal(new Set(s.map((x) => x.word)).size, s.length);
+      for (let i = 0; i < s.length; i++) {
+        assert.ok(s[i]!.probability >= 0 && s[i]!.probability <= 1);
+        if (i > 0) assert.ok(s[i - 1]!.probability >= s[i]!.probability);
+      }
+    }
+    assert.throws(() => p.predictNext('x', { k: 0 }), { name: 'RangeError', message: /k must be an integer in 1…100/ });
+    assert.throws(() => p.predictNext(3 as unknown as string), TypeError);
+  });
+
+  test('recursive continuation shows every step\'s probability and the product', () => {
+    const [c] = p.continue('Hola, ¿cómo ', { words: 3 });
+    assert.equal(c!.words.length, 3);
+    assert.equal(c!.probabilities.length, 3);
+    const product = c!.probabilities.reduce((a, b) => a * b, 1);
+    assert.ok(Math.abs(product - c!.probability) < 1e-12);
+    assert.throws(() => p.continue('x', { method: 'direct' }), /seq2seq/);
+  });
+});
+
+describe('evaluate', () => {
+  test('top-k, KSR and perplexity by the protocol', () => {
+    // A scorer that always knows the answer: every target top-1, KSR = 1 − 1/(len+1) per word.
+    const line = 'ab cde';
+    const perfect = {
+      suggest: (before: string) => [before === '' ? 'ab' : 'cde'],
+      probability: () => 0.5,
+      inVocabulary: () => true,
+    };
+    const r = evaluate(perfect, [line]);
+    assert.equal(r.top1, 1);
+    assert.equal(r.top3, 1);
+    assert.equal(r.words, 2);
+    assert.ok(Math.abs(r.ksr - (1 - 2 / 7)) < 1e-12);
+    assert.ok(Math.abs(r.perplexity - 2) < 1e-12);
+    const never = { suggest: () => [], inVocabulary: (w: string) => w !== 'cde' };
+    const n = evaluate(never, [line]);
+    assert.equal(n.top3, 0);
+    assert.equal(n.ksr, 0);
+    assert.equal(n.oov, 0.5);
+    assert.ok(Number.isNaN(n.perplexity));
+  });
+
+  test('the n-gram predictor scores on its own training text', () => {
+    const r = evaluate(new WordPredictor({ ngram: kn }), corpus);
+    assert.ok(r.top3 > 0.5 && r.ksr > 0.3, JSON.stringify(r));
+    assert.throws(() => evaluate(new WordPredictor({ ngram: kn }), 'x' as unknown as string[]), TypeError);
+  });
+});

@@ -1,0 +1,141 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { tokenize, evalWords, recase, typingContext, normalizeToken, isWordToken } from '../../src/text/tokenize.js';
+import { buildVocabulary, Vocabulary, SPECIALS, UNK_ID } from '../../src/text/vocabulary.js';
+import { parseCorpus, CorpusError, hashText } from '../../src/data/corpus.js';
+
+const texts = (s: string) => tokenize(s).map((t) => t.text);
+
+describe('tokenize', () => {
+  test('keeps accents, ñ, ü and apostrophes whole; ¿ ¡ ? ! . , apart', () => {
+    assert.deepEqual(texts('¡Hola, señor Müller! ¿Cómo está? Bien.'), ['¡', 'Hola', ',', 'señor', 'Müller', '!', '¿', 'Cómo', 'está', '?', 'Bien', '.']);
+    assert.deepEqual(texts("l'été d’Artagnan pingüino"), ["l'été", 'd’Artagnan', 'pingüino']);
+  });
+
+  test('numbers, URLs, e-mail addresses and emoji are single tokens', () => {
+    const tokens = tokenize('Son 1.000,50 € a las 3:30, ver https://ejemplo.es/a?b=1 o escribe a ana.p@correo.com 👍🏽 🇪🇸 👨‍👩‍👧');
+    const byKind = (k: string) => tokens.filter((t) => t.kind === k).map((t) => t.text);
+    assert.deepEqual(byKind('number'), ['1.000,50', '3:30']);
+    assert.deepEqual(byKind('url'), ['https://ejemplo.es/a?b=1']);
+    assert.deepEqual(byKind('email'), ['ana.p@correo.com']);
+    assert.deepEqual(byKind('emoji'), ['👍🏽', '🇪🇸', '👨‍👩‍👧']);
+  });
+
+  test('normalises to NFC and keeps the original form beside the lower-cased one', () => {
+    const [t] = tokenize('E\u0301L');
+    assert.equal(t!.text, 'ÉL');
+    assert.equal(t!.norm, 'él');
+    const s = 'Hoy  es\tlunes';
+    for (const tok of tokenize(s)) assert.equal(s.normalize('NFC').slice(tok.start, tok.end), tok.text);
+  });
+
+  test('empty, whitespace, mixed scripts and very long lines', () => {
+    assert.deepEqual(tokenize(''), []);
+    assert.deepEqual(tokenize(' \n\t '), []);
+    assert.deepEqual(texts('Привет мир שלום 你好 hola'), ['Привет', 'мир', 'שלום', '你好', 'hola']);
+    const long = 'palabra '.repeat(50_000);
+    assert.equal(tokenize(long).length, 50_000);
+  });
+
+  test('never throws on awkward strings; rejects non-strings with a TypeError naming the argument', () => {
+    for (const s of ['\uD800', 'a\u0000b', '\u202Eabc', 'constructor __proto__ toString', '\u0301\u0301', '😀'.repeat(1000)]) {
+      assert.ok(Array.isArray(tokenize(s)));
+    }
+    assert.throws(() => tokenize(42 as unknown as string), { name: 'TypeError', message: /text must be a string, got the number 42/ });
+    assert.throws(() => tokenize(undefined as unknown as string), TypeError);
+  });
+
+  test('evalWords follows docs/evaluation.md', () => {
+    assert.deepEqual(evalWords("¿Qué TAL, l'été? 3 gatos"), ['qué', 'tal', "l'été", '3', 'gatos']);
+    assert.deepEqual(evalWords(''), []);
+  });
+});
+
+describe('typingContext and recase', () => {
+  test('splits finished tokens from the partly typed word', () => {
+    assert.deepEqual(typingContext('Hola cómo se sie'), { context: ['hola', 'cómo', 'se'], partial: 'sie', sentenceStart: false });
+    assert.deepEqual(typingContext('Hola cómo se siente '), { context: ['hola', 'cómo', 'se', 'siente'], partial: '', sentenceStart: false });
+    assert.equal(typingContext('').sentenceStart, true);
+    assert.equal(typingContext('Bien. ').sentenceStart, true);
+    assert.equal(typingContext('Bien. ¿').sentenceStart, true);
+    assert.equal(typingContext('Bien, ').sentenceStart, false);
+  });
+
+  test('recases: typed letters keep their case, sentence starts are capitalised', () => {
+    assert.equal(recase('siente', 'Sie', false), 'Siente');
+    assert.equal(recase('hoy', '', true), 'Hoy');
+    assert.equal(recase('hoy', '', false), 'hoy');
+    assert.equal(recase('hoy', 'HO', false), 'HOY');
+    assert.equal(recase('él', 'é', true), 'él');
+  });
+
+  test('isWordToken and normalizeToken', () => {
+    assert.equal(isWordToken('hola'), true);
+    assert.equal(isWordToken('?'), false);
+    assert.equal(isWordToken('<s>'), false);
+    assert.equal(isWordToken(''), false);
+    assert.equal(normalizeToken('CAFE\u0301'), 'café');
+  });
+});
+
+describe('vocabulary', () => {
+  test('specials first, then by count, ties by string; deterministic', () => {
+    const v = buildVocabulary(['b', 'a', 'c', 'a', 'b', 'd']);
+    assert.deepEqual(v.tokens(), [...SPECIALS, 'a', 'b', 'c', 'd']);
+    assert.deepEqual(buildVocabulary(['d', 'b', 'c', 'a', 'b', 'a']).tokens(), v.tokens());
+  });
+
+  test('maxSize and minCount', () => {
+    const v = buildVocabulary(['a', 'a', 'a', 'b', 'b', 'c'], { maxSize: 6 });
+    assert.deepEqual(v.tokens().slice(4), ['a', 'b']);
+    assert.deepEqual(buildVocabulary(['a', 'a', 'b'], { minCount: 2 }).tokens().slice(4), ['a']);
+  });
+
+  test('lookups are safe for any string', () => {
+    const v = buildVocabulary(['hola', 'constructor']);
+    assert.equal(v.idOf('__proto__'), UNK_ID);
+    assert.equal(v.idOf('toString'), UNK_ID);
+    assert.equal(v.has('hasOwnProperty'), false);
+    assert.equal(v.countOf('valueOf'), 0);
+    assert.equal(v.tokenOf(v.idOf('constructor')), 'constructor');
+    assert.throws(() => v.tokenOf(99), { name: 'RangeError', message: /id must be an integer in 0…5, got the number 99/ });
+  });
+
+  test('JSON round trip with a format version', () => {
+    const v = buildVocabulary(['a', 'é', '😀', '__proto__', 'a']);
+    const back = Vocabulary.fromJSON(JSON.parse(JSON.stringify(v.toJSON())));
+    assert.deepEqual(back.tokens(), v.tokens());
+    assert.equal(back.countOf('a'), 2);
+    assert.throws(() => Vocabulary.fromJSON({ ...v.toJSON(), version: 99 }), { name: 'RangeError', message: /version 1 expected/ });
+    assert.throws(() => Vocabulary.fromJSON({ format: 'other' }), TypeError);
+    assert.throws(() => Vocabulary.fromJSON(null), TypeError);
+  });
+
+  test('bad arguments name what was expected', () => {
+    assert.throws(() => buildVocabulary('abc' as unknown as string[]), { name: 'TypeError', message: /tokens must be an iterable of strings/ });
+    assert.throws(() => buildVocabulary([], { maxSize: 2 }), { name: 'RangeError', message: /maxSize must be an integer ≥ 4/ });
+    assert.throws(() => buildVocabulary([], { minCount: 0 }), { name: 'RangeError', message: /minCount/ });
+    assert.throws(() => buildVocabulary([1 as unknown as string]), { name: 'TypeError', message: /tokens\[0\] must be a string/ });
+  });
+});
+
+describe('corpus', () => {
+  test('lines, trimmed, blank lines dropped, BOM removed', () => {
+    assert.deepEqual(parseCorpus('\uFEFFhola\r\n\n  adiós  \n'), ['hola', 'adiós']);
+    assert.deepEqual(parseCorpus(new TextEncoder().encode('uno\ndos')), ['uno', 'dos']);
+  });
+
+  test('empty, binary, not UTF-8 and HTML get errors that name the source', () => {
+    assert.throws(() => parseCorpus('  \n ', 'a.txt'), { name: 'CorpusError', message: /a\.txt: is empty/ });
+    assert.throws(() => parseCorpus(new Uint8Array([0x50, 0x4b, 0x00, 0x01]), 'b.zip'), { name: 'CorpusError', message: /b\.zip: looks binary/ });
+    assert.throws(() => parseCorpus(new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]), 'c.txt'), { name: 'CorpusError', message: /c\.txt: is not valid UTF-8/ });
+    assert.throws(() => parseCorpus('<!DOCTYPE html><html></html>', 'd'), CorpusError);
+    assert.throws(() => parseCorpus(5 as unknown as string), TypeError);
+  });
+
+  test('hashText is stable and sensitive', () => {
+    assert.equal(hashText('hola'), hashText('hola'));
+    assert.notEqual(hashText('hola'), hashText('hola.'));
+    assert.match(hashText(''), /^[0-9a-f]{8}$/);
+  });
+});
