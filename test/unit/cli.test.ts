@@ -1,0 +1,111 @@
+// The built package: the CLI (dist/cli.js) and self-import by package name. npm test builds first.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const cli = new URL('../../dist/cli.js', import.meta.url).pathname;
+const corpus = new URL('../../corpus/es-conversaciones.txt', import.meta.url).pathname;
+let dir: string;
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 180_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+before(() => {
+  assert.ok(existsSync(cli), 'dist/cli.js is missing: run "npm run build" (npm test does)');
+  dir = mkdtempSync(join(tmpdir(), 'rnn-predict-cli-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the package', () => {
+  test('imports by its own name after a build', async () => {
+    const pkg = await import('rnn-predict');
+    assert.deepEqual(pkg.tokenize('¿Qué tal?').map((t: { text: string }) => t.text), ['¿', 'Qué', 'tal', '?']);
+    assert.equal(typeof pkg.createPredictor, 'function');
+  });
+
+  test('the SDK predicts "hoy" for "Hola cómo se siente " from the shipped corpus', async () => {
+    const { predictNext } = await import('rnn-predict');
+    const words = (await predictNext('Hola cómo se siente ', { k: 3 })).map((s: { word: string }) => s.word);
+    assert.ok(words.includes('hoy'), words.join(', '));
+  });
+});
+
+describe('rnn-predict CLI', () => {
+  test('--help on each command', () => {
+    for (const c of [[], ['train'], ['predict'], ['eval'], ['forecast']]) {
+      const r = run(...c, '--help');
+      assert.equal(r.code, 0, `${c.join(' ')} --help: ${r.err}`);
+      assert.match(r.out, /Usage: rnn-predict/);
+    }
+  });
+
+  test('train writes a model directory; predict --json and eval --json read it', () => {
+    const small = join(dir, 'small.txt');
+    writeFileSync(small, readFileSync(corpus, 'utf8').split('\n').slice(0, 1500).join('\n'));
+    const out = join(dir, 'model');
+    const t = run('train', '--corpus', small, '--out', out, '--epochs', '1', '--vocab', '800', '--hidden', '32', '--embedding', '16', '--quiet');
+    assert.equal(t.code, 0, t.err);
+    assert.ok(existsSync(join(out, 'model.json')) && existsSync(join(out, 'weights.bin')));
+    const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    assert.equal(json.modelTopology.format, 'rnn-predict/model');
+    assert.ok(json.modelTopology.vocabulary.tokens.length <= 800);
+    const p = run('predict', '--model', out, '--k', '4', '--json', 'Hola cómo se');
+    assert.equal(p.code, 0, p.err);
+    const suggestions = JSON.parse(p.out);
+    assert.ok(Array.isArray(suggestions) && suggestions.length === 4);
+    for (const s of suggestions) assert.ok(typeof s.word === 'string' && s.probability >= 0 && s.probability <= 1);
+    const test = join(dir, 'test.txt');
+    writeFileSync(test, 'Hola, ¿cómo se siente hoy?\nBuenos días, ¿qué tal?\n');
+    const e = run('eval', '--model', out, '--test', test, '--json');
+    assert.equal(e.code, 0, e.err);
+    const r = JSON.parse(e.out);
+    for (const k of ['top1', 'top3', 'ksr', 'oov']) assert.ok(r[k] >= 0 && r[k] <= 1, `${k} = ${r[k]}`);
+    assert.equal(r.words, 9);
+    const b = run('eval', '--baseline', 'kn3', '--train', small, '--test', test, '--json');
+    assert.equal(b.code, 0, b.err);
+    assert.ok(JSON.parse(b.out).top3 > 0);
+  });
+
+  test('bad input: one line on stderr, exit 1, no stack trace', () => {
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '\n\n');
+    const binary = join(dir, 'bin.dat');
+    writeFileSync(binary, Buffer.from([0, 1, 2, 3, 0, 255]));
+    const broken = join(dir, 'broken');
+    writeFileSync(join(dir, 'x'), '');
+    const cases: [string[], RegExp][] = [
+      [['frobnicate'], /unknown command "frobnicate"/],
+      [['train', '--corpus', empty, '--out', join(dir, 'o')], /empty\.txt: is empty/],
+      [['train', '--corpus', binary, '--out', join(dir, 'o')], /bin\.dat: looks binary/],
+      [['train', '--corpus', join(dir, 'nope.txt'), '--out', join(dir, 'o')], /nope\.txt: cannot read/],
+      [['train', '--corpus', corpus, '--out', join(dir, 'o'), '--cell', 'tcn'], /--cell must be lstm, gru or rnn/],
+      [['train', '--corpus', corpus, '--out', join(dir, 'o'), '--epochs', 'two'], /--epochs must be an integer/],
+      [['train', '--corpus', corpus, '--out', join(dir, 'o'), '--bogus'], /Unknown option '--bogus'/],
+      [['predict', '--model', broken, 'hola'], /model\.json not found/],
+      [['eval', '--test', corpus], /exactly one of --model DIR or --baseline kn3/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(...args);
+      assert.equal(r.code, 1, `${args.join(' ')} should fail`);
+      assert.match(r.err, message);
+      assert.equal(r.err.trim().split('\n').length, 1, `one line: ${r.err}`);
+    }
+  });
+
+  test('a model directory from another format version is refused by name', () => {
+    const out = join(dir, 'model');
+    const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    json.modelTopology.version = 99;
+    const other = join(dir, 'other');
+    spawnSync('cp', ['-r', out, other]);
+    writeFileSync(join(other, 'model.json'), JSON.stringify(json));
+    const r = run('predict', '--model', other, 'hola');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /model format version 1 expected, got the number 99/);
+  });
+});
