@@ -50,7 +50,7 @@ const config: RollupOptions[] = [
     input: { index: 'src/index.ts', core: 'src/core.ts', cli: 'src/cli.ts' },
     external,
     output: {
-      dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js',
+      dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js',
       banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
     },
     plugins: [ts(), sizes(), copyCorpus()],
