@@ -10,3 +10,6 @@ export type { TrainLanguageModelOptions } from './model/pipeline.js';
 export { createWeights, forwardSeq2Vec, forwardSeq2Seq, maskedCrossEntropy } from './model/network.js';
 export { chooseBackend, registerSegmentSum } from './model/backend.js';
 export type { BackendName, BackendChoice } from './model/backend.js';
+export { forecast, seasonalNaive, rmse, parseSeriesCsv } from './timeseries/forecast.js';
+export type { ForecastOptions, ForecastResult, ForecastProgress, ForecastCell, Scaling } from './timeseries/forecast.js';
+export { MONTHLY_SALES } from './timeseries/monthly-sales.js';

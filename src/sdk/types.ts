@@ -1,0 +1,102 @@
+/**
+ * The SDK's public types: what `createPredictor` takes and returns. The element and pages code
+ * against these; the runtime behind them (worker, storage) may change without breaking them.
+ */
+import type { Suggestion, Continuation, ContinueOptions, Source } from '../model/predictor.js';
+import type { ModelMetrics } from '../model/model.js';
+import type { CellType, ModelShape } from '../model/config.js';
+import type { TrainProgress } from '../model/train.js';
+
+export type { Suggestion, Continuation, ContinueOptions, Source, ModelMetrics, CellType, ModelShape, TrainProgress };
+
+export type BackendPreference = 'webgl' | 'wasm' | 'cpu';
+
+export interface PredictorOptions {
+  /** Name under which the model is stored (IndexedDB) and locked; default 'default'. */
+  name?: string;
+  /** Corpus text, or the URL of a UTF-8 text file with one message per line. Default: the
+   * Spanish corpus shipped with the package. */
+  corpus?: string | URL;
+  /** URL of a model directory written by `rnn-predict train` (model.json + weights.bin): used
+   * instead of training when given. */
+  model?: string | URL;
+  /** Recurrent cell for training (default 'lstm'). */
+  cell?: CellType;
+  /** 'seq2vec' (next word) or 'seq2seq' (next N words at once); default 'seq2vec'. */
+  shape?: ModelShape;
+  /** Network sizes for training. */
+  embeddingSize?: number;
+  hiddenSize?: number;
+  layers?: 1 | 2;
+  vocabularySize?: number;
+  /** Epochs of the automatic training (default 4). */
+  epochs?: number;
+  /** Train in the worker when no stored model matches (default true). */
+  autoTrain?: boolean;
+  /** Force a tfjs backend for training; default: WebGL (hardware only), then wasm, then cpu. */
+  backend?: BackendPreference;
+  /** Keep the model in IndexedDB (default true). */
+  persist?: boolean;
+  /** Where the worker script is (default: worker.js next to the SDK). */
+  workerUrl?: string | URL;
+  /** fetch to use (tests, service workers). */
+  fetch?: typeof fetch;
+}
+
+export interface PredictorInfo {
+  /** Which model answers now: 'ngram' (KN trigram on the corpus), 'neural' or 'mix'. */
+  source: Source;
+  /** 'loading' | 'ngram' (trigram answering, network not ready) | 'training' | 'neural'. */
+  state: 'loading' | 'ngram' | 'training' | 'neural';
+  /** tfjs backend the worker trains on, and why it was chosen (undefined before training). */
+  backend?: BackendPreference;
+  backendReason?: string;
+  vocabularySize: number;
+  corpusHash: string;
+  corpusLines: number;
+  metrics?: ModelMetrics;
+  trainedAt?: string;
+  cell?: CellType;
+  /** Whether the current neural model came from IndexedDB. */
+  fromStorage?: boolean;
+}
+
+export interface TrainRequest {
+  epochs?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+/** Events a predictor dispatches (it is an EventTarget). */
+export interface PredictorEventMap {
+  /** Training progress: `detail` is a TrainProgress. */
+  progress: CustomEvent<TrainProgress>;
+  /** A new model answers (the network took over, or a stored one loaded): `detail` is info(). */
+  model: CustomEvent<PredictorInfo>;
+  /** Something went wrong that did not stop suggestions (storage full, training failed):
+   * `detail` is the Error. */
+  error: CustomEvent<Error>;
+}
+
+export interface Predictor extends EventTarget {
+  /** Resolves when suggestions are available (the KN trigram, within a moment of loading);
+   * rejects with a clear error when the corpus cannot be loaded. */
+  readonly ready: Promise<void>;
+  /** Resolves when a neural model answers (stored, loaded or trained). */
+  readonly neuralReady: Promise<void>;
+  /** The k best words for the text before the caret (synchronous once ready). */
+  predictNext(text: string, options?: { k?: number }): Suggestion[];
+  /** Several words ahead. */
+  continue(text: string, options?: ContinueOptions): Continuation[];
+  /** Trains (or retrains) the network in the worker; the previous model stays until it ends. */
+  train(request?: TrainRequest): Promise<PredictorInfo>;
+  /** Adapts to the person's own accepted message, on the device. */
+  learn(text: string): Promise<void>;
+  info(): PredictorInfo;
+  /** Stores the current model (IndexedDB). */
+  save(): Promise<void>;
+  /** Removes everything stored under this name (model and learned text). */
+  delete(): Promise<void>;
+  /** Stops the worker and frees everything. */
+  dispose(): void;
+}
