@@ -61,7 +61,7 @@ describe('network', () => {
   test('Glorot initialisation is seeded: same seed, same weights', async () => {
     const config = resolveModelConfig({ vocabSize: 10, embeddingSize: 3, hiddenSize: 4 });
     const a = createWeights(config, 11), b = createWeights(config, 11), c = createWeights(config, 12);
-    const [wa, wb, wc] = await Promise.all([a, b, c].map(weightsOf));
+    const [wa, wb, wc] = (await Promise.all([a, b, c].map(weightsOf))) as [Map<string, Float32Array>, Map<string, Float32Array>, Map<string, Float32Array>];
     assert.deepEqual(wa.get('rnn0/kernel'), wb.get('rnn0/kernel'));
     assert.notDeepEqual(wa.get('rnn0/kernel'), wc.get('rnn0/kernel'));
     const limit = Math.sqrt(6 / (3 + 16));
