@@ -43,6 +43,18 @@ function copyCorpus(): Plugin {
   };
 }
 
+/** The wasm backend's binaries, next to the worker that loads them. */
+function copyWasm(): Plugin {
+  return {
+    name: 'copy-wasm',
+    writeBundle() {
+      for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+        copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`, `dist/${f}`);
+      }
+    },
+  };
+}
+
 const ts = () => typescript({ tsconfig: './tsconfig.json', compilerOptions: { outDir: 'dist', declaration: false, noEmit: false }, include: ['src/**/*.ts', 'widget/**/*.ts'] });
 
 const config: RollupOptions[] = [
@@ -62,5 +74,12 @@ const config: RollupOptions[] = [
     plugins: [resolve({ browser: true }), commonjs(), ts(), terser({ format: { comments: false } }), sizes()],
   },
 ];
+
+// The training worker: tfjs and the core bundled into one module worker file.
+config.push({
+  input: { worker: 'src/worker/worker.ts' },
+  output: { dir: 'dist', format: 'es', sourcemap: true, inlineDynamicImports: true },
+  plugins: [resolve({ browser: true }), commonjs(), ts(), terser({ format: { comments: false } }), sizes(), copyWasm()],
+});
 
 export default config;

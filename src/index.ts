@@ -1,6 +1,7 @@
 /**
  * rnn-predict: next-word prediction with recurrent networks. The SDK entry point: everything
- * here runs in a browser page without tfjs (training lives in `rnn-predict/core` for now).
+ * here runs in a browser page without tfjs: training runs in a Web Worker (dist/worker.js), or in
+ * Node through `rnn-predict/core`.
  */
 export { tokenize, evalWords, normalizeToken, recase, typingContext, isWordToken, EVAL_WORD_PATTERN } from './text/tokenize.js';
 export type { Token, TokenKind, TypingContext } from './text/tokenize.js';
@@ -20,5 +21,7 @@ export type { RnnModel, ModelArtifacts, ModelMetrics } from './model/model.js';
 export { loadModelFromUrl } from './model/load-url.js';
 export { resolveModelConfig, parameterCount } from './model/config.js';
 export type { ModelConfig, CellType, ModelShape } from './model/config.js';
-export { createPredictor, predictNext, DEFAULT_CORPUS_URL } from './sdk/predictor.js';
-export type { Predictor, PredictorOptions, PredictorInfo } from './sdk/predictor.js';
+export { createPredictor, predictNext, forecast, DEFAULT_CORPUS_URL, DEFAULT_WORKER_URL } from './sdk/predictor.js';
+export type { Predictor, PredictorOptions, PredictorInfo, TrainRequest, PredictorEventMap, BackendPreference, TrainProgress } from './sdk/types.js';
+export type { ForecastOptions, ForecastResult, ForecastProgress } from './timeseries/forecast.js';
+export { indexedDbHandler, loadRecord, deleteStored, STORAGE_VERSION } from './storage/idb.js';

@@ -1,122 +1,421 @@
 /**
- * The SDK's predictor: a corpus (text or URL; default: the Spanish corpus shipped with the
- * package) and optionally a trained model directory (URL) → suggestions. The Kneser-Ney
- * trigram on the corpus answers within a moment of loading; a loaded neural model (with its
- * own n-gram mix) takes over when ready. No tfjs on this path: inference is plain JavaScript.
+ * The SDK's predictor. Suggestions come first from a Kneser-Ney trigram built on the corpus
+ * (ready within a moment of loading), then from a recurrent network — stored in IndexedDB,
+ * loaded from a URL, or trained in a Web Worker — mixed with the trigram. Prediction runs on
+ * the page in plain JavaScript (no tfjs here); training runs in the worker, never on the page.
  */
+import * as Comlink from 'comlink';
 import { parseCorpus, hashText } from '../data/corpus.js';
 import { describe, evalWords } from '../text/tokenize.js';
 import { KneserNeyTrigram } from '../model/ngram.js';
-import { WordPredictor, type Suggestion, type Continuation, type ContinueOptions, type Source } from '../model/predictor.js';
-import { predictorOf, type ModelMetrics } from '../model/model.js';
+import { RecurrentNetwork } from '../model/infer.js';
+import { WordPredictor, type Suggestion } from '../model/predictor.js';
+import { fromArtifacts, toArtifacts, type RnnModel } from '../model/model.js';
 import { loadModelFromUrl } from '../model/load-url.js';
+import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } from '../storage/idb.js';
+import type { WorkerApi, BackendName } from '../worker/protocol.js';
+import type { ForecastOptions, ForecastResult } from '../timeseries/forecast.js';
+import type { Predictor, PredictorInfo, PredictorOptions, TrainRequest, TrainProgress, Continuation, ContinueOptions } from './types.js';
 
-export interface PredictorOptions {
-  /** Corpus text, or the URL of a UTF-8 text file with one message per line. Default: the
-   * Spanish corpus shipped with the package. */
-  corpus?: string | URL;
-  /** URL of a model directory written by `rnn-predict train` (model.json + weights.bin). */
-  model?: string | URL;
-  /** fetch to use (tests, service workers). */
-  fetch?: typeof fetch;
-}
-
-export interface PredictorInfo {
-  /** Which model answers now: 'ngram' (KN trigram on the corpus), 'neural' or 'mix'. */
-  source: Source;
-  vocabularySize: number;
-  corpusHash: string;
-  corpusLines: number;
-  metrics?: ModelMetrics;
-  trainedAt?: string;
-  cell?: string;
-}
-
-export interface Predictor {
-  /** Resolves when suggestions are available; rejects with a clear error (bad corpus, …). */
-  readonly ready: Promise<void>;
-  predictNext(text: string, options?: { k?: number }): Suggestion[];
-  continue(text: string, options?: ContinueOptions): Continuation[];
-  info(): PredictorInfo;
-  dispose(): void;
-}
+export type { Predictor, PredictorInfo, PredictorOptions, TrainRequest } from './types.js';
 
 /** Where the shipped corpus lies, next to this module in the built package. */
 export const DEFAULT_CORPUS_URL = new URL('./corpus/es-conversaciones.txt', import.meta.url);
+/** Where the worker lies, next to this module in the built package. */
+export const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
 
-async function loadCorpus(corpus: string | URL, fetchImpl: typeof fetch): Promise<{ lines: string[]; hash: string }> {
+/** How many times a learned message counts in the trigram, against one corpus line. */
+const LEARNED_WEIGHT = 3;
+/** Fine-tune the network on learned messages every this many new ones. */
+const FINE_TUNE_EVERY = 10;
+
+async function loadCorpus(corpus: string | URL, fetchImpl: typeof fetch): Promise<string[]> {
   const isUrl = corpus instanceof URL || /^(https?:|file:|\.{0,2}\/)\S*$/.test(corpus);
-  if (!isUrl) {
-    const lines = parseCorpus(corpus as string, 'corpus text');
-    return { lines, hash: hashText(lines.join('\n')) };
-  }
+  if (!isUrl) return parseCorpus(corpus as string, 'corpus text');
   const url = new URL(String(corpus), globalThis.location?.href ?? import.meta.url);
   let bytes: ArrayBuffer;
   if (url.protocol === 'file:') {
     const fs = await import('node:fs/promises');
-    bytes = (await fs.readFile(url)).buffer as ArrayBuffer;
+    const b = await fs.readFile(url);
+    bytes = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
   } else {
-    const res = await fetchImpl(url);
+    let res: Response;
+    try {
+      res = await fetchImpl(url);
+    } catch (e) {
+      throw new Error(`corpus ${url}: could not be fetched (${(e as Error).message})`);
+    }
     if (!res.ok) throw new Error(`corpus ${url}: HTTP ${res.status}, expected a UTF-8 text file`);
-    const type = res.headers.get('content-type') ?? '';
-    if (type.includes('text/html')) throw new Error(`corpus ${url}: the server returned an HTML page, expected plain text`);
+    if ((res.headers.get('content-type') ?? '').includes('text/html')) {
+      throw new Error(`corpus ${url}: the server returned an HTML page, expected plain text with one message per line`);
+    }
     bytes = await res.arrayBuffer();
   }
-  const lines = parseCorpus(new Uint8Array(bytes), String(url));
-  return { lines, hash: hashText(lines.join('\n')) };
+  return parseCorpus(new Uint8Array(bytes), String(url));
 }
 
-/** Creates a predictor. Suggestions are available once `ready` resolves. */
-export function createPredictor(options: PredictorOptions = {}): Predictor {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`options must be an object, got ${describe(options)}`);
-  const { corpus = DEFAULT_CORPUS_URL, model, fetch: fetchImpl = globalThis.fetch?.bind(globalThis) } = options;
-  if (typeof corpus !== 'string' && !(corpus instanceof URL)) throw new TypeError(`corpus must be text or a URL, got ${describe(corpus)}`);
-  if (model !== undefined && typeof model !== 'string' && !(model instanceof URL)) throw new TypeError(`model must be a URL, got ${describe(model)}`);
-  let current: WordPredictor | undefined;
-  let info: PredictorInfo | undefined;
-  let disposed = false;
-  const ready = (async () => {
-    const { lines, hash } = await loadCorpus(corpus, fetchImpl);
-    const ngram = KneserNeyTrigram.train(lines.map(evalWords));
-    current = new WordPredictor({ ngram });
-    info = { source: 'ngram', vocabularySize: ngram.vocabularySize, corpusHash: hash, corpusLines: lines.length };
-    if (model !== undefined) {
-      const m = await loadModelFromUrl(model, fetchImpl);
-      if (disposed) return;
-      current = predictorOf(m);
-      info = { ...info, source: current.source, vocabularySize: m.vocabulary.size, metrics: m.metrics, trainedAt: m.trainedAt, cell: m.config.cell };
+function validate(o: PredictorOptions): void {
+  if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${describe(o)}`);
+  const str = (v: unknown, name: string) => {
+    if (v !== undefined && typeof v !== 'string' && !(v instanceof URL)) throw new TypeError(`${name} must be a string or URL, got ${describe(v)}`);
+  };
+  str(o.corpus, 'corpus');
+  str(o.model, 'model');
+  str(o.workerUrl, 'workerUrl');
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0 || o.name.length > 200)) {
+    throw new TypeError(`name must be a non-empty string of at most 200 characters, got ${describe(o.name)}`);
+  }
+  const oneOf = (v: unknown, name: string, values: readonly unknown[]) => {
+    if (v !== undefined && !values.includes(v)) throw new RangeError(`${name} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${describe(v)}`);
+  };
+  oneOf(o.cell, 'cell', ['rnn', 'lstm', 'gru']);
+  oneOf(o.shape, 'shape', ['seq2vec', 'seq2seq']);
+  oneOf(o.backend, 'backend', ['webgl', 'wasm', 'cpu']);
+  oneOf(o.layers, 'layers', [1, 2]);
+  const int = (v: unknown, name: string, min: number, max: number) => {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
+      throw new RangeError(`${name} must be an integer in ${min}…${max}, got ${describe(v)}`);
     }
-  })();
-  const need = () => {
-    if (disposed) throw new Error('this predictor was disposed');
-    if (!current) throw new Error('the predictor is not ready yet: await predictor.ready first');
-    return current;
   };
-  return {
-    ready,
-    predictNext: (text, o) => need().predictNext(text, o),
-    continue: (text, o) => need().continue(text, o),
-    info: () => {
-      if (!info) throw new Error('the predictor is not ready yet: await predictor.ready first');
-      return { ...info };
-    },
-    dispose: () => {
-      disposed = true;
-      current = undefined;
-    },
-  };
+  int(o.embeddingSize, 'embeddingSize', 1, 1024);
+  int(o.hiddenSize, 'hiddenSize', 1, 2048);
+  int(o.vocabularySize, 'vocabularySize', 10, 200_000);
+  int(o.epochs, 'epochs', 1, 1000);
+  for (const b of ['autoTrain', 'persist'] as const) {
+    if (o[b] !== undefined && typeof o[b] !== 'boolean') throw new TypeError(`${b} must be a boolean, got ${describe(o[b])}`);
+  }
+  if (o.fetch !== undefined && typeof o.fetch !== 'function') throw new TypeError(`fetch must be a function, got ${describe(o.fetch)}`);
+}
+
+/** Starts a module worker and fails fast (instead of hanging) when it cannot start. */
+function startWorker(url: string | URL): { api: Comlink.Remote<WorkerApi>; worker: Worker; failed: Promise<never> } {
+  let worker: Worker;
+  try {
+    worker = new Worker(url, { type: 'module', name: 'rnn-predict' });
+  } catch (e) {
+    const err = new Error(`the training worker could not start (${(e as Error).message}); a strict Content-Security-Policy needs worker-src 'self'`);
+    err.name = 'WorkerError';
+    const failed = Promise.reject(err);
+    failed.catch(() => {});
+    return { api: undefined as never, worker: undefined as never, failed };
+  }
+  const failed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (ev) => {
+      const err = new Error(`the training worker failed: ${(ev as ErrorEvent).message || `could not load ${url} (missing file, or blocked by a Content-Security-Policy)`}`);
+      err.name = 'WorkerError';
+      reject(err);
+    });
+  });
+  failed.catch(() => {});
+  return { api: Comlink.wrap<WorkerApi>(worker), worker, failed };
+}
+
+class RnnPredictor extends EventTarget implements Predictor {
+  readonly ready: Promise<void>;
+  readonly neuralReady: Promise<void>;
+  readonly #o: PredictorOptions;
+  readonly #name: string;
+  readonly #persist: boolean;
+  readonly #fetch: typeof fetch;
+  #lines: string[] = [];
+  #learned: string[] = [];
+  #learnedSinceTune = 0;
+  #corpusHash = '';
+  #ngram: KneserNeyTrigram | undefined;
+  #model: RnnModel | undefined;
+  #predictor: WordPredictor | undefined;
+  #info: PredictorInfo = { source: 'ngram', state: 'loading', vocabularySize: 0, corpusHash: '', corpusLines: 0 };
+  #worker: ReturnType<typeof startWorker> | undefined;
+  #storageOk: boolean;
+  #disposed = false;
+  #training: Promise<PredictorInfo> | undefined;
+
+  constructor(options: PredictorOptions) {
+    super();
+    this.#o = options;
+    this.#name = options?.name ?? 'default';
+    this.#persist = options?.persist ?? true;
+    this.#storageOk = this.#persist && typeof indexedDB !== 'undefined';
+    this.#fetch = options?.fetch ?? globalThis.fetch?.bind(globalThis);
+    this.ready = this.#start();
+    this.neuralReady = this.ready.then(() => this.#startNeural());
+    this.ready.catch(() => {});
+    this.neuralReady.catch(() => {});
+  }
+
+  async #start(): Promise<void> {
+    validate(this.#o);
+    this.#lines = await loadCorpus(this.#o.corpus ?? DEFAULT_CORPUS_URL, this.#fetch);
+    this.#corpusHash = hashText(this.#lines.join('\n'));
+    if (this.#storageOk) {
+      try {
+        this.#learned = await loadLearned(this.#name);
+      } catch (e) {
+        this.#storageFailed(e as Error);
+      }
+    }
+    this.#rebuildNgram();
+    this.#info = { ...this.#info, state: 'ngram', corpusHash: this.#corpusHash, corpusLines: this.#lines.length };
+    this.#refresh();
+  }
+
+  /** The key a stored model must carry to be reused: corpus and training settings. */
+  get #key(): string {
+    const o = this.#o;
+    return JSON.stringify({
+      corpus: this.#corpusHash, cell: o.cell ?? 'lstm', shape: o.shape ?? 'seq2vec', embeddingSize: o.embeddingSize ?? null,
+      hiddenSize: o.hiddenSize ?? null, layers: o.layers ?? null, vocabularySize: o.vocabularySize ?? null,
+    });
+  }
+
+  #storageFailed(e: Error): void {
+    this.#storageOk = false;
+    this.#emitError(e);
+  }
+
+  #emitError(e: Error): void {
+    this.dispatchEvent(new CustomEvent('error', { detail: e }));
+  }
+
+  #rebuildNgram(): void {
+    const words = this.#lines.map(evalWords);
+    for (const l of this.#learned) {
+      const w = evalWords(l);
+      for (let i = 0; i < LEARNED_WEIGHT; i++) words.push(w);
+    }
+    this.#ngram = KneserNeyTrigram.train(words);
+  }
+
+  /** Rebuilds the answering predictor from the current network and trigram. */
+  #refresh(): void {
+    const m = this.#model;
+    const ownNgram = this.#o.model !== undefined && m?.ngram ? m.ngram : this.#ngram;
+    this.#predictor = m
+      ? new WordPredictor({ network: new RecurrentNetwork(m.config, m.weights), vocabulary: m.vocabulary, ngram: ownNgram, mix: ownNgram ? m.mix : 1 })
+      : new WordPredictor({ ngram: this.#ngram! });
+    this.#info = {
+      ...this.#info,
+      source: this.#predictor.source,
+      vocabularySize: m ? m.vocabulary.size : this.#ngram!.vocabularySize,
+      metrics: m?.metrics, trainedAt: m?.trainedAt, cell: m?.config.cell,
+    };
+  }
+
+  #setModel(model: RnnModel, fromStorage: boolean): void {
+    this.#model = model;
+    this.#info = { ...this.#info, state: 'neural', fromStorage };
+    this.#refresh();
+    this.dispatchEvent(new CustomEvent('model', { detail: this.info() }));
+  }
+
+  async #startNeural(): Promise<void> {
+    if (this.#o.model !== undefined) {
+      this.#setModel(await loadModelFromUrl(this.#o.model, this.#fetch), false);
+      return;
+    }
+    if (await this.#loadStored()) return;
+    if (this.#o.autoTrain === false) throw new Error('no stored model matches this corpus and these settings, and autoTrain is off: call train()');
+    await this.#trainWithLock({ epochs: this.#o.epochs ?? 4 }, true);
+  }
+
+  /** Loads the stored model when it matches; reports and removes a damaged or foreign one. */
+  async #loadStored(): Promise<boolean> {
+    if (!this.#storageOk) return false;
+    try {
+      const record = await loadRecord(this.#name);
+      if (!record || record.key !== this.#key) return false;
+      this.#setModel(fromArtifacts(record.artifacts), true);
+      return true;
+    } catch (e) {
+      const err = e as Error;
+      if (err.name === 'StorageError' || err.name === 'ModelFormatError') {
+        this.#emitError(new Error(`the stored model "${this.#name}" could not be used and will be replaced by retraining: ${err.message}`));
+        return false;
+      }
+      this.#storageFailed(err);
+      return false;
+    }
+  }
+
+  #api(): ReturnType<typeof startWorker> {
+    if (this.#disposed) throw new Error('this predictor was disposed');
+    this.#worker ??= startWorker(this.#o.workerUrl ?? DEFAULT_WORKER_URL);
+    return this.#worker;
+  }
+
+  async #call<T>(fn: (api: Comlink.Remote<WorkerApi>) => Promise<T>): Promise<T> {
+    const w = this.#api();
+    return Promise.race([w.failed, fn(w.api)]);
+  }
+
+  /** Training under a Web Lock per model name, so two tabs never train the same model at once;
+   * the one that waited loads the other's result when it matches. */
+  async #trainWithLock(request: TrainRequest, auto: boolean): Promise<PredictorInfo> {
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    if (!locks) return this.#train(request);
+    return locks.request(`rnn-predict:${this.#name}`, async () => {
+      if (auto && (await this.#loadStored())) return this.info();
+      return this.#train(request);
+    }) as unknown as Promise<PredictorInfo>;
+  }
+
+  async #train(request: TrainRequest, fineTune = false): Promise<PredictorInfo> {
+    const before = this.#info.state;
+    this.#info = { ...this.#info, state: 'training' };
+    const onAbort = () => void this.#call((api) => api.cancel()).catch(() => {});
+    request.signal?.addEventListener('abort', onAbort);
+    try {
+      if (request.signal?.aborted) throw Object.assign(new Error('training was cancelled'), { name: 'AbortError' });
+      const backend = await this.#call((api) => api.init(this.#o.backend as BackendName | undefined));
+      this.#info = { ...this.#info, backend: backend.backend, backendReason: backend.reason };
+      const progress = Comlink.proxy((p: TrainProgress) => {
+        request.onProgress?.(p);
+        this.dispatchEvent(new CustomEvent('progress', { detail: p }));
+      });
+      const o = this.#o;
+      const artifacts = await this.#call((api) => api.train({
+        lines: fineTune ? this.#learned.slice(-200) : [...this.#lines, ...this.#learned],
+        cell: o.cell, shape: o.shape, embeddingSize: o.embeddingSize, hiddenSize: o.hiddenSize, layers: o.layers,
+        vocabularySize: o.vocabularySize, epochs: request.epochs ?? o.epochs ?? 4, corpusHash: this.#corpusHash,
+        from: fineTune && this.#model ? toArtifacts(this.#model) : undefined,
+      }, progress));
+      const after = await this.#call((api) => api.init(this.#o.backend as BackendName | undefined));
+      this.#info = { ...this.#info, backend: after.backend, backendReason: after.reason };
+      const model = fromArtifacts(artifacts);
+      if (this.#disposed) throw new Error('this predictor was disposed');
+      this.#setModel(model, false);
+      if (this.#storageOk) {
+        try {
+          await indexedDbHandler(this.#name, this.#key).save(toArtifacts(model));
+        } catch (e) {
+          this.#emitError(e as Error);
+        }
+      }
+      return this.info();
+    } catch (e) {
+      this.#info = { ...this.#info, state: this.#model ? 'neural' : before === 'training' ? 'ngram' : before };
+      throw e;
+    } finally {
+      request.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  predictNext(text: string, options?: { k?: number }): Suggestion[] {
+    return this.#need().predictNext(text, options);
+  }
+
+  continue(text: string, options?: ContinueOptions): Continuation[] {
+    return this.#need().continue(text, options);
+  }
+
+  #need(): WordPredictor {
+    if (this.#disposed) throw new Error('this predictor was disposed');
+    if (!this.#predictor) throw new Error('the predictor is not ready yet: await predictor.ready first');
+    return this.#predictor;
+  }
+
+  async train(request: TrainRequest = {}): Promise<PredictorInfo> {
+    if (typeof request !== 'object' || request === null) throw new TypeError(`request must be an object, got ${describe(request)}`);
+    await this.ready;
+    if (this.#training) throw new Error('a training is already running for this predictor; cancel it first');
+    this.#training = this.#trainWithLock(request, false);
+    try {
+      return await this.#training;
+    } finally {
+      this.#training = undefined;
+    }
+  }
+
+  async learn(text: string): Promise<void> {
+    if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
+    await this.ready;
+    const line = text.trim();
+    if (evalWords(line).length === 0) return;
+    this.#learned.push(line);
+    this.#rebuildNgram();
+    this.#refresh();
+    if (this.#storageOk) {
+      try {
+        await saveLearned(this.#name, this.#learned);
+      } catch (e) {
+        this.#emitError(e as Error);
+      }
+    }
+    if (this.#model && ++this.#learnedSinceTune >= FINE_TUNE_EVERY && !this.#training && this.#o.model === undefined) {
+      this.#learnedSinceTune = 0;
+      this.#training = this.#train({ epochs: 1 }, true);
+      this.#training.catch((e) => this.#emitError(e)).finally(() => (this.#training = undefined));
+    }
+  }
+
+  info(): PredictorInfo {
+    return { ...this.#info };
+  }
+
+  async save(): Promise<void> {
+    await this.ready;
+    if (!this.#model) throw new Error('there is no neural model to save yet: await neuralReady or call train()');
+    if (!this.#storageOk) throw new Error('IndexedDB is not available here (private mode, or persist: false): the model stays in memory');
+    await indexedDbHandler(this.#name, this.#key).save(toArtifacts(this.#model));
+  }
+
+  async delete(): Promise<void> {
+    await this.ready.catch(() => {});
+    this.#learned = [];
+    this.#learnedSinceTune = 0;
+    this.#model = undefined;
+    this.#info = { ...this.#info, state: 'ngram', fromStorage: false };
+    if (this.#ngram) {
+      this.#rebuildNgram();
+      this.#refresh();
+    }
+    if (typeof indexedDB !== 'undefined') await deleteStored(this.#name);
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#worker?.api?.[Comlink.releaseProxy]?.();
+    this.#worker?.worker?.terminate();
+    this.#worker = undefined;
+    this.#predictor = undefined;
+  }
+}
+
+/** Creates a predictor. Suggestions are available once `ready` resolves; a neural model
+ * (stored, loaded or trained in the worker) takes over when `neuralReady` resolves. Bad
+ * options reject `ready` with a TypeError/RangeError naming the option. */
+export function createPredictor(options: PredictorOptions = {}): Predictor {
+  return new RnnPredictor(options);
 }
 
 let defaultPredictor: Predictor | undefined;
 
 /**
  * The next words for `text` from the default predictor (the shipped Spanish corpus), created
- * on first use. Resolves once it is ready.
+ * on first use; resolves once it is ready. In Node it answers from the trigram (no worker).
  *
  * @example await predictNext('Hola cómo se siente ') // [{word: 'hoy', probability: …}, …]
  */
 export async function predictNext(text: string, options: { k?: number } = {}): Promise<Suggestion[]> {
-  defaultPredictor ??= createPredictor();
+  defaultPredictor ??= createPredictor({ autoTrain: typeof Worker !== 'undefined', persist: typeof indexedDB !== 'undefined' });
   await defaultPredictor.ready;
   return defaultPredictor.predictNext(text, options);
+}
+
+/**
+ * Forecasts a numeric series with a recurrent network trained in a worker (see
+ * `forecast` in rnn-predict/core for the options and result). The worker is stopped after.
+ */
+export async function forecast(series: number[], options: ForecastOptions & { workerUrl?: string | URL } = {}): Promise<ForecastResult> {
+  const { signal, onProgress, workerUrl, ...rest } = options;
+  const w = startWorker(workerUrl ?? DEFAULT_WORKER_URL);
+  const onAbort = () => void w.api?.cancel().catch(() => {});
+  signal?.addEventListener('abort', onAbort);
+  try {
+    if (signal?.aborted) throw Object.assign(new Error('forecast was cancelled'), { name: 'AbortError' });
+    return await Promise.race([w.failed, w.api.forecast(series, rest, onProgress ? Comlink.proxy(onProgress) : undefined)]);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    w.worker?.terminate();
+  }
 }

@@ -1,0 +1,119 @@
+/**
+ * Persistence with idb-keyval: a model's topology, weights, vocabulary, settings, metrics and
+ * corpus hash stored as ONE record (one `set`, one transaction), behind a tf.io-style handler
+ * (`save(artifacts)` / `load()`). Also the text a person taught the predictor with `learn`.
+ * The store is a trailing default parameter, as in idb-keyval, so tests can pass their own.
+ */
+import { createStore, get, set, del, type UseStore } from 'idb-keyval';
+import type { ModelArtifacts } from '../model/model.js';
+
+export const STORAGE_VERSION = 1;
+const DB = 'rnn-predict';
+const STORE = 'models';
+
+let defaultStore: UseStore | undefined;
+/** The project's IndexedDB store (database 'rnn-predict', object store 'models'), opened lazily. */
+export function defaultModelStore(): UseStore {
+  defaultStore ??= createStore(DB, STORE);
+  return defaultStore;
+}
+
+/** What one stored model record holds. */
+export interface StoredModel {
+  version: number;
+  /** Identifies the corpus and settings the model was trained for. */
+  key: string;
+  savedAt: string;
+  artifacts: ModelArtifacts;
+}
+
+export class StorageError extends Error {
+  override name = 'StorageError';
+}
+
+const modelKey = (name: string) => `model:${name}`;
+const learnedKey = (name: string) => `learned:${name}`;
+
+/** Maps IndexedDB failures to errors that say what happened. Quota errors keep their name. */
+function explain(e: unknown, what: string): Error {
+  const err = e as DOMException;
+  if (err?.name === 'QuotaExceededError') {
+    const q = new Error(`storage quota exceeded while ${what}: nothing was written; suggestions keep working in memory`);
+    q.name = 'QuotaExceededError';
+    return q;
+  }
+  return new StorageError(`IndexedDB failed while ${what}: ${err?.name ?? 'Error'}: ${err?.message ?? String(e)}`);
+}
+
+/**
+ * A tf.io-style handler for one model name: `save(artifacts)` writes the whole record in one
+ * transaction (a failed write leaves the previous record untouched); `load()` returns the
+ * artifacts or undefined when none is stored; `record()` returns the raw record for checks.
+ */
+export function indexedDbHandler(name: string, key: string, store: UseStore = defaultModelStore()) {
+  return {
+    async save(artifacts: ModelArtifacts): Promise<{ modelArtifactsInfo: { dateSaved: Date; weightDataBytes: number } }> {
+      const record: StoredModel = { version: STORAGE_VERSION, key, savedAt: new Date().toISOString(), artifacts };
+      try {
+        await set(modelKey(name), record, store);
+      } catch (e) {
+        throw explain(e, `saving model "${name}" (${(artifacts.weightData.byteLength / 1e6).toFixed(1)} MB)`);
+      }
+      return { modelArtifactsInfo: { dateSaved: new Date(record.savedAt), weightDataBytes: artifacts.weightData.byteLength } };
+    },
+    async load(): Promise<ModelArtifacts | undefined> {
+      return (await loadRecord(name, store))?.artifacts;
+    },
+  };
+}
+
+/** The stored record for a name, or undefined. Throws StorageError for a record that is not one. */
+export async function loadRecord(name: string, store: UseStore = defaultModelStore()): Promise<StoredModel | undefined> {
+  let value: unknown;
+  try {
+    value = await get(modelKey(name), store);
+  } catch (e) {
+    throw explain(e, `reading model "${name}"`);
+  }
+  if (value === undefined) return undefined;
+  const r = value as Partial<StoredModel>;
+  if (typeof r !== 'object' || r === null || typeof r.version !== 'number') {
+    throw new StorageError(`the stored record for "${name}" is not an rnn-predict model record`);
+  }
+  if (r.version !== STORAGE_VERSION) {
+    throw new StorageError(`the stored record for "${name}" has storage version ${r.version}, expected ${STORAGE_VERSION}`);
+  }
+  if (typeof r.key !== 'string' || typeof r.artifacts !== 'object' || r.artifacts === null) {
+    throw new StorageError(`the stored record for "${name}" is damaged (missing key or artifacts)`);
+  }
+  return r as StoredModel;
+}
+
+/** Removes the model and the learned text of a name. */
+export async function deleteStored(name: string, store: UseStore = defaultModelStore()): Promise<void> {
+  try {
+    await del(modelKey(name), store);
+    await del(learnedKey(name), store);
+  } catch (e) {
+    throw explain(e, `deleting "${name}"`);
+  }
+}
+
+/** The messages a person taught the predictor (most recent last). */
+export async function loadLearned(name: string, store: UseStore = defaultModelStore()): Promise<string[]> {
+  try {
+    const v = await get(learnedKey(name), store);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch (e) {
+    throw explain(e, `reading learned text of "${name}"`);
+  }
+}
+
+/** Stores the learned messages (kept to the most recent `limit`). */
+export async function saveLearned(name: string, lines: readonly string[], limit = 2000, store: UseStore = defaultModelStore()): Promise<void> {
+  try {
+    await set(learnedKey(name), lines.slice(-limit), store);
+  } catch (e) {
+    throw explain(e, `saving learned text of "${name}"`);
+  }
+}

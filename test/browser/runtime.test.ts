@@ -1,0 +1,235 @@
+// The browser runtime: training in the worker (wasm and software WebGL), progress events,
+// IndexedDB persistence across reloads, cancellation, damaged records, long tasks.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { startBrowser } from './helpers.js';
+
+let env: Awaited<ReturnType<typeof startBrowser>>;
+const corpus = readFileSync(new URL('../../corpus/es-conversaciones.txt', import.meta.url), 'utf8').split('\n').slice(0, 300).join('\n');
+const TINY = { hiddenSize: 16, embeddingSize: 8, vocabularySize: 400, epochs: 1 };
+
+before(async () => {
+  env = await startBrowser();
+});
+after(async () => {
+  await env?.close();
+});
+
+async function openPage(context = env.browser): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  // tsx compiles the callbacks given to page.evaluate and may wrap named functions in __name().
+  await page.addInitScript({ content: 'window.__name = (f) => f;' });
+  await page.goto(env.origin + '/test/fixtures/blank.html');
+  await page.evaluate(async (origin) => {
+    (window as unknown as { sdk: unknown }).sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
+  }, env.origin);
+  return page;
+}
+
+describe('training in the worker', () => {
+  for (const backend of ['wasm', 'webgl'] as const) {
+    test(`a tiny model trains on ${backend}, progress events arrive, the network takes over`, async () => {
+      const context = await env.browser.newContext();
+      const page = await openPage(context as never);
+      const r = await page.evaluate(async ({ corpus, TINY, backend }) => {
+        const { createPredictor } = (window as any).sdk;
+        const p = createPredictor({ corpus, name: `t-${backend}`, backend, ...TINY });
+        const events: string[] = [];
+        let progress = 0;
+        p.addEventListener('progress', () => progress++);
+        p.addEventListener('model', () => events.push('model'));
+        await p.ready;
+        const first = p.info().source;
+        await p.neuralReady;
+        const info = p.info();
+        const words = p.predictNext('Hola cómo se siente ', { k: 3 }).map((s: any) => s.word);
+        p.dispose();
+        return { first, info, progress, events, words };
+      }, { corpus, TINY, backend });
+      assert.equal(r.first, 'ngram');
+      assert.equal(r.info.state, 'neural');
+      assert.equal(r.info.backend, backend);
+      assert.match(r.info.backendReason, /forced/);
+      assert.ok(r.progress > 0, 'progress events');
+      assert.deepEqual(r.events, ['model']);
+      assert.ok(['neural', 'mix'].includes(r.info.source));
+      assert.equal(r.words.length, 3);
+      await context.close();
+    });
+  }
+
+  test('without a forced backend, software WebGL (SwiftShader) is skipped for wasm, and says why', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context as never);
+    const info = await page.evaluate(async ({ corpus, TINY }) => {
+      const p = (window as any).sdk.createPredictor({ corpus, name: 'auto', ...TINY });
+      await p.neuralReady;
+      const i = p.info();
+      p.dispose();
+      return i;
+    }, { corpus, TINY });
+    assert.equal(info.backend, 'wasm');
+    assert.match(info.backendReason, /webgl skipped: software renderer/);
+    await context.close();
+  });
+});
+
+describe('persistence', () => {
+  test('a reload loads the stored model without training and predicts the same; cancel keeps it', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context as never);
+    const first = await page.evaluate(async ({ corpus, TINY }) => {
+      const p = (window as any).sdk.createPredictor({ corpus, name: 'persist', ...TINY });
+      await p.neuralReady;
+      await new Promise((r) => setTimeout(r, 200));
+      const out = { info: p.info(), words: p.predictNext('Buenos días, ¿cómo ', { k: 5 }) };
+      p.dispose();
+      return out;
+    }, { corpus, TINY });
+    assert.equal(first.info.fromStorage, false);
+    await page.reload();
+    await page.evaluate(async (origin) => {
+      (window as any).sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
+    }, env.origin);
+    const second = await page.evaluate(async ({ corpus, TINY }) => {
+      const p = (window as any).sdk.createPredictor({ corpus, name: 'persist', ...TINY });
+      let progress = 0;
+      p.addEventListener('progress', () => progress++);
+      await p.neuralReady;
+      const words = p.predictNext('Buenos días, ¿cómo ', { k: 5 });
+      const info = p.info();
+      const progressBeforeTrain = progress;
+      // Cancel a retraining after its first batch: the stored model stays and keeps answering.
+      const controller = new AbortController();
+      let batches = 0;
+      const err = await p.train({ epochs: 3, signal: controller.signal, onProgress: (x: any) => { if (x.phase === 'batch' && ++batches === 1) controller.abort(); } }).then(() => 'resolved', (e: Error) => e.name);
+      const afterCancel = p.predictNext('Buenos días, ¿cómo ', { k: 5 });
+      p.dispose();
+      return { info, words, progress: progressBeforeTrain, err, afterCancel, state: p.info().state };
+    }, { corpus, TINY });
+    assert.equal(second.info.fromStorage, true);
+    assert.equal(second.progress, 0, 'no training after a reload');
+    assert.deepEqual(second.words, first.words);
+    assert.equal(second.err, 'AbortError');
+    assert.deepEqual(second.afterCancel, first.words);
+    assert.equal(second.state, 'neural');
+    await context.close();
+  });
+
+  test('a damaged or foreign record is reported and replaced by retraining', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context as never);
+    const r = await page.evaluate(async ({ corpus, TINY }) => {
+      const { createPredictor } = (window as any).sdk;
+      // Make the store, then damage the record under the name.
+      const p0 = createPredictor({ corpus, name: 'damaged', ...TINY, autoTrain: false });
+      await p0.ready;
+      await p0.neuralReady.catch(() => {});
+      p0.dispose();
+      await new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('models', 'readwrite');
+          tx.objectStore('models').put({ version: 1, key: 'whatever', artifacts: { modelTopology: { format: 'rnn-predict/model', version: 1, config: {} }, weightSpecs: [], weightData: new ArrayBuffer(3) } }, 'model:damaged');
+          tx.oncomplete = () => { open.result.close(); resolve(); };
+          tx.onerror = () => reject(tx.error);
+        };
+      });
+      const errors: string[] = [];
+      const p = createPredictor({ corpus, name: 'damaged', ...TINY });
+      p.addEventListener('error', (e: CustomEvent) => errors.push(e.detail.message));
+      await p.neuralReady;
+      const state = p.info().state;
+      p.dispose();
+      // A record from another storage version is reported the same way.
+      await new Promise<void>((resolve) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('models', 'readwrite');
+          tx.objectStore('models').put({ version: 99 }, 'model:damaged');
+          tx.oncomplete = () => { open.result.close(); resolve(); };
+        };
+      });
+      const errors2: string[] = [];
+      const q = createPredictor({ corpus, name: 'damaged', ...TINY });
+      q.addEventListener('error', (e: CustomEvent) => errors2.push(e.detail.message));
+      await q.neuralReady;
+      q.dispose();
+      return { errors, errors2, state };
+    }, { corpus, TINY });
+    assert.equal(r.state, 'neural');
+    assert.ok(r.errors.length === 0 || r.errors.some((m) => /could not be used/.test(m)), r.errors.join('; '));
+    assert.ok(r.errors2.some((m) => /storage version 99, expected 1/.test(m)), r.errors2.join('; '));
+    await context.close();
+  });
+});
+
+describe('the page stays responsive', () => {
+  test('no long task over 50 ms on the main thread while the worker trains', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context as never);
+    const r = await page.evaluate(async ({ corpus }) => {
+      const p = (window as any).sdk.createPredictor({ corpus, name: 'longtask', hiddenSize: 32, embeddingSize: 16, vocabularySize: 600, epochs: 2, persist: false });
+      await p.ready;
+      const long: number[] = [];
+      const obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(Math.round(e.duration))));
+      obs.observe({ type: 'longtask', buffered: false } as PerformanceObserverInit);
+      let progress = 0;
+      p.addEventListener('progress', () => progress++);
+      await p.neuralReady;
+      await new Promise((r) => setTimeout(r, 100));
+      obs.disconnect();
+      p.dispose();
+      return { long, progress };
+    }, { corpus });
+    assert.ok(r.progress > 3);
+    assert.deepEqual(r.long, [], `long tasks (ms): ${r.long.join(', ')}`);
+    await context.close();
+  });
+});
+
+describe('bad input', () => {
+  test('bad options, a corpus URL that 404s or returns HTML, a worker that cannot start: clear errors', async () => {
+    const page = await openPage();
+    const r = await page.evaluate(async (origin) => {
+      const { createPredictor } = (window as any).sdk;
+      const reason = async (o: object, which = 'ready') => {
+        const p = createPredictor(o);
+        try {
+          await p[which];
+          return 'resolved';
+        } catch (e) {
+          return `${(e as Error).name}: ${(e as Error).message}`;
+        } finally {
+          p.dispose();
+        }
+      };
+      return {
+        cell: await reason({ corpus: 'hola', cell: 'tcn' }),
+        epochs: await reason({ corpus: 'hola', epochs: -1 }),
+        missing: await reason({ corpus: `${origin}/nope.txt` }),
+        html: await reason({ corpus: `${origin}/test/fixtures/blank.html` }),
+        worker: await reason({ corpus: 'hola que tal\nhola como estas', workerUrl: `${origin}/nope-worker.js`, persist: false }, 'neuralReady'),
+        stillWorks: await (async () => {
+          const p = createPredictor({ corpus: 'hola que tal\nhola como estas', workerUrl: `${origin}/nope-worker.js`, persist: false });
+          await p.ready;
+          await p.neuralReady.catch(() => {});
+          const w = p.predictNext('hola ', { k: 2 }).map((s: any) => s.word);
+          p.dispose();
+          return w;
+        })(),
+      };
+    }, env.origin);
+    assert.match(r.cell, /RangeError: cell must be one of "rnn", "lstm", "gru", got the string "tcn"/);
+    assert.match(r.epochs, /RangeError: epochs must be an integer/);
+    assert.match(r.missing, /HTTP 404/);
+    assert.match(r.html, /HTML page/);
+    assert.match(r.worker, /WorkerError: the training worker failed/);
+    assert.deepEqual(r.stillWorks.sort(), ['como', 'que']);
+    await page.close();
+  });
+});
