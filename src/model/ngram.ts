@@ -108,7 +108,8 @@ export class KneserNeyTrigram {
     for (const line of lines) {
       if (!Array.isArray(line)) throw new TypeError(`each line must be an array of words, got ${describe(line)}`);
       let u = 0, v = 0;
-      const seq = [...line.map((w) => id(String(w))), 1];
+      // '<s>' and '</s>' mark the line's ends; the same strings inside a line are not words.
+      const seq = [...line.filter((w) => w !== BOS && w !== EOS).map((w) => id(String(w))), 1];
       for (const w of seq) {
         const key = `${u},${v},${w}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);

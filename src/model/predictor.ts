@@ -187,10 +187,17 @@ export class WordPredictor implements Scorer {
     const { context, partial, sentenceStart } = typingContext(text);
     const history = this.#history(text, partial);
     const prefix = partial.toLowerCase();
-    return this.#rank(context, history, prefix, k).map(({ word, probability }) => ({
-      word: recase(word, partial, sentenceStart),
-      probability,
-    }));
+    // Re-casing can make two stored words one (σα and ςα both give Σα): keep the first.
+    const seen = new Set<string>();
+    const out: Suggestion[] = [];
+    for (const { word, probability } of this.#rank(context, history, prefix, k + 4)) {
+      const shown = recase(word, partial, sentenceStart);
+      if (seen.has(shown)) continue;
+      seen.add(shown);
+      out.push({ word: shown, probability });
+      if (out.length === k) break;
+    }
+    return out;
   }
 
   #history(text: string, partial: string): string[] {

@@ -131,18 +131,33 @@ const WORD_ONLY = new RegExp(`^(?:${WORD_RE})$`, 'u');
 export function recase(word: string, typed: string, sentenceStart: boolean): string {
   requireString(word, 'word');
   requireString(typed, 'typed');
-  const chars = Array.from(word);
   const typedChars = Array.from(typed);
   if (typedChars.length >= 2 && typed === typed.toUpperCase() && typed !== typed.toLowerCase()) {
     return word.toUpperCase();
   }
-  for (let i = 0; i < typedChars.length && i < chars.length; i++) {
-    if (typedChars[i]!.toLowerCase() === chars[i]!.toLowerCase()) chars[i] = typedChars[i]!;
+  // Walk the typed letters over the word: a typed letter replaces the stored letters it
+  // lower-cases to (İ → i̇ is two code units), or a letter whose upper case it is (Σ ↔ ς).
+  let out = '';
+  let rest = word;
+  for (const tc of typedChars) {
+    const lc = tc.toLowerCase();
+    const next = Array.from(rest)[0];
+    if (lc.length > 0 && rest.startsWith(lc)) {
+      out += tc;
+      rest = rest.slice(lc.length);
+    } else if (next !== undefined && next.toUpperCase() === tc.toUpperCase()) {
+      out += tc;
+      rest = rest.slice(next.length);
+    } else {
+      break;
+    }
   }
-  if (typedChars.length === 0 && sentenceStart && chars.length > 0) {
-    chars[0] = chars[0]!.toUpperCase();
+  out += rest;
+  if (typedChars.length === 0 && sentenceStart && out.length > 0) {
+    const first = Array.from(out)[0]!;
+    out = first.toUpperCase() + out.slice(first.length);
   }
-  return chars.join('');
+  return out;
 }
 
 /** Where the text before the caret stands: the words before it and the word being typed. */
