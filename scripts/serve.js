@@ -13,6 +13,9 @@ const TYPES = {
   '.map': 'application/json', '.bin': 'application/octet-stream', '.svg': 'image/svg+xml', '.png': 'image/png',
 };
 
+/** No eval, scripts and workers from this origin only, wasm allowed. */
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
+
 /** Maps a URL path to a file: / → widget/demo/index.html, /dist/… and /widget/… as they are. */
 export function fileFor(urlPath) {
   const path = decodeURIComponent(urlPath.split('?')[0]);
@@ -29,11 +32,16 @@ export function startServer(port = 8080, host = '127.0.0.1') {
     try {
       if (!file || !(await stat(file)).isFile()) throw new Error('not found');
       const body = await readFile(file);
-      res.writeHead(200, {
+      const headers = {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-cache',
         'x-content-type-options': 'nosniff',
-      });
+      };
+      // ?csp=strict serves a page under the strict policy the SDK must work with.
+      if (extname(file) === '.html' && /[?&]csp=strict\b/.test(req.url ?? '')) {
+        headers['content-security-policy'] = STRICT_CSP;
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

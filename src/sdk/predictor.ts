@@ -352,6 +352,11 @@ class RnnPredictor extends EventTarget implements Predictor {
     return { ...this.#info };
   }
 
+  /** For tests only: the worker's remote API (started on first use). Not part of the API. */
+  [Symbol.for('rnn-predict.worker')](): Comlink.Remote<WorkerApi> {
+    return this.#api().api;
+  }
+
   async save(): Promise<void> {
     await this.ready;
     if (!this.#model) throw new Error('there is no neural model to save yet: await neuralReady or call train()');

@@ -54,6 +54,19 @@ async function init(force?: BackendName): Promise<BackendInfo> {
   return backendInfo;
 }
 
+/** Rejects when tfjs's WebGL context is lost (a lost context can leave reads pending forever). */
+function webglLost(backend: BackendName): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (backend !== 'webgl') return;
+    const canvas = (tf.backend() as unknown as { gpgpu?: { gl?: { canvas?: EventTarget } } }).gpgpu?.gl?.canvas;
+    canvas?.addEventListener('webglcontextlost', () => {
+      const e = new Error('the WebGL context was lost');
+      e.name = 'WebGLContextLost';
+      reject(e);
+    }, { once: true });
+  });
+}
+
 function begin(): AbortSignal {
   controller?.abort();
   controller = new AbortController();
@@ -88,14 +101,17 @@ async function runTraining(job: TrainJob, signal: AbortSignal, onProgress?: (p: 
 const api: WorkerApi = {
   init,
   async train(job, onProgress) {
-    const signal = begin();
+    let signal = begin();
     const info = await init(forced);
     try {
-      const artifacts = await runTraining(job, signal, onProgress as never);
+      const artifacts = await Promise.race([runTraining(job, signal, onProgress as never), webglLost(info.backend)]);
       return Comlink.transfer(artifacts, [artifacts.weightData]);
     } catch (e) {
       if ((e as Error).name === 'AbortError' || info.backend !== 'webgl') throw e;
-      // WebGL failed mid-training (context lost, out of memory): carry on with wasm.
+      // WebGL failed mid-training (context lost, out of memory): carry on with wasm. The lost
+      // run is told to stop, in case it ever wakes up.
+      controller?.abort(e);
+      signal = begin();
       backendInfo = chooseBackend(['wasm', 'cpu']).then((c) => ({
         backend: c.backend as BackendName,
         reason: `webgl failed during training (${(e as Error).message}); ${c.reason}`,

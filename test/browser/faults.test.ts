@@ -1,0 +1,211 @@
+// Faults and security in a real browser: strict CSP, quota exceeded, WebGL context lost,
+// two tabs, reload mid-training, and a soak of predictions and train/cancel cycles.
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startBrowser } from './helpers.js';
+
+let env: Awaited<ReturnType<typeof startBrowser>>;
+const corpus = readFileSync(new URL('../../corpus/es-conversaciones.txt', import.meta.url), 'utf8').split('\n').slice(0, 300).join('\n');
+const TINY = { hiddenSize: 16, embeddingSize: 8, vocabularySize: 400, epochs: 1 };
+
+before(async () => {
+  env = await startBrowser();
+});
+after(async () => {
+  await env?.close();
+});
+
+async function openPage(context: BrowserContext, errors: string[] = []): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.addInitScript({ content: 'window.__name = (f) => f; window.__unhandled = []; addEventListener("unhandledrejection", (e) => window.__unhandled.push(String(e.reason)));' });
+  await page.goto(env.origin + '/test/fixtures/blank.html');
+  await page.evaluate(async (origin) => {
+    (window as any).sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
+  }, env.origin);
+  return page;
+}
+
+describe('security', () => {
+  test('works under a strict Content-Security-Policy (no eval, same-origin worker)', async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(env.origin + '/test/fixtures/csp.html?csp=strict');
+    const header = await page.evaluate(() => fetch(location.href).then((r) => r.headers.get('content-security-policy')));
+    assert.match(header ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
+    await page.waitForFunction(() => (window as any).__result !== undefined, undefined, { timeout: 60_000 });
+    const r = await page.evaluate(() => (window as any).__result);
+    assert.equal(r.ok, true, r.error);
+    assert.equal(r.info.state, 'neural');
+    assert.deepEqual(r.violations, []);
+    await context.close();
+  });
+});
+
+describe('faults', () => {
+  test('quota exceeded: reported as such, the stored model is not half-written', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context);
+    const first = await page.evaluate(async ({ corpus, TINY }) => {
+      const p = (window as any).sdk.createPredictor({ corpus, name: 'quota', ...TINY });
+      await p.neuralReady;
+      await new Promise((r) => setTimeout(r, 300));
+      const i = p.info();
+      p.dispose();
+      return i;
+    }, { corpus, TINY });
+    const r = await page.evaluate(async ({ corpus, TINY, origin }) => {
+      const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
+      // The storage is full: every model write fails as a full disk makes it fail.
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+        if (String(key).startsWith('model:')) {
+          this.transaction.abort();
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        }
+        return put.call(this, value, key);
+      };
+      const p = sdk.createPredictor({ corpus, name: 'quota', ...TINY, hiddenSize: 64, vocabularySize: 1500 });
+      const errors: string[] = [];
+      p.addEventListener('error', (e: CustomEvent) => errors.push(`${e.detail.name}: ${e.detail.message}`));
+      await p.neuralReady;
+      const words = p.predictNext('Hola ', { k: 2 });
+      p.dispose();
+      return { errors, words };
+    }, { corpus, TINY, origin: env.origin });
+    assert.ok(r.errors.some((m) => /^QuotaExceededError: storage quota exceeded/.test(m)), r.errors.join('; '));
+    assert.equal(r.words.length, 2, 'suggestions keep working');
+    await page.reload();
+    const again = await page.evaluate(async ({ corpus, TINY, origin }) => {
+      const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
+      const p = sdk.createPredictor({ corpus, name: 'quota', ...TINY });
+      await p.neuralReady;
+      const i = p.info();
+      p.dispose();
+      return i;
+    }, { corpus, TINY, origin: env.origin });
+    assert.equal(again.fromStorage, true);
+    assert.equal(again.trainedAt, first.trainedAt, 'the first model is still the stored one');
+    await context.close();
+  });
+
+  test('WebGL context lost mid-training: training carries on with wasm or reports; the stored model stays intact', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context);
+    const r = await page.evaluate(async ({ corpus, TINY }) => {
+      const { createPredictor } = (window as any).sdk;
+      const p = createPredictor({ corpus, name: 'webgl-lost', ...TINY, backend: 'webgl' });
+      await p.neuralReady;
+      await new Promise((res) => setTimeout(res, 300));
+      const before = p.info();
+      const worker = p[Symbol.for('rnn-predict.worker')]();
+      let lost = false;
+      const outcome = await p.train({
+        epochs: 2,
+        onProgress: (x: any) => {
+          if (!lost && x.phase === 'batch') {
+            lost = true;
+            worker.loseWebglContext();
+          }
+        },
+      }).then((i: any) => `trained on ${i.backend}: ${i.backendReason}`, (e: Error) => `reported ${e.name}: ${e.message}`);
+      const words = p.predictNext('Hola ', { k: 2 }).map((s: any) => s.word);
+      p.dispose();
+      const q = createPredictor({ corpus, name: 'webgl-lost', ...TINY, backend: 'webgl', autoTrain: false });
+      await q.neuralReady;
+      const stored = q.info();
+      q.dispose();
+      return { lost, outcome, words, before, stored };
+    }, { corpus, TINY });
+    assert.ok(r.lost);
+    assert.match(r.outcome, /trained on wasm: webgl failed during training|reported/);
+    assert.equal(r.words.length, 2);
+    assert.equal(r.stored.fromStorage, true, 'a model is still stored and loads');
+    await context.close();
+  });
+
+  test('two tabs with the same model name: one trains, the other waits and loads its result', async () => {
+    const context = await env.browser.newContext();
+    const [a, b] = [await openPage(context), await openPage(context)];
+    const start = ({ corpus, TINY }: { corpus: string; TINY: object }) => {
+      const p = (window as any).sdk.createPredictor({ corpus, name: 'two-tabs', ...TINY });
+      let progress = 0;
+      p.addEventListener('progress', () => progress++);
+      return p.neuralReady.then(() => ({ progress, info: p.info() }));
+    };
+    const [ra, rb] = await Promise.all([a.evaluate(start, { corpus, TINY }), b.evaluate(start, { corpus, TINY })]);
+    const trained = [ra, rb].filter((r) => r.progress > 0);
+    const loaded = [ra, rb].filter((r) => r.progress === 0);
+    assert.equal(trained.length, 1, `exactly one tab trains (progress ${ra.progress}, ${rb.progress})`);
+    assert.equal(loaded.length, 1);
+    assert.equal(loaded[0]!.info.fromStorage, true);
+    assert.equal(loaded[0]!.info.trainedAt, trained[0]!.info.trainedAt);
+    await context.close();
+  });
+
+  test('a reload in the middle of training loads the previous model', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context);
+    const first = await page.evaluate(async ({ corpus, TINY }) => {
+      const p = (window as any).sdk.createPredictor({ corpus, name: 'reload', ...TINY });
+      await p.neuralReady;
+      await new Promise((r) => setTimeout(r, 300));
+      const info = p.info();
+      // Start a long retraining and leave it running.
+      p.train({ epochs: 50 }).catch(() => {});
+      await new Promise((r) => p.addEventListener('progress', r, { once: true }));
+      return info;
+    }, { corpus, TINY });
+    await page.reload();
+    const after = await page.evaluate(async ({ corpus, TINY, origin }) => {
+      const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
+      const p = sdk.createPredictor({ corpus, name: 'reload', ...TINY });
+      await p.neuralReady;
+      const i = p.info();
+      p.dispose();
+      return i;
+    }, { corpus, TINY, origin: env.origin });
+    assert.equal(after.fromStorage, true);
+    assert.equal(after.trainedAt, first.trainedAt);
+    await context.close();
+  });
+});
+
+describe('soak', () => {
+  test('100,000 predictions and 10 train/cancel cycles: tensor count constant, no rejection, no console error', async () => {
+    const context = await env.browser.newContext();
+    const errors: string[] = [];
+    const page = await openPage(context, errors);
+    const r = await page.evaluate(async ({ corpus, TINY }) => {
+      const p = (window as any).sdk.createPredictor({ corpus, name: 'soak', ...TINY, persist: false });
+      await p.neuralReady;
+      const worker = p[Symbol.for('rnn-predict.worker')]();
+      const text = 'Hola, ¿cómo se siente hoy? Muy bien, gracias por preguntar.';
+      let n = 0;
+      for (let i = 0; i < 100_000; i++) {
+        const cut = 1 + (i * 7) % text.length;
+        n += p.predictNext(text.slice(0, cut), { k: 3 }).length;
+      }
+      const tensorsBefore = await worker.tensorCount();
+      const outcomes: string[] = [];
+      for (let c = 0; c < 10; c++) {
+        const controller = new AbortController();
+        const done = p.train({ epochs: 5, signal: controller.signal, onProgress: (x: any) => { if (x.phase === 'batch') controller.abort(); } });
+        outcomes.push(await done.then(() => 'done', (e: Error) => e.name));
+      }
+      const tensorsAfter = await worker.tensorCount();
+      const unhandled = (window as any).__unhandled;
+      p.dispose();
+      return { n, tensorsBefore, tensorsAfter, outcomes, unhandled };
+    }, { corpus, TINY });
+    assert.ok(r.n > 0);
+    assert.deepEqual(r.outcomes, Array(10).fill('AbortError'));
+    assert.equal(r.tensorsAfter, r.tensorsBefore);
+    assert.deepEqual(r.unhandled, []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
