@@ -81,6 +81,9 @@ function validate(o: PredictorOptions): void {
   int(o.hiddenSize, 'hiddenSize', 1, 2048);
   int(o.vocabularySize, 'vocabularySize', 10, 200_000);
   int(o.epochs, 'epochs', 1, 1000);
+  if (o.workerTimeout !== undefined && (typeof o.workerTimeout !== 'number' || !(o.workerTimeout > 0))) {
+    throw new RangeError(`workerTimeout must be a number of seconds > 0, got ${describe(o.workerTimeout)}`);
+  }
   for (const b of ['autoTrain', 'persist'] as const) {
     if (o[b] !== undefined && typeof o[b] !== 'boolean') throw new TypeError(`${b} must be a boolean, got ${describe(o[b])}`);
   }
@@ -268,17 +271,35 @@ class RnnPredictor extends EventTarget implements Predictor {
       if (request.signal?.aborted) throw Object.assign(new Error('training was cancelled'), { name: 'AbortError' });
       const backend = await this.#call((api) => api.init(this.#o.backend as BackendName | undefined));
       this.#info = { ...this.#info, backend: backend.backend, backendReason: backend.reason };
+      // A worker that crashed or was killed says nothing: take silence for death, report it,
+      // and start a fresh worker for the next call.
+      let lastSign = Date.now();
+      let watchdog: ReturnType<typeof setInterval> | undefined;
+      const dead = new Promise<never>((_, reject) => {
+        const limit = (this.#o.workerTimeout ?? 60) * 1000;
+        watchdog = setInterval(() => {
+          if (Date.now() - lastSign < limit) return;
+          const err = new Error(`the training worker stopped responding for ${limit / 1000} s and was restarted; the previous model is kept`);
+          err.name = 'WorkerError';
+          this.#worker?.worker?.terminate();
+          this.#worker = undefined;
+          this.#emitError(err);
+          reject(err);
+        }, Math.min(1000, limit / 2));
+      });
+      dead.catch(() => {});
       const progress = Comlink.proxy((p: TrainProgress) => {
+        lastSign = Date.now();
         request.onProgress?.(p);
         this.dispatchEvent(new CustomEvent('progress', { detail: p }));
       });
       const o = this.#o;
-      const artifacts = await this.#call((api) => api.train({
+      const artifacts = await Promise.race([dead, this.#call((api) => api.train({
         lines: fineTune ? this.#learned.slice(-200) : [...this.#lines, ...this.#learned],
         cell: o.cell, shape: o.shape, embeddingSize: o.embeddingSize, hiddenSize: o.hiddenSize, layers: o.layers,
         vocabularySize: o.vocabularySize, epochs: request.epochs ?? o.epochs ?? 4, corpusHash: this.#corpusHash,
         from: fineTune && this.#model ? toArtifacts(this.#model) : undefined,
-      }, progress));
+      }, progress))]).finally(() => clearInterval(watchdog));
       const after = await this.#call((api) => api.init(this.#o.backend as BackendName | undefined));
       this.#info = { ...this.#info, backend: after.backend, backendReason: after.reason };
       const model = fromArtifacts(artifacts);
@@ -355,6 +376,11 @@ class RnnPredictor extends EventTarget implements Predictor {
   /** For tests only: the worker's remote API (started on first use). Not part of the API. */
   [Symbol.for('rnn-predict.worker')](): Comlink.Remote<WorkerApi> {
     return this.#api().api;
+  }
+
+  /** For tests only: kills the worker without telling anyone, as a crash would. */
+  [Symbol.for('rnn-predict.kill-worker')](): void {
+    this.#worker?.worker?.terminate();
   }
 
   async save(): Promise<void> {

@@ -41,6 +41,9 @@ export interface PredictorOptions {
   workerUrl?: string | URL;
   /** fetch to use (tests, service workers). */
   fetch?: typeof fetch;
+  /** Seconds without any sign of life from a training worker before it is taken for dead,
+   * reported and restarted (default 60). */
+  workerTimeout?: number;
 }
 
 export interface PredictorInfo {

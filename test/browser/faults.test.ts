@@ -174,6 +174,78 @@ describe('faults', () => {
   });
 });
 
+describe('the worker killed', () => {
+  test('mid-training: reported, the previous model kept, a fresh worker trains next time', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context);
+    const r = await page.evaluate(async ({ corpus, TINY }) => {
+      const p = (window as any).sdk.createPredictor({ corpus, name: 'killed', ...TINY, workerTimeout: 2 });
+      await p.neuralReady;
+      const before = p.predictNext('Hola ', { k: 3 });
+      const errors: string[] = [];
+      p.addEventListener('error', (e: CustomEvent) => errors.push(`${e.detail.name}: ${e.detail.message}`));
+      let killed = false;
+      const outcome = await p.train({
+        epochs: 20,
+        onProgress: () => {
+          if (!killed) {
+            killed = true;
+            p[Symbol.for('rnn-predict.kill-worker')]();
+          }
+        },
+      }).then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+      const after = p.predictNext('Hola ', { k: 3 });
+      const state = p.info().state;
+      const retrained = await p.train({ epochs: 1 }).then((i: any) => i.state, (e: Error) => `failed: ${e.message}`);
+      p.dispose();
+      return { outcome, errors, before, after, state, retrained };
+    }, { corpus, TINY });
+    assert.match(r.outcome, /^WorkerError: the training worker stopped responding/);
+    assert.ok(r.errors.some((m) => /stopped responding/.test(m)));
+    assert.deepEqual(r.after, r.before, 'the previous model keeps answering');
+    assert.equal(r.state, 'neural');
+    assert.equal(r.retrained, 'neural', 'a fresh worker trains');
+    await context.close();
+  });
+});
+
+describe('privacy', () => {
+  test('requests go only to the package and the corpus; learn stores on the device; delete removes it all', async () => {
+    const context = await env.browser.newContext();
+    const requests: string[] = [];
+    context.on('request', (req) => requests.push(new URL(req.url()).pathname));
+    const page = await openPage(context);
+    const r = await page.evaluate(async ({ TINY, origin }) => {
+      const { createPredictor } = (window as any).sdk;
+      const p = createPredictor({ corpus: `${origin}/dist/corpus/es-conversaciones.txt`, name: 'privacy', ...TINY });
+      await p.neuralReady;
+      await p.learn('Mañana quedamos con Zenobia en la terraza del zoco');
+      const learned = p.predictNext('quedamos con ', { k: 3 }).map((s: any) => s.word);
+      const dump = async () => new Promise<string[]>((resolve) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onsuccess = () => {
+          const req = open.result.transaction('models').objectStore('models').getAllKeys();
+          req.onsuccess = () => { open.result.close(); resolve(req.result.map(String).sort()); };
+        };
+      });
+      const storedBefore = await dump();
+      await p.delete();
+      const storedAfter = await dump();
+      const afterDelete = p.predictNext('quedamos con ', { k: 3 }).map((s: any) => s.word);
+      p.dispose();
+      return { learned, storedBefore, storedAfter, afterDelete };
+    }, { TINY, origin: env.origin });
+    assert.ok(r.learned.includes('Zenobia') || r.learned.includes('zenobia'), r.learned.join(','));
+    assert.deepEqual(r.storedBefore, ['learned:privacy', 'model:privacy']);
+    assert.deepEqual(r.storedAfter, []);
+    assert.ok(!r.afterDelete.map((w: string) => w.toLowerCase()).includes('zenobia'), 'learned text is gone from memory too');
+    const allowed = /^\/(test\/fixtures\/blank\.html|dist\/(rnn-predict\.bundle\.js|worker\.js|tfjs-backend-wasm[-a-z]*\.wasm|corpus\/es-conversaciones\.txt))$/;
+    const other = [...new Set(requests)].filter((u) => !allowed.test(u));
+    assert.deepEqual(other, [], 'no other request');
+    await context.close();
+  });
+});
+
 describe('soak', () => {
   test('100,000 predictions and 10 train/cancel cycles: tensor count constant, no rejection, no console error', async () => {
     const context = await env.browser.newContext();
