@@ -33,7 +33,7 @@ if (!chrome) {
 const only = process.argv.slice(2);
 const files = only.length > 0 ? only : ['test/unit', 'test/browser'].flatMap((dir) =>
   existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${dir}/${f}`) : []);
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=300000', ...files], {
   stdio: 'inherit',
   env: { ...process.env, CHROME_PATH: chrome },
 });

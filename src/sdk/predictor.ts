@@ -157,8 +157,21 @@ class RnnPredictor extends EventTarget implements Predictor {
         this.#storageFailed(e as Error);
       }
     }
-    this.#rebuildNgram();
     this.#info = { ...this.#info, state: 'ngram', corpusHash: this.#corpusHash, corpusLines: this.#lines.length };
+    // A stored model carries a trigram on the same corpus: answer with both at once and build
+    // the page's own trigram (which adds learned messages) only when needed, after `ready`.
+    if (this.#o.model === undefined && (await this.#loadStored())) {
+      if (this.#learned.length > 0) setTimeout(() => this.#ngramNow(), 0);
+      return;
+    }
+    this.#rebuildNgram();
+    this.#refresh();
+  }
+
+  /** Builds the page's trigram if it is not built yet (learned messages included). */
+  #ngramNow(): void {
+    if (this.#ngram || this.#disposed) return;
+    this.#rebuildNgram();
     this.#refresh();
   }
 
@@ -192,14 +205,16 @@ class RnnPredictor extends EventTarget implements Predictor {
   /** Rebuilds the answering predictor from the current network and trigram. */
   #refresh(): void {
     const m = this.#model;
-    const ownNgram = this.#o.model !== undefined && m?.ngram ? m.ngram : this.#ngram;
+    // The model's own trigram (same corpus) answers beside it, so a stored model predicts exactly
+    // as it did when trained; the page's trigram takes over once messages have been learned.
+    const ownNgram = m?.ngram && (this.#o.model !== undefined || this.#learned.length === 0 || !this.#ngram) ? m.ngram : this.#ngram;
     this.#predictor = m
       ? new WordPredictor({ network: new RecurrentNetwork(m.config, m.weights), vocabulary: m.vocabulary, ngram: ownNgram, mix: ownNgram ? m.mix : 1 })
       : new WordPredictor({ ngram: this.#ngram! });
     this.#info = {
       ...this.#info,
       source: this.#predictor.source,
-      vocabularySize: m ? m.vocabulary.size : this.#ngram!.vocabularySize,
+      vocabularySize: m ? m.vocabulary.size : this.#ngram?.vocabularySize ?? 0,
       metrics: m?.metrics, trainedAt: m?.trainedAt, cell: m?.config.cell,
     };
   }
@@ -212,6 +227,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   async #startNeural(): Promise<void> {
+    if (this.#model) return;
     if (this.#o.model !== undefined) {
       this.#setModel(await loadModelFromUrl(this.#o.model, this.#fetch), false);
       return;
@@ -353,6 +369,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     const line = text.trim();
     if (evalWords(line).length === 0) return;
     this.#learned.push(line);
+    this.#ngram = undefined;
     this.#rebuildNgram();
     this.#refresh();
     if (this.#storageOk) {
@@ -396,7 +413,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#learnedSinceTune = 0;
     this.#model = undefined;
     this.#info = { ...this.#info, state: 'ngram', fromStorage: false };
-    if (this.#ngram) {
+    if (this.#lines.length > 0) {
       this.#rebuildNgram();
       this.#refresh();
     }

@@ -1,0 +1,127 @@
+/**
+ * Browser figures for `npm run bench:page` (issue 6): page load to first suggestion on a fresh
+ * profile and with the model stored, keystroke latency as the page sees it (predictNext is
+ * synchronous on the page: no worker round trip), and gzip sizes of what a page loads.
+ *
+ * Usage: node --import tsx bench/page.ts [--json] [--quick] [--test FILE]
+ * Needs a build (npm run build) and Chromium (CHROME_PATH or /usr/bin/chromium).
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+// @ts-expect-error plain JS module
+import { startServer } from '../scripts/serve.js';
+import { CHROME_FLAGS } from '../test/browser/helpers.js';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const testFile = args[args.indexOf('--test') + 1] && args.includes('--test') ? args[args.indexOf('--test') + 1]! : '../shared/corpus/tatoeba-es.dev.txt';
+
+function gz(path: string): number {
+  return gzipSync(readFileSync(path), { level: 9 }).length;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+async function main() {
+  if (!existsSync('dist/rnn-predict.bundle.js')) throw new Error('dist/ is missing: run npm run build first');
+  const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  const server = await startServer(0);
+  const origin = `http://localhost:${server.address().port}`;
+  const browser = await chromium.launch({ executablePath, args: CHROME_FLAGS, headless: true });
+  const settings = quick ? { hiddenSize: 32, embeddingSize: 16, vocabularySize: 1500, epochs: 1 } : {};
+  const lines = existsSync(testFile) ? readFileSync(testFile, 'utf8').split('\n').filter(Boolean).slice(0, quick ? 50 : 500) : ['Hola, ¿cómo se siente hoy?'];
+
+  // Fresh profile: navigation start → first suggestion (the trigram on the shipped corpus).
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript({ content: 'window.__name = (f) => f;' });
+  await page.goto(`${origin}/test/fixtures/blank.html`);
+  const fresh = await page.evaluate(async ({ settings }) => {
+    const { createPredictor } = await import('/dist/rnn-predict.bundle.js');
+    const p = createPredictor({ name: 'bench', ...settings });
+    await p.ready;
+    p.predictNext('Hola ', { k: 3 });
+    const firstSuggestion = performance.now();
+    const t0 = performance.now();
+    await p.neuralReady;
+    const neuralAfter = performance.now() - t0;
+    const info = p.info();
+    p.dispose();
+    return { firstSuggestion, neuralAfter, info };
+  }, { settings });
+
+  // Reload: the model comes from IndexedDB.
+  await page.reload();
+  const stored = await page.evaluate(async ({ settings, lines }) => {
+    const { createPredictor } = await import('/dist/rnn-predict.bundle.js');
+    const p = createPredictor({ name: 'bench', ...settings });
+    await p.ready;
+    p.predictNext('Hola ', { k: 3 });
+    const firstSuggestion = performance.now();
+    await p.neuralReady;
+    p.predictNext('Hola ', { k: 3 });
+    const firstNeural = performance.now();
+    const info = p.info();
+    // Keystroke latency as the page sees it: type each line letter by letter.
+    for (let i = 0; i < 20; i++) p.predictNext('Hola, ¿cómo se siente ', { k: 3 });
+    const times: number[] = [];
+    for (const line of lines) {
+      for (let c = 1; c <= line.length; c++) {
+        const t = performance.now();
+        p.predictNext(line.slice(0, c), { k: 3 });
+        times.push(performance.now() - t);
+      }
+    }
+    p.dispose();
+    return { firstSuggestion, firstNeural, info, times };
+  }, { settings, lines });
+  await browser.close();
+  server.close();
+
+  const sizes = {
+    bundle: gz('dist/rnn-predict.bundle.js'),
+    worker: gz('dist/worker.js'),
+    element: existsSync('dist/element.js') ? gz('dist/element.js') : undefined,
+    corpus: gz('dist/corpus/es-conversaciones.txt'),
+  };
+  const result = {
+    freshFirstSuggestionMs: Math.round(fresh.firstSuggestion),
+    freshNeuralReadyAfterMs: Math.round(fresh.neuralAfter),
+    storedFirstSuggestionMs: Math.round(stored.firstSuggestion),
+    storedFirstNeuralMs: Math.round(stored.firstNeural),
+    storedFrom: stored.info.fromStorage,
+    backend: fresh.info.backend,
+    backendReason: fresh.info.backendReason,
+    keystrokes: stored.times.length,
+    keystrokeMedianMs: +pct(stored.times, 50).toFixed(3),
+    keystrokeP95Ms: +pct(stored.times, 95).toFixed(3),
+    gzipBytes: sizes,
+    settings: quick ? settings : 'defaults',
+  };
+  if (json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  const rows: [string, string][] = [
+    ['first suggestion, fresh profile (navigation → suggestion)', `${result.freshFirstSuggestionMs} ms (trigram on the corpus)`],
+    ['network trained in the worker after', `${(result.freshNeuralReadyAfterMs / 1000).toFixed(1)} s on ${result.backend}`],
+    ['first suggestion, model stored', `${result.storedFirstSuggestionMs} ms; neural answering at ${result.storedFirstNeuralMs} ms`],
+    [`keystroke latency on the page (${result.keystrokes} keystrokes)`, `median ${result.keystrokeMedianMs} ms, p95 ${result.keystrokeP95Ms} ms`],
+    ['gzip: one-file bundle (SDK + element, no tfjs)', `${(sizes.bundle / 1024).toFixed(1)} KB`],
+    ['gzip: worker (tfjs + training core)', `${(sizes.worker / 1024).toFixed(1)} KB`],
+    ['gzip: shipped corpus', `${(sizes.corpus / 1024).toFixed(1)} KB`],
+  ];
+  if (sizes.element) rows.splice(5, 0, ['gzip: element alone (dist/element.js, lit and SDK external)', `${(sizes.element / 1024).toFixed(1)} KB`]);
+  for (const [k, v] of rows) console.log(`${k.padEnd(62)} ${v}`);
+  console.log(`\nbackend: ${result.backendReason}`);
+}
+
+main().catch((e) => {
+  console.error(`bench/page: ${(e as Error).message}`);
+  process.exit(1);
+});
