@@ -168,6 +168,31 @@ describe('persistence', () => {
   });
 });
 
+describe('learning from the person', () => {
+  test('learn() shapes suggestions at once, and every 10 messages fine-tunes the network in the worker', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context as never);
+    const r = await page.evaluate(async ({ corpus, TINY }) => {
+      const p = (window as any).sdk.createPredictor({ corpus, name: 'learn', ...TINY });
+      await p.neuralReady;
+      const trainedAt = p.info().trainedAt;
+      const before = p.predictNext('vamos al ', { k: 3 }).map((s: any) => s.word);
+      const tuned = new Promise((resolve) => p.addEventListener('model', () => resolve(p.info()), { once: true }));
+      for (let i = 0; i < 10; i++) await p.learn(`Vamos al planetario ${i === 0 ? 'mañana' : 'hoy'} con los niños`);
+      const after = p.predictNext('vamos al ', { k: 3 }).map((s: any) => s.word);
+      const info: any = await tuned;
+      p.dispose();
+      return { before, after, trainedAt, tunedAt: info.trainedAt, state: info.state };
+    }, { corpus, TINY });
+    assert.ok(!r.before.includes('planetario'));
+    assert.equal(r.after[0], 'planetario');
+    assert.equal(r.state, 'neural');
+    assert.notEqual(r.tunedAt, r.trainedAt, 'a fine-tuned model took over');
+    await assert.rejects(page.evaluate(() => (window as any).sdk.createPredictor({ corpus: 'hola' }).learn(5)), /text must be a string, got the number 5/);
+    await context.close();
+  });
+});
+
 describe('the page stays responsive', () => {
   test('no long task over 50 ms on the main thread while the worker trains', async () => {
     const context = await env.browser.newContext();
