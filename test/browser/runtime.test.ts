@@ -168,6 +168,26 @@ describe('persistence', () => {
   });
 });
 
+describe('forecast in the worker', () => {
+  test('forecast() trains in a worker, reports progress and returns the RMSE beside the baseline', async () => {
+    const page = await openPage();
+    const r = await page.evaluate(async () => {
+      const { forecast } = (window as any).sdk;
+      const series = Array.from({ length: 60 }, (_, i) => 100 + 10 * Math.sin((2 * Math.PI * i) / 12) + i);
+      let progress = 0;
+      const out = await forecast(series, { window: 12, horizon: 6, epochs: 20, onProgress: () => progress++ });
+      const bad = await forecast([1, 2, NaN, 4], { window: 2, horizon: 1 }).then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+      return { forecast: out.forecast, rmse: out.rmse, baselineRmse: out.baselineRmse, progress, bad };
+    });
+    assert.equal(r.forecast.length, 6);
+    assert.ok(r.forecast.every((x: number) => Number.isFinite(x)));
+    assert.ok(Number.isFinite(r.rmse) && Number.isFinite(r.baselineRmse));
+    assert.ok(r.progress > 0);
+    assert.match(r.bad, /index 2|\[2\]|row/);
+    await page.close();
+  });
+});
+
 describe('learning from the person', () => {
   test('learn() shapes suggestions at once, and every 10 messages fine-tunes the network in the worker', async () => {
     const context = await env.browser.newContext();
