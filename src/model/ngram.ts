@@ -104,25 +104,36 @@ export class KneserNeyTrigram {
       }
       return i;
     };
-    const counts = new Map<string, number>();
+    const encoded: number[][] = [];
     for (const line of lines) {
       if (!Array.isArray(line)) throw new TypeError(`each line must be an array of words, got ${describe(line)}`);
-      let u = 0, v = 0;
       // '<s>' and '</s>' mark the line's ends; the same strings inside a line are not words.
-      const seq = [...line.filter((w) => w !== BOS && w !== EOS).map((w) => id(String(w))), 1];
+      encoded.push([...line.filter((w) => w !== BOS && w !== EOS).map((w) => id(String(w))), 1]);
+    }
+    if (words.length <= 2) throw new RangeError('the n-gram model needs at least one word to train on');
+    // Count trigrams under one integer key (exact while V³ < 2^53, i.e. V < 208,063 words).
+    const V = words.length;
+    if (V >= 208_063) throw new RangeError(`the n-gram model supports fewer than 208,063 distinct words, got ${V}`);
+    const counts = new Map<number, number>();
+    for (const seq of encoded) {
+      let u = 0, v = 0;
       for (const w of seq) {
-        const key = `${u},${v},${w}`;
+        const key = (u * V + v) * V + w;
         counts.set(key, (counts.get(key) ?? 0) + 1);
         u = v;
         v = w;
       }
     }
-    if (words.length <= 2) throw new RangeError('the n-gram model needs at least one word to train on');
     const flat = new Int32Array(counts.size * 4);
     let i = 0;
     for (const [key, c] of counts) {
-      const [u, v, w] = key.split(',').map(Number);
-      flat.set([u!, v!, w!, c], i);
+      const w = key % V;
+      const uv = (key - w) / V;
+      const v = uv % V;
+      flat[i] = (uv - v) / V;
+      flat[i + 1] = v;
+      flat[i + 2] = w;
+      flat[i + 3] = c;
       i += 4;
     }
     return new KneserNeyTrigram(words, flat, discount);

@@ -132,6 +132,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   #storageOk: boolean;
   #disposed = false;
   #training: Promise<PredictorInfo> | undefined;
+  #prefetched: ReturnType<typeof loadRecord> | undefined;
 
   constructor(options: PredictorOptions) {
     super();
@@ -148,6 +149,11 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   async #start(): Promise<void> {
     validate(this.#o);
+    // Read the stored model while the corpus downloads; its key is checked once the corpus is in.
+    if (this.#storageOk && this.#o.model === undefined) {
+      this.#prefetched = loadRecord(this.#name);
+      this.#prefetched.catch(() => {});
+    }
     this.#lines = await loadCorpus(this.#o.corpus ?? DEFAULT_CORPUS_URL, this.#fetch);
     this.#corpusHash = hashText(this.#lines.join('\n'));
     if (this.#storageOk) {
@@ -241,7 +247,9 @@ class RnnPredictor extends EventTarget implements Predictor {
   async #loadStored(): Promise<boolean> {
     if (!this.#storageOk) return false;
     try {
-      const record = await loadRecord(this.#name);
+      const pending = this.#prefetched;
+      this.#prefetched = undefined;
+      const record = await (pending ?? loadRecord(this.#name));
       if (!record || record.key !== this.#key) return false;
       this.#setModel(fromArtifacts(record.artifacts), true);
       return true;

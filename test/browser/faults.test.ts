@@ -174,6 +174,33 @@ describe('faults', () => {
   });
 });
 
+describe('no IndexedDB', () => {
+  test('IndexedDB unavailable (private mode): reported, everything keeps working in memory', async () => {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript({ content: 'window.__name = (f) => f; Object.defineProperty(IDBFactory.prototype, "open", { value() { throw new DOMException("The user denied permission to access the database.", "InvalidStateError"); } });' });
+    await page.goto(env.origin + '/test/fixtures/blank.html');
+    const r = await page.evaluate(async ({ corpus, TINY, origin }) => {
+      const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
+      const p = sdk.createPredictor({ corpus, name: 'private', ...TINY });
+      const errors: string[] = [];
+      p.addEventListener('error', (e: CustomEvent) => errors.push(`${e.detail.name}: ${e.detail.message}`));
+      await p.ready;
+      await p.neuralReady;
+      await p.learn('Hola, ¿qué tal?');
+      const words = p.predictNext('Hola ', { k: 2 });
+      const save = await p.save().then(() => 'saved', (e: Error) => e.message);
+      p.dispose();
+      return { errors, words, state: p.info().state, save };
+    }, { corpus, TINY, origin: env.origin });
+    assert.ok(r.errors.some((m) => /^StorageError: IndexedDB failed while/.test(m)), r.errors.join('; '));
+    assert.equal(r.words.length, 2);
+    assert.equal(r.state, 'neural');
+    assert.match(r.save, /IndexedDB is not available here/);
+    await context.close();
+  });
+});
+
 describe('the worker killed', () => {
   test('mid-training: reported, the previous model kept, a fresh worker trains next time', async () => {
     const context = await env.browser.newContext();
