@@ -59,7 +59,7 @@ const ts = () => typescript({ tsconfig: './tsconfig.json', compilerOptions: { ou
 
 const config: RollupOptions[] = [
   {
-    input: { index: 'src/index.ts', core: 'src/core.ts', cli: 'src/cli.ts' },
+    input: { index: 'src/index.ts', core: 'src/core.ts', cli: 'src/cli.ts', element: 'widget/define.ts' },
     external,
     output: {
       dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js',
@@ -68,7 +68,7 @@ const config: RollupOptions[] = [
     plugins: [ts(), sizes(), copyCorpus()],
   },
   {
-    input: { 'rnn-predict.bundle': 'src/index.ts' },
+    input: { 'rnn-predict.bundle': 'widget/bundle.ts' },
     external: (id) => id.startsWith('node:'),
     output: { dir: 'dist', format: 'es', sourcemap: true, inlineDynamicImports: true },
     plugins: [resolve({ browser: true }), commonjs(), ts(), terser({ format: { comments: false } }), sizes()],
@@ -81,5 +81,22 @@ config.push({
   output: { dir: 'dist', format: 'es', sourcemap: true, inlineDynamicImports: true },
   plugins: [resolve({ browser: true }), commonjs(), ts(), terser({ format: { comments: false } }), sizes(), copyWasm()],
 });
+
+const pageTs = () => typescript({ tsconfig: './tsconfig.json', compilerOptions: { outDir: 'dist/widget', declaration: false, noEmit: false }, include: ['src/**/*.ts', 'widget/**/*.ts'] });
+
+// The demo's and the lab's page scripts (chart.js inside, shared), and the lab's own training
+// worker (tfjs inside; not minified, to keep the build quick): dist/widget/.
+config.push(
+  {
+    input: { lab: 'widget/lab/lab.ts', 'sales-chart': 'widget/demo/sales-chart.ts' },
+    output: { dir: 'dist/widget', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js' },
+    plugins: [resolve({ browser: true }), commonjs(), pageTs(), terser({ format: { comments: false } }), sizes()],
+  },
+  {
+    input: { 'lab-worker': 'widget/lab/lab-worker.ts' },
+    output: { dir: 'dist/widget', format: 'es', sourcemap: false, inlineDynamicImports: true },
+    plugins: [resolve({ browser: true }), commonjs(), pageTs(), sizes()],
+  },
+);
 
 export default config;

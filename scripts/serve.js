@@ -19,7 +19,8 @@ export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-ev
 /** Maps a URL path to a file: / → widget/demo/index.html, /dist/… and /widget/… as they are. */
 export function fileFor(urlPath) {
   const path = decodeURIComponent(urlPath.split('?')[0]);
-  const rel = path === '/' ? 'widget/demo/index.html' : path.replace(/^\/+/, '');
+  let rel = path === '/' ? 'widget/demo/index.html' : path.replace(/^\/+/, '');
+  if (rel.endsWith('/')) rel += 'index.html';
   const full = normalize(join(root, rel));
   if (!full.startsWith(root + sep)) return undefined;
   if (!/^(dist|widget|models|test\/fixtures)(\/|$)/.test(rel)) return undefined;

@@ -1,3 +1,5 @@
+// The demo page (what `npm start` serves at /): the chat box with <rnn-predict> on the shipped
+// corpus, training progress, the model's info, learning and clearing, and the time series.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -11,28 +13,90 @@ after(async () => {
   await env?.close();
 });
 
-test('the demo page suggests "hoy" after "Hola cómo se siente " and Tab accepts it', async () => {
-  const page = await env.browser.newPage();
+test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and a click accept, the model is described', async () => {
+  const page = await env.browser.newPage({ viewport: { width: 900, height: 1300 } });
   const errors: string[] = [];
   const foreign: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => {
-    if (!r.url().startsWith(env.origin)) foreign.push(r.url());
+    if (!r.url().startsWith(env.origin) && !r.url().startsWith('data:')) foreign.push(r.url());
   });
   await page.goto(env.origin + '/');
+  assert.equal(await page.$$eval('script', (s) => s.length), 1, 'one script');
+  assert.equal(await page.$eval('script', (s) => s.type), 'module');
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  assert.match((await page.textContent('#status')) ?? '', /modelo: ngram/);
+  assert.match((await page.textContent('#info-vocab')) ?? '', /^[\d.,\s]+ palabras$/);
+  assert.match((await page.textContent('#info-corpus')) ?? '', /líneas/);
+
   await page.click('#message');
   await page.keyboard.type('Hola cómo se siente ');
-  await page.waitForFunction(() => [...document.querySelectorAll('#suggestions button')].some((b) => b.textContent === 'hoy'));
-  const first = await page.textContent('#suggestions li:first-child button');
+  await page.waitForFunction(() => [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'hoy'));
+  const first = await page.textContent('#predict [role=option]:first-child');
+  // The ghost shows the top suggestion after the caret.
+  assert.equal(await page.$eval('#predict', (e) => e.shadowRoot!.querySelector('[part=ghost]')?.textContent), first);
+  mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: 'test-results/demo.png', fullPage: true });
   await page.keyboard.press('Tab');
   assert.equal(await page.inputValue('#message'), `Hola cómo se siente ${first} `);
-  assert.match((await page.textContent('#status')) ?? '', /modelo: ngram/);
-  mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: 'test-results/demo.png' });
+  // Two frames: the suggestions for the new text are shown.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.waitForFunction(() => document.querySelectorAll('#predict [role=option]').length > 1);
+  const second = await page.textContent('#predict [role=option]:nth-child(2)');
+  await page.click('#predict [role=option]:nth-child(2)');
+  assert.equal(await page.inputValue('#message'), `Hola cómo se siente ${first} ${second} `);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'message');
+
+  // Sending: the message joins the log, the field empties, and the element learns it.
+  await page.keyboard.press('Enter');
+  assert.equal(await page.textContent('#log li:last-child'), `Hola cómo se siente ${first} ${second}`);
+  assert.equal(await page.inputValue('#message'), '');
+  await page.fill('#message', 'El ornitorrinco azul');
+  await page.keyboard.press('Enter');
+  await page.click('#message');
+  await page.keyboard.type('El ornitorrinco ');
+  await page.waitForFunction(() => [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'azul'));
+  // The switch turns learning off.
+  await page.uncheck('#learn');
+  assert.equal(await page.$eval('#predict', (e) => (e as unknown as { learn: boolean }).learn), false);
+  // Clearing removes what was learned.
+  await page.click('#clear');
+  await page.waitForFunction(() => /Borrado/.test(document.getElementById('status')!.textContent ?? ''));
+  await page.fill('#message', '');
+  await page.click('#message');
+  await page.keyboard.type('El ornitorrinco ');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.waitForFunction(() => document.querySelectorAll('#predict [role=option]').length > 0);
+  assert.ok(!(await page.$$eval('#predict [role=option]', (os) => os.map((o) => o.textContent))).includes('azul'));
+
+  // Training runs in the worker and reports progress to the bar.
+  await page.waitForFunction(() => (document.getElementById('train') as HTMLProgressElement).value > 0 || document.getElementById('error')!.textContent !== '', undefined, { timeout: 90_000 });
+  assert.equal(await page.textContent('#error'), '', 'training did not fail');
+  assert.match((await page.textContent('#train-text')) ?? '', /Época \d+\/\d+/);
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, [], 'no request leaves the page origin');
+  await page.close();
+});
+
+test('the demo: the sales history is charted; the forecast runs in the worker and shows its RMSE', async () => {
+  const page = await env.browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(env.origin + '/');
+  await page.waitForFunction(() => (window as unknown as { __salesChart?: unknown }).__salesChart !== undefined, undefined, { timeout: 20_000 });
+  const hasForecast = await page.evaluate(async () => typeof (await import('/dist/rnn-predict.bundle.js' as string)).forecast === 'function');
+  if (!hasForecast) {
+    assert.match((await page.textContent('#forecast-note')) ?? '', /no disponible/);
+  } else {
+    await page.click('#forecast');
+    await page.waitForSelector('body[data-forecast="done"]', { timeout: 180_000 });
+    assert.match((await page.textContent('#forecast-note')) ?? '', /RMSE del último año retenido: [\d.]+ coches/);
+    mkdirSync('test-results', { recursive: true });
+    await page.locator('#ts-title').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/demo-forecast.png' });
+  }
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
@@ -41,7 +105,7 @@ test('the one-file bundle loads with a single module script and predicts', async
   await page.goto(env.origin + '/dist/corpus/es-conversaciones.txt');
   const words = await page.evaluate(async (origin) => {
     const m = await import(`${origin}/dist/rnn-predict.bundle.js`);
-    const p = m.createPredictor();
+    const p = m.createPredictor({ autoTrain: false });
     await p.ready;
     return p.predictNext('Hola cómo se sie', { k: 3 }).map((s: { word: string }) => s.word);
   }, env.origin);

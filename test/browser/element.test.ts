@@ -1,0 +1,472 @@
+// <rnn-predict> in Chromium: suggestions, keys, pointer, IME, caret placement, ARIA, theming
+// hooks and text-only rendering. Pages load the one-file bundle; the network trainer is off
+// (no-train) so that the tests stay quick on two cores.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { startBrowser } from './helpers.js';
+
+let env: Awaited<ReturnType<typeof startBrowser>>;
+before(async () => {
+  env = await startBrowser();
+});
+after(async () => {
+  await env?.close();
+});
+
+const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+const CORPUS = '/dist/corpus/es-conversaciones.txt';
+
+/** Opens a page at the server's origin with `body` inside, the bundle loaded, and waits for
+ * every element to be ready. Collects page errors. */
+async function open(body: string, options: { wait?: boolean; head?: string; headers?: Record<string, string> } = {}): Promise<{ page: Page; errors: string[] }> {
+  const page = await env.browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  const url = `${env.origin}/widget/__element_test__.html`;
+  await page.route(url, (route) => route.fulfill({
+    contentType: 'text/html; charset=utf-8',
+    headers: options.headers ?? {},
+    body: `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>element test</title><link rel="icon" href="data:,">${options.head ?? ''}</head>
+<body><main>${body}</main><script type="module" src="/dist/rnn-predict.bundle.js"></script></body></html>`,
+  }));
+  await page.goto(url);
+  if (options.wait !== false) {
+    await page.waitForFunction(() => customElements.get('rnn-predict') !== undefined);
+    await page.evaluate(() => Promise.all([...document.querySelectorAll('rnn-predict')].map((e) => (e as HTMLElement & { ready: Promise<void> }).ready)));
+  }
+  return { page, errors };
+}
+
+const INPUT = `<label for="f">Mensaje</label><rnn-predict no-train corpus="${CORPUS}"><input id="f"></rnn-predict>`;
+
+/** Two frames: a prediction scheduled by the last keystroke or accept has run and rendered. */
+const settle = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const chips = (page: Page, sel = 'rnn-predict') => page.$$eval(`${sel} [role=option]`, (els) => els.map((e) => e.textContent));
+const suggestions = (page: Page, sel = 'rnn-predict') =>
+  page.$eval(sel, (e) => (e as HTMLElement & { currentSuggestions: string[] }).currentSuggestions);
+const waitFor = (page: Page, word: string) =>
+  page.waitForFunction((w) => [...document.querySelectorAll('[role=option]')].some((o) => o.textContent === w), word);
+/** Records rnn-accept events on window.__accepts. */
+const recordAccepts = (page: Page) => page.evaluate(() => {
+  (window as unknown as { __accepts: unknown[] }).__accepts = [];
+  document.addEventListener('rnn-accept', (e) => (window as unknown as { __accepts: unknown[] }).__accepts.push((e as CustomEvent).detail));
+});
+const accepts = (page: Page) => page.evaluate(() => (window as unknown as { __accepts: unknown[] }).__accepts);
+
+test('typing "Hola cómo se siente " shows "hoy" among the suggestions; Tab inserts the top one', async () => {
+  const { page, errors } = await open(INPUT);
+  await recordAccepts(page);
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  const shown = await suggestions(page);
+  assert.equal(shown.length, 3);
+  assert.ok(shown.includes('hoy'), `"hoy" among ${JSON.stringify(shown)}`);
+  assert.deepEqual(await chips(page), shown);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue('#f'), `Hola cómo se siente ${shown[0]} `);
+  assert.equal(await page.$eval('#f', (f: HTMLInputElement) => [f.selectionStart, document.activeElement === f]).then(String), `${`Hola cómo se siente ${shown[0]} `.length},true`);
+  assert.deepEqual(await accepts(page), [{ word: shown[0], index: 0 }]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a click inserts another suggestion without taking focus from the field; the field sees an input event', async () => {
+  const { page } = await open(INPUT);
+  await recordAccepts(page);
+  await page.evaluate(() => {
+    (window as unknown as { __inputs: number }).__inputs = 0;
+    document.getElementById('f')!.addEventListener('input', () => (window as unknown as { __inputs: number }).__inputs++);
+  });
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  const shown = await suggestions(page);
+  const inputsBefore = await page.evaluate(() => (window as unknown as { __inputs: number }).__inputs);
+  await page.click(`rnn-predict [role=option] >> nth=1`);
+  assert.equal(await page.inputValue('#f'), `Hola cómo se siente ${shown[1]} `);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'f');
+  assert.equal(await page.evaluate(() => (window as unknown as { __inputs: number }).__inputs), inputsBefore + 1);
+  assert.deepEqual(await accepts(page), [{ word: shown[1], index: 1 }]);
+  await page.close();
+});
+
+test('↑/↓ with Enter, and Alt+2, pick other suggestions; Enter with none chosen is left to the page', async () => {
+  const { page } = await open(`<form id="form"><label for="f">Mensaje</label><rnn-predict no-train corpus="${CORPUS}"><input id="f"></rnn-predict></form>`);
+  await page.evaluate(() => {
+    (window as unknown as { __submits: number }).__submits = 0;
+    document.getElementById('form')!.addEventListener('submit', (e) => {
+      e.preventDefault();
+      (window as unknown as { __submits: number }).__submits++;
+    });
+  });
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  const shown = await suggestions(page);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const active = await page.$eval('#f', (f) => f.getAttribute('aria-activedescendant'));
+  assert.ok(active, 'aria-activedescendant is set');
+  assert.equal(await page.$eval(`[id="${active}"]`, (o) => [o.textContent, o.getAttribute('aria-selected'), o.getAttribute('part')].join('|')), `${shown[1]}|true|chip chip-active`);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.inputValue('#f'), `Hola cómo se siente ${shown[1]} `);
+  assert.equal(await page.evaluate(() => (window as unknown as { __submits: number }).__submits), 0, 'Enter on a chosen suggestion does not submit');
+  await settle(page);
+  await page.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  const next = await suggestions(page);
+  await page.keyboard.press('Alt+2');
+  assert.equal(await page.inputValue('#f'), `Hola cómo se siente ${shown[1]} ${next[1]} `);
+  await settle(page);
+  await page.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => (window as unknown as { __submits: number }).__submits), 1, 'Enter with no suggestion chosen submits the form');
+  await page.close();
+});
+
+test('Escape hides the suggestions; Tab then moves focus as usual; typing shows them again', async () => {
+  const { page } = await open(`${INPUT}<button id="next">next</button>`);
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  assert.equal(await page.$eval('#f', (f) => f.getAttribute('aria-expanded')), 'true');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length === 0);
+  assert.equal(await page.$eval('#f', (f) => f.getAttribute('aria-expanded')), 'false');
+  assert.equal(await page.$eval('[role=listbox]', (l) => (l as HTMLElement).hidden), true);
+  // Still hidden a few frames later (the caret did not move, nothing was typed).
+  await page.waitForTimeout(100);
+  assert.deepEqual(await suggestions(page), []);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'next');
+  assert.equal(await page.inputValue('#f'), 'Hola cómo se siente ');
+  await page.click('#f');
+  await page.keyboard.type('m');
+  await page.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  await page.close();
+});
+
+test('nothing is accepted during an IME composition or after a dead key', async () => {
+  const { page } = await open(`${INPUT}<button id="next">next</button>`);
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  // A composition starts (simulated as an IME does: compositionstart/update, input with isComposing).
+  await page.evaluate(() => {
+    const f = document.getElementById('f') as HTMLInputElement;
+    f.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true, data: '' }));
+    f.dispatchEvent(new CompositionEvent('compositionupdate', { bubbles: true, data: 'h' }));
+    f.value += 'h';
+    f.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true, inputType: 'insertCompositionText', data: 'h' }));
+  });
+  await page.waitForTimeout(50);
+  assert.deepEqual(await suggestions(page), [], 'suggestions are hidden while composing');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue('#f'), 'Hola cómo se siente h');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'next', 'Tab was left to the page');
+  // A keydown that says it is composing is ignored too, whatever the element thinks.
+  await page.focus('#f');
+  await page.evaluate(() => {
+    const f = document.getElementById('f') as HTMLInputElement;
+    f.dispatchEvent(new CompositionEvent('compositionupdate', { bubbles: true, data: 'ho' }));
+    f.dispatchEvent(new KeyboardEvent('keydown', { key: 'Tab', bubbles: true, cancelable: true, isComposing: true }));
+    f.value = 'Hola cómo se siente ho';
+    f.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: 'ho' }));
+    f.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertCompositionText', data: 'ho' }));
+  });
+  assert.equal(await page.inputValue('#f'), 'Hola cómo se siente ho');
+  // After compositionend suggestions come back ("hoy" completes "ho").
+  await waitFor(page, 'hoy');
+  // A dead key (´ before a vowel) holds suggestions back until the composed letter arrives.
+  await page.evaluate(() => {
+    const f = document.getElementById('f') as HTMLInputElement;
+    f.dispatchEvent(new KeyboardEvent('keydown', { key: 'Dead', code: 'Quote', bubbles: true, cancelable: true }));
+  });
+  await page.waitForTimeout(50);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue('#f'), 'Hola cómo se siente ho');
+  await page.close();
+});
+
+test('accepting in the middle of the text puts the word at the caret and the caret after it', async () => {
+  const { page } = await open(INPUT);
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se sie bien');
+  for (let i = 0; i < ' bien'.length; i++) await page.keyboard.press('ArrowLeft');
+  await waitFor(page, 'siente');
+  assert.equal((await suggestions(page))[0], 'siente');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue('#f'), 'Hola cómo se siente bien');
+  const caret = await page.$eval('#f', (f: HTMLInputElement) => f.selectionStart);
+  assert.equal(caret, 'Hola cómo se siente '.length, 'the caret lands after the word and its space');
+  // Inside a word: the whole word is replaced, not only its letters before the caret.
+  await page.$eval('#f', (f: HTMLInputElement) => {
+    f.value = 'Gracias sientx, hasta luego';
+    f.setSelectionRange(11, 11); // Gracias sie|ntx
+    f.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions[0]?.startsWith('sie'));
+  const top = (await suggestions(page))[0]!;
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue('#f'), `Gracias ${top}, hasta luego`);
+  assert.equal(await page.$eval('#f', (f: HTMLInputElement) => f.selectionStart), `Gracias ${top}`.length);
+  await page.close();
+});
+
+test('ARIA combobox: roles and states, a polite live region with the count, and axe finds no violations', async () => {
+  const { page, errors } = await open(`
+    <h1>Prueba</h1>
+    <label for="f">Mensaje</label><rnn-predict id="one" no-train corpus="${CORPUS}" ghost><input id="f"></rnn-predict>
+    <label for="t">Texto largo</label><rnn-predict id="two" no-train corpus="${CORPUS}"><textarea id="t"></textarea></rnn-predict>`);
+  const aria = await page.$eval('#f', (f) => ['role', 'aria-expanded', 'aria-autocomplete', 'aria-controls'].map((a) => f.getAttribute(a)));
+  assert.deepEqual(aria.slice(0, 3), ['combobox', 'false', 'list']);
+  assert.equal(await page.$eval(`[id="${aria[3]}"]`, (l) => l.getAttribute('role')), 'listbox');
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.$eval('#one [role=status]', (s) => s.textContent?.trim()), '3 sugerencias');
+  assert.equal(await page.$eval('#one [role=status]', (s) => s.getAttribute('aria-live')), 'polite');
+  // The active option resolves from the field (same root).
+  assert.equal(await page.$eval('#f', (f) => document.getElementById(f.getAttribute('aria-activedescendant')!)?.getAttribute('role')), 'option');
+  // The textarea keeps its textbox role (no other role is allowed on it) with the list popup.
+  assert.deepEqual(await page.$eval('#t', (t) => [t.getAttribute('role'), t.getAttribute('aria-autocomplete'), t.hasAttribute('aria-expanded')]), [null, 'list', false]);
+  await page.addScriptTag({ content: AXE });
+  const run = async () => page.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe.run();
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`);
+  });
+  assert.deepEqual(await run(), [], 'input with suggestions open');
+  await page.click('#t');
+  await page.keyboard.type('Muchas gracias por ');
+  await page.waitForFunction(() => (document.getElementById('two') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  await page.keyboard.press('ArrowDown');
+  assert.deepEqual(await run(), [], 'textarea with suggestions open');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.deepEqual(await run(), [], 'dark colour scheme');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('markup in the corpus or in a suggestion shows as text and runs nothing', async () => {
+  // Serve the corpus through a route on a fresh page before it loads.
+  const p = await env.browser.newPage();
+  const errs: string[] = [];
+  p.on('pageerror', (e) => errs.push(e.message));
+  await p.route(`${env.origin}/widget/__xss__.txt`, (r) => r.fulfill({
+    contentType: 'text/plain; charset=utf-8',
+    body: 'mira <img src=x onerror=window.__x=1> ahora\nmira <img src=x onerror=window.__x=1> ahora\nmira esto <script>window.__x=2</script>\n',
+  }));
+  await p.route(`${env.origin}/widget/__xss__.html`, (r) => r.fulfill({
+    contentType: 'text/html; charset=utf-8',
+    body: `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>x</title></head><body>
+      <label for="f">Mensaje</label><rnn-predict no-train corpus="/widget/__xss__.txt"><input id="f"></rnn-predict>
+      <label for="g">Otro</label><rnn-predict id="fake"><input id="g"></rnn-predict>
+      <script type="module">
+        import '/dist/rnn-predict.bundle.js';
+        const words = ['<img src=x onerror=window.__x=3>', '<b>negrita</b>'];
+        const fake = Object.assign(new EventTarget(), {
+          ready: Promise.resolve(), neuralReady: new Promise(() => {}),
+          predictNext: () => words.map((word) => ({ word, probability: 0.5 })),
+          continue: () => [], info: () => ({ source: 'ngram', state: 'ngram', vocabularySize: 2, corpusHash: '', corpusLines: 0 }),
+          train: async () => ({}), learn: async () => {}, save: async () => {}, delete: async () => {}, dispose: () => {},
+        });
+        document.getElementById('fake').predictor = fake;
+      </script></body></html>`,
+  }));
+  await p.goto(`${env.origin}/widget/__xss__.html`);
+  await p.waitForFunction(() => customElements.get('rnn-predict'));
+  await p.evaluate(() => (document.querySelector('rnn-predict') as unknown as { ready: Promise<void> }).ready);
+  await p.click('#f');
+  await p.keyboard.type('mira ');
+  await p.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  await p.click('#g');
+  await p.keyboard.type('x ');
+  await p.waitForFunction(() => [...document.querySelectorAll('#fake [role=option]')].length === 2);
+  assert.deepEqual(await p.$$eval('#fake [role=option]', (os) => os.map((o) => o.textContent)), ['<img src=x onerror=window.__x=3>', '<b>negrita</b>']);
+  await p.keyboard.press('Tab');
+  assert.equal(await p.inputValue('#g'), 'x <img src=x onerror=window.__x=3> ');
+  await p.waitForTimeout(100);
+  assert.equal(await p.evaluate(() => document.querySelectorAll('img, b, rnn-predict script').length), 0, 'no element was made from the text');
+  assert.equal(await p.evaluate(() => (window as unknown as { __x?: number }).__x), undefined, 'no handler ran');
+  assert.deepEqual(errs.filter((e) => !/__xss__|Failed to load/.test(e)), []);
+  await p.close();
+});
+
+test('theming and placement: CSS parts, custom properties, dark mode, right-to-left, another tag name', async () => {
+  const { page } = await open(`
+    <style>
+      rnn-predict::part(bar) { outline: 3px solid rgb(1, 2, 3); }
+      #themed { --rnn-chip-bg: rgb(10, 20, 30); --rnn-chip-fg: rgb(250, 250, 250); --rnn-chip-radius: 3px; }
+    </style>
+    <label for="f">Mensaje</label><rnn-predict id="themed" no-train corpus="${CORPUS}" ghost><input id="f"></rnn-predict>
+    <div dir="rtl"><label for="r">RTL</label><rnn-predict id="rtl" no-train corpus="${CORPUS}"><input id="r"></rnn-predict></div>
+    <label for="m">Otro nombre</label><my-predict id="mine" no-train corpus="${CORPUS}"><input id="m"></my-predict>
+    <script type="module">
+      import { define } from '/dist/rnn-predict.bundle.js';
+      define('my-predict');
+    </script>`);
+  await page.waitForFunction(() => customElements.get('my-predict'));
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  const chip = await page.$eval('#themed [role=option]', (c) => {
+    const s = getComputedStyle(c);
+    return [s.backgroundColor, s.color, s.borderTopLeftRadius].join(' ');
+  });
+  assert.equal(chip, 'rgb(10, 20, 30) rgb(250, 250, 250) 3px');
+  assert.equal(await page.$eval('#themed', (e) => getComputedStyle(e.shadowRoot!.querySelector('[part=bar]')!).outlineColor), 'rgb(1, 2, 3)');
+  // Ghost text: the rest of the top suggestion after the caret.
+  const top = (await suggestions(page, '#themed'))[0];
+  assert.equal(await page.$eval('#themed', (e) => e.shadowRoot!.querySelector('[part=ghost]')?.textContent), top);
+  await page.keyboard.type('h');
+  await page.waitForFunction(() => (document.getElementById('themed') as unknown as { currentSuggestions: string[] }).currentSuggestions[0] === 'hoy');
+  assert.equal(await page.$eval('#themed', (e) => e.shadowRoot!.querySelector('[part=ghost]')?.textContent), 'oy');
+  // Dark mode changes the default chip colours of an unthemed element.
+  await page.click('#r');
+  await page.keyboard.type('Hola cómo se siente ');
+  await page.waitForFunction(() => (document.getElementById('rtl') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  const light = await page.$eval('#rtl [role=option]', (c) => getComputedStyle(c).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await page.$eval('#rtl [role=option]', (c) => getComputedStyle(c).backgroundColor);
+  assert.notEqual(light, dark);
+  // Right-to-left: the bar runs from the right.
+  assert.equal(await page.$eval('#rtl [role=listbox]', (l) => getComputedStyle(l).direction), 'rtl');
+  const [a, b] = await page.$$eval('#rtl [role=option]', (os) => os.slice(0, 2).map((o) => o.getBoundingClientRect().left));
+  assert.ok(a! > b!, 'the first chip is on the right');
+  // Another tag name works the same.
+  await page.click('#m');
+  await page.keyboard.type('Hola cómo se siente ');
+  await page.waitForFunction(() => (document.getElementById('mine') as unknown as { currentSuggestions: string[] }).currentSuggestions.includes('hoy'));
+  await page.keyboard.press('Tab');
+  assert.match(await page.inputValue('#m'), /^Hola cómo se siente \S+ $/);
+  await page.close();
+});
+
+test('API: events, currentSuggestions, suggestions count, no rnn-accept from code, learn on submit', async () => {
+  const { page } = await open(`<form id="form"><label for="f">Mensaje</label><rnn-predict id="el" no-train learn suggestions="5" corpus="${CORPUS}"><input id="f"></rnn-predict></form>`);
+  await recordAccepts(page);
+  await page.evaluate(() => document.getElementById('form')!.addEventListener('submit', (e) => {
+    e.preventDefault();
+    (document.getElementById('f') as HTMLInputElement).value = '';
+  }));
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  assert.equal((await suggestions(page)).length, 5);
+  // Code changing the value or properties never fires rnn-accept.
+  await page.$eval('#el', (el) => {
+    (el as unknown as { suggestions: number }).suggestions = 2;
+    (el.querySelector('input') as HTMLInputElement).value = 'Buenos días ';
+    el.querySelector('input')!.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction(() => (document.getElementById('el') as unknown as { currentSuggestions: string[] }).currentSuggestions.length === 2);
+  assert.deepEqual(await accepts(page), []);
+  // learn: what the person sends is learned, and suggested next time.
+  await page.fill('#f', 'zanahoria morada gigante');
+  await page.keyboard.press('Enter');
+  await page.click('#f');
+  await page.keyboard.type('zanahoria ');
+  await waitFor(page, 'morada');
+  // rnn-ready comes with the predictor's info; the predictor is reachable for info()/delete().
+  const info = await page.$eval('#el', (el) => (el as unknown as { predictor: { info(): { source: string; vocabularySize: number } } }).predictor.info());
+  assert.equal(info.source, 'ngram');
+  assert.ok(info.vocabularySize > 1000);
+  // lang sets the element's own words (the live region and the listbox's name).
+  await page.$eval('#el', (el) => el.setAttribute('lang', 'en'));
+  await page.fill('#f', '');
+  await page.keyboard.type('Hola cómo se siente ');
+  await page.waitForFunction(() => document.querySelector('#el [role=status]')?.textContent?.startsWith('2 suggestions'));
+  assert.equal(await page.$eval('#el [role=listbox]', (l) => l.getAttribute('aria-label')), 'Suggestions');
+  await page.close();
+});
+
+test('a chat that sends on Enter: a chosen suggestion never reaches its handler; a send is learned; passwords are left alone', async () => {
+  const { page } = await open(`<label for="t">Mensaje</label><rnn-predict id="el" no-train learn corpus="${CORPUS}"><textarea id="t"></textarea></rnn-predict>
+    <label for="pw">Clave</label><rnn-predict id="pwel" no-train corpus="${CORPUS}"><input id="pw" type="password"></rnn-predict>`);
+  await page.evaluate(() => {
+    const w = window as unknown as { __sent: string[] };
+    w.__sent = [];
+    const t = document.getElementById('t') as HTMLTextAreaElement;
+    t.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey) {
+        e.preventDefault();
+        w.__sent.push(t.value);
+        t.value = '';
+      }
+    });
+  });
+  const sent = () => page.evaluate(() => (window as unknown as { __sent: string[] }).__sent);
+  await page.click('#t');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await sent(), [], 'Enter on a chosen suggestion did not send');
+  assert.match(await page.inputValue('#t'), /^Hola cómo se siente \S+ $/);
+  await page.fill('#t', 'la jirafa violeta baila');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await sent(), ['la jirafa violeta baila']);
+  await page.keyboard.type('la jirafa ');
+  await waitFor(page, 'violeta');
+  // A password field gets no suggestions and no ARIA changes.
+  await page.click('#pw');
+  await page.keyboard.type('Hola cómo se siente ');
+  await page.waitForTimeout(100);
+  assert.deepEqual(await suggestions(page, '#pwel'), []);
+  assert.equal(await page.$eval('#pw', (f) => f.getAttribute('aria-autocomplete')), null);
+  await page.close();
+});
+
+test('works under a strict Content-Security-Policy (no inline styles or scripts, no eval)', async () => {
+  const csp = "default-src 'self'; script-src 'self'; style-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
+  const { page, errors } = await open(INPUT.replace('<rnn-predict', '<rnn-predict ghost'), { headers: { 'content-security-policy': csp } });
+  await page.evaluate(() => {
+    (window as unknown as { __csp: string[] }).__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  // The chips are styled (the element's sheets are constructed, not inline).
+  assert.notEqual(await page.$eval('[role=option]', (o) => getComputedStyle(o).borderTopLeftRadius), '0px');
+  await page.keyboard.press('Tab');
+  assert.match(await page.inputValue('#f'), /^Hola cómo se siente \S+ $/);
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+  assert.deepEqual(errors.filter((e) => /Content Security Policy/i.test(e)), []);
+  await page.close();
+});
+
+test('moved, the element keeps its predictor; removed and put back, it makes a new one and works again', async () => {
+  const { page } = await open(`${INPUT}<div id="elsewhere"></div>`);
+  const same = await page.evaluate(() => {
+    const el = document.querySelector('rnn-predict') as unknown as HTMLElement & { predictor: unknown };
+    const before = el.predictor;
+    document.getElementById('elsewhere')!.append(el);
+    return el.predictor === before;
+  });
+  assert.equal(same, true);
+  await page.evaluate(async () => {
+    const el = document.querySelector('rnn-predict')!;
+    el.remove();
+    await new Promise((r) => setTimeout(r, 50));
+    document.querySelector('main')!.append(el);
+    await (el as unknown as { ready: Promise<void> }).ready;
+  });
+  assert.equal(await page.$eval('#f', (f) => f.getAttribute('role')), 'combobox');
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  await page.close();
+});
+
+test('a bad corpus URL rejects ready and fires rnn-error instead of hanging', async () => {
+  const { page } = await open(`<label for="f">Mensaje</label><rnn-predict no-train corpus="/widget/no-such-corpus.txt"><input id="f"></rnn-predict>`, { wait: false });
+  await page.waitForFunction(() => customElements.get('rnn-predict'));
+  const message = await page.evaluate(() => (document.querySelector('rnn-predict') as unknown as { ready: Promise<void> }).ready.then(() => 'resolved', (e: Error) => e.message));
+  assert.match(message, /no-such-corpus\.txt.*404/);
+  await page.close();
+});

@@ -1,0 +1,682 @@
+/**
+ * `<rnn-predict>`: next-word suggestions for the `<input>` or `<textarea>` placed inside it. The
+ * field stays the page's own (forms, frameworks and styles keep working); the element adds a bar
+ * of suggestion chips and, optionally, the top suggestion as ghost text after the caret.
+ *
+ * Accessibility (WAI-ARIA combobox pattern): an `<input>` becomes the combobox (`role`,
+ * `aria-expanded`, `aria-controls`, `aria-autocomplete="list"`, `aria-activedescendant`); a
+ * `<textarea>` keeps its textbox role (ARIA in HTML allows no other) and gets the same
+ * attributes but `aria-expanded`. The listbox of chips and a polite live region ("3 sugerencias")
+ * are light-DOM children of the element, beside the field, so the ids resolve.
+ */
+import { LitElement, html, css, render, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { createPredictor, type Predictor, type PredictorInfo, type CellType, type TrainProgress } from '../src/index.js';
+import { wordEdit, ghostText, partialWord } from './text-edit.js';
+
+type Field = HTMLInputElement | HTMLTextAreaElement;
+
+/** `detail` of `rnn-accept`. */
+export interface AcceptDetail {
+  word: string;
+  /** Position of the word in the bar, 0 = the top suggestion. */
+  index: number;
+}
+
+const MESSAGES: Record<string, { label: string; count: (n: number) => string }> = {
+  es: { label: 'Sugerencias', count: (n) => (n === 1 ? '1 sugerencia' : `${n} sugerencias`) },
+  en: { label: 'Suggestions', count: (n) => (n === 1 ? '1 suggestion' : `${n} suggestions`) },
+};
+
+let instances = 0;
+const styledRoots = new WeakMap<Node, Set<string>>();
+
+/** Styles for the light-DOM chips (the listbox must live beside the field for ARIA), added once
+ * per root and tag name. Zero specificity: any page rule wins. */
+function lightStyles(tag: string): string {
+  return `
+:where(${tag} [data-rnn-listbox]){display:flex;flex-wrap:wrap;align-items:center;gap:var(--rnn-gap,.375rem);margin:0;padding:0}
+:where(${tag} [data-rnn-listbox][hidden]){display:none}
+:where(${tag} [data-rnn-chip]){display:inline-flex;align-items:center;min-height:var(--rnn-chip-height,2rem);box-sizing:border-box;padding:var(--rnn-chip-padding,.25rem .85rem);border-radius:var(--rnn-chip-radius,999px);border:1px solid var(--rnn-chip-border,#00000024);background:var(--rnn-chip-bg,#eef1f6);color:var(--rnn-chip-fg,#1a2230);font:inherit;line-height:1.2;cursor:pointer;user-select:none;-webkit-user-select:none;touch-action:manipulation;white-space:pre}
+:where(${tag} [data-rnn-chip]:hover){background:var(--rnn-chip-hover-bg,#dfe6f0)}
+:where(${tag} [data-rnn-chip][aria-selected=true]){background:var(--rnn-chip-active-bg,#1f5fbf);color:var(--rnn-chip-active-fg,#fff);border-color:transparent;outline:2px solid var(--rnn-chip-active-bg,#1f5fbf);outline-offset:2px}
+@media (prefers-color-scheme:dark){
+:where(${tag} [data-rnn-chip]){border-color:var(--rnn-chip-border,#ffffff2e);background:var(--rnn-chip-bg,#2a3240);color:var(--rnn-chip-fg,#e8edf5)}
+:where(${tag} [data-rnn-chip]:hover){background:var(--rnn-chip-hover-bg,#364052)}
+:where(${tag} [data-rnn-chip][aria-selected=true]){background:var(--rnn-chip-active-bg,#8ab4f8);color:var(--rnn-chip-active-fg,#0b1a33);outline-color:var(--rnn-chip-active-bg,#8ab4f8)}
+}`;
+}
+
+function addLightStyles(root: Node, tag: string): void {
+  let tags = styledRoots.get(root);
+  if (tags?.has(tag)) return;
+  styledRoots.set(root, (tags ??= new Set()));
+  tags.add(tag);
+  const target = root as Document | ShadowRoot;
+  if ('adoptedStyleSheets' in target && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(lightStyles(tag));
+    target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
+  } else {
+    const style = document.createElement('style');
+    style.textContent = lightStyles(tag);
+    (root instanceof Document ? root.head : (root as ShadowRoot)).append(style);
+  }
+}
+
+/**
+ * Next-word suggestions for the text field inside it.
+ *
+ * @tag rnn-predict
+ * @summary Next-word suggestions (chips and ghost text) for a slotted `<input>` or `<textarea>`.
+ *
+ * ```html
+ * <rnn-predict ghost learn><input name="message" aria-label="Mensaje"></rnn-predict>
+ * ```
+ *
+ * Keys: Tab accepts the top (or the chosen) suggestion while suggestions show; ↑/↓ choose one and
+ * Enter accepts it; Alt+1…9 accept that one; Escape hides them until the next keystroke
+ * (Alt+↓ shows them again). A click or tap accepts without moving focus. Nothing is accepted
+ * during an IME composition or a dead key.
+ *
+ * @slot - The text field: one `<input>` or `<textarea>` (or an element containing one).
+ * @fires rnn-ready - Suggestions are available; `detail` is the predictor's info().
+ * @fires rnn-progress - Training progress; `detail` is a TrainProgress (epoch, batch, loss, accuracy, …).
+ * @fires rnn-model - A new model answers (the network took over); `detail` is info().
+ * @fires rnn-error - The predictor failed or reported a problem; `detail` is the Error.
+ * @fires rnn-accept - The person accepted a suggestion; `detail` is `{word, index}`. Fired on user action only.
+ * @csspart bar - The bar that holds the suggestion chips (below the field; `--rnn-bar-order: -1` puts it above).
+ * @csspart ghost - The ghost text: the top suggestion's rest, shown after the caret (`ghost` attribute).
+ * @csspart chip - Each suggestion. The chips are light-DOM children (ARIA needs them beside the field), so style them with `rnn-predict [part~="chip"]` or the custom properties.
+ * @csspart chip-active - The suggestion chosen with ↑/↓ (also `[aria-selected="true"]`).
+ * @cssprop --rnn-chip-bg - Chip background.
+ * @cssprop --rnn-chip-fg - Chip text colour.
+ * @cssprop --rnn-chip-border - Chip border colour.
+ * @cssprop --rnn-chip-radius - Chip corner radius (default fully rounded).
+ * @cssprop --rnn-chip-padding - Chip padding.
+ * @cssprop --rnn-chip-height - Chip minimum height (default 2rem, a comfortable touch target).
+ * @cssprop --rnn-chip-hover-bg - Chip background under the pointer.
+ * @cssprop --rnn-chip-active-bg - Background (and focus ring) of the chosen chip.
+ * @cssprop --rnn-chip-active-fg - Text colour of the chosen chip.
+ * @cssprop --rnn-gap - Space between chips, and between the field and the bar.
+ * @cssprop --rnn-bar-min-height - Height kept for the bar while no suggestion shows, so the page does not jump (default 2.25rem; 0 to collapse).
+ * @cssprop --rnn-bar-order - -1 puts the bar above the field (chat boxes at the bottom of a page).
+ * @cssprop --rnn-ghost-fg - Ghost text colour.
+ */
+export class RnnPredict extends LitElement {
+  static override styles = css`
+    :host { display: flex; flex-direction: column; gap: var(--rnn-gap, .375rem); }
+    :host([hidden]) { display: none; }
+    .field { position: relative; display: block; }
+    .mirror { position: absolute; top: 0; left: 0; overflow: hidden; pointer-events: none; box-sizing: border-box;
+      border-style: solid; border-color: transparent; background: transparent; margin: 0; }
+    .inner { position: relative; }
+    .pre { color: transparent; }
+    [part~='ghost'] { color: var(--rnn-ghost-fg, #6b7280); }
+    [part~='bar'] { order: var(--rnn-bar-order, 1); min-height: var(--rnn-bar-min-height, 2.25rem); display: flex; align-items: center; }
+    ::slotted([data-rnn-live]) { position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
+      clip-path: inset(50%) !important; white-space: nowrap !important; margin: -1px !important; padding: 0 !important; border: 0 !important; }
+    @media (prefers-color-scheme: dark) { [part~='ghost'] { color: var(--rnn-ghost-fg, #9aa3b2); } }
+  `;
+
+  /** URL of a model directory (model.json + weights.bin) written by `rnn-predict train`. */
+  @property() model?: string;
+  /** URL of the corpus (UTF-8 text, one message per line); default: the Spanish corpus shipped with the SDK. */
+  @property() corpus?: string;
+  /** Recurrent cell the predictor trains: 'lstm' (default), 'gru' or 'rnn'. */
+  @property() cell?: CellType;
+  /** How many suggestions to show (1–9, default 3). */
+  @property({ type: Number }) suggestions = 3;
+  /** Show the top suggestion as ghost text after the caret. */
+  @property({ type: Boolean }) ghost = false;
+  /** Adapt to what the person sends: the field's form submits, or Enter sends (the page clears the field or handles the key). */
+  @property({ type: Boolean }) learn = false;
+  /** Do not train a network in the background: suggestions come from the trigram (and a stored or `model` network). */
+  @property({ type: Boolean, attribute: 'no-train' }) noTrain = false;
+
+  @state() private _words: string[] = [];
+  @state() private _active = -1;
+  @state() private _open = false;
+  @state() private _before = '';
+  #ghost = '';
+  #options = '';
+
+  readonly #id = `rnn-predict-${++instances}`;
+  #field: Field | undefined;
+  #form: HTMLFormElement | null = null;
+  #restore: [string, string | null][] = [];
+  #listbox: HTMLElement | undefined;
+  #live: HTMLElement | undefined;
+  #announced = '';
+  #predictor: Predictor | undefined;
+  #external = false;
+  #readyFor: Predictor | undefined;
+  #ready: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void; settled: boolean } = deferred();
+  #raf = 0;
+  #composing = false;
+  #dead = false;
+  #dismissed = false;
+  #lastLearned = { text: '', at: 0 };
+  #disposeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  /** The suggestions shown now, best first (empty while hidden). */
+  get currentSuggestions(): string[] {
+    return this._open ? [...this._words] : [];
+  }
+
+  /** Resolves when suggestions are available (rejects when the corpus or model cannot be loaded). */
+  get ready(): Promise<void> {
+    return this.#ready.promise;
+  }
+
+  /** The predictor answering (info(), train(), save(), delete() …). Set one to share it between
+   * fields: the element then neither creates nor disposes its own. */
+  get predictor(): Predictor | undefined {
+    return this.#predictor;
+  }
+
+  set predictor(p: Predictor | undefined) {
+    if (p === this.#predictor) return;
+    this.#drop();
+    this.#external = p !== undefined;
+    if (p) this.#use(p);
+    else this.requestUpdate(); // makes its own again
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    clearTimeout(this.#disposeTimer);
+    if (!this.#listbox) {
+      const listbox = document.createElement('div');
+      listbox.id = `${this.#id}-listbox`;
+      listbox.setAttribute('role', 'listbox');
+      listbox.dataset.rnnListbox = '';
+      listbox.slot = 'listbox';
+      listbox.hidden = true;
+      const live = document.createElement('div');
+      live.setAttribute('role', 'status');
+      live.setAttribute('aria-live', 'polite');
+      live.setAttribute('aria-atomic', 'true');
+      live.dataset.rnnLive = '';
+      live.slot = 'live';
+      this.#listbox = listbox;
+      this.#live = live;
+    }
+    this.append(this.#listbox, this.#live!);
+    addLightStyles(this.getRootNode(), this.localName);
+    document.addEventListener('selectionchange', this.#onSelectionChange);
+    if (!this.#field) {
+      const slot = this.renderRoot?.querySelector?.<HTMLSlotElement>('slot:not([name])');
+      if (slot) this.#discover(slot);
+    }
+    if (!this.#predictor) this.requestUpdate(); // back after a removal: a new predictor
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('selectionchange', this.#onSelectionChange);
+    cancelAnimationFrame(this.#raf);
+    this.#raf = 0;
+    // A move (disconnect then connect in the same task) keeps the predictor and its training.
+    this.#disposeTimer = setTimeout(() => {
+      if (this.isConnected) return;
+      this.#attach(undefined);
+      if (!this.#external) this.#drop(); // a predictor set from outside is its owner's to dispose
+    });
+  }
+
+  protected override willUpdate(): void {
+    this.#ghost = this.#ghostNow();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // The predictor follows model, corpus, cell and no-train (made after the first render, so
+    // attributes and properties set together make one predictor).
+    const options = JSON.stringify([this.model, this.corpus, this.cell, this.noTrain]);
+    if (!this.#external && this.isConnected && (!this.#predictor || options !== this.#options)) {
+      this.#drop();
+      this.#options = options;
+      this.#use(this.#create());
+    }
+    if (changed.has('suggestions')) this.#schedule();
+    this.#renderLight();
+    this.#placeGhost();
+  }
+
+  protected override render() {
+    return html`<div class="field" part="field">
+        <slot @slotchange=${this.#onSlotChange}></slot>
+        ${this.#ghost
+          ? html`<div class="mirror" aria-hidden="true"><div class="inner"><span class="pre">${this._before}</span><span part="ghost">${this.#ghost}</span></div></div>`
+          : nothing}
+      </div>
+      <div part="bar"><slot name="listbox"></slot></div>
+      <slot name="live"></slot>`;
+  }
+
+  // ── the predictor ─────────────────────────────────────────────────────────
+
+  #create(): Predictor {
+    const base = document.baseURI;
+    return createPredictor({
+      ...(this.corpus ? { corpus: new URL(this.corpus, base) } : {}),
+      ...(this.model ? { model: new URL(this.model, base) } : {}),
+      ...(this.cell ? { cell: this.cell } : {}),
+      ...(this.noTrain ? { autoTrain: false } : {}),
+    });
+  }
+
+  #use(p: Predictor): void {
+    this.#predictor = p;
+    if (this.#ready.settled) this.#ready = deferred();
+    const ready = this.#ready;
+    if (typeof p.addEventListener === 'function') {
+      p.addEventListener('progress', this.#onProgress);
+      p.addEventListener('model', this.#onModel);
+      p.addEventListener('error', this.#onError);
+    }
+    p.ready.then(
+      () => {
+        if (this.#predictor !== p) return;
+        this.#readyFor = p;
+        ready.resolve();
+        this.#emit('rnn-ready', this.#info(p));
+        this.#schedule();
+      },
+      (e: unknown) => {
+        if (this.#predictor !== p) return;
+        ready.reject(e);
+        this.#emit('rnn-error', e);
+      },
+    );
+    // A failed background training leaves the trigram answering; say so (with no-train the
+    // network is not expected, and its absence is no error).
+    p.neuralReady?.catch((e: unknown) => {
+      if (this.#predictor === p && !this.noTrain && (e as Error)?.name !== 'AbortError') this.#emit('rnn-error', e);
+    });
+  }
+
+  /** Forgets the current predictor, disposing it when the element made it. */
+  #drop(): void {
+    const p = this.#predictor;
+    if (!p) return;
+    if (typeof p.removeEventListener === 'function') {
+      p.removeEventListener('progress', this.#onProgress);
+      p.removeEventListener('model', this.#onModel);
+      p.removeEventListener('error', this.#onError);
+    }
+    if (!this.#external) p.dispose();
+    this.#predictor = this.#readyFor = undefined;
+    this.#show([]);
+  }
+
+  #info(p: Predictor): PredictorInfo | undefined {
+    try {
+      return p.info();
+    } catch {
+      return undefined;
+    }
+  }
+
+  #onProgress = (e: Event) => this.#emit('rnn-progress', (e as CustomEvent<TrainProgress>).detail);
+  #onModel = (e: Event) => {
+    this.#emit('rnn-model', (e as CustomEvent<PredictorInfo>).detail);
+    this.#schedule();
+  };
+  #onError = (e: Event) => this.#emit('rnn-error', (e as CustomEvent<Error>).detail);
+
+  #emit(type: string, detail: unknown): void {
+    this.dispatchEvent(event(type, detail));
+  }
+
+  // ── the field ─────────────────────────────────────────────────────────────
+
+  #onSlotChange = (e: Event) => this.#discover(e.target as HTMLSlotElement);
+
+  #discover(slot: HTMLSlotElement): void {
+    let field: Field | undefined;
+    // Text only: never a password, e-mail or number field.
+    const text = 'textarea, input:is([type=text i], [type=search i], :not([type]))';
+    for (const el of slot.assignedElements({ flatten: true })) {
+      const f = el.matches(text) ? el : el.querySelector(text);
+      if (f) {
+        field = f as Field;
+        break;
+      }
+    }
+    this.#attach(field);
+  }
+
+  #listeners: [string, EventListener][] = [
+    ['input', (e) => this.#onInput(e as InputEvent)],
+    ['compositionstart', () => {
+      this.#composing = true;
+      this.#show([]);
+    }],
+    ['compositionend', () => {
+      this.#composing = false;
+      this.#schedule();
+    }],
+    ['focus', () => this.#schedule()],
+    ['blur', () => this.#show([])],
+    ['click', () => this.#schedule()],
+    ['keyup', (e) => /^(Arrow|Home|End|Page)/.test((e as KeyboardEvent).key) && this.#schedule()],
+    ['scroll', () => this.#placeGhost()],
+  ];
+
+  #attach(field: Field | undefined): void {
+    if (field === this.#field) return;
+    const old = this.#field;
+    if (old) {
+      for (const [type, fn] of this.#listeners) old.removeEventListener(type, fn);
+      this.#form?.removeEventListener('submit', this.#onSubmit, { capture: true });
+      for (const [name, value] of this.#restore) {
+        if (value === null) old.removeAttribute(name);
+        else old.setAttribute(name, value);
+      }
+    }
+    this.#field = field;
+    this.#restore = [];
+    this.#form = null;
+    this.#show([]);
+    if (!field) return;
+    for (const [type, fn] of this.#listeners) field.addEventListener(type, fn);
+    this.#form = field.form;
+    this.#form?.addEventListener('submit', this.#onSubmit, { capture: true });
+    const set = (name: string, value: string) => {
+      this.#restore.push([name, field.getAttribute(name)]);
+      field.setAttribute(name, value);
+    };
+    if (field instanceof HTMLInputElement) {
+      set('role', 'combobox');
+      set('aria-expanded', 'false');
+      if (!field.hasAttribute('autocomplete')) set('autocomplete', 'off');
+    }
+    set('aria-autocomplete', 'list');
+    set('aria-controls', this.#listbox!.id);
+    this.#restore.push(['aria-activedescendant', field.getAttribute('aria-activedescendant')]);
+    this.#schedule();
+  }
+
+  #onInput(e: InputEvent): void {
+    this.#dead = false;
+    this.#dismissed = false;
+    if (e.isComposing) return;
+    this.#schedule();
+  }
+
+  #onSelectionChange = () => {
+    const f = this.#field;
+    if (f && this.#isFocused(f)) this.#schedule();
+  };
+
+  #isFocused(f: Field): boolean {
+    return (f.getRootNode() as Document | ShadowRoot).activeElement === f;
+  }
+
+  constructor() {
+    super();
+    // Keys are read on the way down (capture, on the host), so a key the element uses (Tab,
+    // Enter on a chosen suggestion, Escape …) never reaches the page's own handlers.
+    this.addEventListener('keydown', (e) => {
+      if (this.#field && e.composedPath()[0] === this.#field) this.#onKeyDown(e);
+    }, { capture: true });
+  }
+
+  #onKeyDown(e: KeyboardEvent): void {
+    const consume = () => {
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    if (e.isComposing || this.#composing || e.keyCode === 229) return;
+    if (e.key === 'Dead') {
+      this.#dead = true;
+      this.#show([]);
+      return;
+    }
+    if (this._open && ['Tab', 'Enter', 'ArrowDown', 'ArrowUp'].includes(e.key) || e.altKey) this.#freshen();
+    const open = this._open && this._words.length > 0 && !this.#dead;
+    const plain = !e.altKey && !e.ctrlKey && !e.metaKey;
+    const n = this._words.length;
+    if (open && e.key === 'Tab' && plain && !e.shiftKey) {
+      consume();
+      this.#accept(this._active >= 0 ? this._active : 0);
+    } else if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp') && plain && !e.shiftKey) {
+      consume();
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      this._active = this._active < 0 ? (step > 0 ? 0 : n - 1) : (this._active + step + n) % n;
+    } else if (open && e.key === 'Enter' && this._active >= 0 && plain && !e.shiftKey) {
+      consume();
+      this.#accept(this._active);
+    } else if (open && e.key === 'Escape') {
+      consume();
+      this.#dismissed = true;
+      this.#show([]);
+    } else if (open && e.altKey && !e.ctrlKey && !e.metaKey && /^(Digit|Numpad)[1-9]$/.test(e.code)) {
+      const index = Number(e.code.slice(-1)) - 1;
+      if (index < n) {
+        consume();
+        this.#accept(index);
+      }
+    } else if (!open && e.altKey && e.key === 'ArrowDown') {
+      this.#dismissed = false;
+      this.#schedule();
+    } else if (e.key === 'Enter' && plain && !e.shiftKey && this.learn) {
+      // Enter that sends: the page handles the key or clears the field. A newline is not a send.
+      const field = this.#field!;
+      const text = field.value;
+      setTimeout(() => {
+        if (e.defaultPrevented || (field.value.trim() === '' && text.trim() !== '')) this.#learnText(text);
+      });
+    }
+  }
+
+  #onSubmit = () => {
+    if (this.learn && this.#field) this.#learnText(this.#field.value);
+  };
+
+  #learnText(text: string): void {
+    const p = this.#predictor;
+    const now = Date.now();
+    if (!p || typeof p.learn !== 'function' || text.trim() === '') return;
+    if (this.#lastLearned.text === text && now - this.#lastLearned.at < 1000) return;
+    this.#lastLearned = { text, at: now };
+    p.learn(text).then(() => this.#schedule(), (e: unknown) => this.#emit('rnn-error', e));
+  }
+
+  // ── suggestions ───────────────────────────────────────────────────────────
+
+  /** Predicts once typing settles (next frame); later keystrokes in the same frame fold in. */
+  #schedule(): void {
+    if (this.#raf || !this.isConnected) return;
+    this.#raf = requestAnimationFrame(() => {
+      this.#raf = 0;
+      this.#predict();
+    });
+  }
+
+  /** A key arrived before the frame's prediction: predict now, so that a stale list (for text
+   * that has changed since) is never accepted. */
+  #freshen(): void {
+    const f = this.#field;
+    const stale = f !== undefined && f.value.slice(0, f.selectionStart ?? 0) !== this._before;
+    if (!this.#raf && !stale) return;
+    cancelAnimationFrame(this.#raf);
+    this.#raf = 0;
+    this.#predict();
+  }
+
+  #predict(): void {
+    const f = this.#field;
+    const p = this.#readyFor;
+    if (!f || !p || p !== this.#predictor || this.#composing || this.#dead || this.#dismissed || f.readOnly || f.disabled || !this.#isFocused(f)) {
+      this.#show([]);
+      return;
+    }
+    const start = f.selectionStart ?? f.value.length;
+    if (start !== (f.selectionEnd ?? start)) return this.#show([]);
+    const before = f.value.slice(0, start);
+    if (before.trim() === '') return this.#show([]);
+    let words: string[] = [];
+    try {
+      const k = Number.isInteger(this.suggestions) && this.suggestions >= 1 ? Math.min(this.suggestions, 9) : 3;
+      words = [...new Set(p.predictNext(before, { k }).map((s) => s.word))].filter((w) => w !== '');
+      // Suggesting exactly the word already typed in full adds nothing.
+      const partial = partialWord(before);
+      if (partial && words.length > 1) words = words.filter((w) => w !== partial);
+    } catch (e) {
+      this.#emit('rnn-error', e);
+    }
+    this.#show(words, before);
+  }
+
+  #show(words: string[], before = ''): void {
+    const same = words.length === this._words.length && words.every((w, i) => w === this._words[i]);
+    if (!same) {
+      this._words = words;
+      this._active = -1;
+    }
+    this._open = words.length > 0;
+    this._before = before;
+    if (!same) this.#announce(words.length);
+  }
+
+  /** The ghost text for the chosen (or top) suggestion; '' when none can show inline. */
+  #ghostNow(): string {
+    const f = this.#field;
+    const word = this._words[this._active >= 0 ? this._active : 0];
+    if (!this.ghost || !this._open || word === undefined || !f) return '';
+    // Inline only where nothing follows on the line; elsewhere the chips suffice.
+    const after = f.value.slice(f.selectionStart ?? 0);
+    return /^[^\S\n]*(\n|$)/.test(after) ? ghostText(this._before, word) : '';
+  }
+
+  #announce(n: number): void {
+    if (!this.#live) return;
+    let text = n > 0 ? this.#messages().count(n) : '';
+    if (text !== '' && text === this.#announced) text += '\u00a0'; // new words, same count: say it again
+    this.#announced = text;
+    this.#live.textContent = text;
+  }
+
+  #messages() {
+    const lang = (this.closest('[lang]')?.getAttribute('lang') ?? 'es').toLowerCase().slice(0, 2);
+    return MESSAGES[lang] ?? MESSAGES.es!;
+  }
+
+  #accept(index: number): void {
+    const f = this.#field;
+    const word = this._words[index];
+    if (!f || word === undefined || this.#composing || this.#dead) return;
+    const start = f.selectionStart ?? f.value.length;
+    const end = f.selectionEnd ?? start;
+    const edit = wordEdit(f.value, start, end, word);
+    const expected = f.value.slice(0, edit.from) + edit.text + f.value.slice(edit.to);
+    let done = false;
+    if (this.#isFocused(f)) {
+      // execCommand keeps the field's undo history and fires beforeinput/input natively.
+      f.setSelectionRange(edit.from, edit.to);
+      try {
+        done = document.execCommand('insertText', false, edit.text);
+      } catch {
+        done = false;
+      }
+    }
+    if (!done) {
+      f.value = expected;
+      f.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText', data: edit.text }));
+    }
+    if (f.value === expected) f.setSelectionRange(edit.caret, edit.caret);
+    this._active = -1;
+    this.#emit('rnn-accept', { word, index } satisfies AcceptDetail);
+    this.#schedule();
+  }
+
+  // ── rendering into the light DOM and positioning the ghost ────────────────
+
+  #renderLight(): void {
+    const listbox = this.#listbox;
+    const f = this.#field;
+    if (!listbox) return;
+    const open = this._open;
+    const id = (i: number) => `${this.#id}-option-${i}`;
+    listbox.hidden = !open;
+    listbox.setAttribute('aria-label', this.#messages().label);
+    render(
+      html`${this._words.map(
+        (w, i) => html`<div role="option" id=${id(i)} data-rnn-chip part=${i === this._active ? 'chip chip-active' : 'chip'}
+          aria-selected=${i === this._active ? 'true' : 'false'}
+          @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.#accept(i)}>${w}</div>`,
+      )}`,
+      listbox,
+    );
+    if (!f) return;
+    if (f instanceof HTMLInputElement) f.setAttribute('aria-expanded', String(open));
+    if (open && this._active >= 0) f.setAttribute('aria-activedescendant', id(this._active));
+    else f.removeAttribute('aria-activedescendant');
+  }
+
+  #placeGhost(): void {
+    const f = this.#field;
+    const mirror = this.renderRoot.querySelector<HTMLElement>('.mirror');
+    if (!f || !mirror) return;
+    const cs = getComputedStyle(f);
+    const s = mirror.style;
+    for (const p of ['font-family', 'font-size', 'font-weight', 'font-style', 'font-variant', 'font-stretch', 'letter-spacing', 'word-spacing',
+      'text-transform', 'text-indent', 'tab-size', 'direction', 'text-align', 'padding-top', 'padding-right', 'padding-bottom', 'padding-left',
+      'border-top-width', 'border-right-width', 'border-bottom-width', 'border-left-width', 'line-height']) {
+      s.setProperty(p, cs.getPropertyValue(p));
+    }
+    const box = f.getBoundingClientRect();
+    const wrap = (mirror.parentElement as HTMLElement).getBoundingClientRect();
+    s.left = `${box.left - wrap.left}px`;
+    s.top = `${box.top - wrap.top}px`;
+    s.width = `${box.width}px`;
+    s.height = `${box.height}px`;
+    const single = f instanceof HTMLInputElement;
+    s.whiteSpace = single ? 'pre' : 'pre-wrap';
+    s.overflowWrap = single ? 'normal' : 'break-word';
+    if (single) {
+      const inner = f.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+      s.lineHeight = `${inner}px`;
+    }
+    const inner = mirror.firstElementChild as HTMLElement;
+    inner.style.transform = `translate(${-f.scrollLeft}px, ${-f.scrollTop}px)`;
+  }
+}
+
+/** The element's events bubble and cross shadow roots. */
+function event(type: string, detail: unknown): CustomEvent {
+  return new CustomEvent(type, { detail, bubbles: true, composed: true });
+}
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const d = {
+    promise: new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    }),
+    resolve: () => {
+      d.settled = true;
+      resolve();
+    },
+    reject: (e: unknown) => {
+      d.settled = true;
+      reject(e);
+    },
+    settled: false,
+  };
+  d.promise.catch(() => {}); // an unread failure is reported by rnn-error, not as unhandled
+  return d;
+}
