@@ -10,9 +10,17 @@ import { KneserNeyTrigram } from './model/ngram.js';
 import { WordPredictor } from './model/predictor.js';
 import { evaluate, type EvaluationResult } from './model/evaluate.js';
 import { predictorOf } from './model/model.js';
-import { parameterCount } from './model/config.js';
+import { parameterCount, TRAIN_DEFAULTS } from './model/config.js';
 import type { TrainProgress } from './model/train.js';
 import { loadModelDir, saveModelDir } from './node/model-dir.js';
+
+/** `rnn-predict train` defaults: the best settings found for a 30-minute run on 2 cores
+ * (src/model/config.ts TRAIN_DEFAULTS, bench/RESULTS.md). */
+const DEFAULT_MINUTES: number = TRAIN_DEFAULTS.minutes;
+const DEFAULT_EPOCHS: number = TRAIN_DEFAULTS.epochs;
+const DEFAULT_VOCABULARY: number = TRAIN_DEFAULTS.vocabularySize;
+const DEFAULT_LR: number = TRAIN_DEFAULTS.learningRate;
+const DEFAULT_SAMPLED: number = TRAIN_DEFAULTS.sampledSoftmax;
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -36,15 +44,22 @@ Run "rnn-predict <command> --help" for a command's options.`,
   --out DIR           where to write model.json and weights.bin (required)
   --cell C            lstm | gru | rnn (default lstm)
   --shape S           seq2vec (next word) | seq2seq (next N words at once) (default seq2vec)
-  --epochs N          passes over the corpus (default 5)
-  --minutes M         stop after M minutes of training (default: no limit)
+  --epochs N          passes over the corpus at most (default ${DEFAULT_EPOCHS})
+  --minutes M         training time budget in minutes; the learning rate decays linearly to
+                      its end (default ${DEFAULT_MINUTES}: with the trigram and the mix, ~30 minutes)
   --max-lines N       use only the first N lines of the corpus
-  --vocab N           network vocabulary size, specials included (default 10000)
+  --vocab N           network vocabulary size, specials included (default ${DEFAULT_VOCABULARY})
   --hidden N          recurrent state size (default 256)
   --embedding N       embedding size (default 128)
   --layers N          1 or 2 recurrent layers (default 1)
   --horizon N         words the seq2seq model outputs (default 3)
-  --batch-tokens N    target tokens per batch (default 512)
+  --batch-tokens N    target tokens per batch and thread (default 1024)
+  --threads N         worker threads training in parallel, gradients averaged (default: one per
+                      core, at most 2; 1 trains on the main thread)
+  --lr X              peak learning rate (default ${DEFAULT_LR})
+  --sampled N         sampled softmax with N drawn words per batch for the first 80 % of the
+                      budget, full softmax after (default ${DEFAULT_SAMPLED || 'off'}; 0 turns it off)
+  --dropout X         dropout while training (default 0.2)
   --float16           store weights as float16 (half the size)
   --no-ngram          do not train and mix the Kneser-Ney trigram
   --seed N            random seed (default 1)
@@ -105,7 +120,7 @@ async function train(argv: string[], out: Output): Promise<number> {
     epochs: { type: 'string' }, minutes: { type: 'string' }, 'max-lines': { type: 'string' }, vocab: { type: 'string' },
     hidden: { type: 'string' }, embedding: { type: 'string' }, layers: { type: 'string' }, horizon: { type: 'string' },
     'batch-tokens': { type: 'string' }, float16: { type: 'boolean' }, 'no-ngram': { type: 'boolean' }, seed: { type: 'string' },
-    quiet: { type: 'boolean' },
+    quiet: { type: 'boolean' }, threads: { type: 'string' }, lr: { type: 'string' }, dropout: { type: 'string' }, sampled: { type: 'string' },
   }, 'train');
   if (values.help) return out.log(HELP.train!), 0;
   if (!values.corpus) throw new UsageError('train needs --corpus FILE (see "rnn-predict train --help")');
@@ -114,12 +129,20 @@ async function train(argv: string[], out: Output): Promise<number> {
   if (!['lstm', 'gru', 'rnn'].includes(cell as string)) throw new UsageError(`--cell must be lstm, gru or rnn, got "${values.cell}"`);
   const shape = values.shape ?? 'seq2vec';
   if (!['seq2vec', 'seq2seq'].includes(shape as string)) throw new UsageError(`--shape must be seq2vec or seq2seq, got "${values.shape}"`);
-  const minutes = values.minutes === undefined ? undefined : Number(values.minutes);
-  if (minutes !== undefined && !(minutes > 0)) throw new UsageError(`--minutes must be a number > 0, got "${values.minutes}"`);
+  const minutes = values.minutes === undefined ? DEFAULT_MINUTES : Number(values.minutes);
+  if (!(minutes > 0)) throw new UsageError(`--minutes must be a number > 0, got "${values.minutes}"`);
+  const lr = values.lr === undefined ? DEFAULT_LR : Number(values.lr);
+  if (!(lr > 0 && lr < 10)) throw new UsageError(`--lr must be a number in (0, 10), got "${values.lr}"`);
+  const dropout = values.dropout === undefined ? undefined : Number(values.dropout);
+  if (dropout !== undefined && !(dropout >= 0 && dropout < 1)) throw new UsageError(`--dropout must be a number in [0, 1), got "${values.dropout}"`);
+  const threads = intOption(values.threads as string, 'threads', 1, 64);
+  const sampled = values.sampled === undefined ? DEFAULT_SAMPLED : intOption(values.sampled as string, 'sampled', 0, 1_000_000)!;
   const lines = await readLines(values.corpus as string, intOption(values['max-lines'] as string, 'max-lines', 1));
   const { initNodeBackend } = await import('./node/backend.js');
   const { trainLanguageModel } = await import('./model/pipeline.js');
+  const { workerThreads, defaultThreads } = await import('./node/parallel.js');
   const backend = await initNodeBackend();
+  const nThreads = threads ?? defaultThreads();
   const tty = process.stderr.isTTY && !values.quiet;
   let lastLine = 0;
   const model = await trainLanguageModel(lines, {
@@ -129,12 +152,16 @@ async function train(argv: string[], out: Output): Promise<number> {
       ...(values.embedding ? { embeddingSize: intOption(values.embedding as string, 'embedding', 1, 4096)! } : {}),
       ...(values.layers ? { layers: intOption(values.layers as string, 'layers', 1, 2) as 1 | 2 } : {}),
       ...(values.horizon ? { horizon: intOption(values.horizon as string, 'horizon', 1, 16)! } : {}),
+      ...(dropout !== undefined ? { dropout } : {}),
     },
-    epochs: intOption(values.epochs as string, 'epochs', 1) ?? 5,
-    vocabularySize: intOption(values.vocab as string, 'vocab', 5) ?? 10_000,
+    epochs: intOption(values.epochs as string, 'epochs', 1) ?? DEFAULT_EPOCHS,
+    vocabularySize: intOption(values.vocab as string, 'vocab', 5) ?? DEFAULT_VOCABULARY,
     batchTokens: intOption(values['batch-tokens'] as string, 'batch-tokens', 1),
     seed: intOption(values.seed as string, 'seed', 0) ?? 1,
-    maxSeconds: minutes ? minutes * 60 : undefined,
+    maxSeconds: minutes * 60,
+    learningRate: lr,
+    ...(sampled > 0 ? { sampledSoftmax: { samples: sampled } } : {}),
+    parallel: nThreads > 1 && backend.backend === 'wasm' ? workerThreads(nThreads, backend.backend) : undefined,
     ngram: !values['no-ngram'],
     onProgress: (p) => {
       if (values.quiet) return;
@@ -149,7 +176,7 @@ async function train(argv: string[], out: Output): Promise<number> {
     },
   });
   const bytes = await saveModelDir(model, values.out as string, { float16: !!values.float16 });
-  out.log(`wrote ${values.out} (${(bytes / 1e6).toFixed(1)} MB weights, ${parameterCount(model.config).toLocaleString('en')} parameters, ${model.vocabulary.size} tokens, backend ${backend.backend})`);
+  out.log(`wrote ${values.out} (${(bytes / 1e6).toFixed(1)} MB weights, ${parameterCount(model.config).toLocaleString('en')} parameters, ${model.vocabulary.size} tokens, backend ${backend.backend}, ${nThreads > 1 && backend.backend === 'wasm' ? nThreads : 1} thread(s), ${Math.round(model.result.targets / Math.max(model.result.seconds, 1e-3))} targets/s)`);
   out.log(`trained ${model.result.seconds.toFixed(0)} s (${model.result.stopped}); validation: top-1 ${pct(model.metrics.top1)}, top-3 ${pct(model.metrics.top3)}, perplexity ${model.metrics.perplexity?.toFixed(1)}; n-gram mix weight ${model.ngram ? (1 - model.mix).toFixed(1) : 'none'}`);
   return 0;
 }

@@ -44,6 +44,20 @@ export const DEFAULT_MODEL: Omit<ModelConfig, 'vocabSize'> = {
   maxLength: 20,
 };
 
+/**
+ * What `rnn-predict train` uses without tuning flags, and `npm run eval` / `npm run bench` with
+ * it: the best settings found for a 30-minute run on a 2-core machine (bench/RESULTS.md).
+ * `minutes` is the training budget (vocabulary, trigram, mix and metrics take about a minute
+ * more); `sampledSoftmax` the words drawn per batch for the first 80 % of it (0: full softmax).
+ */
+export const TRAIN_DEFAULTS = {
+  minutes: 28,
+  epochs: 20,
+  vocabularySize: 15_000,
+  learningRate: 3e-3,
+  sampledSoftmax: 2048,
+} as const;
+
 function int(value: unknown, name: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`${name} must be an integer in ${min}…${max}, got ${describe(value)}`);

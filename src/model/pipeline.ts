@@ -16,7 +16,7 @@ import { hashText } from '../data/corpus.js';
 
 export interface TrainLanguageModelOptions extends TrainOptions {
   model?: Partial<Omit<ModelConfig, 'vocabSize'>>;
-  /** Vocabulary size for the network, specials included (default 10,000). */
+  /** Vocabulary size for the network, specials included (default 15,000). */
   vocabularySize?: number;
   /** Fewest occurrences for a token to enter the network's vocabulary (default 1). */
   minCount?: number;
@@ -35,7 +35,7 @@ export function lineTokens(line: string): string[] {
  */
 export async function trainLanguageModel(lines: readonly string[], options: TrainLanguageModelOptions = {}): Promise<RnnModel & { result: TrainResult }> {
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of strings, got ${describe(lines)}`);
-  const { vocabularySize = 10_000, minCount = 1, ngram: useNgram = true, seed = 1 } = options;
+  const { vocabularySize = 15_000, minCount = 1, ngram: useNgram = true, seed = 1 } = options;
   const kept = lines.map((l) => ({ l, t: lineTokens(l) })).filter((x) => x.t.length > 0);
   if (kept.length < 2) throw new RangeError(`the corpus is too small to train on: ${kept.length} line(s) with words, expected at least 2`);
   // One validation split for the network, the n-gram model, the mix and the metrics.
@@ -56,7 +56,7 @@ export async function trainLanguageModel(lines: readonly string[], options: Trai
   const model: RnnModel = {
     config, vocabulary, weights: result.weights, ngram, mix: 1, metrics: {},
     corpusHash: hashText(lines.join('\n')), trainedAt: new Date().toISOString(),
-    settings: { ...options, signal: undefined, onProgress: undefined, initialWeights: undefined, lines: lines.length },
+    settings: { ...options, signal: undefined, onProgress: undefined, initialWeights: undefined, parallel: options.parallel?.threads, lines: lines.length },
   };
   if (ngram && validation.length > 0) model.mix = bestMix(model, validation);
   else if (ngram) model.mix = 0.5;

@@ -54,6 +54,8 @@ interface Cached {
   state: RecurrentState;
   /** P(word | context) over the network's vocabulary, renormalised over words only. */
   words: Float32Array;
+  /** The best 8 word ids with no prefix, once asked for (after a space, the common case). */
+  top8?: number[];
 }
 
 const MAX_CONTEXT = 48;
@@ -153,11 +155,19 @@ export class WordPredictor implements Scorer {
   #rank(context: readonly string[], history: readonly string[], prefix: string, k: number): { word: string; probability: number }[] {
     const wide = Math.max(k, 8);
     const scores = new Map<string, number>();
-    const nn = this.network && this.mix > 0 ? this.#distribution(context).words : undefined;
-    if (nn) {
-      const [from, to] = this.#range(prefix);
-      const best: number[] = [];
-      for (let i = from; i < to; i++) insertTop(best, this.#sorted[i]!, (x) => nn[x]!, wide);
+    const cached = this.network && this.mix > 0 ? this.#distribution(context) : undefined;
+    const nn = cached?.words;
+    if (cached && nn) {
+      let best: number[];
+      if (prefix === '' && wide <= 8 && cached.top8) best = cached.top8.slice(0, wide);
+      else {
+        const [from, to] = this.#range(prefix);
+        const n = prefix === '' && wide <= 8 ? 8 : wide;
+        best = [];
+        for (let i = from; i < to; i++) insertTop(best, this.#sorted[i]!, (x) => nn[x]!, n);
+        if (prefix === '' && n === 8) cached.top8 = best.slice();
+        best = best.slice(0, wide);
+      }
       const tokens = this.vocabulary!.tokens();
       for (const id of best) scores.set(tokens[id]!, 0);
     }

@@ -6,7 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config.js';
-import { createWeights, forwardSeq2Seq, forwardSeq2Vec, maskedCrossEntropy, type Weights } from './network.js';
+import { createWeights, forwardSeq2Seq, forwardSeq2Vec, maskedCrossEntropy, sampleCandidates, seq2vecPass, type SampledCandidates, type Weights } from './network.js';
+import { weightShapes } from './config.js';
+
+/** Target tokens per batch (per replica) by default. */
+export const DEFAULT_BATCH_TOKENS = 1024;
+/** Steps over which the linear schedule warms the learning rate up. */
+const WARMUP_STEPS = 30;
 import { mulberry32, sentenceBatches, type Batch } from '../data/windows.js';
 import { PAD_ID, BOS_ID, EOS_ID } from '../text/vocabulary.js';
 import { describe } from '../text/tokenize.js';
@@ -28,11 +34,13 @@ export interface TrainProgress {
   etaSeconds: number;
   validationLoss?: number;
   validationAccuracy?: number;
+  /** Learning rate used for this batch. */
+  learningRate?: number;
 }
 
 export interface TrainOptions {
   epochs?: number;
-  /** Target tokens per batch (default 512). */
+  /** Target tokens per batch, per replica (default 1024). */
   batchTokens?: number;
   learningRate?: number;
   /** Clip gradients to this global norm (default 5; 0 turns clipping off). */
@@ -52,6 +60,28 @@ export interface TrainOptions {
   validationLines?: readonly (readonly number[])[];
   /** Start from these weights instead of fresh ones (fine-tuning, `learn`). */
   initialWeights?: Map<string, Float32Array>;
+  /**
+   * Learning rate over time: 'linear' warms up over 30 steps, then decays linearly to 2 % at the
+   * end of the budget (time or epochs, whichever comes first); 'constant' keeps it. Both halve
+   * it when an epoch does not improve validation (`decay`). Default 'linear' with `maxSeconds`,
+   * else 'constant'.
+   */
+  schedule?: 'linear' | 'constant';
+  /** Data-parallel training in worker threads (Node: src/node/parallel.ts `workerThreads`). */
+  parallel?: ParallelOptions;
+  /**
+   * Sampled softmax (seq2vec with a tied output): each batch's loss covers its targets plus
+   * `samples` words drawn from the unigram distribution to the power 0.75, with the usual
+   * correction, until `until` of the budget (default 0.8); the full softmax trains after that,
+   * so the final probabilities are calibrated over the whole vocabulary. Several times faster
+   * per batch with a large vocabulary.
+   */
+  sampledSoftmax?: { samples: number; until?: number };
+  /**
+   * Called with a copy of the weights every `everySeconds` of training; its own time is not
+   * counted as training time. Resolving to true stops training ('time').
+   */
+  checkpoint?: { everySeconds: number; callback: (weights: Map<string, Float32Array>, trainedSeconds: number) => boolean | void | Promise<boolean | void> };
 }
 
 export interface TrainResult {
@@ -134,6 +164,123 @@ function makeBatches(config: ModelConfig, lines: readonly (readonly number[])[],
   return [...sentenceBatches(lines, { maxLength: config.maxLength, batchTokens, seed })];
 }
 
+/** What a replica reports for one batch: sums over its targets. */
+export interface BatchStats {
+  /** Σ −log p(target) over the batch's targets. */
+  loss: number;
+  correct: number;
+  count: number;
+}
+
+export interface RunOptions {
+  seed: number;
+  training: boolean;
+  grads: boolean;
+  /** Changes whenever the weights do (a replica reloads them then). */
+  version: number;
+  /** Train this batch with a sampled softmax over these candidates (seq2vec, tied output). */
+  sample?: SampledCandidates;
+}
+
+/**
+ * Something that computes a batch's summed gradients from the current weights: the
+ * in-process `localReplica`, or one in a worker thread (src/node/parallel.ts). `weights` is
+ * the flat weight vector (weightShapes order) the loop updates in place between batches;
+ * `grads` is this replica's own flat buffer for the gradients.
+ */
+export interface Replica {
+  run(batch: Batch, o: RunOptions): Promise<BatchStats>;
+  dispose(): void | Promise<void>;
+}
+
+export type ReplicaFactory = (config: ModelConfig, weights: Float32Array, grads: Float32Array, index: number) => Promise<Replica>;
+
+/** Data-parallel training: `threads` replicas, each a batch per step, gradients averaged. */
+export interface ParallelOptions {
+  threads: number;
+  /** Creates replica `index` over shared buffers (SharedArrayBuffer-backed). */
+  create: ReplicaFactory;
+}
+
+/** Offsets of each weight in the flat vector, in weightShapes order. */
+export function weightLayout(config: ModelConfig): { name: string; shape: number[]; offset: number; size: number }[] {
+  let offset = 0;
+  return weightShapes(config).map(([name, shape]) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const r = { name, shape, offset, size };
+    offset += size;
+    return r;
+  });
+}
+
+/**
+ * A replica on this thread's tfjs backend. seq2vec batches run the hand-written pass
+ * (network.ts `seq2vecPass`); seq2seq uses tfjs's automatic gradients.
+ */
+export async function localReplica(config: ModelConfig, weights: Float32Array, grads: Float32Array): Promise<Replica> {
+  const layout = weightLayout(config);
+  const vars = new Map<string, tf.Variable>(layout.map((l) => {
+    const zeros = tf.zeros(l.shape);
+    const variable = tf.variable(zeros, true, `replica_${l.name.replace(/\//g, '_')}_${Math.random().toString(36).slice(2)}`);
+    zeros.dispose();
+    return [l.name, variable];
+  }));
+  let loaded = -1;
+  return {
+    async run(batch, o) {
+      if (o.version !== loaded) {
+        for (const l of layout) {
+          const t = tf.tensor(weights.subarray(l.offset, l.offset + l.size), l.shape);
+          vars.get(l.name)!.assign(t);
+          t.dispose();
+        }
+        loaded = o.version;
+      }
+      if (config.shape === 'seq2vec') {
+        let count = 0;
+        const [lossT, correctT, ...gs] = tf.tidy(() => {
+          const p = seq2vecPass(config, vars, batch, { training: o.training, grads: o.grads, seed: o.seed, sample: o.sample });
+          count = p.count;
+          return [p.loss, p.correct, ...(p.grads ? layout.map((l) => p.grads!.get(l.name)!) : [])];
+        });
+        const [loss, correct] = await Promise.all([lossT!.data(), correctT!.data()]);
+        for (let i = 0; i < gs.length; i++) grads.set((await gs[i]!.data()) as Float32Array, layout[i]!.offset);
+        tf.dispose([lossT!, correctT!, ...gs]);
+        return { loss: loss[0]!, correct: correct[0]!, count };
+      }
+      const out = tf.tidy(() => {
+        let correct!: tf.Scalar, count!: tf.Scalar;
+        const f = () => {
+          const r = batchLoss(config, vars, batch, o.training, o.seed);
+          correct = r.correct;
+          count = r.count;
+          if (o.grads) {
+            tf.keep(correct);
+            tf.keep(count);
+          }
+          return tf.mul(r.loss, r.count) as tf.Scalar;
+        };
+        if (!o.grads) {
+          const value = f();
+          return { value, correct, count, g: undefined };
+        }
+        const { value, grads: g } = tf.variableGrads(f, [...vars.values()]);
+        return { value, correct, count, g };
+      });
+      const [loss, correct, count] = await readScalars([out.value, out.correct, out.count]);
+      if (out.g) {
+        for (const l of layout) grads.set((await out.g[vars.get(l.name)!.name]!.data()) as Float32Array, l.offset);
+        tf.dispose(Object.values(out.g));
+      }
+      tf.dispose([out.value, out.correct, out.count]);
+      return { loss, correct, count };
+    },
+    dispose() {
+      tf.dispose([...vars.values()]);
+    },
+  };
+}
+
 /** Loss and counts of one batch; `training` turns dropout on. */
 function batchLoss(config: ModelConfig, weights: Weights, batch: Batch, training: boolean, seed: number) {
   const ids = tf.tensor2d(batch.inputs, [batch.size, batch.length], 'int32');
@@ -151,25 +298,52 @@ async function readScalars(ts: tf.Tensor[]): Promise<[number, number, number, nu
 
 const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-/** Snapshot of variables as plain arrays. */
-async function snapshot(weights: Weights): Promise<Map<string, Float32Array>> {
-  const out = new Map<string, Float32Array>();
-  for (const [name, v] of weights) out.set(name, (await v.data()) as Float32Array);
-  return out;
+/** Unigram distribution of the targets and the sampling proposal (unigram^0.75, cumulative). */
+function proposal(V: number, lines: readonly (readonly number[])[]): { unigram: Float64Array; cumulative: Float64Array } {
+  const counts = new Float64Array(V);
+  let total = 0;
+  for (const l of lines) {
+    for (const id of l) if (id >= 0 && id < V) counts[id]!++;
+    counts[EOS_ID]!++;
+    total += l.length + 1;
+  }
+  const unigram = counts.map((c) => c / Math.max(total, 1));
+  const cumulative = new Float64Array(V);
+  let acc = 0;
+  for (let i = 0; i < V; i++) cumulative[i] = acc += Math.pow(counts[i]!, 0.75);
+  return { unigram, cumulative };
+}
+
+/** Adam (Kingma & Ba), in place on flat arrays; the same defaults as tf.train.adam. */
+export function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: number, lr: number, scale = 1, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): void {
+  const c1 = 1 - beta1 ** step, c2 = 1 - beta2 ** step;
+  const a = lr / c1;
+  const s2 = Math.sqrt(c2);
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i]! * scale;
+    const mi = (m[i] = beta1 * m[i]! + (1 - beta1) * gi);
+    const vi = (v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi);
+    w[i]! -= (a * mi) / (Math.sqrt(vi) / s2 + epsilon);
+  }
 }
 
 /**
  * Trains a model on lines of token ids (without <s>/</s>: they are added). Resolves with the
  * trained weights (the best on validation when there is a validation split); rejects with an
  * AbortError when `signal` aborts, within one batch.
+ *
+ * The weights, Adam's moments and the update live in plain Float32Arrays here; replicas (this
+ * thread's tfjs, or worker threads with `parallel`) compute summed gradients of one batch each
+ * per step; the step averages them over all targets, clips by global norm and applies Adam.
  */
 export async function trainModel(config: ModelConfig, lines: readonly (readonly number[])[], options: TrainOptions = {}): Promise<TrainResult> {
   checkOptions(options);
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of token-id arrays, got ${describe(lines)}`);
   const {
-    epochs = 5, batchTokens = 512, learningRate = 2e-3, clipNorm = 5, validationSplit = 0.05,
+    epochs = 5, batchTokens = DEFAULT_BATCH_TOKENS, learningRate = 2e-3, clipNorm = 5, validationSplit = 0.05,
     patience = 2, maxSeconds = Infinity, decay = true, seed = 1, signal, onProgress,
   } = options;
+  const schedule = options.schedule ?? (Number.isFinite(maxSeconds) ? 'linear' : 'constant');
   if (signal?.aborted) throw abortError(signal.reason);
   const usable = lines.filter((l) => l.length > 0);
   if (usable.length < 1) throw new RangeError(`the corpus is too small to train on: ${usable.length} non-empty line(s), expected at least 1`);
@@ -179,81 +353,121 @@ export async function trainModel(config: ModelConfig, lines: readonly (readonly 
   const nVal = given ? 0 : validationSplit > 0 ? Math.max(1, Math.round(order.length * validationSplit)) : 0;
   const valLines = given ?? order.slice(0, nVal);
   const trainLines = order.slice(nVal);
-  const valBatches = valLines.length > 0 ? makeBatches(config, valLines, Math.min(batchTokens, 1024), seed) : [];
+  const valBatches = valLines.length > 0 ? makeBatches(config, valLines, Math.min(batchTokens, 2048), seed) : [];
+  const trainTargets = trainLines.reduce((n, l) => n + l.length + 1, 0);
+  const sampling = options.sampledSoftmax && options.sampledSoftmax.samples > 0 && config.tied && config.shape === 'seq2vec' ? proposal(config.vocabSize, trainLines) : undefined;
+  const sampleUntil = options.sampledSoftmax?.until ?? 0.8;
+  const sampleRandom = mulberry32(seed ^ 0x5eed5);
 
-  const weights = createWeights(config, seed);
-  if (options.initialWeights) {
-    for (const [name, v] of weights) {
-      const init = options.initialWeights.get(name);
-      if (!init || init.length !== v.size) throw new RangeError(`initialWeights: ${name} must have ${v.size} values, got ${init?.length ?? 'none'}`);
-      v.assign(tf.tensor(init, v.shape));
+  const layout = weightLayout(config);
+  const P = layout.reduce((n, l) => n + l.size, 0);
+  const threads = options.parallel ? Math.max(1, Math.floor(options.parallel.threads)) : 1;
+  const shared = threads > 1 && typeof SharedArrayBuffer !== 'undefined';
+  const buffer = (n: number) => new Float32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
+  const weights = buffer(P);
+  {
+    const init = createWeights(config, seed);
+    for (const l of layout) {
+      const given = options.initialWeights?.get(l.name);
+      if (options.initialWeights && (!given || given.length !== l.size)) {
+        tf.dispose([...init.values()]);
+        throw new RangeError(`initialWeights: ${l.name} must have ${l.size} values, got ${given?.length ?? 'none'}`);
+      }
+      weights.set(given ?? ((await init.get(l.name)!.data()) as Float32Array), l.offset);
     }
+    tf.dispose([...init.values()]);
   }
-  const optimizer = tf.train.adam(learningRate);
-  const vars = [...weights.values()];
+  const replicaGrads = Array.from({ length: shared ? threads : 1 }, () => buffer(P));
+  const replicas: Replica[] = [];
   const history: TrainProgress[] = [];
-  const started = Date.now();
+  let started = Date.now();
   let targetsSeen = 0;
   let best = Infinity;
   let bestWeights: Map<string, Float32Array> | undefined;
   let bad = 0;
   let stopped: TrainResult['stopped'] = 'completed';
-  let lr = learningRate;
+  let base = learningRate;
+  let version = 0;
+  let step = 0;
+  const m = new Float32Array(P), v = new Float32Array(P);
+  let pausedMs = 0;
+  let nextCheckpoint = options.checkpoint?.everySeconds ?? Infinity;
+  const clock = () => (Date.now() - started - pausedMs) / 1000;
+  const snapshot = () => new Map(layout.map((l) => [l.name, weights.slice(l.offset, l.offset + l.size)]));
   try {
+    if (shared) {
+      for (let i = 0; i < threads; i++) replicas.push(await options.parallel!.create(config, weights, replicaGrads[i]!, i));
+    } else replicas.push(await localReplica(config, weights, replicaGrads[0]!));
+    started = Date.now(); // the budget counts training, not starting workers
+    const R = replicas.length;
     outer: for (let epoch = 1; epoch <= epochs; epoch++) {
       const batches = makeBatches(config, trainLines, batchTokens, seed + epoch);
-      let sumLoss = 0, sumCorrect = 0, sumCount = 0, sumNorm = 0;
-      for (let b = 0; b < batches.length; b++) {
+      let sumLoss = 0, sumCorrect = 0, sumCount = 0, sumNorm = 0, steps = 0;
+      for (let b = 0; b < batches.length; b += R) {
         if (signal?.aborted) throw abortError(signal.reason);
-        const batch = batches[b]!;
-        const [lossT, correctT, countT, normT] = tf.tidy(() => {
-          let correct!: tf.Scalar, count!: tf.Scalar;
-          const { value, grads } = tf.variableGrads(() => {
-            const r = batchLoss(config, weights, batch, true, seed * 100_003 + epoch * 1009 + b);
-            tf.keep(r.correct);
-            tf.keep(r.count);
-            correct = r.correct;
-            count = r.count;
-            return r.loss;
-          }, vars);
-          const names = Object.keys(grads);
-          const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
-          const scale = clipNorm > 0 ? tf.minimum(1, tf.div(clipNorm, tf.maximum(norm, 1e-12))) : tf.scalar(1);
-          const clipped: Record<string, tf.Tensor> = {};
-          for (const n of names) clipped[n] = tf.mul(grads[n]!, scale);
-          optimizer.applyGradients(clipped as Parameters<typeof optimizer.applyGradients>[0]);
-          return [value, correct, count, norm];
-        });
-        const [loss, correct, count, norm] = await readScalars([lossT, correctT, countT, normT]);
-        tf.dispose([lossT, correctT, countT, normT]);
-        sumLoss += loss * count;
+        const group = batches.slice(b, b + R);
+        const progressNow = Math.max(clock() / maxSeconds, targetsSeen / (epochs * trainTargets));
+        const sampled = sampling && progressNow < sampleUntil;
+        const stats = await Promise.all(group.map((batch, i) => replicas[i]!.run(batch, {
+          seed: seed * 100_003 + epoch * 1009 + b + i, training: true, grads: true, version,
+          sample: sampled ? sampleCandidates(batch.targets, options.sampledSoftmax!.samples, sampling.cumulative, sampling.unigram, sampleRandom) : undefined,
+        })));
+        if (signal?.aborted) throw abortError(signal.reason);
+        const count = stats.reduce((n, s) => n + s.count, 0);
+        const loss = stats.reduce((n, s) => n + s.loss, 0);
+        const correct = stats.reduce((n, s) => n + s.correct, 0);
+        const g = replicaGrads[0]!;
+        for (let r = 1; r < group.length; r++) {
+          const o = replicaGrads[r]!;
+          for (let i = 0; i < P; i++) g[i]! += o[i]!;
+        }
+        let sq = 0;
+        for (let i = 0; i < P; i++) sq += g[i]! * g[i]!;
+        const norm = Math.sqrt(sq) / Math.max(count, 1);
+        const clip = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
+        const elapsed0 = clock();
+        const progress = Math.min(1, Math.max(elapsed0 / maxSeconds, (targetsSeen + count) / (epochs * trainTargets)));
+        const lr = schedule === 'linear' ? base * Math.min(1, (step + 1) / WARMUP_STEPS) * Math.max(0.02, 1 - progress) : base;
+        if (count > 0) {
+          step++;
+          adamStep(weights, g, m, v, step, lr, clip / count);
+          version++;
+        }
+        const meanLoss = loss / Math.max(count, 1);
+        sumLoss += loss;
         sumCorrect += correct;
         sumCount += count;
         sumNorm += norm;
+        steps++;
         targetsSeen += count;
-        const elapsed = (Date.now() - started) / 1000;
+        const elapsed = clock();
         const rate = targetsSeen / Math.max(elapsed, 1e-3);
-        const perEpoch = elapsed / (epoch - 1 + (b + 1) / batches.length);
-        const eta = Math.min(perEpoch * (epochs - epoch + 1 - (b + 1) / batches.length), Math.max(0, maxSeconds - elapsed));
+        const done = Math.min(b + R, batches.length);
+        const perEpoch = elapsed / (epoch - 1 + done / batches.length);
+        const eta = Math.min(perEpoch * (epochs - epoch + 1 - done / batches.length), Math.max(0, maxSeconds - elapsed));
         const p: TrainProgress = {
-          phase: 'batch', epoch, epochs, batch: b + 1, batches: batches.length, loss, accuracy: correct / count,
-          gradientNorm: norm, targetsPerSecond: rate, etaSeconds: eta,
+          phase: 'batch', epoch, epochs, batch: done, batches: batches.length, loss: meanLoss, accuracy: correct / Math.max(count, 1),
+          gradientNorm: norm, targetsPerSecond: rate, etaSeconds: eta, learningRate: lr,
         };
         onProgress?.(p);
         await pause();
-        if (elapsed >= maxSeconds) {
+        let stop = false;
+        if (options.checkpoint && elapsed >= nextCheckpoint) {
+          nextCheckpoint = elapsed + options.checkpoint.everySeconds;
+          const t0 = Date.now();
+          stop = (await options.checkpoint.callback(snapshot(), elapsed)) === true;
+          pausedMs += Date.now() - t0;
+        }
+        if (stop || elapsed >= maxSeconds) {
           stopped = 'time';
-          await endEpoch(epoch, batches.length, b + 1);
+          await endEpoch(epoch, batches.length, done);
           break outer;
         }
       }
       const improved = await endEpoch(epoch, batches.length, batches.length);
       if (valBatches.length > 0 && !improved) {
         bad++;
-        if (decay) {
-          lr /= 2;
-          (optimizer as unknown as { learningRate: number }).learningRate = lr;
-        }
+        if (decay) base /= 2;
         if (bad >= patience) {
           stopped = 'early';
           break;
@@ -265,30 +479,27 @@ export async function trainModel(config: ModelConfig, lines: readonly (readonly 
         let improvedNow = false;
         if (valBatches.length > 0) {
           let vl = 0, vc = 0, vn = 0;
-          for (const vb of valBatches) {
-            const [l, c, n] = tf.tidy(() => {
-              const r = batchLoss(config, weights, vb, false, 0);
-              return [r.loss, r.correct, r.count];
-            });
-            const [lv, cv, nv] = await readScalars([l!, c!, n!]);
-            tf.dispose([l!, c!, n!]);
-            vl += lv * nv;
-            vc += cv;
-            vn += nv;
+          for (let i = 0; i < valBatches.length; i += R) {
+            const stats = await Promise.all(valBatches.slice(i, i + R).map((vb, j) => replicas[j]!.run(vb, { seed: 0, training: false, grads: false, version })));
+            for (const s of stats) {
+              vl += s.loss;
+              vc += s.correct;
+              vn += s.count;
+            }
           }
-          validationLoss = vl / vn;
-          validationAccuracy = vc / vn;
+          validationLoss = vl / Math.max(vn, 1);
+          validationAccuracy = vc / Math.max(vn, 1);
           if (validationLoss < best) {
             best = validationLoss;
-            bestWeights = await snapshot(weights);
+            bestWeights = snapshot();
             improvedNow = true;
           }
         }
-        const elapsed = (Date.now() - started) / 1000;
+        const elapsed = clock();
         const p: TrainProgress = {
           phase: 'epoch', epoch: ep, epochs, batch: done, batches: total,
           loss: sumLoss / Math.max(sumCount, 1), accuracy: sumCorrect / Math.max(sumCount, 1),
-          gradientNorm: sumNorm / Math.max(done, 1), targetsPerSecond: targetsSeen / Math.max(elapsed, 1e-3),
+          gradientNorm: sumNorm / Math.max(steps, 1), targetsPerSecond: targetsSeen / Math.max(elapsed, 1e-3),
           etaSeconds: (elapsed / ep) * (epochs - ep), validationLoss, validationAccuracy,
         };
         history.push(p);
@@ -296,10 +507,9 @@ export async function trainModel(config: ModelConfig, lines: readonly (readonly 
         return improvedNow;
       }
     }
-    const final = bestWeights ?? (await snapshot(weights));
-    return { weights: final, history, stopped, seconds: (Date.now() - started) / 1000, targets: targetsSeen, bestValidationLoss: best };
+    const final = bestWeights ?? snapshot();
+    return { weights: final, history, stopped, seconds: clock(), targets: targetsSeen, bestValidationLoss: best };
   } finally {
-    optimizer.dispose();
-    tf.dispose(vars);
+    await Promise.all(replicas.map((r) => r.dispose()));
   }
 }

@@ -25,7 +25,7 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
   await page.goto(env.origin + '/');
   assert.equal(await page.$$eval('script', (s) => s.length), 1, 'one script');
   assert.equal(await page.$eval('script', (s) => s.type), 'module');
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   assert.match((await page.textContent('#status')) ?? '', /modelo: ngram/);
   assert.match((await page.textContent('#info-vocab')) ?? '', /^[\d.,\s]+ palabras$/);
   assert.match((await page.textContent('#info-corpus')) ?? '', /líneas/);
@@ -84,7 +84,7 @@ test('the demo: the sales history is charted; the forecast runs in the worker an
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(env.origin + '/');
-  await page.waitForFunction(() => (window as unknown as { __salesChart?: unknown }).__salesChart !== undefined, undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => (window as unknown as { __salesChart?: unknown }).__salesChart !== undefined, undefined, { timeout: 60_000 });
   const hasForecast = await page.evaluate(async () => typeof (await import('/dist/rnn-predict.bundle.js' as string)).forecast === 'function');
   if (!hasForecast) {
     assert.match((await page.textContent('#forecast-note')) ?? '', /no disponible/);

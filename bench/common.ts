@@ -1,0 +1,77 @@
+/**
+ * Shared pieces of `npm run eval` and `npm run bench`: argument parsing, corpus paths (default
+ * ../shared/corpus/… when present), tables, timing helpers. Benchmarks only; never in npm test.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseCorpus } from '../src/data/corpus.js';
+
+export const SHARED = resolve(process.cwd(), '../shared/corpus');
+export const DEFAULT_TRAIN = `${SHARED}/tatoeba-es.train.txt`;
+export const DEFAULT_TEST = `${SHARED}/tatoeba-es.dev.txt`;
+
+export function args(options: NonNullable<ParseArgsConfig['options']>, help: string): Record<string, string | boolean | undefined> {
+  try {
+    const r = parseArgs({ args: process.argv.slice(2), options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false });
+    if ((r.values as Record<string, unknown>).help) {
+      process.stdout.write(help + '\n');
+      process.exit(0);
+    }
+    return r.values as Record<string, string | boolean | undefined>;
+  } catch (e) {
+    fail(`${(e as Error).message.split('\n')[0]}\n\n${help}`);
+  }
+}
+
+export function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+/** Lines of a corpus file; a clear error when it is missing. */
+export function readLines(file: string, what: string, maxLines?: number): string[] {
+  if (!existsSync(file)) {
+    fail(`${what} not found: ${file}\nPass --${what} FILE, or put the shared corpus at ${SHARED} (tatoeba-es.train.txt, tatoeba-es.dev.txt).`);
+  }
+  const lines = parseCorpus(readFileSync(file), file);
+  return maxLines ? lines.slice(0, maxLines) : lines;
+}
+
+export function num(v: string | boolean | undefined, name: string, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) fail(`--${name} must be a number > 0, got "${v}"`);
+  return n;
+}
+
+/** A plain-text table with aligned columns. */
+export function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+export const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(1)} %`);
+
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function stats(times: number[]): { median: number; p95: number; mean: number; n: number } {
+  const s = [...times].sort((a, b) => a - b);
+  return { median: quantile(s, 0.5), p95: quantile(s, 0.95), mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), n: s.length };
+}
+
+/** The command line that produced this run, for the record. */
+export function commandLine(script: string): string {
+  return `npm run ${script} --${process.argv.length > 2 ? ' ' + process.argv.slice(2).map((a) => (/^[\w./=,:-]+$/.test(a) ? a : JSON.stringify(a))).join(' ') : ''}`;
+}
+
+/** Progress on stderr (stdout stays clean for --json). */
+export function note(line: string): void {
+  process.stderr.write(`${line}\n`);
+}

@@ -1,0 +1,60 @@
+// Plain-JS inference with and without the WebAssembly SIMD kernels (infer.ts): the same
+// logits for every cell and output layout, and the fallback where the sizes do not fit them.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { RecurrentNetwork, simdAvailable } from '../../src/model/infer.js';
+import { resolveModelConfig, weightShapes, type CellType, type ModelConfig } from '../../src/model/config.js';
+import { mulberry32 } from '../../src/data/windows.js';
+
+function randomWeights(config: ModelConfig, seed: number): Map<string, Float32Array> {
+  const r = mulberry32(seed);
+  return new Map(weightShapes(config).map(([n, s]) => [n, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => (r() - 0.5) * 0.6)]));
+}
+
+describe('WebAssembly SIMD kernels', () => {
+  test('are available in this Node', () => {
+    assert.equal(simdAvailable(), true);
+  });
+
+  for (const cell of ['rnn', 'lstm', 'gru'] as CellType[]) {
+    for (const [tied, layers, V] of [[true, 1, 101], [false, 2, 64]] as const) {
+      test(`${cell}, ${tied ? 'tied' : 'untied'}, ${layers} layer(s): SIMD and JS give the same states and logits`, () => {
+        const config = resolveModelConfig({ vocabSize: V, embeddingSize: 16, hiddenSize: 12, cell, tied, layers, shape: 'seq2seq', horizon: 2 });
+        const w = randomWeights(config, 7);
+        const fast = new RecurrentNetwork(config, w), slow = new RecurrentNetwork(config, w, { simd: false });
+        assert.equal(fast.simd, true);
+        assert.equal(slow.simd, false);
+        let a = fast.initialState(), b = slow.initialState();
+        for (const id of [2, 9, 33, 5, 60, 17]) {
+          a = fast.step(a, id);
+          b = slow.step(b, id);
+          for (let l = 0; l < layers; l++) a.h[l]!.forEach((x, j) => assert.ok(Math.abs(x - b.h[l]![j]!) < 1e-5, `h[${l}][${j}]`));
+          const la = fast.logits(a.top), lb = slow.logits(b.top);
+          la.forEach((x, v) => assert.ok(Math.abs(x - lb[v]!) < 1e-4, `logit ${v}: ${x} vs ${lb[v]}`));
+        }
+        const da = fast.decode(a), db = slow.decode(b);
+        da.forEach((d, t) => d.forEach((p, v) => assert.ok(Math.abs(p - db[t]![v]!) < 1e-5)));
+      });
+    }
+  }
+
+  test('sizes the kernels cannot take (embedding not a multiple of 8, untied odd vocabulary) fall back to JS', () => {
+    const odd = resolveModelConfig({ vocabSize: 30, embeddingSize: 6, hiddenSize: 5 });
+    assert.equal(new RecurrentNetwork(odd, randomWeights(odd, 1)).simd, false);
+    const untied = resolveModelConfig({ vocabSize: 30, embeddingSize: 8, hiddenSize: 8, tied: false });
+    assert.equal(new RecurrentNetwork(untied, randomWeights(untied, 1)).simd, false);
+  });
+
+  test('a step leaves the given state and the weights unchanged', () => {
+    const config = resolveModelConfig({ vocabSize: 40, embeddingSize: 8, hiddenSize: 8 });
+    const w = randomWeights(config, 3);
+    const copy = new Map([...w].map(([k, v]) => [k, v.slice()]));
+    const net = new RecurrentNetwork(config, w);
+    const s0 = net.step(net.initialState(), 5);
+    const h0 = s0.h[0]!.slice();
+    const s1 = net.step(s0, 6);
+    net.probabilities(s1.top);
+    assert.deepEqual(s0.h[0], h0);
+    for (const [k, v] of w) assert.deepEqual(v, copy.get(k), k);
+  });
+});
