@@ -75,7 +75,7 @@ export class WordPredictor implements Scorer {
   readonly #isWord: Uint8Array;
   /** Network vocabulary ids of word tokens, sorted by string (prefix ranges). */
   readonly #sorted: Int32Array;
-  readonly #cache = new Map<string, Cached>();
+  readonly #cache = new Map<string, { state: RecurrentState; words?: Float32Array; top8?: number[] }>();
 
   constructor(parts: PredictorParts) {
     if (typeof parts !== 'object' || parts === null) throw new TypeError(`parts must be an object, got ${describe(parts)}`);
@@ -109,6 +109,24 @@ export class WordPredictor implements Scorer {
   }
 
   #distributionOfIds(ids: readonly number[]): Cached {
+    const entry = this.#stateOfIds(ids);
+    if (!entry.words) {
+      // Only the context asked about needs its distribution; the prefixes that led to it keep
+      // their states alone (a step is ~6× cheaper than the output layer).
+      const probs = this.network!.probabilities(entry.state.top);
+      let sum = 0;
+      for (let i = 0; i < probs.length; i++) {
+        if (this.#isWord[i] === 1) sum += probs[i]!;
+        else probs[i] = 0;
+      }
+      if (sum > 0) for (let i = 0; i < probs.length; i++) probs[i]! /= sum;
+      entry.words = probs;
+    }
+    return entry as Cached;
+  }
+
+  /** The cached state after these ids (computing the missing prefix states, without distributions). */
+  #stateOfIds(ids: readonly number[]): { state: RecurrentState; words?: Float32Array; top8?: number[] } {
     const key = ids.join(',');
     const hit = this.#cache.get(key);
     if (hit) {
@@ -117,16 +135,8 @@ export class WordPredictor implements Scorer {
       return hit;
     }
     const net = this.network!;
-    const prev = ids.length > 1 ? this.#distributionOfIds(ids.slice(0, -1)).state : net.initialState();
-    const state = net.step(prev, ids[ids.length - 1]!);
-    const probs = net.probabilities(state.top);
-    let sum = 0;
-    for (let i = 0; i < probs.length; i++) {
-      if (this.#isWord[i] === 1) sum += probs[i]!;
-      else probs[i] = 0;
-    }
-    if (sum > 0) for (let i = 0; i < probs.length; i++) probs[i]! /= sum;
-    const entry = { state, words: probs };
+    const prev = ids.length > 1 ? this.#stateOfIds(ids.slice(0, -1)).state : net.initialState();
+    const entry = { state: net.step(prev, ids[ids.length - 1]!) };
     this.#cache.set(key, entry);
     if (this.#cache.size > 512) this.#cache.delete(this.#cache.keys().next().value!);
     return entry;
