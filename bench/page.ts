@@ -42,7 +42,7 @@ async function main() {
   await page.addInitScript({ content: 'window.__name = (f) => f;' });
   await page.goto(`${origin}/test/fixtures/blank.html`);
   const fresh = await page.evaluate(async ({ settings }) => {
-    const { createPredictor } = await import('/dist/rnn-predict.bundle.js');
+    const { createPredictor } = await import(/* in the page */ String('/dist/rnn-predict.bundle.js'));
     const p = createPredictor({ name: 'bench', ...settings });
     await p.ready;
     p.predictNext('Hola ', { k: 3 });
@@ -58,7 +58,7 @@ async function main() {
   // Reload: the model comes from IndexedDB.
   await page.reload();
   const stored = await page.evaluate(async ({ settings, lines }) => {
-    const { createPredictor } = await import('/dist/rnn-predict.bundle.js');
+    const { createPredictor } = await import(/* in the page */ String('/dist/rnn-predict.bundle.js'));
     const p = createPredictor({ name: 'bench', ...settings });
     await p.ready;
     p.predictNext('Hola ', { k: 3 });
