@@ -29,16 +29,10 @@ const HELP = `Usage: npm run eval -- [options]
   --quick          a smoke check in under 3 minutes: small models, 20 s each, 300 test lines
   --json           print one JSON object instead of the table`;
 
-interface Row {
+interface Row extends Pick<EvaluationResult, 'top1' | 'top3' | 'ksr' | 'perplexity' | 'oov' | 'words'> {
   model: string;
   cell?: CellType;
   answeredBy: string;
-  top1: number;
-  top3: number;
-  ksr: number;
-  perplexity: number;
-  oov: number;
-  words: number;
   trainSeconds: number;
   targetsPerSecond?: number;
   parameters?: number;

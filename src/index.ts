@@ -18,7 +18,7 @@ export { evaluate } from './model/evaluate.js';
 export type { Scorer, EvaluationResult } from './model/evaluate.js';
 export { toArtifacts, fromArtifacts, predictorOf, ModelFormatError } from './model/model.js';
 export type { RnnModel, ModelArtifacts, ModelMetrics } from './model/model.js';
-export { loadModelFromUrl } from './model/load-url.js';
+export { loadModelFromUrl } from './sdk/load-url.js';
 export { resolveModelConfig, parameterCount } from './model/config.js';
 export type { ModelConfig, CellType, ModelShape } from './model/config.js';
 export { createPredictor, predictNext, forecast, DEFAULT_CORPUS_URL, DEFAULT_WORKER_URL } from './sdk/predictor.js';

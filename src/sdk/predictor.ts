@@ -11,7 +11,7 @@ import { KneserNeyTrigram } from '../model/ngram.js';
 import { RecurrentNetwork } from '../model/infer.js';
 import { WordPredictor, type Suggestion } from '../model/predictor.js';
 import { fromArtifacts, toArtifacts, type RnnModel } from '../model/model.js';
-import { loadModelFromUrl } from '../model/load-url.js';
+import { loadModelFromUrl } from './load-url.js';
 import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } from '../storage/idb.js';
 import type { WorkerApi, BackendName } from '../worker/protocol.js';
 import type { ForecastOptions, ForecastResult } from '../timeseries/forecast.js';
@@ -377,7 +377,6 @@ class RnnPredictor extends EventTarget implements Predictor {
     const line = text.trim();
     if (evalWords(line).length === 0) return;
     this.#learned.push(line);
-    this.#ngram = undefined;
     this.#rebuildNgram();
     this.#refresh();
     if (this.#storageOk) {

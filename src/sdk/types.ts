@@ -9,7 +9,10 @@ import type { TrainProgress } from '../model/train.js';
 
 export type { Suggestion, Continuation, ContinueOptions, Source, ModelMetrics, CellType, ModelShape, TrainProgress };
 
-export type BackendPreference = 'webgl' | 'wasm' | 'cpu';
+import type { BackendName } from '../worker/protocol.js';
+
+/** A tfjs backend the worker can train on. */
+export type BackendPreference = BackendName;
 
 export interface PredictorOptions {
   /** Name under which the model is stored (IndexedDB) and locked; default 'default'. */

@@ -15,6 +15,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe } from '../text/tokenize.js';
+import { mulberry32 } from '../data/windows.js';
+import { abortError as cancelled } from '../model/train.js';
 
 /** The recurrent cell: SimpleRNN, LSTM or GRU. */
 export type ForecastCell = 'rnn' | 'lstm' | 'gru';
@@ -97,23 +99,8 @@ export interface ForecastResult {
 const CELLS: readonly ForecastCell[] = ['rnn', 'lstm', 'gru'];
 
 /** An Error with name 'AbortError', as fetch and DOM APIs use. */
-function abortError(): Error {
-  const e = new Error('forecast was cancelled');
-  e.name = 'AbortError';
-  return e;
-}
+const abortError = () => cancelled('forecast was cancelled');
 
-/** mulberry32: a small seeded PRNG giving numbers in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Checks that `series` is an array of finite numbers; errors name the index. */
 function checkSeries(series: unknown, name = 'series'): number[] {
@@ -230,7 +217,7 @@ function buildModel(o: Resolved): tf.Sequential {
 async function train(model: tf.Sequential, scaled: number[], o: Resolved, epochs: number, phase: ForecastProgress['phase']): Promise<number> {
   const w = o.window;
   const count = scaled.length - w;
-  const random = prng(o.seed * 31 + (phase === 'refit' ? 17 : 0));
+  const random = mulberry32(o.seed * 31 + (phase === 'refit' ? 17 : 0));
   const order = Array.from({ length: count }, (_, i) => i);
   const xs = new Float32Array(count * w);
   const ys = new Float32Array(count);

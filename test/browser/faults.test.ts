@@ -2,13 +2,12 @@
 // two tabs, reload mid-training, and a soak of predictions and train/cancel cycles.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startBrowser } from './helpers.js';
+import { startBrowser, openSdkPage, SMALL_CORPUS, TINY } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof startBrowser>>;
-const corpus = readFileSync(new URL('../../corpus/es-conversaciones.txt', import.meta.url), 'utf8').split('\n').slice(0, 300).join('\n');
-const TINY = { hiddenSize: 16, embeddingSize: 8, vocabularySize: 400, epochs: 1 };
+const openPage = (context: BrowserContext, errors?: string[]) => openSdkPage(env.origin, context, errors);
+const corpus = SMALL_CORPUS;
 
 before(async () => {
   env = await startBrowser();
@@ -17,17 +16,6 @@ after(async () => {
   await env?.close();
 });
 
-async function openPage(context: BrowserContext, errors: string[] = []): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.addInitScript({ content: 'window.__name = (f) => f; window.__unhandled = []; addEventListener("unhandledrejection", (e) => window.__unhandled.push(String(e.reason)));' });
-  await page.goto(env.origin + '/test/fixtures/blank.html');
-  await page.evaluate(async (origin) => {
-    (window as any).sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
-  }, env.origin);
-  return page;
-}
 
 describe('security', () => {
   test('works under a strict Content-Security-Policy (no eval, same-origin worker)', async () => {

@@ -1,5 +1,6 @@
 // Starts the demo server and headless Chromium for browser tests.
-import { chromium, type Browser } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
 // @ts-expect-error plain JS module without types
 import { startServer } from '../../scripts/serve.js';
 import type { Server } from 'node:http';
@@ -24,4 +25,29 @@ export async function startBrowser(): Promise<{ browser: Browser; server: Server
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** The first 300 lines of the shipped corpus and model sizes that train in a second or two. */
+export const SMALL_CORPUS = readFileSync(new URL('../../corpus/es-conversaciones.txt', import.meta.url), 'utf8').split('\n').slice(0, 300).join('\n');
+export const TINY = { hiddenSize: 16, embeddingSize: 8, vocabularySize: 400, epochs: 1 };
+
+/**
+ * Opens the blank fixture page with the one-file bundle loaded as `window.sdk`. Page errors and
+ * console errors go to `errors` when given; without it a page error fails the test run.
+ * Unhandled rejections are collected in `window.__unhandled`.
+ */
+export async function openSdkPage(origin: string, context: { newPage(): Promise<Page> }, errors?: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => {
+    if (!errors) throw e;
+    errors.push(e.message);
+  });
+  if (errors) page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  // tsx compiles the callbacks given to page.evaluate and may wrap named functions in __name().
+  await page.addInitScript({ content: 'window.__name = (f) => f; window.__unhandled = []; addEventListener("unhandledrejection", (e) => window.__unhandled.push(String(e.reason)));' });
+  await page.goto(origin + '/test/fixtures/blank.html');
+  await page.evaluate(async (o) => {
+    (window as unknown as { sdk: unknown }).sdk = await import(`${o}/dist/rnn-predict.bundle.js`);
+  }, origin);
+  return page;
 }

@@ -2,13 +2,12 @@
 // IndexedDB persistence across reloads, cancellation, damaged records, long tasks.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { startBrowser } from './helpers.js';
+import { startBrowser, openSdkPage, SMALL_CORPUS, TINY } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof startBrowser>>;
-const corpus = readFileSync(new URL('../../corpus/es-conversaciones.txt', import.meta.url), 'utf8').split('\n').slice(0, 300).join('\n');
-const TINY = { hiddenSize: 16, embeddingSize: 8, vocabularySize: 400, epochs: 1 };
+const openPage = (context: { newPage(): Promise<Page> } = env.browser) => openSdkPage(env.origin, context);
+const corpus = SMALL_CORPUS;
 
 before(async () => {
   env = await startBrowser();
@@ -17,23 +16,12 @@ after(async () => {
   await env?.close();
 });
 
-async function openPage(context = env.browser): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => { throw e; });
-  // tsx compiles the callbacks given to page.evaluate and may wrap named functions in __name().
-  await page.addInitScript({ content: 'window.__name = (f) => f;' });
-  await page.goto(env.origin + '/test/fixtures/blank.html');
-  await page.evaluate(async (origin) => {
-    (window as unknown as { sdk: unknown }).sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
-  }, env.origin);
-  return page;
-}
 
 describe('training in the worker', () => {
   for (const backend of ['wasm', 'webgl'] as const) {
     test(`a tiny model trains on ${backend}, progress events arrive, the network takes over`, async () => {
       const context = await env.browser.newContext();
-      const page = await openPage(context as never);
+      const page = await openPage(context);
       const r = await page.evaluate(async ({ corpus, TINY, backend }) => {
         const { createPredictor } = (window as any).sdk;
         const p = createPredictor({ corpus, name: `t-${backend}`, backend, ...TINY });
@@ -63,7 +51,7 @@ describe('training in the worker', () => {
 
   test('without a forced backend, software WebGL (SwiftShader) is skipped for wasm, and says why', async () => {
     const context = await env.browser.newContext();
-    const page = await openPage(context as never);
+    const page = await openPage(context);
     const info = await page.evaluate(async ({ corpus, TINY }) => {
       const p = (window as any).sdk.createPredictor({ corpus, name: 'auto', ...TINY });
       await p.neuralReady;
@@ -80,7 +68,7 @@ describe('training in the worker', () => {
 describe('persistence', () => {
   test('a reload loads the stored model without training and predicts the same; cancel keeps it', async () => {
     const context = await env.browser.newContext();
-    const page = await openPage(context as never);
+    const page = await openPage(context);
     const first = await page.evaluate(async ({ corpus, TINY }) => {
       const p = (window as any).sdk.createPredictor({ corpus, name: 'persist', ...TINY });
       await p.neuralReady;
@@ -121,7 +109,7 @@ describe('persistence', () => {
 
   test('a damaged or foreign record is reported and replaced by retraining', async () => {
     const context = await env.browser.newContext();
-    const page = await openPage(context as never);
+    const page = await openPage(context);
     const r = await page.evaluate(async ({ corpus, TINY }) => {
       const { createPredictor } = (window as any).sdk;
       // Make the store, then damage the record under the name.
@@ -191,7 +179,7 @@ describe('forecast in the worker', () => {
 describe('learning from the person', () => {
   test('learn() shapes suggestions at once, and every 10 messages fine-tunes the network in the worker', async () => {
     const context = await env.browser.newContext();
-    const page = await openPage(context as never);
+    const page = await openPage(context);
     const r = await page.evaluate(async ({ corpus, TINY }) => {
       const p = (window as any).sdk.createPredictor({ corpus, name: 'learn', ...TINY });
       await p.neuralReady;
@@ -216,7 +204,7 @@ describe('learning from the person', () => {
 describe('the page stays responsive', () => {
   test('no long task over 50 ms on the main thread while the worker trains', async () => {
     const context = await env.browser.newContext();
-    const page = await openPage(context as never);
+    const page = await openPage(context);
     const r = await page.evaluate(async ({ corpus }) => {
       const p = (window as any).sdk.createPredictor({ corpus, name: 'longtask', hiddenSize: 32, embeddingSize: 16, vocabularySize: 600, epochs: 2, persist: false });
       await p.ready;

@@ -11,6 +11,7 @@ import {
   buildVocabulary, lineTokens, resolveModelConfig, sentenceBatches, createWeights, forwardSeq2Vec, maskedCrossEntropy,
   chooseBackend, parameterCount, type ModelConfig, type CellType, type Batch,
 } from '../../src/core.js';
+import { mulberry32 } from '../../src/data/windows.js';
 import type { FromWorker, LabSettings, ToWorker } from './protocol.js';
 
 setWasmPaths(new URL('../', import.meta.url).href);
@@ -146,7 +147,7 @@ async function probeStep(m: Model, probe: { inputs: tf.Tensor2D; targets: tf.Ten
 function probeWindows(lines: number[][], T: number, B: number, seed: number) {
   const stream = lines.flat();
   if (stream.length < T + 2) throw new RangeError(`the corpus has ${stream.length} tokens, fewer than a window of ${T} needs`);
-  const random = prng(seed + 17);
+  const random = mulberry32(seed + 17);
   const inputs = new Int32Array(B * T);
   const targets = new Int32Array(B);
   for (let b = 0; b < B; b++) {
@@ -157,14 +158,3 @@ function probeWindows(lines: number[][], T: number, B: number, seed: number) {
   return { inputs: tf.tensor2d(inputs, [B, T], 'int32'), targets: tf.tensor1d(targets, 'int32'), size: B };
 }
 
-/** mulberry32: seeded numbers in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

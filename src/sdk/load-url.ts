@@ -1,8 +1,8 @@
 /**
  * Loads a model directory (as written by `rnn-predict train`) over HTTP: model.json, then its
- * weight files. Pure apart from `fetch`, which the caller may pass in.
+ * weight files. Lives in the SDK layer: it uses fetch and the page's location.
  */
-import { fromArtifacts, ModelFormatError, type RnnModel } from './model.js';
+import { fromArtifacts, ModelFormatError, type RnnModel } from '../model/model.js';
 
 export async function loadModelFromUrl(url: string | URL, fetchImpl: typeof fetch = fetch): Promise<RnnModel> {
   const base = new URL(String(url).endsWith('.json') ? String(url) : String(url).replace(/\/?$/, '/model.json'), globalThis.location?.href);
