@@ -24,6 +24,11 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 //
 //   dots(q, m, out, rows, cols):  out[r] = Σ_j q[j]·m[r·cols + j]        (cols % 8 = 0)
 //   axpy(x, W, out, k, n, stride): out[j] += Σ_i x[i]·W[i·stride/4 + j]  (n % 4 = 0, n > 0)
+//   dotsI8(q, m, out, rows, cols): out[r] = Σ_j q[j]·m[r·cols + j], q int16, m int8, out int32
+//                                  (cols % 16 = 0): the tied output layer quantised per row,
+//                                  a quarter of the memory traffic of dots (see logits()).
+//   expsum(l, mask, n, shift) → Σ_i mask[i]·exp(l[i] − shift)      (n % 4 = 0; exp as 2^y with
+//                                  a degree-7 polynomial, relative error under 2e-6)
 // Pointers and strides in bytes.
 
 const leb = (n: number): number[] => {
@@ -47,7 +52,15 @@ const V128STORE = [0xfd, 0x0b, 2, 0];
 const ZERO128 = [0xfd, 0x0c, ...new Array(16).fill(0)];
 const F4ADD = [0xfd, 0xe4, 0x01], F4MUL = [0xfd, 0xe6, 0x01], F4SPLAT = [0xfd, 0x13];
 const LANE = (i: number) => [0xfd, 0x1f, i];
-const F32LOAD = [0x2a, 2, 0], F32STORE = [0x38, 2, 0], F32ADD = 0x92;
+const F32LOAD = [0x2a, 2, 0], F32STORE = [0x38, 2, 0], F32ADD = 0x92, I32STORE = [0x36, 2, 0];
+const I8EXTLO = [0xfd, 0x87, 0x01], I8EXTHI = [0xfd, 0x88, 0x01], I4DOT = [0xfd, 0xba, 0x01], I4ADD = [0xfd, 0xae, 0x01];
+const I4LANE = (i: number) => [0xfd, 0x1b, i];
+const F4SUB = [0xfd, 0xe5, 0x01], F4MIN = [0xfd, 0xe8, 0x01], F4MAX = [0xfd, 0xe9, 0x01], F4FLOOR = [0xfd, 0x68];
+const I4TRUNC = [0xfd, 0xf8, 0x01], I4SHL = [0xfd, 0xab, 0x01];
+const F32CONST = (x: number) => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)];
+const F4CONST = (x: number) => [...F32CONST(x), ...F4SPLAT];
+/** 2^f on [0, 1): Taylor coefficients of e^(f·ln 2), highest first. */
+const EXP2_POLY = [1.525273380405984e-5, 1.5403530393381608e-4, 1.3333558146428443e-3, 9.618129107628477e-3, 0.05550410866482158, 0.2402265069591007, 0.6931471805599453, 1];
 
 function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   // dots: params q0 m1 out2 rows3 cols4; locals r5 p6 j7 cb8 (i32), a9 b10 (v128)
@@ -87,14 +100,54 @@ function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
     GET, 6, I32, 1, ADD, TEE, 6, GET, 3, LTU, BRIF, 0,
     END, END, END,
   ];
+  // dotsI8: params q0 m1 out2 rows3 cols4; locals r5 p6 j7 qp8 (i32), a9 b10 w11 (v128)
+  const dotsI8 = [
+    ...vec([[4, 0x7f], [3, 0x7b]]),
+    GET, 1, SET, 6,
+    ...BLOCK, GET, 3, EQZ, BRIF, 0,
+    ...LOOP,
+    ...ZERO128, SET, 9, ...ZERO128, SET, 10, I32, 0, SET, 7, GET, 0, SET, 8,
+    ...LOOP,
+    GET, 6, GET, 7, ADD, ...V128LOAD(0), SET, 11,
+    GET, 9, GET, 11, ...I8EXTLO, GET, 8, ...V128LOAD(0), ...I4DOT, ...I4ADD, SET, 9,
+    GET, 10, GET, 11, ...I8EXTHI, GET, 8, ...V128LOAD(16), ...I4DOT, ...I4ADD, SET, 10,
+    GET, 8, I32, 32, ADD, SET, 8,
+    GET, 7, I32, 16, ADD, TEE, 7, GET, 4, LTU, BRIF, 0,
+    END,
+    GET, 6, GET, 4, ADD, SET, 6,
+    GET, 2, GET, 5, I32, 2, SHL, ADD,
+    GET, 9, GET, 10, ...I4ADD, TEE, 9, ...I4LANE(0),
+    GET, 9, ...I4LANE(1), ADD, GET, 9, ...I4LANE(2), ADD, GET, 9, ...I4LANE(3), ADD,
+    ...I32STORE,
+    GET, 5, I32, 1, ADD, TEE, 5, GET, 3, LTU, BRIF, 0,
+    END, END, END,
+  ];
+  // expsum: params l0 mask1 n2 (i32) shift3 (f32); locals p4 end5 (i32), acc6 y7 fl8 (v128)
+  const expsum = [
+    ...vec([[2, 0x7f], [3, 0x7b]]),
+    GET, 2, I32, 2, SHL, SET, 5, ...ZERO128, SET, 6,
+    ...BLOCK, GET, 5, EQZ, BRIF, 0,
+    ...LOOP,
+    GET, 0, GET, 4, ADD, ...V128LOAD(0), GET, 3, ...F4SPLAT, ...F4SUB, ...F4CONST(Math.LOG2E), ...F4MUL,
+    ...F4CONST(-126), ...F4MAX, ...F4CONST(126), ...F4MIN, TEE, 7, ...F4FLOOR, SET, 8,
+    GET, 7, GET, 8, ...F4SUB, SET, 7,
+    ...F4CONST(EXP2_POLY[0]!),
+    ...EXP2_POLY.slice(1).flatMap((c) => [GET, 7, ...F4MUL, ...F4CONST(c), ...F4ADD]),
+    GET, 8, ...I4TRUNC, I32, 23, ...I4SHL, ...I4ADD,
+    GET, 1, GET, 4, ADD, ...V128LOAD(0), ...F4MUL, GET, 6, ...F4ADD, SET, 6,
+    GET, 4, I32, 16, ADD, TEE, 4, GET, 5, LTU, BRIF, 0,
+    END, END,
+    GET, 6, ...LANE(0), GET, 6, ...LANE(1), F32ADD, GET, 6, ...LANE(2), F32ADD, GET, 6, ...LANE(3), F32ADD,
+    END,
+  ];
   const body = (code: number[]) => [...leb(code.length), ...code];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0], [0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]])),
+    ...section(1, vec([[0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0], [0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0], [0x60, 4, 0x7f, 0x7f, 0x7f, 0x7d, 1, 0x7d]])),
     ...section(2, vec([[...str('env'), ...str('m'), 0x02, 0x00, 0x01]])),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...str('dots'), 0x00, 0], [...str('axpy'), 0x00, 1]])),
-    ...section(10, vec([body(dots), body(axpy)])),
+    ...section(3, vec([[0], [1], [0], [2]])),
+    ...section(7, vec([[...str('dots'), 0x00, 0], [...str('axpy'), 0x00, 1], [...str('dotsI8'), 0x00, 2], [...str('expsum'), 0x00, 3]])),
+    ...section(10, vec([body(dots), body(axpy), body(dotsI8), body(expsum)])),
   ]);
 }
 
@@ -116,6 +169,13 @@ interface Kernels {
   heap: Float32Array;
   dots: (q: number, m: number, out: number, rows: number, cols: number) => void;
   axpy: (x: number, W: number, out: number, k: number, n: number, stride: number) => void;
+  dotsI8: (q: number, m: number, out: number, rows: number, cols: number) => void;
+  expsum: (l: number, mask: number, n: number, shift: number) => number;
+  /** V + 8 floats for a 0/1 mask, and which mask they hold now. */
+  mask: number;
+  maskOf?: Uint8Array;
+  /** The tied output layer quantised to int8 per row, when it is in use. */
+  int8?: { at: number; scales: Float32Array; q: number; i16: Int16Array; i32: Int32Array };
   /** Byte offset of each weight copied into the heap. */
   at: Map<string, number>;
   x: number;
@@ -126,7 +186,7 @@ interface Kernels {
 }
 
 /** Copies the weights into a WebAssembly memory and instantiates the kernels, or null. */
-function makeKernels(config: ModelConfig, weights: ReadonlyMap<string, Float32Array>): Kernels | null {
+function makeKernels(config: ModelConfig, weights: ReadonlyMap<string, Float32Array>, quantize: boolean): Kernels | null {
   const module = simdModule();
   const { embeddingSize: E, hiddenSize: H, vocabSize: V } = config;
   if (!module || E % 8 !== 0 || H % 4 !== 0 || (!config.tied && V % 4 !== 0)) return null;
@@ -144,14 +204,32 @@ function makeKernels(config: ModelConfig, weights: ReadonlyMap<string, Float32Ar
     floats += n + ((4 - (n % 4)) % 4);
     return o;
   };
-  const x = scratch(Math.max(E, H)), h = scratch(H), z = scratch(G * H), q = scratch(E), logits = scratch(V + 8);
+  const x = scratch(Math.max(E, H)), h = scratch(H), z = scratch(G * H), q = scratch(E), logits = scratch(V + 8), mask = scratch(V + 8);
+  const int8 = quantize && config.tied && E % 16 === 0;
+  const m8 = int8 ? scratch((V * E) / 4) : 0, q16 = int8 ? scratch(E / 2) : 0;
   try {
     const memory = new WebAssembly.Memory({ initial: Math.ceil((floats * 4) / 65536) + 1 });
     const instance = new WebAssembly.Instance(module, { env: { m: memory } });
     const heap = new Float32Array(memory.buffer);
     for (const n of names) heap.set(weights.get(n)!, at.get(n)! / 4);
-    const ex = instance.exports as unknown as Pick<Kernels, 'dots' | 'axpy'>;
-    return { heap, dots: ex.dots, axpy: ex.axpy, at, x, h, z, q, logits };
+    const ex = instance.exports as unknown as Pick<Kernels, 'dots' | 'axpy' | 'dotsI8' | 'expsum'>;
+    const k: Kernels = { heap, dots: ex.dots, axpy: ex.axpy, dotsI8: ex.dotsI8, expsum: ex.expsum, at, x, h, z, q, logits, mask };
+    if (int8) {
+      // Per-row symmetric int8: row r ≈ scales[r] · m8[r]; the rounding error is at most half
+      // a step of the row's largest weight (top-3 on dev moves by hundredths of a point).
+      const emb = weights.get('embedding')!;
+      const i8 = new Int8Array(memory.buffer, m8, V * E);
+      const scales = new Float32Array(V);
+      for (let r = 0; r < V; r++) {
+        let max = 0;
+        for (let j = 0; j < E; j++) max = Math.max(max, Math.abs(emb[r * E + j]!));
+        const scale = max > 0 ? max / 127 : 1;
+        scales[r] = scale;
+        for (let j = 0; j < E; j++) i8[r * E + j] = Math.round(emb[r * E + j]! / scale);
+      }
+      k.int8 = { at: m8, scales, q: q16, i16: new Int16Array(memory.buffer), i32: new Int32Array(memory.buffer) };
+    }
+    return k;
   } catch {
     return null;
   }
@@ -177,8 +255,12 @@ export class RecurrentNetwork {
   readonly #w: ReadonlyMap<string, Float32Array>;
   readonly #k: Kernels | null;
 
-  /** `options.simd: false` keeps to plain JavaScript (tests compare the two). */
-  constructor(config: ModelConfig, weights: ReadonlyMap<string, Float32Array>, options: { simd?: boolean } = {}) {
+  /**
+   * `options.simd: false` keeps to plain JavaScript (tests compare the two). `options.int8:
+   * false` keeps the tied output layer in float32 on the SIMD path; by default it runs on a
+   * per-row int8 copy of the embedding, 4× less memory read per new word.
+   */
+  constructor(config: ModelConfig, weights: ReadonlyMap<string, Float32Array>, options: { simd?: boolean; int8?: boolean } = {}) {
     for (const [name, shape] of weightShapes(config)) {
       const w = weights.get(name);
       const size = shape.reduce((a, b) => a * b, 1);
@@ -187,7 +269,12 @@ export class RecurrentNetwork {
     }
     this.config = config;
     this.#w = weights;
-    this.#k = options.simd === false ? null : makeKernels(config, weights);
+    this.#k = options.simd === false ? null : makeKernels(config, weights, options.int8 !== false);
+  }
+
+  /** Whether the output layer runs on its int8 copy (SIMD path, tied, E a multiple of 16). */
+  get int8(): boolean {
+    return !!this.#k?.int8;
   }
 
   /** Whether the WebAssembly SIMD kernels serve this network. */
@@ -308,18 +395,35 @@ export class RecurrentNetwork {
     return { h, c, top: x };
   }
 
-  /** Logits over the vocabulary from a top-layer output. */
-  logits(top: Float32Array): Float32Array {
+  /** Logits over the vocabulary from a top-layer output, into `out` when given (length V). */
+  logits(top: Float32Array, out?: Float32Array): Float32Array {
     const { vocabSize: V, embeddingSize: E, hiddenSize: H } = this.config;
-    const out = new Float32Array(this.#w.get('output/bias')!);
+    if (out === undefined) out = new Float32Array(V);
+    else if (out.length !== V) throw new RangeError(`logits: out must have length ${V}, got ${out.length}`);
+    out.set(this.#w.get('output/bias')!);
     const k = this.#k;
     if (k) {
       const heap = k.heap;
       heap.set(top.subarray(0, H), k.h >> 2);
       const li = k.logits >> 2;
       if (this.config.tied) {
-        heap.fill(0, k.q >> 2, (k.q >> 2) + E);
+        const qi = k.q >> 2;
+        heap.fill(0, qi, qi + E);
         k.axpy(k.h, k.at.get('output/projection')!, k.q, H, E, E * 4);
+        const q8 = k.int8;
+        if (q8) {
+          // q to int16 (±16383: the int32 sums cannot overflow below E = 8192), then one
+          // integer dot product per row, scaled back.
+          let max = 0;
+          for (let j = 0; j < E; j++) max = Math.max(max, Math.abs(heap[qi + j]!));
+          const step = max > 0 ? max / 16383 : 1;
+          const q16 = q8.q >> 1;
+          for (let j = 0; j < E; j++) q8.i16[q16 + j] = Math.round(heap[qi + j]! / step);
+          k.dotsI8(q8.q, q8.at, k.logits, V, E);
+          const sums = q8.i32, scales = q8.scales;
+          for (let v = 0; v < V; v++) out[v]! += sums[li + v]! * scales[v]! * step;
+          return out;
+        }
         k.dots(k.q, k.at.get('embedding')!, k.logits, V, E);
       } else {
         heap.fill(0, li, li + V);
@@ -343,6 +447,30 @@ export class RecurrentNetwork {
       addVecMat(out, top.subarray(0, H), K);
     }
     return out;
+  }
+
+  /**
+   * Σ exp(logits[i] − shift) over the ids where mask[i] is 1: the softmax normaliser over a
+   * subset (the predictor's words), without writing the softmax out. With `shift` the largest
+   * logit it cannot overflow; on the SIMD path it is within 2e-6 of the exact sum.
+   */
+  expSum(logits: Float32Array, shift: number, mask: Uint8Array): number {
+    const V = this.config.vocabSize;
+    if (logits.length !== V || mask.length !== V) throw new RangeError(`expSum: logits and mask must have length ${V}, got ${logits.length} and ${mask.length}`);
+    const k = this.#k;
+    if (!k) {
+      let z = 0;
+      for (let i = 0; i < V; i++) if (mask[i] === 1) z += Math.exp(logits[i]! - shift);
+      return z;
+    }
+    const heap = k.heap, mi = k.mask >> 2, li = k.logits >> 2;
+    if (k.maskOf !== mask) {
+      for (let i = 0; i < V + 8; i++) heap[mi + i] = i < V && mask[i] === 1 ? 1 : 0;
+      k.maskOf = mask;
+    }
+    heap.set(logits, li);
+    heap.fill(0, li + V, li + V + 8);
+    return k.expsum(k.logits, k.mask, (V + 3) & ~3, shift);
   }
 
   /** Probabilities over the vocabulary (softmax of the logits). */

@@ -28,6 +28,17 @@ interface Followers {
   /** Count (trigram) or continuation count (bigram) of each follower. */
   counts: Int32Array;
   total: number;
+  /** Positions in `ids` by count, highest first (built on first use, for the top-k search). */
+  byCount?: Int32Array;
+}
+
+/** Positions of `counts` sorted by count, highest first (ties keep the string order). */
+function orderByCount(f: Followers): Int32Array {
+  if (!f.byCount) {
+    const { counts } = f;
+    f.byCount = Int32Array.from(counts.keys()).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  }
+  return f.byCount;
 }
 
 export class KneserNeyTrigram {
@@ -41,6 +52,7 @@ export class KneserNeyTrigram {
   readonly #sortedIds: Int32Array; // all word ids sorted by string
   readonly #raw: Int32Array;
   readonly #topByPrefix = new Map<string, number[]>();
+  #byUnigram: Int32Array | undefined; // word ids by P1, highest first
 
   private constructor(words: string[], trigrams: Int32Array, discount: number) {
     this.discount = discount;
@@ -263,28 +275,81 @@ export class KneserNeyTrigram {
     const [u, v] = this.#context(history);
     const V = this.#words.length;
     const tri = u >= 0 && v >= 0 ? this.#trigrams.get(u * V + v) : undefined;
-    const scores = new Map<number, number>();
-    if (tri) {
-      const [from, to] = this.#range(tri.ids, prefix);
-      for (let i = from; i < to; i++) {
-        const w = tri.ids[i]!;
-        if (w > 1) scores.set(w, this.#p3(u, v, w, tri, tri.counts[i]!));
-      }
-    }
     const bi = v >= 0 ? this.#bigrams.get(v) : undefined;
-    if (bi) {
-      const [from, to] = this.#range(bi.ids, prefix);
-      for (let i = from; i < to; i++) {
-        const w = bi.ids[i]!;
-        if (w > 1 && !scores.has(w)) scores.set(w, this.#p3(u, v, w, tri, 0));
+    const scores = new Map<number, number>();
+    if (prefix === '') this.#topWithoutPrefix(u, v, tri, bi, k, scores);
+    else {
+      if (tri) {
+        const [from, to] = this.#range(tri.ids, prefix);
+        for (let i = from; i < to; i++) {
+          const w = tri.ids[i]!;
+          if (w > 1) scores.set(w, this.#p3(u, v, w, tri, tri.counts[i]!));
+        }
       }
-    }
-    for (const w of this.#topUnigrams(prefix, k)) {
-      if (!scores.has(w)) scores.set(w, this.#p3(u, v, w, tri, 0));
+      if (bi) {
+        const [from, to] = this.#range(bi.ids, prefix);
+        for (let i = from; i < to; i++) {
+          const w = bi.ids[i]!;
+          if (w > 1 && !scores.has(w)) scores.set(w, this.#p3(u, v, w, tri, 0));
+        }
+      }
+      for (const w of this.#topUnigrams(prefix, k)) {
+        if (!scores.has(w)) scores.set(w, this.#p3(u, v, w, tri, 0));
+      }
     }
     const best: number[] = [];
     for (const w of scores.keys()) insertTop(best, w, (x) => scores.get(x)!, k);
     return best.map((w) => ({ word: this.#words[w]!, probability: scores.get(w)! }));
+  }
+
+  /**
+   * The k best next words with no prefix, without scoring every follower: P3(w) is a sum of
+   * three non-negative terms, a·max(c₃(w)−D, 0) + b·max(N₁₊(•vw)−D, 0) + c·P₁(w), so walking
+   * the three lists by count in step (Fagin's threshold algorithm) can stop as soon as the k-th
+   * score found reaches the sum of the terms at the current depth: no word further down can
+   * beat it. After a common word ("de") this scores tens of words instead of thousands.
+   */
+  #topWithoutPrefix(u: number, v: number, tri: Followers | undefined, bi: Followers | undefined, k: number, scores: Map<number, number>): void {
+    const D = this.discount;
+    const a = tri ? 1 / tri.total : 0;
+    const toP2 = tri ? (D * tri.ids.length) / tri.total : 1;
+    const b = bi ? toP2 / bi.total : 0;
+    const c = bi ? (toP2 * D * bi.ids.length) / bi.total : toP2;
+    const byTri = tri ? orderByCount(tri) : new Int32Array(0);
+    const byBi = bi ? orderByCount(bi) : new Int32Array(0);
+    const byUni = (this.#byUnigram ??= Int32Array.from(this.#unigram.keys()).sort((x, y) => this.#unigram[y]! - this.#unigram[x]! || x - y));
+    const best: number[] = [];
+    const add = (w: number) => {
+      if (w <= 1 || scores.has(w)) return;
+      let count = 0;
+      if (tri) {
+        const j = this.#find(tri.ids, w);
+        if (j >= 0) count = tri.counts[j]!;
+      }
+      scores.set(w, this.#p3(u, v, w, tri, count));
+      insertTop(best, w, (x) => scores.get(x)!, k);
+    };
+    const n = Math.max(byTri.length, byBi.length, byUni.length);
+    for (let d = 0; d < n; d++) {
+      let bound = 0;
+      if (d < byTri.length) {
+        const j = byTri[d]!;
+        add(tri!.ids[j]!);
+        bound += a * Math.max(tri!.counts[j]! - D, 0);
+      }
+      if (d < byBi.length) {
+        const j = byBi[d]!;
+        add(bi!.ids[j]!);
+        bound += b * Math.max(bi!.counts[j]! - D, 0);
+      }
+      if (d < byUni.length) {
+        add(byUni[d]!);
+        bound += c * this.#unigram[byUni[d]!]!;
+      }
+      // Rounding: a word's score is computed along another path than the bound; a tiny slack
+      // keeps the stop exact rather than stopping one word early.
+      if (best.length === k && scores.get(best[k - 1]!)! > bound * (1 + 1e-12)) break;
+    }
   }
 }
 
@@ -296,4 +361,89 @@ export function insertTop(best: number[], item: number, score: (x: number) => nu
   while (i > 0 && score(best[i - 1]!) < s) i--;
   best.splice(i, 0, item);
   if (best.length > k) best.pop();
+}
+
+// ---- compact storage -------------------------------------------------------------------------
+// Trigram types sorted by (u, v, w), grouped by context: varint Δu, then v (or Δv within the
+// same u), the number of followers, and for each follower Δw − 1 and count − 1. Typically
+// 2–3 bytes a trigram instead of 16 as four int32.
+
+function writeVarint(out: number[], n: number): void {
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+}
+
+/** Encodes flat [u, v, w, count, …] trigram types as bytes (see decodeTrigrams). */
+export function encodeTrigrams(trigrams: Int32Array): Uint8Array {
+  const n = trigrams.length / 4;
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) =>
+    trigrams[a * 4]! - trigrams[b * 4]! || trigrams[a * 4 + 1]! - trigrams[b * 4 + 1]! || trigrams[a * 4 + 2]! - trigrams[b * 4 + 2]!);
+  const out: number[] = [];
+  let prevU = 0, prevV = 0;
+  for (let i = 0; i < n;) {
+    const u = trigrams[order[i]! * 4]!, v = trigrams[order[i]! * 4 + 1]!;
+    let end = i;
+    while (end < n && trigrams[order[end]! * 4]! === u && trigrams[order[end]! * 4 + 1]! === v) end++;
+    writeVarint(out, u - prevU);
+    writeVarint(out, u === prevU && i > 0 ? v - prevV : v);
+    writeVarint(out, end - i);
+    let prevW = -1;
+    for (let j = i; j < end; j++) {
+      const w = trigrams[order[j]! * 4 + 2]!, c = trigrams[order[j]! * 4 + 3]!;
+      if (c < 1) throw new RangeError(`trigram counts must be at least 1, got ${c}`);
+      writeVarint(out, w - prevW - 1);
+      writeVarint(out, c - 1);
+      prevW = w;
+    }
+    prevU = u;
+    prevV = v;
+    i = end;
+  }
+  return Uint8Array.from(out);
+}
+
+/**
+ * Decodes encodeTrigrams' bytes into `count` flat trigram types; a RangeError names where
+ * damaged bytes stop making sense.
+ */
+export function decodeTrigrams(bytes: Uint8Array, count: number, wordCount: number): Int32Array {
+  const out = new Int32Array(count * 4);
+  let at = 0;
+  const read = (): number => {
+    let n = 0, scale = 1;
+    for (;;) {
+      if (at >= bytes.length) throw new RangeError(`n-gram counts end early at byte ${at} of ${bytes.length}`);
+      const b = bytes[at++]!;
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+      scale *= 128;
+      if (scale > 2 ** 35) throw new RangeError(`n-gram counts: a number at byte ${at} is too long`);
+    }
+  };
+  let i = 0, u = 0, v = 0, first = true;
+  while (i < count) {
+    const du = read();
+    const dv = read();
+    if (du > 0 || first) v = dv;
+    else v += dv;
+    u += du;
+    first = false;
+    const followers = read();
+    if (followers < 1 || i + followers > count) throw new RangeError(`n-gram counts: a context claims ${followers} followers where ${count - i} are left`);
+    let w = -1;
+    for (let j = 0; j < followers; j++, i++) {
+      w += read() + 1;
+      const c = read() + 1;
+      if (u >= wordCount || v >= wordCount || w >= wordCount || c > 0x7fffffff) throw new RangeError(`n-gram counts: trigram ${i} (${u}, ${v}, ${w}) is out of range for ${wordCount} words`);
+      out[i * 4] = u;
+      out[i * 4 + 1] = v;
+      out[i * 4 + 2] = w;
+      out[i * 4 + 3] = c;
+    }
+  }
+  if (at !== bytes.length) throw new RangeError(`n-gram counts: ${bytes.length - at} bytes left over`);
+  return out;
 }

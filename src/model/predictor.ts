@@ -50,15 +50,23 @@ export interface PredictorParts {
 /** Which model answers. */
 export type Source = 'neural' | 'ngram' | 'mix';
 
-interface Cached {
-  state: RecurrentState;
-  /** P(word | context) over the network's vocabulary, renormalised over words only. */
-  words: Float32Array;
-  /** The best 8 word ids with no prefix, once asked for (after a space, the common case). */
-  top8?: number[];
+/**
+ * The network's next-word distribution after one context, kept as logits: P(id) =
+ * exp(logit − shift) / z over word tokens (punctuation and specials get 0). Ranking inside a
+ * prefix range compares logits, so no softmax over the whole vocabulary is ever written out.
+ */
+interface Distribution {
+  logits: Float32Array;
+  shift: number;
+  z: number;
+  /** The best 8 word ids, best first (after a space, the common case, this is the answer). */
+  top8: number[];
 }
 
 const MAX_CONTEXT = 48;
+/** States kept (one step each to recompute); distributions kept (V floats each). */
+const STATE_CACHE = 512;
+const DISTRIBUTION_CACHE = 16;
 
 function check(k: unknown, name: string, min: number, max: number): number {
   if (typeof k !== 'number' || !Number.isInteger(k) || k < min || k > max) {
@@ -75,7 +83,8 @@ export class WordPredictor implements Scorer {
   readonly #isWord: Uint8Array;
   /** Network vocabulary ids of word tokens, sorted by string (prefix ranges). */
   readonly #sorted: Int32Array;
-  readonly #cache = new Map<string, { state: RecurrentState; words?: Float32Array; top8?: number[] }>();
+  readonly #states = new Map<string, RecurrentState>();
+  readonly #distributions = new Map<string, Distribution>();
 
   constructor(parts: PredictorParts) {
     if (typeof parts !== 'object' || parts === null) throw new TypeError(`parts must be an object, got ${describe(parts)}`);
@@ -102,44 +111,72 @@ export class WordPredictor implements Scorer {
     return this.mix === 1 ? 'neural' : this.mix === 0 ? 'ngram' : 'mix';
   }
 
-  #distribution(context: readonly string[]): Cached {
+  #distribution(context: readonly string[]): Distribution {
     const tokens = context.slice(-MAX_CONTEXT);
     const ids = [BOS_ID, ...tokens.map((t) => this.vocabulary!.idOf(t))];
-    return this.#distributionOfIds(ids);
-  }
-
-  #distributionOfIds(ids: readonly number[]): Cached {
-    const entry = this.#stateOfIds(ids);
-    if (!entry.words) {
-      // Only the context asked about needs its distribution; the prefixes that led to it keep
-      // their states alone (a step is ~6× cheaper than the output layer).
-      const probs = this.network!.probabilities(entry.state.top);
-      let sum = 0;
-      for (let i = 0; i < probs.length; i++) {
-        if (this.#isWord[i] === 1) sum += probs[i]!;
-        else probs[i] = 0;
-      }
-      if (sum > 0) for (let i = 0; i < probs.length; i++) probs[i]! /= sum;
-      entry.words = probs;
-    }
-    return entry as Cached;
-  }
-
-  /** The cached state after these ids (computing the missing prefix states, without distributions). */
-  #stateOfIds(ids: readonly number[]): { state: RecurrentState; words?: Float32Array; top8?: number[] } {
     const key = ids.join(',');
-    const hit = this.#cache.get(key);
+    const hit = this.#distributions.get(key);
     if (hit) {
-      this.#cache.delete(key);
-      this.#cache.set(key, hit);
+      this.#distributions.delete(key);
+      this.#distributions.set(key, hit);
+      return hit;
+    }
+    // Only the context asked about needs its distribution; the prefixes that led to it keep
+    // their states alone (a step is several times cheaper than the output layer).
+    const state = this.#stateOfIds(ids, key);
+    let buffer: Float32Array | undefined;
+    if (this.#distributions.size >= DISTRIBUTION_CACHE) {
+      const oldest = this.#distributions.keys().next().value!;
+      buffer = this.#distributions.get(oldest)!.logits; // recycled: no garbage per new word
+      this.#distributions.delete(oldest);
+    }
+    const dist = this.#summarise(this.network!.logits(state.top, buffer));
+    this.#distributions.set(key, dist);
+    return dist;
+  }
+
+  /** The best 8 words in one pass of comparisons, then the normaliser over word tokens. */
+  #summarise(logits: Float32Array): Distribution {
+    const isWord = this.#isWord;
+    const top8: number[] = [];
+    const topValues: number[] = [];
+    let floor = -Infinity;
+    for (let i = 0; i < logits.length; i++) {
+      const x = logits[i]!;
+      if (x <= floor || isWord[i] === 0) continue;
+      let j = top8.length;
+      while (j > 0 && topValues[j - 1]! < x) j--;
+      top8.splice(j, 0, i);
+      topValues.splice(j, 0, x);
+      if (top8.length > 8) {
+        top8.pop();
+        topValues.pop();
+      }
+      if (top8.length === 8) floor = topValues[7]!;
+    }
+    const shift = topValues[0] ?? 0; // the largest word logit: exp cannot overflow
+    const z = top8.length > 0 ? this.network!.expSum(logits, shift, isWord) : 0;
+    return { logits, shift, z, top8 };
+  }
+
+  #probability(dist: Distribution, id: number): number {
+    return this.#isWord[id] === 1 && dist.z > 0 ? Math.exp(dist.logits[id]! - dist.shift) / dist.z : 0;
+  }
+
+  /** The recurrent state after these ids, computing the missing prefix states. */
+  #stateOfIds(ids: readonly number[], key = ids.join(',')): RecurrentState {
+    const hit = this.#states.get(key);
+    if (hit) {
+      this.#states.delete(key);
+      this.#states.set(key, hit);
       return hit;
     }
     const net = this.network!;
-    const prev = ids.length > 1 ? this.#stateOfIds(ids.slice(0, -1)).state : net.initialState();
-    const entry = { state: net.step(prev, ids[ids.length - 1]!) };
-    this.#cache.set(key, entry);
-    if (this.#cache.size > 512) this.#cache.delete(this.#cache.keys().next().value!);
-    return entry;
+    const prev = ids.length > 1 ? this.#stateOfIds(ids.slice(0, -1)) : net.initialState();
+    const state = net.step(prev, ids[ids.length - 1]!);
+    this.#states.set(key, state);
+    if (this.#states.size > STATE_CACHE) this.#states.delete(this.#states.keys().next().value!);
+    return state;
   }
 
   /** Range [from, to) of #sorted whose tokens start with prefix. */
@@ -165,18 +202,15 @@ export class WordPredictor implements Scorer {
   #rank(context: readonly string[], history: readonly string[], prefix: string, k: number): { word: string; probability: number }[] {
     const wide = Math.max(k, 8);
     const scores = new Map<string, number>();
-    const cached = this.network && this.mix > 0 ? this.#distribution(context) : undefined;
-    const nn = cached?.words;
-    if (cached && nn) {
+    const nn = this.network && this.mix > 0 ? this.#distribution(context) : undefined;
+    if (nn) {
       let best: number[];
-      if (prefix === '' && wide <= 8 && cached.top8) best = cached.top8.slice(0, wide);
+      if (prefix === '' && wide <= 8) best = nn.top8.slice(0, wide);
       else {
         const [from, to] = this.#range(prefix);
-        const n = prefix === '' && wide <= 8 ? 8 : wide;
+        const logits = nn.logits;
         best = [];
-        for (let i = from; i < to; i++) insertTop(best, this.#sorted[i]!, (x) => nn[x]!, n);
-        if (prefix === '' && n === 8) cached.top8 = best.slice();
-        best = best.slice(0, wide);
+        for (let i = from; i < to; i++) insertTop(best, this.#sorted[i]!, (x) => logits[x]!, wide);
       }
       const tokens = this.vocabulary!.tokens();
       for (const id of best) scores.set(tokens[id]!, 0);
@@ -189,9 +223,9 @@ export class WordPredictor implements Scorer {
     return ranked.slice(0, k).map(([word, probability]) => ({ word, probability }));
   }
 
-  #mixed(nn: Float32Array | undefined, history: readonly string[], word: string): number {
+  #mixed(nn: Distribution | undefined, history: readonly string[], word: string): number {
     let p = 0;
-    if (nn && this.vocabulary!.has(word)) p += this.mix * nn[this.vocabulary!.idOf(word)]!;
+    if (nn && this.vocabulary!.has(word)) p += this.mix * this.#probability(nn, this.vocabulary!.idOf(word));
     if (this.ngram && this.mix < 1) p += (1 - this.mix) * this.ngram.probability(history, word);
     return p;
   }
@@ -294,7 +328,7 @@ export class WordPredictor implements Scorer {
 
   probability(before: string, word: string): number | undefined {
     const { context } = typingContext(before);
-    const nn = this.network && this.mix > 0 ? this.#distribution(context).words : undefined;
+    const nn = this.network && this.mix > 0 ? this.#distribution(context) : undefined;
     const p = this.#mixed(nn, evalWords(before).slice(-2), word);
     return p > 0 ? p : undefined;
   }
@@ -305,6 +339,7 @@ export class WordPredictor implements Scorer {
 
   /** Forgets cached states (after the weights change). */
   clearCache(): void {
-    this.#cache.clear();
+    this.#states.clear();
+    this.#distributions.clear();
   }
 }

@@ -1,9 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { KneserNeyTrigram } from '../../src/model/ngram.js';
+import { KneserNeyTrigram, decodeTrigrams, encodeTrigrams } from '../../src/model/ngram.js';
 import { WordPredictor } from '../../src/model/predictor.js';
 import { evaluate } from '../../src/model/evaluate.js';
 import { evalWords } from '../../src/text/tokenize.js';
+import { mulberry32 } from '../../src/data/windows.js';
 
 const corpus = [
   'Hola, ¿cómo se siente hoy?', 'Hola, ¿cómo estás?', '¿Cómo se siente hoy su madre?', 'Hoy me siento mejor.',
@@ -27,6 +28,49 @@ describe('Kneser-Ney trigram', () => {
     assert.deepEqual(kn.predict(['cómo', 'se'], 3, 'si').map((s) => s.word), ['siente', 'siento']);
     assert.deepEqual(kn.predict([], 3, 'zzz'), []);
     assert.equal(kn.probability([], 'inexistente'), 0);
+  });
+
+  test('the top k without a prefix is exact: the same probabilities as scoring every word', () => {
+    // A Zipf-like random corpus, so common words have thousands of followers and the
+    // threshold search must stop early without missing one.
+    const rand = mulberry32(7);
+    const vocab = Array.from({ length: 400 }, (_, i) => `w${i}`);
+    const pick = () => vocab[Math.floor(vocab.length * rand() ** 3)]!;
+    const lines = Array.from({ length: 3000 }, () => Array.from({ length: 2 + Math.floor(rand() * 10) }, pick));
+    const big = KneserNeyTrigram.train(lines);
+    const histories = [[], ['w0'], ['w0', 'w0'], ['w1', 'w0'], ['w399'], ['nunca', 'w2'], ['w3', 'nunca'], ...lines.slice(0, 40).map((l) => l.slice(0, 2))];
+    for (const history of histories) {
+      for (const k of [1, 3, 8, 20]) {
+        const got = big.predict(history, k);
+        const all = [...vocab, '</s>'].filter((w) => big.has(w)).map((w) => big.probability(history, w)).sort((x, y) => y - x);
+        assert.equal(got.length, Math.min(k, all.length));
+        got.forEach((s, i) => assert.ok(Math.abs(s.probability - all[i]!) < 1e-12, `${history.join(' ')} k=${k} #${i}: ${s.probability} vs ${all[i]}`));
+        for (const s of got) assert.ok(Math.abs(s.probability - big.probability(history, s.word)) < 1e-15);
+      }
+    }
+  });
+
+  test('trigram counts survive the varint coding, in any order; damaged bytes are named', () => {
+    const rand = mulberry32(3);
+    for (const n of [0, 1, 2, 50, 3000]) {
+      const flat = new Int32Array(n * 4);
+      const seen = new Set<string>();
+      for (let i = 0; i < n;) {
+        const t = [Math.floor(rand() * 300000), Math.floor(rand() * 5), Math.floor(rand() * 300000), 1 + Math.floor(rand() ** 8 * (2 ** 31 - 2))];
+        if (seen.has(t.slice(0, 3).join())) continue;
+        seen.add(t.slice(0, 3).join());
+        flat.set(t, i++ * 4);
+      }
+      const bytes = encodeTrigrams(flat);
+      const back = decodeTrigrams(bytes, n, 300000);
+      const key = (a: Int32Array) => Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * 4, i * 4 + 4)).join()).sort();
+      assert.deepEqual(key(back), key(flat));
+      if (n > 0) {
+        assert.throws(() => decodeTrigrams(bytes.subarray(0, bytes.length - 1), n, 300000), /end early|followers/);
+        assert.throws(() => decodeTrigrams(bytes, n, 10), /out of range for 10 words/);
+      }
+    }
+    assert.throws(() => decodeTrigrams(Uint8Array.of(0, 0, 1, 0, 0, 9), 1, 5), /1 bytes left over/);
   });
 
   test('JSON round trip gives identical predictions', () => {
