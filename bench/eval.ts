@@ -15,6 +15,8 @@ import { predictorOf, toArtifacts } from '../src/model/model.js';
 import { parameterCount, TRAIN_DEFAULTS, type CellType } from '../src/model/config.js';
 import { trainLanguageModel } from '../src/model/pipeline.js';
 import { initNodeBackend } from '../src/node/backend.js';
+import { saveModelDir } from '../src/node/model-dir.js';
+import { join } from 'node:path';
 import { workerThreads, defaultThreads } from '../src/node/parallel.js';
 import { args, commandLine, DEFAULT_TEST, DEFAULT_TRAIN, fail, note, num, pct, readLines, table } from './common.js';
 
@@ -26,6 +28,7 @@ const HELP = `Usage: npm run eval -- [options]
   --cells LIST     which cells, comma-separated (default rnn,lstm,gru)
   --threads N      training threads (default: one per core, at most 2)
   --test-lines N   score only the first N test lines
+  --save DIR       keep each trained model in DIR/<cell> (as "rnn-predict train --out" writes it)
   --quick          a smoke check in under 3 minutes: small models, 20 s each, 300 test lines
   --json           print one JSON object instead of the table`;
 
@@ -44,7 +47,7 @@ interface Row extends Pick<EvaluationResult, 'top1' | 'top3' | 'ksr' | 'perplexi
 
 const o = args({
   train: { type: 'string' }, test: { type: 'string' }, minutes: { type: 'string' }, cells: { type: 'string' }, threads: { type: 'string' },
-  'test-lines': { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' },
+  'test-lines': { type: 'string' }, save: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' },
 }, HELP);
 const quick = !!o.quick;
 const cells = String(o.cells ?? 'rnn,lstm,gru').split(',').map((c) => c.trim()) as CellType[];
@@ -92,6 +95,7 @@ for (const cell of cells) {
     cell, trainSeconds: model.result.seconds, targetsPerSecond: model.result.targets / model.result.seconds, parameters: parameterCount(model.config),
     bytesFloat32: toArtifacts(model).weightData.byteLength, bytesFloat16: toArtifacts(model, { float16: true }).weightData.byteLength,
   };
+  if (o.save) note(`saved ${cell} to ${join(String(o.save), cell)} (${await saveModelDir(model, join(String(o.save), cell))} bytes)`);
   const alone = new WordPredictor({ network: new RecurrentNetwork(model.config, model.weights), vocabulary: model.vocabulary });
   rows.push(score(`${cell} alone`, alone, size));
   rows.push(score(`${cell} + KN (mix ${model.mix.toFixed(1)})`, predictorOf(model), { ...size, mix: model.mix }));

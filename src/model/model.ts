@@ -8,11 +8,12 @@ import { describe } from '../text/tokenize.js';
 import { Vocabulary, type VocabularyJSON } from '../text/vocabulary.js';
 import { resolveModelConfig, weightShapes, type ModelConfig } from './config.js';
 import { RecurrentNetwork } from './infer.js';
-import { KneserNeyTrigram, NGRAM_FORMAT, NGRAM_VERSION } from './ngram.js';
+import { KneserNeyTrigram, NGRAM_FORMAT, NGRAM_VERSION, decodeTrigrams, encodeTrigrams } from './ngram.js';
 import { WordPredictor } from './predictor.js';
 
 export const MODEL_FORMAT = 'rnn-predict/model';
-export const MODEL_VERSION = 1;
+/** 2: the n-gram counts are varint-coded (version 1 records, int32 counts, still load). */
+export const MODEL_VERSION = 2;
 
 export interface ModelMetrics {
   /** Validation figures (fractions 0–1, perplexity over in-vocabulary targets). */
@@ -56,6 +57,9 @@ export interface WeightSpec {
   dtype: 'float32' | 'int32';
   /** Stored as float16 (2 bytes a value) when present. */
   quantization?: { dtype: 'float16' };
+  /** 'varint': the n-gram counts as encodeTrigrams' bytes, `byteLength` of them. */
+  encoding?: 'varint';
+  byteLength?: number;
 }
 
 export interface ModelTopology {
@@ -144,8 +148,9 @@ export function toArtifacts(model: RnnModel, options: { float16?: boolean } = {}
   if (model.ngram) {
     const j = model.ngram.toJSON();
     const tri = j.trigrams instanceof Int32Array ? j.trigrams : Int32Array.from(j.trigrams);
-    specs.push({ name: 'ngram/trigrams', shape: [tri.length / 4, 4], dtype: 'int32' });
-    parts.push(new Uint8Array(tri.buffer, tri.byteOffset, tri.byteLength).slice());
+    const bytes = encodeTrigrams(tri);
+    specs.push({ name: 'ngram/trigrams', shape: [tri.length / 4, 4], dtype: 'int32', encoding: 'varint', byteLength: bytes.byteLength });
+    parts.push(bytes);
     ngram = { format: j.format, version: j.version, discount: j.discount, words: j.words };
   }
   const total = parts.reduce((n, p) => n + p.byteLength, 0);
@@ -173,7 +178,7 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
   if (typeof a !== 'object' || a === null) throw new ModelFormatError(`model artifacts must be an object, got ${describe(a)}`);
   const t = a.modelTopology as Partial<ModelTopology> | undefined;
   if (!t || t.format !== MODEL_FORMAT) throw new ModelFormatError(`not an rnn-predict model: expected format "${MODEL_FORMAT}", got ${describe(t?.format)}`);
-  if (t.version !== MODEL_VERSION) throw new ModelFormatError(`model format version ${MODEL_VERSION} expected, got ${describe(t.version)} (retrain or use a matching rnn-predict)`);
+  if (t.version !== MODEL_VERSION && t.version !== 1) throw new ModelFormatError(`model format version ${MODEL_VERSION} expected, got ${describe(t.version)} (retrain or use a matching rnn-predict)`);
   if (!Array.isArray(a.weightSpecs)) throw new ModelFormatError('model artifacts: weightSpecs is missing');
   if (!(a.weightData instanceof ArrayBuffer)) throw new ModelFormatError('model artifacts: weightData must be an ArrayBuffer');
   let config: ModelConfig, vocabulary: Vocabulary;
@@ -190,6 +195,23 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
   let offset = 0;
   for (const spec of a.weightSpecs) {
     const count = spec.shape.reduce((x, y) => x * y, 1);
+    if (spec.encoding === 'varint') {
+      const length = spec.byteLength;
+      if (spec.name !== 'ngram/trigrams' || typeof length !== 'number' || !Number.isInteger(length) || length < 0 || spec.shape.length !== 2 || spec.shape[1] !== 4) {
+        throw new ModelFormatError(`model record is damaged: varint data is only for ngram/trigrams [n, 4] with a byteLength, got ${describe(spec.name)} ${describe(spec.shape)}`);
+      }
+      if (offset + length > buffer.byteLength) {
+        throw new ModelFormatError(`model record is damaged: weight data ends at byte ${buffer.byteLength}, ${spec.name} needs bytes ${offset}…${offset + length}`);
+      }
+      const words = (t.ngram as { words?: unknown } | undefined)?.words;
+      try {
+        trigrams = decodeTrigrams(new Uint8Array(buffer, offset, length), spec.shape[0]!, Array.isArray(words) ? words.length : 0);
+      } catch (e) {
+        throw new ModelFormatError(`model record is damaged: ${(e as Error).message}`);
+      }
+      offset += length;
+      continue;
+    }
     const bytes = spec.quantization?.dtype === 'float16' ? 2 : 4;
     if (offset + count * bytes > buffer.byteLength) {
       throw new ModelFormatError(`model record is damaged: weight data ends at byte ${buffer.byteLength}, ${spec.name} needs bytes ${offset}…${offset + count * bytes}`);

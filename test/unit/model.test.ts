@@ -145,11 +145,32 @@ describe('the pipeline on the shipped corpus', () => {
     assert.equal(toArtifacts(model).weightData.byteLength - half.weightData.byteLength, floatBytes / 2, 'float16 halves the weights');
     const halfWords = predictorOf(fromArtifacts(half)).predictNext('Hola cómo se siente ', { k: 3 }).map((s) => s.word);
     assert.equal(halfWords[0], words[0]);
+
+    // The trigram counts are varint-coded: far smaller than four int32 a trigram.
+    const a = toArtifacts(model);
+    const spec = a.weightSpecs.find((w) => w.name === 'ngram/trigrams')!;
+    const raw = model.ngram!.toJSON().trigrams as Int32Array;
+    assert.equal(spec.encoding, 'varint');
+    assert.ok(spec.byteLength! * 3 < raw.byteLength, `${spec.byteLength} bytes coded vs ${raw.byteLength} raw`);
+    // A version-1 record (int32 counts), as earlier releases stored it, still loads.
+    const head = new Uint8Array(a.weightData, 0, a.weightData.byteLength - spec.byteLength!);
+    const v1Data = new Uint8Array(head.byteLength + raw.byteLength);
+    v1Data.set(head);
+    v1Data.set(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), head.byteLength);
+    const v1 = {
+      modelTopology: { ...a.modelTopology, version: 1 },
+      weightSpecs: a.weightSpecs.map((w) => (w === spec ? { name: w.name, shape: w.shape, dtype: 'int32' as const } : w)),
+      weightData: v1Data.buffer,
+    };
+    assert.deepEqual(predictorOf(fromArtifacts(v1)).predictNext('Buenos días, ¿cómo ', { k: 5 }), p.predictNext('Buenos días, ¿cómo ', { k: 5 }));
+    // Damaged counts are named.
+    const cut = { ...a, weightSpecs: a.weightSpecs.map((w) => (w === spec ? { ...w, byteLength: w.byteLength! - 5 } : w)), weightData: a.weightData.slice(0, -5) };
+    assert.throws(() => fromArtifacts(cut), { name: 'ModelFormatError', message: /damaged: n-gram counts/ });
   });
 
   test('damaged or foreign records give ModelFormatError', () => {
     assert.throws(() => fromArtifacts(null), ModelFormatError);
     assert.throws(() => fromArtifacts({ modelTopology: { format: 'other' } }), /not an rnn-predict model/);
-    assert.throws(() => fromArtifacts({ modelTopology: { format: 'rnn-predict/model', version: 0 } }), /version 1 expected/);
+    assert.throws(() => fromArtifacts({ modelTopology: { format: 'rnn-predict/model', version: 0 } }), /version 2 expected/);
   });
 });

@@ -680,7 +680,9 @@ describe('properties: stored model', () => {
         if (model.ngram) {
           const a = model.ngram.toJSON(), b = back.ngram!.toJSON();
           assert.deepEqual(b.words, a.words);
-          assert.deepEqual([...b.trigrams], [...a.trigrams]);
+          // The same trigram types and counts (stored sorted by context, so compare as sets).
+          const types = (t: ArrayLike<number>) => Array.from({ length: t.length / 4 }, (_, i) => Array.from({ length: 4 }, (_, j) => t[i * 4 + j]).join()).sort();
+          assert.deepEqual(types(b.trigrams), types(a.trigrams));
           assert.equal(b.discount, a.discount);
         }
         const p = predictorOf(model), q = predictorOf(back);
