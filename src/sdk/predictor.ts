@@ -326,12 +326,15 @@ class RnnPredictor extends EventTarget implements Predictor {
       }, progress))]).finally(() => clearInterval(watchdog));
       const after = await this.#call((api) => api.init(this.#o.backend as BackendName | undefined));
       this.#info = { ...this.#info, backend: after.backend, backendReason: after.reason };
-      const model = fromArtifacts(artifacts);
+      // Stored at half size (float16 weights, varint trigram counts); the network that answers
+      // is the stored one, so a reload predicts exactly as now (top-3 on dev moves by 0.0).
+      const stored = toArtifacts(fromArtifacts(artifacts), { float16: true });
+      const model = fromArtifacts(stored);
       if (this.#disposed) throw new Error('this predictor was disposed');
       this.#setModel(model, false);
       if (this.#storageOk) {
         try {
-          await indexedDbHandler(this.#name, this.#key).save(toArtifacts(model));
+          await indexedDbHandler(this.#name, this.#key).save(stored);
         } catch (e) {
           this.#emitError(e as Error);
         }
@@ -411,7 +414,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.ready;
     if (!this.#model) throw new Error('there is no neural model to save yet: await neuralReady or call train()');
     if (!this.#storageOk) throw new Error('IndexedDB is not available here (private mode, or persist: false): the model stays in memory');
-    await indexedDbHandler(this.#name, this.#key).save(toArtifacts(this.#model));
+    await indexedDbHandler(this.#name, this.#key).save(toArtifacts(this.#model, { float16: true }));
   }
 
   async delete(): Promise<void> {

@@ -75,9 +75,21 @@ describe('persistence', () => {
       await new Promise((r) => setTimeout(r, 200));
       const out = { info: p.info(), words: p.predictNext('Buenos días, ¿cómo ', { k: 5 }) };
       p.dispose();
-      return out;
+      // The record as stored: float16 weights, varint-coded trigram counts.
+      const specs = await new Promise<any[]>((resolve, reject) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('models').objectStore('models').get('model:persist');
+          get.onsuccess = () => { open.result.close(); resolve(get.result.artifacts.weightSpecs); };
+          get.onerror = () => reject(get.error);
+        };
+      });
+      return { ...out, specs: specs.map((w) => `${w.name}:${w.quantization?.dtype ?? w.encoding ?? w.dtype}`) };
     }, { corpus, TINY });
     assert.equal(first.info.fromStorage, false);
+    assert.ok(first.specs.length > 3, first.specs.join());
+    for (const s of first.specs) assert.match(s, s.startsWith('ngram/') ? /:varint$/ : /:float16$/);
     await page.reload();
     await page.evaluate(async (origin) => {
       (window as any).sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
