@@ -6,7 +6,9 @@
  *     beside a straightforward tf.layers model (Embedding → cell → Dense softmax, same sizes)
  *     trained with model.fit on seq-to-vector windows;
  *  3. time until the mixed model beats the KN trigram's top-3 on the test file (not --quick);
- *  4. stored model bytes float32 vs float16 and the top-3 lost with float16;
+ *  4. stored model bytes: the plain float32 record (float32 weights, int32 trigram counts)
+ *     beside the stored one (float16 weights, varint counts), and the top-3 lost between the
+ *     exact float32 network and the one served (float16 weights, int8 output layer);
  *  5. per-keystroke latency of WordPredictor.predictNext typing the test lines letter by
  *     letter (median, p95), the model step alone, beside model.predict on the whole window at
  *     every keystroke with the same weights;
@@ -16,7 +18,7 @@
  *   npm run bench -- [--model DIR] [--train FILE] [--test FILE] [--quick] [--json]
  */
 import * as tf from '@tensorflow/tfjs';
-import { evalWords, typingContext } from '../src/text/tokenize.js';
+import { evalWords, isWordToken, typingContext } from '../src/text/tokenize.js';
 import { buildVocabulary, BOS_ID, type Vocabulary } from '../src/text/vocabulary.js';
 import { KneserNeyTrigram } from '../src/model/ngram.js';
 import { WordPredictor } from '../src/model/predictor.js';
@@ -35,7 +37,7 @@ import { args, commandLine, DEFAULT_TEST, DEFAULT_TRAIN, note, num, pct, readLin
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --model DIR      measure latency and float16 on this model directory (default: the model
+  --model DIR      measure latency and storage on this model directory (default: the model
                    trained by the "beat KN" step, or under --quick a short training)
   --train FILE     training corpus (default ${DEFAULT_TRAIN})
   --test FILE      test sentences (default ${DEFAULT_TEST})
@@ -223,10 +225,10 @@ if (beatOnly) {
   process.exit(0);
 }
 
-// ---- 4. float16 ------------------------------------------------------------------------------
+// ---- 4. storage ---------------------------------------------------------------------------------
 if (o.model) model = await loadModelDir(String(o.model));
 if (!model) {
-  note('training a model for the latency and float16 figures (20 s)…');
+  note('training a model for the latency and storage figures (20 s)…');
   const r = await trainModel(config, idLines, { ...defaults(20), validationLines: [] });
   model = makeModel(r.weights, 0.5);
   model.mix = bestMix(model, testLines.slice(-300));
@@ -235,13 +237,21 @@ if (!model) {
   const f32 = toArtifacts(model), f16 = toArtifacts(model, { float16: true });
   const half = fromArtifacts(f16);
   const lines = testLines.slice(0, quick ? 300 : 5000);
-  const a = evaluate(predictorOf(model), lines, { skipKsr: true }), b = evaluate(predictorOf(half), lines, { skipKsr: true });
-  const netBytes = (m: RnnModel) => [...m.weights.values()].reduce((n, w) => n + w.byteLength, 0);
-  out.float16 = {
-    bytesFloat32: f32.weightData.byteLength, bytesFloat16: f16.weightData.byteLength, networkBytesFloat32: netBytes(model), networkBytesFloat16: netBytes(model) / 2,
-    top3Float32: a.top3, top3Float16: b.top3, top3LostPoints: (a.top3 - b.top3) * 100, lines: lines.length,
+  const exact = new WordPredictor({
+    network: new RecurrentNetwork(model.config, model.weights, { int8: false }), vocabulary: model.vocabulary, ngram: model.ngram, mix: model.ngram ? model.mix : 1,
+  });
+  const a = evaluate(exact, lines, { skipKsr: true }), b = evaluate(predictorOf(half), lines, { skipKsr: true });
+  const netBytes = [...model.weights.values()].reduce((n, w) => n + w.byteLength, 0);
+  const trigramTypes = model.ngram ? model.ngram.toJSON().trigrams.length / 4 : 0;
+  const countBytes = f16.weightSpecs.find((w) => w.name === 'ngram/trigrams')?.byteLength ?? 0;
+  const plainBytes = netBytes + trigramTypes * 16; // float32 weights and four int32 a trigram
+  out.storage = {
+    plainFloat32Bytes: plainBytes, storedBytes: f16.weightData.byteLength, storedFloat32Bytes: f32.weightData.byteLength,
+    smallerThanPlain: plainBytes / f16.weightData.byteLength,
+    networkBytesFloat32: netBytes, networkBytesFloat16: netBytes / 2, trigramTypes, trigramBytesInt32: trigramTypes * 16, trigramBytesVarint: countBytes,
+    top3Exact: a.top3, top3Served: b.top3, top3LostPoints: (a.top3 - b.top3) * 100, lines: lines.length,
   };
-  note(`float16: ${(f32.weightData.byteLength / 1e6).toFixed(1)} → ${(f16.weightData.byteLength / 1e6).toFixed(1)} MB, top-3 ${pct(a.top3)} → ${pct(b.top3)}`);
+  note(`storage: ${(plainBytes / 1e6).toFixed(1)} → ${(f16.weightData.byteLength / 1e6).toFixed(1)} MB, top-3 ${pct(a.top3)} → ${pct(b.top3)}`);
 }
 
 // ---- 5. keystroke latency --------------------------------------------------------------------
@@ -268,13 +278,19 @@ if (!model) {
   // The model step alone: one recurrent step, and the step with the output distribution.
   const net = new RecurrentNetwork(model.config, model.weights);
   const stepTimes: number[] = [], fullTimes: number[] = [];
+  const isWord = Uint8Array.from(model.vocabulary.tokens(), (t) => (isWordToken(t) ? 1 : 0));
+  const logits = new Float32Array(model.config.vocabSize);
   let state = net.initialState();
   for (let i = 0; i < 3000; i++) {
     const id = 4 + ((i * 7919) % (model.config.vocabSize - 4));
     const s = performance.now();
     state = net.step(i % 20 === 0 ? net.initialState() : state, id);
     const m = performance.now();
-    net.probabilities(state.top);
+    // The output layer as the predictor runs it: logits, the largest, the normaliser.
+    net.logits(state.top, logits);
+    let max = -Infinity;
+    for (let j = 0; j < logits.length; j++) if (isWord[j] === 1 && logits[j]! > max) max = logits[j]!;
+    net.expSum(logits, max, isWord);
     const e = performance.now();
     if (i >= 200) {
       stepTimes.push(m - s);
@@ -358,7 +374,7 @@ else {
   type Rate = { targetsPerSecond: number; gflops: number | null };
   const tr = out.training as { straightforward: Rate; engine1: Rate; engine: Rate; engineSampled: Rate; speedup1: number; speedup: number; speedupSampled: number };
   const lat = out.latency as { served: ReturnType<typeof stats>; neuralOnly: ReturnType<typeof stats>; modelStep: ReturnType<typeof stats>; modelStepWithSoftmax: ReturnType<typeof stats>; straightforward: ReturnType<typeof stats>; speedupMedian: number; speedupP95: number; keystrokes: number; lines: number };
-  const f16 = out.float16 as { bytesFloat32: number; bytesFloat16: number; networkBytesFloat32: number; networkBytesFloat16: number; top3Float32: number; top3Float16: number; top3LostPoints: number; lines: number };
+  const st = out.storage as { plainFloat32Bytes: number; storedBytes: number; storedFloat32Bytes: number; smallerThanPlain: number; networkBytesFloat32: number; networkBytesFloat16: number; trigramTypes: number; trigramBytesInt32: number; trigramBytesVarint: number; top3Exact: number; top3Served: number; top3LostPoints: number; lines: number };
   const mem = out.memory as { tensorsBefore: number; tensorsAfter: number; heapGrowthMB: number; seconds: number };
   const mm = out.matMul as { gflops: number };
   const f = (x: number, d = 2) => x.toFixed(d);
@@ -374,16 +390,17 @@ else {
     ['predictNext (as served, mixed)', f(lat.served.median, 3), f(lat.served.p95, 3), lat.served.n],
     ['predictNext (network only)', f(lat.neuralOnly.median, 3), f(lat.neuralOnly.p95, 3), lat.neuralOnly.n],
     ['model step (recurrent only)', f(lat.modelStep.median, 3), f(lat.modelStep.p95, 3), lat.modelStep.n],
-    ['model step + output softmax', f(lat.modelStepWithSoftmax.median, 3), f(lat.modelStepWithSoftmax.p95, 3), lat.modelStepWithSoftmax.n],
+    ['model step + output layer and normaliser', f(lat.modelStepWithSoftmax.median, 3), f(lat.modelStepWithSoftmax.p95, 3), lat.modelStepWithSoftmax.n],
     ['straightforward model.predict per keystroke', f(lat.straightforward.median, 3), f(lat.straightforward.p95, 3), lat.straightforward.n],
     ['speed-up (straightforward / served)', f(lat.speedupMedian, 1) + '×', f(lat.speedupP95, 1) + '×', ''],
   ]) + '\n\n');
   const beat = out.beatKn as { knTop3: number; beaten: { seconds: number; top3: number } | null } | undefined;
   process.stdout.write(table(['other', 'value'], [
     ['time to beat KN top-3', beat ? (beat.beaten ? `${f(beat.beaten.seconds, 0)} s (top-3 ${pct(beat.beaten.top3)} vs KN ${pct(beat.knTop3)})` : `not within the budget (KN ${pct(beat.knTop3)})`) : 'skipped (--quick)'],
-    ['stored weights float32 / float16 (network and trigram)', `${(f16.bytesFloat32 / 1e6).toFixed(2)} MB / ${(f16.bytesFloat16 / 1e6).toFixed(2)} MB`],
-    ['network weights float32 / float16', `${(f16.networkBytesFloat32 / 1e6).toFixed(2)} MB / ${(f16.networkBytesFloat16 / 1e6).toFixed(2)} MB`],
-    [`top-3 float32 / float16 (${f16.lines} lines)`, `${pct(f16.top3Float32)} / ${pct(f16.top3Float16)} (${f(f16.top3LostPoints)} points lost)`],
+    ['stored model: plain float32 / as stored (network and trigram)', `${(st.plainFloat32Bytes / 1e6).toFixed(2)} MB / ${(st.storedBytes / 1e6).toFixed(2)} MB (${f(st.smallerThanPlain)}× smaller)`],
+    ['network weights float32 / float16', `${(st.networkBytesFloat32 / 1e6).toFixed(2)} MB / ${(st.networkBytesFloat16 / 1e6).toFixed(2)} MB`],
+    [`trigram counts int32 / varint (${st.trigramTypes.toLocaleString('en')} types)`, `${(st.trigramBytesInt32 / 1e6).toFixed(2)} MB / ${(st.trigramBytesVarint / 1e6).toFixed(2)} MB`],
+    [`top-3 exact float32 / as served, float16 + int8 output (${st.lines} lines)`, `${pct(st.top3Exact)} / ${pct(st.top3Served)} (${f(st.top3LostPoints)} points lost)`],
     ['tensors before / after 100,000 predictions', `${mem.tensorsBefore} / ${mem.tensorsAfter}`],
     ['JS heap growth over 100,000 predictions', `${f(mem.heapGrowthMB)} MB (${f(mem.seconds, 1)} s)`],
   ]) + '\n');
