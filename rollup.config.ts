@@ -85,7 +85,7 @@ config.push({
 const pageTs = () => typescript({ tsconfig: './tsconfig.json', compilerOptions: { outDir: 'dist/widget', declaration: false, noEmit: false }, include: ['src/**/*.ts', 'widget/**/*.ts'] });
 
 // The demo's and the lab's page scripts (chart.js inside, shared), and the lab's own training
-// worker (tfjs inside; not minified, to keep the build quick): dist/widget/.
+// worker (tfjs inside, minified like the SDK's worker): dist/widget/.
 config.push(
   {
     input: { lab: 'widget/lab/lab.ts', 'sales-chart': 'widget/demo/sales-chart.ts' },
@@ -95,7 +95,7 @@ config.push(
   {
     input: { 'lab-worker': 'widget/lab/lab-worker.ts' },
     output: { dir: 'dist/widget', format: 'es', sourcemap: false, inlineDynamicImports: true },
-    plugins: [resolve({ browser: true }), commonjs(), pageTs(), sizes()],
+    plugins: [resolve({ browser: true }), commonjs(), pageTs(), terser({ format: { comments: false } }), sizes()],
   },
 );
 

@@ -248,7 +248,7 @@ export async function main(argv: string[], out: Output = { log: (l) => process.s
       case 'predict': return await predict(rest, out);
       case 'eval': return await evalCommand(rest, out);
       case 'forecast': {
-        const { forecastCommand } = await import('./timeseries/cli.js');
+        const { forecastCommand } = await import('./node/forecast-cli.js');
         return await forecastCommand(rest, out);
       }
       case undefined: case '--help': case '-h': case 'help':

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initNodeBackend } from '../../src/node/backend.js';
 import { forecast, parseSeriesCsv, rmse, seasonalNaive } from '../../src/timeseries/forecast.js';
 import { MONTHLY_SALES } from '../../src/timeseries/monthly-sales.js';
-import { forecastCommand } from '../../src/timeseries/cli.js';
+import { forecastCommand } from '../../src/node/forecast-cli.js';
 
 const LINE = Array.from({ length: 100 }, (_, i) => i);
 const SALES = MONTHLY_SALES.map((m) => m.sales);

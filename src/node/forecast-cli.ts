@@ -4,8 +4,8 @@
  * message; the caller prints it and exits 1.
  */
 import { readFileSync } from 'node:fs';
-import { initNodeBackend } from '../node/backend.js';
-import { forecast, parseSeriesCsv, type ForecastCell, type ForecastOptions } from './forecast.js';
+import { initNodeBackend } from './backend.js';
+import { forecast, parseSeriesCsv, type ForecastCell, type ForecastOptions } from '../timeseries/forecast.js';
 
 export const FORECAST_USAGE = `Usage: rnn-predict forecast --csv FILE [options]
 
