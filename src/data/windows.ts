@@ -149,16 +149,25 @@ export function* sentenceBatches(
       pieces.push({ input, target });
     }
   }
-  // Sort by length with a random tie order, then cut batches and shuffle the batches.
+  // Sort by length with a random tie order, cut batches and shuffle them; each batch's padded
+  // arrays are made only when it is asked for, so an epoch holds one batch at a time.
   const keyed = pieces.map((p) => ({ p, key: p.input.length + random() }));
   keyed.sort((a, b) => a.key - b.key);
-  const out: Batch[] = [];
+  const ranges: [number, number][] = [];
   let i = 0;
   while (i < keyed.length) {
     const length = keyed[Math.min(i + 1, keyed.length) - 1]!.p.input.length;
     const rowsWanted = Math.max(1, Math.floor(batchTokens / Math.max(1, length)));
-    const rows = keyed.slice(i, i + rowsWanted).map((k) => k.p);
-    i += rows.length;
+    const end = Math.min(keyed.length, i + rowsWanted);
+    ranges.push([i, end]);
+    i = end;
+  }
+  for (let j = ranges.length - 1; j > 0; j--) {
+    const k = Math.floor(random() * (j + 1));
+    [ranges[j], ranges[k]] = [ranges[k]!, ranges[j]!];
+  }
+  for (const [from, to] of ranges) {
+    const rows = keyed.slice(from, to).map((k) => k.p);
     const len = Math.max(...rows.map((r) => r.input.length));
     const inputs = new Int32Array(rows.length * len).fill(PAD_ID);
     const targets = new Int32Array(rows.length * len).fill(PAD_ID);
@@ -166,13 +175,8 @@ export function* sentenceBatches(
       inputs.set(r.input, j * len);
       targets.set(r.target, j * len);
     });
-    out.push({ inputs, targets, size: rows.length, length: len, targetLength: len });
+    yield { inputs, targets, size: rows.length, length: len, targetLength: len };
   }
-  for (let j = out.length - 1; j > 0; j--) {
-    const k = Math.floor(random() * (j + 1));
-    [out[j], out[k]] = [out[k]!, out[j]!];
-  }
-  yield* out;
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same sequence in [0, 1). */
