@@ -32,6 +32,19 @@ interface Followers {
   byCount?: Int32Array;
 }
 
+/** Stable counting sort of `order` by an integer key in [0, buckets). */
+function countingSort(buckets: number, key: (i: number) => number, order: Int32Array): Int32Array {
+  const start = new Int32Array(buckets + 1);
+  for (let j = 0; j < order.length; j++) start[key(order[j]!) + 1]!++;
+  for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
+  const out = new Int32Array(order.length);
+  for (let j = 0; j < order.length; j++) {
+    const i = order[j]!;
+    out[start[key(i)]!++] = i;
+  }
+  return out;
+}
+
 /** Positions of `counts` sorted by count, highest first (ties keep the string order). */
 function orderByCount(f: Followers): Int32Array {
   if (!f.byCount) {
@@ -47,56 +60,66 @@ export class KneserNeyTrigram {
   readonly #ids = new Map<string, number>();
   readonly #trigrams = new Map<number, Followers>(); // key u*V+v
   readonly #bigrams = new Map<number, Followers>(); // key v, continuation counts N1+(•vw)
-  readonly #bigramCont = new Map<number, number>(); // key v*V+w → N1+(•vw)
   readonly #unigram: Float64Array; // P1(w) = N1+(•w)/N1+(••)
   readonly #sortedIds: Int32Array; // all word ids sorted by string
+  readonly #rank: Int32Array; // id → position in #sortedIds (string order as integers)
   readonly #raw: Int32Array;
   readonly #topByPrefix = new Map<string, number[]>();
   #byUnigram: Int32Array | undefined; // word ids by P1, highest first
 
+  /**
+   * Builds the lookup structures in linear time (counting sorts on integer ranks, no string
+   * comparison past the one sort of the vocabulary): a stored model's trigram is ready in
+   * tens of milliseconds, which is most of a page's time to its first suggestion.
+   */
   private constructor(words: string[], trigrams: Int32Array, discount: number) {
     this.discount = discount;
     this.#words = words;
     words.forEach((w, i) => this.#ids.set(w, i));
     this.#raw = trigrams;
     const V = words.length;
-    const order = (a: number, b: number) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0);
-    const tri = new Map<number, [number, number][]>();
-    const biCont = this.#bigramCont;
-    for (let i = 0; i < trigrams.length; i += 4) {
-      const u = trigrams[i]!, v = trigrams[i + 1]!, w = trigrams[i + 2]!, c = trigrams[i + 3]!;
-      const key = u * V + v;
-      let list = tri.get(key);
-      if (!list) tri.set(key, (list = []));
-      list.push([w, c]);
-      biCont.set(v * V + w, (biCont.get(v * V + w) ?? 0) + 1);
-    }
-    const toFollowers = (list: [number, number][]): Followers => {
-      list.sort((a, b) => order(a[0], b[0]));
-      const ids = new Int32Array(list.length);
-      const counts = new Int32Array(list.length);
-      let total = 0;
-      list.forEach(([w, c], j) => {
-        ids[j] = w;
-        counts[j] = c;
-        total += c;
-      });
-      return { ids, counts, total };
-    };
-    for (const [key, list] of tri) this.#trigrams.set(key, toFollowers(list));
-    const bi = new Map<number, [number, number][]>();
+    const n = trigrams.length / 4;
+    this.#sortedIds = Int32Array.from(words.keys()).sort((a, b) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0));
+    const rank = (this.#rank = new Int32Array(V));
+    this.#sortedIds.forEach((id, r) => (rank[id] = r));
+    const U = (i: number) => trigrams[i * 4]!, Vv = (i: number) => trigrams[i * 4 + 1]!, W = (i: number) => trigrams[i * 4 + 2]!;
+    // Stable counting sorts: by the rank of w, then by v, then by u.
+    const byW = countingSort(V, (i) => rank[W(i)]!, Int32Array.from({ length: n }, (_, i) => i));
+    const byVW = countingSort(V, Vv, byW);
+    const byUVW = countingSort(V, U, byVW);
+    // Bigram continuation counts N1+(•vw): in byVW, each run of equal (v, w) has one entry per
+    // distinct u. Follower lists are views of two shared arrays.
+    const biIds = new Int32Array(n), biCounts = new Int32Array(n);
     const uniCont = new Float64Array(V);
-    for (const [key, n] of biCont) {
-      const v = Math.floor(key / V), w = key % V;
-      let list = bi.get(v);
-      if (!list) bi.set(v, (list = []));
-      list.push([w, n]);
-      uniCont[w]! += 1;
+    let m = 0;
+    for (let j = 0; j < n;) {
+      const v = Vv(byVW[j]!), from = m;
+      let total = 0;
+      while (j < n && Vv(byVW[j]!) === v) {
+        const w = W(byVW[j]!);
+        let e = j + 1;
+        while (e < n && Vv(byVW[e]!) === v && W(byVW[e]!) === w) e++;
+        biIds[m] = w;
+        biCounts[m++] = e - j;
+        total += e - j;
+        uniCont[w]! += 1;
+        j = e;
+      }
+      this.#bigrams.set(v, { ids: biIds.subarray(from, m), counts: biCounts.subarray(from, m), total });
     }
-    for (const [v, list] of bi) this.#bigrams.set(v, toFollowers(list));
+    const triIds = new Int32Array(n), triCounts = new Int32Array(n);
+    for (let j = 0; j < n;) {
+      const u = U(byUVW[j]!), v = Vv(byUVW[j]!), from = j;
+      let total = 0;
+      for (; j < n && U(byUVW[j]!) === u && Vv(byUVW[j]!) === v; j++) {
+        triIds[j] = W(byUVW[j]!);
+        triCounts[j] = trigrams[byUVW[j]! * 4 + 3]!;
+        total += triCounts[j]!;
+      }
+      this.#trigrams.set(u * V + v, { ids: triIds.subarray(from, j), counts: triCounts.subarray(from, j), total });
+    }
     const totalCont = uniCont.reduce((a, b) => a + b, 0) || 1;
-    this.#unigram = uniCont.map((n) => n / totalCont);
-    this.#sortedIds = Int32Array.from(words.keys()).sort(order);
+    this.#unigram = uniCont.map((x) => x / totalCont);
   }
 
   /** Trains on lines of words (already normalised, e.g. `evalWords(line)`). */
@@ -195,8 +218,8 @@ export class KneserNeyTrigram {
     if (v < 0) return p1;
     const bi = this.#bigrams.get(v);
     if (!bi) return p1;
-    const V = this.#words.length;
-    const n = this.#bigramCont.get(v * V + w) ?? 0;
+    const j = this.#find(bi.ids, w);
+    const n = j >= 0 ? bi.counts[j]! : 0;
     return (Math.max(n - D, 0) + D * bi.ids.length * p1) / bi.total;
   }
 
@@ -221,14 +244,15 @@ export class KneserNeyTrigram {
     return this.#p3(u, v, w, tri, count);
   }
 
+  /** Position of w in follower ids (sorted by string, so by rank), or −1. */
   #find(ids: Int32Array, w: number): number {
-    const word = this.#words[w]!;
+    const rank = this.#rank, r = rank[w]!;
     let lo = 0, hi = ids.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const m = this.#words[ids[mid]!]!;
-      if (m === word) return mid;
-      if (m < word) lo = mid + 1;
+      const x = rank[ids[mid]!]!;
+      if (x === r) return mid;
+      if (x < r) lo = mid + 1;
       else hi = mid - 1;
     }
     return -1;
