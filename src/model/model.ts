@@ -116,6 +116,9 @@ function toHalf(x: number): number {
   return half;
 }
 
+/** Every float16 value as float32 (256 KB, made on first use): decoding is one lookup. */
+let halfTable: Float32Array | undefined;
+
 function fromHalf(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >> 10) & 0x1f;
@@ -222,7 +225,8 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     } else if (bytes === 2) {
       const h = new Uint16Array(buffer.slice(offset, offset + count * 2));
       const v = new Float32Array(count);
-      for (let i = 0; i < count; i++) v[i] = fromHalf(h[i]!);
+      const table = (halfTable ??= Float32Array.from({ length: 65536 }, (_, b) => fromHalf(b)));
+      for (let i = 0; i < count; i++) v[i] = table[h[i]!]!;
       weights.set(spec.name, v);
     } else {
       weights.set(spec.name, new Float32Array(buffer.slice(offset, offset + count * 4)));
