@@ -121,6 +121,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   readonly #persist: boolean;
   readonly #fetch: typeof fetch;
   #lines: string[] = [];
+  /** The corpus lines as words, made once (each learned message rebuilds the trigram). */
+  #corpusWords: string[][] | undefined;
   #learned: string[] = [];
   #learnedSinceTune = 0;
   #corpusHash = '';
@@ -200,7 +202,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   #rebuildNgram(): void {
-    const words = this.#lines.map(evalWords);
+    const words = [...(this.#corpusWords ??= this.#lines.map(evalWords))];
     for (const l of this.#learned) {
       const w = evalWords(l);
       for (let i = 0; i < LEARNED_WEIGHT; i++) words.push(w);
