@@ -41,7 +41,7 @@ const HELP = `Usage: npm run bench -- [options]
                    trained by the "beat KN" step, or under --quick a short training)
   --train FILE     training corpus (default ${DEFAULT_TRAIN})
   --test FILE      test sentences (default ${DEFAULT_TEST})
-  --cell C         lstm | gru | rnn for the training figures (default lstm)
+  --cell C         lstm | gru | rnn for the training figures (default ${TRAIN_DEFAULTS.cell}, as "rnn-predict train")
   --seconds N      seconds per training-throughput measurement (default 60; --quick 12)
   --beat-minutes N longest training for "time to beat KN" (default 20; skipped by --quick)
   --quick          all figures but "time to beat KN", in under 3 minutes
@@ -54,7 +54,7 @@ const o = args({
 }, HELP);
 const beatOnly = !!o['beat-only'];
 const quick = !!o.quick;
-const cell = String(o.cell ?? 'lstm') as CellType;
+const cell = String(o.cell ?? TRAIN_DEFAULTS.cell) as CellType;
 const seconds = num(o.seconds, 'seconds', quick ? 12 : 60);
 const trainLines = readLines(String(o.train ?? DEFAULT_TRAIN), 'train');
 const testLines = readLines(String(o.test ?? DEFAULT_TEST), 'test');
@@ -396,7 +396,7 @@ else {
   ]) + '\n\n');
   const beat = out.beatKn as { knTop3: number; beaten: { seconds: number; top3: number } | null } | undefined;
   process.stdout.write(table(['other', 'value'], [
-    ['time to beat KN top-3', beat ? (beat.beaten ? `${f(beat.beaten.seconds, 0)} s (top-3 ${pct(beat.beaten.top3)} vs KN ${pct(beat.knTop3)})` : `not within the budget (KN ${pct(beat.knTop3)})`) : 'skipped (--quick)'],
+    ['time to beat KN top-3', beat ? (beat.beaten ? `${f(beat.beaten.seconds, 0)} s (top-3 ${f(beat.beaten.top3 * 100)} % vs KN ${f(beat.knTop3 * 100)} %)` : `not within the budget (KN ${pct(beat.knTop3)})`) : 'skipped (--quick)'],
     ['stored model: plain float32 / as stored (network and trigram)', `${(st.plainFloat32Bytes / 1e6).toFixed(2)} MB / ${(st.storedBytes / 1e6).toFixed(2)} MB (${f(st.smallerThanPlain)}× smaller)`],
     ['network weights float32 / float16', `${(st.networkBytesFloat32 / 1e6).toFixed(2)} MB / ${(st.networkBytesFloat16 / 1e6).toFixed(2)} MB`],
     [`trigram counts int32 / varint (${st.trigramTypes.toLocaleString('en')} types)`, `${(st.trigramBytesInt32 / 1e6).toFixed(2)} MB / ${(st.trigramBytesVarint / 1e6).toFixed(2)} MB`],

@@ -42,7 +42,7 @@ Run "rnn-predict <command> --help" for a command's options.`,
 
   --corpus FILE       UTF-8 text, one message or sentence per line (required)
   --out DIR           where to write model.json and weights.bin (required)
-  --cell C            lstm | gru | rnn (default lstm)
+  --cell C            gru | lstm | rnn (default gru: the best found for the budget)
   --shape S           seq2vec (next word) | seq2seq (next N words at once) (default seq2vec)
   --epochs N          passes over the corpus at most (default ${DEFAULT_EPOCHS})
   --minutes M         training time budget in minutes; the learning rate decays linearly to
@@ -125,7 +125,7 @@ async function train(argv: string[], out: Output): Promise<number> {
   if (values.help) return out.log(HELP.train!), 0;
   if (!values.corpus) throw new UsageError('train needs --corpus FILE (see "rnn-predict train --help")');
   if (!values.out) throw new UsageError('train needs --out DIR (see "rnn-predict train --help")');
-  const cell = values.cell ?? 'lstm';
+  const cell = values.cell ?? TRAIN_DEFAULTS.cell;
   if (!['lstm', 'gru', 'rnn'].includes(cell as string)) throw new UsageError(`--cell must be lstm, gru or rnn, got "${values.cell}"`);
   const shape = values.shape ?? 'seq2vec';
   if (!['seq2vec', 'seq2seq'].includes(shape as string)) throw new UsageError(`--shape must be seq2vec or seq2seq, got "${values.shape}"`);
