@@ -128,6 +128,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   #corpusHash = '';
   #ngram: KneserNeyTrigram | undefined;
   #model: RnnModel | undefined;
+  /** The model's network, made once per model (its weights copied into WebAssembly memory). */
+  #network: RecurrentNetwork | undefined;
   #predictor: WordPredictor | undefined;
   #info: PredictorInfo = { source: 'ngram', state: 'loading', vocabularySize: 0, corpusHash: '', corpusLines: 0 };
   #worker: ReturnType<typeof startWorker> | undefined;
@@ -217,7 +219,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     // as it did when trained; the page's trigram takes over once messages have been learned.
     const ownNgram = m?.ngram && (this.#o.model !== undefined || this.#learned.length === 0 || !this.#ngram) ? m.ngram : this.#ngram;
     this.#predictor = m
-      ? new WordPredictor({ network: new RecurrentNetwork(m.config, m.weights), vocabulary: m.vocabulary, ngram: ownNgram, mix: ownNgram ? m.mix : 1 })
+      ? new WordPredictor({ network: this.#network!, vocabulary: m.vocabulary, ngram: ownNgram, mix: ownNgram ? m.mix : 1 })
       : new WordPredictor({ ngram: this.#ngram! });
     this.#info = {
       ...this.#info,
@@ -229,6 +231,7 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   #setModel(model: RnnModel, fromStorage: boolean): void {
     this.#model = model;
+    this.#network = new RecurrentNetwork(model.config, model.weights);
     this.#info = { ...this.#info, state: 'neural', fromStorage };
     this.#refresh();
     this.dispatchEvent(new CustomEvent('model', { detail: this.info() }));
@@ -328,15 +331,14 @@ class RnnPredictor extends EventTarget implements Predictor {
       }, progress))]).finally(() => clearInterval(watchdog));
       const after = await this.#call((api) => api.init(this.#o.backend as BackendName | undefined));
       this.#info = { ...this.#info, backend: after.backend, backendReason: after.reason };
-      // Stored at half size (float16 weights, varint trigram counts); the network that answers
-      // is the stored one, so a reload predicts exactly as now (top-3 on dev moves by 0.0).
-      const stored = toArtifacts(fromArtifacts(artifacts), { float16: true });
-      const model = fromArtifacts(stored);
+      // The worker returns the model as it is stored (float16 weights, varint trigram counts):
+      // the network that answers is the stored one, so a reload predicts exactly as now.
+      const model = fromArtifacts(artifacts);
       if (this.#disposed) throw new Error('this predictor was disposed');
       this.#setModel(model, false);
       if (this.#storageOk) {
         try {
-          await indexedDbHandler(this.#name, this.#key).save(stored);
+          await indexedDbHandler(this.#name, this.#key).save(artifacts);
         } catch (e) {
           this.#emitError(e as Error);
         }
@@ -424,6 +426,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#learned = [];
     this.#learnedSinceTune = 0;
     this.#model = undefined;
+    this.#network = undefined;
     this.#info = { ...this.#info, state: 'ngram', fromStorage: false };
     if (this.#lines.length > 0) {
       this.#rebuildNgram();

@@ -35,7 +35,8 @@ export interface TrainJob {
 export interface WorkerApi {
   /** Initialises tfjs: WebGL (hardware only) → wasm → cpu, or the forced one. Idempotent. */
   init(force?: BackendName): Promise<BackendInfo>;
-  /** Trains; progress through the proxied callback; resolves with the model's artifacts. */
+  /** Trains; progress through the proxied callback; resolves with the model's artifacts as
+   * they are stored (float16 weights, varint trigram counts). */
   train(job: TrainJob, onProgress?: (p: TrainProgress) => void): Promise<ModelArtifacts>;
   /** Stops the running training (or forecast) within one batch; it rejects with AbortError. */
   cancel(): void;

@@ -83,7 +83,7 @@ async function runTraining(job: TrainJob, signal: AbortSignal, onProgress?: (p: 
     });
     model.weights = r.weights;
     model.trainedAt = new Date().toISOString();
-    return toArtifacts(model);
+    return toArtifacts(model, { float16: true });
   }
   const model = await trainLanguageModel(job.lines, {
     model: {
@@ -95,7 +95,7 @@ async function runTraining(job: TrainJob, signal: AbortSignal, onProgress?: (p: 
   });
   if (job.corpusHash) model.corpusHash = job.corpusHash;
   model.settings = { ...model.settings, ...job.settings, backend: tf.getBackend() };
-  return toArtifacts(model);
+  return toArtifacts(model, { float16: true });
 }
 
 const api: WorkerApi = {

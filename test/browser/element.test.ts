@@ -3,9 +3,8 @@
 // (no-train) so that the tests stay quick on two cores.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { startBrowser } from './helpers.js';
+import { axeViolations, startBrowser } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof startBrowser>>;
 before(async () => {
@@ -15,7 +14,6 @@ after(async () => {
   await env?.close();
 });
 
-const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
 const CORPUS = '/dist/corpus/es-conversaciones.txt';
 
 /** Opens a page at the server's origin with `body` inside, the bundle loaded, and waits for
@@ -234,11 +232,7 @@ test('ARIA combobox: roles and states, a polite live region with the count, and 
   assert.equal(await page.$eval('#f', (f) => document.getElementById(f.getAttribute('aria-activedescendant')!)?.getAttribute('role')), 'option');
   // The textarea keeps its textbox role (no other role is allowed on it) with the list popup.
   assert.deepEqual(await page.$eval('#t', (t) => [t.getAttribute('role'), t.getAttribute('aria-autocomplete'), t.hasAttribute('aria-expanded')]), [null, 'list', false]);
-  await page.addScriptTag({ content: AXE });
-  const run = async () => page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe.run();
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`);
-  });
+  const run = () => axeViolations(page);
   assert.deepEqual(await run(), [], 'input with suggestions open');
   await page.click('#t');
   await page.keyboard.type('Muchas gracias por ');

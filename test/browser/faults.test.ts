@@ -3,7 +3,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startBrowser, openSdkPage, SMALL_CORPUS, TINY } from './helpers.js';
+import { startBrowser, openSdkPage, neuralInfo, SMALL_CORPUS, TINY } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof startBrowser>>;
 const openPage = (context: BrowserContext, errors?: string[]) => openSdkPage(env.origin, context, errors);
@@ -37,14 +37,7 @@ describe('faults', () => {
   test('quota exceeded: reported as such, the stored model is not half-written', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
-    const first = await page.evaluate(async ({ corpus, TINY }) => {
-      const p = (window as any).sdk.createPredictor({ corpus, name: 'quota', ...TINY });
-      await p.neuralReady;
-      await new Promise((r) => setTimeout(r, 300));
-      const i = p.info();
-      p.dispose();
-      return i;
-    }, { corpus, TINY });
+    const first = await neuralInfo(page, env.origin, { corpus, name: 'quota', ...TINY }, 300);
     const r = await page.evaluate(async ({ corpus, TINY, origin }) => {
       const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
       // The storage is full: every model write fails as a full disk makes it fail.
@@ -67,14 +60,7 @@ describe('faults', () => {
     assert.ok(r.errors.some((m) => /^QuotaExceededError: storage quota exceeded/.test(m)), r.errors.join('; '));
     assert.equal(r.words.length, 2, 'suggestions keep working');
     await page.reload();
-    const again = await page.evaluate(async ({ corpus, TINY, origin }) => {
-      const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
-      const p = sdk.createPredictor({ corpus, name: 'quota', ...TINY });
-      await p.neuralReady;
-      const i = p.info();
-      p.dispose();
-      return i;
-    }, { corpus, TINY, origin: env.origin });
+    const again = await neuralInfo(page, env.origin, { corpus, name: 'quota', ...TINY });
     assert.equal(again.fromStorage, true);
     assert.equal(again.trainedAt, first.trainedAt, 'the first model is still the stored one');
     await context.close();
@@ -148,14 +134,7 @@ describe('faults', () => {
       return info;
     }, { corpus, TINY });
     await page.reload();
-    const after = await page.evaluate(async ({ corpus, TINY, origin }) => {
-      const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
-      const p = sdk.createPredictor({ corpus, name: 'reload', ...TINY });
-      await p.neuralReady;
-      const i = p.info();
-      p.dispose();
-      return i;
-    }, { corpus, TINY, origin: env.origin });
+    const after = await neuralInfo(page, env.origin, { corpus, name: 'reload', ...TINY });
     assert.equal(after.fromStorage, true);
     assert.equal(after.trainedAt, first.trainedAt);
     await context.close();

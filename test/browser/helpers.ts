@@ -51,3 +51,31 @@ export async function openSdkPage(origin: string, context: { newPage(): Promise<
   }, origin);
   return page;
 }
+
+/**
+ * On the page: imports the bundle (cached after openSdkPage), creates a predictor with these
+ * options, waits for its network (and `settleMs` more, for a store to finish), and returns
+ * its info() after disposing it.
+ */
+export async function neuralInfo(page: Page, origin: string, options: Record<string, unknown>, settleMs = 0): Promise<any> {
+  return page.evaluate(async ({ origin, options, settleMs }) => {
+    const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
+    const p = sdk.createPredictor(options);
+    await p.neuralReady;
+    if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+    const info = p.info();
+    p.dispose();
+    return info;
+  }, { origin, options, settleMs });
+}
+
+/** axe-core's violations on the page, one line each ("id: html | html"). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.addScriptTag({ content: readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8') });
+  }
+  return page.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe.run();
+    return r.violations.map((v) => `${v.id}: ${v.nodes.map((x) => x.html).join(' | ')}`);
+  });
+}

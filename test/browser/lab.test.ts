@@ -2,9 +2,9 @@
 // curves and the gradient norm per time step (vanishing gradients), clipping on and off.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { startBrowser } from './helpers.js';
+import { axeViolations, startBrowser } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof startBrowser>>;
 before(async () => {
@@ -52,12 +52,7 @@ test('the lab trains the three cells in a worker and plots loss, accuracy and th
   mkdirSync('test-results', { recursive: true });
   await page.screenshot({ path: 'test-results/lab.png', fullPage: true });
   // axe on the page with charts drawn.
-  await page.addScriptTag({ content: readFileSync('node_modules/axe-core/axe.min.js', 'utf8') });
-  const violations = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe.run();
-    return r.violations.map((v) => `${v.id}: ${v.nodes.map((x) => x.html).join(' | ')}`);
-  });
-  assert.deepEqual(violations, []);
+  assert.deepEqual(await axeViolations(page), []);
   assert.deepEqual(errors, []);
   await page.close();
 });

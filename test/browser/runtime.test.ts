@@ -3,7 +3,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startBrowser, openSdkPage, SMALL_CORPUS, TINY } from './helpers.js';
+import { startBrowser, openSdkPage, neuralInfo, SMALL_CORPUS, TINY } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof startBrowser>>;
 const openPage = (context: { newPage(): Promise<Page> } = env.browser) => openSdkPage(env.origin, context);
@@ -52,13 +52,7 @@ describe('training in the worker', () => {
   test('without a forced backend, software WebGL (SwiftShader) is skipped for wasm, and says why', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
-    const info = await page.evaluate(async ({ corpus, TINY }) => {
-      const p = (window as any).sdk.createPredictor({ corpus, name: 'auto', ...TINY });
-      await p.neuralReady;
-      const i = p.info();
-      p.dispose();
-      return i;
-    }, { corpus, TINY });
+    const info = await neuralInfo(page, env.origin, { corpus, name: 'auto', ...TINY });
     assert.equal(info.backend, 'wasm');
     assert.match(info.backendReason, /webgl skipped: software renderer/);
     await context.close();
