@@ -27,7 +27,9 @@ function sizes(): Plugin {
       for (const [file, chunk] of Object.entries(bundle)) {
         if (chunk.type !== 'chunk') continue;
         const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-        process.stderr.write(`  ${options.dir ?? ''}/${file}: ${kb(chunk.code.length)}, ${kb(gzipSync(chunk.code).length)} gzip\n`);
+        process.stderr.write(
+          `  ${options.dir ?? ''}/${file}: ${kb(chunk.code.length)}, ${kb(gzipSync(chunk.code).length)} gzip\n`,
+        );
       }
     },
   };
@@ -48,21 +50,33 @@ function copyWasm(): Plugin {
   return {
     name: 'copy-wasm',
     writeBundle() {
-      for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+      for (const f of [
+        'tfjs-backend-wasm.wasm',
+        'tfjs-backend-wasm-simd.wasm',
+        'tfjs-backend-wasm-threaded-simd.wasm',
+      ]) {
         copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`, `dist/${f}`);
       }
     },
   };
 }
 
-const ts = () => typescript({ tsconfig: './tsconfig.json', compilerOptions: { outDir: 'dist', declaration: false, noEmit: false }, include: ['src/**/*.ts', 'widget/**/*.ts'] });
+const ts = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    compilerOptions: { outDir: 'dist', declaration: false, noEmit: false },
+    include: ['src/**/*.ts', 'widget/**/*.ts'],
+  });
 
 const config: RollupOptions[] = [
   {
     input: { index: 'src/index.ts', core: 'src/core.ts', cli: 'src/cli.ts', element: 'widget/define.ts' },
     external,
     output: {
-      dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js',
+      dir: 'dist',
+      format: 'es',
+      sourcemap: true,
+      chunkFileNames: '[name]-[hash].js',
       banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
     },
     plugins: [ts(), sizes(), copyCorpus()],
@@ -82,7 +96,12 @@ config.push({
   plugins: [resolve({ browser: true }), commonjs(), ts(), terser({ format: { comments: false } }), sizes(), copyWasm()],
 });
 
-const pageTs = () => typescript({ tsconfig: './tsconfig.json', compilerOptions: { outDir: 'dist/widget', declaration: false, noEmit: false }, include: ['src/**/*.ts', 'widget/**/*.ts'] });
+const pageTs = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    compilerOptions: { outDir: 'dist/widget', declaration: false, noEmit: false },
+    include: ['src/**/*.ts', 'widget/**/*.ts'],
+  });
 
 // The demo's and the lab's page scripts (chart.js inside, shared), and the lab's own training
 // worker (tfjs inside, minified like the SDK's worker): dist/widget/.

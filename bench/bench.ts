@@ -19,16 +19,24 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { evalWords, isWordToken, typingContext } from '../src/text/tokenize.js';
-import { buildVocabulary, BOS_ID, type Vocabulary } from '../src/text/vocabulary.js';
-import { KneserNeyTrigram } from '../src/model/ngram.js';
-import { WordPredictor } from '../src/model/predictor.js';
-import { RecurrentNetwork } from '../src/model/infer.js';
-import { evaluate } from '../src/model/evaluate.js';
-import { fromArtifacts, predictorOf, toArtifacts, type RnnModel } from '../src/model/model.js';
-import { CELL_GATES, DEFAULT_MODEL, parameterCount, resolveModelConfig, TRAIN_DEFAULTS, type CellType, type ModelConfig } from '../src/model/config.js';
-import { trainModel } from '../src/model/train.js';
-import { bestMix, lineTokens } from '../src/model/pipeline.js';
-import { initNodeBackend } from '../src/node/backend.js';
+import { buildVocabulary, BOS_ID } from '../src/text/vocabulary.js';
+import { KneserNeyTrigram } from '../src/inference/ngram.js';
+import { WordPredictor } from '../src/inference/word-predictor.js';
+import { RecurrentNetwork } from '../src/inference/recurrent-network.js';
+import { evaluate } from '../src/inference/evaluate.js';
+import { fromArtifacts, predictorOf, toArtifacts, type RnnModel } from '../src/inference/artifacts.js';
+import {
+  CELL_GATES,
+  DEFAULT_MODEL,
+  parameterCount,
+  resolveModelConfig,
+  TRAIN_DEFAULTS,
+  type CellType,
+  type ModelConfig,
+} from '../src/inference/model-config.js';
+import { trainModel } from '../src/training/train.js';
+import { bestMix, lineTokens } from '../src/training/pipeline.js';
+import { initNodeBackend } from '../src/node/node-backend.js';
 import { loadModelDir } from '../src/node/model-dir.js';
 import { workerThreads, defaultThreads } from '../src/node/parallel.js';
 import { windows } from '../src/data/windows.js';
@@ -48,10 +56,20 @@ const HELP = `Usage: npm run bench -- [options]
   --beat-only      only "time to beat KN"
   --json           print one JSON object instead of the tables`;
 
-const o = args({
-  model: { type: 'string' }, train: { type: 'string' }, test: { type: 'string' }, cell: { type: 'string' }, seconds: { type: 'string' },
-  'beat-minutes': { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, 'beat-only': { type: 'boolean' },
-}, HELP);
+const o = args(
+  {
+    model: { type: 'string' },
+    train: { type: 'string' },
+    test: { type: 'string' },
+    cell: { type: 'string' },
+    seconds: { type: 'string' },
+    'beat-minutes': { type: 'string' },
+    quick: { type: 'boolean' },
+    json: { type: 'boolean' },
+    'beat-only': { type: 'boolean' },
+  },
+  HELP,
+);
 const beatOnly = !!o['beat-only'];
 const quick = !!o.quick;
 const cell = String(o.cell ?? TRAIN_DEFAULTS.cell) as CellType;
@@ -60,7 +78,13 @@ const trainLines = readLines(String(o.train ?? DEFAULT_TRAIN), 'train');
 const testLines = readLines(String(o.test ?? DEFAULT_TEST), 'test');
 const backend = await initNodeBackend();
 const threads = defaultThreads();
-const out: Record<string, unknown> = { command: commandLine('bench'), backend: backend.backend, threads, quick, date: new Date().toISOString() };
+const out: Record<string, unknown> = {
+  command: commandLine('bench'),
+  backend: backend.backend,
+  threads,
+  quick,
+  date: new Date().toISOString(),
+};
 
 // ---- shared data: vocabulary and ids at the default sizes ---------------------------------
 const tokenLines = trainLines.map(lineTokens).filter((l) => l.length > 0);
@@ -68,19 +92,24 @@ const VOCAB = TRAIN_DEFAULTS.vocabularySize;
 const SAMPLES = TRAIN_DEFAULTS.sampledSoftmax || 2048;
 /** The training options "rnn-predict train" uses by default. */
 const defaults = (budgetSeconds: number) => ({
-  epochs: TRAIN_DEFAULTS.epochs, maxSeconds: budgetSeconds, learningRate: TRAIN_DEFAULTS.learningRate,
+  epochs: TRAIN_DEFAULTS.epochs,
+  maxSeconds: budgetSeconds,
+  learningRate: TRAIN_DEFAULTS.learningRate,
   ...(TRAIN_DEFAULTS.sampledSoftmax > 0 ? { sampledSoftmax: { samples: TRAIN_DEFAULTS.sampledSoftmax } } : {}),
   parallel: threads > 1 ? workerThreads(threads) : undefined,
 });
 const vocabulary = buildVocabulary(tokenLines.flat(), { maxSize: VOCAB });
 const idLines = tokenLines.map((l) => vocabulary.encode(l));
 const config = resolveModelConfig({ ...DEFAULT_MODEL, cell, vocabSize: vocabulary.size });
-note(`model: ${cell}, V ${config.vocabSize}, E ${config.embeddingSize}, H ${config.hiddenSize}, ${parameterCount(config).toLocaleString('en')} parameters; backend ${backend.backend}`);
+note(
+  `model: ${cell}, V ${config.vocabSize}, E ${config.embeddingSize}, H ${config.hiddenSize}, ${parameterCount(config).toLocaleString('en')} parameters; backend ${backend.backend}`,
+);
 
 // ---- 1. one large matMul --------------------------------------------------------------------
 if (!beatOnly) {
   const n = 1024;
-  const a = tf.randomNormal([n, n]), b = tf.randomNormal([n, n]);
+  const a = tf.randomNormal([n, n]),
+    b = tf.randomNormal([n, n]);
   tf.matMul(a, b).dispose();
   const t = performance.now();
   const reps = 10;
@@ -100,7 +129,9 @@ if (!beatOnly) {
 function engineFlops(c: ModelConfig): number {
   const GH = CELL_GATES[c.cell] * c.hiddenSize;
   const rec = 2 * (c.embeddingSize * GH + c.hiddenSize * GH) * c.layers;
-  const head = c.tied ? 2 * c.hiddenSize * c.embeddingSize + 2 * (c.embeddingSize + 1) * c.vocabSize : 2 * c.hiddenSize * c.vocabSize;
+  const head = c.tied
+    ? 2 * c.hiddenSize * c.embeddingSize + 2 * (c.embeddingSize + 1) * c.vocabSize
+    : 2 * c.hiddenSize * c.vocabSize;
   return rec + head;
 }
 /** Forward FLOPs per window of the straightforward seq-to-vector model (T steps, one output). */
@@ -109,20 +140,35 @@ function layersFlops(c: ModelConfig, T: number): number {
   return T * 2 * (c.embeddingSize * GH + c.hiddenSize * GH) + 2 * c.hiddenSize * c.vocabSize;
 }
 
-async function engineThroughput(nThreads: number, sampled = 0): Promise<{ targetsPerSecond: number; gflops: number | null; seconds: number; targets: number; sampled: number }> {
+async function engineThroughput(
+  nThreads: number,
+  sampled = 0,
+): Promise<{ targetsPerSecond: number; gflops: number | null; seconds: number; targets: number; sampled: number }> {
   const r = await trainModel(config, idLines, {
-    epochs: 1, maxSeconds: seconds, validationLines: [], schedule: 'constant', seed: 3,
+    epochs: 1,
+    maxSeconds: seconds,
+    validationLines: [],
+    schedule: 'constant',
+    seed: 3,
     parallel: nThreads > 1 ? workerThreads(nThreads) : undefined,
     ...(sampled ? { sampledSoftmax: { samples: sampled, until: 1 } } : {}),
   });
   const tps = r.targets / r.seconds;
   // GFLOP/s only where the work per target is known exactly (the full softmax).
-  return { targetsPerSecond: tps, gflops: sampled ? null : (3 * engineFlops(config) * tps) / 1e9, seconds: r.seconds, targets: r.targets, sampled };
+  return {
+    targetsPerSecond: tps,
+    gflops: sampled ? null : (3 * engineFlops(config) * tps) / 1e9,
+    seconds: r.seconds,
+    targets: r.targets,
+    sampled,
+  };
 }
 
 function straightforwardModel(c: ModelConfig, withOptimizer: boolean): tf.LayersModel {
   const m = tf.sequential();
-  m.add(tf.layers.embedding({ inputDim: c.vocabSize, outputDim: c.embeddingSize, inputShape: [null as unknown as number] }));
+  m.add(
+    tf.layers.embedding({ inputDim: c.vocabSize, outputDim: c.embeddingSize, inputShape: [null as unknown as number] }),
+  );
   const layer = c.cell === 'lstm' ? tf.layers.lstm : c.cell === 'gru' ? tf.layers.gru : tf.layers.simpleRNN;
   m.add(layer({ units: c.hiddenSize, recurrentInitializer: 'glorotUniform' }));
   if (c.tied) m.add(tf.layers.dense({ units: c.embeddingSize, useBias: false }));
@@ -131,11 +177,20 @@ function straightforwardModel(c: ModelConfig, withOptimizer: boolean): tf.Layers
   return m;
 }
 
-async function layersThroughput(): Promise<{ targetsPerSecond: number; gflops: number; seconds: number; targets: number; window: number; batchSize: number }> {
-  const T = 8, batchSize = 128;
+async function layersThroughput(): Promise<{
+  targetsPerSecond: number;
+  gflops: number;
+  seconds: number;
+  targets: number;
+  window: number;
+  batchSize: number;
+}> {
+  const T = 8,
+    batchSize = 128;
   const model = straightforwardModel(config, true);
   const stream = idLines.flatMap((l) => [BOS_ID, ...l]);
-  const xs: number[][] = [], ys: number[] = [];
+  const xs: number[][] = [],
+    ys: number[] = [];
   for (const w of windows(stream.slice(0, 200_000), { length: T, shape: 'seq2vec' })) {
     xs.push(w.input);
     ys.push(w.target[0]!);
@@ -147,7 +202,8 @@ async function layersThroughput(): Promise<{ targetsPerSecond: number; gflops: n
     tf.dispose([x, y]);
   };
   await fitBatches(0, 1); // warm-up: kernels, optimizer slots
-  let done = 0, offset = batchSize;
+  let done = 0,
+    offset = batchSize;
   const t = performance.now();
   while ((performance.now() - t) / 1000 < seconds && offset + 2 * batchSize <= xs.length) {
     await fitBatches(offset, 2);
@@ -159,7 +215,14 @@ async function layersThroughput(): Promise<{ targetsPerSecond: number; gflops: n
   model.dispose();
   optimizer.dispose();
   const tps = done / s;
-  return { targetsPerSecond: tps, gflops: (3 * layersFlops(config, T) * tps) / 1e9, seconds: s, targets: done, window: T, batchSize };
+  return {
+    targetsPerSecond: tps,
+    gflops: (3 * layersFlops(config, T) * tps) / 1e9,
+    seconds: s,
+    targets: done,
+    window: T,
+    batchSize,
+  };
 }
 
 if (!beatOnly) {
@@ -174,8 +237,12 @@ if (!beatOnly) {
   note(`  engine, ${threads} threads, sampled softmax (${SAMPLES}): ${sampled.targetsPerSecond.toFixed(0)} targets/s`);
   out.training = {
     config: { cell, vocabSize: config.vocabSize, embeddingSize: config.embeddingSize, hiddenSize: config.hiddenSize },
-    straightforward: straight, engine1: one, engine: all, engineSampled: sampled,
-    speedup1: one.targetsPerSecond / straight.targetsPerSecond, speedup: all.targetsPerSecond / straight.targetsPerSecond,
+    straightforward: straight,
+    engine1: one,
+    engine: all,
+    engineSampled: sampled,
+    speedup1: one.targetsPerSecond / straight.targetsPerSecond,
+    speedup: all.targetsPerSecond / straight.targetsPerSecond,
     speedupSampled: sampled.targetsPerSecond / straight.targetsPerSecond,
   };
 }
@@ -185,7 +252,17 @@ const kn = KneserNeyTrigram.train(trainLines.map(evalWords));
 const beatLines = testLines.slice(0, 1000);
 let model: RnnModel | undefined;
 function makeModel(weights: Map<string, Float32Array>, mix: number): RnnModel {
-  return { config, vocabulary, weights, ngram: kn, mix, metrics: {}, corpusHash: hashText(trainLines.join('\n')), trainedAt: new Date().toISOString(), settings: {} };
+  return {
+    config,
+    vocabulary,
+    weights,
+    ngram: kn,
+    mix,
+    metrics: {},
+    corpusHash: hashText(trainLines.join('\n')),
+    trainedAt: new Date().toISOString(),
+    settings: {},
+  };
 }
 if (!quick) {
   const knTop3 = evaluate(new WordPredictor({ ngram: kn }), beatLines, { skipKsr: true }).top3;
@@ -195,9 +272,12 @@ if (!quick) {
   const mixLines = testLines.slice(-300);
   let beaten: { seconds: number; top3: number } | undefined;
   const checks: { seconds: number; top3: number; mix: number }[] = [];
-  note(`time to beat KN top-3 ${pct(knTop3)} on the first ${beatLines.length} test lines (checks every 60 s, at most ${budget / 60} min)…`);
+  note(
+    `time to beat KN top-3 ${pct(knTop3)} on the first ${beatLines.length} test lines (checks every 60 s, at most ${budget / 60} min)…`,
+  );
   const r = await trainModel(config, idLines, {
-    ...defaults(budget), validationLines: [],
+    ...defaults(budget),
+    validationLines: [],
     checkpoint: {
       everySeconds: 60,
       callback: (weights, s) => {
@@ -221,7 +301,10 @@ if (!quick) {
 if (beatOnly) {
   const b = out.beatKn as { knTop3: number; beaten: { seconds: number; top3: number } | null; checks: unknown[] };
   if (o.json) process.stdout.write(JSON.stringify(out) + '\n');
-  else process.stdout.write(`${out.command}\ntime to beat KN top-3 (${pct(b.knTop3)}, first ${beatLines.length} test lines): ${b.beaten ? `${b.beaten.seconds.toFixed(0)} s of training (top-3 ${pct(b.beaten.top3)})` : 'not within the budget'}\n`);
+  else
+    process.stdout.write(
+      `${out.command}\ntime to beat KN top-3 (${pct(b.knTop3)}, first ${beatLines.length} test lines): ${b.beaten ? `${b.beaten.seconds.toFixed(0)} s of training (top-3 ${pct(b.beaten.top3)})` : 'not within the budget'}\n`,
+    );
   process.exit(0);
 }
 
@@ -234,33 +317,53 @@ if (!model) {
   model.mix = bestMix(model, testLines.slice(-300));
 }
 {
-  const f32 = toArtifacts(model), f16 = toArtifacts(model, { float16: true });
+  const f32 = toArtifacts(model),
+    f16 = toArtifacts(model, { float16: true });
   const half = fromArtifacts(f16);
   const lines = testLines.slice(0, quick ? 300 : 5000);
   const exact = new WordPredictor({
-    network: new RecurrentNetwork(model.config, model.weights, { int8: false }), vocabulary: model.vocabulary, ngram: model.ngram, mix: model.ngram ? model.mix : 1,
+    network: new RecurrentNetwork(model.config, model.weights, { int8: false }),
+    vocabulary: model.vocabulary,
+    ngram: model.ngram,
+    mix: model.ngram ? model.mix : 1,
   });
-  const a = evaluate(exact, lines, { skipKsr: true }), b = evaluate(predictorOf(half), lines, { skipKsr: true });
+  const a = evaluate(exact, lines, { skipKsr: true }),
+    b = evaluate(predictorOf(half), lines, { skipKsr: true });
   const netBytes = [...model.weights.values()].reduce((n, w) => n + w.byteLength, 0);
   const trigramTypes = model.ngram ? model.ngram.toJSON().trigrams.length / 4 : 0;
   const countBytes = f16.weightSpecs.find((w) => w.name === 'ngram/trigrams')?.byteLength ?? 0;
   const plainBytes = netBytes + trigramTypes * 16; // float32 weights and four int32 a trigram
   out.storage = {
-    plainFloat32Bytes: plainBytes, storedBytes: f16.weightData.byteLength, storedFloat32Bytes: f32.weightData.byteLength,
+    plainFloat32Bytes: plainBytes,
+    storedBytes: f16.weightData.byteLength,
+    storedFloat32Bytes: f32.weightData.byteLength,
     smallerThanPlain: plainBytes / f16.weightData.byteLength,
-    networkBytesFloat32: netBytes, networkBytesFloat16: netBytes / 2, trigramTypes, trigramBytesInt32: trigramTypes * 16, trigramBytesVarint: countBytes,
-    top3Exact: a.top3, top3Served: b.top3, top3LostPoints: (a.top3 - b.top3) * 100, lines: lines.length,
+    networkBytesFloat32: netBytes,
+    networkBytesFloat16: netBytes / 2,
+    trigramTypes,
+    trigramBytesInt32: trigramTypes * 16,
+    trigramBytesVarint: countBytes,
+    top3Exact: a.top3,
+    top3Served: b.top3,
+    top3LostPoints: (a.top3 - b.top3) * 100,
+    lines: lines.length,
   };
-  note(`storage: ${(plainBytes / 1e6).toFixed(1)} → ${(f16.weightData.byteLength / 1e6).toFixed(1)} MB, top-3 ${pct(a.top3)} → ${pct(b.top3)}`);
+  note(
+    `storage: ${(plainBytes / 1e6).toFixed(1)} → ${(f16.weightData.byteLength / 1e6).toFixed(1)} MB, top-3 ${pct(a.top3)} → ${pct(b.top3)}`,
+  );
 }
 
 // ---- 5. keystroke latency --------------------------------------------------------------------
 {
   const lines = testLines.slice(0, quick ? 60 : 500);
   const straightLines = lines.slice(0, quick ? 15 : 100);
-  const keystrokes = (ls: readonly string[]) => ls.flatMap((l) => Array.from({ length: l.length }, (_, i) => l.slice(0, i + 1)));
+  const keystrokes = (ls: readonly string[]) =>
+    ls.flatMap((l) => Array.from({ length: l.length }, (_, i) => l.slice(0, i + 1)));
   const served = predictorOf(model);
-  const neural = new WordPredictor({ network: new RecurrentNetwork(model.config, model.weights), vocabulary: model.vocabulary });
+  const neural = new WordPredictor({
+    network: new RecurrentNetwork(model.config, model.weights),
+    vocabulary: model.vocabulary,
+  });
   const timeTyping = (p: WordPredictor, texts: string[]) => {
     for (const t of texts.slice(0, 50)) p.predictNext(t, { k: 3 }); // warm-up (JIT)
     p.clearCache();
@@ -277,7 +380,8 @@ if (!model) {
   const oursNeural = timeTyping(neural, texts);
   // The model step alone: one recurrent step, and the step with the output distribution.
   const net = new RecurrentNetwork(model.config, model.weights);
-  const stepTimes: number[] = [], fullTimes: number[] = [];
+  const stepTimes: number[] = [],
+    fullTimes: number[] = [];
   const isWord = Uint8Array.from(model.vocabulary.tokens(), (t) => (isWordToken(t) ? 1 : 0));
   const logits = new Float32Array(model.config.vocabSize);
   let state = net.initialState();
@@ -328,24 +432,47 @@ if (!model) {
   }
   lm.dispose();
   const straight = stats(sTimes);
-  const step = stats(stepTimes), full = stats(fullTimes);
+  const step = stats(stepTimes),
+    full = stats(fullTimes);
   out.latency = {
-    lines: lines.length, keystrokes: texts.length, served: ours, neuralOnly: oursNeural, modelStep: step, modelStepWithSoftmax: full,
-    straightforward: { ...straight, lines: straightLines.length }, speedupMedian: straight.median / ours.median, speedupP95: straight.p95 / ours.p95,
-    config: { vocabSize: model.config.vocabSize, embeddingSize: model.config.embeddingSize, hiddenSize: model.config.hiddenSize, cell: model.config.cell },
+    lines: lines.length,
+    keystrokes: texts.length,
+    served: ours,
+    neuralOnly: oursNeural,
+    modelStep: step,
+    modelStepWithSoftmax: full,
+    straightforward: { ...straight, lines: straightLines.length },
+    speedupMedian: straight.median / ours.median,
+    speedupP95: straight.p95 / ours.p95,
+    config: {
+      vocabSize: model.config.vocabSize,
+      embeddingSize: model.config.embeddingSize,
+      hiddenSize: model.config.hiddenSize,
+      cell: model.config.cell,
+    },
   };
-  note(`latency: predictNext median ${ours.median.toFixed(3)} ms, p95 ${ours.p95.toFixed(3)} ms; step ${step.median.toFixed(3)} ms (+softmax ${full.median.toFixed(3)} ms); straightforward ${straight.median.toFixed(2)} / ${straight.p95.toFixed(2)} ms`);
+  note(
+    `latency: predictNext median ${ours.median.toFixed(3)} ms, p95 ${ours.p95.toFixed(3)} ms; step ${step.median.toFixed(3)} ms (+softmax ${full.median.toFixed(3)} ms); straightforward ${straight.median.toFixed(2)} / ${straight.p95.toFixed(2)} ms`,
+  );
 }
 
 function setLayersWeights(lm: tf.LayersModel, m: RnnModel): void {
-  const c = m.config, w = m.weights;
+  const c = m.config,
+    w = m.weights;
   const t = (name: string, shape: number[]) => tf.tensor(w.get(name)!, shape);
   const GH = CELL_GATES[c.cell] * c.hiddenSize;
   const values: tf.Tensor[] = [
     t('embedding', [c.vocabSize, c.embeddingSize]),
-    t('rnn0/kernel', [c.embeddingSize, GH]), t('rnn0/recurrent', [c.hiddenSize, GH]), t('rnn0/bias', [GH]),
+    t('rnn0/kernel', [c.embeddingSize, GH]),
+    t('rnn0/recurrent', [c.hiddenSize, GH]),
+    t('rnn0/bias', [GH]),
   ];
-  if (c.tied) values.push(t('output/projection', [c.hiddenSize, c.embeddingSize]), tf.transpose(t('embedding', [c.vocabSize, c.embeddingSize])), t('output/bias', [c.vocabSize]));
+  if (c.tied)
+    values.push(
+      t('output/projection', [c.hiddenSize, c.embeddingSize]),
+      tf.transpose(t('embedding', [c.vocabSize, c.embeddingSize])),
+      t('output/bias', [c.vocabSize]),
+    );
   else values.push(t('output/kernel', [c.hiddenSize, c.vocabSize]), t('output/bias', [c.vocabSize]));
   lm.setWeights(values);
   tf.dispose(values);
@@ -358,50 +485,151 @@ function setLayersWeights(lm: tf.LayersModel, m: RnnModel): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < 2000; i++) p.predictNext(texts[i % texts.length]!, { k: 3 });
   gc?.();
-  const tensors0 = tf.memory().numTensors, heap0 = process.memoryUsage().heapUsed;
+  const tensors0 = tf.memory().numTensors,
+    heap0 = process.memoryUsage().heapUsed;
   const t = performance.now();
   for (let i = 0; i < 100_000; i++) p.predictNext(texts[i % texts.length]!, { k: 3 });
   const s = (performance.now() - t) / 1000;
   gc?.();
-  const tensors1 = tf.memory().numTensors, heap1 = process.memoryUsage().heapUsed;
-  out.memory = { predictions: 100_000, seconds: s, tensorsBefore: tensors0, tensorsAfter: tensors1, heapBeforeMB: heap0 / 1e6, heapAfterMB: heap1 / 1e6, heapGrowthMB: (heap1 - heap0) / 1e6, gcExposed: !!gc };
-  note(`100,000 predictions in ${s.toFixed(1)} s: tensors ${tensors0} → ${tensors1}, heap ${(heap0 / 1e6).toFixed(1)} → ${(heap1 / 1e6).toFixed(1)} MB`);
+  const tensors1 = tf.memory().numTensors,
+    heap1 = process.memoryUsage().heapUsed;
+  out.memory = {
+    predictions: 100_000,
+    seconds: s,
+    tensorsBefore: tensors0,
+    tensorsAfter: tensors1,
+    heapBeforeMB: heap0 / 1e6,
+    heapAfterMB: heap1 / 1e6,
+    heapGrowthMB: (heap1 - heap0) / 1e6,
+    gcExposed: !!gc,
+  };
+  note(
+    `100,000 predictions in ${s.toFixed(1)} s: tensors ${tensors0} → ${tensors1}, heap ${(heap0 / 1e6).toFixed(1)} → ${(heap1 / 1e6).toFixed(1)} MB`,
+  );
 }
 
 // ---- report ------------------------------------------------------------------------------------
 if (o.json) process.stdout.write(JSON.stringify(out) + '\n');
 else {
   type Rate = { targetsPerSecond: number; gflops: number | null };
-  const tr = out.training as { straightforward: Rate; engine1: Rate; engine: Rate; engineSampled: Rate; speedup1: number; speedup: number; speedupSampled: number };
-  const lat = out.latency as { served: ReturnType<typeof stats>; neuralOnly: ReturnType<typeof stats>; modelStep: ReturnType<typeof stats>; modelStepWithSoftmax: ReturnType<typeof stats>; straightforward: ReturnType<typeof stats>; speedupMedian: number; speedupP95: number; keystrokes: number; lines: number };
-  const st = out.storage as { plainFloat32Bytes: number; storedBytes: number; storedFloat32Bytes: number; smallerThanPlain: number; networkBytesFloat32: number; networkBytesFloat16: number; trigramTypes: number; trigramBytesInt32: number; trigramBytesVarint: number; top3Exact: number; top3Served: number; top3LostPoints: number; lines: number };
+  const tr = out.training as {
+    straightforward: Rate;
+    engine1: Rate;
+    engine: Rate;
+    engineSampled: Rate;
+    speedup1: number;
+    speedup: number;
+    speedupSampled: number;
+  };
+  const lat = out.latency as {
+    served: ReturnType<typeof stats>;
+    neuralOnly: ReturnType<typeof stats>;
+    modelStep: ReturnType<typeof stats>;
+    modelStepWithSoftmax: ReturnType<typeof stats>;
+    straightforward: ReturnType<typeof stats>;
+    speedupMedian: number;
+    speedupP95: number;
+    keystrokes: number;
+    lines: number;
+  };
+  const st = out.storage as {
+    plainFloat32Bytes: number;
+    storedBytes: number;
+    storedFloat32Bytes: number;
+    smallerThanPlain: number;
+    networkBytesFloat32: number;
+    networkBytesFloat16: number;
+    trigramTypes: number;
+    trigramBytesInt32: number;
+    trigramBytesVarint: number;
+    top3Exact: number;
+    top3Served: number;
+    top3LostPoints: number;
+    lines: number;
+  };
   const mem = out.memory as { tensorsBefore: number; tensorsAfter: number; heapGrowthMB: number; seconds: number };
   const mm = out.matMul as { gflops: number };
   const f = (x: number, d = 2) => x.toFixed(d);
-  process.stdout.write(`${out.command}\nbackend ${backend.backend}, ${threads} thread(s); model ${cell} V ${config.vocabSize} E ${config.embeddingSize} H ${config.hiddenSize}\n\n`);
-  process.stdout.write(table(['training', 'targets/s', 'GFLOP/s', '× straightforward'], [
-    ['tf.layers model.fit, seq-to-vector windows', f(tr.straightforward.targetsPerSecond, 0), f(tr.straightforward.gflops!), '1.0'],
-    ['this engine, 1 thread', f(tr.engine1.targetsPerSecond, 0), f(tr.engine1.gflops!), f(tr.speedup1, 1)],
-    [`this engine, ${threads} threads`, f(tr.engine.targetsPerSecond, 0), f(tr.engine.gflops!), f(tr.speedup, 1)],
-    [`this engine, ${threads} threads, sampled softmax (${SAMPLES})`, f(tr.engineSampled.targetsPerSecond, 0), '–', f(tr.speedupSampled, 1)],
-    ['one 1024³ tf.matMul', '–', f(mm.gflops), '–'],
-  ]) + '\n\n');
-  process.stdout.write(table(['per keystroke (ms)', 'median', 'p95', 'n'], [
-    ['predictNext (as served, mixed)', f(lat.served.median, 3), f(lat.served.p95, 3), lat.served.n],
-    ['predictNext (network only)', f(lat.neuralOnly.median, 3), f(lat.neuralOnly.p95, 3), lat.neuralOnly.n],
-    ['model step (recurrent only)', f(lat.modelStep.median, 3), f(lat.modelStep.p95, 3), lat.modelStep.n],
-    ['model step + output layer and normaliser', f(lat.modelStepWithSoftmax.median, 3), f(lat.modelStepWithSoftmax.p95, 3), lat.modelStepWithSoftmax.n],
-    ['straightforward model.predict per keystroke', f(lat.straightforward.median, 3), f(lat.straightforward.p95, 3), lat.straightforward.n],
-    ['speed-up (straightforward / served)', f(lat.speedupMedian, 1) + '×', f(lat.speedupP95, 1) + '×', ''],
-  ]) + '\n\n');
+  process.stdout.write(
+    `${out.command}\nbackend ${backend.backend}, ${threads} thread(s); model ${cell} V ${config.vocabSize} E ${config.embeddingSize} H ${config.hiddenSize}\n\n`,
+  );
+  process.stdout.write(
+    table(
+      ['training', 'targets/s', 'GFLOP/s', '× straightforward'],
+      [
+        [
+          'tf.layers model.fit, seq-to-vector windows',
+          f(tr.straightforward.targetsPerSecond, 0),
+          f(tr.straightforward.gflops!),
+          '1.0',
+        ],
+        ['this engine, 1 thread', f(tr.engine1.targetsPerSecond, 0), f(tr.engine1.gflops!), f(tr.speedup1, 1)],
+        [`this engine, ${threads} threads`, f(tr.engine.targetsPerSecond, 0), f(tr.engine.gflops!), f(tr.speedup, 1)],
+        [
+          `this engine, ${threads} threads, sampled softmax (${SAMPLES})`,
+          f(tr.engineSampled.targetsPerSecond, 0),
+          '–',
+          f(tr.speedupSampled, 1),
+        ],
+        ['one 1024³ tf.matMul', '–', f(mm.gflops), '–'],
+      ],
+    ) + '\n\n',
+  );
+  process.stdout.write(
+    table(
+      ['per keystroke (ms)', 'median', 'p95', 'n'],
+      [
+        ['predictNext (as served, mixed)', f(lat.served.median, 3), f(lat.served.p95, 3), lat.served.n],
+        ['predictNext (network only)', f(lat.neuralOnly.median, 3), f(lat.neuralOnly.p95, 3), lat.neuralOnly.n],
+        ['model step (recurrent only)', f(lat.modelStep.median, 3), f(lat.modelStep.p95, 3), lat.modelStep.n],
+        [
+          'model step + output layer and normaliser',
+          f(lat.modelStepWithSoftmax.median, 3),
+          f(lat.modelStepWithSoftmax.p95, 3),
+          lat.modelStepWithSoftmax.n,
+        ],
+        [
+          'straightforward model.predict per keystroke',
+          f(lat.straightforward.median, 3),
+          f(lat.straightforward.p95, 3),
+          lat.straightforward.n,
+        ],
+        ['speed-up (straightforward / served)', f(lat.speedupMedian, 1) + '×', f(lat.speedupP95, 1) + '×', ''],
+      ],
+    ) + '\n\n',
+  );
   const beat = out.beatKn as { knTop3: number; beaten: { seconds: number; top3: number } | null } | undefined;
-  process.stdout.write(table(['other', 'value'], [
-    ['time to beat KN top-3', beat ? (beat.beaten ? `${f(beat.beaten.seconds, 0)} s (top-3 ${f(beat.beaten.top3 * 100)} % vs KN ${f(beat.knTop3 * 100)} %)` : `not within the budget (KN ${pct(beat.knTop3)})`) : 'skipped (--quick)'],
-    ['stored model: plain float32 / as stored (network and trigram)', `${(st.plainFloat32Bytes / 1e6).toFixed(2)} MB / ${(st.storedBytes / 1e6).toFixed(2)} MB (${f(st.smallerThanPlain)}× smaller)`],
-    ['network weights float32 / float16', `${(st.networkBytesFloat32 / 1e6).toFixed(2)} MB / ${(st.networkBytesFloat16 / 1e6).toFixed(2)} MB`],
-    [`trigram counts int32 / varint (${st.trigramTypes.toLocaleString('en')} types)`, `${(st.trigramBytesInt32 / 1e6).toFixed(2)} MB / ${(st.trigramBytesVarint / 1e6).toFixed(2)} MB`],
-    [`top-3 exact float32 / as served, float16 + int8 output (${st.lines} lines)`, `${pct(st.top3Exact)} / ${pct(st.top3Served)} (${f(st.top3LostPoints)} points lost)`],
-    ['tensors before / after 100,000 predictions', `${mem.tensorsBefore} / ${mem.tensorsAfter}`],
-    ['JS heap growth over 100,000 predictions', `${f(mem.heapGrowthMB)} MB (${f(mem.seconds, 1)} s)`],
-  ]) + '\n');
+  process.stdout.write(
+    table(
+      ['other', 'value'],
+      [
+        [
+          'time to beat KN top-3',
+          beat
+            ? beat.beaten
+              ? `${f(beat.beaten.seconds, 0)} s (top-3 ${f(beat.beaten.top3 * 100)} % vs KN ${f(beat.knTop3 * 100)} %)`
+              : `not within the budget (KN ${pct(beat.knTop3)})`
+            : 'skipped (--quick)',
+        ],
+        [
+          'stored model: plain float32 / as stored (network and trigram)',
+          `${(st.plainFloat32Bytes / 1e6).toFixed(2)} MB / ${(st.storedBytes / 1e6).toFixed(2)} MB (${f(st.smallerThanPlain)}× smaller)`,
+        ],
+        [
+          'network weights float32 / float16',
+          `${(st.networkBytesFloat32 / 1e6).toFixed(2)} MB / ${(st.networkBytesFloat16 / 1e6).toFixed(2)} MB`,
+        ],
+        [
+          `trigram counts int32 / varint (${st.trigramTypes.toLocaleString('en')} types)`,
+          `${(st.trigramBytesInt32 / 1e6).toFixed(2)} MB / ${(st.trigramBytesVarint / 1e6).toFixed(2)} MB`,
+        ],
+        [
+          `top-3 exact float32 / as served, float16 + int8 output (${st.lines} lines)`,
+          `${pct(st.top3Exact)} / ${pct(st.top3Served)} (${f(st.top3LostPoints)} points lost)`,
+        ],
+        ['tensors before / after 100,000 predictions', `${mem.tensorsBefore} / ${mem.tensorsAfter}`],
+        ['JS heap growth over 100,000 predictions', `${f(mem.heapGrowthMB)} MB (${f(mem.seconds, 1)} s)`],
+      ],
+    ) + '\n',
+  );
 }

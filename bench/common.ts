@@ -11,9 +11,17 @@ export const SHARED = resolve(process.cwd(), '../shared/corpus');
 export const DEFAULT_TRAIN = `${SHARED}/tatoeba-es.train.txt`;
 export const DEFAULT_TEST = `${SHARED}/tatoeba-es.dev.txt`;
 
-export function args(options: NonNullable<ParseArgsConfig['options']>, help: string): Record<string, string | boolean | undefined> {
+export function args(
+  options: NonNullable<ParseArgsConfig['options']>,
+  help: string,
+): Record<string, string | boolean | undefined> {
   try {
-    const r = parseArgs({ args: process.argv.slice(2), options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false });
+    const r = parseArgs({
+      args: process.argv.slice(2),
+      options: { ...options, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: false,
+    });
     if ((r.values as Record<string, unknown>).help) {
       process.stdout.write(help + '\n');
       process.exit(0);
@@ -32,7 +40,9 @@ export function fail(message: string): never {
 /** Lines of a corpus file; a clear error when it is missing. */
 export function readLines(file: string, what: string, maxLines?: number): string[] {
   if (!existsSync(file)) {
-    fail(`${what} not found: ${file}\nPass --${what} FILE, or put the shared corpus at ${SHARED} (tatoeba-es.train.txt, tatoeba-es.dev.txt).`);
+    fail(
+      `${what} not found: ${file}\nPass --${what} FILE, or put the shared corpus at ${SHARED} (tatoeba-es.train.txt, tatoeba-es.dev.txt).`,
+    );
   }
   const lines = parseCorpus(readFileSync(file), file);
   return maxLines ? lines.slice(0, maxLines) : lines;
@@ -63,12 +73,25 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 export function stats(times: number[]): { median: number; p95: number; mean: number; n: number } {
   const s = [...times].sort((a, b) => a - b);
-  return { median: quantile(s, 0.5), p95: quantile(s, 0.95), mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), n: s.length };
+  return {
+    median: quantile(s, 0.5),
+    p95: quantile(s, 0.95),
+    mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length),
+    n: s.length,
+  };
 }
 
 /** The command line that produced this run, for the record. */
 export function commandLine(script: string): string {
-  return `npm run ${script} --${process.argv.length > 2 ? ' ' + process.argv.slice(2).map((a) => (/^[\w./=,:-]+$/.test(a) ? a : JSON.stringify(a))).join(' ') : ''}`;
+  return `npm run ${script} --${
+    process.argv.length > 2
+      ? ' ' +
+        process.argv
+          .slice(2)
+          .map((a) => (/^[\w./=,:-]+$/.test(a) ? a : JSON.stringify(a)))
+          .join(' ')
+      : ''
+  }`;
 }
 
 /** Progress on stderr (stdout stays clean for --json). */

@@ -7,14 +7,14 @@
  *   npm run eval -- [--train FILE] [--test FILE] [--minutes N] [--cells lstm,gru,rnn] [--quick] [--json]
  */
 import { evalWords } from '../src/text/tokenize.js';
-import { KneserNeyTrigram } from '../src/model/ngram.js';
-import { WordPredictor } from '../src/model/predictor.js';
-import { RecurrentNetwork } from '../src/model/infer.js';
-import { evaluate, type EvaluationResult } from '../src/model/evaluate.js';
-import { predictorOf, toArtifacts } from '../src/model/model.js';
-import { parameterCount, TRAIN_DEFAULTS, type CellType } from '../src/model/config.js';
-import { trainLanguageModel } from '../src/model/pipeline.js';
-import { initNodeBackend } from '../src/node/backend.js';
+import { KneserNeyTrigram } from '../src/inference/ngram.js';
+import { WordPredictor } from '../src/inference/word-predictor.js';
+import { RecurrentNetwork } from '../src/inference/recurrent-network.js';
+import { evaluate, type EvaluationResult } from '../src/inference/evaluate.js';
+import { predictorOf, toArtifacts } from '../src/inference/artifacts.js';
+import { parameterCount, TRAIN_DEFAULTS, type CellType } from '../src/inference/model-config.js';
+import { trainLanguageModel } from '../src/training/pipeline.js';
+import { initNodeBackend } from '../src/node/node-backend.js';
 import { saveModelDir } from '../src/node/model-dir.js';
 import { join } from 'node:path';
 import { workerThreads, defaultThreads } from '../src/node/parallel.js';
@@ -45,17 +45,33 @@ interface Row extends Pick<EvaluationResult, 'top1' | 'top3' | 'ksr' | 'perplexi
   scoreSeconds: number;
 }
 
-const o = args({
-  train: { type: 'string' }, test: { type: 'string' }, minutes: { type: 'string' }, cells: { type: 'string' }, threads: { type: 'string' },
-  'test-lines': { type: 'string' }, save: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' },
-}, HELP);
+const o = args(
+  {
+    train: { type: 'string' },
+    test: { type: 'string' },
+    minutes: { type: 'string' },
+    cells: { type: 'string' },
+    threads: { type: 'string' },
+    'test-lines': { type: 'string' },
+    save: { type: 'string' },
+    quick: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  HELP,
+);
 const quick = !!o.quick;
-const cells = String(o.cells ?? 'rnn,lstm,gru').split(',').map((c) => c.trim()) as CellType[];
+const cells = String(o.cells ?? 'rnn,lstm,gru')
+  .split(',')
+  .map((c) => c.trim()) as CellType[];
 for (const c of cells) if (!['rnn', 'lstm', 'gru'].includes(c)) fail(`--cells: unknown cell "${c}" (rnn, lstm, gru)`);
 const minutes = num(o.minutes, 'minutes', quick ? 1 / 3 : TRAIN_DEFAULTS.minutes);
 const threads = Math.round(num(o.threads, 'threads', defaultThreads()));
 const train = readLines(String(o.train ?? DEFAULT_TRAIN), 'train', quick ? 8000 : undefined);
-const test = readLines(String(o.test ?? DEFAULT_TEST), 'test', o['test-lines'] ? Math.round(num(o['test-lines'], 'test-lines', 1)) : quick ? 300 : undefined);
+const test = readLines(
+  String(o.test ?? DEFAULT_TEST),
+  'test',
+  o['test-lines'] ? Math.round(num(o['test-lines'], 'test-lines', 1)) : quick ? 300 : undefined,
+);
 const backend = await initNodeBackend();
 const rows: Row[] = [];
 
@@ -63,10 +79,21 @@ function score(name: string, p: WordPredictor, extra: Partial<Row>): Row {
   const t = Date.now();
   const r: EvaluationResult = evaluate(p, test);
   const row: Row = {
-    model: name, answeredBy: p.source, top1: r.top1, top3: r.top3, ksr: r.ksr, perplexity: r.perplexity, oov: r.oov, words: r.words,
-    trainSeconds: 0, scoreSeconds: (Date.now() - t) / 1000, ...extra,
+    model: name,
+    answeredBy: p.source,
+    top1: r.top1,
+    top3: r.top3,
+    ksr: r.ksr,
+    perplexity: r.perplexity,
+    oov: r.oov,
+    words: r.words,
+    trainSeconds: 0,
+    scoreSeconds: (Date.now() - t) / 1000,
+    ...extra,
   };
-  note(`${name}: top-1 ${pct(r.top1)} top-3 ${pct(r.top3)} KSR ${pct(r.ksr)} perplexity ${r.perplexity.toFixed(1)} (${row.scoreSeconds.toFixed(0)} s to score)`);
+  note(
+    `${name}: top-1 ${pct(r.top1)} top-3 ${pct(r.top3)} KSR ${pct(r.ksr)} perplexity ${r.perplexity.toFixed(1)} (${row.scoreSeconds.toFixed(0)} s to score)`,
+  );
   return row;
 }
 
@@ -76,43 +103,81 @@ function score(name: string, p: WordPredictor, extra: Partial<Row>): Row {
   rows.push(score('KN trigram', new WordPredictor({ ngram: kn }), { trainSeconds: (Date.now() - t) / 1000 }));
 }
 for (const cell of cells) {
-  note(`training ${cell} for ${minutes} min on ${train.length} lines (${threads} thread(s), backend ${backend.backend})…`);
+  note(
+    `training ${cell} for ${minutes} min on ${train.length} lines (${threads} thread(s), backend ${backend.backend})…`,
+  );
   let last = 0;
   const model = await trainLanguageModel(train, {
     model: { cell, ...(quick ? { hiddenSize: 64, embeddingSize: 32 } : {}) },
     vocabularySize: quick ? 3000 : TRAIN_DEFAULTS.vocabularySize,
-    maxSeconds: minutes * 60, epochs: TRAIN_DEFAULTS.epochs, learningRate: TRAIN_DEFAULTS.learningRate,
-    ...(TRAIN_DEFAULTS.sampledSoftmax > 0 ? { sampledSoftmax: { samples: quick ? 256 : TRAIN_DEFAULTS.sampledSoftmax } } : {}),
+    maxSeconds: minutes * 60,
+    epochs: TRAIN_DEFAULTS.epochs,
+    learningRate: TRAIN_DEFAULTS.learningRate,
+    ...(TRAIN_DEFAULTS.sampledSoftmax > 0
+      ? { sampledSoftmax: { samples: quick ? 256 : TRAIN_DEFAULTS.sampledSoftmax } }
+      : {}),
     parallel: threads > 1 && backend.backend === 'wasm' ? workerThreads(threads) : undefined,
     onProgress: (p) => {
       if (p.phase === 'epoch' || Date.now() - last > 30_000) {
         last = Date.now();
-        note(`  ${cell} epoch ${p.epoch} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} ${Math.round(p.targetsPerSecond)} targets/s${p.validationLoss !== undefined ? ` validation ${p.validationLoss.toFixed(3)}` : ''}`);
+        note(
+          `  ${cell} epoch ${p.epoch} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} ${Math.round(p.targetsPerSecond)} targets/s${p.validationLoss !== undefined ? ` validation ${p.validationLoss.toFixed(3)}` : ''}`,
+        );
       }
     },
   });
   const size = {
-    cell, trainSeconds: model.result.seconds, targetsPerSecond: model.result.targets / model.result.seconds, parameters: parameterCount(model.config),
-    bytesFloat32: toArtifacts(model).weightData.byteLength, bytesFloat16: toArtifacts(model, { float16: true }).weightData.byteLength,
+    cell,
+    trainSeconds: model.result.seconds,
+    targetsPerSecond: model.result.targets / model.result.seconds,
+    parameters: parameterCount(model.config),
+    bytesFloat32: toArtifacts(model).weightData.byteLength,
+    bytesFloat16: toArtifacts(model, { float16: true }).weightData.byteLength,
   };
-  if (o.save) note(`saved ${cell} to ${join(String(o.save), cell)} (${await saveModelDir(model, join(String(o.save), cell))} bytes)`);
-  const alone = new WordPredictor({ network: new RecurrentNetwork(model.config, model.weights), vocabulary: model.vocabulary });
+  if (o.save)
+    note(
+      `saved ${cell} to ${join(String(o.save), cell)} (${await saveModelDir(model, join(String(o.save), cell))} bytes)`,
+    );
+  const alone = new WordPredictor({
+    network: new RecurrentNetwork(model.config, model.weights),
+    vocabulary: model.vocabulary,
+  });
   rows.push(score(`${cell} alone`, alone, size));
   rows.push(score(`${cell} + KN (mix ${model.mix.toFixed(1)})`, predictorOf(model), { ...size, mix: model.mix }));
 }
 
 const command = commandLine('eval');
 const result = {
-  command, backend: backend.backend, threads, minutesPerModel: minutes, quick, trainLines: train.length, testLines: test.length,
-  date: new Date().toISOString(), rows,
+  command,
+  backend: backend.backend,
+  threads,
+  minutesPerModel: minutes,
+  quick,
+  trainLines: train.length,
+  testLines: test.length,
+  date: new Date().toISOString(),
+  rows,
 };
 if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
 else {
   const mb = (b?: number) => (b === undefined ? '–' : `${(b / 1e6).toFixed(1)} MB`);
-  process.stdout.write(`${command}\n${train.length} training lines, ${test.length} test lines (${rows[0]!.words} words); backend ${backend.backend}, ${threads} thread(s)\n\n`);
-  process.stdout.write(table(
-    ['model', 'perplexity', 'top-1', 'top-3', 'KSR', 'OOV', 'training', 'targets/s', 'size f32 / f16'],
-    rows.map((r) => [r.model, r.perplexity.toFixed(1), pct(r.top1), pct(r.top3), pct(r.ksr), pct(r.oov), `${r.trainSeconds.toFixed(0)} s`,
-      r.targetsPerSecond ? Math.round(r.targetsPerSecond) : '–', r.bytesFloat32 ? `${mb(r.bytesFloat32)} / ${mb(r.bytesFloat16)}` : '–']),
-  ) + '\n');
+  process.stdout.write(
+    `${command}\n${train.length} training lines, ${test.length} test lines (${rows[0]!.words} words); backend ${backend.backend}, ${threads} thread(s)\n\n`,
+  );
+  process.stdout.write(
+    table(
+      ['model', 'perplexity', 'top-1', 'top-3', 'KSR', 'OOV', 'training', 'targets/s', 'size f32 / f16'],
+      rows.map((r) => [
+        r.model,
+        r.perplexity.toFixed(1),
+        pct(r.top1),
+        pct(r.top3),
+        pct(r.ksr),
+        pct(r.oov),
+        `${r.trainSeconds.toFixed(0)} s`,
+        r.targetsPerSecond ? Math.round(r.targetsPerSecond) : '–',
+        r.bytesFloat32 ? `${mb(r.bytesFloat32)} / ${mb(r.bytesFloat16)}` : '–',
+      ]),
+    ) + '\n',
+  );
 }

@@ -17,7 +17,10 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const quick = args.includes('--quick');
 const runs = args.includes('--runs') ? Math.max(1, Number(args[args.indexOf('--runs') + 1]) || 1) : 3;
-const testFile = args[args.indexOf('--test') + 1] && args.includes('--test') ? args[args.indexOf('--test') + 1]! : '../shared/corpus/tatoeba-es.dev.txt';
+const testFile =
+  args[args.indexOf('--test') + 1] && args.includes('--test')
+    ? args[args.indexOf('--test') + 1]!
+    : '../shared/corpus/tatoeba-es.dev.txt';
 
 function gz(path: string): number {
   return gzipSync(readFileSync(path), { level: 9 }).length;
@@ -35,74 +38,93 @@ async function main() {
   const origin = `http://localhost:${server.address().port}`;
   const browser = await chromium.launch({ executablePath, args: CHROME_FLAGS, headless: true });
   const settings = quick ? { hiddenSize: 32, embeddingSize: 16, vocabularySize: 1500, epochs: 1 } : {};
-  const lines = existsSync(testFile) ? readFileSync(testFile, 'utf8').split('\n').filter(Boolean).slice(0, quick ? 50 : 500) : ['Hola, ¿cómo se siente hoy?'];
+  const lines = existsSync(testFile)
+    ? readFileSync(testFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .slice(0, quick ? 50 : 500)
+    : ['Hola, ¿cómo se siente hoy?'];
 
   // Fresh profile: navigation start → first suggestion (the trigram on the shipped corpus).
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.addInitScript({ content: 'window.__name = (f) => f;' });
   await page.goto(`${origin}/test/fixtures/blank.html`);
-  const fresh = await page.evaluate(async ({ settings }) => {
-    const { createPredictor } = await import(/* in the page */ String('/dist/rnn-predict.bundle.js'));
-    const p = createPredictor({ name: 'bench', ...settings });
-    await p.ready;
-    p.predictNext('Hola ', { k: 3 });
-    const firstSuggestion = performance.now();
-    const t0 = performance.now();
-    await p.neuralReady;
-    const neuralAfter = performance.now() - t0;
-    const info = p.info();
-    p.dispose();
-    return { firstSuggestion, neuralAfter, info };
-  }, { settings });
+  const fresh = await page.evaluate(
+    async ({ settings }) => {
+      const { createPredictor } = await import(/* in the page */ String('/dist/rnn-predict.bundle.js'));
+      const p = createPredictor({ name: 'bench', ...settings });
+      await p.ready;
+      p.predictNext('Hola ', { k: 3 });
+      const firstSuggestion = performance.now();
+      const t0 = performance.now();
+      await p.neuralReady;
+      const neuralAfter = performance.now() - t0;
+      const info = p.info();
+      p.dispose();
+      return { firstSuggestion, neuralAfter, info };
+    },
+    { settings },
+  );
 
   // Reloads: the model comes from IndexedDB. The first reload also types the test lines.
   const storedRuns: number[] = [];
   for (let run = 1; run < runs; run++) {
     await page.reload();
-    storedRuns.push(await page.evaluate(async ({ settings }) => {
+    storedRuns.push(
+      await page.evaluate(
+        async ({ settings }) => {
+          const { createPredictor } = await import(/* in the page */ String('/dist/rnn-predict.bundle.js'));
+          const p = createPredictor({ name: 'bench', ...settings });
+          await p.ready;
+          p.predictNext('Hola ', { k: 3 });
+          const t = performance.now();
+          p.dispose();
+          return t;
+        },
+        { settings },
+      ),
+    );
+  }
+  await page.reload();
+  const stored = await page.evaluate(
+    async ({ settings, lines }) => {
       const { createPredictor } = await import(/* in the page */ String('/dist/rnn-predict.bundle.js'));
       const p = createPredictor({ name: 'bench', ...settings });
       await p.ready;
       p.predictNext('Hola ', { k: 3 });
-      const t = performance.now();
-      p.dispose();
-      return t;
-    }, { settings }));
-  }
-  await page.reload();
-  const stored = await page.evaluate(async ({ settings, lines }) => {
-    const { createPredictor } = await import(/* in the page */ String('/dist/rnn-predict.bundle.js'));
-    const p = createPredictor({ name: 'bench', ...settings });
-    await p.ready;
-    p.predictNext('Hola ', { k: 3 });
-    const firstSuggestion = performance.now();
-    await p.neuralReady;
-    p.predictNext('Hola ', { k: 3 });
-    const firstNeural = performance.now();
-    const info = p.info();
-    const recordBytes = await new Promise<number>((resolve) => {
-      const open = indexedDB.open('rnn-predict');
-      open.onsuccess = () => {
-        const get = open.result.transaction('models').objectStore('models').get('model:bench');
-        get.onsuccess = () => { open.result.close(); resolve(get.result?.artifacts?.weightData?.byteLength ?? 0); };
-        get.onerror = () => resolve(0);
-      };
-      open.onerror = () => resolve(0);
-    });
-    // Keystroke latency as the page sees it: type each line letter by letter.
-    for (let i = 0; i < 20; i++) p.predictNext('Hola, ¿cómo se siente ', { k: 3 });
-    const times: number[] = [];
-    for (const line of lines) {
-      for (let c = 1; c <= line.length; c++) {
-        const t = performance.now();
-        p.predictNext(line.slice(0, c), { k: 3 });
-        times.push(performance.now() - t);
+      const firstSuggestion = performance.now();
+      await p.neuralReady;
+      p.predictNext('Hola ', { k: 3 });
+      const firstNeural = performance.now();
+      const info = p.info();
+      const recordBytes = await new Promise<number>((resolve) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onsuccess = () => {
+          const get = open.result.transaction('models').objectStore('models').get('model:bench');
+          get.onsuccess = () => {
+            open.result.close();
+            resolve(get.result?.artifacts?.weightData?.byteLength ?? 0);
+          };
+          get.onerror = () => resolve(0);
+        };
+        open.onerror = () => resolve(0);
+      });
+      // Keystroke latency as the page sees it: type each line letter by letter.
+      for (let i = 0; i < 20; i++) p.predictNext('Hola, ¿cómo se siente ', { k: 3 });
+      const times: number[] = [];
+      for (const line of lines) {
+        for (let c = 1; c <= line.length; c++) {
+          const t = performance.now();
+          p.predictNext(line.slice(0, c), { k: 3 });
+          times.push(performance.now() - t);
+        }
       }
-    }
-    p.dispose();
-    return { firstSuggestion, firstNeural, info, times, recordBytes };
-  }, { settings, lines });
+      p.dispose();
+      return { firstSuggestion, firstNeural, info, times, recordBytes };
+    },
+    { settings, lines },
+  );
   await browser.close();
   server.close();
 
@@ -133,16 +155,35 @@ async function main() {
     return;
   }
   const rows: [string, string][] = [
-    ['first suggestion, fresh profile (navigation → suggestion)', `${result.freshFirstSuggestionMs} ms (trigram on the corpus)`],
-    ['network trained in the worker after', `${(result.freshNeuralReadyAfterMs / 1000).toFixed(1)} s on ${result.backend}`],
-    ['first suggestion, model stored', `${result.storedFirstSuggestionRunsMs.join(', ')} ms over ${runs} reloads; neural answering at ${result.storedFirstNeuralMs} ms`],
-    ['stored record (weights, trigram counts)', `${(result.storedRecordBytes / 1e6).toFixed(2)} MB; vocabulary ${stored.info.vocabularySize}, ${stored.info.cell}`],
-    [`keystroke latency on the page (${result.keystrokes} keystrokes)`, `median ${result.keystrokeMedianMs} ms, p95 ${result.keystrokeP95Ms} ms`],
+    [
+      'first suggestion, fresh profile (navigation → suggestion)',
+      `${result.freshFirstSuggestionMs} ms (trigram on the corpus)`,
+    ],
+    [
+      'network trained in the worker after',
+      `${(result.freshNeuralReadyAfterMs / 1000).toFixed(1)} s on ${result.backend}`,
+    ],
+    [
+      'first suggestion, model stored',
+      `${result.storedFirstSuggestionRunsMs.join(', ')} ms over ${runs} reloads; neural answering at ${result.storedFirstNeuralMs} ms`,
+    ],
+    [
+      'stored record (weights, trigram counts)',
+      `${(result.storedRecordBytes / 1e6).toFixed(2)} MB; vocabulary ${stored.info.vocabularySize}, ${stored.info.cell}`,
+    ],
+    [
+      `keystroke latency on the page (${result.keystrokes} keystrokes)`,
+      `median ${result.keystrokeMedianMs} ms, p95 ${result.keystrokeP95Ms} ms`,
+    ],
     ['gzip: one-file bundle (SDK + element, no tfjs)', `${(sizes.bundle / 1024).toFixed(1)} KB`],
     ['gzip: worker (tfjs + training core)', `${(sizes.worker / 1024).toFixed(1)} KB`],
     ['gzip: shipped corpus', `${(sizes.corpus / 1024).toFixed(1)} KB`],
   ];
-  if (sizes.element) rows.splice(6, 0, ['gzip: element alone (dist/element.js, lit and SDK external)', `${(sizes.element / 1024).toFixed(1)} KB`]);
+  if (sizes.element)
+    rows.splice(6, 0, [
+      'gzip: element alone (dist/element.js, lit and SDK external)',
+      `${(sizes.element / 1024).toFixed(1)} KB`,
+    ]);
   for (const [k, v] of rows) console.log(`${k.padEnd(62)} ${v}`);
   console.log(`\nbackend: ${result.backendReason}`);
 }

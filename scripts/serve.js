@@ -8,13 +8,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json', '.wasm': 'application/wasm', '.txt': 'text/plain; charset=utf-8', '.css': 'text/css',
-  '.map': 'application/json', '.bin': 'application/octet-stream', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
 };
 
 /** No eval, scripts and workers from this origin only, wasm allowed. */
-export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
+export const STRICT_CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
 
 /** Maps a URL path to a file: / → widget/demo/index.html, /dist/… and /widget/… as they are. */
 export function fileFor(urlPath) {
@@ -51,7 +60,9 @@ export function startServer(port = 8080, host = '127.0.0.1') {
   });
   return new Promise((resolvePromise, reject) => {
     const tryListen = (p, attempts) => {
-      server.once('error', (e) => (e.code === 'EADDRINUSE' && attempts > 0 ? tryListen(p + 1, attempts - 1) : reject(e)));
+      server.once('error', (e) =>
+        e.code === 'EADDRINUSE' && attempts > 0 ? tryListen(p + 1, attempts - 1) : reject(e),
+      );
       server.listen(p, host, () => resolvePromise(server));
     };
     tryListen(port, 20);
@@ -60,7 +71,7 @@ export function startServer(port = 8080, host = '127.0.0.1') {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--port');
-  const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT ?? 8080);
+  const port = Number(i > 0 ? process.argv[i + 1] : (process.env.PORT ?? 8080));
   const server = await startServer(port);
   const { port: actual } = server.address();
   console.log(`rnn-predict demo: http://localhost:${actual}/  (Ctrl+C to stop)`);

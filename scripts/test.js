@@ -20,21 +20,36 @@ function findChrome() {
 
 const chrome = findChrome();
 if (!chrome) {
-  console.error([
-    'npm test needs Chromium for the browser tests, and none was found.',
-    'Install one, then run npm test again:',
-    '  Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y chromium',
-    '  macOS:         brew install --cask chromium',
-    'or point CHROME_PATH at a Chrome or Chromium binary.',
-  ].join('\n'));
+  console.error(
+    [
+      'npm test needs Chromium for the browser tests, and none was found.',
+      'Install one, then run npm test again:',
+      '  Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y chromium',
+      '  macOS:         brew install --cask chromium',
+      'or point CHROME_PATH at a Chrome or Chromium binary.',
+    ].join('\n'),
+  );
   process.exit(1);
 }
 
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : ['test/unit', 'test/browser'].flatMap((dir) =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${dir}/${f}`) : []);
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=300000', ...files], {
-  stdio: 'inherit',
-  env: { ...process.env, CHROME_PATH: chrome },
-});
+const files =
+  only.length > 0
+    ? only
+    : ['test/unit', 'test/browser'].flatMap((dir) =>
+        existsSync(dir)
+          ? readdirSync(dir)
+              .filter((f) => f.endsWith('.test.ts'))
+              .sort()
+              .map((f) => `${dir}/${f}`)
+          : [],
+      );
+const r = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=300000', ...files],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, CHROME_PATH: chrome },
+  },
+);
 process.exit(r.status ?? 1);

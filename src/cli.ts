@@ -6,16 +6,16 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseCorpus } from './data/corpus.js';
 import { evalWords } from './text/tokenize.js';
-import { KneserNeyTrigram } from './model/ngram.js';
-import { WordPredictor } from './model/predictor.js';
-import { evaluate, type EvaluationResult } from './model/evaluate.js';
-import { predictorOf } from './model/model.js';
-import { parameterCount, TRAIN_DEFAULTS } from './model/config.js';
-import type { TrainProgress } from './model/train.js';
+import { KneserNeyTrigram } from './inference/ngram.js';
+import { WordPredictor } from './inference/word-predictor.js';
+import { evaluate, type EvaluationResult } from './inference/evaluate.js';
+import { predictorOf, type RnnModel } from './inference/artifacts.js';
+import { parameterCount, TRAIN_DEFAULTS } from './inference/model-config.js';
+import type { TrainProgress } from './training/train.js';
 import { loadModelDir, saveModelDir } from './node/model-dir.js';
 
 /** `rnn-predict train` defaults: the best settings found for a 30-minute run on 2 cores
- * (src/model/config.ts TRAIN_DEFAULTS, bench/RESULTS.md). */
+ * (src/inference/model-config.ts TRAIN_DEFAULTS, bench/RESULTS.md). */
 const DEFAULT_MINUTES: number = TRAIN_DEFAULTS.minutes;
 const DEFAULT_EPOCHS: number = TRAIN_DEFAULTS.epochs;
 const DEFAULT_VOCABULARY: number = TRAIN_DEFAULTS.vocabularySize;
@@ -40,7 +40,8 @@ Commands:
 Run "rnn-predict <command> --help" for a command's options.`,
   train: `Usage: rnn-predict train --corpus FILE --out DIR [options]
 
-  --corpus FILE       UTF-8 text, one message or sentence per line (required)
+  --corpus FILE       UTF-8 text, one message or sentence per line (required; repeat it to
+                      train on several files, read in the order given)
   --out DIR           where to write model.json and weights.bin (required)
   --cell C            gru | lstm | rnn (default gru: the best found for the budget)
   --shape S           seq2vec (next word) | seq2seq (next N words at once) (default seq2vec)
@@ -63,6 +64,9 @@ Run "rnn-predict <command> --help" for a command's options.`,
   --float16           store weights as float16 (half the size)
   --no-ngram          do not train and mix the Kneser-Ney trigram
   --seed N            random seed (default 1)
+  --checkpoint-minutes M
+                      every M minutes of training, write the network so far to DIR.checkpoint
+                      (a model directory without the n-gram), so a stopped run leaves a model
   --quiet             no progress bar`,
   predict: `Usage: rnn-predict predict --model DIR [--k 3] [--json] [--words N] TEXT
 
@@ -81,18 +85,33 @@ Run "rnn-predict <command> --help" for a command's options.`,
   --json           print one JSON object {top1, top3, ksr, perplexity, oov, words} (fractions 0–1)`,
 };
 
-function parse(argv: string[], options: ParseArgsConfig['options'], command: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+function parse(
+  argv: string[],
+  options: ParseArgsConfig['options'],
+  command: string,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split('\n')[0]} (see "rnn-predict ${command} --help")`);
   }
 }
 
-function intOption(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function intOption(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer in ${min}…${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer in ${min}…${max}, got "${value}"`);
   return n;
 }
 
@@ -110,36 +129,71 @@ async function readLines(file: string, maxLines?: number): Promise<string[]> {
 function bar(p: TrainProgress): string {
   const width = 24;
   const done = Math.round((p.batch / p.batches) * width);
-  const eta = Number.isFinite(p.etaSeconds) ? `${Math.floor(p.etaSeconds / 60)}m${String(Math.round(p.etaSeconds % 60)).padStart(2, '0')}s` : '?';
+  const eta = Number.isFinite(p.etaSeconds)
+    ? `${Math.floor(p.etaSeconds / 60)}m${String(Math.round(p.etaSeconds % 60)).padStart(2, '0')}s`
+    : '?';
   return `[${'#'.repeat(done)}${'.'.repeat(width - done)}] epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} acc ${(p.accuracy * 100).toFixed(1)}% ${Math.round(p.targetsPerSecond)} targets/s ETA ${eta}`;
 }
 
 async function train(argv: string[], out: Output): Promise<number> {
-  const { values } = parse(argv, {
-    corpus: { type: 'string' }, out: { type: 'string' }, cell: { type: 'string' }, shape: { type: 'string' },
-    epochs: { type: 'string' }, minutes: { type: 'string' }, 'max-lines': { type: 'string' }, vocab: { type: 'string' },
-    hidden: { type: 'string' }, embedding: { type: 'string' }, layers: { type: 'string' }, horizon: { type: 'string' },
-    'batch-tokens': { type: 'string' }, float16: { type: 'boolean' }, 'no-ngram': { type: 'boolean' }, seed: { type: 'string' },
-    quiet: { type: 'boolean' }, threads: { type: 'string' }, lr: { type: 'string' }, dropout: { type: 'string' }, sampled: { type: 'string' },
-  }, 'train');
-  if (values.help) return out.log(HELP.train!), 0;
+  const { values } = parse(
+    argv,
+    {
+      corpus: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      cell: { type: 'string' },
+      shape: { type: 'string' },
+      'checkpoint-minutes': { type: 'string' },
+      epochs: { type: 'string' },
+      minutes: { type: 'string' },
+      'max-lines': { type: 'string' },
+      vocab: { type: 'string' },
+      hidden: { type: 'string' },
+      embedding: { type: 'string' },
+      layers: { type: 'string' },
+      horizon: { type: 'string' },
+      'batch-tokens': { type: 'string' },
+      float16: { type: 'boolean' },
+      'no-ngram': { type: 'boolean' },
+      seed: { type: 'string' },
+      quiet: { type: 'boolean' },
+      threads: { type: 'string' },
+      lr: { type: 'string' },
+      dropout: { type: 'string' },
+      sampled: { type: 'string' },
+    },
+    'train',
+  );
+  if (values.help) return (out.log(HELP.train!), 0);
   if (!values.corpus) throw new UsageError('train needs --corpus FILE (see "rnn-predict train --help")');
   if (!values.out) throw new UsageError('train needs --out DIR (see "rnn-predict train --help")');
   const cell = values.cell ?? TRAIN_DEFAULTS.cell;
-  if (!['lstm', 'gru', 'rnn'].includes(cell as string)) throw new UsageError(`--cell must be lstm, gru or rnn, got "${values.cell}"`);
+  if (!['lstm', 'gru', 'rnn'].includes(cell as string))
+    throw new UsageError(`--cell must be lstm, gru or rnn, got "${values.cell}"`);
   const shape = values.shape ?? 'seq2vec';
-  if (!['seq2vec', 'seq2seq'].includes(shape as string)) throw new UsageError(`--shape must be seq2vec or seq2seq, got "${values.shape}"`);
+  if (!['seq2vec', 'seq2seq'].includes(shape as string))
+    throw new UsageError(`--shape must be seq2vec or seq2seq, got "${values.shape}"`);
   const minutes = values.minutes === undefined ? DEFAULT_MINUTES : Number(values.minutes);
   if (!(minutes > 0)) throw new UsageError(`--minutes must be a number > 0, got "${values.minutes}"`);
   const lr = values.lr === undefined ? DEFAULT_LR : Number(values.lr);
   if (!(lr > 0 && lr < 10)) throw new UsageError(`--lr must be a number in (0, 10), got "${values.lr}"`);
   const dropout = values.dropout === undefined ? undefined : Number(values.dropout);
-  if (dropout !== undefined && !(dropout >= 0 && dropout < 1)) throw new UsageError(`--dropout must be a number in [0, 1), got "${values.dropout}"`);
+  if (dropout !== undefined && !(dropout >= 0 && dropout < 1))
+    throw new UsageError(`--dropout must be a number in [0, 1), got "${values.dropout}"`);
   const threads = intOption(values.threads as string, 'threads', 1, 64);
-  const sampled = values.sampled === undefined ? DEFAULT_SAMPLED : intOption(values.sampled as string, 'sampled', 0, 1_000_000)!;
-  const lines = await readLines(values.corpus as string, intOption(values['max-lines'] as string, 'max-lines', 1));
-  const { initNodeBackend } = await import('./node/backend.js');
-  const { trainLanguageModel } = await import('./model/pipeline.js');
+  const sampled =
+    values.sampled === undefined ? DEFAULT_SAMPLED : intOption(values.sampled as string, 'sampled', 0, 1_000_000)!;
+  const checkpointMinutes =
+    values['checkpoint-minutes'] === undefined ? undefined : Number(values['checkpoint-minutes']);
+  if (checkpointMinutes !== undefined && !(checkpointMinutes > 0))
+    throw new UsageError(`--checkpoint-minutes must be a number > 0, got "${values['checkpoint-minutes']}"`);
+  const corpora = values.corpus as unknown as string[];
+  const lines: string[] = [];
+  for (const file of corpora) lines.push(...(await readLines(file)));
+  const maxLines = intOption(values['max-lines'] as string, 'max-lines', 1);
+  if (maxLines !== undefined) lines.length = Math.min(lines.length, maxLines);
+  const { initNodeBackend } = await import('./node/node-backend.js');
+  const { trainLanguageModel } = await import('./training/pipeline.js');
   const { workerThreads, defaultThreads } = await import('./node/parallel.js');
   const backend = await initNodeBackend();
   const nThreads = threads ?? defaultThreads();
@@ -147,7 +201,8 @@ async function train(argv: string[], out: Output): Promise<number> {
   let lastLine = 0;
   const model = await trainLanguageModel(lines, {
     model: {
-      cell: cell as 'lstm', shape: shape as 'seq2vec',
+      cell: cell as 'lstm',
+      shape: shape as 'seq2vec',
       ...(values.hidden ? { hiddenSize: intOption(values.hidden as string, 'hidden', 1, 4096)! } : {}),
       ...(values.embedding ? { embeddingSize: intOption(values.embedding as string, 'embedding', 1, 4096)! } : {}),
       ...(values.layers ? { layers: intOption(values.layers as string, 'layers', 1, 2) as 1 | 2 } : {}),
@@ -163,6 +218,18 @@ async function train(argv: string[], out: Output): Promise<number> {
     ...(sampled > 0 ? { sampledSoftmax: { samples: sampled } } : {}),
     parallel: nThreads > 1 && backend.backend === 'wasm' ? workerThreads(nThreads, backend.backend) : undefined,
     ngram: !values['no-ngram'],
+    ...(checkpointMinutes !== undefined
+      ? {
+          onCheckpoint: {
+            everySeconds: checkpointMinutes * 60,
+            callback: async (m: RnnModel, seconds: number) => {
+              await saveModelDir(m, `${values.out}.checkpoint`);
+              if (!values.quiet)
+                process.stderr.write(`checkpoint after ${Math.round(seconds)} s: ${values.out}.checkpoint\n`);
+            },
+          },
+        }
+      : {}),
     onProgress: (p) => {
       if (values.quiet) return;
       if (tty) process.stderr.write(`\r${bar(p)}\x1b[K`);
@@ -171,30 +238,47 @@ async function train(argv: string[], out: Output): Promise<number> {
         process.stderr.write(`${bar(p)}\n`);
       }
       if (p.phase === 'epoch') {
-        process.stderr.write(`${tty ? '\n' : ''}epoch ${p.epoch}: loss ${p.loss.toFixed(3)}${p.validationLoss !== undefined ? `, validation loss ${p.validationLoss.toFixed(3)} (perplexity ${Math.exp(p.validationLoss).toFixed(1)})` : ''}\n`);
+        process.stderr.write(
+          `${tty ? '\n' : ''}epoch ${p.epoch}: loss ${p.loss.toFixed(3)}${p.validationLoss !== undefined ? `, validation loss ${p.validationLoss.toFixed(3)} (perplexity ${Math.exp(p.validationLoss).toFixed(1)})` : ''}\n`,
+        );
       }
     },
   });
   const bytes = await saveModelDir(model, values.out as string, { float16: !!values.float16 });
-  out.log(`wrote ${values.out} (${(bytes / 1e6).toFixed(1)} MB weights, ${parameterCount(model.config).toLocaleString('en')} parameters, ${model.vocabulary.size} tokens, backend ${backend.backend}, ${nThreads > 1 && backend.backend === 'wasm' ? nThreads : 1} thread(s), ${Math.round(model.result.targets / Math.max(model.result.seconds, 1e-3))} targets/s)`);
-  out.log(`trained ${model.result.seconds.toFixed(0)} s (${model.result.stopped}); validation: top-1 ${pct(model.metrics.top1)}, top-3 ${pct(model.metrics.top3)}, perplexity ${model.metrics.perplexity?.toFixed(1)}; n-gram mix weight ${model.ngram ? (1 - model.mix).toFixed(1) : 'none'}`);
+  out.log(
+    `wrote ${values.out} (${(bytes / 1e6).toFixed(1)} MB weights, ${parameterCount(model.config).toLocaleString('en')} parameters, ${model.vocabulary.size} tokens, backend ${backend.backend}, ${nThreads > 1 && backend.backend === 'wasm' ? nThreads : 1} thread(s), ${Math.round(model.result.targets / Math.max(model.result.seconds, 1e-3))} targets/s)`,
+  );
+  out.log(
+    `trained ${model.result.seconds.toFixed(0)} s (${model.result.stopped}); validation: top-1 ${pct(model.metrics.top1)}, top-3 ${pct(model.metrics.top3)}, perplexity ${model.metrics.perplexity?.toFixed(1)}; n-gram mix weight ${model.ngram ? (1 - model.mix).toFixed(1) : 'none'}`,
+  );
   return 0;
 }
 
 const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(1)} %`);
 
 async function predict(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(argv, { model: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' }, words: { type: 'string' } }, 'predict');
-  if (values.help) return out.log(HELP.predict!), 0;
+  const { values, positionals } = parse(
+    argv,
+    { model: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' }, words: { type: 'string' } },
+    'predict',
+  );
+  if (values.help) return (out.log(HELP.predict!), 0);
   if (!values.model) throw new UsageError('predict needs --model DIR (see "rnn-predict predict --help")');
-  if (positionals.length === 0) throw new UsageError('predict needs the TEXT to continue, e.g. rnn-predict predict --model DIR "Hola cómo se "');
+  if (positionals.length === 0)
+    throw new UsageError('predict needs the TEXT to continue, e.g. rnn-predict predict --model DIR "Hola cómo se "');
   const k = intOption(values.k as string, 'k', 1, 100) ?? 3;
   const predictor = predictorOf(await loadModelDir(values.model as string));
   const text = positionals.join(' ');
   const suggestions = predictor.predictNext(text, { k });
   const words = intOption(values.words as string, 'words', 1, 20);
   if (values.json) {
-    out.log(JSON.stringify(words ? { suggestions, continuations: predictor.continue(text, { words, k: Math.min(k, 4), beam: 4 }) } : suggestions));
+    out.log(
+      JSON.stringify(
+        words
+          ? { suggestions, continuations: predictor.continue(text, { words, k: Math.min(k, 4), beam: 4 }) }
+          : suggestions,
+      ),
+    );
     return 0;
   }
   for (const s of suggestions) out.log(`${s.word}\t${s.probability.toFixed(4)}`);
@@ -207,13 +291,24 @@ async function predict(argv: string[], out: Output): Promise<number> {
 }
 
 async function evalCommand(argv: string[], out: Output): Promise<number> {
-  const { values } = parse(argv, {
-    model: { type: 'string' }, baseline: { type: 'string' }, train: { type: 'string' }, test: { type: 'string' },
-    json: { type: 'boolean' }, 'max-lines': { type: 'string' }, 'no-ksr': { type: 'boolean' },
-  }, 'eval');
-  if (values.help) return out.log(HELP.eval!), 0;
-  if (!values.model === !values.baseline) throw new UsageError('eval needs exactly one of --model DIR or --baseline kn3');
-  if (values.baseline && values.baseline !== 'kn3') throw new UsageError(`--baseline must be kn3, got "${values.baseline}"`);
+  const { values } = parse(
+    argv,
+    {
+      model: { type: 'string' },
+      baseline: { type: 'string' },
+      train: { type: 'string' },
+      test: { type: 'string' },
+      json: { type: 'boolean' },
+      'max-lines': { type: 'string' },
+      'no-ksr': { type: 'boolean' },
+    },
+    'eval',
+  );
+  if (values.help) return (out.log(HELP.eval!), 0);
+  if (!values.model === !values.baseline)
+    throw new UsageError('eval needs exactly one of --model DIR or --baseline kn3');
+  if (values.baseline && values.baseline !== 'kn3')
+    throw new UsageError(`--baseline must be kn3, got "${values.baseline}"`);
   if (!values.test) throw new UsageError('eval needs --test FILE');
   if (values.baseline && !values.train) throw new UsageError('eval --baseline kn3 needs --train FILE');
   const test = await readLines(values.test as string, intOption(values['max-lines'] as string, 'max-lines', 1));
@@ -226,11 +321,25 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     scorer = new WordPredictor({ ngram: KneserNeyTrigram.train(train.map(evalWords)) });
   }
   const r: EvaluationResult = evaluate(scorer, test, { skipKsr: !!values['no-ksr'] });
-  const result = { top1: r.top1, top3: r.top3, ksr: r.ksr, perplexity: r.perplexity, oov: r.oov, words: r.words, lines: r.lines, source: scorer.source, seconds: (Date.now() - started) / 1000 };
+  const result = {
+    top1: r.top1,
+    top3: r.top3,
+    ksr: r.ksr,
+    perplexity: r.perplexity,
+    oov: r.oov,
+    words: r.words,
+    lines: r.lines,
+    source: scorer.source,
+    seconds: (Date.now() - started) / 1000,
+  };
   if (values.json) out.log(JSON.stringify(result));
   else {
-    out.log(`${values.model ?? 'KN trigram'} on ${values.test} (${r.lines} lines, ${r.words} words, answered by ${scorer.source})`);
-    out.log(`top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}  KSR ${pct(r.ksr)}  perplexity ${r.perplexity.toFixed(1)}  OOV ${pct(r.oov)}`);
+    out.log(
+      `${values.model ?? 'KN trigram'} on ${values.test} (${r.lines} lines, ${r.words} words, answered by ${scorer.source})`,
+    );
+    out.log(
+      `top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}  KSR ${pct(r.ksr)}  perplexity ${r.perplexity.toFixed(1)}  OOV ${pct(r.oov)}`,
+    );
   }
   return 0;
 }
@@ -240,22 +349,33 @@ export interface Output {
 }
 
 /** Runs the CLI with arguments (without node and script); resolves to the exit code. */
-export async function main(argv: string[], out: Output = { log: (l) => process.stdout.write(l + '\n') }): Promise<number> {
+export async function main(
+  argv: string[],
+  out: Output = { log: (l) => process.stdout.write(l + '\n') },
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'train': return await train(rest, out);
-      case 'predict': return await predict(rest, out);
-      case 'eval': return await evalCommand(rest, out);
+      case 'train':
+        return await train(rest, out);
+      case 'predict':
+        return await predict(rest, out);
+      case 'eval':
+        return await evalCommand(rest, out);
       case 'forecast': {
         const { forecastCommand } = await import('./node/forecast-cli.js');
         return await forecastCommand(rest, out);
       }
-      case undefined: case '--help': case '-h': case 'help':
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
         out.log(HELP.main!);
         return command === undefined ? 1 : 0;
       default:
-        throw new UsageError(`unknown command "${command}": expected train, predict, eval or forecast (see "rnn-predict --help")`);
+        throw new UsageError(
+          `unknown command "${command}": expected train, predict, eval or forecast (see "rnn-predict --help")`,
+        );
     }
   } catch (e) {
     const err = e as Error;
@@ -265,7 +385,8 @@ export async function main(argv: string[], out: Output = { log: (l) => process.s
   }
 }
 
-const invokedDirectly = typeof process !== 'undefined' && process.argv[1] && /(?:cli\.(?:js|ts)|rnn-predict)$/.test(process.argv[1]);
+const invokedDirectly =
+  typeof process !== 'undefined' && process.argv[1] && /(?:cli\.(?:js|ts)|rnn-predict)$/.test(process.argv[1]);
 if (invokedDirectly) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

@@ -3,25 +3,47 @@
  * here runs in a browser page without tfjs: training runs in a Web Worker (dist/worker.js), or in
  * Node through `rnn-predict/core`.
  */
-export { tokenize, evalWords, normalizeToken, recase, typingContext, isWordToken, EVAL_WORD_PATTERN } from './text/tokenize.js';
+export {
+  tokenize,
+  evalWords,
+  normalizeToken,
+  recase,
+  typingContext,
+  isWordToken,
+  EVAL_WORD_PATTERN,
+} from './text/tokenize.js';
 export type { Token, TokenKind, TypingContext } from './text/tokenize.js';
 export { Vocabulary, buildVocabulary, SPECIALS, PAD, UNK, BOS, EOS } from './text/vocabulary.js';
 export type { VocabularyJSON, VocabularyOptions } from './text/vocabulary.js';
 export { windows, batches, sentenceBatches } from './data/windows.js';
 export type { Window, Batch, WindowOptions, WindowShape } from './data/windows.js';
 export { parseCorpus, CorpusError, hashText } from './data/corpus.js';
-export { KneserNeyTrigram } from './model/ngram.js';
-export { WordPredictor } from './model/predictor.js';
-export type { Suggestion, Continuation, ContinueOptions, Source } from './model/predictor.js';
-export { RecurrentNetwork } from './model/infer.js';
-export { evaluate } from './model/evaluate.js';
-export type { Scorer, EvaluationResult } from './model/evaluate.js';
-export { toArtifacts, fromArtifacts, predictorOf, ModelFormatError } from './model/model.js';
-export type { RnnModel, ModelArtifacts, ModelMetrics } from './model/model.js';
+export { KneserNeyTrigram } from './inference/ngram.js';
+export { WordPredictor } from './inference/word-predictor.js';
+export type { Suggestion, Continuation, ContinueOptions, Source } from './inference/word-predictor.js';
+export { RecurrentNetwork } from './inference/recurrent-network.js';
+export { evaluate } from './inference/evaluate.js';
+export type { Scorer, EvaluationResult } from './inference/evaluate.js';
+export { toArtifacts, fromArtifacts, predictorOf, ModelFormatError } from './inference/artifacts.js';
+export type { RnnModel, ModelArtifacts, ModelMetrics } from './inference/artifacts.js';
 export { loadModelFromUrl } from './sdk/load-url.js';
-export { resolveModelConfig, parameterCount } from './model/config.js';
-export type { ModelConfig, CellType, ModelShape } from './model/config.js';
-export { createPredictor, predictNext, forecast, DEFAULT_CORPUS_URL, DEFAULT_WORKER_URL } from './sdk/predictor.js';
-export type { Predictor, PredictorOptions, PredictorInfo, TrainRequest, PredictorEventMap, BackendPreference, TrainProgress } from './sdk/types.js';
+export { resolveModelConfig, parameterCount } from './inference/model-config.js';
+export type { ModelConfig, CellType, ModelShape } from './inference/model-config.js';
+export {
+  createPredictor,
+  predictNext,
+  forecast,
+  DEFAULT_CORPUS_URL,
+  DEFAULT_WORKER_URL,
+} from './sdk/create-predictor.js';
+export type {
+  Predictor,
+  PredictorOptions,
+  PredictorInfo,
+  TrainRequest,
+  PredictorEventMap,
+  BackendPreference,
+  TrainProgress,
+} from './sdk/types.js';
 export type { ForecastOptions, ForecastResult, ForecastProgress } from './timeseries/forecast.js';
 export { indexedDbHandler, loadRecord, deleteStored, STORAGE_VERSION } from './storage/idb.js';

@@ -11,7 +11,13 @@
  */
 import { LitElement, html, css, render, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { createPredictor, type Predictor, type PredictorInfo, type CellType, type TrainProgress } from '../src/index.js';
+import {
+  createPredictor,
+  type Predictor,
+  type PredictorInfo,
+  type CellType,
+  type TrainProgress,
+} from '../src/index.js';
 import { wordEdit, ghostText, partialWord } from './text-edit.js';
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
@@ -53,7 +59,11 @@ function addLightStyles(root: Node, tag: string): void {
   styledRoots.set(root, (tags ??= new Set()));
   tags.add(tag);
   const target = root as Document | ShadowRoot;
-  if ('adoptedStyleSheets' in target && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+  if (
+    'adoptedStyleSheets' in target &&
+    typeof CSSStyleSheet === 'function' &&
+    'replaceSync' in CSSStyleSheet.prototype
+  ) {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(lightStyles(tag));
     target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
@@ -105,18 +115,61 @@ function addLightStyles(root: Node, tag: string): void {
  */
 export class RnnPredict extends LitElement {
   static override styles = css`
-    :host { display: flex; flex-direction: column; gap: var(--rnn-gap, .375rem); }
-    :host([hidden]) { display: none; }
-    .field { position: relative; display: block; }
-    .mirror { position: absolute; top: 0; left: 0; overflow: hidden; pointer-events: none; box-sizing: border-box;
-      border-style: solid; border-color: transparent; background: transparent; margin: 0; }
-    .inner { position: relative; }
-    .pre { color: transparent; }
-    [part~='ghost'] { color: var(--rnn-ghost-fg, #6b7280); }
-    [part~='bar'] { order: var(--rnn-bar-order, 1); min-height: var(--rnn-bar-min-height, 2.25rem); display: flex; align-items: center; }
-    ::slotted([data-rnn-live]) { position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
-      clip-path: inset(50%) !important; white-space: nowrap !important; margin: -1px !important; padding: 0 !important; border: 0 !important; }
-    @media (prefers-color-scheme: dark) { [part~='ghost'] { color: var(--rnn-ghost-fg, #9aa3b2); } }
+    :host {
+      display: flex;
+      flex-direction: column;
+      gap: var(--rnn-gap, 0.375rem);
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    .field {
+      position: relative;
+      display: block;
+    }
+    .mirror {
+      position: absolute;
+      top: 0;
+      left: 0;
+      overflow: hidden;
+      pointer-events: none;
+      box-sizing: border-box;
+      border-style: solid;
+      border-color: transparent;
+      background: transparent;
+      margin: 0;
+    }
+    .inner {
+      position: relative;
+    }
+    .pre {
+      color: transparent;
+    }
+    [part~='ghost'] {
+      color: var(--rnn-ghost-fg, #6b7280);
+    }
+    [part~='bar'] {
+      order: var(--rnn-bar-order, 1);
+      min-height: var(--rnn-bar-min-height, 2.25rem);
+      display: flex;
+      align-items: center;
+    }
+    ::slotted([data-rnn-live]) {
+      position: absolute !important;
+      width: 1px !important;
+      height: 1px !important;
+      overflow: hidden !important;
+      clip-path: inset(50%) !important;
+      white-space: nowrap !important;
+      margin: -1px !important;
+      padding: 0 !important;
+      border: 0 !important;
+    }
+    @media (prefers-color-scheme: dark) {
+      [part~='ghost'] {
+        color: var(--rnn-ghost-fg, #9aa3b2);
+      }
+    }
   `;
 
   /** URL of a model directory (model.json + weights.bin) written by `rnn-predict train`. */
@@ -255,9 +308,15 @@ export class RnnPredict extends LitElement {
   protected override render() {
     return html`<div class="field" part="field">
         <slot @slotchange=${this.#onSlotChange}></slot>
-        ${this.#ghost
-          ? html`<div class="mirror" aria-hidden="true"><div class="inner"><span class="pre">${this._before}</span><span part="ghost">${this.#ghost}</span></div></div>`
-          : nothing}
+        ${
+          this.#ghost
+            ? html`<div class="mirror" aria-hidden="true">
+                <div class="inner">
+                  <span class="pre">${this._before}</span><span part="ghost">${this.#ghost}</span>
+                </div>
+              </div>`
+            : nothing
+        }
       </div>
       <div part="bar"><slot name="listbox"></slot></div>
       <slot name="live"></slot>`;
@@ -358,14 +417,20 @@ export class RnnPredict extends LitElement {
 
   #listeners: [string, EventListener][] = [
     ['input', (e) => this.#onInput(e as InputEvent)],
-    ['compositionstart', () => {
-      this.#composing = true;
-      this.#show([]);
-    }],
-    ['compositionend', () => {
-      this.#composing = false;
-      this.#schedule();
-    }],
+    [
+      'compositionstart',
+      () => {
+        this.#composing = true;
+        this.#show([]);
+      },
+    ],
+    [
+      'compositionend',
+      () => {
+        this.#composing = false;
+        this.#schedule();
+      },
+    ],
     ['focus', () => this.#schedule()],
     ['blur', () => this.#show([])],
     ['click', () => this.#schedule()],
@@ -427,9 +492,13 @@ export class RnnPredict extends LitElement {
     super();
     // Keys are read on the way down (capture, on the host), so a key the element uses (Tab,
     // Enter on a chosen suggestion, Escape …) never reaches the page's own handlers.
-    this.addEventListener('keydown', (e) => {
-      if (this.#field && e.composedPath()[0] === this.#field) this.#onKeyDown(e);
-    }, { capture: true });
+    this.addEventListener(
+      'keydown',
+      (e) => {
+        if (this.#field && e.composedPath()[0] === this.#field) this.#onKeyDown(e);
+      },
+      { capture: true },
+    );
   }
 
   #onKeyDown(e: KeyboardEvent): void {
@@ -443,7 +512,7 @@ export class RnnPredict extends LitElement {
       this.#show([]);
       return;
     }
-    if (this._open && ['Tab', 'Enter', 'ArrowDown', 'ArrowUp'].includes(e.key) || e.altKey) this.#freshen();
+    if ((this._open && ['Tab', 'Enter', 'ArrowDown', 'ArrowUp'].includes(e.key)) || e.altKey) this.#freshen();
     const open = this._open && this._words.length > 0 && !this.#dead;
     const plain = !e.altKey && !e.ctrlKey && !e.metaKey;
     const n = this._words.length;
@@ -490,7 +559,10 @@ export class RnnPredict extends LitElement {
     if (!p || typeof p.learn !== 'function' || text.trim() === '') return;
     if (this.#lastLearned.text === text && now - this.#lastLearned.at < 1000) return;
     this.#lastLearned = { text, at: now };
-    p.learn(text).then(() => this.#schedule(), (e: unknown) => this.#emit('rnn-error', e));
+    p.learn(text).then(
+      () => this.#schedule(),
+      (e: unknown) => this.#emit('rnn-error', e),
+    );
   }
 
   // ── suggestions ───────────────────────────────────────────────────────────
@@ -518,7 +590,17 @@ export class RnnPredict extends LitElement {
   #predict(): void {
     const f = this.#field;
     const p = this.#readyFor;
-    if (!f || !p || p !== this.#predictor || this.#composing || this.#dead || this.#dismissed || f.readOnly || f.disabled || !this.#isFocused(f)) {
+    if (
+      !f ||
+      !p ||
+      p !== this.#predictor ||
+      this.#composing ||
+      this.#dead ||
+      this.#dismissed ||
+      f.readOnly ||
+      f.disabled ||
+      !this.#isFocused(f)
+    ) {
       this.#show([]);
       return;
     }
@@ -593,7 +675,9 @@ export class RnnPredict extends LitElement {
     }
     if (!done) {
       f.value = expected;
-      f.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText', data: edit.text }));
+      f.dispatchEvent(
+        new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText', data: edit.text }),
+      );
     }
     if (f.value === expected) f.setSelectionRange(edit.caret, edit.caret);
     this._active = -1;
@@ -613,9 +697,18 @@ export class RnnPredict extends LitElement {
     listbox.setAttribute('aria-label', this.#messages().label);
     render(
       html`${this._words.map(
-        (w, i) => html`<div role="option" id=${id(i)} data-rnn-chip part=${i === this._active ? 'chip chip-active' : 'chip'}
-          aria-selected=${i === this._active ? 'true' : 'false'}
-          @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.#accept(i)}>${w}</div>`,
+        (w, i) =>
+          html`<div
+            role="option"
+            id=${id(i)}
+            data-rnn-chip
+            part=${i === this._active ? 'chip chip-active' : 'chip'}
+            aria-selected=${i === this._active ? 'true' : 'false'}
+            @mousedown=${(e: Event) => e.preventDefault()}
+            @click=${() => this.#accept(i)}
+          >
+            ${w}
+          </div>`,
       )}`,
       listbox,
     );
@@ -631,9 +724,30 @@ export class RnnPredict extends LitElement {
     if (!f || !mirror) return;
     const cs = getComputedStyle(f);
     const s = mirror.style;
-    for (const p of ['font-family', 'font-size', 'font-weight', 'font-style', 'font-variant', 'font-stretch', 'letter-spacing', 'word-spacing',
-      'text-transform', 'text-indent', 'tab-size', 'direction', 'text-align', 'padding-top', 'padding-right', 'padding-bottom', 'padding-left',
-      'border-top-width', 'border-right-width', 'border-bottom-width', 'border-left-width', 'line-height']) {
+    for (const p of [
+      'font-family',
+      'font-size',
+      'font-weight',
+      'font-style',
+      'font-variant',
+      'font-stretch',
+      'letter-spacing',
+      'word-spacing',
+      'text-transform',
+      'text-indent',
+      'tab-size',
+      'direction',
+      'text-align',
+      'padding-top',
+      'padding-right',
+      'padding-bottom',
+      'padding-left',
+      'border-top-width',
+      'border-right-width',
+      'border-bottom-width',
+      'border-left-width',
+      'line-height',
+    ]) {
       s.setProperty(p, cs.getPropertyValue(p));
     }
     const box = f.getBoundingClientRect();

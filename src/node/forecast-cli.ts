@@ -4,7 +4,7 @@
  * message; the caller prints it and exits 1.
  */
 import { readFileSync } from 'node:fs';
-import { initNodeBackend } from './backend.js';
+import { initNodeBackend } from './node-backend.js';
 import { forecast, parseSeriesCsv, type ForecastCell, type ForecastOptions } from '../timeseries/forecast.js';
 
 export const FORECAST_USAGE = `Usage: rnn-predict forecast --csv FILE [options]
@@ -46,7 +46,8 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
       flags.set(name, true);
       continue;
     }
-    if (!['csv', 'column', 'cell', ...INT_FLAGS].includes(name)) throw new Error(`unknown option --${name} (see rnn-predict forecast --help)`);
+    if (!['csv', 'column', 'cell', ...INT_FLAGS].includes(name))
+      throw new Error(`unknown option --${name} (see rnn-predict forecast --help)`);
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new Error(`--${name} needs a value`);
     flags.set(name, value);
@@ -67,7 +68,8 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
   }
   const cell = flags.get('cell');
   if (typeof cell === 'string') {
-    if (cell !== 'lstm' && cell !== 'gru' && cell !== 'rnn') throw new Error(`--cell expects lstm, gru or rnn, got "${cell}"`);
+    if (cell !== 'lstm' && cell !== 'gru' && cell !== 'rnn')
+      throw new Error(`--cell expects lstm, gru or rnn, got "${cell}"`);
     options.cell = cell as ForecastCell;
   }
 
@@ -75,7 +77,7 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
   const column = flags.get('column');
   const oneLine = (e: unknown) => new Error(`${file}: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
@@ -95,13 +97,19 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
   }
 
   if (flags.has('json')) {
-    out.log(JSON.stringify({ column: parsed.column, points: parsed.values.length, backend: backend.backend, ...result }));
+    out.log(
+      JSON.stringify({ column: parsed.column, points: parsed.values.length, backend: backend.backend, ...result }),
+    );
     return 0;
   }
   const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(2));
-  out.log(`Forecast of "${parsed.column}" (${parsed.values.length} points): ${result.cell.toUpperCase()}, window ${result.window}, ${result.epochs}+${result.refitEpochs} epochs, ${backend.backend} backend`);
+  out.log(
+    `Forecast of "${parsed.column}" (${parsed.values.length} points): ${result.cell.toUpperCase()}, window ${result.window}, ${result.epochs}+${result.refitEpochs} epochs, ${backend.backend} backend`,
+  );
   if (result.holdout > 0) {
-    out.log(`Last ${result.holdout} points held back: RMSE ${fmt(result.rmse)} (seasonal naive, season ${result.season}: ${fmt(result.baselineRmse)})`);
+    out.log(
+      `Last ${result.holdout} points held back: RMSE ${fmt(result.rmse)} (seasonal naive, season ${result.season}: ${fmt(result.baselineRmse)})`,
+    );
   }
   out.log('step  forecast');
   result.forecast.forEach((v, i) => out.log(`${String(`+${i + 1}`).padStart(4)}  ${v.toFixed(2)}`));

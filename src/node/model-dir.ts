@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fromArtifacts, toArtifacts, ModelFormatError, type RnnModel } from '../model/model.js';
+import { fromArtifacts, toArtifacts, ModelFormatError, type RnnModel } from '../inference/artifacts.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -15,7 +15,9 @@ export async function saveModelDir(model: RnnModel, dir: string, options: { floa
   const a = toArtifacts(model, options);
   await mkdir(dir, { recursive: true });
   const json = {
-    format: a.format, generatedBy: a.generatedBy, modelTopology: a.modelTopology,
+    format: a.format,
+    generatedBy: a.generatedBy,
+    modelTopology: a.modelTopology,
     weightsManifest: [{ paths: [WEIGHTS_BIN], weights: a.weightSpecs }],
   };
   await writeFile(join(dir, WEIGHTS_BIN + '.tmp'), new Uint8Array(a.weightData));
@@ -31,7 +33,9 @@ export async function loadModelDir(dir: string): Promise<RnnModel> {
   try {
     jsonText = await readFile(join(dir, MODEL_JSON), 'utf8');
   } catch {
-    throw new ModelFormatError(`${join(dir, MODEL_JSON)} not found: expected a model directory written by "rnn-predict train"`);
+    throw new ModelFormatError(
+      `${join(dir, MODEL_JSON)} not found: expected a model directory written by "rnn-predict train"`,
+    );
   }
   let json: { modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: unknown[] }[] };
   try {

@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { ParallelOptions, Replica, BatchStats } from '../model/train.js';
+import type { ParallelOptions, Replica, BatchStats } from '../training/train.js';
 import type { Job, WorkerData } from './train-worker.js';
 
 /**
@@ -28,7 +28,8 @@ export function defaultThreads(): number {
 
 /** `trainModel`'s `parallel` option for `threads` worker threads. */
 export function workerThreads(threads = defaultThreads(), backend?: 'wasm' | 'cpu'): ParallelOptions {
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new RangeError(`threads must be an integer in 1…64, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64)
+    throw new RangeError(`threads must be an integer in 1…64, got ${threads}`);
   return {
     threads,
     async create(config, weights, grads): Promise<Replica> {
@@ -43,7 +44,9 @@ export function workerThreads(threads = defaultThreads(), backend?: 'wasm' | 'cp
         pending.clear();
       };
       await new Promise<void>((resolve, reject) => {
-        worker.once('message', (m: { ready: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(`training worker failed to start: ${m.error}`))));
+        worker.once('message', (m: { ready: boolean; error?: string }) =>
+          m.ready ? resolve() : reject(new Error(`training worker failed to start: ${m.error}`)),
+        );
         worker.once('error', reject);
       });
       worker.on('message', (m: { id: number; stats?: BatchStats; error?: string }) => {

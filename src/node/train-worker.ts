@@ -1,11 +1,11 @@
 /**
- * The worker-thread side of data-parallel training: a replica (src/model/train.ts
+ * The worker-thread side of data-parallel training: a replica (src/training/train.ts
  * `localReplica`) on its own tfjs-wasm instance, reading the shared weights and writing its
  * gradients into its shared buffer, one batch per message. Started by src/node/parallel.ts
  * with this module's own URL, so the built package and the TypeScript sources both find it.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { ModelConfig } from '../model/config.js';
+import type { ModelConfig } from '../inference/model-config.js';
 import type { Batch } from '../data/windows.js';
 
 /** This module's URL, for `new Worker`. */
@@ -28,8 +28,8 @@ export interface Job {
 async function serve(data: WorkerData): Promise<void> {
   const port = parentPort!;
   try {
-    const { initNodeBackend } = await import('./backend.js');
-    const { localReplica } = await import('../model/train.js');
+    const { initNodeBackend } = await import('./node-backend.js');
+    const { localReplica } = await import('../training/train.js');
     await initNodeBackend(data.backend);
     const replica = await localReplica(data.config, data.weights, data.grads);
     port.on('message', (job: Job | 'close') => {

@@ -2,10 +2,10 @@
  * The SDK's public types: what `createPredictor` takes and returns. The element and pages code
  * against these; the runtime behind them (worker, storage) may change without breaking them.
  */
-import type { Suggestion, Continuation, ContinueOptions, Source } from '../model/predictor.js';
-import type { ModelMetrics } from '../model/model.js';
-import type { CellType, ModelShape } from '../model/config.js';
-import type { TrainProgress } from '../model/train.js';
+import type { Suggestion, Continuation, ContinueOptions, Source } from '../inference/word-predictor.js';
+import type { ModelMetrics } from '../inference/artifacts.js';
+import type { CellType, ModelShape } from '../inference/model-config.js';
+import type { TrainProgress } from '../training/train.js';
 
 export type { Suggestion, Continuation, ContinueOptions, Source, ModelMetrics, CellType, ModelShape, TrainProgress };
 

@@ -5,7 +5,7 @@
  * The store is a trailing default parameter, as in idb-keyval, so tests can pass their own.
  */
 import { createStore, get, set, del, type UseStore } from 'idb-keyval';
-import type { ModelArtifacts } from '../model/model.js';
+import type { ModelArtifacts } from '../inference/artifacts.js';
 
 export const STORAGE_VERSION = 1;
 const DB = 'rnn-predict';
@@ -38,7 +38,9 @@ const learnedKey = (name: string) => `learned:${name}`;
 function explain(e: unknown, what: string): Error {
   const err = e as DOMException;
   if (err?.name === 'QuotaExceededError') {
-    const q = new Error(`storage quota exceeded while ${what}: nothing was written; suggestions keep working in memory`);
+    const q = new Error(
+      `storage quota exceeded while ${what}: nothing was written; suggestions keep working in memory`,
+    );
     q.name = 'QuotaExceededError';
     return q;
   }
@@ -52,14 +54,18 @@ function explain(e: unknown, what: string): Error {
  */
 export function indexedDbHandler(name: string, key: string, store: UseStore = defaultModelStore()) {
   return {
-    async save(artifacts: ModelArtifacts): Promise<{ modelArtifactsInfo: { dateSaved: Date; weightDataBytes: number } }> {
+    async save(
+      artifacts: ModelArtifacts,
+    ): Promise<{ modelArtifactsInfo: { dateSaved: Date; weightDataBytes: number } }> {
       const record: StoredModel = { version: STORAGE_VERSION, key, savedAt: new Date().toISOString(), artifacts };
       try {
         await set(modelKey(name), record, store);
       } catch (e) {
         throw explain(e, `saving model "${name}" (${(artifacts.weightData.byteLength / 1e6).toFixed(1)} MB)`);
       }
-      return { modelArtifactsInfo: { dateSaved: new Date(record.savedAt), weightDataBytes: artifacts.weightData.byteLength } };
+      return {
+        modelArtifactsInfo: { dateSaved: new Date(record.savedAt), weightDataBytes: artifacts.weightData.byteLength },
+      };
     },
     async load(): Promise<ModelArtifacts | undefined> {
       return (await loadRecord(name, store))?.artifacts;
@@ -68,7 +74,10 @@ export function indexedDbHandler(name: string, key: string, store: UseStore = de
 }
 
 /** The stored record for a name, or undefined. Throws StorageError for a record that is not one. */
-export async function loadRecord(name: string, store: UseStore = defaultModelStore()): Promise<StoredModel | undefined> {
+export async function loadRecord(
+  name: string,
+  store: UseStore = defaultModelStore(),
+): Promise<StoredModel | undefined> {
   let value: unknown;
   try {
     value = await get(modelKey(name), store);
@@ -81,7 +90,9 @@ export async function loadRecord(name: string, store: UseStore = defaultModelSto
     throw new StorageError(`the stored record for "${name}" is not an rnn-predict model record`);
   }
   if (r.version !== STORAGE_VERSION) {
-    throw new StorageError(`the stored record for "${name}" has storage version ${r.version}, expected ${STORAGE_VERSION}`);
+    throw new StorageError(
+      `the stored record for "${name}" has storage version ${r.version}, expected ${STORAGE_VERSION}`,
+    );
   }
   if (typeof r.key !== 'string' || typeof r.artifacts !== 'object' || r.artifacts === null) {
     throw new StorageError(`the stored record for "${name}" is damaged (missing key or artifacts)`);
@@ -110,7 +121,12 @@ export async function loadLearned(name: string, store: UseStore = defaultModelSt
 }
 
 /** Stores the learned messages (kept to the most recent `limit`). */
-export async function saveLearned(name: string, lines: readonly string[], limit = 2000, store: UseStore = defaultModelStore()): Promise<void> {
+export async function saveLearned(
+  name: string,
+  lines: readonly string[],
+  limit = 2000,
+  store: UseStore = defaultModelStore(),
+): Promise<void> {
   try {
     await set(learnedKey(name), lines.slice(-limit), store);
   } catch (e) {

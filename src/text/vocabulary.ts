@@ -100,7 +100,12 @@ export class Vocabulary {
   }
 
   toJSON(): VocabularyJSON {
-    return { format: VOCABULARY_FORMAT, version: VOCABULARY_VERSION, tokens: [...this.#tokens], counts: [...this.#counts] };
+    return {
+      format: VOCABULARY_FORMAT,
+      version: VOCABULARY_VERSION,
+      tokens: [...this.#tokens],
+      counts: [...this.#counts],
+    };
   }
 
   /** Rebuilds a vocabulary from `toJSON()`'s output; rejects other formats and versions. */
@@ -119,7 +124,8 @@ export class Vocabulary {
       throw new TypeError('vocabulary JSON must have arrays "tokens" and "counts"');
     }
     j.counts.forEach((c, i) => {
-      if (!Number.isInteger(c) || c < 0) throw new TypeError(`count ${i} must be a non-negative integer, got ${describe(c)}`);
+      if (!Number.isInteger(c) || c < 0)
+        throw new TypeError(`count ${i} must be a non-negative integer, got ${describe(c)}`);
     });
     return new Vocabulary(j.tokens, j.counts);
   }
@@ -131,7 +137,11 @@ export class Vocabulary {
  * same ids. Tokens spelled like a special are not counted.
  */
 export function buildVocabulary(tokens: Iterable<string>, options: VocabularyOptions = {}): Vocabulary {
-  if (tokens === null || typeof (tokens as Iterable<string>)?.[Symbol.iterator] !== 'function' || typeof tokens === 'string') {
+  if (
+    tokens === null ||
+    typeof (tokens as Iterable<string>)?.[Symbol.iterator] !== 'function' ||
+    typeof tokens === 'string'
+  ) {
     throw new TypeError(`tokens must be an iterable of strings (not a string), got ${describe(tokens)}`);
   }
   if (typeof options !== 'object' || options === null) {

@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe } from '../text/tokenize.js';
 import { mulberry32 } from '../data/windows.js';
-import { abortError as cancelled } from '../model/train.js';
+import { abortError as cancelled } from '../training/train.js';
 
 /** The recurrent cell: SimpleRNN, LSTM or GRU. */
 export type ForecastCell = 'rnn' | 'lstm' | 'gru';
@@ -101,7 +101,6 @@ const CELLS: readonly ForecastCell[] = ['rnn', 'lstm', 'gru'];
 /** An Error with name 'AbortError', as fetch and DOM APIs use. */
 const abortError = () => cancelled('forecast was cancelled');
 
-
 /** Checks that `series` is an array of finite numbers; errors name the index. */
 function checkSeries(series: unknown, name = 'series'): number[] {
   if (!Array.isArray(series)) throw new TypeError(`${name} must be an array of numbers, got ${describe(series)}`);
@@ -167,13 +166,19 @@ interface Resolved {
 
 function resolveOptions(options: unknown): Resolved {
   if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
   const o = options as ForecastOptions;
   const horizon = o.horizon === undefined ? 12 : checkInt(o.horizon, 'horizon', 1, 10_000);
-  if (o.cell !== undefined && !CELLS.includes(o.cell)) throw new RangeError(`cell must be 'rnn', 'lstm' or 'gru', got ${describe(o.cell)}`);
+  if (o.cell !== undefined && !CELLS.includes(o.cell))
+    throw new RangeError(`cell must be 'rnn', 'lstm' or 'gru', got ${describe(o.cell)}`);
   const lr = o.learningRate ?? 0.01;
-  if (typeof lr !== 'number' || !(lr > 0 && lr <= 1)) throw new RangeError(`learningRate must be a number in (0, 1], got ${describe(lr)}`);
-  if (o.signal !== undefined && (o.signal === null || typeof o.signal !== 'object' || typeof o.signal.aborted !== 'boolean')) {
+  if (typeof lr !== 'number' || !(lr > 0 && lr <= 1))
+    throw new RangeError(`learningRate must be a number in (0, 1], got ${describe(lr)}`);
+  if (
+    o.signal !== undefined &&
+    (o.signal === null || typeof o.signal !== 'object' || typeof o.signal.aborted !== 'boolean')
+  ) {
     throw new TypeError(`signal must be an AbortSignal, got ${describe(o.signal)}`);
   }
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
@@ -205,7 +210,13 @@ function buildModel(o: Resolved): tf.Sequential {
     recurrentInitializer: init(2),
   };
   const model = tf.sequential();
-  model.add(o.cell === 'lstm' ? tf.layers.lstm(rnnArgs) : o.cell === 'gru' ? tf.layers.gru(rnnArgs) : tf.layers.simpleRNN(rnnArgs));
+  model.add(
+    o.cell === 'lstm'
+      ? tf.layers.lstm(rnnArgs)
+      : o.cell === 'gru'
+        ? tf.layers.gru(rnnArgs)
+        : tf.layers.simpleRNN(rnnArgs),
+  );
   model.add(tf.layers.dense({ units: 1, kernelInitializer: init(3) }));
   return model;
 }
@@ -214,7 +225,13 @@ function buildModel(o: Resolved): tf.Sequential {
  * Trains on every window of `scaled` for `epochs` epochs, the windows in a fresh seeded order
  * each epoch. Returns the last epoch's loss. Rejects with an AbortError when the signal aborts.
  */
-async function train(model: tf.Sequential, scaled: number[], o: Resolved, epochs: number, phase: ForecastProgress['phase']): Promise<number> {
+async function train(
+  model: tf.Sequential,
+  scaled: number[],
+  o: Resolved,
+  epochs: number,
+  phase: ForecastProgress['phase'],
+): Promise<number> {
   const w = o.window;
   const count = scaled.length - w;
   const random = mulberry32(o.seed * 31 + (phase === 'refit' ? 17 : 0));
@@ -240,7 +257,13 @@ async function train(model: tf.Sequential, scaled: number[], o: Resolved, epochs
     const x = tf.tensor3d(xs, [count, w, 1]);
     const y = tf.tensor2d(ys, [count, 1]);
     try {
-      const history = await model.fit(x, y, { epochs: 1, batchSize: o.batchSize, shuffle: false, verbose: 0, callbacks: [stopOnAbort] });
+      const history = await model.fit(x, y, {
+        epochs: 1,
+        batchSize: o.batchSize,
+        shuffle: false,
+        verbose: 0,
+        callbacks: [stopOnAbort],
+      });
       loss = Number(history.history.loss?.[0]);
     } finally {
       x.dispose();
@@ -289,11 +312,13 @@ export async function forecast(series: number[], options?: ForecastOptions): Pro
 
   const warnings: string[] = [];
   if (o.window < o.season) {
-    warnings.push(`window (${o.window}) is shorter than the season (${o.season}): the window should cover at least one season`);
+    warnings.push(
+      `window (${o.window}) is shorter than the season (${o.season}): the window should cover at least one season`,
+    );
   }
   const trainPart = values.slice(0, values.length - o.holdout);
   const tail = values.slice(values.length - o.holdout);
-  let min = trainPart.reduce((a, b) => Math.min(a, b));
+  const min = trainPart.reduce((a, b) => Math.min(a, b));
   let max = trainPart.reduce((a, b) => Math.max(a, b));
   if (max === min) {
     warnings.push('the series is constant: scaling uses a range of 1');
@@ -306,7 +331,8 @@ export async function forecast(series: number[], options?: ForecastOptions): Pro
   let baselineRmse: number | null = null;
   if (o.holdout > 0) {
     if (trainPart.length >= o.season) baselineRmse = rmse(tail, seasonalNaive(trainPart, o.season, o.holdout));
-    else warnings.push(`no seasonal-naive baseline: the series before the tail is shorter than one season (${o.season})`);
+    else
+      warnings.push(`no seasonal-naive baseline: the series before the tail is shorter than one season (${o.season})`);
   }
 
   const model = buildModel(o);
@@ -324,7 +350,8 @@ export async function forecast(series: number[], options?: ForecastOptions): Pro
       loss = await train(model, values.map(scale), o, refitEpochs, 'refit');
     }
     const ahead = recursive(model, values.map(scale), o, o.horizon).map(unscale);
-    if (!ahead.every(Number.isFinite)) warnings.push('training diverged: the forecast holds non-finite values (try a lower learningRate)');
+    if (!ahead.every(Number.isFinite))
+      warnings.push('training diverged: the forecast holds non-finite values (try a lower learningRate)');
     return {
       forecast: ahead,
       tailForecast,
@@ -358,7 +385,8 @@ export async function forecast(series: number[], options?: ForecastOptions): Pro
  */
 export function parseSeriesCsv(text: string, column?: string): { values: number[]; column: string } {
   if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
-  if (column !== undefined && typeof column !== 'string') throw new TypeError(`column must be a string, got ${describe(column)}`);
+  if (column !== undefined && typeof column !== 'string')
+    throw new TypeError(`column must be a string, got ${describe(column)}`);
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
   if (lines.length === 0) throw new RangeError('the CSV is empty: expected a header row');
@@ -367,7 +395,8 @@ export function parseSeriesCsv(text: string, column?: string): { values: number[
   let index: number;
   if (column !== undefined) {
     index = header.indexOf(column.trim());
-    if (index < 0) throw new RangeError(`column "${column}" is missing: the header has ${header.map((h) => `"${h}"`).join(', ')}`);
+    if (index < 0)
+      throw new RangeError(`column "${column}" is missing: the header has ${header.map((h) => `"${h}"`).join(', ')}`);
   } else {
     const first = rows[0] ?? [];
     index = -1;
@@ -377,7 +406,8 @@ export function parseSeriesCsv(text: string, column?: string): { values: number[
         break;
       }
     }
-    if (rows.length > 0 && index < 0) throw new RangeError('no numeric column: row 2 has no number (name the column to read)');
+    if (rows.length > 0 && index < 0)
+      throw new RangeError('no numeric column: row 2 has no number (name the column to read)');
     if (index < 0) index = header.length - 1;
   }
   const name = header[index]!;
@@ -406,12 +436,16 @@ function splitCsvLine(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') cells.push(cell.trim()), (cell = '');
-    else cell += ch;
+    else if (ch === ',') {
+      cells.push(cell.trim());
+      cell = '';
+    } else cell += ch;
   }
   cells.push(cell.trim());
   return cells;

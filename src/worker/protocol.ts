@@ -2,9 +2,9 @@
  * The one typed boundary between a page and the training worker (comlink: the page holds a
  * `Remote<WorkerApi>`). Only plain data crosses it; weights travel as a transferred ArrayBuffer.
  */
-import type { ModelArtifacts } from '../model/model.js';
-import type { TrainProgress } from '../model/train.js';
-import type { CellType, ModelShape } from '../model/config.js';
+import type { ModelArtifacts } from '../inference/artifacts.js';
+import type { TrainProgress } from '../training/train.js';
+import type { CellType, ModelShape } from '../inference/model-config.js';
 import type { ForecastOptions, ForecastResult, ForecastProgress } from '../timeseries/forecast.js';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
@@ -40,7 +40,11 @@ export interface WorkerApi {
   train(job: TrainJob, onProgress?: (p: TrainProgress) => void): Promise<ModelArtifacts>;
   /** Stops the running training (or forecast) within one batch; it rejects with AbortError. */
   cancel(): void;
-  forecast(series: number[], options: Omit<ForecastOptions, 'signal' | 'onProgress'>, onProgress?: (p: ForecastProgress) => void): Promise<ForecastResult>;
+  forecast(
+    series: number[],
+    options: Omit<ForecastOptions, 'signal' | 'onProgress'>,
+    onProgress?: (p: ForecastProgress) => void,
+  ): Promise<ForecastResult>;
   /** For tests: lose the WebGL context (WEBGL_lose_context) while training. */
   loseWebglContext(): boolean;
   /** tf.memory().numTensors, for leak checks. */

@@ -6,10 +6,10 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { chooseBackend } from '../model/backend.js';
-import { trainLanguageModel, lineTokens } from '../model/pipeline.js';
-import { trainModel, abortError } from '../model/train.js';
-import { toArtifacts, fromArtifacts, type ModelArtifacts } from '../model/model.js';
+import { chooseBackend } from '../training/tfjs-backend.js';
+import { trainLanguageModel, lineTokens } from '../training/pipeline.js';
+import { trainModel, abortError } from '../training/train.js';
+import { toArtifacts, fromArtifacts, type ModelArtifacts } from '../inference/artifacts.js';
 import { forecast } from '../timeseries/forecast.js';
 import type { BackendInfo, BackendName, TrainJob, WorkerApi } from './protocol.js';
 
@@ -49,7 +49,10 @@ async function init(force?: BackendName): Promise<BackendInfo> {
       else if (SOFTWARE.test(renderer)) skip.webgl = `software renderer (${renderer}): wasm is 4–8× faster here`;
     }
     const choice = await chooseBackend(order, skip);
-    return { backend: choice.backend as BackendName, reason: force ? `forced by the backend option; ${choice.reason}` : choice.reason };
+    return {
+      backend: choice.backend as BackendName,
+      reason: force ? `forced by the backend option; ${choice.reason}` : choice.reason,
+    };
   })();
   return backendInfo;
 }
@@ -59,11 +62,15 @@ function webglLost(backend: BackendName): Promise<never> {
   return new Promise<never>((_, reject) => {
     if (backend !== 'webgl') return;
     const canvas = (tf.backend() as unknown as { gpgpu?: { gl?: { canvas?: EventTarget } } }).gpgpu?.gl?.canvas;
-    canvas?.addEventListener('webglcontextlost', () => {
-      const e = new Error('the WebGL context was lost');
-      e.name = 'WebGLContextLost';
-      reject(e);
-    }, { once: true });
+    canvas?.addEventListener(
+      'webglcontextlost',
+      () => {
+        const e = new Error('the WebGL context was lost');
+        e.name = 'WebGLContextLost';
+        reject(e);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -73,13 +80,22 @@ function begin(): AbortSignal {
   return controller.signal;
 }
 
-async function runTraining(job: TrainJob, signal: AbortSignal, onProgress?: (p: never) => void): Promise<ModelArtifacts> {
+async function runTraining(
+  job: TrainJob,
+  signal: AbortSignal,
+  onProgress?: (p: never) => void,
+): Promise<ModelArtifacts> {
   if (job.from) {
     const model = fromArtifacts(job.from);
     const ids = job.lines.map((l) => model.vocabulary.encode(lineTokens(l))).filter((l) => l.length > 0);
     const r = await trainModel(model.config, ids, {
-      epochs: job.epochs ?? 1, learningRate: 5e-4, validationSplit: 0, initialWeights: model.weights, signal,
-      onProgress: onProgress as never, seed: job.seed,
+      epochs: job.epochs ?? 1,
+      learningRate: 5e-4,
+      validationSplit: 0,
+      initialWeights: model.weights,
+      signal,
+      onProgress: onProgress as never,
+      seed: job.seed,
     });
     model.weights = r.weights;
     model.trainedAt = new Date().toISOString();
@@ -87,11 +103,17 @@ async function runTraining(job: TrainJob, signal: AbortSignal, onProgress?: (p: 
   }
   const model = await trainLanguageModel(job.lines, {
     model: {
-      ...(job.cell ? { cell: job.cell } : {}), ...(job.shape ? { shape: job.shape } : {}),
-      ...(job.embeddingSize ? { embeddingSize: job.embeddingSize } : {}), ...(job.hiddenSize ? { hiddenSize: job.hiddenSize } : {}),
+      ...(job.cell ? { cell: job.cell } : {}),
+      ...(job.shape ? { shape: job.shape } : {}),
+      ...(job.embeddingSize ? { embeddingSize: job.embeddingSize } : {}),
+      ...(job.hiddenSize ? { hiddenSize: job.hiddenSize } : {}),
       ...(job.layers ? { layers: job.layers } : {}),
     },
-    vocabularySize: job.vocabularySize, epochs: job.epochs, seed: job.seed, signal, onProgress: onProgress as never,
+    vocabularySize: job.vocabularySize,
+    epochs: job.epochs,
+    seed: job.seed,
+    signal,
+    onProgress: onProgress as never,
   });
   if (job.corpusHash) model.corpusHash = job.corpusHash;
   model.settings = { ...model.settings, ...job.settings, backend: tf.getBackend() };

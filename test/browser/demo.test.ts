@@ -32,7 +32,9 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
 
   await page.click('#message');
   await page.keyboard.type('Hola cómo se siente ');
-  await page.waitForFunction(() => [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'hoy'));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'hoy'),
+  );
   const first = await page.textContent('#predict [role=option]:first-child');
   // The ghost shows the top suggestion after the caret.
   assert.equal(await page.$eval('#predict', (e) => e.shadowRoot!.querySelector('[part=ghost]')?.textContent), first);
@@ -56,7 +58,9 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
   await page.keyboard.press('Enter');
   await page.click('#message');
   await page.keyboard.type('El ornitorrinco ');
-  await page.waitForFunction(() => [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'azul'));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'azul'),
+  );
   // The switch turns learning off.
   await page.uncheck('#learn');
   assert.equal(await page.$eval('#predict', (e) => (e as unknown as { learn: boolean }).learn), false);
@@ -71,7 +75,13 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
   assert.ok(!(await page.$$eval('#predict [role=option]', (os) => os.map((o) => o.textContent))).includes('azul'));
 
   // Training runs in the worker and reports progress to the bar.
-  await page.waitForFunction(() => (document.getElementById('train') as HTMLProgressElement).value > 0 || document.getElementById('error')!.textContent !== '', undefined, { timeout: 90_000 });
+  await page.waitForFunction(
+    () =>
+      (document.getElementById('train') as HTMLProgressElement).value > 0 ||
+      document.getElementById('error')!.textContent !== '',
+    undefined,
+    { timeout: 90_000 },
+  );
   assert.equal(await page.textContent('#error'), '', 'training did not fail');
   assert.match((await page.textContent('#train-text')) ?? '', /Época \d+\/\d+/);
   assert.deepEqual(errors, []);
@@ -84,8 +94,14 @@ test('the demo: the sales history is charted; the forecast runs in the worker an
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(env.origin + '/');
-  await page.waitForFunction(() => (window as unknown as { __salesChart?: unknown }).__salesChart !== undefined, undefined, { timeout: 60_000 });
-  const hasForecast = await page.evaluate(async () => typeof (await import('/dist/rnn-predict.bundle.js' as string)).forecast === 'function');
+  await page.waitForFunction(
+    () => (window as unknown as { __salesChart?: unknown }).__salesChart !== undefined,
+    undefined,
+    { timeout: 60_000 },
+  );
+  const hasForecast = await page.evaluate(
+    async () => typeof (await import('/dist/rnn-predict.bundle.js' as string)).forecast === 'function',
+  );
   if (!hasForecast) {
     assert.match((await page.textContent('#forecast-note')) ?? '', /no disponible/);
   } else {

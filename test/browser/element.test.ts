@@ -18,22 +18,31 @@ const CORPUS = '/dist/corpus/es-conversaciones.txt';
 
 /** Opens a page at the server's origin with `body` inside, the bundle loaded, and waits for
  * every element to be ready. Collects page errors. */
-async function open(body: string, options: { wait?: boolean; head?: string; headers?: Record<string, string> } = {}): Promise<{ page: Page; errors: string[] }> {
+async function open(
+  body: string,
+  options: { wait?: boolean; head?: string; headers?: Record<string, string> } = {},
+): Promise<{ page: Page; errors: string[] }> {
   const page = await env.browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   const url = `${env.origin}/widget/__element_test__.html`;
-  await page.route(url, (route) => route.fulfill({
-    contentType: 'text/html; charset=utf-8',
-    headers: options.headers ?? {},
-    body: `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>element test</title><link rel="icon" href="data:,">${options.head ?? ''}</head>
+  await page.route(url, (route) =>
+    route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      headers: options.headers ?? {},
+      body: `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>element test</title><link rel="icon" href="data:,">${options.head ?? ''}</head>
 <body><main>${body}</main><script type="module" src="/dist/rnn-predict.bundle.js"></script></body></html>`,
-  }));
+    }),
+  );
   await page.goto(url);
   if (options.wait !== false) {
     await page.waitForFunction(() => customElements.get('rnn-predict') !== undefined);
-    await page.evaluate(() => Promise.all([...document.querySelectorAll('rnn-predict')].map((e) => (e as HTMLElement & { ready: Promise<void> }).ready)));
+    await page.evaluate(() =>
+      Promise.all(
+        [...document.querySelectorAll('rnn-predict')].map((e) => (e as HTMLElement & { ready: Promise<void> }).ready),
+      ),
+    );
   }
   return { page, errors };
 }
@@ -41,17 +50,22 @@ async function open(body: string, options: { wait?: boolean; head?: string; head
 const INPUT = `<label for="f">Mensaje</label><rnn-predict no-train corpus="${CORPUS}"><input id="f"></rnn-predict>`;
 
 /** Two frames: a prediction scheduled by the last keystroke or accept has run and rendered. */
-const settle = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-const chips = (page: Page, sel = 'rnn-predict') => page.$$eval(`${sel} [role=option]`, (els) => els.map((e) => e.textContent));
+const settle = (page: Page) =>
+  page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+const chips = (page: Page, sel = 'rnn-predict') =>
+  page.$$eval(`${sel} [role=option]`, (els) => els.map((e) => e.textContent));
 const suggestions = (page: Page, sel = 'rnn-predict') =>
   page.$eval(sel, (e) => (e as HTMLElement & { currentSuggestions: string[] }).currentSuggestions);
 const waitFor = (page: Page, word: string) =>
   page.waitForFunction((w) => [...document.querySelectorAll('[role=option]')].some((o) => o.textContent === w), word);
 /** Records rnn-accept events on window.__accepts. */
-const recordAccepts = (page: Page) => page.evaluate(() => {
-  (window as unknown as { __accepts: unknown[] }).__accepts = [];
-  document.addEventListener('rnn-accept', (e) => (window as unknown as { __accepts: unknown[] }).__accepts.push((e as CustomEvent).detail));
-});
+const recordAccepts = (page: Page) =>
+  page.evaluate(() => {
+    (window as unknown as { __accepts: unknown[] }).__accepts = [];
+    document.addEventListener('rnn-accept', (e) =>
+      (window as unknown as { __accepts: unknown[] }).__accepts.push((e as CustomEvent).detail),
+    );
+  });
 const accepts = (page: Page) => page.evaluate(() => (window as unknown as { __accepts: unknown[] }).__accepts);
 
 test('typing "Hola cómo se siente " shows "hoy" among the suggestions; Tab inserts the top one', async () => {
@@ -66,7 +80,10 @@ test('typing "Hola cómo se siente " shows "hoy" among the suggestions; Tab inse
   assert.deepEqual(await chips(page), shown);
   await page.keyboard.press('Tab');
   assert.equal(await page.inputValue('#f'), `Hola cómo se siente ${shown[0]} `);
-  assert.equal(await page.$eval('#f', (f: HTMLInputElement) => [f.selectionStart, document.activeElement === f]).then(String), `${`Hola cómo se siente ${shown[0]} `.length},true`);
+  assert.equal(
+    await page.$eval('#f', (f: HTMLInputElement) => [f.selectionStart, document.activeElement === f]).then(String),
+    `${`Hola cómo se siente ${shown[0]} `.length},true`,
+  );
   assert.deepEqual(await accepts(page), [{ word: shown[0], index: 0 }]);
   assert.deepEqual(errors, []);
   await page.close();
@@ -77,7 +94,9 @@ test('a click inserts another suggestion without taking focus from the field; th
   await recordAccepts(page);
   await page.evaluate(() => {
     (window as unknown as { __inputs: number }).__inputs = 0;
-    document.getElementById('f')!.addEventListener('input', () => (window as unknown as { __inputs: number }).__inputs++);
+    document
+      .getElementById('f')!
+      .addEventListener('input', () => (window as unknown as { __inputs: number }).__inputs++);
   });
   await page.click('#f');
   await page.keyboard.type('Hola cómo se siente ');
@@ -93,7 +112,9 @@ test('a click inserts another suggestion without taking focus from the field; th
 });
 
 test('↑/↓ with Enter, and Alt+2, pick other suggestions; Enter with none chosen is left to the page', async () => {
-  const { page } = await open(`<form id="form"><label for="f">Mensaje</label><rnn-predict no-train corpus="${CORPUS}"><input id="f"></rnn-predict></form>`);
+  const { page } = await open(
+    `<form id="form"><label for="f">Mensaje</label><rnn-predict no-train corpus="${CORPUS}"><input id="f"></rnn-predict></form>`,
+  );
   await page.evaluate(() => {
     (window as unknown as { __submits: number }).__submits = 0;
     document.getElementById('form')!.addEventListener('submit', (e) => {
@@ -109,19 +130,40 @@ test('↑/↓ with Enter, and Alt+2, pick other suggestions; Enter with none cho
   await page.keyboard.press('ArrowDown');
   const active = await page.$eval('#f', (f) => f.getAttribute('aria-activedescendant'));
   assert.ok(active, 'aria-activedescendant is set');
-  assert.equal(await page.$eval(`[id="${active}"]`, (o) => [o.textContent, o.getAttribute('aria-selected'), o.getAttribute('part')].join('|')), `${shown[1]}|true|chip chip-active`);
+  assert.equal(
+    await page.$eval(`[id="${active}"]`, (o) =>
+      [o.textContent, o.getAttribute('aria-selected'), o.getAttribute('part')].join('|'),
+    ),
+    `${shown[1]}|true|chip chip-active`,
+  );
   await page.keyboard.press('Enter');
   assert.equal(await page.inputValue('#f'), `Hola cómo se siente ${shown[1]} `);
-  assert.equal(await page.evaluate(() => (window as unknown as { __submits: number }).__submits), 0, 'Enter on a chosen suggestion does not submit');
+  assert.equal(
+    await page.evaluate(() => (window as unknown as { __submits: number }).__submits),
+    0,
+    'Enter on a chosen suggestion does not submit',
+  );
   await settle(page);
-  await page.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length >
+      0,
+  );
   const next = await suggestions(page);
   await page.keyboard.press('Alt+2');
   assert.equal(await page.inputValue('#f'), `Hola cómo se siente ${shown[1]} ${next[1]} `);
   await settle(page);
-  await page.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length >
+      0,
+  );
   await page.keyboard.press('Enter');
-  assert.equal(await page.evaluate(() => (window as unknown as { __submits: number }).__submits), 1, 'Enter with no suggestion chosen submits the form');
+  assert.equal(
+    await page.evaluate(() => (window as unknown as { __submits: number }).__submits),
+    1,
+    'Enter with no suggestion chosen submits the form',
+  );
   await page.close();
 });
 
@@ -132,7 +174,11 @@ test('Escape hides the suggestions; Tab then moves focus as usual; typing shows 
   await waitFor(page, 'hoy');
   assert.equal(await page.$eval('#f', (f) => f.getAttribute('aria-expanded')), 'true');
   await page.keyboard.press('Escape');
-  await page.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length === 0);
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions
+        .length === 0,
+  );
   assert.equal(await page.$eval('#f', (f) => f.getAttribute('aria-expanded')), 'false');
   assert.equal(await page.$eval('[role=listbox]', (l) => (l as HTMLElement).hidden), true);
   // Still hidden a few frames later (the caret did not move, nothing was typed).
@@ -143,7 +189,11 @@ test('Escape hides the suggestions; Tab then moves focus as usual; typing shows 
   assert.equal(await page.inputValue('#f'), 'Hola cómo se siente ');
   await page.click('#f');
   await page.keyboard.type('m');
-  await page.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length >
+      0,
+  );
   await page.close();
 });
 
@@ -158,7 +208,9 @@ test('nothing is accepted during an IME composition or after a dead key', async 
     f.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true, data: '' }));
     f.dispatchEvent(new CompositionEvent('compositionupdate', { bubbles: true, data: 'h' }));
     f.value += 'h';
-    f.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: true, inputType: 'insertCompositionText', data: 'h' }));
+    f.dispatchEvent(
+      new InputEvent('input', { bubbles: true, isComposing: true, inputType: 'insertCompositionText', data: 'h' }),
+    );
   });
   await page.waitForTimeout(50);
   assert.deepEqual(await suggestions(page), [], 'suggestions are hidden while composing');
@@ -206,7 +258,11 @@ test('accepting in the middle of the text puts the word at the caret and the car
     f.setSelectionRange(11, 11); // Gracias sie|ntx
     f.dispatchEvent(new Event('input', { bubbles: true }));
   });
-  await page.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions[0]?.startsWith('sie'));
+  await page.waitForFunction(() =>
+    (
+      document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }
+    ).currentSuggestions[0]?.startsWith('sie'),
+  );
   const top = (await suggestions(page))[0]!;
   await page.keyboard.press('Tab');
   assert.equal(await page.inputValue('#f'), `Gracias ${top}, hasta luego`);
@@ -219,7 +275,9 @@ test('ARIA combobox: roles and states, a polite live region with the count, and 
     <h1>Prueba</h1>
     <label for="f">Mensaje</label><rnn-predict id="one" no-train corpus="${CORPUS}" ghost><input id="f"></rnn-predict>
     <label for="t">Texto largo</label><rnn-predict id="two" no-train corpus="${CORPUS}"><textarea id="t"></textarea></rnn-predict>`);
-  const aria = await page.$eval('#f', (f) => ['role', 'aria-expanded', 'aria-autocomplete', 'aria-controls'].map((a) => f.getAttribute(a)));
+  const aria = await page.$eval('#f', (f) =>
+    ['role', 'aria-expanded', 'aria-autocomplete', 'aria-controls'].map((a) => f.getAttribute(a)),
+  );
   assert.deepEqual(aria.slice(0, 3), ['combobox', 'false', 'list']);
   assert.equal(await page.$eval(`[id="${aria[3]}"]`, (l) => l.getAttribute('role')), 'listbox');
   await page.click('#f');
@@ -229,14 +287,28 @@ test('ARIA combobox: roles and states, a polite live region with the count, and 
   assert.equal(await page.$eval('#one [role=status]', (s) => s.textContent?.trim()), '3 sugerencias');
   assert.equal(await page.$eval('#one [role=status]', (s) => s.getAttribute('aria-live')), 'polite');
   // The active option resolves from the field (same root).
-  assert.equal(await page.$eval('#f', (f) => document.getElementById(f.getAttribute('aria-activedescendant')!)?.getAttribute('role')), 'option');
+  assert.equal(
+    await page.$eval('#f', (f) =>
+      document.getElementById(f.getAttribute('aria-activedescendant')!)?.getAttribute('role'),
+    ),
+    'option',
+  );
   // The textarea keeps its textbox role (no other role is allowed on it) with the list popup.
-  assert.deepEqual(await page.$eval('#t', (t) => [t.getAttribute('role'), t.getAttribute('aria-autocomplete'), t.hasAttribute('aria-expanded')]), [null, 'list', false]);
+  assert.deepEqual(
+    await page.$eval('#t', (t) => [
+      t.getAttribute('role'),
+      t.getAttribute('aria-autocomplete'),
+      t.hasAttribute('aria-expanded'),
+    ]),
+    [null, 'list', false],
+  );
   const run = () => axeViolations(page);
   assert.deepEqual(await run(), [], 'input with suggestions open');
   await page.click('#t');
   await page.keyboard.type('Muchas gracias por ');
-  await page.waitForFunction(() => (document.getElementById('two') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  await page.waitForFunction(
+    () => (document.getElementById('two') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0,
+  );
   await page.keyboard.press('ArrowDown');
   assert.deepEqual(await run(), [], 'textarea with suggestions open');
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -250,13 +322,16 @@ test('markup in the corpus or in a suggestion shows as text and runs nothing', a
   const p = await env.browser.newPage();
   const errs: string[] = [];
   p.on('pageerror', (e) => errs.push(e.message));
-  await p.route(`${env.origin}/widget/__xss__.txt`, (r) => r.fulfill({
-    contentType: 'text/plain; charset=utf-8',
-    body: 'mira <img src=x onerror=window.__x=1> ahora\nmira <img src=x onerror=window.__x=1> ahora\nmira esto <script>window.__x=2</script>\n',
-  }));
-  await p.route(`${env.origin}/widget/__xss__.html`, (r) => r.fulfill({
-    contentType: 'text/html; charset=utf-8',
-    body: `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>x</title></head><body>
+  await p.route(`${env.origin}/widget/__xss__.txt`, (r) =>
+    r.fulfill({
+      contentType: 'text/plain; charset=utf-8',
+      body: 'mira <img src=x onerror=window.__x=1> ahora\nmira <img src=x onerror=window.__x=1> ahora\nmira esto <script>window.__x=2</script>\n',
+    }),
+  );
+  await p.route(`${env.origin}/widget/__xss__.html`, (r) =>
+    r.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><html lang="es"><head><meta charset="utf-8"><title>x</title></head><body>
       <label for="f">Mensaje</label><rnn-predict no-train corpus="/widget/__xss__.txt"><input id="f"></rnn-predict>
       <label for="g">Otro</label><rnn-predict id="fake"><input id="g"></rnn-predict>
       <script type="module">
@@ -270,23 +345,38 @@ test('markup in the corpus or in a suggestion shows as text and runs nothing', a
         });
         document.getElementById('fake').predictor = fake;
       </script></body></html>`,
-  }));
+    }),
+  );
   await p.goto(`${env.origin}/widget/__xss__.html`);
   await p.waitForFunction(() => customElements.get('rnn-predict'));
   await p.evaluate(() => (document.querySelector('rnn-predict') as unknown as { ready: Promise<void> }).ready);
   await p.click('#f');
   await p.keyboard.type('mira ');
-  await p.waitForFunction(() => (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  await p.waitForFunction(
+    () =>
+      (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions.length >
+      0,
+  );
   await p.click('#g');
   await p.keyboard.type('x ');
   await p.waitForFunction(() => [...document.querySelectorAll('#fake [role=option]')].length === 2);
-  assert.deepEqual(await p.$$eval('#fake [role=option]', (os) => os.map((o) => o.textContent)), ['<img src=x onerror=window.__x=3>', '<b>negrita</b>']);
+  assert.deepEqual(await p.$$eval('#fake [role=option]', (os) => os.map((o) => o.textContent)), [
+    '<img src=x onerror=window.__x=3>',
+    '<b>negrita</b>',
+  ]);
   await p.keyboard.press('Tab');
   assert.equal(await p.inputValue('#g'), 'x <img src=x onerror=window.__x=3> ');
   await p.waitForTimeout(100);
-  assert.equal(await p.evaluate(() => document.querySelectorAll('img, b, rnn-predict script').length), 0, 'no element was made from the text');
+  assert.equal(
+    await p.evaluate(() => document.querySelectorAll('img, b, rnn-predict script').length),
+    0,
+    'no element was made from the text',
+  );
   assert.equal(await p.evaluate(() => (window as unknown as { __x?: number }).__x), undefined, 'no handler ran');
-  assert.deepEqual(errs.filter((e) => !/__xss__|Failed to load/.test(e)), []);
+  assert.deepEqual(
+    errs.filter((e) => !/__xss__|Failed to load/.test(e)),
+    [],
+  );
   await p.close();
 });
 
@@ -312,42 +402,60 @@ test('theming and placement: CSS parts, custom properties, dark mode, right-to-l
     return [s.backgroundColor, s.color, s.borderTopLeftRadius].join(' ');
   });
   assert.equal(chip, 'rgb(10, 20, 30) rgb(250, 250, 250) 3px');
-  assert.equal(await page.$eval('#themed', (e) => getComputedStyle(e.shadowRoot!.querySelector('[part=bar]')!).outlineColor), 'rgb(1, 2, 3)');
+  assert.equal(
+    await page.$eval('#themed', (e) => getComputedStyle(e.shadowRoot!.querySelector('[part=bar]')!).outlineColor),
+    'rgb(1, 2, 3)',
+  );
   // Ghost text: the rest of the top suggestion after the caret.
   const top = (await suggestions(page, '#themed'))[0];
   assert.equal(await page.$eval('#themed', (e) => e.shadowRoot!.querySelector('[part=ghost]')?.textContent), top);
   await page.keyboard.type('h');
   // The top suggestion may already be 'hoy' before the 'h': wait for the ghost itself to show the rest.
-  await page.waitForFunction(() => document.getElementById('themed')!.shadowRoot!.querySelector('[part=ghost]')?.textContent === 'oy');
-  assert.equal((await page.$eval('#themed', (e) => (e as unknown as { currentSuggestions: string[] }).currentSuggestions))[0], 'hoy');
+  await page.waitForFunction(
+    () => document.getElementById('themed')!.shadowRoot!.querySelector('[part=ghost]')?.textContent === 'oy',
+  );
+  assert.equal(
+    (await page.$eval('#themed', (e) => (e as unknown as { currentSuggestions: string[] }).currentSuggestions))[0],
+    'hoy',
+  );
   // Dark mode changes the default chip colours of an unthemed element.
   await page.click('#r');
   await page.keyboard.type('Hola cómo se siente ');
-  await page.waitForFunction(() => (document.getElementById('rtl') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0);
+  await page.waitForFunction(
+    () => (document.getElementById('rtl') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0,
+  );
   const light = await page.$eval('#rtl [role=option]', (c) => getComputedStyle(c).backgroundColor);
   await page.emulateMedia({ colorScheme: 'dark' });
   const dark = await page.$eval('#rtl [role=option]', (c) => getComputedStyle(c).backgroundColor);
   assert.notEqual(light, dark);
   // Right-to-left: the bar runs from the right.
   assert.equal(await page.$eval('#rtl [role=listbox]', (l) => getComputedStyle(l).direction), 'rtl');
-  const [a, b] = await page.$$eval('#rtl [role=option]', (os) => os.slice(0, 2).map((o) => o.getBoundingClientRect().left));
+  const [a, b] = await page.$$eval('#rtl [role=option]', (os) =>
+    os.slice(0, 2).map((o) => o.getBoundingClientRect().left),
+  );
   assert.ok(a! > b!, 'the first chip is on the right');
   // Another tag name works the same.
   await page.click('#m');
   await page.keyboard.type('Hola cómo se siente ');
-  await page.waitForFunction(() => (document.getElementById('mine') as unknown as { currentSuggestions: string[] }).currentSuggestions.includes('hoy'));
+  await page.waitForFunction(() =>
+    (document.getElementById('mine') as unknown as { currentSuggestions: string[] }).currentSuggestions.includes('hoy'),
+  );
   await page.keyboard.press('Tab');
   assert.match(await page.inputValue('#m'), /^Hola cómo se siente \S+ $/);
   await page.close();
 });
 
 test('API: events, currentSuggestions, suggestions count, no rnn-accept from code, learn on submit', async () => {
-  const { page } = await open(`<form id="form"><label for="f">Mensaje</label><rnn-predict id="el" no-train learn suggestions="5" corpus="${CORPUS}"><input id="f"></rnn-predict></form>`);
+  const { page } = await open(
+    `<form id="form"><label for="f">Mensaje</label><rnn-predict id="el" no-train learn suggestions="5" corpus="${CORPUS}"><input id="f"></rnn-predict></form>`,
+  );
   await recordAccepts(page);
-  await page.evaluate(() => document.getElementById('form')!.addEventListener('submit', (e) => {
-    e.preventDefault();
-    (document.getElementById('f') as HTMLInputElement).value = '';
-  }));
+  await page.evaluate(() =>
+    document.getElementById('form')!.addEventListener('submit', (e) => {
+      e.preventDefault();
+      (document.getElementById('f') as HTMLInputElement).value = '';
+    }),
+  );
   await page.click('#f');
   await page.keyboard.type('Hola cómo se siente ');
   await waitFor(page, 'hoy');
@@ -358,7 +466,10 @@ test('API: events, currentSuggestions, suggestions count, no rnn-accept from cod
     (el.querySelector('input') as HTMLInputElement).value = 'Buenos días ';
     el.querySelector('input')!.dispatchEvent(new Event('input', { bubbles: true }));
   });
-  await page.waitForFunction(() => (document.getElementById('el') as unknown as { currentSuggestions: string[] }).currentSuggestions.length === 2);
+  await page.waitForFunction(
+    () =>
+      (document.getElementById('el') as unknown as { currentSuggestions: string[] }).currentSuggestions.length === 2,
+  );
   assert.deepEqual(await accepts(page), []);
   // learn: what the person sends is learned, and suggested next time.
   await page.fill('#f', 'zanahoria morada gigante');
@@ -367,20 +478,25 @@ test('API: events, currentSuggestions, suggestions count, no rnn-accept from cod
   await page.keyboard.type('zanahoria ');
   await waitFor(page, 'morada');
   // rnn-ready comes with the predictor's info; the predictor is reachable for info()/delete().
-  const info = await page.$eval('#el', (el) => (el as unknown as { predictor: { info(): { source: string; vocabularySize: number } } }).predictor.info());
+  const info = await page.$eval('#el', (el) =>
+    (el as unknown as { predictor: { info(): { source: string; vocabularySize: number } } }).predictor.info(),
+  );
   assert.equal(info.source, 'ngram');
   assert.ok(info.vocabularySize > 1000);
   // lang sets the element's own words (the live region and the listbox's name).
   await page.$eval('#el', (el) => el.setAttribute('lang', 'en'));
   await page.fill('#f', '');
   await page.keyboard.type('Hola cómo se siente ');
-  await page.waitForFunction(() => document.querySelector('#el [role=status]')?.textContent?.startsWith('2 suggestions'));
+  await page.waitForFunction(() =>
+    document.querySelector('#el [role=status]')?.textContent?.startsWith('2 suggestions'),
+  );
   assert.equal(await page.$eval('#el [role=listbox]', (l) => l.getAttribute('aria-label')), 'Suggestions');
   await page.close();
 });
 
 test('a chat that sends on Enter: a chosen suggestion never reaches its handler; a send is learned; passwords are left alone', async () => {
-  const { page } = await open(`<label for="t">Mensaje</label><rnn-predict id="el" no-train learn corpus="${CORPUS}"><textarea id="t"></textarea></rnn-predict>
+  const { page } =
+    await open(`<label for="t">Mensaje</label><rnn-predict id="el" no-train learn corpus="${CORPUS}"><textarea id="t"></textarea></rnn-predict>
     <label for="pw">Clave</label><rnn-predict id="pwel" no-train corpus="${CORPUS}"><input id="pw" type="password"></rnn-predict>`);
   await page.evaluate(() => {
     const w = window as unknown as { __sent: string[] };
@@ -417,11 +533,16 @@ test('a chat that sends on Enter: a chosen suggestion never reaches its handler;
 });
 
 test('works under a strict Content-Security-Policy (no inline styles or scripts, no eval)', async () => {
-  const csp = "default-src 'self'; script-src 'self'; style-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
-  const { page, errors } = await open(INPUT.replace('<rnn-predict', '<rnn-predict ghost'), { headers: { 'content-security-policy': csp } });
+  const csp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
+  const { page, errors } = await open(INPUT.replace('<rnn-predict', '<rnn-predict ghost'), {
+    headers: { 'content-security-policy': csp },
+  });
   await page.evaluate(() => {
     (window as unknown as { __csp: string[] }).__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   await page.click('#f');
   await page.keyboard.type('Hola cómo se siente ');
@@ -431,7 +552,10 @@ test('works under a strict Content-Security-Policy (no inline styles or scripts,
   await page.keyboard.press('Tab');
   assert.match(await page.inputValue('#f'), /^Hola cómo se siente \S+ $/);
   assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
-  assert.deepEqual(errors.filter((e) => /Content Security Policy/i.test(e)), []);
+  assert.deepEqual(
+    errors.filter((e) => /Content Security Policy/i.test(e)),
+    [],
+  );
   await page.close();
 });
 
@@ -459,9 +583,17 @@ test('moved, the element keeps its predictor; removed and put back, it makes a n
 });
 
 test('a bad corpus URL rejects ready and fires rnn-error instead of hanging', async () => {
-  const { page } = await open(`<label for="f">Mensaje</label><rnn-predict no-train corpus="/widget/no-such-corpus.txt"><input id="f"></rnn-predict>`, { wait: false });
+  const { page } = await open(
+    `<label for="f">Mensaje</label><rnn-predict no-train corpus="/widget/no-such-corpus.txt"><input id="f"></rnn-predict>`,
+    { wait: false },
+  );
   await page.waitForFunction(() => customElements.get('rnn-predict'));
-  const message = await page.evaluate(() => (document.querySelector('rnn-predict') as unknown as { ready: Promise<void> }).ready.then(() => 'resolved', (e: Error) => e.message));
+  const message = await page.evaluate(() =>
+    (document.querySelector('rnn-predict') as unknown as { ready: Promise<void> }).ready.then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    ),
+  );
   assert.match(message, /no-such-corpus\.txt.*404/);
   await page.close();
 });

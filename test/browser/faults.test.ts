@@ -2,7 +2,7 @@
 // two tabs, reload mid-training, and a soak of predictions and train/cancel cycles.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { startBrowser, openSdkPage, neuralInfo, SMALL_CORPUS, TINY } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof startBrowser>>;
@@ -16,13 +16,14 @@ after(async () => {
   await env?.close();
 });
 
-
 describe('security', () => {
   test('works under a strict Content-Security-Policy (no eval, same-origin worker)', async () => {
     const context = await env.browser.newContext();
     const page = await context.newPage();
     await page.goto(env.origin + '/test/fixtures/csp.html?csp=strict');
-    const header = await page.evaluate(() => fetch(location.href).then((r) => r.headers.get('content-security-policy')));
+    const header = await page.evaluate(() =>
+      fetch(location.href).then((r) => r.headers.get('content-security-policy')),
+    );
     assert.match(header ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
     await page.waitForFunction(() => (window as any).__result !== undefined, undefined, { timeout: 60_000 });
     const r = await page.evaluate(() => (window as any).__result);
@@ -38,26 +39,32 @@ describe('faults', () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
     const first = await neuralInfo(page, env.origin, { corpus, name: 'quota', ...TINY }, 300);
-    const r = await page.evaluate(async ({ corpus, TINY, origin }) => {
-      const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
-      // The storage is full: every model write fails as a full disk makes it fail.
-      const put = IDBObjectStore.prototype.put;
-      IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
-        if (String(key).startsWith('model:')) {
-          this.transaction.abort();
-          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-        }
-        return put.call(this, value, key);
-      };
-      const p = sdk.createPredictor({ corpus, name: 'quota', ...TINY, hiddenSize: 64, vocabularySize: 1500 });
-      const errors: string[] = [];
-      p.addEventListener('error', (e: CustomEvent) => errors.push(`${e.detail.name}: ${e.detail.message}`));
-      await p.neuralReady;
-      const words = p.predictNext('Hola ', { k: 2 });
-      p.dispose();
-      return { errors, words };
-    }, { corpus, TINY, origin: env.origin });
-    assert.ok(r.errors.some((m) => /^QuotaExceededError: storage quota exceeded/.test(m)), r.errors.join('; '));
+    const r = await page.evaluate(
+      async ({ corpus, TINY, origin }) => {
+        const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
+        // The storage is full: every model write fails as a full disk makes it fail.
+        const put = IDBObjectStore.prototype.put;
+        IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+          if (String(key).startsWith('model:')) {
+            this.transaction.abort();
+            throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+          }
+          return put.call(this, value, key);
+        };
+        const p = sdk.createPredictor({ corpus, name: 'quota', ...TINY, hiddenSize: 64, vocabularySize: 1500 });
+        const errors: string[] = [];
+        p.addEventListener('error', (e: CustomEvent) => errors.push(`${e.detail.name}: ${e.detail.message}`));
+        await p.neuralReady;
+        const words = p.predictNext('Hola ', { k: 2 });
+        p.dispose();
+        return { errors, words };
+      },
+      { corpus, TINY, origin: env.origin },
+    );
+    assert.ok(
+      r.errors.some((m) => /^QuotaExceededError: storage quota exceeded/.test(m)),
+      r.errors.join('; '),
+    );
     assert.equal(r.words.length, 2, 'suggestions keep working');
     await page.reload();
     const again = await neuralInfo(page, env.origin, { corpus, name: 'quota', ...TINY });
@@ -69,31 +76,39 @@ describe('faults', () => {
   test('WebGL context lost mid-training: training carries on with wasm or reports; the stored model stays intact', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
-    const r = await page.evaluate(async ({ corpus, TINY }) => {
-      const { createPredictor } = (window as any).sdk;
-      const p = createPredictor({ corpus, name: 'webgl-lost', ...TINY, backend: 'webgl' });
-      await p.neuralReady;
-      await new Promise((res) => setTimeout(res, 300));
-      const before = p.info();
-      const worker = p[Symbol.for('rnn-predict.worker')]();
-      let lost = false;
-      const outcome = await p.train({
-        epochs: 2,
-        onProgress: (x: any) => {
-          if (!lost && x.phase === 'batch') {
-            lost = true;
-            worker.loseWebglContext();
-          }
-        },
-      }).then((i: any) => `trained on ${i.backend}: ${i.backendReason}`, (e: Error) => `reported ${e.name}: ${e.message}`);
-      const words = p.predictNext('Hola ', { k: 2 }).map((s: any) => s.word);
-      p.dispose();
-      const q = createPredictor({ corpus, name: 'webgl-lost', ...TINY, backend: 'webgl', autoTrain: false });
-      await q.neuralReady;
-      const stored = q.info();
-      q.dispose();
-      return { lost, outcome, words, before, stored };
-    }, { corpus, TINY });
+    const r = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const { createPredictor } = (window as any).sdk;
+        const p = createPredictor({ corpus, name: 'webgl-lost', ...TINY, backend: 'webgl' });
+        await p.neuralReady;
+        await new Promise((res) => setTimeout(res, 300));
+        const before = p.info();
+        const worker = p[Symbol.for('rnn-predict.worker')]();
+        let lost = false;
+        const outcome = await p
+          .train({
+            epochs: 2,
+            onProgress: (x: any) => {
+              if (!lost && x.phase === 'batch') {
+                lost = true;
+                worker.loseWebglContext();
+              }
+            },
+          })
+          .then(
+            (i: any) => `trained on ${i.backend}: ${i.backendReason}`,
+            (e: Error) => `reported ${e.name}: ${e.message}`,
+          );
+        const words = p.predictNext('Hola ', { k: 2 }).map((s: any) => s.word);
+        p.dispose();
+        const q = createPredictor({ corpus, name: 'webgl-lost', ...TINY, backend: 'webgl', autoTrain: false });
+        await q.neuralReady;
+        const stored = q.info();
+        q.dispose();
+        return { lost, outcome, words, before, stored };
+      },
+      { corpus, TINY },
+    );
     assert.ok(r.lost);
     assert.match(r.outcome, /trained on wasm: webgl failed during training|reported/);
     assert.equal(r.words.length, 2);
@@ -123,16 +138,19 @@ describe('faults', () => {
   test('a reload in the middle of training loads the previous model', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
-    const first = await page.evaluate(async ({ corpus, TINY }) => {
-      const p = (window as any).sdk.createPredictor({ corpus, name: 'reload', ...TINY });
-      await p.neuralReady;
-      await new Promise((r) => setTimeout(r, 300));
-      const info = p.info();
-      // Start a long retraining and leave it running.
-      p.train({ epochs: 50 }).catch(() => {});
-      await new Promise((r) => p.addEventListener('progress', r, { once: true }));
-      return info;
-    }, { corpus, TINY });
+    const first = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const p = (window as any).sdk.createPredictor({ corpus, name: 'reload', ...TINY });
+        await p.neuralReady;
+        await new Promise((r) => setTimeout(r, 300));
+        const info = p.info();
+        // Start a long retraining and leave it running.
+        p.train({ epochs: 50 }).catch(() => {});
+        await new Promise((r) => p.addEventListener('progress', r, { once: true }));
+        return info;
+      },
+      { corpus, TINY },
+    );
     await page.reload();
     const after = await neuralInfo(page, env.origin, { corpus, name: 'reload', ...TINY });
     assert.equal(after.fromStorage, true);
@@ -145,22 +163,34 @@ describe('no IndexedDB', () => {
   test('IndexedDB unavailable (private mode): reported, everything keeps working in memory', async () => {
     const context = await env.browser.newContext();
     const page = await context.newPage();
-    await page.addInitScript({ content: 'window.__name = (f) => f; Object.defineProperty(IDBFactory.prototype, "open", { value() { throw new DOMException("The user denied permission to access the database.", "InvalidStateError"); } });' });
+    await page.addInitScript({
+      content:
+        'window.__name = (f) => f; Object.defineProperty(IDBFactory.prototype, "open", { value() { throw new DOMException("The user denied permission to access the database.", "InvalidStateError"); } });',
+    });
     await page.goto(env.origin + '/test/fixtures/blank.html');
-    const r = await page.evaluate(async ({ corpus, TINY, origin }) => {
-      const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
-      const p = sdk.createPredictor({ corpus, name: 'private', ...TINY });
-      const errors: string[] = [];
-      p.addEventListener('error', (e: CustomEvent) => errors.push(`${e.detail.name}: ${e.detail.message}`));
-      await p.ready;
-      await p.neuralReady;
-      await p.learn('Hola, ¿qué tal?');
-      const words = p.predictNext('Hola ', { k: 2 });
-      const save = await p.save().then(() => 'saved', (e: Error) => e.message);
-      p.dispose();
-      return { errors, words, state: p.info().state, save };
-    }, { corpus, TINY, origin: env.origin });
-    assert.ok(r.errors.some((m) => /^StorageError: IndexedDB failed while/.test(m)), r.errors.join('; '));
+    const r = await page.evaluate(
+      async ({ corpus, TINY, origin }) => {
+        const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
+        const p = sdk.createPredictor({ corpus, name: 'private', ...TINY });
+        const errors: string[] = [];
+        p.addEventListener('error', (e: CustomEvent) => errors.push(`${e.detail.name}: ${e.detail.message}`));
+        await p.ready;
+        await p.neuralReady;
+        await p.learn('Hola, ¿qué tal?');
+        const words = p.predictNext('Hola ', { k: 2 });
+        const save = await p.save().then(
+          () => 'saved',
+          (e: Error) => e.message,
+        );
+        p.dispose();
+        return { errors, words, state: p.info().state, save };
+      },
+      { corpus, TINY, origin: env.origin },
+    );
+    assert.ok(
+      r.errors.some((m) => /^StorageError: IndexedDB failed while/.test(m)),
+      r.errors.join('; '),
+    );
     assert.equal(r.words.length, 2);
     assert.equal(r.state, 'neural');
     assert.match(r.save, /IndexedDB is not available here/);
@@ -172,28 +202,39 @@ describe('the worker killed', () => {
   test('mid-training: reported, the previous model kept, a fresh worker trains next time', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
-    const r = await page.evaluate(async ({ corpus, TINY }) => {
-      const p = (window as any).sdk.createPredictor({ corpus, name: 'killed', ...TINY, workerTimeout: 2 });
-      await p.neuralReady;
-      const before = p.predictNext('Hola ', { k: 3 });
-      const errors: string[] = [];
-      p.addEventListener('error', (e: CustomEvent) => errors.push(`${e.detail.name}: ${e.detail.message}`));
-      let killed = false;
-      const outcome = await p.train({
-        epochs: 20,
-        onProgress: () => {
-          if (!killed) {
-            killed = true;
-            p[Symbol.for('rnn-predict.kill-worker')]();
-          }
-        },
-      }).then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
-      const after = p.predictNext('Hola ', { k: 3 });
-      const state = p.info().state;
-      const retrained = await p.train({ epochs: 1 }).then((i: any) => i.state, (e: Error) => `failed: ${e.message}`);
-      p.dispose();
-      return { outcome, errors, before, after, state, retrained };
-    }, { corpus, TINY });
+    const r = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const p = (window as any).sdk.createPredictor({ corpus, name: 'killed', ...TINY, workerTimeout: 2 });
+        await p.neuralReady;
+        const before = p.predictNext('Hola ', { k: 3 });
+        const errors: string[] = [];
+        p.addEventListener('error', (e: CustomEvent) => errors.push(`${e.detail.name}: ${e.detail.message}`));
+        let killed = false;
+        const outcome = await p
+          .train({
+            epochs: 20,
+            onProgress: () => {
+              if (!killed) {
+                killed = true;
+                p[Symbol.for('rnn-predict.kill-worker')]();
+              }
+            },
+          })
+          .then(
+            () => 'resolved',
+            (e: Error) => `${e.name}: ${e.message}`,
+          );
+        const after = p.predictNext('Hola ', { k: 3 });
+        const state = p.info().state;
+        const retrained = await p.train({ epochs: 1 }).then(
+          (i: any) => i.state,
+          (e: Error) => `failed: ${e.message}`,
+        );
+        p.dispose();
+        return { outcome, errors, before, after, state, retrained };
+      },
+      { corpus, TINY },
+    );
     assert.match(r.outcome, /^WorkerError: the training worker stopped responding/);
     assert.ok(r.errors.some((m) => /stopped responding/.test(m)));
     assert.deepEqual(r.after, r.before, 'the previous model keeps answering');
@@ -209,31 +250,42 @@ describe('privacy', () => {
     const requests: string[] = [];
     context.on('request', (req) => requests.push(new URL(req.url()).pathname));
     const page = await openPage(context);
-    const r = await page.evaluate(async ({ TINY, origin }) => {
-      const { createPredictor } = (window as any).sdk;
-      const p = createPredictor({ corpus: `${origin}/dist/corpus/es-conversaciones.txt`, name: 'privacy', ...TINY });
-      await p.neuralReady;
-      await p.learn('Mañana quedamos con Zenobia en la terraza del zoco');
-      const learned = p.predictNext('quedamos con ', { k: 3 }).map((s: any) => s.word);
-      const dump = async () => new Promise<string[]>((resolve) => {
-        const open = indexedDB.open('rnn-predict');
-        open.onsuccess = () => {
-          const req = open.result.transaction('models').objectStore('models').getAllKeys();
-          req.onsuccess = () => { open.result.close(); resolve(req.result.map(String).sort()); };
-        };
-      });
-      const storedBefore = await dump();
-      await p.delete();
-      const storedAfter = await dump();
-      const afterDelete = p.predictNext('quedamos con ', { k: 3 }).map((s: any) => s.word);
-      p.dispose();
-      return { learned, storedBefore, storedAfter, afterDelete };
-    }, { TINY, origin: env.origin });
+    const r = await page.evaluate(
+      async ({ TINY, origin }) => {
+        const { createPredictor } = (window as any).sdk;
+        const p = createPredictor({ corpus: `${origin}/dist/corpus/es-conversaciones.txt`, name: 'privacy', ...TINY });
+        await p.neuralReady;
+        await p.learn('Mañana quedamos con Zenobia en la terraza del zoco');
+        const learned = p.predictNext('quedamos con ', { k: 3 }).map((s: any) => s.word);
+        const dump = async () =>
+          new Promise<string[]>((resolve) => {
+            const open = indexedDB.open('rnn-predict');
+            open.onsuccess = () => {
+              const req = open.result.transaction('models').objectStore('models').getAllKeys();
+              req.onsuccess = () => {
+                open.result.close();
+                resolve(req.result.map(String).sort());
+              };
+            };
+          });
+        const storedBefore = await dump();
+        await p.delete();
+        const storedAfter = await dump();
+        const afterDelete = p.predictNext('quedamos con ', { k: 3 }).map((s: any) => s.word);
+        p.dispose();
+        return { learned, storedBefore, storedAfter, afterDelete };
+      },
+      { TINY, origin: env.origin },
+    );
     assert.ok(r.learned.includes('Zenobia') || r.learned.includes('zenobia'), r.learned.join(','));
     assert.deepEqual(r.storedBefore, ['learned:privacy', 'model:privacy']);
     assert.deepEqual(r.storedAfter, []);
-    assert.ok(!r.afterDelete.map((w: string) => w.toLowerCase()).includes('zenobia'), 'learned text is gone from memory too');
-    const allowed = /^\/(test\/fixtures\/blank\.html|dist\/(rnn-predict\.bundle\.js|worker\.js|tfjs-backend-wasm[-a-z]*\.wasm|corpus\/es-conversaciones\.txt))$/;
+    assert.ok(
+      !r.afterDelete.map((w: string) => w.toLowerCase()).includes('zenobia'),
+      'learned text is gone from memory too',
+    );
+    const allowed =
+      /^\/(test\/fixtures\/blank\.html|dist\/(rnn-predict\.bundle\.js|worker\.js|tfjs-backend-wasm[-a-z]*\.wasm|corpus\/es-conversaciones\.txt))$/;
     const other = [...new Set(requests)].filter((u) => !allowed.test(u));
     assert.deepEqual(other, [], 'no other request');
     await context.close();
@@ -245,28 +297,42 @@ describe('soak', () => {
     const context = await env.browser.newContext();
     const errors: string[] = [];
     const page = await openPage(context, errors);
-    const r = await page.evaluate(async ({ corpus, TINY }) => {
-      const p = (window as any).sdk.createPredictor({ corpus, name: 'soak', ...TINY, persist: false });
-      await p.neuralReady;
-      const worker = p[Symbol.for('rnn-predict.worker')]();
-      const text = 'Hola, ¿cómo se siente hoy? Muy bien, gracias por preguntar.';
-      let n = 0;
-      for (let i = 0; i < 100_000; i++) {
-        const cut = 1 + (i * 7) % text.length;
-        n += p.predictNext(text.slice(0, cut), { k: 3 }).length;
-      }
-      const tensorsBefore = await worker.tensorCount();
-      const outcomes: string[] = [];
-      for (let c = 0; c < 10; c++) {
-        const controller = new AbortController();
-        const done = p.train({ epochs: 5, signal: controller.signal, onProgress: (x: any) => { if (x.phase === 'batch') controller.abort(); } });
-        outcomes.push(await done.then(() => 'done', (e: Error) => e.name));
-      }
-      const tensorsAfter = await worker.tensorCount();
-      const unhandled = (window as any).__unhandled;
-      p.dispose();
-      return { n, tensorsBefore, tensorsAfter, outcomes, unhandled };
-    }, { corpus, TINY });
+    const r = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const p = (window as any).sdk.createPredictor({ corpus, name: 'soak', ...TINY, persist: false });
+        await p.neuralReady;
+        const worker = p[Symbol.for('rnn-predict.worker')]();
+        const text = 'Hola, ¿cómo se siente hoy? Muy bien, gracias por preguntar.';
+        let n = 0;
+        for (let i = 0; i < 100_000; i++) {
+          const cut = 1 + ((i * 7) % text.length);
+          n += p.predictNext(text.slice(0, cut), { k: 3 }).length;
+        }
+        const tensorsBefore = await worker.tensorCount();
+        const outcomes: string[] = [];
+        for (let c = 0; c < 10; c++) {
+          const controller = new AbortController();
+          const done = p.train({
+            epochs: 5,
+            signal: controller.signal,
+            onProgress: (x: any) => {
+              if (x.phase === 'batch') controller.abort();
+            },
+          });
+          outcomes.push(
+            await done.then(
+              () => 'done',
+              (e: Error) => e.name,
+            ),
+          );
+        }
+        const tensorsAfter = await worker.tensorCount();
+        const unhandled = (window as any).__unhandled;
+        p.dispose();
+        return { n, tensorsBefore, tensorsAfter, outcomes, unhandled };
+      },
+      { corpus, TINY },
+    );
     assert.ok(r.n > 0);
     assert.deepEqual(r.outcomes, Array(10).fill('AbortError'));
     assert.equal(r.tensorsAfter, r.tensorsBefore);

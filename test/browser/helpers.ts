@@ -6,20 +6,34 @@ import { startServer } from '../../scripts/serve.js';
 import type { Server } from 'node:http';
 
 export const CHROME_FLAGS = [
-  '--headless=new', '--no-sandbox', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-quic',
-  '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+  '--headless=new',
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
 ];
 
-export async function startBrowser(): Promise<{ browser: Browser; server: Server; origin: string; close: () => Promise<void> }> {
+export async function startBrowser(): Promise<{
+  browser: Browser;
+  server: Server;
+  origin: string;
+  close: () => Promise<void>;
+}> {
   const executablePath = process.env.CHROME_PATH;
-  if (!executablePath) throw new Error('CHROME_PATH is not set: run the browser tests through "npm test", which finds Chromium');
+  if (!executablePath)
+    throw new Error('CHROME_PATH is not set: run the browser tests through "npm test", which finds Chromium');
   const server: Server = await startServer(0);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const browser = await chromium.launch({ executablePath, args: CHROME_FLAGS, headless: true });
   return {
-    browser, server, origin: `http://localhost:${port}`,
+    browser,
+    server,
+    origin: `http://localhost:${port}`,
     close: async () => {
       await browser.close();
       await new Promise((r) => server.close(r));
@@ -28,7 +42,10 @@ export async function startBrowser(): Promise<{ browser: Browser; server: Server
 }
 
 /** The first 300 lines of the shipped corpus and model sizes that train in a second or two. */
-export const SMALL_CORPUS = readFileSync(new URL('../../corpus/es-conversaciones.txt', import.meta.url), 'utf8').split('\n').slice(0, 300).join('\n');
+export const SMALL_CORPUS = readFileSync(new URL('../../corpus/es-conversaciones.txt', import.meta.url), 'utf8')
+  .split('\n')
+  .slice(0, 300)
+  .join('\n');
 export const TINY = { hiddenSize: 16, embeddingSize: 8, vocabularySize: 400, epochs: 1 };
 
 /**
@@ -36,7 +53,11 @@ export const TINY = { hiddenSize: 16, embeddingSize: 8, vocabularySize: 400, epo
  * console errors go to `errors` when given; without it a page error fails the test run.
  * Unhandled rejections are collected in `window.__unhandled`.
  */
-export async function openSdkPage(origin: string, context: { newPage(): Promise<Page> }, errors?: string[]): Promise<Page> {
+export async function openSdkPage(
+  origin: string,
+  context: { newPage(): Promise<Page> },
+  errors?: string[],
+): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (e) => {
     if (!errors) throw e;
@@ -44,7 +65,10 @@ export async function openSdkPage(origin: string, context: { newPage(): Promise<
   });
   if (errors) page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   // tsx compiles the callbacks given to page.evaluate and may wrap named functions in __name().
-  await page.addInitScript({ content: 'window.__name = (f) => f; window.__unhandled = []; addEventListener("unhandledrejection", (e) => window.__unhandled.push(String(e.reason)));' });
+  await page.addInitScript({
+    content:
+      'window.__name = (f) => f; window.__unhandled = []; addEventListener("unhandledrejection", (e) => window.__unhandled.push(String(e.reason)));',
+  });
   await page.goto(origin + '/test/fixtures/blank.html');
   await page.evaluate(async (o) => {
     (window as unknown as { sdk: unknown }).sdk = await import(`${o}/dist/rnn-predict.bundle.js`);
@@ -57,25 +81,37 @@ export async function openSdkPage(origin: string, context: { newPage(): Promise<
  * options, waits for its network (and `settleMs` more, for a store to finish), and returns
  * its info() after disposing it.
  */
-export async function neuralInfo(page: Page, origin: string, options: Record<string, unknown>, settleMs = 0): Promise<any> {
-  return page.evaluate(async ({ origin, options, settleMs }) => {
-    const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
-    const p = sdk.createPredictor(options);
-    await p.neuralReady;
-    if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
-    const info = p.info();
-    p.dispose();
-    return info;
-  }, { origin, options, settleMs });
+export async function neuralInfo(
+  page: Page,
+  origin: string,
+  options: Record<string, unknown>,
+  settleMs = 0,
+): Promise<any> {
+  return page.evaluate(
+    async ({ origin, options, settleMs }) => {
+      const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
+      const p = sdk.createPredictor(options);
+      await p.neuralReady;
+      if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+      const info = p.info();
+      p.dispose();
+      return info;
+    },
+    { origin, options, settleMs },
+  );
 }
 
 /** axe-core's violations on the page, one line each ("id: html | html"). */
 export async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) {
-    await page.addScriptTag({ content: readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8') });
+    await page.addScriptTag({
+      content: readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8'),
+    });
   }
   return page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe.run();
+    const r = await (
+      window as unknown as { axe: { run: () => Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }
+    ).axe.run();
     return r.violations.map((v) => `${v.id}: ${v.nodes.map((x) => x.html).join(' | ')}`);
   });
 }

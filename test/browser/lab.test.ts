@@ -14,11 +14,15 @@ after(async () => {
   await env?.close();
 });
 
-type Charts = Record<'loss' | 'accuracy' | 'norm' | 'steps', { data: { datasets: { label: string; data: { x: number; y: number }[] }[] } }>;
-const counts = (page: Page) => page.evaluate(() => {
-  const c = (window as unknown as { __labCharts: Charts }).__labCharts;
-  return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v.data.datasets.map((d) => d.data.length)]));
-});
+type Charts = Record<
+  'loss' | 'accuracy' | 'norm' | 'steps',
+  { data: { datasets: { label: string; data: { x: number; y: number }[] }[] } }
+>;
+const counts = (page: Page) =>
+  page.evaluate(() => {
+    const c = (window as unknown as { __labCharts: Charts }).__labCharts;
+    return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v.data.datasets.map((d) => d.data.length)]));
+  });
 
 test('the lab trains the three cells in a worker and plots loss, accuracy and the gradient per time step', async () => {
   const page = await env.browser.newPage({ viewport: { width: 1200, height: 1400 } });
@@ -31,24 +35,49 @@ test('the lab trains the three cells in a worker and plots loss, accuracy and th
   await page.waitForSelector('body[data-state="idle"]');
   await page.selectOption('select[name=epochs]', '2');
   await page.click('#start');
-  await page.waitForFunction(() => {
-    const c = (window as unknown as { __labCharts?: Charts }).__labCharts;
-    return c && c.loss.data.datasets.every((d) => d.data.length >= 6) && c.steps.data.datasets.slice(0, 3).every((d) => d.data.length === 20);
-  }, undefined, { timeout: 120_000 });
-  assert.ok(workers.some((u) => u.endsWith('/dist/widget/lab-worker.js')), `a lab worker runs: ${workers}`);
+  await page.waitForFunction(
+    () => {
+      const c = (window as unknown as { __labCharts?: Charts }).__labCharts;
+      return (
+        c &&
+        c.loss.data.datasets.every((d) => d.data.length >= 6) &&
+        c.steps.data.datasets.slice(0, 3).every((d) => d.data.length === 20)
+      );
+    },
+    undefined,
+    { timeout: 120_000 },
+  );
+  assert.ok(
+    workers.some((u) => u.endsWith('/dist/widget/lab-worker.js')),
+    `a lab worker runs: ${workers}`,
+  );
   assert.equal(await page.evaluate(() => 'tf' in window), false, 'no tfjs on the page');
   const n = await counts(page);
-  assert.deepEqual(n.accuracy!.slice(0, 3).map((x) => x >= 6), [true, true, true]);
-  assert.deepEqual(n.norm!.slice(0, 3).map((x) => x >= 6), [true, true, true]);
+  assert.deepEqual(
+    n.accuracy!.slice(0, 3).map((x) => x >= 6),
+    [true, true, true],
+  );
+  assert.deepEqual(
+    n.norm!.slice(0, 3).map((x) => x >= 6),
+    [true, true, true],
+  );
   // Clipping is on: the threshold is drawn beside the norms.
   assert.ok(n.norm![3]! >= 6);
   // Vanishing, once trained: far less gradient reaches h₁ than h_T, and least in the SimpleRNN.
   await page.waitForSelector('body[data-state="done"]', { timeout: 180_000 });
-  const ratios = await page.evaluate(() => Object.fromEntries(['rnn', 'lstm', 'gru'].map((c) => [c, Number(document.getElementById(`sum-${c}-ratio`)!.dataset.value)])));
+  const ratios = await page.evaluate(() =>
+    Object.fromEntries(
+      ['rnn', 'lstm', 'gru'].map((c) => [c, Number(document.getElementById(`sum-${c}-ratio`)!.dataset.value)]),
+    ),
+  );
   assert.ok(ratios.rnn! > 0 && ratios.rnn! < 0.01, `SimpleRNN h1/hT ${JSON.stringify(ratios)}`);
-  assert.ok(ratios.lstm! > ratios.rnn! && ratios.gru! > ratios.rnn!, `the gated cells keep more gradient: ${JSON.stringify(ratios)}`);
+  assert.ok(
+    ratios.lstm! > ratios.rnn! && ratios.gru! > ratios.rnn!,
+    `the gated cells keep more gradient: ${JSON.stringify(ratios)}`,
+  );
   // Loss values are finite numbers in the summary.
-  for (const c of ['rnn', 'lstm', 'gru']) assert.match((await page.textContent(`#sum-${c}-loss`)) ?? '', /^\d+\.\d{3}$/);
+  for (const c of ['rnn', 'lstm', 'gru'])
+    assert.match((await page.textContent(`#sum-${c}-loss`)) ?? '', /^\d+\.\d{3}$/);
   mkdirSync('test-results', { recursive: true });
   await page.screenshot({ path: 'test-results/lab.png', fullPage: true });
   // axe on the page with charts drawn.
@@ -69,10 +98,18 @@ test('the lab with clipping off and a large recurrent gain: no threshold line, t
   await page.selectOption('select[name=gain]', '4');
   await page.uncheck('#clip');
   await page.click('#start');
-  await page.waitForFunction(() => {
-    const c = (window as unknown as { __labCharts?: Charts }).__labCharts;
-    return c && c.norm.data.datasets.slice(0, 3).every((d) => d.data.length >= 3) && c.steps.data.datasets[0]!.data.length === 10;
-  }, undefined, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => {
+      const c = (window as unknown as { __labCharts?: Charts }).__labCharts;
+      return (
+        c &&
+        c.norm.data.datasets.slice(0, 3).every((d) => d.data.length >= 3) &&
+        c.steps.data.datasets[0]!.data.length === 10
+      );
+    },
+    undefined,
+    { timeout: 120_000 },
+  );
   const n = await counts(page);
   assert.equal(n.norm![3], 0, 'no clipping threshold');
   assert.deepEqual(n.steps!.slice(3, 6), [0, 0, 0], 'no clipped curves');

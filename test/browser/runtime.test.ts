@@ -16,27 +16,29 @@ after(async () => {
   await env?.close();
 });
 
-
 describe('training in the worker', () => {
   for (const backend of ['wasm', 'webgl'] as const) {
     test(`a tiny model trains on ${backend}, progress events arrive, the network takes over`, async () => {
       const context = await env.browser.newContext();
       const page = await openPage(context);
-      const r = await page.evaluate(async ({ corpus, TINY, backend }) => {
-        const { createPredictor } = (window as any).sdk;
-        const p = createPredictor({ corpus, name: `t-${backend}`, backend, ...TINY });
-        const events: string[] = [];
-        let progress = 0;
-        p.addEventListener('progress', () => progress++);
-        p.addEventListener('model', () => events.push('model'));
-        await p.ready;
-        const first = p.info().source;
-        await p.neuralReady;
-        const info = p.info();
-        const words = p.predictNext('Hola cómo se siente ', { k: 3 }).map((s: any) => s.word);
-        p.dispose();
-        return { first, info, progress, events, words };
-      }, { corpus, TINY, backend });
+      const r = await page.evaluate(
+        async ({ corpus, TINY, backend }) => {
+          const { createPredictor } = (window as any).sdk;
+          const p = createPredictor({ corpus, name: `t-${backend}`, backend, ...TINY });
+          const events: string[] = [];
+          let progress = 0;
+          p.addEventListener('progress', () => progress++);
+          p.addEventListener('model', () => events.push('model'));
+          await p.ready;
+          const first = p.info().source;
+          await p.neuralReady;
+          const info = p.info();
+          const words = p.predictNext('Hola cómo se siente ', { k: 3 }).map((s: any) => s.word);
+          p.dispose();
+          return { first, info, progress, events, words };
+        },
+        { corpus, TINY, backend },
+      );
       assert.equal(r.first, 'ngram');
       assert.equal(r.info.state, 'neural');
       assert.equal(r.info.backend, backend);
@@ -63,24 +65,30 @@ describe('persistence', () => {
   test('a reload loads the stored model without training and predicts the same; cancel keeps it', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
-    const first = await page.evaluate(async ({ corpus, TINY }) => {
-      const p = (window as any).sdk.createPredictor({ corpus, name: 'persist', ...TINY });
-      await p.neuralReady;
-      await new Promise((r) => setTimeout(r, 200));
-      const out = { info: p.info(), words: p.predictNext('Buenos días, ¿cómo ', { k: 5 }) };
-      p.dispose();
-      // The record as stored: float16 weights, varint-coded trigram counts.
-      const specs = await new Promise<any[]>((resolve, reject) => {
-        const open = indexedDB.open('rnn-predict');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction('models').objectStore('models').get('model:persist');
-          get.onsuccess = () => { open.result.close(); resolve(get.result.artifacts.weightSpecs); };
-          get.onerror = () => reject(get.error);
-        };
-      });
-      return { ...out, specs: specs.map((w) => `${w.name}:${w.quantization?.dtype ?? w.encoding ?? w.dtype}`) };
-    }, { corpus, TINY });
+    const first = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const p = (window as any).sdk.createPredictor({ corpus, name: 'persist', ...TINY });
+        await p.neuralReady;
+        await new Promise((r) => setTimeout(r, 200));
+        const out = { info: p.info(), words: p.predictNext('Buenos días, ¿cómo ', { k: 5 }) };
+        p.dispose();
+        // The record as stored: float16 weights, varint-coded trigram counts.
+        const specs = await new Promise<any[]>((resolve, reject) => {
+          const open = indexedDB.open('rnn-predict');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('models').objectStore('models').get('model:persist');
+            get.onsuccess = () => {
+              open.result.close();
+              resolve(get.result.artifacts.weightSpecs);
+            };
+            get.onerror = () => reject(get.error);
+          };
+        });
+        return { ...out, specs: specs.map((w) => `${w.name}:${w.quantization?.dtype ?? w.encoding ?? w.dtype}`) };
+      },
+      { corpus, TINY },
+    );
     assert.equal(first.info.fromStorage, false);
     assert.ok(first.specs.length > 3, first.specs.join());
     for (const s of first.specs) assert.match(s, s.startsWith('ngram/') ? /:varint$/ : /:float16$/);
@@ -88,22 +96,36 @@ describe('persistence', () => {
     await page.evaluate(async (origin) => {
       (window as any).sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
     }, env.origin);
-    const second = await page.evaluate(async ({ corpus, TINY }) => {
-      const p = (window as any).sdk.createPredictor({ corpus, name: 'persist', ...TINY });
-      let progress = 0;
-      p.addEventListener('progress', () => progress++);
-      await p.neuralReady;
-      const words = p.predictNext('Buenos días, ¿cómo ', { k: 5 });
-      const info = p.info();
-      const progressBeforeTrain = progress;
-      // Cancel a retraining after its first batch: the stored model stays and keeps answering.
-      const controller = new AbortController();
-      let batches = 0;
-      const err = await p.train({ epochs: 3, signal: controller.signal, onProgress: (x: any) => { if (x.phase === 'batch' && ++batches === 1) controller.abort(); } }).then(() => 'resolved', (e: Error) => e.name);
-      const afterCancel = p.predictNext('Buenos días, ¿cómo ', { k: 5 });
-      p.dispose();
-      return { info, words, progress: progressBeforeTrain, err, afterCancel, state: p.info().state };
-    }, { corpus, TINY });
+    const second = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const p = (window as any).sdk.createPredictor({ corpus, name: 'persist', ...TINY });
+        let progress = 0;
+        p.addEventListener('progress', () => progress++);
+        await p.neuralReady;
+        const words = p.predictNext('Buenos días, ¿cómo ', { k: 5 });
+        const info = p.info();
+        const progressBeforeTrain = progress;
+        // Cancel a retraining after its first batch: the stored model stays and keeps answering.
+        const controller = new AbortController();
+        let batches = 0;
+        const err = await p
+          .train({
+            epochs: 3,
+            signal: controller.signal,
+            onProgress: (x: any) => {
+              if (x.phase === 'batch' && ++batches === 1) controller.abort();
+            },
+          })
+          .then(
+            () => 'resolved',
+            (e: Error) => e.name,
+          );
+        const afterCancel = p.predictNext('Buenos días, ¿cómo ', { k: 5 });
+        p.dispose();
+        return { info, words, progress: progressBeforeTrain, err, afterCancel, state: p.info().state };
+      },
+      { corpus, TINY },
+    );
     assert.equal(second.info.fromStorage, true);
     assert.equal(second.progress, 0, 'no training after a reload');
     assert.deepEqual(second.words, first.words);
@@ -116,48 +138,71 @@ describe('persistence', () => {
   test('a damaged or foreign record is reported and replaced by retraining', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
-    const r = await page.evaluate(async ({ corpus, TINY }) => {
-      const { createPredictor } = (window as any).sdk;
-      // Make the store, then damage the record under the name.
-      const p0 = createPredictor({ corpus, name: 'damaged', ...TINY, autoTrain: false });
-      await p0.ready;
-      await p0.neuralReady.catch(() => {});
-      p0.dispose();
-      await new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('rnn-predict');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('models', 'readwrite');
-          tx.objectStore('models').put({ version: 1, key: 'whatever', artifacts: { modelTopology: { format: 'rnn-predict/model', version: 1, config: {} }, weightSpecs: [], weightData: new ArrayBuffer(3) } }, 'model:damaged');
-          tx.oncomplete = () => { open.result.close(); resolve(); };
-          tx.onerror = () => reject(tx.error);
-        };
-      });
-      const errors: string[] = [];
-      const p = createPredictor({ corpus, name: 'damaged', ...TINY });
-      p.addEventListener('error', (e: CustomEvent) => errors.push(e.detail.message));
-      await p.neuralReady;
-      const state = p.info().state;
-      p.dispose();
-      // A record from another storage version is reported the same way.
-      await new Promise<void>((resolve) => {
-        const open = indexedDB.open('rnn-predict');
-        open.onsuccess = () => {
-          const tx = open.result.transaction('models', 'readwrite');
-          tx.objectStore('models').put({ version: 99 }, 'model:damaged');
-          tx.oncomplete = () => { open.result.close(); resolve(); };
-        };
-      });
-      const errors2: string[] = [];
-      const q = createPredictor({ corpus, name: 'damaged', ...TINY });
-      q.addEventListener('error', (e: CustomEvent) => errors2.push(e.detail.message));
-      await q.neuralReady;
-      q.dispose();
-      return { errors, errors2, state };
-    }, { corpus, TINY });
+    const r = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const { createPredictor } = (window as any).sdk;
+        // Make the store, then damage the record under the name.
+        const p0 = createPredictor({ corpus, name: 'damaged', ...TINY, autoTrain: false });
+        await p0.ready;
+        await p0.neuralReady.catch(() => {});
+        p0.dispose();
+        await new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('rnn-predict');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('models', 'readwrite');
+            tx.objectStore('models').put(
+              {
+                version: 1,
+                key: 'whatever',
+                artifacts: {
+                  modelTopology: { format: 'rnn-predict/model', version: 1, config: {} },
+                  weightSpecs: [],
+                  weightData: new ArrayBuffer(3),
+                },
+              },
+              'model:damaged',
+            );
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        });
+        const errors: string[] = [];
+        const p = createPredictor({ corpus, name: 'damaged', ...TINY });
+        p.addEventListener('error', (e: CustomEvent) => errors.push(e.detail.message));
+        await p.neuralReady;
+        const state = p.info().state;
+        p.dispose();
+        // A record from another storage version is reported the same way.
+        await new Promise<void>((resolve) => {
+          const open = indexedDB.open('rnn-predict');
+          open.onsuccess = () => {
+            const tx = open.result.transaction('models', 'readwrite');
+            tx.objectStore('models').put({ version: 99 }, 'model:damaged');
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+          };
+        });
+        const errors2: string[] = [];
+        const q = createPredictor({ corpus, name: 'damaged', ...TINY });
+        q.addEventListener('error', (e: CustomEvent) => errors2.push(e.detail.message));
+        await q.neuralReady;
+        q.dispose();
+        return { errors, errors2, state };
+      },
+      { corpus, TINY },
+    );
     assert.equal(r.state, 'neural');
     assert.ok(r.errors.length === 0 || r.errors.some((m) => /could not be used/.test(m)), r.errors.join('; '));
-    assert.ok(r.errors2.some((m) => /storage version 99, expected 1/.test(m)), r.errors2.join('; '));
+    assert.ok(
+      r.errors2.some((m) => /storage version 99, expected 1/.test(m)),
+      r.errors2.join('; '),
+    );
     await context.close();
   });
 });
@@ -170,7 +215,10 @@ describe('forecast in the worker', () => {
       const series = Array.from({ length: 60 }, (_, i) => 100 + 10 * Math.sin((2 * Math.PI * i) / 12) + i);
       let progress = 0;
       const out = await forecast(series, { window: 12, horizon: 6, epochs: 20, onProgress: () => progress++ });
-      const bad = await forecast([1, 2, NaN, 4], { window: 2, horizon: 1 }).then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
+      const bad = await forecast([1, 2, NaN, 4], { window: 2, horizon: 1 }).then(
+        () => 'resolved',
+        (e: Error) => `${e.name}: ${e.message}`,
+      );
       return { forecast: out.forecast, rmse: out.rmse, baselineRmse: out.baselineRmse, progress, bad };
     });
     assert.equal(r.forecast.length, 6);
@@ -186,23 +234,29 @@ describe('learning from the person', () => {
   test('learn() shapes suggestions at once, and every 10 messages fine-tunes the network in the worker', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
-    const r = await page.evaluate(async ({ corpus, TINY }) => {
-      const p = (window as any).sdk.createPredictor({ corpus, name: 'learn', ...TINY });
-      await p.neuralReady;
-      const trainedAt = p.info().trainedAt;
-      const before = p.predictNext('vamos al ', { k: 3 }).map((s: any) => s.word);
-      const tuned = new Promise((resolve) => p.addEventListener('model', () => resolve(p.info()), { once: true }));
-      for (let i = 0; i < 10; i++) await p.learn(`Vamos al planetario ${i === 0 ? 'mañana' : 'hoy'} con los niños`);
-      const after = p.predictNext('vamos al ', { k: 3 }).map((s: any) => s.word);
-      const info: any = await tuned;
-      p.dispose();
-      return { before, after, trainedAt, tunedAt: info.trainedAt, state: info.state };
-    }, { corpus, TINY });
+    const r = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const p = (window as any).sdk.createPredictor({ corpus, name: 'learn', ...TINY });
+        await p.neuralReady;
+        const trainedAt = p.info().trainedAt;
+        const before = p.predictNext('vamos al ', { k: 3 }).map((s: any) => s.word);
+        const tuned = new Promise((resolve) => p.addEventListener('model', () => resolve(p.info()), { once: true }));
+        for (let i = 0; i < 10; i++) await p.learn(`Vamos al planetario ${i === 0 ? 'mañana' : 'hoy'} con los niños`);
+        const after = p.predictNext('vamos al ', { k: 3 }).map((s: any) => s.word);
+        const info: any = await tuned;
+        p.dispose();
+        return { before, after, trainedAt, tunedAt: info.trainedAt, state: info.state };
+      },
+      { corpus, TINY },
+    );
     assert.ok(!r.before.includes('planetario'));
     assert.equal(r.after[0], 'planetario');
     assert.equal(r.state, 'neural');
     assert.notEqual(r.tunedAt, r.trainedAt, 'a fine-tuned model took over');
-    await assert.rejects(page.evaluate(() => (window as any).sdk.createPredictor({ corpus: 'hola' }).learn(5)), /text must be a string, got the number 5/);
+    await assert.rejects(
+      page.evaluate(() => (window as any).sdk.createPredictor({ corpus: 'hola' }).learn(5)),
+      /text must be a string, got the number 5/,
+    );
     await context.close();
   });
 });
@@ -211,20 +265,33 @@ describe('the page stays responsive', () => {
   test('no long task over 50 ms on the main thread while the worker trains', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
-    const r = await page.evaluate(async ({ corpus }) => {
-      const p = (window as any).sdk.createPredictor({ corpus, name: 'longtask', hiddenSize: 32, embeddingSize: 16, vocabularySize: 600, epochs: 2, persist: false });
-      await p.ready;
-      const long: number[] = [];
-      const obs = new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(Math.round(e.duration))));
-      obs.observe({ type: 'longtask', buffered: false } as PerformanceObserverInit);
-      let progress = 0;
-      p.addEventListener('progress', () => progress++);
-      await p.neuralReady;
-      await new Promise((r) => setTimeout(r, 100));
-      obs.disconnect();
-      p.dispose();
-      return { long, progress };
-    }, { corpus });
+    const r = await page.evaluate(
+      async ({ corpus }) => {
+        const p = (window as any).sdk.createPredictor({
+          corpus,
+          name: 'longtask',
+          hiddenSize: 32,
+          embeddingSize: 16,
+          vocabularySize: 600,
+          epochs: 2,
+          persist: false,
+        });
+        await p.ready;
+        const long: number[] = [];
+        const obs = new PerformanceObserver((list) =>
+          list.getEntries().forEach((e) => long.push(Math.round(e.duration))),
+        );
+        obs.observe({ type: 'longtask', buffered: false } as PerformanceObserverInit);
+        let progress = 0;
+        p.addEventListener('progress', () => progress++);
+        await p.neuralReady;
+        await new Promise((r) => setTimeout(r, 100));
+        obs.disconnect();
+        p.dispose();
+        return { long, progress };
+      },
+      { corpus },
+    );
     assert.ok(r.progress > 3);
     assert.deepEqual(r.long, [], `long tasks (ms): ${r.long.join(', ')}`);
     await context.close();
@@ -252,9 +319,16 @@ describe('bad input', () => {
         epochs: await reason({ corpus: 'hola', epochs: -1 }),
         missing: await reason({ corpus: `${origin}/nope.txt` }),
         html: await reason({ corpus: `${origin}/test/fixtures/blank.html` }),
-        worker: await reason({ corpus: 'hola que tal\nhola como estas', workerUrl: `${origin}/nope-worker.js`, persist: false }, 'neuralReady'),
+        worker: await reason(
+          { corpus: 'hola que tal\nhola como estas', workerUrl: `${origin}/nope-worker.js`, persist: false },
+          'neuralReady',
+        ),
         stillWorks: await (async () => {
-          const p = createPredictor({ corpus: 'hola que tal\nhola como estas', workerUrl: `${origin}/nope-worker.js`, persist: false });
+          const p = createPredictor({
+            corpus: 'hola que tal\nhola como estas',
+            workerUrl: `${origin}/nope-worker.js`,
+            persist: false,
+          });
           await p.ready;
           await p.neuralReady.catch(() => {});
           const w = p.predictNext('hola ', { k: 2 }).map((s: any) => s.word);

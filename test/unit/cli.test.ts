@@ -24,7 +24,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('the package', () => {
   test('imports by its own name after a build', async () => {
     const pkg = await import('rnn-predict');
-    assert.deepEqual(pkg.tokenize('¿Qué tal?').map((t: { text: string }) => t.text), ['¿', 'Qué', 'tal', '?']);
+    assert.deepEqual(
+      pkg.tokenize('¿Qué tal?').map((t: { text: string }) => t.text),
+      ['¿', 'Qué', 'tal', '?'],
+    );
     assert.equal(typeof pkg.createPredictor, 'function');
   });
 
@@ -48,7 +51,22 @@ describe('rnn-predict CLI', () => {
     const small = join(dir, 'small.txt');
     writeFileSync(small, readFileSync(corpus, 'utf8').split('\n').slice(0, 1500).join('\n'));
     const out = join(dir, 'model');
-    const t = run('train', '--corpus', small, '--out', out, '--epochs', '1', '--vocab', '800', '--hidden', '32', '--embedding', '16', '--quiet');
+    const t = run(
+      'train',
+      '--corpus',
+      small,
+      '--out',
+      out,
+      '--epochs',
+      '1',
+      '--vocab',
+      '800',
+      '--hidden',
+      '32',
+      '--embedding',
+      '16',
+      '--quiet',
+    );
     assert.equal(t.code, 0, t.err);
     assert.ok(existsSync(join(out, 'model.json')) && existsSync(join(out, 'weights.bin')));
     const json = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));

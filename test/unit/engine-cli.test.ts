@@ -23,8 +23,33 @@ describe('rnn-predict train: engine options', () => {
   test('two worker threads with a sampled softmax write a model that records its settings', async () => {
     const out = join(dir, 'm2');
     const logs: string[] = [];
-    const code = await main(['train', '--corpus', small, '--out', out, '--epochs', '2', '--vocab', '600', '--hidden', '16', '--embedding', '8',
-      '--threads', '2', '--sampled', '64', '--lr', '0.01', '--dropout', '0.1', '--quiet'], { log: (l) => logs.push(l) });
+    const code = await main(
+      [
+        'train',
+        '--corpus',
+        small,
+        '--out',
+        out,
+        '--epochs',
+        '2',
+        '--vocab',
+        '600',
+        '--hidden',
+        '16',
+        '--embedding',
+        '8',
+        '--threads',
+        '2',
+        '--sampled',
+        '64',
+        '--lr',
+        '0.01',
+        '--dropout',
+        '0.1',
+        '--quiet',
+      ],
+      { log: (l) => logs.push(l) },
+    );
     assert.equal(code, 0);
     assert.ok(existsSync(join(out, 'model.json')));
     assert.match(logs.join('\n'), /2 thread\(s\)/);
@@ -37,14 +62,46 @@ describe('rnn-predict train: engine options', () => {
 
   test('one thread trains on the main thread', async () => {
     const logs: string[] = [];
-    const code = await main(['train', '--corpus', small, '--out', join(dir, 'm1'), '--epochs', '1', '--vocab', '300', '--hidden', '8', '--embedding', '8', '--threads', '1', '--sampled', '0', '--quiet'], { log: (l) => logs.push(l) });
+    const code = await main(
+      [
+        'train',
+        '--corpus',
+        small,
+        '--out',
+        join(dir, 'm1'),
+        '--epochs',
+        '1',
+        '--vocab',
+        '300',
+        '--hidden',
+        '8',
+        '--embedding',
+        '8',
+        '--threads',
+        '1',
+        '--sampled',
+        '0',
+        '--quiet',
+      ],
+      { log: (l) => logs.push(l) },
+    );
     assert.equal(code, 0);
     assert.match(logs.join('\n'), /1 thread\(s\)/);
   });
 
   test('bad values exit 1 before training', async () => {
-    for (const bad of [['--threads', '0'], ['--lr', '-1'], ['--dropout', '1'], ['--sampled', 'x'], ['--minutes', '0']]) {
-      assert.equal(await main(['train', '--corpus', small, '--out', join(dir, 'bad'), ...bad, '--quiet'], quiet), 1, bad.join(' '));
+    for (const bad of [
+      ['--threads', '0'],
+      ['--lr', '-1'],
+      ['--dropout', '1'],
+      ['--sampled', 'x'],
+      ['--minutes', '0'],
+    ]) {
+      assert.equal(
+        await main(['train', '--corpus', small, '--out', join(dir, 'bad'), ...bad, '--quiet'], quiet),
+        1,
+        bad.join(' '),
+      );
     }
     assert.ok(!existsSync(join(dir, 'bad')));
   });

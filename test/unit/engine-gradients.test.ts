@@ -3,9 +3,16 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initNodeBackend } from '../../src/node/backend.js';
-import { resolveModelConfig, type CellType } from '../../src/model/config.js';
-import { createWeights, forwardSeq2Vec, maskedCrossEntropy, seq2vecPass, sampleCandidates, mm } from '../../src/model/network.js';
+import { initNodeBackend } from '../../src/node/node-backend.js';
+import { resolveModelConfig, type CellType } from '../../src/inference/model-config.js';
+import {
+  createWeights,
+  forwardSeq2Vec,
+  maskedCrossEntropy,
+  seq2vecPass,
+  sampleCandidates,
+  mm,
+} from '../../src/training/network.js';
 import { mulberry32 } from '../../src/data/windows.js';
 
 before(async () => {
@@ -28,15 +35,28 @@ const batch = {
 
 describe('hand-written gradients equal tfjs autograd', () => {
   for (const cell of ['rnn', 'lstm', 'gru'] as CellType[]) {
-    for (const [layers, tied] of [[1, true], [2, false]] as const) {
+    for (const [layers, tied] of [
+      [1, true],
+      [2, false],
+    ] as const) {
       test(`${cell}, ${layers} layer(s), ${tied ? 'tied' : 'untied'} output`, async () => {
-        const config = resolveModelConfig({ vocabSize: 23, embeddingSize: 6, hiddenSize: 5, layers, cell, tied, dropout: 0 });
+        const config = resolveModelConfig({
+          vocabSize: 23,
+          embeddingSize: 6,
+          hiddenSize: 5,
+          layers,
+          cell,
+          tied,
+          dropout: 0,
+        });
         const vars = createWeights(config, 3);
         const before = tf.memory().numTensors;
         const names = [...vars.keys()];
         const auto = tf.tidy(() => {
           const { value, grads } = tf.variableGrads(() => {
-            const logits = forwardSeq2Vec(config, vars, tf.tensor2d(batch.inputs, [2, 5], 'int32'), { training: false });
+            const logits = forwardSeq2Vec(config, vars, tf.tensor2d(batch.inputs, [2, 5], 'int32'), {
+              training: false,
+            });
             const r = maskedCrossEntropy(logits, tf.tensor1d(batch.targets, 'int32'), 0);
             return tf.mul(r.loss, r.count) as tf.Scalar;
           }, [...vars.values()]);
@@ -50,7 +70,8 @@ describe('hand-written gradients equal tfjs autograd', () => {
         const [la, lm] = [await auto[0]!.data(), await mine[0]!.data()];
         assert.ok(Math.abs(la[0]! - lm[0]!) < 1e-4, `loss ${la[0]} vs ${lm[0]}`);
         for (let i = 0; i < names.length; i++) {
-          const a = await auto[i + 1]!.data(), m = await mine[i + 1]!.data();
+          const a = await auto[i + 1]!.data(),
+            m = await mine[i + 1]!.data();
           assert.deepEqual(auto[i + 1]!.shape, mine[i + 1]!.shape, names[i]);
           assert.ok(maxDiff(a, m) < 1e-4, `${names[i]}: max difference ${maxDiff(a, m)}`);
         }
@@ -64,10 +85,12 @@ describe('hand-written gradients equal tfjs autograd', () => {
   test('the cross-entropy kernel and the plain-ops fallback agree (loss, correct count, gradients)', async () => {
     const config = resolveModelConfig({ vocabSize: 23, embeddingSize: 6, hiddenSize: 5, cell: 'lstm', dropout: 0 });
     const vars = createWeights(config, 4);
-    const [a, b] = [true, false].map((xent) => tf.tidy(() => {
-      const r = seq2vecPass(config, vars, batch, { training: false, grads: true, xent });
-      return [r.loss, r.correct, r.grads!.get('embedding')!, r.grads!.get('rnn0/recurrent')!];
-    }));
+    const [a, b] = [true, false].map((xent) =>
+      tf.tidy(() => {
+        const r = seq2vecPass(config, vars, batch, { training: false, grads: true, xent });
+        return [r.loss, r.correct, r.grads!.get('embedding')!, r.grads!.get('rnn0/recurrent')!];
+      }),
+    );
     for (let i = 0; i < 4; i++) assert.ok(maxDiff(await a![i]!.data(), await b![i]!.data()) < 1e-5, `output ${i}`);
     tf.dispose([...a!, ...b!, ...vars.values()]);
   });
@@ -75,7 +98,8 @@ describe('hand-written gradients equal tfjs autograd', () => {
   test('dropout: the same seed gives the same gradients, another seed others; dropout 0.5 changes them', async () => {
     const config = resolveModelConfig({ vocabSize: 23, embeddingSize: 6, hiddenSize: 5, cell: 'gru', dropout: 0.5 });
     const vars = createWeights(config, 5);
-    const run = (seed: number, training: boolean) => tf.tidy(() => seq2vecPass(config, vars, batch, { training, grads: true, seed }).grads!.get('rnn0/kernel')!);
+    const run = (seed: number, training: boolean) =>
+      tf.tidy(() => seq2vecPass(config, vars, batch, { training, grads: true, seed }).grads!.get('rnn0/kernel')!);
     const [g1, g2, g3, g0] = [run(1, true), run(1, true), run(2, true), run(1, false)];
     assert.deepEqual(await g1.data(), await g2.data());
     assert.ok(maxDiff(await g1.data(), await g3.data()) > 1e-6);
@@ -87,16 +111,30 @@ describe('hand-written gradients equal tfjs autograd', () => {
     const config = resolveModelConfig({ vocabSize: 23, embeddingSize: 6, hiddenSize: 5, cell: 'lstm', dropout: 0 });
     const vars = createWeights(config, 6);
     const all = { ids: Int32Array.from({ length: 23 }, (_, i) => i), logInclusion: new Float32Array(23) };
-    const [a, b] = [undefined, all].map((sample) => tf.tidy(() => {
-      const r = seq2vecPass(config, vars, batch, { training: false, grads: true, sample });
-      return [r.loss, r.grads!.get('embedding')!, r.grads!.get('output/bias')!, r.grads!.get('rnn0/kernel')!];
-    }));
+    const [a, b] = [undefined, all].map((sample) =>
+      tf.tidy(() => {
+        const r = seq2vecPass(config, vars, batch, { training: false, grads: true, sample });
+        return [r.loss, r.grads!.get('embedding')!, r.grads!.get('output/bias')!, r.grads!.get('rnn0/kernel')!];
+      }),
+    );
     for (let i = 0; i < 4; i++) assert.ok(maxDiff(await a![i]!.data(), await b![i]!.data()) < 1e-5, `output ${i}`);
     const some = { ids: Int32Array.from([3, 4, 5, 7, 8, 9, 11, 17]), logInclusion: new Float32Array(8).fill(-0.5) };
-    const bias = tf.tidy(() => seq2vecPass(config, vars, batch, { training: false, grads: true, sample: some }).grads!.get('output/bias')!);
+    const bias = tf.tidy(() =>
+      seq2vecPass(config, vars, batch, { training: false, grads: true, sample: some }).grads!.get('output/bias')!,
+    );
     const g = await bias.data();
     g.forEach((x, id) => assert.equal(x !== 0, some.ids.includes(id), `bias gradient of ${id}: ${x}`));
-    assert.throws(() => tf.tidy(() => { seq2vecPass(config, vars, batch, { training: false, grads: true, sample: { ids: Int32Array.from([3, 4]), logInclusion: new Float32Array(2) } }); }), /not among the candidates/);
+    assert.throws(
+      () =>
+        tf.tidy(() => {
+          seq2vecPass(config, vars, batch, {
+            training: false,
+            grads: true,
+            sample: { ids: Int32Array.from([3, 4]), logInclusion: new Float32Array(2) },
+          });
+        }),
+      /not among the candidates/,
+    );
     tf.dispose([...a!, ...b!, bias, ...vars.values()]);
   });
 
@@ -109,14 +147,22 @@ describe('hand-written gradients equal tfjs autograd', () => {
     const s = sampleCandidates([6, 7, 0, 9], 5, cumulative, unigram, mulberry32(1));
     for (const t of [6, 7, 9]) assert.ok(s.ids.includes(t));
     assert.ok(!s.ids.includes(0) && !s.ids.includes(2), 'never a token that never occurs, nor padding');
-    assert.deepEqual([...s.ids], [...new Set(s.ids)].sort((x, y) => x - y));
+    assert.deepEqual(
+      [...s.ids],
+      [...new Set(s.ids)].sort((x, y) => x - y),
+    );
     s.logInclusion.forEach((l) => assert.ok(l <= 0 && Number.isFinite(l)));
     const frequent = s.ids.indexOf(8);
-    if (frequent >= 0) assert.ok(s.logInclusion[frequent]! > s.logInclusion[s.ids.indexOf(6)]!, 'frequent words are likelier to be drawn');
+    if (frequent >= 0)
+      assert.ok(
+        s.logInclusion[frequent]! > s.logInclusion[s.ids.indexOf(6)]!,
+        'frequent words are likelier to be drawn',
+      );
   });
 
   test('mm: the product and its gradients equal matMul', async () => {
-    const a = tf.randomNormal([4, 3], 0, 1, 'float32', 1) as tf.Tensor2D, b = tf.randomNormal([3, 5], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const a = tf.randomNormal([4, 3], 0, 1, 'float32', 1) as tf.Tensor2D,
+      b = tf.randomNormal([3, 5], 0, 1, 'float32', 2) as tf.Tensor2D;
     const f1 = (x: tf.Tensor2D, y: tf.Tensor2D) => tf.sum(tf.square(mm(x, y)));
     const f2 = (x: tf.Tensor2D, y: tf.Tensor2D) => tf.sum(tf.square(tf.matMul(x, y)));
     const [ga, gb] = tf.grads(f1 as (...t: tf.Tensor[]) => tf.Tensor)([a, b]);

@@ -2,13 +2,18 @@
 // logits for every cell and output layout, and the fallback where the sizes do not fit them.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecurrentNetwork, simdAvailable } from '../../src/model/infer.js';
-import { resolveModelConfig, weightShapes, type CellType, type ModelConfig } from '../../src/model/config.js';
+import { RecurrentNetwork, simdAvailable } from '../../src/inference/recurrent-network.js';
+import { resolveModelConfig, weightShapes, type CellType, type ModelConfig } from '../../src/inference/model-config.js';
 import { mulberry32 } from '../../src/data/windows.js';
 
 function randomWeights(config: ModelConfig, seed: number): Map<string, Float32Array> {
   const r = mulberry32(seed);
-  return new Map(weightShapes(config).map(([n, s]) => [n, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => (r() - 0.5) * 0.6)]));
+  return new Map(
+    weightShapes(config).map(([n, s]) => [
+      n,
+      Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => (r() - 0.5) * 0.6),
+    ]),
+  );
 }
 
 describe('WebAssembly SIMD kernels', () => {
@@ -17,28 +22,47 @@ describe('WebAssembly SIMD kernels', () => {
   });
 
   for (const cell of ['rnn', 'lstm', 'gru'] as CellType[]) {
-    for (const [tied, layers, V] of [[true, 1, 101], [false, 2, 64]] as const) {
+    for (const [tied, layers, V] of [
+      [true, 1, 101],
+      [false, 2, 64],
+    ] as const) {
       test(`${cell}, ${tied ? 'tied' : 'untied'}, ${layers} layer(s): SIMD and JS give the same states and logits`, () => {
-        const config = resolveModelConfig({ vocabSize: V, embeddingSize: 16, hiddenSize: 12, cell, tied, layers, shape: 'seq2seq', horizon: 2 });
+        const config = resolveModelConfig({
+          vocabSize: V,
+          embeddingSize: 16,
+          hiddenSize: 12,
+          cell,
+          tied,
+          layers,
+          shape: 'seq2seq',
+          horizon: 2,
+        });
         const w = randomWeights(config, 7);
-        const fast = new RecurrentNetwork(config, w, { int8: false }), slow = new RecurrentNetwork(config, w, { simd: false });
+        const fast = new RecurrentNetwork(config, w, { int8: false }),
+          slow = new RecurrentNetwork(config, w, { simd: false });
         const int8 = new RecurrentNetwork(config, w);
         assert.equal(fast.simd, true);
         assert.equal(slow.simd, false);
         assert.equal(fast.int8, false);
         assert.equal(int8.int8, tied, 'the tied output layer runs on int8 by default');
-        let a = fast.initialState(), b = slow.initialState();
+        let a = fast.initialState(),
+          b = slow.initialState();
         for (const id of [2, 9, 33, 5, 60, 17]) {
           a = fast.step(a, id);
           b = slow.step(b, id);
-          for (let l = 0; l < layers; l++) a.h[l]!.forEach((x, j) => assert.ok(Math.abs(x - b.h[l]![j]!) < 1e-5, `h[${l}][${j}]`));
-          const la = fast.logits(a.top), lb = slow.logits(b.top);
+          for (let l = 0; l < layers; l++)
+            a.h[l]!.forEach((x, j) => assert.ok(Math.abs(x - b.h[l]![j]!) < 1e-5, `h[${l}][${j}]`));
+          const la = fast.logits(a.top),
+            lb = slow.logits(b.top);
           la.forEach((x, v) => assert.ok(Math.abs(x - lb[v]!) < 1e-4, `logit ${v}: ${x} vs ${lb[v]}`));
           // int8: each logit within the rounding bound, half a step of its row times |q|₁.
           const li = int8.logits(a.top);
           if (!tied) li.forEach((x, v) => assert.ok(Math.abs(x - lb[v]!) < 1e-4));
           else {
-            const E = config.embeddingSize, H = config.hiddenSize, P = w.get('output/projection')!, emb = w.get('embedding')!;
+            const E = config.embeddingSize,
+              H = config.hiddenSize,
+              P = w.get('output/projection')!,
+              emb = w.get('embedding')!;
             let q1 = 0;
             for (let e = 0; e < E; e++) {
               let q = 0;
@@ -53,7 +77,8 @@ describe('WebAssembly SIMD kernels', () => {
             });
           }
         }
-        const da = fast.decode(a), db = slow.decode(b);
+        const da = fast.decode(a),
+          db = slow.decode(b);
         da.forEach((d, t) => d.forEach((p, v) => assert.ok(Math.abs(p - db[t]![v]!) < 1e-5)));
       });
     }
@@ -62,15 +87,20 @@ describe('WebAssembly SIMD kernels', () => {
   test('expSum: the SIMD normaliser over a mask matches the exact sum', () => {
     const config = resolveModelConfig({ vocabSize: 1003, embeddingSize: 16, hiddenSize: 8 });
     const w = randomWeights(config, 5);
-    const fast = new RecurrentNetwork(config, w), slow = new RecurrentNetwork(config, w, { simd: false });
+    const fast = new RecurrentNetwork(config, w),
+      slow = new RecurrentNetwork(config, w, { simd: false });
     const rand = mulberry32(11);
     for (const spread of [1, 20, 300]) {
       const logits = Float32Array.from({ length: 1003 }, () => (rand() - 0.5) * spread);
       const mask = Uint8Array.from({ length: 1003 }, () => (rand() < 0.9 ? 1 : 0));
       let max = -Infinity;
-      logits.forEach((x, i) => { if (mask[i] === 1 && x > max) max = x; });
+      logits.forEach((x, i) => {
+        if (mask[i] === 1 && x > max) max = x;
+      });
       let exact = 0;
-      logits.forEach((x, i) => { if (mask[i] === 1) exact += Math.exp(x - max); });
+      logits.forEach((x, i) => {
+        if (mask[i] === 1) exact += Math.exp(x - max);
+      });
       for (const net of [fast, slow]) {
         const z = net.expSum(logits, max, mask);
         assert.ok(Math.abs(z - exact) / exact < 1e-5, `spread ${spread}: ${z} vs ${exact} (simd ${net.simd})`);

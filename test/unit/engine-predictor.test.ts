@@ -3,28 +3,42 @@
 // depend on the order in which contexts were reached, nor on the cache.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { WordPredictor } from '../../src/model/predictor.js';
-import { RecurrentNetwork } from '../../src/model/infer.js';
-import { KneserNeyTrigram } from '../../src/model/ngram.js';
-import { resolveModelConfig, weightShapes } from '../../src/model/config.js';
+import { WordPredictor } from '../../src/inference/word-predictor.js';
+import { RecurrentNetwork } from '../../src/inference/recurrent-network.js';
+import { KneserNeyTrigram } from '../../src/inference/ngram.js';
+import { resolveModelConfig, weightShapes } from '../../src/inference/model-config.js';
 import { buildVocabulary } from '../../src/text/vocabulary.js';
 import { evalWords } from '../../src/text/tokenize.js';
-import { lineTokens } from '../../src/model/pipeline.js';
+import { lineTokens } from '../../src/training/pipeline.js';
 import { mulberry32 } from '../../src/data/windows.js';
 
-const text = ['hola cómo estás hoy', 'hola cómo se siente usted', 'buenos días a todos', 'cómo se dice eso en español', 'hoy hace buen día'];
+const text = [
+  'hola cómo estás hoy',
+  'hola cómo se siente usted',
+  'buenos días a todos',
+  'cómo se dice eso en español',
+  'hoy hace buen día',
+];
 const vocabulary = buildVocabulary(text.flatMap(lineTokens), { maxSize: 100 });
 const config = resolveModelConfig({ vocabSize: vocabulary.size, embeddingSize: 8, hiddenSize: 8 });
 const r = mulberry32(4);
-const weights = new Map(weightShapes(config).map(([n, s]) => [n, Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => (r() - 0.5) * 2)]));
+const weights = new Map(
+  weightShapes(config).map(([n, s]) => [
+    n,
+    Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => (r() - 0.5) * 2),
+  ]),
+);
 const ngram = KneserNeyTrigram.train(text.map(evalWords));
 const make = () => new WordPredictor({ network: new RecurrentNetwork(config, weights), vocabulary, ngram, mix: 0.6 });
 
 describe('WordPredictor caching', () => {
   test('typing letter by letter and asking at once give the same suggestions and probabilities', () => {
-    const typed = make(), direct = make();
+    const typed = make(),
+      direct = make();
     const line = 'Hola cómo se siente usted hoy';
-    const progressive = Array.from({ length: line.length }, (_, i) => typed.predictNext(line.slice(0, i + 1), { k: 5 }));
+    const progressive = Array.from({ length: line.length }, (_, i) =>
+      typed.predictNext(line.slice(0, i + 1), { k: 5 }),
+    );
     const fresh = Array.from({ length: line.length }, (_, i) => {
       direct.clearCache();
       return direct.predictNext(line.slice(0, i + 1), { k: 5 });
@@ -43,10 +57,14 @@ describe('WordPredictor caching', () => {
   });
 
   test('a long context reached at once equals the same context reached word by word', () => {
-    const a = make(), b = make();
+    const a = make(),
+      b = make();
     const words = 'buenos días a todos hola cómo estás hoy'.split(' ');
     for (let i = 1; i <= words.length; i++) a.predictNext(words.slice(0, i).join(' ') + ' ', { k: 3 });
     assert.deepEqual(a.predictNext(words.join(' ') + ' ', { k: 4 }), b.predictNext(words.join(' ') + ' ', { k: 4 }));
-    assert.deepEqual(a.continue('hola ', { words: 3, beam: 3, k: 2 }), b.continue('hola ', { words: 3, beam: 3, k: 2 }));
+    assert.deepEqual(
+      a.continue('hola ', { words: 3, beam: 3, k: 2 }),
+      b.continue('hola ', { words: 3, beam: 3, k: 2 }),
+    );
   });
 });

@@ -4,11 +4,11 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initNodeBackend } from '../../src/node/backend.js';
+import { initNodeBackend } from '../../src/node/node-backend.js';
 import { workerThreads } from '../../src/node/parallel.js';
-import { resolveModelConfig } from '../../src/model/config.js';
-import { RecurrentNetwork } from '../../src/model/infer.js';
-import { adamStep, localReplica, trainModel, weightLayout, type TrainProgress } from '../../src/model/train.js';
+import { resolveModelConfig } from '../../src/inference/model-config.js';
+import { RecurrentNetwork } from '../../src/inference/recurrent-network.js';
+import { adamStep, localReplica, trainModel, weightLayout, type TrainProgress } from '../../src/training/train.js';
 
 before(async () => {
   const b = await initNodeBackend();
@@ -32,7 +32,9 @@ describe('Adam in plain arrays', () => {
     const target = tf.tensor1d([1, 2, -1, 0]);
     const v = tf.variable(tf.tensor1d(w0));
     const opt = tf.train.adam(0.05);
-    const w = w0.slice(), m = new Float32Array(4), s = new Float32Array(4);
+    const w = w0.slice(),
+      m = new Float32Array(4),
+      s = new Float32Array(4);
     for (let step = 1; step <= 20; step++) {
       const g = Float32Array.from(w, (x, i) => 2 * (x - [1, 2, -1, 0][i]!));
       adamStep(w, g, m, s, step, 0.05);
@@ -45,9 +47,11 @@ describe('Adam in plain arrays', () => {
   });
 
   test('scale multiplies the gradient (used for the mean and for clipping)', () => {
-    const a = Float32Array.from([1, 1]), b = Float32Array.from([1, 1]);
+    const a = Float32Array.from([1, 1]),
+      b = Float32Array.from([1, 1]);
     const z = () => [new Float32Array(2), new Float32Array(2)] as const;
-    const [m1, v1] = z(), [m2, v2] = z();
+    const [m1, v1] = z(),
+      [m2, v2] = z();
     adamStep(a, Float32Array.from([4, -8]), m1, v1, 1, 0.1, 0.25);
     adamStep(b, Float32Array.from([1, -2]), m2, v2, 1, 0.1);
     assert.deepEqual(a, b);
@@ -63,7 +67,13 @@ describe('replicas', () => {
     const grads = new Float32Array(P);
     const before = tf.memory().numTensors;
     const r = await localReplica(config, weights, grads);
-    const batch = { inputs: Int32Array.from([2, 5, 10, 2, 6, 11]), targets: Int32Array.from([5, 10, 3, 6, 11, 3]), size: 2, length: 3, targetLength: 3 };
+    const batch = {
+      inputs: Int32Array.from([2, 5, 10, 2, 6, 11]),
+      targets: Int32Array.from([5, 10, 3, 6, 11, 3]),
+      size: 2,
+      length: 3,
+      targetLength: 3,
+    };
     const s = await r.run(batch, { seed: 1, training: true, grads: true, version: 0 });
     assert.equal(s.count, 6);
     assert.ok(s.loss > 6 * Math.log(20) * 0.5, `summed loss ${s.loss}`);
@@ -71,14 +81,22 @@ describe('replicas', () => {
     grads.fill(0);
     const e = await r.run(batch, { seed: 1, training: false, grads: false, version: 0 });
     assert.ok(Math.abs(e.loss - s.loss) < 1e-3, 'no dropout here: same loss');
-    assert.ok(grads.every((g) => g === 0), 'evaluation leaves the gradients alone');
+    assert.ok(
+      grads.every((g) => g === 0),
+      'evaluation leaves the gradients alone',
+    );
     await r.dispose();
     assert.equal(tf.memory().numTensors, before);
   });
 
   test('two in-process replicas (the parallel protocol without threads) learn the pattern', async () => {
     const r = await trainModel(config, lines, {
-      epochs: 60, batchTokens: 32, learningRate: 0.03, seed: 5, patience: 60, decay: false,
+      epochs: 60,
+      batchTokens: 32,
+      learningRate: 0.03,
+      seed: 5,
+      patience: 60,
+      decay: false,
       parallel: { threads: 2, create: (c, w, g) => localReplica(c, w, g) },
     });
     assert.ok(predictsPattern(r.weights));
@@ -87,8 +105,14 @@ describe('replicas', () => {
   test('worker threads: two tfjs-wasm workers learn the pattern and shut down', async () => {
     const events: TrainProgress[] = [];
     const r = await trainModel(config, lines, {
-      epochs: 60, batchTokens: 32, learningRate: 0.03, seed: 5, patience: 60, decay: false,
-      parallel: workerThreads(2), onProgress: (p) => events.push(p),
+      epochs: 60,
+      batchTokens: 32,
+      learningRate: 0.03,
+      seed: 5,
+      patience: 60,
+      decay: false,
+      parallel: workerThreads(2),
+      onProgress: (p) => events.push(p),
     });
     assert.ok(predictsPattern(r.weights));
     assert.ok(r.targets > 0 && events.some((e) => e.phase === 'epoch'));
@@ -105,32 +129,70 @@ describe('schedule and checkpoints', () => {
     const rates: number[] = [];
     let calls = 0;
     const r = await trainModel(config, lines, {
-      epochs: 200, batchTokens: 16, learningRate: 0.01, schedule: 'linear', seed: 2, validationSplit: 0,
+      epochs: 200,
+      batchTokens: 16,
+      learningRate: 0.01,
+      schedule: 'linear',
+      seed: 2,
+      validationSplit: 0,
       onProgress: (p) => p.phase === 'batch' && rates.push(p.learningRate!),
-      checkpoint: { everySeconds: 1e-9, callback: (w, s) => { calls++; assert.ok(w.get('embedding')!.length === 160 && s >= 0); return calls === 40; } },
+      checkpoint: {
+        everySeconds: 1e-9,
+        callback: (w, s) => {
+          calls++;
+          assert.ok(w.get('embedding')!.length === 160 && s >= 0);
+          return calls === 40;
+        },
+      },
     });
     assert.equal(calls, 40);
     assert.equal(r.stopped, 'time');
     assert.ok(rates[0]! < rates[20]!, 'warms up');
     const peak = Math.max(...rates);
     assert.ok(peak <= 0.01 + 1e-12);
-    const constant = await trainModel(config, lines, { epochs: 2, batchTokens: 16, learningRate: 0.01, seed: 2, validationSplit: 0, onProgress: (p) => p.phase === 'batch' && assert.equal(p.learningRate, 0.01) });
+    const constant = await trainModel(config, lines, {
+      epochs: 2,
+      batchTokens: 16,
+      learningRate: 0.01,
+      seed: 2,
+      validationSplit: 0,
+      onProgress: (p) => p.phase === 'batch' && assert.equal(p.learningRate, 0.01),
+    });
     assert.ok(constant.targets > 0);
   });
 
   test('the linear schedule decays towards the end of the epochs', async () => {
     const rates: number[] = [];
-    await trainModel(config, lines, { epochs: 4, batchTokens: 16, learningRate: 0.01, schedule: 'linear', seed: 2, validationSplit: 0, onProgress: (p) => p.phase === 'batch' && rates.push(p.learningRate!) });
-    assert.ok(rates[rates.length - 1]! < 0.2 * Math.max(...rates), `last ${rates[rates.length - 1]} vs peak ${Math.max(...rates)}`);
+    await trainModel(config, lines, {
+      epochs: 4,
+      batchTokens: 16,
+      learningRate: 0.01,
+      schedule: 'linear',
+      seed: 2,
+      validationSplit: 0,
+      onProgress: (p) => p.phase === 'batch' && rates.push(p.learningRate!),
+    });
+    assert.ok(
+      rates[rates.length - 1]! < 0.2 * Math.max(...rates),
+      `last ${rates[rates.length - 1]} vs peak ${Math.max(...rates)}`,
+    );
   });
 });
 
 describe('wasm kernels replaced for speed (backend.ts)', () => {
   test('Slice, Transpose and Sum over rows give the same values as the cpu backend would', async () => {
-    const x = tf.tensor2d(Array.from({ length: 7 * 5 }, (_, i) => i * 0.5 - 3), [7, 5]);
-    const xi = tf.tensor2d(Array.from({ length: 7 * 5 }, (_, i) => i), [7, 5], 'int32');
+    const x = tf.tensor2d(
+      Array.from({ length: 7 * 5 }, (_, i) => i * 0.5 - 3),
+      [7, 5],
+    );
+    const xi = tf.tensor2d(
+      Array.from({ length: 7 * 5 }, (_, i) => i),
+      [7, 5],
+      'int32',
+    );
     const v = (t: tf.Tensor) => Array.from(t.dataSync());
-    const ref = (r0: number, c0: number, nr: number, nc: number) => Array.from({ length: nr * nc }, (_, k) => ((r0 + Math.floor(k / nc)) * 5 + c0 + (k % nc)) * 0.5 - 3);
+    const ref = (r0: number, c0: number, nr: number, nc: number) =>
+      Array.from({ length: nr * nc }, (_, k) => ((r0 + Math.floor(k / nc)) * 5 + c0 + (k % nc)) * 0.5 - 3);
     assert.deepEqual(v(tf.slice(x, [2, 0], [3, 5])), ref(2, 0, 3, 5));
     assert.deepEqual(v(tf.slice(x, [1, 2], [4, 2])), ref(1, 2, 4, 2));
     assert.deepEqual(v(tf.slice(x, [1, 2], [-1, -1])), ref(1, 2, 6, 3));
@@ -138,16 +200,25 @@ describe('wasm kernels replaced for speed (backend.ts)', () => {
     assert.deepEqual(v(tf.slice(tf.range(0, 10), 3, 4)), [3, 4, 5, 6]);
     const t = tf.transpose(x);
     assert.deepEqual(t.shape, [5, 7]);
-    const xv = v(x), tv = v(t);
+    const xv = v(x),
+      tv = v(t);
     for (let i = 0; i < 7; i++) for (let j = 0; j < 5; j++) assert.equal(tv[j * 7 + i], xv[i * 5 + j]);
     const big = tf.randomNormal([70, 45], 0, 1, 'float32', 3);
-    const bt = v(tf.transpose(big)), bv = v(big);
+    const bt = v(tf.transpose(big)),
+      bv = v(big);
     for (let i = 0; i < 70; i++) for (let j = 0; j < 45; j++) assert.equal(bt[j * 70 + i], bv[i * 45 + j]);
-    assert.deepEqual(v(tf.transpose(tf.ones([2, 3, 4]), [2, 0, 1])).length, 24, '3-D transposes go to the original kernel');
+    assert.deepEqual(
+      v(tf.transpose(tf.ones([2, 3, 4]), [2, 0, 1])).length,
+      24,
+      '3-D transposes go to the original kernel',
+    );
     const colSums = Array.from({ length: 5 }, (_, j) => xv.filter((_, k) => k % 5 === j).reduce((a, b) => a + b, 0));
     v(tf.sum(x, 0)).forEach((s, j) => assert.ok(Math.abs(s - colSums[j]!) < 1e-5));
     assert.deepEqual(tf.sum(x, 0, true).shape, [1, 5]);
-    assert.ok(Math.abs(v(tf.sum(x))[0]! - xv.reduce((a, b) => a + b, 0)) < 1e-4, 'a full sum goes to the original kernel');
+    assert.ok(
+      Math.abs(v(tf.sum(x))[0]! - xv.reduce((a, b) => a + b, 0)) < 1e-4,
+      'a full sum goes to the original kernel',
+    );
     tf.dispose([x, xi, t, big]);
   });
 });

@@ -2,15 +2,17 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { initNodeBackend } from '../../src/node/backend.js';
-import { resolveModelConfig, parameterCount, type CellType } from '../../src/model/config.js';
-import { createWeights, forwardSeq2Vec, forwardSeq2Seq } from '../../src/model/network.js';
-import { RecurrentNetwork } from '../../src/model/infer.js';
-import { trainModel } from '../../src/model/train.js';
-import { trainLanguageModel } from '../../src/model/pipeline.js';
-import { toArtifacts, fromArtifacts, predictorOf, ModelFormatError } from '../../src/model/model.js';
+import { initNodeBackend } from '../../src/node/node-backend.js';
+import { resolveModelConfig, parameterCount, type CellType } from '../../src/inference/model-config.js';
+import { createWeights, forwardSeq2Vec, forwardSeq2Seq } from '../../src/training/network.js';
+import { RecurrentNetwork } from '../../src/inference/recurrent-network.js';
+import { trainModel } from '../../src/training/train.js';
+import { trainLanguageModel } from '../../src/training/pipeline.js';
+import { toArtifacts, fromArtifacts, predictorOf, ModelFormatError } from '../../src/inference/artifacts.js';
 
-const corpus = readFileSync(new URL('../../corpus/es-conversaciones.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);
+const corpus = readFileSync(new URL('../../corpus/es-conversaciones.txt', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean);
 
 before(async () => {
   await initNodeBackend();
@@ -25,10 +27,19 @@ async function weightsOf(vars: Map<string, tf.Variable>): Promise<Map<string, Fl
 describe('network', () => {
   for (const cell of ['rnn', 'lstm', 'gru'] as CellType[]) {
     test(`${cell}: plain-JS inference equals the tfjs forward pass (2 layers)`, async () => {
-      const config = resolveModelConfig({ vocabSize: 30, embeddingSize: 6, hiddenSize: 5, layers: 2, cell, dropout: 0 });
+      const config = resolveModelConfig({
+        vocabSize: 30,
+        embeddingSize: 6,
+        hiddenSize: 5,
+        layers: 2,
+        cell,
+        dropout: 0,
+      });
       const vars = createWeights(config, 7);
       const ids = [2, 5, 9, 17, 4];
-      const logits = tf.tidy(() => forwardSeq2Vec(config, vars, tf.tensor2d([ids], [1, ids.length], 'int32'), { training: false }));
+      const logits = tf.tidy(() =>
+        forwardSeq2Vec(config, vars, tf.tensor2d([ids], [1, ids.length], 'int32'), { training: false }),
+      );
       const expected = (await logits.array()) as number[][];
       logits.dispose();
       const net = new RecurrentNetwork(config, await weightsOf(vars));
@@ -36,17 +47,31 @@ describe('network', () => {
       ids.forEach((id, t) => {
         state = net.step(state, id);
         const got = net.logits(state.top);
-        for (let v = 0; v < 30; v++) assert.ok(Math.abs(got[v]! - expected[t]![v]!) < 1e-4, `${cell} t=${t} v=${v}: ${got[v]} vs ${expected[t]![v]}`);
+        for (let v = 0; v < 30; v++)
+          assert.ok(
+            Math.abs(got[v]! - expected[t]![v]!) < 1e-4,
+            `${cell} t=${t} v=${v}: ${got[v]} vs ${expected[t]![v]}`,
+          );
       });
       tf.dispose([...vars.values()]);
     });
   }
 
   test('seq2seq: the decoder output equals the tfjs forward pass', async () => {
-    const config = resolveModelConfig({ vocabSize: 20, embeddingSize: 4, hiddenSize: 6, cell: 'lstm', shape: 'seq2seq', horizon: 3, dropout: 0 });
+    const config = resolveModelConfig({
+      vocabSize: 20,
+      embeddingSize: 4,
+      hiddenSize: 6,
+      cell: 'lstm',
+      shape: 'seq2seq',
+      horizon: 3,
+      dropout: 0,
+    });
     const vars = createWeights(config, 3);
     const ids = [2, 7, 8];
-    const logits = tf.tidy(() => tf.softmax(forwardSeq2Seq(config, vars, tf.tensor2d([ids], [1, 3], 'int32'), { training: false })));
+    const logits = tf.tidy(() =>
+      tf.softmax(forwardSeq2Seq(config, vars, tf.tensor2d([ids], [1, 3], 'int32'), { training: false })),
+    );
     const expected = (await logits.array()) as number[][];
     logits.dispose();
     const net = new RecurrentNetwork(config, await weightsOf(vars));
@@ -60,8 +85,14 @@ describe('network', () => {
 
   test('Glorot initialisation is seeded: same seed, same weights', async () => {
     const config = resolveModelConfig({ vocabSize: 10, embeddingSize: 3, hiddenSize: 4 });
-    const a = createWeights(config, 11), b = createWeights(config, 11), c = createWeights(config, 12);
-    const [wa, wb, wc] = (await Promise.all([a, b, c].map(weightsOf))) as [Map<string, Float32Array>, Map<string, Float32Array>, Map<string, Float32Array>];
+    const a = createWeights(config, 11),
+      b = createWeights(config, 11),
+      c = createWeights(config, 12);
+    const [wa, wb, wc] = (await Promise.all([a, b, c].map(weightsOf))) as [
+      Map<string, Float32Array>,
+      Map<string, Float32Array>,
+      Map<string, Float32Array>,
+    ];
     assert.deepEqual(wa.get('rnn0/kernel'), wb.get('rnn0/kernel'));
     assert.notDeepEqual(wa.get('rnn0/kernel'), wc.get('rnn0/kernel'));
     const limit = Math.sqrt(6 / (3 + 16));
@@ -70,11 +101,17 @@ describe('network', () => {
   });
 
   test('config errors name the field', () => {
-    assert.throws(() => resolveModelConfig({ vocabSize: 10, cell: 'tcn' as CellType }), { name: 'RangeError', message: /cell must be 'rnn', 'lstm' or 'gru', got the string "tcn"/ });
+    assert.throws(() => resolveModelConfig({ vocabSize: 10, cell: 'tcn' as CellType }), {
+      name: 'RangeError',
+      message: /cell must be 'rnn', 'lstm' or 'gru', got the string "tcn"/,
+    });
     assert.throws(() => resolveModelConfig({ vocabSize: 10, layers: 3 as 1 }), /layers must be 1 or 2/);
     assert.throws(() => resolveModelConfig({ vocabSize: 10, dropout: 1 }), /dropout/);
     assert.throws(() => resolveModelConfig({ vocabSize: 2 }), /vocabSize/);
-    assert.equal(parameterCount(resolveModelConfig({ vocabSize: 10, embeddingSize: 2, hiddenSize: 3, cell: 'rnn', tied: false })), 20 + 6 + 9 + 3 + 30 + 10);
+    assert.equal(
+      parameterCount(resolveModelConfig({ vocabSize: 10, embeddingSize: 2, hiddenSize: 3, cell: 'rnn', tied: false })),
+      20 + 6 + 9 + 3 + 30 + 10,
+    );
   });
 });
 
@@ -85,7 +122,15 @@ describe('training', () => {
   test('learns a deterministic pattern, reports progress, leaves no tensor behind, reproducible', async () => {
     const before = tf.memory().numTensors;
     const events: string[] = [];
-    const r = await trainModel(config, lines, { epochs: 30, batchTokens: 64, learningRate: 0.03, seed: 5, patience: 30, decay: false, onProgress: (p) => events.push(p.phase) });
+    const r = await trainModel(config, lines, {
+      epochs: 30,
+      batchTokens: 64,
+      learningRate: 0.03,
+      seed: 5,
+      patience: 30,
+      decay: false,
+      onProgress: (p) => events.push(p.phase),
+    });
     assert.equal(tf.memory().numTensors, before, 'no tensor left after training');
     assert.ok(events.includes('batch') && events.includes('epoch'));
     const last = r.history[r.history.length - 1]!;
@@ -96,7 +141,14 @@ describe('training', () => {
     s = net.step(s, 6);
     const p = net.probabilities(s.top);
     assert.equal(p.indexOf(Math.max(...p)), 12, 'after 6 comes 12 (lines are [a, a+6, a+11])');
-    const again = await trainModel(config, lines, { epochs: 30, batchTokens: 64, learningRate: 0.03, seed: 5, patience: 30, decay: false });
+    const again = await trainModel(config, lines, {
+      epochs: 30,
+      batchTokens: 64,
+      learningRate: 0.03,
+      seed: 5,
+      patience: 30,
+      decay: false,
+    });
     assert.deepEqual(again.weights.get('rnn0/kernel'), r.weights.get('rnn0/kernel'), 'same seed, same weights');
     const net2 = new RecurrentNetwork(config, r.weights);
     const before2 = tf.memory().numTensors;
@@ -109,7 +161,14 @@ describe('training', () => {
     const controller = new AbortController();
     let batches = 0;
     await assert.rejects(
-      trainModel(config, lines, { epochs: 50, batchTokens: 16, onProgress: (p) => { if (p.phase === 'batch' && ++batches === 3) controller.abort(); }, signal: controller.signal }),
+      trainModel(config, lines, {
+        epochs: 50,
+        batchTokens: 16,
+        onProgress: (p) => {
+          if (p.phase === 'batch' && ++batches === 3) controller.abort();
+        },
+        signal: controller.signal,
+      }),
       { name: 'AbortError' },
     );
     assert.equal(batches, 3);
@@ -117,10 +176,20 @@ describe('training', () => {
   });
 
   test('early stopping and clipping options; bad options are named', async () => {
-    const r = await trainModel(config, lines, { epochs: 30, batchTokens: 64, learningRate: 0.5, clipNorm: 0.5, patience: 1, seed: 2 });
+    const r = await trainModel(config, lines, {
+      epochs: 30,
+      batchTokens: 64,
+      learningRate: 0.5,
+      clipNorm: 0.5,
+      patience: 1,
+      seed: 2,
+    });
     assert.ok(r.history.every((h) => Number.isFinite(h.loss)));
     assert.equal(r.stopped, 'early');
-    await assert.rejects(trainModel(config, lines, { epochs: 0 }), { name: 'RangeError', message: /epochs must be an integer ≥ 1/ });
+    await assert.rejects(trainModel(config, lines, { epochs: 0 }), {
+      name: 'RangeError',
+      message: /epochs must be an integer ≥ 1/,
+    });
     await assert.rejects(trainModel(config, [], {}), /too small/);
     await assert.rejects(trainModel(config, lines, { signal: {} as AbortSignal }), /signal must be an AbortSignal/);
   });
@@ -130,7 +199,11 @@ describe('the pipeline on the shipped corpus', () => {
   test('trains a small model that suggests "hoy" after "Hola cómo se siente"; artifacts round-trip', async () => {
     const before = tf.memory().numTensors;
     const model = await trainLanguageModel(corpus.slice(0, 2500), {
-      epochs: 2, vocabularySize: 1500, batchTokens: 512, model: { hiddenSize: 64, embeddingSize: 32 }, seed: 1,
+      epochs: 2,
+      vocabularySize: 1500,
+      batchTokens: 512,
+      model: { hiddenSize: 64, embeddingSize: 32 },
+      seed: 1,
     });
     assert.equal(tf.memory().numTensors, before);
     assert.ok(model.metrics.top3! > 0.1, `top-3 ${model.metrics.top3}`);
@@ -142,8 +215,14 @@ describe('the pipeline on the shipped corpus', () => {
     assert.deepEqual(back.predictNext('Buenos días, ¿cómo ', { k: 5 }), p.predictNext('Buenos días, ¿cómo ', { k: 5 }));
     const half = toArtifacts(model, { float16: true });
     const floatBytes = [...model.weights.values()].reduce((n, w) => n + w.byteLength, 0);
-    assert.equal(toArtifacts(model).weightData.byteLength - half.weightData.byteLength, floatBytes / 2, 'float16 halves the weights');
-    const halfWords = predictorOf(fromArtifacts(half)).predictNext('Hola cómo se siente ', { k: 3 }).map((s) => s.word);
+    assert.equal(
+      toArtifacts(model).weightData.byteLength - half.weightData.byteLength,
+      floatBytes / 2,
+      'float16 halves the weights',
+    );
+    const halfWords = predictorOf(fromArtifacts(half))
+      .predictNext('Hola cómo se siente ', { k: 3 })
+      .map((s) => s.word);
     assert.equal(halfWords[0], words[0]);
 
     // The trigram counts are varint-coded: far smaller than four int32 a trigram.
@@ -159,18 +238,30 @@ describe('the pipeline on the shipped corpus', () => {
     v1Data.set(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), head.byteLength);
     const v1 = {
       modelTopology: { ...a.modelTopology, version: 1 },
-      weightSpecs: a.weightSpecs.map((w) => (w === spec ? { name: w.name, shape: w.shape, dtype: 'int32' as const } : w)),
+      weightSpecs: a.weightSpecs.map((w) =>
+        w === spec ? { name: w.name, shape: w.shape, dtype: 'int32' as const } : w,
+      ),
       weightData: v1Data.buffer,
     };
-    assert.deepEqual(predictorOf(fromArtifacts(v1)).predictNext('Buenos días, ¿cómo ', { k: 5 }), p.predictNext('Buenos días, ¿cómo ', { k: 5 }));
+    assert.deepEqual(
+      predictorOf(fromArtifacts(v1)).predictNext('Buenos días, ¿cómo ', { k: 5 }),
+      p.predictNext('Buenos días, ¿cómo ', { k: 5 }),
+    );
     // Damaged counts are named.
-    const cut = { ...a, weightSpecs: a.weightSpecs.map((w) => (w === spec ? { ...w, byteLength: w.byteLength! - 5 } : w)), weightData: a.weightData.slice(0, -5) };
+    const cut = {
+      ...a,
+      weightSpecs: a.weightSpecs.map((w) => (w === spec ? { ...w, byteLength: w.byteLength! - 5 } : w)),
+      weightData: a.weightData.slice(0, -5),
+    };
     assert.throws(() => fromArtifacts(cut), { name: 'ModelFormatError', message: /damaged: n-gram counts/ });
   });
 
   test('damaged or foreign records give ModelFormatError', () => {
     assert.throws(() => fromArtifacts(null), ModelFormatError);
     assert.throws(() => fromArtifacts({ modelTopology: { format: 'other' } }), /not an rnn-predict model/);
-    assert.throws(() => fromArtifacts({ modelTopology: { format: 'rnn-predict/model', version: 0 } }), /version 2 expected/);
+    assert.throws(
+      () => fromArtifacts({ modelTopology: { format: 'rnn-predict/model', version: 0 } }),
+      /version 2 expected/,
+    );
   });
 });

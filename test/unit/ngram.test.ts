@@ -1,14 +1,20 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { KneserNeyTrigram, decodeTrigrams, encodeTrigrams } from '../../src/model/ngram.js';
-import { WordPredictor } from '../../src/model/predictor.js';
-import { evaluate } from '../../src/model/evaluate.js';
+import { KneserNeyTrigram, decodeTrigrams, encodeTrigrams } from '../../src/inference/ngram.js';
+import { WordPredictor } from '../../src/inference/word-predictor.js';
+import { evaluate } from '../../src/inference/evaluate.js';
 import { evalWords } from '../../src/text/tokenize.js';
 import { mulberry32 } from '../../src/data/windows.js';
 
 const corpus = [
-  'Hola, ¿cómo se siente hoy?', 'Hola, ¿cómo estás?', '¿Cómo se siente hoy su madre?', 'Hoy me siento mejor.',
-  'Se siente hoy mucho mejor.', 'Hola, buenos días.', 'Buenos días, ¿cómo está usted?', 'Me siento muy bien hoy.',
+  'Hola, ¿cómo se siente hoy?',
+  'Hola, ¿cómo estás?',
+  '¿Cómo se siente hoy su madre?',
+  'Hoy me siento mejor.',
+  'Se siente hoy mucho mejor.',
+  'Hola, buenos días.',
+  'Buenos días, ¿cómo está usted?',
+  'Me siento muy bien hoy.',
 ];
 const kn = KneserNeyTrigram.train(corpus.map(evalWords));
 
@@ -25,7 +31,10 @@ describe('Kneser-Ney trigram', () => {
     const top = kn.predict(['se', 'siente'], 3);
     assert.equal(top[0]!.word, 'hoy');
     for (let i = 1; i < top.length; i++) assert.ok(top[i - 1]!.probability >= top[i]!.probability);
-    assert.deepEqual(kn.predict(['cómo', 'se'], 3, 'si').map((s) => s.word), ['siente', 'siento']);
+    assert.deepEqual(
+      kn.predict(['cómo', 'se'], 3, 'si').map((s) => s.word),
+      ['siente', 'siento'],
+    );
     assert.deepEqual(kn.predict([], 3, 'zzz'), []);
     assert.equal(kn.probability([], 'inexistente'), 0);
   });
@@ -38,13 +47,30 @@ describe('Kneser-Ney trigram', () => {
     const pick = () => vocab[Math.floor(vocab.length * rand() ** 3)]!;
     const lines = Array.from({ length: 3000 }, () => Array.from({ length: 2 + Math.floor(rand() * 10) }, pick));
     const big = KneserNeyTrigram.train(lines);
-    const histories = [[], ['w0'], ['w0', 'w0'], ['w1', 'w0'], ['w399'], ['nunca', 'w2'], ['w3', 'nunca'], ...lines.slice(0, 40).map((l) => l.slice(0, 2))];
+    const histories = [
+      [],
+      ['w0'],
+      ['w0', 'w0'],
+      ['w1', 'w0'],
+      ['w399'],
+      ['nunca', 'w2'],
+      ['w3', 'nunca'],
+      ...lines.slice(0, 40).map((l) => l.slice(0, 2)),
+    ];
     for (const history of histories) {
       for (const k of [1, 3, 8, 20]) {
         const got = big.predict(history, k);
-        const all = [...vocab, '</s>'].filter((w) => big.has(w)).map((w) => big.probability(history, w)).sort((x, y) => y - x);
+        const all = [...vocab, '</s>']
+          .filter((w) => big.has(w))
+          .map((w) => big.probability(history, w))
+          .sort((x, y) => y - x);
         assert.equal(got.length, Math.min(k, all.length));
-        got.forEach((s, i) => assert.ok(Math.abs(s.probability - all[i]!) < 1e-12, `${history.join(' ')} k=${k} #${i}: ${s.probability} vs ${all[i]}`));
+        got.forEach((s, i) =>
+          assert.ok(
+            Math.abs(s.probability - all[i]!) < 1e-12,
+            `${history.join(' ')} k=${k} #${i}: ${s.probability} vs ${all[i]}`,
+          ),
+        );
         for (const s of got) assert.ok(Math.abs(s.probability - big.probability(history, s.word)) < 1e-15);
       }
     }
@@ -56,14 +82,20 @@ describe('Kneser-Ney trigram', () => {
       const flat = new Int32Array(n * 4);
       const seen = new Set<string>();
       for (let i = 0; i < n;) {
-        const t = [Math.floor(rand() * 300000), Math.floor(rand() * 5), Math.floor(rand() * 300000), 1 + Math.floor(rand() ** 8 * (2 ** 31 - 2))];
+        const t = [
+          Math.floor(rand() * 300000),
+          Math.floor(rand() * 5),
+          Math.floor(rand() * 300000),
+          1 + Math.floor(rand() ** 8 * (2 ** 31 - 2)),
+        ];
         if (seen.has(t.slice(0, 3).join())) continue;
         seen.add(t.slice(0, 3).join());
         flat.set(t, i++ * 4);
       }
       const bytes = encodeTrigrams(flat);
       const back = decodeTrigrams(bytes, n, 300000);
-      const key = (a: Int32Array) => Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * 4, i * 4 + 4)).join()).sort();
+      const key = (a: Int32Array) =>
+        Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * 4, i * 4 + 4)).join()).sort();
       assert.deepEqual(key(back), key(flat));
       if (n > 0) {
         assert.throws(() => decodeTrigrams(bytes.subarray(0, bytes.length - 1), n, 300000), /end early|followers/);
@@ -74,7 +106,9 @@ describe('Kneser-Ney trigram', () => {
   });
 
   test('JSON round trip gives identical predictions', () => {
-    const back = KneserNeyTrigram.fromJSON(JSON.parse(JSON.stringify({ ...kn.toJSON(), trigrams: [...kn.toJSON().trigrams] })));
+    const back = KneserNeyTrigram.fromJSON(
+      JSON.parse(JSON.stringify({ ...kn.toJSON(), trigrams: [...kn.toJSON().trigrams] })),
+    );
     assert.deepEqual(back.predict(['hola'], 5), kn.predict(['hola'], 5));
     assert.throws(() => KneserNeyTrigram.fromJSON({ format: 'x' }), TypeError);
     assert.throws(() => KneserNeyTrigram.fromJSON({ ...kn.toJSON(), version: 7 }), RangeError);
@@ -111,7 +145,7 @@ describe('WordPredictor on the n-gram model', () => {
     assert.throws(() => p.predictNext(3 as unknown as string), TypeError);
   });
 
-  test('recursive continuation shows every step\'s probability and the product', () => {
+  test("recursive continuation shows every step's probability and the product", () => {
     const [c] = p.continue('Hola, ¿cómo ', { words: 3 });
     assert.equal(c!.words.length, 3);
     assert.equal(c!.probabilities.length, 3);

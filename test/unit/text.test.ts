@@ -8,12 +8,27 @@ const texts = (s: string) => tokenize(s).map((t) => t.text);
 
 describe('tokenize', () => {
   test('keeps accents, ñ, ü and apostrophes whole; ¿ ¡ ? ! . , apart', () => {
-    assert.deepEqual(texts('¡Hola, señor Müller! ¿Cómo está? Bien.'), ['¡', 'Hola', ',', 'señor', 'Müller', '!', '¿', 'Cómo', 'está', '?', 'Bien', '.']);
+    assert.deepEqual(texts('¡Hola, señor Müller! ¿Cómo está? Bien.'), [
+      '¡',
+      'Hola',
+      ',',
+      'señor',
+      'Müller',
+      '!',
+      '¿',
+      'Cómo',
+      'está',
+      '?',
+      'Bien',
+      '.',
+    ]);
     assert.deepEqual(texts("l'été d’Artagnan pingüino"), ["l'été", 'd’Artagnan', 'pingüino']);
   });
 
   test('numbers, URLs, e-mail addresses and emoji are single tokens', () => {
-    const tokens = tokenize('Son 1.000,50 € a las 3:30, ver https://ejemplo.es/a?b=1 o escribe a ana.p@correo.com 👍🏽 🇪🇸 👨‍👩‍👧');
+    const tokens = tokenize(
+      'Son 1.000,50 € a las 3:30, ver https://ejemplo.es/a?b=1 o escribe a ana.p@correo.com 👍🏽 🇪🇸 👨‍👩‍👧',
+    );
     const byKind = (k: string) => tokens.filter((t) => t.kind === k).map((t) => t.text);
     assert.deepEqual(byKind('number'), ['1.000,50', '3:30']);
     assert.deepEqual(byKind('url'), ['https://ejemplo.es/a?b=1']);
@@ -38,10 +53,20 @@ describe('tokenize', () => {
   });
 
   test('never throws on awkward strings; rejects non-strings with a TypeError naming the argument', () => {
-    for (const s of ['\uD800', 'a\u0000b', '\u202Eabc', 'constructor __proto__ toString', '\u0301\u0301', '😀'.repeat(1000)]) {
+    for (const s of [
+      '\uD800',
+      'a\u0000b',
+      '\u202Eabc',
+      'constructor __proto__ toString',
+      '\u0301\u0301',
+      '😀'.repeat(1000),
+    ]) {
       assert.ok(Array.isArray(tokenize(s)));
     }
-    assert.throws(() => tokenize(42 as unknown as string), { name: 'TypeError', message: /text must be a string, got the number 42/ });
+    assert.throws(() => tokenize(42 as unknown as string), {
+      name: 'TypeError',
+      message: /text must be a string, got the number 42/,
+    });
     assert.throws(() => tokenize(undefined as unknown as string), TypeError);
   });
 
@@ -53,8 +78,16 @@ describe('tokenize', () => {
 
 describe('typingContext and recase', () => {
   test('splits finished tokens from the partly typed word', () => {
-    assert.deepEqual(typingContext('Hola cómo se sie'), { context: ['hola', 'cómo', 'se'], partial: 'sie', sentenceStart: false });
-    assert.deepEqual(typingContext('Hola cómo se siente '), { context: ['hola', 'cómo', 'se', 'siente'], partial: '', sentenceStart: false });
+    assert.deepEqual(typingContext('Hola cómo se sie'), {
+      context: ['hola', 'cómo', 'se'],
+      partial: 'sie',
+      sentenceStart: false,
+    });
+    assert.deepEqual(typingContext('Hola cómo se siente '), {
+      context: ['hola', 'cómo', 'se', 'siente'],
+      partial: '',
+      sentenceStart: false,
+    });
     assert.equal(typingContext('').sentenceStart, true);
     assert.equal(typingContext('Bien. ').sentenceStart, true);
     assert.equal(typingContext('Bien. ¿').sentenceStart, true);
@@ -98,7 +131,10 @@ describe('vocabulary', () => {
     assert.equal(v.has('hasOwnProperty'), false);
     assert.equal(v.countOf('valueOf'), 0);
     assert.equal(v.tokenOf(v.idOf('constructor')), 'constructor');
-    assert.throws(() => v.tokenOf(99), { name: 'RangeError', message: /id must be an integer in 0…5, got the number 99/ });
+    assert.throws(() => v.tokenOf(99), {
+      name: 'RangeError',
+      message: /id must be an integer in 0…5, got the number 99/,
+    });
   });
 
   test('JSON round trip with a format version', () => {
@@ -106,16 +142,28 @@ describe('vocabulary', () => {
     const back = Vocabulary.fromJSON(JSON.parse(JSON.stringify(v.toJSON())));
     assert.deepEqual(back.tokens(), v.tokens());
     assert.equal(back.countOf('a'), 2);
-    assert.throws(() => Vocabulary.fromJSON({ ...v.toJSON(), version: 99 }), { name: 'RangeError', message: /version 1 expected/ });
+    assert.throws(() => Vocabulary.fromJSON({ ...v.toJSON(), version: 99 }), {
+      name: 'RangeError',
+      message: /version 1 expected/,
+    });
     assert.throws(() => Vocabulary.fromJSON({ format: 'other' }), TypeError);
     assert.throws(() => Vocabulary.fromJSON(null), TypeError);
   });
 
   test('bad arguments name what was expected', () => {
-    assert.throws(() => buildVocabulary('abc' as unknown as string[]), { name: 'TypeError', message: /tokens must be an iterable of strings/ });
-    assert.throws(() => buildVocabulary([], { maxSize: 2 }), { name: 'RangeError', message: /maxSize must be an integer ≥ 4/ });
+    assert.throws(() => buildVocabulary('abc' as unknown as string[]), {
+      name: 'TypeError',
+      message: /tokens must be an iterable of strings/,
+    });
+    assert.throws(() => buildVocabulary([], { maxSize: 2 }), {
+      name: 'RangeError',
+      message: /maxSize must be an integer ≥ 4/,
+    });
     assert.throws(() => buildVocabulary([], { minCount: 0 }), { name: 'RangeError', message: /minCount/ });
-    assert.throws(() => buildVocabulary([1 as unknown as string]), { name: 'TypeError', message: /tokens\[0\] must be a string/ });
+    assert.throws(() => buildVocabulary([1 as unknown as string]), {
+      name: 'TypeError',
+      message: /tokens\[0\] must be a string/,
+    });
   });
 });
 
@@ -127,8 +175,14 @@ describe('corpus', () => {
 
   test('empty, binary, not UTF-8 and HTML get errors that name the source', () => {
     assert.throws(() => parseCorpus('  \n ', 'a.txt'), { name: 'CorpusError', message: /a\.txt: is empty/ });
-    assert.throws(() => parseCorpus(new Uint8Array([0x50, 0x4b, 0x00, 0x01]), 'b.zip'), { name: 'CorpusError', message: /b\.zip: looks binary/ });
-    assert.throws(() => parseCorpus(new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]), 'c.txt'), { name: 'CorpusError', message: /c\.txt: is not valid UTF-8/ });
+    assert.throws(() => parseCorpus(new Uint8Array([0x50, 0x4b, 0x00, 0x01]), 'b.zip'), {
+      name: 'CorpusError',
+      message: /b\.zip: looks binary/,
+    });
+    assert.throws(() => parseCorpus(new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a]), 'c.txt'), {
+      name: 'CorpusError',
+      message: /c\.txt: is not valid UTF-8/,
+    });
     assert.throws(() => parseCorpus('<!DOCTYPE html><html></html>', 'd'), CorpusError);
     assert.throws(() => parseCorpus(5 as unknown as string), TypeError);
   });

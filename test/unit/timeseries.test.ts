@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initNodeBackend } from '../../src/node/backend.js';
+import { initNodeBackend } from '../../src/node/node-backend.js';
 import { forecast, parseSeriesCsv, rmse, seasonalNaive } from '../../src/timeseries/forecast.js';
 import { MONTHLY_SALES } from '../../src/timeseries/monthly-sales.js';
 import { forecastCommand } from '../../src/node/forecast-cli.js';
@@ -44,7 +44,8 @@ describe('forecast', () => {
     assert.equal(progress.length, 60 + r.refitEpochs);
     // In the series' own units: the next year lies around the last year's level.
     const lastYear = SALES.slice(-12);
-    for (const v of r.forecast) assert.ok(v > Math.min(...lastYear) * 0.8 && v < Math.max(...lastYear) * 1.3, `forecast ${v} out of range`);
+    for (const v of r.forecast)
+      assert.ok(v > Math.min(...lastYear) * 0.8 && v < Math.max(...lastYear) * 1.3, `forecast ${v} out of range`);
   });
 
   it('is reproducible with a seed', async () => {
@@ -73,7 +74,11 @@ describe('forecast', () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();
     await assert.rejects(
-      forecast(SALES, { epochs: 50, signal: controller.signal, onProgress: (p) => p.epoch === 2 && controller.abort() }),
+      forecast(SALES, {
+        epochs: 50,
+        signal: controller.signal,
+        onProgress: (p) => p.epoch === 2 && controller.abort(),
+      }),
       (e: Error) => e.name === 'AbortError',
     );
     assert.equal(tf.memory().numTensors, before);
@@ -88,20 +93,41 @@ describe('forecast', () => {
   });
 
   it('rejects bad series and options, naming the index or field', async () => {
-    await assert.rejects(forecast([1, 2, NaN, 4], { window: 1, horizon: 1 }), { name: 'RangeError', message: /series\[2\].*finite.*NaN/ });
-    await assert.rejects(forecast([1, Infinity], { window: 1, horizon: 1 }), { name: 'RangeError', message: /series\[1\].*Infinity/ });
-    await assert.rejects(forecast([1, '2' as unknown as number]), { name: 'TypeError', message: /series\[1\] must be a number, got the string "2"/ });
-    await assert.rejects(forecast('1,2,3' as unknown as number[]), { name: 'TypeError', message: /series must be an array/ });
+    await assert.rejects(forecast([1, 2, NaN, 4], { window: 1, horizon: 1 }), {
+      name: 'RangeError',
+      message: /series\[2\].*finite.*NaN/,
+    });
+    await assert.rejects(forecast([1, Infinity], { window: 1, horizon: 1 }), {
+      name: 'RangeError',
+      message: /series\[1\].*Infinity/,
+    });
+    await assert.rejects(forecast([1, '2' as unknown as number]), {
+      name: 'TypeError',
+      message: /series\[1\] must be a number, got the string "2"/,
+    });
+    await assert.rejects(forecast('1,2,3' as unknown as number[]), {
+      name: 'TypeError',
+      message: /series must be an array/,
+    });
     await assert.rejects(forecast(LINE.slice(0, 35)), { name: 'RangeError', message: /35 points.*needs at least 36/ });
-    await assert.rejects(forecast(LINE.slice(0, 7), { window: 5, horizon: 3, holdout: 0 }), { name: 'RangeError', message: /7 points.*needs at least 8/ });
+    await assert.rejects(forecast(LINE.slice(0, 7), { window: 5, horizon: 3, holdout: 0 }), {
+      name: 'RangeError',
+      message: /7 points.*needs at least 8/,
+    });
     await assert.rejects(forecast(LINE, { window: 0 }), { name: 'RangeError', message: /window must be an integer/ });
     await assert.rejects(forecast(LINE, { horizon: 1.5 }), { name: 'RangeError', message: /horizon .*1\.5/ });
-    await assert.rejects(forecast(LINE, { cell: 'cnn' as 'lstm' }), { name: 'RangeError', message: /cell must be 'rnn', 'lstm' or 'gru', got the string "cnn"/ });
+    await assert.rejects(forecast(LINE, { cell: 'cnn' as 'lstm' }), {
+      name: 'RangeError',
+      message: /cell must be 'rnn', 'lstm' or 'gru', got the string "cnn"/,
+    });
     await assert.rejects(forecast(LINE, { epochs: -1 }), { name: 'RangeError', message: /epochs/ });
     await assert.rejects(forecast(LINE, { learningRate: 0 }), { name: 'RangeError', message: /learningRate/ });
     await assert.rejects(forecast(LINE, { holdout: -2 }), { name: 'RangeError', message: /holdout/ });
     await assert.rejects(forecast(LINE, { season: 0 }), { name: 'RangeError', message: /season/ });
-    await assert.rejects(forecast(LINE, { signal: 'x' as unknown as AbortSignal }), { name: 'TypeError', message: /signal/ });
+    await assert.rejects(forecast(LINE, { signal: 'x' as unknown as AbortSignal }), {
+      name: 'TypeError',
+      message: /signal/,
+    });
   });
 });
 
@@ -134,14 +160,25 @@ describe('parseSeriesCsv', () => {
     assert.equal(MONTHLY_SALES[119]!.month, '2024-12');
   });
   it('names the row and the column of a bad cell', () => {
-    assert.throws(() => parseSeriesCsv('m,v\na,1\nb,x2\n', 'v'), { name: 'TypeError', message: /row 3, column "v": expected a number, got the string "x2"/ });
-    assert.throws(() => parseSeriesCsv('m,v\na,1\nb,2\nc,NaN', 'v'), { name: 'RangeError', message: /row 4, column "v": expected a finite number, got NaN/ });
-    assert.throws(() => parseSeriesCsv('m,v\na,Infinity\n', 'v'), { name: 'RangeError', message: /row 2, column "v".*Infinity/ });
+    assert.throws(() => parseSeriesCsv('m,v\na,1\nb,x2\n', 'v'), {
+      name: 'TypeError',
+      message: /row 3, column "v": expected a number, got the string "x2"/,
+    });
+    assert.throws(() => parseSeriesCsv('m,v\na,1\nb,2\nc,NaN', 'v'), {
+      name: 'RangeError',
+      message: /row 4, column "v": expected a finite number, got NaN/,
+    });
+    assert.throws(() => parseSeriesCsv('m,v\na,Infinity\n', 'v'), {
+      name: 'RangeError',
+      message: /row 2, column "v".*Infinity/,
+    });
     assert.throws(() => parseSeriesCsv('m,v\na,1\nb,\nc,3', 'v'), { message: /row 3, column "v": the cell is empty/ });
     assert.throws(() => parseSeriesCsv('m,v\na,1\nb\n', 'v'), { message: /row 3, column "v": the cell is empty/ });
   });
   it('says when the column is missing or empty', () => {
-    assert.throws(() => parseSeriesCsv('m,v\na,1\n', 'sales'), { message: /column "sales" is missing: the header has "m", "v"/ });
+    assert.throws(() => parseSeriesCsv('m,v\na,1\n', 'sales'), {
+      message: /column "sales" is missing: the header has "m", "v"/,
+    });
     assert.throws(() => parseSeriesCsv('m,v\n', 'v'), { message: /column "v" is empty/ });
     assert.throws(() => parseSeriesCsv('m,v\n'), { message: /column "v" is empty/ });
     assert.throws(() => parseSeriesCsv(''), { message: /empty/ });
@@ -154,11 +191,21 @@ describe('rnn-predict forecast (CLI)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rnn-forecast-'));
     try {
       const file = join(dir, 'series.csv');
-      writeFileSync(file, 'day,value\n' + LINE.slice(0, 40).map((v, i) => `${i},${v * 2 + 1}`).join('\n') + '\n');
+      writeFileSync(
+        file,
+        'day,value\n' +
+          LINE.slice(0, 40)
+            .map((v, i) => `${i},${v * 2 + 1}`)
+            .join('\n') +
+          '\n',
+      );
       const lines: string[] = [];
-      const code = await forecastCommand(['forecast', '--csv', file, '--window', '4', '--horizon', '5', '--cell', 'gru', '--epochs', '3', '--json'], {
-        log: (s) => lines.push(s),
-      });
+      const code = await forecastCommand(
+        ['forecast', '--csv', file, '--window', '4', '--horizon', '5', '--cell', 'gru', '--epochs', '3', '--json'],
+        {
+          log: (s) => lines.push(s),
+        },
+      );
       assert.equal(code, 0);
       assert.equal(lines.length, 1);
       const json = JSON.parse(lines[0]!);
@@ -171,7 +218,12 @@ describe('rnn-predict forecast (CLI)', () => {
       assert.match(json.warnings[0], /shorter than the season/);
 
       const table: string[] = [];
-      assert.equal(await forecastCommand(['--csv', file, '--window', '4', '--horizon', '2', '--epochs', '1', '--cell', 'rnn'], { log: (s) => table.push(s) }), 0);
+      assert.equal(
+        await forecastCommand(['--csv', file, '--window', '4', '--horizon', '2', '--epochs', '1', '--cell', 'rnn'], {
+          log: (s) => table.push(s),
+        }),
+        0,
+      );
       assert.match(table.join('\n'), /step {2}forecast\n {2}\+1 {2}-?\d/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -181,9 +233,18 @@ describe('rnn-predict forecast (CLI)', () => {
   it('throws one-line errors on bad input, prints help', async () => {
     const log = () => {};
     await assert.rejects(forecastCommand([], { log }), /--csv FILE is required/);
-    await assert.rejects(forecastCommand(['--csv', '/nonexistent/x.csv'], { log }), /cannot read \/nonexistent\/x\.csv/);
-    await assert.rejects(forecastCommand(['--csv', 'x.csv', '--window', 'ten'], { log }), /--window expects a whole number, got "ten"/);
-    await assert.rejects(forecastCommand(['--csv', 'x.csv', '--cell', 'cnn'], { log }), /--cell expects lstm, gru or rnn/);
+    await assert.rejects(
+      forecastCommand(['--csv', '/nonexistent/x.csv'], { log }),
+      /cannot read \/nonexistent\/x\.csv/,
+    );
+    await assert.rejects(
+      forecastCommand(['--csv', 'x.csv', '--window', 'ten'], { log }),
+      /--window expects a whole number, got "ten"/,
+    );
+    await assert.rejects(
+      forecastCommand(['--csv', 'x.csv', '--cell', 'cnn'], { log }),
+      /--cell expects lstm, gru or rnn/,
+    );
     await assert.rejects(forecastCommand(['--bogus'], { log }), /unknown option --bogus/);
     const help: string[] = [];
     assert.equal(await forecastCommand(['--help'], { log: (s) => help.push(s) }), 0);

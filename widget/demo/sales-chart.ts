@@ -3,7 +3,16 @@
  * beyond it as a line, and the held-back year's forecast as a dashed line over the last points
  * (what the RMSE measures). Loaded by the demo page on demand; no training here.
  */
-import { Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip } from 'chart.js';
+import {
+  Chart,
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  CategoryScale,
+  Legend,
+  Tooltip,
+} from 'chart.js';
 import { MONTHLY_SALES } from '../../src/timeseries/monthly-sales.js';
 
 export { MONTHLY_SALES };
@@ -23,7 +32,11 @@ export interface SalesChart {
   destroy(): void;
 }
 
-export function drawSales(canvas: HTMLCanvasElement, history = MONTHLY_SALES, labels = { history: 'Ventas', forecast: 'Pronóstico', tail: 'Pronóstico del último año retenido' }): SalesChart {
+export function drawSales(
+  canvas: HTMLCanvasElement,
+  history = MONTHLY_SALES,
+  labels = { history: 'Ventas', forecast: 'Pronóstico', tail: 'Pronóstico del último año retenido' },
+): SalesChart {
   const style = getComputedStyle(canvas);
   const fg = style.color || '#333';
   const accent = style.getPropertyValue('--accent').trim() || '#1f5fbf';
@@ -35,9 +48,31 @@ export function drawSales(canvas: HTMLCanvasElement, history = MONTHLY_SALES, la
     data: {
       labels: months,
       datasets: [
-        { label: labels.history, data: history.map((h) => h.sales), showLine: false, pointRadius: 2.5, borderColor: fg, backgroundColor: fg },
-        { label: labels.forecast, data: nothing(history.length), borderColor: accent, backgroundColor: accent, pointRadius: 0, borderWidth: 2 },
-        { label: labels.tail, data: nothing(history.length), borderColor: second, backgroundColor: second, pointRadius: 0, borderWidth: 2, borderDash: [6, 4] },
+        {
+          label: labels.history,
+          data: history.map((h) => h.sales),
+          showLine: false,
+          pointRadius: 2.5,
+          borderColor: fg,
+          backgroundColor: fg,
+        },
+        {
+          label: labels.forecast,
+          data: nothing(history.length),
+          borderColor: accent,
+          backgroundColor: accent,
+          pointRadius: 0,
+          borderWidth: 2,
+        },
+        {
+          label: labels.tail,
+          data: nothing(history.length),
+          borderColor: second,
+          backgroundColor: second,
+          pointRadius: 0,
+          borderWidth: 2,
+          borderDash: [6, 4],
+        },
       ],
     },
     options: {
@@ -63,7 +98,9 @@ export function drawSales(canvas: HTMLCanvasElement, history = MONTHLY_SALES, la
       chart.data.datasets[0]!.data = padded(history.map((h) => h.sales));
       // The line starts at the last real point, so it reads as continuing the series.
       chart.data.datasets[1]!.data = [...nothing(n - 1), history[n - 1]!.sales, ...forecast];
-      chart.data.datasets[2]!.data = tailForecast ? padded([...nothing(n - tailForecast.length), ...tailForecast]) : padded([]);
+      chart.data.datasets[2]!.data = tailForecast
+        ? padded([...nothing(n - tailForecast.length), ...tailForecast])
+        : padded([]);
       chart.update();
     },
     destroy: () => chart.destroy(),

@@ -8,8 +8,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
-  buildVocabulary, lineTokens, resolveModelConfig, sentenceBatches, createWeights, forwardSeq2Vec, maskedCrossEntropy,
-  chooseBackend, parameterCount, type ModelConfig, type CellType, type Batch,
+  buildVocabulary,
+  lineTokens,
+  resolveModelConfig,
+  sentenceBatches,
+  createWeights,
+  forwardSeq2Vec,
+  maskedCrossEntropy,
+  chooseBackend,
+  parameterCount,
+  type ModelConfig,
+  type CellType,
+  type Batch,
 } from '../../src/core.js';
 import { mulberry32 } from '../../src/data/windows.js';
 import type { FromWorker, LabSettings, ToWorker } from './protocol.js';
@@ -53,7 +63,10 @@ async function train(s: LabSettings, run: { stop: boolean }): Promise<void> {
   const probe = probeWindows(ids, s.window, 24, s.seed);
   const models = s.cells.map((cell) => makeModel(cell, vocabulary.size, s, probe.size));
   post({
-    type: 'ready', backend: choice.backend, vocabularySize: vocabulary.size, batches: batches.length * s.epochs,
+    type: 'ready',
+    backend: choice.backend,
+    vocabularySize: vocabulary.size,
+    batches: batches.length * s.epochs,
     parameters: Object.fromEntries(models.map((m) => [m.cell, parameterCount(m.config)])),
   });
   let step = 0;
@@ -62,9 +75,11 @@ async function train(s: LabSettings, run: { stop: boolean }): Promise<void> {
       for (const batch of batches) {
         if (run.stop) return post({ type: 'done', stopped: true });
         step++;
-        for (const m of models) post({ type: 'batch', cell: m.cell, step, epoch, ...(await trainStep(m, batch, s.clipNorm)) });
+        for (const m of models)
+          post({ type: 'batch', cell: m.cell, step, epoch, ...(await trainStep(m, batch, s.clipNorm)) });
         if (step === 1 || step % s.probeEvery === 0) {
-          for (const m of models) post({ type: 'probe', cell: m.cell, step, ...(await probeStep(m, probe, s.clipNorm)) });
+          for (const m of models)
+            post({ type: 'probe', cell: m.cell, step, ...(await probeStep(m, probe, s.clipNorm)) });
         }
         await pause(); // lets 'stop' in
       }
@@ -82,7 +97,13 @@ async function train(s: LabSettings, run: { stop: boolean }): Promise<void> {
 
 function makeModel(cell: CellType, vocabSize: number, s: LabSettings, probeSize: number): Model {
   const config = resolveModelConfig({
-    cell, vocabSize, embeddingSize: s.embeddingSize, hiddenSize: s.hiddenSize, layers: 1, dropout: 0, maxLength: s.window,
+    cell,
+    vocabSize,
+    embeddingSize: s.embeddingSize,
+    hiddenSize: s.hiddenSize,
+    layers: 1,
+    dropout: 0,
+    maxLength: s.window,
   });
   const weights = createWeights(config, s.seed);
   if (s.recurrentGain !== 1) {
@@ -90,7 +111,12 @@ function makeModel(cell: CellType, vocabSize: number, s: LabSettings, probeSize:
     u.assign(tf.tidy(() => tf.mul(u, s.recurrentGain)));
   }
   const deltas = Array.from({ length: s.window }, (_, t) =>
-    tf.variable(tf.zeros([probeSize, s.hiddenSize]), true, `lab_delta_${cell}_${t}_${Math.random().toString(36).slice(2)}`));
+    tf.variable(
+      tf.zeros([probeSize, s.hiddenSize]),
+      true,
+      `lab_delta_${cell}_${t}_${Math.random().toString(36).slice(2)}`,
+    ),
+  );
   return { cell, config, weights, optimizer: tf.train.adam(s.learningRate), deltas };
 }
 
@@ -116,19 +142,33 @@ async function trainStep(m: Model, batch: Batch, clipNorm: number) {
     m.optimizer.applyGradients(scaled);
     return { value, norm, correct, count };
   });
-  const [loss, norm, correct, count] = (await Promise.all([out.value, out.norm, out.correct, out.count].map((t) => t.data()))).map((d) => d[0]!);
+  const [loss, norm, correct, count] = (
+    await Promise.all([out.value, out.norm, out.correct, out.count].map((t) => t.data()))
+  ).map((d) => d[0]!);
   tf.dispose([out.value, out.norm, out.correct, out.count]);
-  return { loss: loss!, accuracy: correct! / Math.max(1, count!), gradientNorm: norm!, clipped: clipNorm > 0 && norm! > clipNorm };
+  return {
+    loss: loss!,
+    accuracy: correct! / Math.max(1, count!),
+    gradientNorm: norm!,
+    clipped: clipNorm > 0 && norm! > clipNorm,
+  };
 }
 
 /** ∂L/∂h_t for each step t of the probe windows, L the cross-entropy at the last step only. */
-async function probeStep(m: Model, probe: { inputs: tf.Tensor2D; targets: tf.Tensor1D; size: number }, clipNorm: number) {
+async function probeStep(
+  m: Model,
+  probe: { inputs: tf.Tensor2D; targets: tf.Tensor1D; size: number },
+  clipNorm: number,
+) {
   const T = m.deltas.length;
   const B = probe.size;
   const vars = [...m.weights.values(), ...m.deltas];
   const out = tf.tidy(() => {
     const { grads } = tf.variableGrads(() => {
-      const logits = forwardSeq2Vec(m.config, m.weights, probe.inputs, { training: false, onStep: (t, h) => tf.add(h, m.deltas[t]!) as tf.Tensor2D });
+      const logits = forwardSeq2Vec(m.config, m.weights, probe.inputs, {
+        training: false,
+        onStep: (t, h) => tf.add(h, m.deltas[t]!) as tf.Tensor2D,
+      });
       const last = tf.gather(logits, tf.range(T - 1, B * T, T, 'int32')) as tf.Tensor2D;
       return maskedCrossEntropy(last, probe.targets, -1).loss;
     }, vars);
@@ -146,7 +186,8 @@ async function probeStep(m: Model, probe: { inputs: tf.Tensor2D; targets: tf.Ten
 /** B windows of exactly T tokens from the running text (lines joined), with the next token. */
 function probeWindows(lines: number[][], T: number, B: number, seed: number) {
   const stream = lines.flat();
-  if (stream.length < T + 2) throw new RangeError(`the corpus has ${stream.length} tokens, fewer than a window of ${T} needs`);
+  if (stream.length < T + 2)
+    throw new RangeError(`the corpus has ${stream.length} tokens, fewer than a window of ${T} needs`);
   const random = mulberry32(seed + 17);
   const inputs = new Int32Array(B * T);
   const targets = new Int32Array(B);
@@ -157,4 +198,3 @@ function probeWindows(lines: number[][], T: number, B: number, seed: number) {
   }
   return { inputs: tf.tensor2d(inputs, [B, T], 'int32'), targets: tf.tensor1d(targets, 'int32'), size: B };
 }
-

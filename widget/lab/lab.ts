@@ -3,7 +3,17 @@
  * their loss and accuracy live, the global gradient norm per batch against the clipping
  * threshold, and ‖∂L/∂h_t‖ across the window (vanishing gradients). No tfjs on this thread.
  */
-import { Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip, type ChartDataset } from 'chart.js';
+import {
+  Chart,
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  Legend,
+  Tooltip,
+  type ChartDataset,
+} from 'chart.js';
 import type { CellType } from '../../src/index.js';
 import type { FromWorker, LabSettings, ToWorker } from './protocol.js';
 
@@ -15,10 +25,15 @@ type Point = { x: number; y: number };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const css = getComputedStyle(document.documentElement);
-const colour = (cell: CellType) => css.getPropertyValue(`--${cell}`).trim() || { rnn: '#c2410c', lstm: '#1f5fbf', gru: '#15803d' }[cell];
+const colour = (cell: CellType) =>
+  css.getPropertyValue(`--${cell}`).trim() || { rnn: '#c2410c', lstm: '#1f5fbf', gru: '#15803d' }[cell];
 const fg = css.color || '#333';
 
-function chart(id: string, o: { x: string; y: string; log?: boolean; yMax?: number }, datasets: ChartDataset<'line', Point[]>[]): Chart<'line', Point[]> {
+function chart(
+  id: string,
+  o: { x: string; y: string; log?: boolean; yMax?: number },
+  datasets: ChartDataset<'line', Point[]>[],
+): Chart<'line', Point[]> {
   return new Chart<'line', Point[]>($<HTMLCanvasElement>(id), {
     type: 'line',
     data: { datasets },
@@ -33,11 +48,26 @@ function chart(id: string, o: { x: string; y: string; log?: boolean; yMax?: numb
       interaction: { mode: 'nearest', intersect: false },
       color: fg,
       scales: {
-        x: { type: 'linear', title: { display: true, text: o.x, color: fg }, ticks: { color: fg }, grid: { color: '#8883' } },
+        x: {
+          type: 'linear',
+          title: { display: true, text: o.x, color: fg },
+          ticks: { color: fg },
+          grid: { color: '#8883' },
+        },
         y: {
-          type: o.log ? 'logarithmic' : 'linear', title: { display: true, text: o.y, color: fg }, grid: { color: '#8883' },
+          type: o.log ? 'logarithmic' : 'linear',
+          title: { display: true, text: o.y, color: fg },
+          grid: { color: '#8883' },
           // Powers of ten only on log axes: 1e-4 … 1e0.
-          ticks: { color: fg, ...(o.log ? { callback: (v: string | number) => (Number.isInteger(Math.log10(Number(v))) ? Number(v).toExponential(0) : '') } : {}) },
+          ticks: {
+            color: fg,
+            ...(o.log
+              ? {
+                  callback: (v: string | number) =>
+                    Number.isInteger(Math.log10(Number(v))) ? Number(v).toExponential(0) : '',
+                }
+              : {}),
+          },
           ...(o.yMax !== undefined ? { min: 0, max: o.yMax } : {}),
         },
       },
@@ -47,7 +77,13 @@ function chart(id: string, o: { x: string; y: string; log?: boolean; yMax?: numb
 }
 
 const perCell = (extra: Partial<ChartDataset<'line', Point[]>> = {}, label = (c: CellType) => NAMES[c]) =>
-  CELLS.map((c) => ({ label: label(c), data: [] as Point[], borderColor: colour(c), backgroundColor: colour(c), ...extra }));
+  CELLS.map((c) => ({
+    label: label(c),
+    data: [] as Point[],
+    borderColor: colour(c),
+    backgroundColor: colour(c),
+    ...extra,
+  }));
 
 const loss = chart('loss', { x: 'lote', y: 'pérdida (entropía cruzada, nats)' }, perCell());
 const accuracy = chart('accuracy', { x: 'lote', y: 'acierto (top-1)', yMax: 1 }, perCell());
@@ -90,7 +126,12 @@ function onMessage(m: FromWorker): void {
   switch (m.type) {
     case 'ready':
       total = m.batches;
-      $('setup').textContent = `backend ${m.backend} · vocabulario ${m.vocabularySize} · ${m.batches} lotes · parámetros: ${CELLS.filter((c) => m.parameters[c]).map((c) => `${NAMES[c]} ${m.parameters[c]!.toLocaleString('es')}`).join(', ')}`;
+      $('setup').textContent =
+        `backend ${m.backend} · vocabulario ${m.vocabularySize} · ${m.batches} lotes · parámetros: ${CELLS.filter(
+          (c) => m.parameters[c],
+        )
+          .map((c) => `${NAMES[c]} ${m.parameters[c]!.toLocaleString('es')}`)
+          .join(', ')}`;
       break;
     case 'batch': {
       loss.data.datasets[i]!.data.push({ x: m.step, y: m.loss });
@@ -133,11 +174,24 @@ async function start(): Promise<void> {
   const num = (k: string) => Number(data.get(k));
   setState('running', 'Cargando el corpus…');
   const res = await fetch(new URL('/dist/corpus/es-conversaciones.txt', location.href));
-  const lines = (await res.text()).split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).slice(0, num('lines'));
+  const lines = (await res.text())
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .slice(0, num('lines'));
   settings = {
-    lines, cells: CELLS, hiddenSize: num('hidden'), embeddingSize: num('hidden'), window: num('window'),
-    clipNorm: data.get('clip') ? 5 : 0, learningRate: num('lr'), recurrentGain: num('gain'), epochs: num('epochs'),
-    vocabularySize: 800, probeEvery: 5, seed: 1,
+    lines,
+    cells: CELLS,
+    hiddenSize: num('hidden'),
+    embeddingSize: num('hidden'),
+    window: num('window'),
+    clipNorm: data.get('clip') ? 5 : 0,
+    learningRate: num('lr'),
+    recurrentGain: num('gain'),
+    epochs: num('epochs'),
+    vocabularySize: 800,
+    probeEvery: 5,
+    seed: 1,
   };
   for (const c of charts) for (const d of c.data.datasets) d.data = [];
   redraw();

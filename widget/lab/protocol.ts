@@ -25,9 +25,20 @@ export type ToWorker = { type: 'start'; settings: LabSettings } | { type: 'stop'
 
 export type FromWorker =
   | { type: 'ready'; backend: string; vocabularySize: number; batches: number; parameters: Record<string, number> }
-  | { type: 'batch'; cell: CellType; step: number; epoch: number; loss: number; accuracy: number; gradientNorm: number; clipped: boolean }
   | {
-      type: 'probe'; cell: CellType; step: number;
+      type: 'batch';
+      cell: CellType;
+      step: number;
+      epoch: number;
+      loss: number;
+      accuracy: number;
+      gradientNorm: number;
+      clipped: boolean;
+    }
+  | {
+      type: 'probe';
+      cell: CellType;
+      step: number;
       /** ‖∂L/∂h_t‖ for t = 1 … T (mean over the probe windows), the loss at the last step only. */
       norms: number[];
       /** The factor clipping applies to this gradient (1 when it is under the threshold or clipping is off). */

@@ -6,10 +6,10 @@
  */
 import { describe } from '../text/tokenize.js';
 import { Vocabulary, type VocabularyJSON } from '../text/vocabulary.js';
-import { resolveModelConfig, weightShapes, type ModelConfig } from './config.js';
-import { RecurrentNetwork } from './infer.js';
-import { KneserNeyTrigram, NGRAM_FORMAT, NGRAM_VERSION, decodeTrigrams, encodeTrigrams } from './ngram.js';
-import { WordPredictor } from './predictor.js';
+import { resolveModelConfig, weightShapes, type ModelConfig } from './model-config.js';
+import { RecurrentNetwork } from './recurrent-network.js';
+import { KneserNeyTrigram, NGRAM_FORMAT, decodeTrigrams, encodeTrigrams } from './ngram.js';
+import { WordPredictor } from './word-predictor.js';
 
 export const MODEL_FORMAT = 'rnn-predict/model';
 /** 2: the n-gram counts are varint-coded (version 1 records, int32 counts, still load). */
@@ -101,7 +101,7 @@ function toHalf(x: number): number {
   const exp = (b >>> 23) & 0xff;
   let mant = b & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign;
@@ -152,7 +152,13 @@ export function toArtifacts(model: RnnModel, options: { float16?: boolean } = {}
     const j = model.ngram.toJSON();
     const tri = j.trigrams instanceof Int32Array ? j.trigrams : Int32Array.from(j.trigrams);
     const bytes = encodeTrigrams(tri);
-    specs.push({ name: 'ngram/trigrams', shape: [tri.length / 4, 4], dtype: 'int32', encoding: 'varint', byteLength: bytes.byteLength });
+    specs.push({
+      name: 'ngram/trigrams',
+      shape: [tri.length / 4, 4],
+      dtype: 'int32',
+      encoding: 'varint',
+      byteLength: bytes.byteLength,
+    });
     parts.push(bytes);
     ngram = { format: j.format, version: j.version, discount: j.discount, words: j.words };
   }
@@ -167,8 +173,16 @@ export function toArtifacts(model: RnnModel, options: { float16?: boolean } = {}
     format: MODEL_FORMAT,
     generatedBy: 'rnn-predict',
     modelTopology: {
-      format: MODEL_FORMAT, version: MODEL_VERSION, config: model.config, vocabulary: model.vocabulary.toJSON(), ngram,
-      mix: model.mix, metrics: model.metrics, corpusHash: model.corpusHash, trainedAt: model.trainedAt, settings: model.settings,
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
+      config: model.config,
+      vocabulary: model.vocabulary.toJSON(),
+      ngram,
+      mix: model.mix,
+      metrics: model.metrics,
+      corpusHash: model.corpusHash,
+      trainedAt: model.trainedAt,
+      settings: model.settings,
     },
     weightSpecs: specs,
     weightData: data.buffer,
@@ -178,12 +192,20 @@ export function toArtifacts(model: RnnModel, options: { float16?: boolean } = {}
 /** Rebuilds a model; a ModelFormatError names what is wrong with a damaged or foreign record. */
 export function fromArtifacts(artifacts: unknown): RnnModel {
   const a = artifacts as Partial<ModelArtifacts> | null;
-  if (typeof a !== 'object' || a === null) throw new ModelFormatError(`model artifacts must be an object, got ${describe(a)}`);
+  if (typeof a !== 'object' || a === null)
+    throw new ModelFormatError(`model artifacts must be an object, got ${describe(a)}`);
   const t = a.modelTopology as Partial<ModelTopology> | undefined;
-  if (!t || t.format !== MODEL_FORMAT) throw new ModelFormatError(`not an rnn-predict model: expected format "${MODEL_FORMAT}", got ${describe(t?.format)}`);
-  if (t.version !== MODEL_VERSION && t.version !== 1) throw new ModelFormatError(`model format version ${MODEL_VERSION} expected, got ${describe(t.version)} (retrain or use a matching rnn-predict)`);
+  if (!t || t.format !== MODEL_FORMAT)
+    throw new ModelFormatError(
+      `not an rnn-predict model: expected format "${MODEL_FORMAT}", got ${describe(t?.format)}`,
+    );
+  if (t.version !== MODEL_VERSION && t.version !== 1)
+    throw new ModelFormatError(
+      `model format version ${MODEL_VERSION} expected, got ${describe(t.version)} (retrain or use a matching rnn-predict)`,
+    );
   if (!Array.isArray(a.weightSpecs)) throw new ModelFormatError('model artifacts: weightSpecs is missing');
-  if (!(a.weightData instanceof ArrayBuffer)) throw new ModelFormatError('model artifacts: weightData must be an ArrayBuffer');
+  if (!(a.weightData instanceof ArrayBuffer))
+    throw new ModelFormatError('model artifacts: weightData must be an ArrayBuffer');
   let config: ModelConfig, vocabulary: Vocabulary;
   try {
     config = resolveModelConfig(t.config as ModelConfig);
@@ -191,7 +213,10 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
   } catch (e) {
     throw new ModelFormatError(`model record is damaged: ${(e as Error).message}`);
   }
-  if (vocabulary.size !== config.vocabSize) throw new ModelFormatError(`model record is damaged: vocabulary has ${vocabulary.size} tokens, config expects ${config.vocabSize}`);
+  if (vocabulary.size !== config.vocabSize)
+    throw new ModelFormatError(
+      `model record is damaged: vocabulary has ${vocabulary.size} tokens, config expects ${config.vocabSize}`,
+    );
   const buffer = a.weightData;
   const weights = new Map<string, Float32Array>();
   let trigrams: Int32Array | undefined;
@@ -200,15 +225,30 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     const count = spec.shape.reduce((x, y) => x * y, 1);
     if (spec.encoding === 'varint') {
       const length = spec.byteLength;
-      if (spec.name !== 'ngram/trigrams' || typeof length !== 'number' || !Number.isInteger(length) || length < 0 || spec.shape.length !== 2 || spec.shape[1] !== 4) {
-        throw new ModelFormatError(`model record is damaged: varint data is only for ngram/trigrams [n, 4] with a byteLength, got ${describe(spec.name)} ${describe(spec.shape)}`);
+      if (
+        spec.name !== 'ngram/trigrams' ||
+        typeof length !== 'number' ||
+        !Number.isInteger(length) ||
+        length < 0 ||
+        spec.shape.length !== 2 ||
+        spec.shape[1] !== 4
+      ) {
+        throw new ModelFormatError(
+          `model record is damaged: varint data is only for ngram/trigrams [n, 4] with a byteLength, got ${describe(spec.name)} ${describe(spec.shape)}`,
+        );
       }
       if (offset + length > buffer.byteLength) {
-        throw new ModelFormatError(`model record is damaged: weight data ends at byte ${buffer.byteLength}, ${spec.name} needs bytes ${offset}…${offset + length}`);
+        throw new ModelFormatError(
+          `model record is damaged: weight data ends at byte ${buffer.byteLength}, ${spec.name} needs bytes ${offset}…${offset + length}`,
+        );
       }
       const words = (t.ngram as { words?: unknown } | undefined)?.words;
       try {
-        trigrams = decodeTrigrams(new Uint8Array(buffer, offset, length), spec.shape[0]!, Array.isArray(words) ? words.length : 0);
+        trigrams = decodeTrigrams(
+          new Uint8Array(buffer, offset, length),
+          spec.shape[0]!,
+          Array.isArray(words) ? words.length : 0,
+        );
       } catch (e) {
         throw new ModelFormatError(`model record is damaged: ${(e as Error).message}`);
       }
@@ -217,7 +257,9 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     }
     const bytes = spec.quantization?.dtype === 'float16' ? 2 : 4;
     if (offset + count * bytes > buffer.byteLength) {
-      throw new ModelFormatError(`model record is damaged: weight data ends at byte ${buffer.byteLength}, ${spec.name} needs bytes ${offset}…${offset + count * bytes}`);
+      throw new ModelFormatError(
+        `model record is damaged: weight data ends at byte ${buffer.byteLength}, ${spec.name} needs bytes ${offset}…${offset + count * bytes}`,
+      );
     }
     if (spec.dtype === 'int32') {
       const v = new Int32Array(buffer.slice(offset, offset + count * 4));
@@ -233,13 +275,16 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     }
     offset += count * bytes;
   }
-  if (offset !== buffer.byteLength) throw new ModelFormatError(`model record is damaged: ${buffer.byteLength - offset} bytes of weight data left over`);
+  if (offset !== buffer.byteLength)
+    throw new ModelFormatError(`model record is damaged: ${buffer.byteLength - offset} bytes of weight data left over`);
   for (const [name, shape] of weightShapes(config)) {
     const w = weights.get(name);
     const size = shape.reduce((x, y) => x * y, 1);
-    if (!w || w.length !== size) throw new ModelFormatError(`model record is damaged: weight ${name} is missing or has the wrong size`);
+    if (!w || w.length !== size)
+      throw new ModelFormatError(`model record is damaged: weight ${name} is missing or has the wrong size`);
     for (let i = 0; i < w.length; i++) {
-      if (!Number.isFinite(w[i]!)) throw new ModelFormatError(`model record is damaged: weight ${name} holds a non-finite value at ${i}`);
+      if (!Number.isFinite(w[i]!))
+        throw new ModelFormatError(`model record is damaged: weight ${name} holds a non-finite value at ${i}`);
     }
   }
   let ngram: KneserNeyTrigram | undefined;
@@ -252,8 +297,14 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     }
   }
   return {
-    config, vocabulary, weights, ngram, mix: typeof t.mix === 'number' ? t.mix : 1,
-    metrics: t.metrics ?? {}, corpusHash: String(t.corpusHash ?? ''), trainedAt: String(t.trainedAt ?? ''), settings: t.settings ?? {},
+    config,
+    vocabulary,
+    weights,
+    ngram,
+    mix: typeof t.mix === 'number' ? t.mix : 1,
+    metrics: t.metrics ?? {},
+    corpusHash: String(t.corpusHash ?? ''),
+    trainedAt: String(t.trainedAt ?? ''),
+    settings: t.settings ?? {},
   };
 }
-

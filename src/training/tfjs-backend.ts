@@ -17,11 +17,19 @@ export interface BackendChoice {
  * and the cpu backend implements very slowly for large segment counts. This accumulates row by
  * row: out[segment[i]] += x[i].
  */
-function segmentSum(x: Float32Array, ids: ArrayLike<number>, rows: number, width: number, segments: number, out: Float32Array = new Float32Array(segments * width)): Float32Array {
+function segmentSum(
+  x: Float32Array,
+  ids: ArrayLike<number>,
+  rows: number,
+  width: number,
+  segments: number,
+  out: Float32Array = new Float32Array(segments * width),
+): Float32Array {
   for (let i = 0; i < rows; i++) {
     const s = ids[i]!;
     if (s < 0 || s >= segments) continue;
-    const o = s * width, r = i * width;
+    const o = s * width,
+      r = i * width;
     for (let j = 0; j < width; j++) out[o + j]! += x[r + j]!;
   }
   return out;
@@ -55,10 +63,23 @@ export function registerSegmentSum(backendName: 'wasm' | 'cpu'): void {
         const out = b.makeOutput(shape, 'float32'); // may grow the heap: views after it
         const o = b.typedArrayFromHeap(out);
         o.fill(0);
-        segmentSum(b.typedArrayFromHeap(x), b.typedArrayFromHeap(segmentIds) as unknown as Int32Array, rows, width, numSegments, o);
+        segmentSum(
+          b.typedArrayFromHeap(x),
+          b.typedArrayFromHeap(segmentIds) as unknown as Int32Array,
+          rows,
+          width,
+          numSegments,
+          o,
+        );
         return out;
       }
-      const values = segmentSum(b.readSync(x.dataId) as Float32Array, b.readSync(segmentIds.dataId), rows, width, numSegments);
+      const values = segmentSum(
+        b.readSync(x.dataId) as Float32Array,
+        b.readSync(segmentIds.dataId),
+        rows,
+        width,
+        numSegments,
+      );
       return b.makeTensorInfo!(shape, 'float32', values);
     },
   });
@@ -119,7 +140,11 @@ export function registerXentKernel(backendName: 'wasm' | 'cpu'): void {
   registered.add(key);
 }
 
-type KernelFunc = (args: { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => tf.TensorInfo | tf.TensorInfo[];
+type KernelFunc = (args: {
+  inputs: Record<string, tf.TensorInfo>;
+  backend: unknown;
+  attrs: Record<string, unknown>;
+}) => tf.TensorInfo | tf.TensorInfo[];
 
 interface WasmBackend {
   makeOutput(shape: number[], dtype: string): tf.TensorInfo;
@@ -127,14 +152,18 @@ interface WasmBackend {
 }
 
 /** Replaces a wasm kernel by `fast`, which returns null to hand a case to the original. */
-function override(kernelName: string, fast: (args: Parameters<KernelFunc>[0], b: WasmBackend) => tf.TensorInfo | null): void {
+function override(
+  kernelName: string,
+  fast: (args: Parameters<KernelFunc>[0], b: WasmBackend) => tf.TensorInfo | null,
+): void {
   const original = tf.getKernel(kernelName, 'wasm');
   if (!original) return;
   const slow = original.kernelFunc as unknown as KernelFunc;
   tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({
     ...original,
-    kernelFunc: ((args: Parameters<KernelFunc>[0]) => fast(args, args.backend as WasmBackend) ?? slow(args)) as unknown as tf.KernelFunc,
+    kernelFunc: ((args: Parameters<KernelFunc>[0]) =>
+      fast(args, args.backend as WasmBackend) ?? slow(args)) as unknown as tf.KernelFunc,
   });
 }
 
@@ -175,10 +204,13 @@ export function registerFastWasmKernels(): void {
       if (!(begin[d]! >= 0 && size[d]! >= 0 && begin[d]! + size[d]! <= x.shape[d]!)) return null;
     }
     const out = b.makeOutput(size, x.dtype);
-    const xv = b.typedArrayFromHeap(x), ov = b.typedArrayFromHeap(out);
+    const xv = b.typedArrayFromHeap(x),
+      ov = b.typedArrayFromHeap(out);
     if (rank === 1) ov.set(xv.subarray(begin[0]!, begin[0]! + size[0]!));
     else {
-      const cols = x.shape[1]!, [r0, c0] = begin as [number, number], [nr, nc] = size as [number, number];
+      const cols = x.shape[1]!,
+        [r0, c0] = begin as [number, number],
+        [nr, nc] = size as [number, number];
       if (nc === cols) ov.set(xv.subarray(r0 * cols, (r0 + nr) * cols));
       else for (let r = 0; r < nr; r++) ov.set(xv.subarray((r0 + r) * cols + c0, (r0 + r) * cols + c0 + nc), r * nc);
     }
@@ -196,10 +228,12 @@ export function registerFastWasmKernels(): void {
   override('Sum', ({ inputs, attrs }, b) => {
     const x = inputs.x!;
     const axis = Array.isArray(attrs.axis) ? (attrs.axis as number[]) : [attrs.axis as number];
-    if (x.dtype !== 'float32' || x.shape.length !== 2 || axis.length !== 1 || (axis[0] !== 0 && axis[0] !== -2)) return null;
+    if (x.dtype !== 'float32' || x.shape.length !== 2 || axis.length !== 1 || (axis[0] !== 0 && axis[0] !== -2))
+      return null;
     const [rows, cols] = x.shape as [number, number];
     const out = b.makeOutput(attrs.keepDims ? [1, cols] : [cols], 'float32');
-    const xv = b.typedArrayFromHeap(x), ov = b.typedArrayFromHeap(out);
+    const xv = b.typedArrayFromHeap(x),
+      ov = b.typedArrayFromHeap(out);
     ov.fill(0);
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
@@ -223,7 +257,10 @@ export function _resetRegistered(): void {
  * Tries backends in order and keeps the first that initialises. `skip` maps a backend to the
  * reason it must not be used (a software WebGL renderer, say).
  */
-export async function chooseBackend(order: readonly BackendName[], skip: Partial<Record<BackendName, string>> = {}): Promise<BackendChoice> {
+export async function chooseBackend(
+  order: readonly BackendName[],
+  skip: Partial<Record<BackendName, string>> = {},
+): Promise<BackendChoice> {
   const notes: string[] = [];
   for (const name of order) {
     if (skip[name]) {

@@ -79,21 +79,31 @@ export class KneserNeyTrigram {
     this.#raw = trigrams;
     const V = words.length;
     const n = trigrams.length / 4;
-    this.#sortedIds = Int32Array.from(words.keys()).sort((a, b) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0));
+    this.#sortedIds = Int32Array.from(words.keys()).sort((a, b) =>
+      words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0,
+    );
     const rank = (this.#rank = new Int32Array(V));
     this.#sortedIds.forEach((id, r) => (rank[id] = r));
-    const U = (i: number) => trigrams[i * 4]!, Vv = (i: number) => trigrams[i * 4 + 1]!, W = (i: number) => trigrams[i * 4 + 2]!;
+    const U = (i: number) => trigrams[i * 4]!,
+      Vv = (i: number) => trigrams[i * 4 + 1]!,
+      W = (i: number) => trigrams[i * 4 + 2]!;
     // Stable counting sorts: by the rank of w, then by v, then by u.
-    const byW = countingSort(V, (i) => rank[W(i)]!, Int32Array.from({ length: n }, (_, i) => i));
+    const byW = countingSort(
+      V,
+      (i) => rank[W(i)]!,
+      Int32Array.from({ length: n }, (_, i) => i),
+    );
     const byVW = countingSort(V, Vv, byW);
     const byUVW = countingSort(V, U, byVW);
     // Bigram continuation counts N1+(•vw): in byVW, each run of equal (v, w) has one entry per
     // distinct u. Follower lists are views of two shared arrays.
-    const biIds = new Int32Array(n), biCounts = new Int32Array(n);
+    const biIds = new Int32Array(n),
+      biCounts = new Int32Array(n);
     const uniCont = new Float64Array(V);
     let m = 0;
     for (let j = 0; j < n;) {
-      const v = Vv(byVW[j]!), from = m;
+      const v = Vv(byVW[j]!),
+        from = m;
       let total = 0;
       while (j < n && Vv(byVW[j]!) === v) {
         const w = W(byVW[j]!);
@@ -107,9 +117,12 @@ export class KneserNeyTrigram {
       }
       this.#bigrams.set(v, { ids: biIds.subarray(from, m), counts: biCounts.subarray(from, m), total });
     }
-    const triIds = new Int32Array(n), triCounts = new Int32Array(n);
+    const triIds = new Int32Array(n),
+      triCounts = new Int32Array(n);
     for (let j = 0; j < n;) {
-      const u = U(byUVW[j]!), v = Vv(byUVW[j]!), from = j;
+      const u = U(byUVW[j]!),
+        v = Vv(byUVW[j]!),
+        from = j;
       let total = 0;
       for (; j < n && U(byUVW[j]!) === u && Vv(byUVW[j]!) === v; j++) {
         triIds[j] = W(byUVW[j]!);
@@ -129,7 +142,10 @@ export class KneserNeyTrigram {
       throw new RangeError(`discount must be a number in (0, 1), got ${describe(discount)}`);
     }
     const words = [BOS, EOS];
-    const ids = new Map<string, number>([[BOS, 0], [EOS, 1]]);
+    const ids = new Map<string, number>([
+      [BOS, 0],
+      [EOS, 1],
+    ]);
     const id = (w: string) => {
       let i = ids.get(w);
       if (i === undefined) {
@@ -151,7 +167,8 @@ export class KneserNeyTrigram {
     if (V >= 208_063) throw new RangeError(`the n-gram model supports fewer than 208,063 distinct words, got ${V}`);
     const counts = new Map<number, number>();
     for (const seq of encoded) {
-      let u = 0, v = 0;
+      let u = 0,
+        v = 0;
       for (const w of seq) {
         const key = (u * V + v) * V + w;
         counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -179,19 +196,29 @@ export class KneserNeyTrigram {
     if (typeof j !== 'object' || j === null || j.format !== NGRAM_FORMAT) {
       throw new TypeError(`n-gram JSON must have format "${NGRAM_FORMAT}", got ${describe(j?.format)}`);
     }
-    if (j.version !== NGRAM_VERSION) throw new RangeError(`n-gram format version ${NGRAM_VERSION} expected, got ${describe(j.version)}`);
-    if (!Array.isArray(j.words) || j.words[0] !== BOS || j.words[1] !== EOS) throw new TypeError('n-gram JSON: "words" must start with <s>, </s>');
+    if (j.version !== NGRAM_VERSION)
+      throw new RangeError(`n-gram format version ${NGRAM_VERSION} expected, got ${describe(j.version)}`);
+    if (!Array.isArray(j.words) || j.words[0] !== BOS || j.words[1] !== EOS)
+      throw new TypeError('n-gram JSON: "words" must start with <s>, </s>');
     const tri = j.trigrams instanceof Int32Array ? j.trigrams : Int32Array.from(j.trigrams ?? []);
-    if (tri.length % 4 !== 0) throw new RangeError(`n-gram JSON: "trigrams" length must be a multiple of 4, got ${tri.length}`);
+    if (tri.length % 4 !== 0)
+      throw new RangeError(`n-gram JSON: "trigrams" length must be a multiple of 4, got ${tri.length}`);
     for (let i = 0; i < tri.length; i++) {
       const x = tri[i]!;
-      if (x < 0 || (i % 4 !== 3 && x >= j.words.length)) throw new RangeError(`n-gram JSON: trigram entry ${i} is out of range (${x})`);
+      if (x < 0 || (i % 4 !== 3 && x >= j.words.length))
+        throw new RangeError(`n-gram JSON: trigram entry ${i} is out of range (${x})`);
     }
     return new KneserNeyTrigram(j.words, tri, j.discount ?? 0.75);
   }
 
   toJSON(): NgramJSON {
-    return { format: NGRAM_FORMAT, version: NGRAM_VERSION, discount: this.discount, words: [...this.#words], trigrams: this.#raw };
+    return {
+      format: NGRAM_FORMAT,
+      version: NGRAM_VERSION,
+      discount: this.discount,
+      words: [...this.#words],
+      trigrams: this.#raw,
+    };
   }
 
   /** Number of distinct words seen in training (without <s>, </s>). */
@@ -208,7 +235,7 @@ export class KneserNeyTrigram {
   /** The two-word context ids for the words before the target (line start padded with <s>). */
   #context(history: readonly string[]): [number, number] {
     const n = history.length;
-    const id = (w: string | undefined) => (w === undefined ? 0 : this.#ids.get(w) ?? -1);
+    const id = (w: string | undefined) => (w === undefined ? 0 : (this.#ids.get(w) ?? -1));
     return [n >= 2 ? id(history[n - 2]) : 0, n >= 1 ? id(history[n - 1]) : 0];
   }
 
@@ -246,8 +273,10 @@ export class KneserNeyTrigram {
 
   /** Position of w in follower ids (sorted by string, so by rank), or −1. */
   #find(ids: Int32Array, w: number): number {
-    const rank = this.#rank, r = rank[w]!;
-    let lo = 0, hi = ids.length - 1;
+    const rank = this.#rank,
+      r = rank[w]!;
+    let lo = 0,
+      hi = ids.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const x = rank[ids[mid]!]!;
@@ -262,7 +291,8 @@ export class KneserNeyTrigram {
   #range(ids: Int32Array, prefix: string): [number, number] {
     if (prefix === '') return [0, ids.length];
     const words = this.#words;
-    let lo = 0, hi = ids.length;
+    let lo = 0,
+      hi = ids.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (words[ids[mid]!]! < prefix) lo = mid + 1;
@@ -333,7 +363,14 @@ export class KneserNeyTrigram {
    * score found reaches the sum of the terms at the current depth: no word further down can
    * beat it. After a common word ("de") this scores tens of words instead of thousands.
    */
-  #topWithoutPrefix(u: number, v: number, tri: Followers | undefined, bi: Followers | undefined, k: number, scores: Map<number, number>): void {
+  #topWithoutPrefix(
+    u: number,
+    v: number,
+    tri: Followers | undefined,
+    bi: Followers | undefined,
+    k: number,
+    scores: Map<number, number>,
+  ): void {
     const D = this.discount;
     const a = tri ? 1 / tri.total : 0;
     const toP2 = tri ? (D * tri.ids.length) / tri.total : 1;
@@ -341,7 +378,9 @@ export class KneserNeyTrigram {
     const c = bi ? (toP2 * D * bi.ids.length) / bi.total : toP2;
     const byTri = tri ? orderByCount(tri) : new Int32Array(0);
     const byBi = bi ? orderByCount(bi) : new Int32Array(0);
-    const byUni = (this.#byUnigram ??= Int32Array.from(this.#unigram.keys()).sort((x, y) => this.#unigram[y]! - this.#unigram[x]! || x - y));
+    const byUni = (this.#byUnigram ??= Int32Array.from(this.#unigram.keys()).sort(
+      (x, y) => this.#unigram[y]! - this.#unigram[x]! || x - y,
+    ));
     const best: number[] = [];
     const add = (w: number) => {
       if (w <= 1 || scores.has(w)) return;
@@ -403,12 +442,18 @@ function writeVarint(out: number[], n: number): void {
 /** Encodes flat [u, v, w, count, …] trigram types as bytes (see decodeTrigrams). */
 export function encodeTrigrams(trigrams: Int32Array): Uint8Array {
   const n = trigrams.length / 4;
-  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) =>
-    trigrams[a * 4]! - trigrams[b * 4]! || trigrams[a * 4 + 1]! - trigrams[b * 4 + 1]! || trigrams[a * 4 + 2]! - trigrams[b * 4 + 2]!);
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) =>
+      trigrams[a * 4]! - trigrams[b * 4]! ||
+      trigrams[a * 4 + 1]! - trigrams[b * 4 + 1]! ||
+      trigrams[a * 4 + 2]! - trigrams[b * 4 + 2]!,
+  );
   const out: number[] = [];
-  let prevU = 0, prevV = 0;
+  let prevU = 0,
+    prevV = 0;
   for (let i = 0; i < n;) {
-    const u = trigrams[order[i]! * 4]!, v = trigrams[order[i]! * 4 + 1]!;
+    const u = trigrams[order[i]! * 4]!,
+      v = trigrams[order[i]! * 4 + 1]!;
     let end = i;
     while (end < n && trigrams[order[end]! * 4]! === u && trigrams[order[end]! * 4 + 1]! === v) end++;
     writeVarint(out, u - prevU);
@@ -416,7 +461,8 @@ export function encodeTrigrams(trigrams: Int32Array): Uint8Array {
     writeVarint(out, end - i);
     let prevW = -1;
     for (let j = i; j < end; j++) {
-      const w = trigrams[order[j]! * 4 + 2]!, c = trigrams[order[j]! * 4 + 3]!;
+      const w = trigrams[order[j]! * 4 + 2]!,
+        c = trigrams[order[j]! * 4 + 3]!;
       if (c < 1) throw new RangeError(`trigram counts must be at least 1, got ${c}`);
       writeVarint(out, w - prevW - 1);
       writeVarint(out, c - 1);
@@ -437,7 +483,8 @@ export function decodeTrigrams(bytes: Uint8Array, count: number, wordCount: numb
   const out = new Int32Array(count * 4);
   let at = 0;
   const read = (): number => {
-    let n = 0, scale = 1;
+    let n = 0,
+      scale = 1;
     for (;;) {
       if (at >= bytes.length) throw new RangeError(`n-gram counts end early at byte ${at} of ${bytes.length}`);
       const b = bytes[at++]!;
@@ -447,7 +494,10 @@ export function decodeTrigrams(bytes: Uint8Array, count: number, wordCount: numb
       if (scale > 2 ** 35) throw new RangeError(`n-gram counts: a number at byte ${at} is too long`);
     }
   };
-  let i = 0, u = 0, v = 0, first = true;
+  let i = 0,
+    u = 0,
+    v = 0,
+    first = true;
   while (i < count) {
     const du = read();
     const dv = read();
@@ -456,12 +506,14 @@ export function decodeTrigrams(bytes: Uint8Array, count: number, wordCount: numb
     u += du;
     first = false;
     const followers = read();
-    if (followers < 1 || i + followers > count) throw new RangeError(`n-gram counts: a context claims ${followers} followers where ${count - i} are left`);
+    if (followers < 1 || i + followers > count)
+      throw new RangeError(`n-gram counts: a context claims ${followers} followers where ${count - i} are left`);
     let w = -1;
     for (let j = 0; j < followers; j++, i++) {
       w += read() + 1;
       const c = read() + 1;
-      if (u >= wordCount || v >= wordCount || w >= wordCount || c > 0x7fffffff) throw new RangeError(`n-gram counts: trigram ${i} (${u}, ${v}, ${w}) is out of range for ${wordCount} words`);
+      if (u >= wordCount || v >= wordCount || w >= wordCount || c > 0x7fffffff)
+        throw new RangeError(`n-gram counts: trigram ${i} (${u}, ${v}, ${w}) is out of range for ${wordCount} words`);
       out[i * 4] = u;
       out[i * 4 + 1] = v;
       out[i * 4 + 2] = w;

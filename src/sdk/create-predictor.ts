@@ -7,15 +7,23 @@
 import * as Comlink from 'comlink';
 import { parseCorpus, hashText } from '../data/corpus.js';
 import { describe, evalWords } from '../text/tokenize.js';
-import { KneserNeyTrigram } from '../model/ngram.js';
-import { RecurrentNetwork } from '../model/infer.js';
-import { WordPredictor, type Suggestion } from '../model/predictor.js';
-import { fromArtifacts, toArtifacts, type RnnModel } from '../model/model.js';
+import { KneserNeyTrigram } from '../inference/ngram.js';
+import { RecurrentNetwork } from '../inference/recurrent-network.js';
+import { WordPredictor, type Suggestion } from '../inference/word-predictor.js';
+import { fromArtifacts, toArtifacts, type RnnModel } from '../inference/artifacts.js';
 import { loadModelFromUrl } from './load-url.js';
 import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } from '../storage/idb.js';
 import type { WorkerApi, BackendName } from '../worker/protocol.js';
 import type { ForecastOptions, ForecastResult } from '../timeseries/forecast.js';
-import type { Predictor, PredictorInfo, PredictorOptions, TrainRequest, TrainProgress, Continuation, ContinueOptions } from './types.js';
+import type {
+  Predictor,
+  PredictorInfo,
+  PredictorOptions,
+  TrainRequest,
+  TrainProgress,
+  Continuation,
+  ContinueOptions,
+} from './types.js';
 
 export type { Predictor, PredictorInfo, PredictorOptions, TrainRequest } from './types.js';
 
@@ -43,7 +51,7 @@ async function loadCorpus(corpus: string | URL, fetchImpl: typeof fetch): Promis
     try {
       res = await fetchImpl(url);
     } catch (e) {
-      throw new Error(`corpus ${url}: could not be fetched (${(e as Error).message})`);
+      throw new Error(`corpus ${url}: could not be fetched (${(e as Error).message})`, { cause: e });
     }
     if (!res.ok) throw new Error(`corpus ${url}: HTTP ${res.status}, expected a UTF-8 text file`);
     if ((res.headers.get('content-type') ?? '').includes('text/html')) {
@@ -57,7 +65,8 @@ async function loadCorpus(corpus: string | URL, fetchImpl: typeof fetch): Promis
 function validate(o: PredictorOptions): void {
   if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${describe(o)}`);
   const str = (v: unknown, name: string) => {
-    if (v !== undefined && typeof v !== 'string' && !(v instanceof URL)) throw new TypeError(`${name} must be a string or URL, got ${describe(v)}`);
+    if (v !== undefined && typeof v !== 'string' && !(v instanceof URL))
+      throw new TypeError(`${name} must be a string or URL, got ${describe(v)}`);
   };
   str(o.corpus, 'corpus');
   str(o.model, 'model');
@@ -66,7 +75,10 @@ function validate(o: PredictorOptions): void {
     throw new TypeError(`name must be a non-empty string of at most 200 characters, got ${describe(o.name)}`);
   }
   const oneOf = (v: unknown, name: string, values: readonly unknown[]) => {
-    if (v !== undefined && !values.includes(v)) throw new RangeError(`${name} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${describe(v)}`);
+    if (v !== undefined && !values.includes(v))
+      throw new RangeError(
+        `${name} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${describe(v)}`,
+      );
   };
   oneOf(o.cell, 'cell', ['rnn', 'lstm', 'gru']);
   oneOf(o.shape, 'shape', ['seq2vec', 'seq2seq']);
@@ -85,9 +97,11 @@ function validate(o: PredictorOptions): void {
     throw new RangeError(`workerTimeout must be a number of seconds > 0, got ${describe(o.workerTimeout)}`);
   }
   for (const b of ['autoTrain', 'persist'] as const) {
-    if (o[b] !== undefined && typeof o[b] !== 'boolean') throw new TypeError(`${b} must be a boolean, got ${describe(o[b])}`);
+    if (o[b] !== undefined && typeof o[b] !== 'boolean')
+      throw new TypeError(`${b} must be a boolean, got ${describe(o[b])}`);
   }
-  if (o.fetch !== undefined && typeof o.fetch !== 'function') throw new TypeError(`fetch must be a function, got ${describe(o.fetch)}`);
+  if (o.fetch !== undefined && typeof o.fetch !== 'function')
+    throw new TypeError(`fetch must be a function, got ${describe(o.fetch)}`);
 }
 
 /** Starts a module worker and fails fast (instead of hanging) when it cannot start. */
@@ -96,7 +110,9 @@ function startWorker(url: string | URL): { api: Comlink.Remote<WorkerApi>; worke
   try {
     worker = new Worker(url, { type: 'module', name: 'rnn-predict' });
   } catch (e) {
-    const err = new Error(`the training worker could not start (${(e as Error).message}); a strict Content-Security-Policy needs worker-src 'self'`);
+    const err = new Error(
+      `the training worker could not start (${(e as Error).message}); a strict Content-Security-Policy needs worker-src 'self'`,
+    );
     err.name = 'WorkerError';
     const failed = Promise.reject(err);
     failed.catch(() => {});
@@ -104,7 +120,9 @@ function startWorker(url: string | URL): { api: Comlink.Remote<WorkerApi>; worke
   }
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (ev) => {
-      const err = new Error(`the training worker failed: ${(ev as ErrorEvent).message || `could not load ${url} (missing file, or blocked by a Content-Security-Policy)`}`);
+      const err = new Error(
+        `the training worker failed: ${(ev as ErrorEvent).message || `could not load ${url} (missing file, or blocked by a Content-Security-Policy)`}`,
+      );
       err.name = 'WorkerError';
       reject(err);
     });
@@ -189,8 +207,13 @@ class RnnPredictor extends EventTarget implements Predictor {
   get #key(): string {
     const o = this.#o;
     return JSON.stringify({
-      corpus: this.#corpusHash, cell: o.cell ?? 'lstm', shape: o.shape ?? 'seq2vec', embeddingSize: o.embeddingSize ?? null,
-      hiddenSize: o.hiddenSize ?? null, layers: o.layers ?? null, vocabularySize: o.vocabularySize ?? null,
+      corpus: this.#corpusHash,
+      cell: o.cell ?? 'lstm',
+      shape: o.shape ?? 'seq2vec',
+      embeddingSize: o.embeddingSize ?? null,
+      hiddenSize: o.hiddenSize ?? null,
+      layers: o.layers ?? null,
+      vocabularySize: o.vocabularySize ?? null,
     });
   }
 
@@ -217,15 +240,23 @@ class RnnPredictor extends EventTarget implements Predictor {
     const m = this.#model;
     // The model's own trigram (same corpus) answers beside it, so a stored model predicts exactly
     // as it did when trained; the page's trigram takes over once messages have been learned.
-    const ownNgram = m?.ngram && (this.#o.model !== undefined || this.#learned.length === 0 || !this.#ngram) ? m.ngram : this.#ngram;
+    const ownNgram =
+      m?.ngram && (this.#o.model !== undefined || this.#learned.length === 0 || !this.#ngram) ? m.ngram : this.#ngram;
     this.#predictor = m
-      ? new WordPredictor({ network: this.#network!, vocabulary: m.vocabulary, ngram: ownNgram, mix: ownNgram ? m.mix : 1 })
+      ? new WordPredictor({
+          network: this.#network!,
+          vocabulary: m.vocabulary,
+          ngram: ownNgram,
+          mix: ownNgram ? m.mix : 1,
+        })
       : new WordPredictor({ ngram: this.#ngram! });
     this.#info = {
       ...this.#info,
       source: this.#predictor.source,
-      vocabularySize: m ? m.vocabulary.size : this.#ngram?.vocabularySize ?? 0,
-      metrics: m?.metrics, trainedAt: m?.trainedAt, cell: m?.config.cell,
+      vocabularySize: m ? m.vocabulary.size : (this.#ngram?.vocabularySize ?? 0),
+      metrics: m?.metrics,
+      trainedAt: m?.trainedAt,
+      cell: m?.config.cell,
     };
   }
 
@@ -244,7 +275,8 @@ class RnnPredictor extends EventTarget implements Predictor {
       return;
     }
     if (await this.#loadStored()) return;
-    if (this.#o.autoTrain === false) throw new Error('no stored model matches this corpus and these settings, and autoTrain is off: call train()');
+    if (this.#o.autoTrain === false)
+      throw new Error('no stored model matches this corpus and these settings, and autoTrain is off: call train()');
     await this.#trainWithLock({ epochs: this.#o.epochs ?? 4 }, true);
   }
 
@@ -261,7 +293,11 @@ class RnnPredictor extends EventTarget implements Predictor {
     } catch (e) {
       const err = e as Error;
       if (err.name === 'StorageError' || err.name === 'ModelFormatError') {
-        this.#emitError(new Error(`the stored model "${this.#name}" could not be used and will be replaced by retraining: ${err.message}`));
+        this.#emitError(
+          new Error(
+            `the stored model "${this.#name}" could not be used and will be replaced by retraining: ${err.message}`,
+          ),
+        );
         return false;
       }
       this.#storageFailed(err);
@@ -306,15 +342,20 @@ class RnnPredictor extends EventTarget implements Predictor {
       let watchdog: ReturnType<typeof setInterval> | undefined;
       const dead = new Promise<never>((_, reject) => {
         const limit = (this.#o.workerTimeout ?? 60) * 1000;
-        watchdog = setInterval(() => {
-          if (Date.now() - lastSign < limit) return;
-          const err = new Error(`the training worker stopped responding for ${limit / 1000} s and was restarted; the previous model is kept`);
-          err.name = 'WorkerError';
-          this.#worker?.worker?.terminate();
-          this.#worker = undefined;
-          this.#emitError(err);
-          reject(err);
-        }, Math.min(1000, limit / 2));
+        watchdog = setInterval(
+          () => {
+            if (Date.now() - lastSign < limit) return;
+            const err = new Error(
+              `the training worker stopped responding for ${limit / 1000} s and was restarted; the previous model is kept`,
+            );
+            err.name = 'WorkerError';
+            this.#worker?.worker?.terminate();
+            this.#worker = undefined;
+            this.#emitError(err);
+            reject(err);
+          },
+          Math.min(1000, limit / 2),
+        );
       });
       dead.catch(() => {});
       const progress = Comlink.proxy((p: TrainProgress) => {
@@ -323,12 +364,26 @@ class RnnPredictor extends EventTarget implements Predictor {
         this.dispatchEvent(new CustomEvent('progress', { detail: p }));
       });
       const o = this.#o;
-      const artifacts = await Promise.race([dead, this.#call((api) => api.train({
-        lines: fineTune ? this.#learned.slice(-200) : [...this.#lines, ...this.#learned],
-        cell: o.cell, shape: o.shape, embeddingSize: o.embeddingSize, hiddenSize: o.hiddenSize, layers: o.layers,
-        vocabularySize: o.vocabularySize, epochs: request.epochs ?? o.epochs ?? 4, corpusHash: this.#corpusHash,
-        from: fineTune && this.#model ? toArtifacts(this.#model) : undefined,
-      }, progress))]).finally(() => clearInterval(watchdog));
+      const artifacts = await Promise.race([
+        dead,
+        this.#call((api) =>
+          api.train(
+            {
+              lines: fineTune ? this.#learned.slice(-200) : [...this.#lines, ...this.#learned],
+              cell: o.cell,
+              shape: o.shape,
+              embeddingSize: o.embeddingSize,
+              hiddenSize: o.hiddenSize,
+              layers: o.layers,
+              vocabularySize: o.vocabularySize,
+              epochs: request.epochs ?? o.epochs ?? 4,
+              corpusHash: this.#corpusHash,
+              from: fineTune && this.#model ? toArtifacts(this.#model) : undefined,
+            },
+            progress,
+          ),
+        ),
+      ]).finally(() => clearInterval(watchdog));
       const after = await this.#call((api) => api.init(this.#o.backend as BackendName | undefined));
       this.#info = { ...this.#info, backend: after.backend, backendReason: after.reason };
       // The worker returns the model as it is stored (float16 weights, varint trigram counts):
@@ -367,7 +422,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   async train(request: TrainRequest = {}): Promise<PredictorInfo> {
-    if (typeof request !== 'object' || request === null) throw new TypeError(`request must be an object, got ${describe(request)}`);
+    if (typeof request !== 'object' || request === null)
+      throw new TypeError(`request must be an object, got ${describe(request)}`);
     await this.ready;
     if (this.#training) throw new Error('a training is already running for this predictor; cancel it first');
     this.#training = this.#trainWithLock(request, false);
@@ -417,7 +473,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   async save(): Promise<void> {
     await this.ready;
     if (!this.#model) throw new Error('there is no neural model to save yet: await neuralReady or call train()');
-    if (!this.#storageOk) throw new Error('IndexedDB is not available here (private mode, or persist: false): the model stays in memory');
+    if (!this.#storageOk)
+      throw new Error('IndexedDB is not available here (private mode, or persist: false): the model stays in memory');
     await indexedDbHandler(this.#name, this.#key).save(toArtifacts(this.#model, { float16: true }));
   }
 
@@ -460,7 +517,10 @@ let defaultPredictor: Predictor | undefined;
  * @example await predictNext('Hola cómo se siente ') // [{word: 'hoy', probability: …}, …]
  */
 export async function predictNext(text: string, options: { k?: number } = {}): Promise<Suggestion[]> {
-  defaultPredictor ??= createPredictor({ autoTrain: typeof Worker !== 'undefined', persist: typeof indexedDB !== 'undefined' });
+  defaultPredictor ??= createPredictor({
+    autoTrain: typeof Worker !== 'undefined',
+    persist: typeof indexedDB !== 'undefined',
+  });
   await defaultPredictor.ready;
   return defaultPredictor.predictNext(text, options);
 }
@@ -469,14 +529,20 @@ export async function predictNext(text: string, options: { k?: number } = {}): P
  * Forecasts a numeric series with a recurrent network trained in a worker (see
  * `forecast` in rnn-predict/core for the options and result). The worker is stopped after.
  */
-export async function forecast(series: number[], options: ForecastOptions & { workerUrl?: string | URL } = {}): Promise<ForecastResult> {
+export async function forecast(
+  series: number[],
+  options: ForecastOptions & { workerUrl?: string | URL } = {},
+): Promise<ForecastResult> {
   const { signal, onProgress, workerUrl, ...rest } = options;
   const w = startWorker(workerUrl ?? DEFAULT_WORKER_URL);
   const onAbort = () => void w.api?.cancel().catch(() => {});
   signal?.addEventListener('abort', onAbort);
   try {
     if (signal?.aborted) throw Object.assign(new Error('forecast was cancelled'), { name: 'AbortError' });
-    return await Promise.race([w.failed, w.api.forecast(series, rest, onProgress ? Comlink.proxy(onProgress) : undefined)]);
+    return await Promise.race([
+      w.failed,
+      w.api.forecast(series, rest, onProgress ? Comlink.proxy(onProgress) : undefined),
+    ]);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     w.worker?.terminate();

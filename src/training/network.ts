@@ -12,8 +12,8 @@
  *          h' = z⊙h + (1−z)⊙ĥ
  */
 import * as tf from '@tensorflow/tfjs';
-import { CELL_GATES, weightShapes, type ModelConfig } from './config.js';
-import { XENT_KERNEL, hasXentKernel } from './backend.js';
+import { CELL_GATES, weightShapes, type ModelConfig } from '../inference/model-config.js';
+import { XENT_KERNEL, hasXentKernel } from './tfjs-backend.js';
 
 export type Weights = Map<string, tf.Variable>;
 
@@ -57,7 +57,10 @@ export function createWeights(config: ModelConfig, seed: number): Weights {
       }
       return tf.initializers.glorotUniform({ seed: s++ }).apply(shape) as tf.Tensor;
     });
-    weights.set(name, tf.variable(value, true, name.replace(/\//g, '_') + '_' + seed + '_' + Math.random().toString(36).slice(2)));
+    weights.set(
+      name,
+      tf.variable(value, true, name.replace(/\//g, '_') + '_' + seed + '_' + Math.random().toString(36).slice(2)),
+    );
     value.dispose();
   }
   return weights;
@@ -113,7 +116,8 @@ export function runLayer(
   const U = weights.get(`${prefix}/recurrent`)! as unknown as tf.Tensor2D;
   const b = weights.get(`${prefix}/bias`)!;
   const proj = tf.add(mm(x, W as unknown as tf.Tensor2D), b).reshape([B, T, G * H]);
-  const steps = T === 1 ? [proj.reshape([B, G * H]) as tf.Tensor2D] : (tf.unstack(tf.transpose(proj, [1, 0, 2])) as tf.Tensor2D[]);
+  const steps =
+    T === 1 ? [proj.reshape([B, G * H]) as tf.Tensor2D] : (tf.unstack(tf.transpose(proj, [1, 0, 2])) as tf.Tensor2D[]);
   const Ux = config.cell === 'gru' ? { zr: U.slice([0, 0], [H, 2 * H]), h: U.slice([0, 2 * H], [H, H]) } : undefined;
   let h: tf.Tensor2D = initial?.h ?? (tf.zeros([B, H]) as tf.Tensor2D);
   let c = initial?.c ?? (config.cell === 'lstm' ? (tf.zeros([B, H]) as tf.Tensor2D) : null);
@@ -129,7 +133,12 @@ export function runLayer(
 }
 
 /** Logits [N, V] from top-layer outputs [N, H]. */
-export function outputLogits(config: ModelConfig, weights: Weights, hidden: tf.Tensor2D, embeddingT?: tf.Tensor2D): tf.Tensor2D {
+export function outputLogits(
+  config: ModelConfig,
+  weights: Weights,
+  hidden: tf.Tensor2D,
+  embeddingT?: tf.Tensor2D,
+): tf.Tensor2D {
   const bias = weights.get('output/bias')!;
   if (config.tied) {
     const q = mm(hidden, weights.get('output/projection')! as unknown as tf.Tensor2D);
@@ -155,13 +164,27 @@ function dropout(x: tf.Tensor2D, rate: number, o: ForwardOptions, salt: number):
  * The next-word model over a batch: ids [B, T] → logits [B·T, V], every position predicting
  * the token after it (many-to-many).
  */
-export function forwardSeq2Vec(config: ModelConfig, weights: Weights, ids: tf.Tensor2D, o: ForwardOptions): tf.Tensor2D {
+export function forwardSeq2Vec(
+  config: ModelConfig,
+  weights: Weights,
+  ids: tf.Tensor2D,
+  o: ForwardOptions,
+): tf.Tensor2D {
   const [B, T] = ids.shape;
   const emb = weights.get('embedding')!;
   let x = tf.gather(emb, ids.reshape([B * T])) as tf.Tensor2D;
   x = dropout(x, config.dropout, o, 1);
   for (let l = 0; l < config.layers; l++) {
-    x = runLayer(config, weights, `rnn${l}`, x, B, T, undefined, l === config.layers - 1 ? o.onStep : undefined).outputs;
+    x = runLayer(
+      config,
+      weights,
+      `rnn${l}`,
+      x,
+      B,
+      T,
+      undefined,
+      l === config.layers - 1 ? o.onStep : undefined,
+    ).outputs;
     x = dropout(x, config.dropout, o, 2 + l);
   }
   return outputLogits(config, weights, x);
@@ -172,7 +195,12 @@ export function forwardSeq2Vec(config: ModelConfig, weights: Weights, ids: tf.Te
  * once. The decoder starts from the encoder's final states and reads a learned vector per
  * output position, never its own predictions.
  */
-export function forwardSeq2Seq(config: ModelConfig, weights: Weights, ids: tf.Tensor2D, o: ForwardOptions): tf.Tensor2D {
+export function forwardSeq2Seq(
+  config: ModelConfig,
+  weights: Weights,
+  ids: tf.Tensor2D,
+  o: ForwardOptions,
+): tf.Tensor2D {
   const [B, T] = ids.shape;
   const N = config.horizon;
   const emb = weights.get('embedding')!;
@@ -197,7 +225,11 @@ export function forwardSeq2Seq(config: ModelConfig, weights: Weights, ids: tf.Te
  * `ignore` (padding). Softmax and cross-entropy are fused with a hand-written gradient
  * (softmax − one-hot), which is cheaper than differentiating log-softmax on wasm.
  */
-export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, ignore = 0): { loss: tf.Scalar; correct: tf.Scalar; count: tf.Scalar } {
+export function maskedCrossEntropy(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  ignore = 0,
+): { loss: tf.Scalar; correct: tf.Scalar; count: tf.Scalar } {
   const V = logits.shape[1];
   const mask = tf.cast(tf.notEqual(targets, ignore), 'float32') as tf.Tensor1D;
   const count = tf.maximum(tf.sum(mask), 1) as tf.Scalar;
@@ -215,7 +247,9 @@ export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, ig
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   const loss = fused(logits) as tf.Scalar;
-  const correct = tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(targets, 'int32')), 'float32'), mask)) as tf.Scalar;
+  const correct = tf.sum(
+    tf.mul(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(targets, 'int32')), 'float32'), mask),
+  ) as tf.Scalar;
   return { loss, correct, count };
 }
 
@@ -242,7 +276,13 @@ export interface SampledCandidates {
  * (cumulative, over token ids), with inclusion probabilities 1 − (1 − q)^k·(1 − u)^n for
  * proposal q, unigram u and n targets.
  */
-export function sampleCandidates(targets: ArrayLike<number>, k: number, cumulative: Float64Array, unigram: Float64Array, random: () => number): SampledCandidates {
+export function sampleCandidates(
+  targets: ArrayLike<number>,
+  k: number,
+  cumulative: Float64Array,
+  unigram: Float64Array,
+  random: () => number,
+): SampledCandidates {
   const V = cumulative.length;
   const set = new Set<number>();
   let n = 0;
@@ -255,7 +295,8 @@ export function sampleCandidates(targets: ArrayLike<number>, k: number, cumulati
   const total = cumulative[V - 1]!;
   for (let i = 0; i < k; i++) {
     const x = random() * total;
-    let lo = 0, hi = V - 1;
+    let lo = 0,
+      hi = V - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (cumulative[mid]! <= x) lo = mid + 1;
@@ -318,7 +359,16 @@ interface LayerCache {
 }
 
 /** One recurrent layer forward, time-major. Returns outputs [N, H] and what backward needs. */
-function layerForward(cell: ModelConfig['cell'], x: tf.Tensor2D, W: tf.Tensor2D, U: tf.Tensor2D, b: tf.Tensor, B: number, T: number, H: number): { y: tf.Tensor2D; cache: LayerCache } {
+function layerForward(
+  cell: ModelConfig['cell'],
+  x: tf.Tensor2D,
+  W: tf.Tensor2D,
+  U: tf.Tensor2D,
+  b: tf.Tensor,
+  B: number,
+  T: number,
+  H: number,
+): { y: tf.Tensor2D; cache: LayerCache } {
   const G = CELL_GATES[cell];
   const proj = t2(tf.add(tf.matMul(x, W), b));
   const Uzr = cell === 'gru' ? t2(tf.slice(U, [0, 0], [H, 2 * H])) : undefined;
@@ -367,7 +417,17 @@ function layerForward(cell: ModelConfig['cell'], x: tf.Tensor2D, W: tf.Tensor2D,
 }
 
 /** One recurrent layer backward through time: from dY [N, H] to dX [N, in] and the weights' gradients. */
-function layerBackward(cell: ModelConfig['cell'], dy: tf.Tensor2D, cache: LayerCache, W: tf.Tensor2D, U: tf.Tensor2D, B: number, T: number, H: number, needDx: boolean): { dx?: tf.Tensor2D; dW: tf.Tensor2D; dU: tf.Tensor2D; db: tf.Tensor } {
+function layerBackward(
+  cell: ModelConfig['cell'],
+  dy: tf.Tensor2D,
+  cache: LayerCache,
+  W: tf.Tensor2D,
+  U: tf.Tensor2D,
+  B: number,
+  T: number,
+  H: number,
+  needDx: boolean,
+): { dx?: tf.Tensor2D; dW: tf.Tensor2D; dU: tf.Tensor2D; db: tf.Tensor } {
   const one = tf.scalar(1);
   const UT = cell === 'gru' ? undefined : t2(tf.transpose(U));
   const UzrT = cell === 'gru' ? t2(tf.transpose(tf.slice(U, [0, 0], [H, 2 * H]))) : undefined;
@@ -386,7 +446,14 @@ function layerBackward(cell: ModelConfig['cell'], dy: tf.Tensor2D, cache: LayerC
       dzs[t] = da;
       if (t > 0) dhNext = t2(tf.matMul(da, UT!));
     } else if (cell === 'lstm') {
-      const [i, f, g, o, cPrev, tc] = st as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+      const [i, f, g, o, cPrev, tc] = st as [
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+        tf.Tensor2D,
+      ];
       const dO = tf.mul(dh, tc);
       let dc = tf.mul(tf.mul(dh, o), tf.sub(one, tf.square(tc)));
       if (dcNext) dc = tf.add(dc, dcNext);
@@ -435,7 +502,12 @@ function layerBackward(cell: ModelConfig['cell'], dy: tf.Tensor2D, cache: LayerC
  * to `forwardSeq2Vec` + `maskedCrossEntropy` with summed loss, and to their tfjs gradients.
  * Call inside `tf.tidy` (the returned tensors are the caller's).
  */
-export function seq2vecPass(config: ModelConfig, weights: ReadonlyMap<string, tf.Tensor>, batch: PassBatch, o: { training: boolean; grads: boolean; seed?: number; xent?: boolean; sample?: SampledCandidates }): PassResult {
+export function seq2vecPass(
+  config: ModelConfig,
+  weights: ReadonlyMap<string, tf.Tensor>,
+  batch: PassBatch,
+  o: { training: boolean; grads: boolean; seed?: number; xent?: boolean; sample?: SampledCandidates },
+): PassResult {
   const { size: B, length: T } = batch;
   const { hiddenSize: H, embeddingSize: E, vocabSize: V, layers: L, cell } = config;
   const N = B * T;
@@ -469,7 +541,9 @@ export function seq2vecPass(config: ModelConfig, weights: ReadonlyMap<string, tf
   if (masks[0]) x = t2(tf.mul(x, masks[0]));
   const caches: LayerCache[] = [];
   for (let l = 0; l < L; l++) {
-    const W = t2(weights.get(`rnn${l}/kernel`)!), U = t2(weights.get(`rnn${l}/recurrent`)!), b = weights.get(`rnn${l}/bias`)!;
+    const W = t2(weights.get(`rnn${l}/kernel`)!),
+      U = t2(weights.get(`rnn${l}/recurrent`)!),
+      b = weights.get(`rnn${l}/bias`)!;
     const r = layerForward(cell, x, W, U, b, B, T, H);
     caches.push(r.cache);
     const m = dropMask(N, H, rate, seed === undefined ? undefined : seed + 2 + l);
@@ -484,11 +558,14 @@ export function seq2vecPass(config: ModelConfig, weights: ReadonlyMap<string, tf
     // Sampled softmax: only the candidate rows of the output layer, targets as candidate indices.
     const index = new Map<number, number>();
     sample.ids.forEach((id, i) => index.set(id, i));
-    targets = tf.tensor1d(tsel.map((t) => {
-      const i = index.get(t);
-      if (i === undefined) throw new RangeError(`sampled softmax: target ${t} is not among the candidates`);
-      return i;
-    }), 'int32');
+    targets = tf.tensor1d(
+      tsel.map((t) => {
+        const i = index.get(t);
+        if (i === undefined) throw new RangeError(`sampled softmax: target ${t} is not among the candidates`);
+        return i;
+      }),
+      'int32',
+    );
     candidates = tf.tensor1d(sample.ids, 'int32');
   } else targets = tf.tensor1d(tsel, 'int32');
   const top = n === N ? x : t2(tf.gather(x, selT));
@@ -514,7 +591,10 @@ export function seq2vecPass(config: ModelConfig, weights: ReadonlyMap<string, tf
     correctT = tf.slice(stats, [0, 1], [n, 1]);
     dlogits = p;
   } else {
-    const flat = tf.tensor1d(tsel.map((t, r) => r * V + t), 'int32');
+    const flat = tf.tensor1d(
+      tsel.map((t, r) => r * V + t),
+      'int32',
+    );
     picked = tf.gather(tf.reshape(p, [-1]), flat);
     correctT = tf.cast(tf.equal(tf.argMax(p, 1), targets), 'float32');
     dlogits = o.grads ? t2(tf.sub(p, tf.oneHot(targets, V))) : p;
@@ -552,7 +632,8 @@ export function seq2vecPass(config: ModelConfig, weights: ReadonlyMap<string, tf
   for (let l = L - 1; l >= 0; l--) {
     const m = masks[l + 1];
     if (m) dx = t2(tf.mul(dx, m));
-    const W = t2(weights.get(`rnn${l}/kernel`)!), U = t2(weights.get(`rnn${l}/recurrent`)!);
+    const W = t2(weights.get(`rnn${l}/kernel`)!),
+      U = t2(weights.get(`rnn${l}/recurrent`)!);
     const r = layerBackward(cell, dx, caches[l]!, W, U, B, T, H, true);
     grads.set(`rnn${l}/kernel`, r.dW);
     grads.set(`rnn${l}/recurrent`, r.dU);

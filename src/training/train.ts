@@ -5,9 +5,18 @@
  * Every tensor is disposed. Pure: no DOM, no I/O, no console.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from './config.js';
-import { createWeights, forwardSeq2Seq, forwardSeq2Vec, maskedCrossEntropy, sampleCandidates, seq2vecPass, type SampledCandidates, type Weights } from './network.js';
-import { weightShapes } from './config.js';
+import type { ModelConfig } from '../inference/model-config.js';
+import {
+  createWeights,
+  forwardSeq2Seq,
+  forwardSeq2Vec,
+  maskedCrossEntropy,
+  sampleCandidates,
+  seq2vecPass,
+  type SampledCandidates,
+  type Weights,
+} from './network.js';
+import { weightShapes } from '../inference/model-config.js';
 
 /** Target tokens per batch (per replica) by default. */
 export const DEFAULT_BATCH_TOKENS = 1024;
@@ -81,7 +90,10 @@ export interface TrainOptions {
    * Called with a copy of the weights every `everySeconds` of training; its own time is not
    * counted as training time. Resolving to true stops training ('time').
    */
-  checkpoint?: { everySeconds: number; callback: (weights: Map<string, Float32Array>, trainedSeconds: number) => boolean | void | Promise<boolean | void> };
+  checkpoint?: {
+    everySeconds: number;
+    callback: (weights: Map<string, Float32Array>, trainedSeconds: number) => boolean | void | Promise<boolean | void>;
+  };
 }
 
 export interface TrainResult {
@@ -95,14 +107,17 @@ export interface TrainResult {
 
 /** An Error with name 'AbortError', as fetch and DOM APIs use. */
 export function abortError(reason?: unknown): Error {
-  const e = new Error(reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'training was cancelled');
+  const e = new Error(
+    reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'training was cancelled',
+  );
   e.name = 'AbortError';
   return e;
 }
 
 function checkOptions(o: TrainOptions): void {
   const num = (v: unknown, name: string, ok: (x: number) => boolean, expected: string) => {
-    if (v !== undefined && (typeof v !== 'number' || !ok(v))) throw new RangeError(`${name} must be ${expected}, got ${describe(v)}`);
+    if (v !== undefined && (typeof v !== 'number' || !ok(v)))
+      throw new RangeError(`${name} must be ${expected}, got ${describe(v)}`);
   };
   num(o.epochs, 'epochs', (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1');
   num(o.batchTokens, 'batchTokens', (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1');
@@ -120,7 +135,10 @@ function checkOptions(o: TrainOptions): void {
 }
 
 /** Batches of the next `horizon` tokens after each prefix (for seq2seq). */
-export function* horizonBatches(lines: readonly (readonly number[])[], o: { maxLength: number; horizon: number; batchTokens: number; seed: number }): Generator<Batch> {
+export function* horizonBatches(
+  lines: readonly (readonly number[])[],
+  o: { maxLength: number; horizon: number; batchTokens: number; seed: number },
+): Generator<Batch> {
   const random = mulberry32(o.seed);
   const byLength = new Map<number, { input: number[]; target: number[] }[]>();
   for (const line of lines) {
@@ -159,8 +177,14 @@ export function* horizonBatches(lines: readonly (readonly number[])[], o: { maxL
   yield* out;
 }
 
-function makeBatches(config: ModelConfig, lines: readonly (readonly number[])[], batchTokens: number, seed: number): Batch[] {
-  if (config.shape === 'seq2seq') return [...horizonBatches(lines, { maxLength: config.maxLength, horizon: config.horizon, batchTokens, seed })];
+function makeBatches(
+  config: ModelConfig,
+  lines: readonly (readonly number[])[],
+  batchTokens: number,
+  seed: number,
+): Batch[] {
+  if (config.shape === 'seq2seq')
+    return [...horizonBatches(lines, { maxLength: config.maxLength, horizon: config.horizon, batchTokens, seed })];
   return [...sentenceBatches(lines, { maxLength: config.maxLength, batchTokens, seed })];
 }
 
@@ -193,7 +217,12 @@ export interface Replica {
   dispose(): void | Promise<void>;
 }
 
-export type ReplicaFactory = (config: ModelConfig, weights: Float32Array, grads: Float32Array, index: number) => Promise<Replica>;
+export type ReplicaFactory = (
+  config: ModelConfig,
+  weights: Float32Array,
+  grads: Float32Array,
+  index: number,
+) => Promise<Replica>;
 
 /** Data-parallel training: `threads` replicas, each a batch per step, gradients averaged. */
 export interface ParallelOptions {
@@ -219,12 +248,18 @@ export function weightLayout(config: ModelConfig): { name: string; shape: number
  */
 export async function localReplica(config: ModelConfig, weights: Float32Array, grads: Float32Array): Promise<Replica> {
   const layout = weightLayout(config);
-  const vars = new Map<string, tf.Variable>(layout.map((l) => {
-    const zeros = tf.zeros(l.shape);
-    const variable = tf.variable(zeros, true, `replica_${l.name.replace(/\//g, '_')}_${Math.random().toString(36).slice(2)}`);
-    zeros.dispose();
-    return [l.name, variable];
-  }));
+  const vars = new Map<string, tf.Variable>(
+    layout.map((l) => {
+      const zeros = tf.zeros(l.shape);
+      const variable = tf.variable(
+        zeros,
+        true,
+        `replica_${l.name.replace(/\//g, '_')}_${Math.random().toString(36).slice(2)}`,
+      );
+      zeros.dispose();
+      return [l.name, variable];
+    }),
+  );
   let loaded = -1;
   return {
     async run(batch, o) {
@@ -239,7 +274,12 @@ export async function localReplica(config: ModelConfig, weights: Float32Array, g
       if (config.shape === 'seq2vec') {
         let count = 0;
         const [lossT, correctT, ...gs] = tf.tidy(() => {
-          const p = seq2vecPass(config, vars, batch, { training: o.training, grads: o.grads, seed: o.seed, sample: o.sample });
+          const p = seq2vecPass(config, vars, batch, {
+            training: o.training,
+            grads: o.grads,
+            seed: o.seed,
+            sample: o.sample,
+          });
           count = p.count;
           return [p.loss, p.correct, ...(p.grads ? layout.map((l) => p.grads!.get(l.name)!) : [])];
         });
@@ -299,7 +339,10 @@ async function readScalars(ts: tf.Tensor[]): Promise<[number, number, number, nu
 const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Unigram distribution of the targets and the sampling proposal (unigram^0.75, cumulative). */
-function proposal(V: number, lines: readonly (readonly number[])[]): { unigram: Float64Array; cumulative: Float64Array } {
+function proposal(
+  V: number,
+  lines: readonly (readonly number[])[],
+): { unigram: Float64Array; cumulative: Float64Array } {
   const counts = new Float64Array(V);
   let total = 0;
   for (const l of lines) {
@@ -315,8 +358,20 @@ function proposal(V: number, lines: readonly (readonly number[])[]): { unigram: 
 }
 
 /** Adam (Kingma & Ba), in place on flat arrays; the same defaults as tf.train.adam. */
-export function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: number, lr: number, scale = 1, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7): void {
-  const c1 = 1 - beta1 ** step, c2 = 1 - beta2 ** step;
+export function adamStep(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  step: number,
+  lr: number,
+  scale = 1,
+  beta1 = 0.9,
+  beta2 = 0.999,
+  epsilon = 1e-7,
+): void {
+  const c1 = 1 - beta1 ** step,
+    c2 = 1 - beta2 ** step;
   const a = lr / c1;
   const s2 = Math.sqrt(c2);
   for (let i = 0; i < w.length; i++) {
@@ -336,26 +391,48 @@ export function adamStep(w: Float32Array, g: Float32Array, m: Float32Array, v: F
  * thread's tfjs, or worker threads with `parallel`) compute summed gradients of one batch each
  * per step; the step averages them over all targets, clips by global norm and applies Adam.
  */
-export async function trainModel(config: ModelConfig, lines: readonly (readonly number[])[], options: TrainOptions = {}): Promise<TrainResult> {
+export async function trainModel(
+  config: ModelConfig,
+  lines: readonly (readonly number[])[],
+  options: TrainOptions = {},
+): Promise<TrainResult> {
   checkOptions(options);
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of token-id arrays, got ${describe(lines)}`);
   const {
-    epochs = 5, batchTokens = DEFAULT_BATCH_TOKENS, learningRate = 2e-3, clipNorm = 5, validationSplit = 0.05,
-    patience = 2, maxSeconds = Infinity, decay = true, seed = 1, signal, onProgress,
+    epochs = 5,
+    batchTokens = DEFAULT_BATCH_TOKENS,
+    learningRate = 2e-3,
+    clipNorm = 5,
+    validationSplit = 0.05,
+    patience = 2,
+    maxSeconds = Infinity,
+    decay = true,
+    seed = 1,
+    signal,
+    onProgress,
   } = options;
   const schedule = options.schedule ?? (Number.isFinite(maxSeconds) ? 'linear' : 'constant');
   if (signal?.aborted) throw abortError(signal.reason);
   const usable = lines.filter((l) => l.length > 0);
-  if (usable.length < 1) throw new RangeError(`the corpus is too small to train on: ${usable.length} non-empty line(s), expected at least 1`);
+  if (usable.length < 1)
+    throw new RangeError(
+      `the corpus is too small to train on: ${usable.length} non-empty line(s), expected at least 1`,
+    );
   const random = mulberry32(seed);
-  const order = usable.map((l, i) => ({ l, k: random(), i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.l);
+  const order = usable
+    .map((l, i) => ({ l, k: random(), i }))
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .map((x) => x.l);
   const given = options.validationLines?.filter((l) => l.length > 0);
   const nVal = given ? 0 : validationSplit > 0 ? Math.max(1, Math.round(order.length * validationSplit)) : 0;
   const valLines = given ?? order.slice(0, nVal);
   const trainLines = order.slice(nVal);
   const valBatches = valLines.length > 0 ? makeBatches(config, valLines, Math.min(batchTokens, 2048), seed) : [];
   const trainTargets = trainLines.reduce((n, l) => n + l.length + 1, 0);
-  const sampling = options.sampledSoftmax && options.sampledSoftmax.samples > 0 && config.tied && config.shape === 'seq2vec' ? proposal(config.vocabSize, trainLines) : undefined;
+  const sampling =
+    options.sampledSoftmax && options.sampledSoftmax.samples > 0 && config.tied && config.shape === 'seq2vec'
+      ? proposal(config.vocabSize, trainLines)
+      : undefined;
   const sampleUntil = options.sampledSoftmax?.until ?? 0.8;
   const sampleRandom = mulberry32(seed ^ 0x5eed5);
 
@@ -389,29 +466,50 @@ export async function trainModel(config: ModelConfig, lines: readonly (readonly 
   let base = learningRate;
   let version = 0;
   let step = 0;
-  const m = new Float32Array(P), v = new Float32Array(P);
+  const m = new Float32Array(P),
+    v = new Float32Array(P);
   let pausedMs = 0;
   let nextCheckpoint = options.checkpoint?.everySeconds ?? Infinity;
   const clock = () => (Date.now() - started - pausedMs) / 1000;
   const snapshot = () => new Map(layout.map((l) => [l.name, weights.slice(l.offset, l.offset + l.size)]));
   try {
     if (shared) {
-      for (let i = 0; i < threads; i++) replicas.push(await options.parallel!.create(config, weights, replicaGrads[i]!, i));
+      for (let i = 0; i < threads; i++)
+        replicas.push(await options.parallel!.create(config, weights, replicaGrads[i]!, i));
     } else replicas.push(await localReplica(config, weights, replicaGrads[0]!));
     started = Date.now(); // the budget counts training, not starting workers
     const R = replicas.length;
     outer: for (let epoch = 1; epoch <= epochs; epoch++) {
       const batches = makeBatches(config, trainLines, batchTokens, seed + epoch);
-      let sumLoss = 0, sumCorrect = 0, sumCount = 0, sumNorm = 0, steps = 0;
+      let sumLoss = 0,
+        sumCorrect = 0,
+        sumCount = 0,
+        sumNorm = 0,
+        steps = 0;
       for (let b = 0; b < batches.length; b += R) {
         if (signal?.aborted) throw abortError(signal.reason);
         const group = batches.slice(b, b + R);
         const progressNow = Math.max(clock() / maxSeconds, targetsSeen / (epochs * trainTargets));
         const sampled = sampling && progressNow < sampleUntil;
-        const stats = await Promise.all(group.map((batch, i) => replicas[i]!.run(batch, {
-          seed: seed * 100_003 + epoch * 1009 + b + i, training: true, grads: true, version,
-          sample: sampled ? sampleCandidates(batch.targets, options.sampledSoftmax!.samples, sampling.cumulative, sampling.unigram, sampleRandom) : undefined,
-        })));
+        const stats = await Promise.all(
+          group.map((batch, i) =>
+            replicas[i]!.run(batch, {
+              seed: seed * 100_003 + epoch * 1009 + b + i,
+              training: true,
+              grads: true,
+              version,
+              sample: sampled
+                ? sampleCandidates(
+                    batch.targets,
+                    options.sampledSoftmax!.samples,
+                    sampling.cumulative,
+                    sampling.unigram,
+                    sampleRandom,
+                  )
+                : undefined,
+            }),
+          ),
+        );
         if (signal?.aborted) throw abortError(signal.reason);
         const count = stats.reduce((n, s) => n + s.count, 0);
         const loss = stats.reduce((n, s) => n + s.loss, 0);
@@ -427,7 +525,8 @@ export async function trainModel(config: ModelConfig, lines: readonly (readonly 
         const clip = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
         const elapsed0 = clock();
         const progress = Math.min(1, Math.max(elapsed0 / maxSeconds, (targetsSeen + count) / (epochs * trainTargets)));
-        const lr = schedule === 'linear' ? base * Math.min(1, (step + 1) / WARMUP_STEPS) * Math.max(0.02, 1 - progress) : base;
+        const lr =
+          schedule === 'linear' ? base * Math.min(1, (step + 1) / WARMUP_STEPS) * Math.max(0.02, 1 - progress) : base;
         if (count > 0) {
           step++;
           adamStep(weights, g, m, v, step, lr, clip / count);
@@ -444,10 +543,22 @@ export async function trainModel(config: ModelConfig, lines: readonly (readonly 
         const rate = targetsSeen / Math.max(elapsed, 1e-3);
         const done = Math.min(b + R, batches.length);
         const perEpoch = elapsed / (epoch - 1 + done / batches.length);
-        const eta = Math.min(perEpoch * (epochs - epoch + 1 - done / batches.length), Math.max(0, maxSeconds - elapsed));
+        const eta = Math.min(
+          perEpoch * (epochs - epoch + 1 - done / batches.length),
+          Math.max(0, maxSeconds - elapsed),
+        );
         const p: TrainProgress = {
-          phase: 'batch', epoch, epochs, batch: done, batches: batches.length, loss: meanLoss, accuracy: correct / Math.max(count, 1),
-          gradientNorm: norm, targetsPerSecond: rate, etaSeconds: eta, learningRate: lr,
+          phase: 'batch',
+          epoch,
+          epochs,
+          batch: done,
+          batches: batches.length,
+          loss: meanLoss,
+          accuracy: correct / Math.max(count, 1),
+          gradientNorm: norm,
+          targetsPerSecond: rate,
+          etaSeconds: eta,
+          learningRate: lr,
         };
         onProgress?.(p);
         await pause();
@@ -478,9 +589,15 @@ export async function trainModel(config: ModelConfig, lines: readonly (readonly 
         let validationLoss: number | undefined, validationAccuracy: number | undefined;
         let improvedNow = false;
         if (valBatches.length > 0) {
-          let vl = 0, vc = 0, vn = 0;
+          let vl = 0,
+            vc = 0,
+            vn = 0;
           for (let i = 0; i < valBatches.length; i += R) {
-            const stats = await Promise.all(valBatches.slice(i, i + R).map((vb, j) => replicas[j]!.run(vb, { seed: 0, training: false, grads: false, version })));
+            const stats = await Promise.all(
+              valBatches
+                .slice(i, i + R)
+                .map((vb, j) => replicas[j]!.run(vb, { seed: 0, training: false, grads: false, version })),
+            );
             for (const s of stats) {
               vl += s.loss;
               vc += s.correct;
@@ -497,10 +614,18 @@ export async function trainModel(config: ModelConfig, lines: readonly (readonly 
         }
         const elapsed = clock();
         const p: TrainProgress = {
-          phase: 'epoch', epoch: ep, epochs, batch: done, batches: total,
-          loss: sumLoss / Math.max(sumCount, 1), accuracy: sumCorrect / Math.max(sumCount, 1),
-          gradientNorm: sumNorm / Math.max(steps, 1), targetsPerSecond: targetsSeen / Math.max(elapsed, 1e-3),
-          etaSeconds: (elapsed / ep) * (epochs - ep), validationLoss, validationAccuracy,
+          phase: 'epoch',
+          epoch: ep,
+          epochs,
+          batch: done,
+          batches: total,
+          loss: sumLoss / Math.max(sumCount, 1),
+          accuracy: sumCorrect / Math.max(sumCount, 1),
+          gradientNorm: sumNorm / Math.max(steps, 1),
+          targetsPerSecond: targetsSeen / Math.max(elapsed, 1e-3),
+          etaSeconds: (elapsed / ep) * (epochs - ep),
+          validationLoss,
+          validationAccuracy,
         };
         history.push(p);
         onProgress?.(p);

@@ -4,7 +4,7 @@
  * (Keras gate order), so a model trained with tfjs predicts here without tfjs at all.
  * Pure: no DOM, no I/O.
  */
-import { CELL_GATES, weightShapes, type ModelConfig } from './config.js';
+import { CELL_GATES, weightShapes, type ModelConfig } from './model-config.js';
 
 /** The recurrent state after some words: per layer h (and c for LSTM). */
 export interface RecurrentState {
@@ -45,108 +45,551 @@ const section = (id: number, body: number[]) => [id, ...leb(body.length), ...bod
 const str = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
 const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
 // opcodes
-const GET = 0x20, SET = 0x21, TEE = 0x22, I32 = 0x41, ADD = 0x6a, SHL = 0x74, LTU = 0x49, EQZ = 0x45, BRIF = 0x0d, END = 0x0b;
-const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40];
+const GET = 0x20,
+  SET = 0x21,
+  TEE = 0x22,
+  I32 = 0x41,
+  ADD = 0x6a,
+  SHL = 0x74,
+  LTU = 0x49,
+  EQZ = 0x45,
+  BRIF = 0x0d,
+  END = 0x0b;
+const BLOCK = [0x02, 0x40],
+  LOOP = [0x03, 0x40];
 const V128LOAD = (off: number) => [0xfd, 0x00, 2, ...leb(off)];
 const V128STORE = [0xfd, 0x0b, 2, 0];
 const ZERO128 = [0xfd, 0x0c, ...new Array(16).fill(0)];
-const F4ADD = [0xfd, 0xe4, 0x01], F4MUL = [0xfd, 0xe6, 0x01], F4SPLAT = [0xfd, 0x13];
+const F4ADD = [0xfd, 0xe4, 0x01],
+  F4MUL = [0xfd, 0xe6, 0x01],
+  F4SPLAT = [0xfd, 0x13];
 const LANE = (i: number) => [0xfd, 0x1f, i];
-const F32LOAD = [0x2a, 2, 0], F32STORE = [0x38, 2, 0], F32ADD = 0x92, I32STORE = [0x36, 2, 0];
-const I8EXTLO = [0xfd, 0x87, 0x01], I8EXTHI = [0xfd, 0x88, 0x01], I4DOT = [0xfd, 0xba, 0x01], I4ADD = [0xfd, 0xae, 0x01];
+const F32LOAD = [0x2a, 2, 0],
+  F32STORE = [0x38, 2, 0],
+  F32ADD = 0x92,
+  I32STORE = [0x36, 2, 0];
+const I8EXTLO = [0xfd, 0x87, 0x01],
+  I8EXTHI = [0xfd, 0x88, 0x01],
+  I4DOT = [0xfd, 0xba, 0x01],
+  I4ADD = [0xfd, 0xae, 0x01];
 const I4LANE = (i: number) => [0xfd, 0x1b, i];
-const F4SUB = [0xfd, 0xe5, 0x01], F4MIN = [0xfd, 0xe8, 0x01], F4MAX = [0xfd, 0xe9, 0x01], F4FLOOR = [0xfd, 0x68];
-const I4TRUNC = [0xfd, 0xf8, 0x01], I4SHL = [0xfd, 0xab, 0x01];
+const F4SUB = [0xfd, 0xe5, 0x01],
+  F4MIN = [0xfd, 0xe8, 0x01],
+  F4MAX = [0xfd, 0xe9, 0x01],
+  F4FLOOR = [0xfd, 0x68];
+const I4TRUNC = [0xfd, 0xf8, 0x01],
+  I4SHL = [0xfd, 0xab, 0x01];
 const F32CONST = (x: number) => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)];
 const F4CONST = (x: number) => [...F32CONST(x), ...F4SPLAT];
 /** 2^f on [0, 1): Taylor coefficients of e^(f·ln 2), highest first. */
-const EXP2_POLY = [1.525273380405984e-5, 1.5403530393381608e-4, 1.3333558146428443e-3, 9.618129107628477e-3, 0.05550410866482158, 0.2402265069591007, 0.6931471805599453, 1];
+const EXP2_POLY = [
+  1.525273380405984e-5, 1.540353039338161e-4, 1.3333558146428443e-3, 9.618129107628477e-3, 0.05550410866482158,
+  0.2402265069591007, 0.6931471805599453, 1,
+];
 
 function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
   // dots: params q0 m1 out2 rows3 cols4; locals r5 p6 j7 cb8 (i32), a9 b10 (v128)
   const dots = [
-    ...vec([[4, 0x7f], [2, 0x7b]]),
-    GET, 1, SET, 6, GET, 4, I32, 2, SHL, SET, 8,
-    ...BLOCK, GET, 3, EQZ, BRIF, 0,
+    ...vec([
+      [4, 0x7f],
+      [2, 0x7b],
+    ]),
+    GET,
+    1,
+    SET,
+    6,
+    GET,
+    4,
+    I32,
+    2,
+    SHL,
+    SET,
+    8,
+    ...BLOCK,
+    GET,
+    3,
+    EQZ,
+    BRIF,
+    0,
     ...LOOP,
-    ...ZERO128, SET, 9, ...ZERO128, SET, 10, I32, 0, SET, 7,
+    ...ZERO128,
+    SET,
+    9,
+    ...ZERO128,
+    SET,
+    10,
+    I32,
+    0,
+    SET,
+    7,
     ...LOOP,
-    GET, 9, GET, 0, GET, 7, ADD, ...V128LOAD(0), GET, 6, ...V128LOAD(0), ...F4MUL, ...F4ADD, SET, 9,
-    GET, 10, GET, 0, GET, 7, ADD, ...V128LOAD(16), GET, 6, ...V128LOAD(16), ...F4MUL, ...F4ADD, SET, 10,
-    GET, 6, I32, 32, ADD, SET, 6,
-    GET, 7, I32, 32, ADD, TEE, 7, GET, 8, LTU, BRIF, 0,
+    GET,
+    9,
+    GET,
+    0,
+    GET,
+    7,
+    ADD,
+    ...V128LOAD(0),
+    GET,
+    6,
+    ...V128LOAD(0),
+    ...F4MUL,
+    ...F4ADD,
+    SET,
+    9,
+    GET,
+    10,
+    GET,
+    0,
+    GET,
+    7,
+    ADD,
+    ...V128LOAD(16),
+    GET,
+    6,
+    ...V128LOAD(16),
+    ...F4MUL,
+    ...F4ADD,
+    SET,
+    10,
+    GET,
+    6,
+    I32,
+    32,
+    ADD,
+    SET,
+    6,
+    GET,
+    7,
+    I32,
+    32,
+    ADD,
+    TEE,
+    7,
+    GET,
+    8,
+    LTU,
+    BRIF,
+    0,
     END,
-    GET, 2, GET, 5, I32, 2, SHL, ADD,
-    GET, 9, GET, 10, ...F4ADD, TEE, 9, ...LANE(0),
-    GET, 9, ...LANE(1), F32ADD, GET, 9, ...LANE(2), F32ADD, GET, 9, ...LANE(3), F32ADD,
+    GET,
+    2,
+    GET,
+    5,
+    I32,
+    2,
+    SHL,
+    ADD,
+    GET,
+    9,
+    GET,
+    10,
+    ...F4ADD,
+    TEE,
+    9,
+    ...LANE(0),
+    GET,
+    9,
+    ...LANE(1),
+    F32ADD,
+    GET,
+    9,
+    ...LANE(2),
+    F32ADD,
+    GET,
+    9,
+    ...LANE(3),
+    F32ADD,
     ...F32STORE,
-    GET, 5, I32, 1, ADD, TEE, 5, GET, 3, LTU, BRIF, 0,
-    END, END, END,
+    GET,
+    5,
+    I32,
+    1,
+    ADD,
+    TEE,
+    5,
+    GET,
+    3,
+    LTU,
+    BRIF,
+    0,
+    END,
+    END,
+    END,
   ];
   // axpy: params x0 W1 out2 k3 n4 stride5; locals i6 p7 o8 oend9 q10 (i32), xs11 (v128)
   const axpy = [
-    ...vec([[5, 0x7f], [1, 0x7b]]),
-    GET, 1, SET, 7, GET, 2, GET, 4, I32, 2, SHL, ADD, SET, 9,
-    ...BLOCK, GET, 3, EQZ, BRIF, 0,
+    ...vec([
+      [5, 0x7f],
+      [1, 0x7b],
+    ]),
+    GET,
+    1,
+    SET,
+    7,
+    GET,
+    2,
+    GET,
+    4,
+    I32,
+    2,
+    SHL,
+    ADD,
+    SET,
+    9,
+    ...BLOCK,
+    GET,
+    3,
+    EQZ,
+    BRIF,
+    0,
     ...LOOP,
-    GET, 0, GET, 6, I32, 2, SHL, ADD, ...F32LOAD, ...F4SPLAT, SET, 11,
-    GET, 2, SET, 8, GET, 7, SET, 10,
+    GET,
+    0,
+    GET,
+    6,
+    I32,
+    2,
+    SHL,
+    ADD,
+    ...F32LOAD,
+    ...F4SPLAT,
+    SET,
+    11,
+    GET,
+    2,
+    SET,
+    8,
+    GET,
+    7,
+    SET,
+    10,
     ...LOOP,
-    GET, 8, GET, 8, ...V128LOAD(0), GET, 11, GET, 10, ...V128LOAD(0), ...F4MUL, ...F4ADD, ...V128STORE,
-    GET, 10, I32, 16, ADD, SET, 10,
-    GET, 8, I32, 16, ADD, TEE, 8, GET, 9, LTU, BRIF, 0,
+    GET,
+    8,
+    GET,
+    8,
+    ...V128LOAD(0),
+    GET,
+    11,
+    GET,
+    10,
+    ...V128LOAD(0),
+    ...F4MUL,
+    ...F4ADD,
+    ...V128STORE,
+    GET,
+    10,
+    I32,
+    16,
+    ADD,
+    SET,
+    10,
+    GET,
+    8,
+    I32,
+    16,
+    ADD,
+    TEE,
+    8,
+    GET,
+    9,
+    LTU,
+    BRIF,
+    0,
     END,
-    GET, 7, GET, 5, ADD, SET, 7,
-    GET, 6, I32, 1, ADD, TEE, 6, GET, 3, LTU, BRIF, 0,
-    END, END, END,
+    GET,
+    7,
+    GET,
+    5,
+    ADD,
+    SET,
+    7,
+    GET,
+    6,
+    I32,
+    1,
+    ADD,
+    TEE,
+    6,
+    GET,
+    3,
+    LTU,
+    BRIF,
+    0,
+    END,
+    END,
+    END,
   ];
   // dotsI8: params q0 m1 out2 rows3 cols4; locals r5 p6 j7 qp8 (i32), a9 b10 w11 (v128)
   const dotsI8 = [
-    ...vec([[4, 0x7f], [3, 0x7b]]),
-    GET, 1, SET, 6,
-    ...BLOCK, GET, 3, EQZ, BRIF, 0,
+    ...vec([
+      [4, 0x7f],
+      [3, 0x7b],
+    ]),
+    GET,
+    1,
+    SET,
+    6,
+    ...BLOCK,
+    GET,
+    3,
+    EQZ,
+    BRIF,
+    0,
     ...LOOP,
-    ...ZERO128, SET, 9, ...ZERO128, SET, 10, I32, 0, SET, 7, GET, 0, SET, 8,
+    ...ZERO128,
+    SET,
+    9,
+    ...ZERO128,
+    SET,
+    10,
+    I32,
+    0,
+    SET,
+    7,
+    GET,
+    0,
+    SET,
+    8,
     ...LOOP,
-    GET, 6, GET, 7, ADD, ...V128LOAD(0), SET, 11,
-    GET, 9, GET, 11, ...I8EXTLO, GET, 8, ...V128LOAD(0), ...I4DOT, ...I4ADD, SET, 9,
-    GET, 10, GET, 11, ...I8EXTHI, GET, 8, ...V128LOAD(16), ...I4DOT, ...I4ADD, SET, 10,
-    GET, 8, I32, 32, ADD, SET, 8,
-    GET, 7, I32, 16, ADD, TEE, 7, GET, 4, LTU, BRIF, 0,
+    GET,
+    6,
+    GET,
+    7,
+    ADD,
+    ...V128LOAD(0),
+    SET,
+    11,
+    GET,
+    9,
+    GET,
+    11,
+    ...I8EXTLO,
+    GET,
+    8,
+    ...V128LOAD(0),
+    ...I4DOT,
+    ...I4ADD,
+    SET,
+    9,
+    GET,
+    10,
+    GET,
+    11,
+    ...I8EXTHI,
+    GET,
+    8,
+    ...V128LOAD(16),
+    ...I4DOT,
+    ...I4ADD,
+    SET,
+    10,
+    GET,
+    8,
+    I32,
+    32,
+    ADD,
+    SET,
+    8,
+    GET,
+    7,
+    I32,
+    16,
+    ADD,
+    TEE,
+    7,
+    GET,
+    4,
+    LTU,
+    BRIF,
+    0,
     END,
-    GET, 6, GET, 4, ADD, SET, 6,
-    GET, 2, GET, 5, I32, 2, SHL, ADD,
-    GET, 9, GET, 10, ...I4ADD, TEE, 9, ...I4LANE(0),
-    GET, 9, ...I4LANE(1), ADD, GET, 9, ...I4LANE(2), ADD, GET, 9, ...I4LANE(3), ADD,
+    GET,
+    6,
+    GET,
+    4,
+    ADD,
+    SET,
+    6,
+    GET,
+    2,
+    GET,
+    5,
+    I32,
+    2,
+    SHL,
+    ADD,
+    GET,
+    9,
+    GET,
+    10,
+    ...I4ADD,
+    TEE,
+    9,
+    ...I4LANE(0),
+    GET,
+    9,
+    ...I4LANE(1),
+    ADD,
+    GET,
+    9,
+    ...I4LANE(2),
+    ADD,
+    GET,
+    9,
+    ...I4LANE(3),
+    ADD,
     ...I32STORE,
-    GET, 5, I32, 1, ADD, TEE, 5, GET, 3, LTU, BRIF, 0,
-    END, END, END,
+    GET,
+    5,
+    I32,
+    1,
+    ADD,
+    TEE,
+    5,
+    GET,
+    3,
+    LTU,
+    BRIF,
+    0,
+    END,
+    END,
+    END,
   ];
   // expsum: params l0 mask1 n2 (i32) shift3 (f32); locals p4 end5 (i32), acc6 y7 fl8 (v128)
   const expsum = [
-    ...vec([[2, 0x7f], [3, 0x7b]]),
-    GET, 2, I32, 2, SHL, SET, 5, ...ZERO128, SET, 6,
-    ...BLOCK, GET, 5, EQZ, BRIF, 0,
+    ...vec([
+      [2, 0x7f],
+      [3, 0x7b],
+    ]),
+    GET,
+    2,
+    I32,
+    2,
+    SHL,
+    SET,
+    5,
+    ...ZERO128,
+    SET,
+    6,
+    ...BLOCK,
+    GET,
+    5,
+    EQZ,
+    BRIF,
+    0,
     ...LOOP,
-    GET, 0, GET, 4, ADD, ...V128LOAD(0), GET, 3, ...F4SPLAT, ...F4SUB, ...F4CONST(Math.LOG2E), ...F4MUL,
-    ...F4CONST(-126), ...F4MAX, ...F4CONST(126), ...F4MIN, TEE, 7, ...F4FLOOR, SET, 8,
-    GET, 7, GET, 8, ...F4SUB, SET, 7,
+    GET,
+    0,
+    GET,
+    4,
+    ADD,
+    ...V128LOAD(0),
+    GET,
+    3,
+    ...F4SPLAT,
+    ...F4SUB,
+    ...F4CONST(Math.LOG2E),
+    ...F4MUL,
+    ...F4CONST(-126),
+    ...F4MAX,
+    ...F4CONST(126),
+    ...F4MIN,
+    TEE,
+    7,
+    ...F4FLOOR,
+    SET,
+    8,
+    GET,
+    7,
+    GET,
+    8,
+    ...F4SUB,
+    SET,
+    7,
     ...F4CONST(EXP2_POLY[0]!),
     ...EXP2_POLY.slice(1).flatMap((c) => [GET, 7, ...F4MUL, ...F4CONST(c), ...F4ADD]),
-    GET, 8, ...I4TRUNC, I32, 23, ...I4SHL, ...I4ADD,
-    GET, 1, GET, 4, ADD, ...V128LOAD(0), ...F4MUL, GET, 6, ...F4ADD, SET, 6,
-    GET, 4, I32, 16, ADD, TEE, 4, GET, 5, LTU, BRIF, 0,
-    END, END,
-    GET, 6, ...LANE(0), GET, 6, ...LANE(1), F32ADD, GET, 6, ...LANE(2), F32ADD, GET, 6, ...LANE(3), F32ADD,
+    GET,
+    8,
+    ...I4TRUNC,
+    I32,
+    23,
+    ...I4SHL,
+    ...I4ADD,
+    GET,
+    1,
+    GET,
+    4,
+    ADD,
+    ...V128LOAD(0),
+    ...F4MUL,
+    GET,
+    6,
+    ...F4ADD,
+    SET,
+    6,
+    GET,
+    4,
+    I32,
+    16,
+    ADD,
+    TEE,
+    4,
+    GET,
+    5,
+    LTU,
+    BRIF,
+    0,
+    END,
+    END,
+    GET,
+    6,
+    ...LANE(0),
+    GET,
+    6,
+    ...LANE(1),
+    F32ADD,
+    GET,
+    6,
+    ...LANE(2),
+    F32ADD,
+    GET,
+    6,
+    ...LANE(3),
+    F32ADD,
     END,
   ];
   const body = (code: number[]) => [...leb(code.length), ...code];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0], [0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0], [0x60, 4, 0x7f, 0x7f, 0x7f, 0x7d, 1, 0x7d]])),
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(
+      1,
+      vec([
+        [0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0],
+        [0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0],
+        [0x60, 4, 0x7f, 0x7f, 0x7f, 0x7d, 1, 0x7d],
+      ]),
+    ),
     ...section(2, vec([[...str('env'), ...str('m'), 0x02, 0x00, 0x01]])),
     ...section(3, vec([[0], [1], [0], [2]])),
-    ...section(7, vec([[...str('dots'), 0x00, 0], [...str('axpy'), 0x00, 1], [...str('dotsI8'), 0x00, 2], [...str('expsum'), 0x00, 3]])),
+    ...section(
+      7,
+      vec([
+        [...str('dots'), 0x00, 0],
+        [...str('axpy'), 0x00, 1],
+        [...str('dotsI8'), 0x00, 2],
+        [...str('expsum'), 0x00, 3],
+      ]),
+    ),
     ...section(10, vec([body(dots), body(axpy), body(dotsI8), body(expsum)])),
   ]);
 }
@@ -158,7 +601,8 @@ function simdModule(): WebAssembly.Module | null {
   if (kernelModule !== undefined) return kernelModule;
   try {
     const bytes = kernelModuleBytes();
-    kernelModule = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    kernelModule =
+      typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
     kernelModule = null;
   }
@@ -186,12 +630,18 @@ interface Kernels {
 }
 
 /** Copies the weights into a WebAssembly memory and instantiates the kernels, or null. */
-function makeKernels(config: ModelConfig, weights: ReadonlyMap<string, Float32Array>, quantize: boolean): Kernels | null {
+function makeKernels(
+  config: ModelConfig,
+  weights: ReadonlyMap<string, Float32Array>,
+  quantize: boolean,
+): Kernels | null {
   const module = simdModule();
   const { embeddingSize: E, hiddenSize: H, vocabSize: V } = config;
   if (!module || E % 8 !== 0 || H % 4 !== 0 || (!config.tied && V % 4 !== 0)) return null;
   const G = CELL_GATES[config.cell];
-  const names = weightShapes(config).map(([n]) => n).filter((n) => !n.endsWith('/bias') && n !== 'decoder/steps');
+  const names = weightShapes(config)
+    .map(([n]) => n)
+    .filter((n) => !n.endsWith('/bias') && n !== 'decoder/steps');
   let floats = 0;
   const at = new Map<string, number>();
   for (const n of names) {
@@ -204,16 +654,35 @@ function makeKernels(config: ModelConfig, weights: ReadonlyMap<string, Float32Ar
     floats += n + ((4 - (n % 4)) % 4);
     return o;
   };
-  const x = scratch(Math.max(E, H)), h = scratch(H), z = scratch(G * H), q = scratch(E), logits = scratch(V + 8), mask = scratch(V + 8);
+  const x = scratch(Math.max(E, H)),
+    h = scratch(H),
+    z = scratch(G * H),
+    q = scratch(E),
+    logits = scratch(V + 8),
+    mask = scratch(V + 8);
   const int8 = quantize && config.tied && E % 16 === 0;
-  const m8 = int8 ? scratch((V * E) / 4) : 0, q16 = int8 ? scratch(E / 2) : 0;
+  const m8 = int8 ? scratch((V * E) / 4) : 0,
+    q16 = int8 ? scratch(E / 2) : 0;
   try {
     const memory = new WebAssembly.Memory({ initial: Math.ceil((floats * 4) / 65536) + 1 });
     const instance = new WebAssembly.Instance(module, { env: { m: memory } });
     const heap = new Float32Array(memory.buffer);
     for (const n of names) heap.set(weights.get(n)!, at.get(n)! / 4);
     const ex = instance.exports as unknown as Pick<Kernels, 'dots' | 'axpy' | 'dotsI8' | 'expsum'>;
-    const k: Kernels = { heap, dots: ex.dots, axpy: ex.axpy, dotsI8: ex.dotsI8, expsum: ex.expsum, at, x, h, z, q, logits, mask };
+    const k: Kernels = {
+      heap,
+      dots: ex.dots,
+      axpy: ex.axpy,
+      dotsI8: ex.dotsI8,
+      expsum: ex.expsum,
+      at,
+      x,
+      h,
+      z,
+      q,
+      logits,
+      mask,
+    };
     if (int8) {
       // Per-row symmetric int8: row r ≈ scales[r] · m8[r]; the rounding error is at most half
       // a step of the row's largest weight (top-3 on dev moves by hundredths of a point).
@@ -241,7 +710,15 @@ export function simdAvailable(): boolean {
 }
 
 /** out += x · W for W row-major [x.length, out.length]. */
-function addVecMat(out: Float32Array, x: Float32Array, W: Float32Array, rowOffset = 0, cols = out.length, stride = out.length, colOffset = 0): void {
+function addVecMat(
+  out: Float32Array,
+  x: Float32Array,
+  W: Float32Array,
+  rowOffset = 0,
+  cols = out.length,
+  stride = out.length,
+  colOffset = 0,
+): void {
   for (let i = 0; i < x.length; i++) {
     const xi = x[i]!;
     if (xi === 0) continue;
@@ -260,12 +737,17 @@ export class RecurrentNetwork {
    * false` keeps the tied output layer in float32 on the SIMD path; by default it runs on a
    * per-row int8 copy of the embedding, 4× less memory read per new word.
    */
-  constructor(config: ModelConfig, weights: ReadonlyMap<string, Float32Array>, options: { simd?: boolean; int8?: boolean } = {}) {
+  constructor(
+    config: ModelConfig,
+    weights: ReadonlyMap<string, Float32Array>,
+    options: { simd?: boolean; int8?: boolean } = {},
+  ) {
     for (const [name, shape] of weightShapes(config)) {
       const w = weights.get(name);
       const size = shape.reduce((a, b) => a * b, 1);
       if (!w) throw new RangeError(`weights: ${name} is missing`);
-      if (w.length !== size) throw new RangeError(`weights: ${name} must have ${size} values (shape ${shape.join('×')}), got ${w.length}`);
+      if (w.length !== size)
+        throw new RangeError(`weights: ${name} must have ${size} values (shape ${shape.join('×')}), got ${w.length}`);
     }
     this.config = config;
     this.#w = weights;
@@ -328,7 +810,10 @@ export class RecurrentNetwork {
     const hNew = new Float32Array(H);
     const cNew = new Float32Array(H);
     for (let j = 0; j < H; j++) {
-      const i = sigmoid(z[j]!), f = sigmoid(z[H + j]!), g = Math.tanh(z[2 * H + j]!), o = sigmoid(z[3 * H + j]!);
+      const i = sigmoid(z[j]!),
+        f = sigmoid(z[H + j]!),
+        g = Math.tanh(z[2 * H + j]!),
+        o = sigmoid(z[3 * H + j]!);
       cNew[j] = f * c![j]! + i * g;
       hNew[j] = o * Math.tanh(cNew[j]!);
     }
@@ -336,10 +821,19 @@ export class RecurrentNetwork {
   }
 
   /** #cell with the products in WebAssembly; the gates stay in JavaScript. */
-  #cellSimd(k: Kernels, prefix: string, x: Float32Array, h: Float32Array, c: Float32Array | null, b: Float32Array): [Float32Array, Float32Array | null] {
+  #cellSimd(
+    k: Kernels,
+    prefix: string,
+    x: Float32Array,
+    h: Float32Array,
+    c: Float32Array | null,
+    b: Float32Array,
+  ): [Float32Array, Float32Array | null] {
     const { cell, hiddenSize: H } = this.config;
     const G = CELL_GATES[cell];
-    const GH = G * H, heap = k.heap, zi = k.z >> 2;
+    const GH = G * H,
+      heap = k.heap,
+      zi = k.z >> 2;
     heap.set(b, zi);
     heap.set(x, k.x >> 2);
     k.axpy(k.x, k.at.get(`${prefix}/kernel`)!, k.z, x.length, GH, GH * 4);
@@ -365,7 +859,10 @@ export class RecurrentNetwork {
     }
     const cNew = new Float32Array(H);
     for (let j = 0; j < H; j++) {
-      const i = sigmoid(heap[zi + j]!), f = sigmoid(heap[zi + H + j]!), g = Math.tanh(heap[zi + 2 * H + j]!), o = sigmoid(heap[zi + 3 * H + j]!);
+      const i = sigmoid(heap[zi + j]!),
+        f = sigmoid(heap[zi + H + j]!),
+        g = Math.tanh(heap[zi + 2 * H + j]!),
+        o = sigmoid(heap[zi + 3 * H + j]!);
       cNew[j] = f * c![j]! + i * g;
       hNew[j] = o * Math.tanh(cNew[j]!);
     }
@@ -420,7 +917,8 @@ export class RecurrentNetwork {
           const q16 = q8.q >> 1;
           for (let j = 0; j < E; j++) q8.i16[q16 + j] = Math.round(heap[qi + j]! / step);
           k.dotsI8(q8.q, q8.at, k.logits, V, E);
-          const sums = q8.i32, scales = q8.scales;
+          const sums = q8.i32,
+            scales = q8.scales;
           for (let v = 0; v < V; v++) out[v]! += sums[li + v]! * scales[v]! * step;
           return out;
         }
@@ -456,14 +954,17 @@ export class RecurrentNetwork {
    */
   expSum(logits: Float32Array, shift: number, mask: Uint8Array): number {
     const V = this.config.vocabSize;
-    if (logits.length !== V || mask.length !== V) throw new RangeError(`expSum: logits and mask must have length ${V}, got ${logits.length} and ${mask.length}`);
+    if (logits.length !== V || mask.length !== V)
+      throw new RangeError(`expSum: logits and mask must have length ${V}, got ${logits.length} and ${mask.length}`);
     const k = this.#k;
     if (!k) {
       let z = 0;
       for (let i = 0; i < V; i++) if (mask[i] === 1) z += Math.exp(logits[i]! - shift);
       return z;
     }
-    const heap = k.heap, mi = k.mask >> 2, li = k.logits >> 2;
+    const heap = k.heap,
+      mi = k.mask >> 2,
+      li = k.logits >> 2;
     if (k.maskOf !== mask) {
       for (let i = 0; i < V + 8; i++) heap[mi + i] = i < V && mask[i] === 1 ? 1 : 0;
       k.maskOf = mask;
@@ -483,7 +984,8 @@ export class RecurrentNetwork {
    * distributions of the next `horizon` words, computed at once without feeding predictions back.
    */
   decode(state: RecurrentState): Float32Array[] {
-    if (this.config.shape !== 'seq2seq') throw new RangeError(`decode needs a seq2seq model, this one is ${this.config.shape}`);
+    if (this.config.shape !== 'seq2seq')
+      throw new RangeError(`decode needs a seq2seq model, this one is ${this.config.shape}`);
     const E = this.config.embeddingSize;
     const steps = this.#w.get('decoder/steps')!;
     const out: Float32Array[] = [];

@@ -4,7 +4,7 @@
  * download libtensorflow, so it is not used.
  */
 import '@tensorflow/tfjs-backend-wasm';
-import { chooseBackend, type BackendChoice, type BackendName } from '../model/backend.js';
+import { chooseBackend, type BackendChoice, type BackendName } from '../training/tfjs-backend.js';
 
 let choice: Promise<BackendChoice> | undefined;
 

@@ -4,13 +4,13 @@
  */
 import { tokenize, evalWords, describe } from '../text/tokenize.js';
 import { buildVocabulary } from '../text/vocabulary.js';
-import { resolveModelConfig, parameterCount, type ModelConfig } from './config.js';
-import { RecurrentNetwork } from './infer.js';
-import { KneserNeyTrigram } from './ngram.js';
-import { WordPredictor } from './predictor.js';
-import { evaluate } from './evaluate.js';
+import { resolveModelConfig, parameterCount, type ModelConfig } from '../inference/model-config.js';
+import { RecurrentNetwork } from '../inference/recurrent-network.js';
+import { KneserNeyTrigram } from '../inference/ngram.js';
+import { WordPredictor } from '../inference/word-predictor.js';
+import { evaluate } from '../inference/evaluate.js';
 import { trainModel, type TrainOptions, type TrainResult } from './train.js';
-import { predictorOf, type RnnModel } from './model.js';
+import { predictorOf, type RnnModel } from '../inference/artifacts.js';
 import { mulberry32 } from '../data/windows.js';
 import { hashText } from '../data/corpus.js';
 
@@ -22,6 +22,11 @@ export interface TrainLanguageModelOptions extends TrainOptions {
   minCount?: number;
   /** Train the Kneser-Ney trigram and mix it in where it helps (default true). */
   ngram?: boolean;
+  /**
+   * Called with the network trained so far (its vocabulary, no n-gram yet) every
+   * `everySeconds` of training, so a long run that is stopped leaves a usable model.
+   */
+  onCheckpoint?: { everySeconds: number; callback: (model: RnnModel, trainedSeconds: number) => void | Promise<void> };
 }
 
 /** Tokens the network sees for a line (lower-cased, punctuation included). */
@@ -33,36 +38,94 @@ export function lineTokens(line: string): string[] {
  * Corpus lines → a trained model: vocabulary, network, Kneser-Ney trigram, and the mix weight
  * that minimises validation perplexity. Metrics are measured on the validation lines.
  */
-export async function trainLanguageModel(lines: readonly string[], options: TrainLanguageModelOptions = {}): Promise<RnnModel & { result: TrainResult }> {
+export async function trainLanguageModel(
+  lines: readonly string[],
+  options: TrainLanguageModelOptions = {},
+): Promise<RnnModel & { result: TrainResult }> {
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of strings, got ${describe(lines)}`);
   const { vocabularySize = 15_000, minCount = 1, ngram: useNgram = true, seed = 1 } = options;
   const kept = lines.map((l) => ({ l, t: lineTokens(l) })).filter((x) => x.t.length > 0);
-  if (kept.length < 2) throw new RangeError(`the corpus is too small to train on: ${kept.length} line(s) with words, expected at least 2`);
+  if (kept.length < 2)
+    throw new RangeError(`the corpus is too small to train on: ${kept.length} line(s) with words, expected at least 2`);
   // One validation split for the network, the n-gram model, the mix and the metrics.
   const split = options.validationSplit ?? 0.05;
   const random = mulberry32(seed ^ 0x5eed);
-  const order = kept.map((x, i) => ({ x, k: random(), i })).sort((a, b) => a.k - b.k || a.i - b.i).map((o) => o.x);
+  const order = kept
+    .map((x, i) => ({ x, k: random(), i }))
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .map((o) => o.x);
   const nVal = split > 0 ? Math.max(1, Math.round(order.length * split)) : 0;
   const validationPart = order.slice(0, nVal);
   const trainPart = order.slice(nVal);
   const validation = validationPart.map((x) => x.l);
-  const vocabulary = buildVocabulary(trainPart.flatMap((x) => x.t), { maxSize: vocabularySize, minCount });
+  const vocabulary = buildVocabulary(
+    trainPart.flatMap((x) => x.t),
+    { maxSize: vocabularySize, minCount },
+  );
   const config = resolveModelConfig({ ...options.model, vocabSize: vocabulary.size });
-  const result = await trainModel(config, trainPart.map((x) => vocabulary.encode(x.t)), {
-    ...options, seed, validationLines: validationPart.map((x) => vocabulary.encode(x.t)),
-  });
+  const corpusHash = hashText(lines.join('\n'));
+  const settings = {
+    ...options,
+    signal: undefined,
+    onProgress: undefined,
+    initialWeights: undefined,
+    onCheckpoint: undefined,
+    parallel: options.parallel?.threads,
+    lines: lines.length,
+  };
+  const onCheckpoint = options.onCheckpoint;
+  const result = await trainModel(
+    config,
+    trainPart.map((x) => vocabulary.encode(x.t)),
+    {
+      ...options,
+      seed,
+      validationLines: validationPart.map((x) => vocabulary.encode(x.t)),
+      ...(onCheckpoint
+        ? {
+            checkpoint: {
+              everySeconds: onCheckpoint.everySeconds,
+              callback: async (weights, seconds) => {
+                await onCheckpoint.callback(
+                  {
+                    config,
+                    vocabulary,
+                    weights,
+                    mix: 1,
+                    metrics: { trainSeconds: seconds },
+                    corpusHash,
+                    trainedAt: new Date().toISOString(),
+                    settings,
+                  },
+                  seconds,
+                );
+              },
+            },
+          }
+        : {}),
+    },
+  );
   const trainText = trainPart.map((x) => x.l);
   const ngram = useNgram ? KneserNeyTrigram.train(trainText.map(evalWords)) : undefined;
   const model: RnnModel = {
-    config, vocabulary, weights: result.weights, ngram, mix: 1, metrics: {},
-    corpusHash: hashText(lines.join('\n')), trainedAt: new Date().toISOString(),
-    settings: { ...options, signal: undefined, onProgress: undefined, initialWeights: undefined, parallel: options.parallel?.threads, lines: lines.length },
+    config,
+    vocabulary,
+    weights: result.weights,
+    ngram,
+    mix: 1,
+    metrics: {},
+    corpusHash,
+    trainedAt: new Date().toISOString(),
+    settings,
   };
   if (ngram && validation.length > 0) model.mix = bestMix(model, validation);
   else if (ngram) model.mix = 0.5;
   const last = result.history[result.history.length - 1];
   model.metrics = {
-    trainSeconds: result.seconds, targets: result.targets, finalLoss: last?.loss, validationLoss: last?.validationLoss,
+    trainSeconds: result.seconds,
+    targets: result.targets,
+    finalLoss: last?.loss,
+    validationLoss: last?.validationLoss,
     parameters: parameterCount(config),
   };
   if (validation.length > 0) {
@@ -74,7 +137,10 @@ export async function trainLanguageModel(lines: readonly string[], options: Trai
 
 /** The network weight in [0, 1] (steps of 0.1) that minimises perplexity on the lines. */
 export function bestMix(model: RnnModel, lines: readonly string[]): number {
-  const nnOnly = new WordPredictor({ network: new RecurrentNetwork(model.config, model.weights), vocabulary: model.vocabulary });
+  const nnOnly = new WordPredictor({
+    network: new RecurrentNetwork(model.config, model.weights),
+    vocabulary: model.vocabulary,
+  });
   const pairs: [number, number][] = [];
   for (const raw of lines.slice(0, 1000)) {
     const line = raw.normalize('NFC').toLowerCase();
@@ -85,7 +151,8 @@ export function bestMix(model: RnnModel, lines: readonly string[]): number {
       if (pn > 0 || pk > 0) pairs.push([pn, pk]);
     }
   }
-  let best = 0.5, bestNll = Infinity;
+  let best = 0.5,
+    bestNll = Infinity;
   for (let l = 0; l <= 10; l++) {
     const lambda = l / 10;
     let nll = 0;

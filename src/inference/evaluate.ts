@@ -39,7 +39,14 @@ export interface EvaluationOptions {
 /** Scores a predictor on test lines (one sentence each). */
 export function evaluate(scorer: Scorer, lines: readonly string[], options: EvaluationOptions = {}): EvaluationResult {
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of strings, got ${describe(lines)}`);
-  let words = 0, hit1 = 0, hit3 = 0, oov = 0, keystrokes = 0, characters = 0, nll = 0, scored = 0;
+  let words = 0,
+    hit1 = 0,
+    hit3 = 0,
+    oov = 0,
+    keystrokes = 0,
+    characters = 0,
+    nll = 0,
+    scored = 0;
   lines.forEach((raw, lineIndex) => {
     if (typeof raw !== 'string') throw new TypeError(`lines[${lineIndex}] must be a string, got ${describe(raw)}`);
     const line = raw.normalize('NFC').toLowerCase();

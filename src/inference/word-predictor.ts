@@ -7,7 +7,7 @@
  */
 import { describe, evalWords, isWordToken, recase, typingContext } from '../text/tokenize.js';
 import { BOS_ID, type Vocabulary } from '../text/vocabulary.js';
-import type { RecurrentNetwork, RecurrentState } from './infer.js';
+import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
 import { insertTop, type KneserNeyTrigram } from './ngram.js';
 import type { Scorer } from './evaluate.js';
 
@@ -87,15 +87,19 @@ export class WordPredictor implements Scorer {
   readonly #distributions = new Map<string, Distribution>();
 
   constructor(parts: PredictorParts) {
-    if (typeof parts !== 'object' || parts === null) throw new TypeError(`parts must be an object, got ${describe(parts)}`);
+    if (typeof parts !== 'object' || parts === null)
+      throw new TypeError(`parts must be an object, got ${describe(parts)}`);
     const { network, vocabulary, ngram } = parts;
     if (!network && !ngram) throw new TypeError('a predictor needs a network, an n-gram model, or both');
     if (network && !vocabulary) throw new TypeError('a network needs its vocabulary');
     if (network && vocabulary && network.config.vocabSize !== vocabulary.size) {
-      throw new RangeError(`the network expects ${network.config.vocabSize} tokens but the vocabulary has ${vocabulary.size}`);
+      throw new RangeError(
+        `the network expects ${network.config.vocabSize} tokens but the vocabulary has ${vocabulary.size}`,
+      );
     }
     const mix = parts.mix ?? (network && ngram ? 0.5 : network ? 1 : 0);
-    if (typeof mix !== 'number' || !(mix >= 0 && mix <= 1)) throw new RangeError(`mix must be a number in [0, 1], got ${describe(mix)}`);
+    if (typeof mix !== 'number' || !(mix >= 0 && mix <= 1))
+      throw new RangeError(`mix must be a number in [0, 1], got ${describe(mix)}`);
     this.network = network;
     this.vocabulary = vocabulary;
     this.ngram = ngram;
@@ -184,7 +188,8 @@ export class WordPredictor implements Scorer {
     const tokens = this.vocabulary!.tokens();
     const s = this.#sorted;
     if (prefix === '') return [0, s.length];
-    let lo = 0, hi = s.length;
+    let lo = 0,
+      hi = s.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (tokens[s[mid]!]! < prefix) lo = mid + 1;
@@ -199,7 +204,12 @@ export class WordPredictor implements Scorer {
    * The k best lower-case words after `context` (tokens) and `history` (words, for the n-gram
    * model) that start with `prefix`, with probabilities under the answering model.
    */
-  #rank(context: readonly string[], history: readonly string[], prefix: string, k: number): { word: string; probability: number }[] {
+  #rank(
+    context: readonly string[],
+    history: readonly string[],
+    prefix: string,
+    k: number,
+  ): { word: string; probability: number }[] {
     const wide = Math.max(k, 8);
     const scores = new Map<string, number>();
     const nn = this.network && this.mix > 0 ? this.#distribution(context) : undefined;
@@ -269,7 +279,8 @@ export class WordPredictor implements Scorer {
     const beam = check(options.beam ?? 4, 'beam', 1, 16);
     const k = check(options.k ?? 1, 'k', 1, beam);
     const method = options.method ?? 'recursive';
-    if (method !== 'recursive' && method !== 'direct') throw new RangeError(`method must be 'recursive' or 'direct', got ${describe(method)}`);
+    if (method !== 'recursive' && method !== 'direct')
+      throw new RangeError(`method must be 'recursive' or 'direct', got ${describe(method)}`);
     const { context, partial, sentenceStart } = typingContext(text);
     const history = this.#history(text, partial);
     if (method === 'direct') return [this.#direct(context, partial, sentenceStart, n)];
@@ -281,8 +292,11 @@ export class WordPredictor implements Scorer {
         const prefix = step === 0 ? partial.toLowerCase() : '';
         for (const { word, probability } of this.#rank(b.context, b.history, prefix, beam)) {
           next.push({
-            context: [...b.context, word], history: [...b.history, word].slice(-2), words: [...b.words, word],
-            probabilities: [...b.probabilities, probability], logp: b.logp + Math.log(probability),
+            context: [...b.context, word],
+            history: [...b.history, word].slice(-2),
+            words: [...b.words, word],
+            probabilities: [...b.probabilities, probability],
+            logp: b.logp + Math.log(probability),
           });
         }
       }
@@ -290,17 +304,22 @@ export class WordPredictor implements Scorer {
       next.sort((a, b) => b.logp - a.logp);
       beams = next.slice(0, beam);
     }
-    return beams.slice(0, k).filter((b) => b.words.length > 0).map((b) => ({
-      words: b.words.map((w, i) => (i === 0 ? recase(w, partial, sentenceStart) : w)),
-      probabilities: b.probabilities,
-      probability: Math.exp(b.logp),
-    }));
+    return beams
+      .slice(0, k)
+      .filter((b) => b.words.length > 0)
+      .map((b) => ({
+        words: b.words.map((w, i) => (i === 0 ? recase(w, partial, sentenceStart) : w)),
+        probabilities: b.probabilities,
+        probability: Math.exp(b.logp),
+      }));
   }
 
   #direct(context: readonly string[], partial: string, sentenceStart: boolean, n: number): Continuation {
     const net = this.network;
     if (!net || net.config.shape !== 'seq2seq') {
-      throw new RangeError(`method 'direct' needs a seq2seq model, this predictor has ${net ? net.config.shape : 'no network'}`);
+      throw new RangeError(
+        `method 'direct' needs a seq2seq model, this predictor has ${net ? net.config.shape : 'no network'}`,
+      );
     }
     const ids = [BOS_ID, ...context.slice(-MAX_CONTEXT).map((t) => this.vocabulary!.idOf(t))];
     let state = net.initialState();
@@ -334,7 +353,9 @@ export class WordPredictor implements Scorer {
   }
 
   inVocabulary(word: string): boolean {
-    return (this.mix > 0 && !!this.vocabulary?.has(word) && isWordToken(word)) || (this.mix < 1 && !!this.ngram?.has(word));
+    return (
+      (this.mix > 0 && !!this.vocabulary?.has(word) && isWordToken(word)) || (this.mix < 1 && !!this.ngram?.has(word))
+    );
   }
 
   /** Forgets cached states (after the weights change). */
