@@ -115,61 +115,18 @@ function addLightStyles(root: Node, tag: string): void {
  */
 export class RnnPredict extends LitElement {
   static override styles = css`
-    :host {
-      display: flex;
-      flex-direction: column;
-      gap: var(--rnn-gap, 0.375rem);
-    }
-    :host([hidden]) {
-      display: none;
-    }
-    .field {
-      position: relative;
-      display: block;
-    }
-    .mirror {
-      position: absolute;
-      top: 0;
-      left: 0;
-      overflow: hidden;
-      pointer-events: none;
-      box-sizing: border-box;
-      border-style: solid;
-      border-color: transparent;
-      background: transparent;
-      margin: 0;
-    }
-    .inner {
-      position: relative;
-    }
-    .pre {
-      color: transparent;
-    }
-    [part~='ghost'] {
-      color: var(--rnn-ghost-fg, #6b7280);
-    }
-    [part~='bar'] {
-      order: var(--rnn-bar-order, 1);
-      min-height: var(--rnn-bar-min-height, 2.25rem);
-      display: flex;
-      align-items: center;
-    }
-    ::slotted([data-rnn-live]) {
-      position: absolute !important;
-      width: 1px !important;
-      height: 1px !important;
-      overflow: hidden !important;
-      clip-path: inset(50%) !important;
-      white-space: nowrap !important;
-      margin: -1px !important;
-      padding: 0 !important;
-      border: 0 !important;
-    }
-    @media (prefers-color-scheme: dark) {
-      [part~='ghost'] {
-        color: var(--rnn-ghost-fg, #9aa3b2);
-      }
-    }
+    :host { display: flex; flex-direction: column; gap: var(--rnn-gap, .375rem); }
+    :host([hidden]) { display: none; }
+    .field { position: relative; display: block; }
+    .mirror { position: absolute; top: 0; left: 0; overflow: hidden; pointer-events: none; box-sizing: border-box;
+      border-style: solid; border-color: transparent; background: transparent; margin: 0; }
+    .inner { position: relative; }
+    .pre { color: transparent; }
+    [part~='ghost'] { color: var(--rnn-ghost-fg, #6b7280); }
+    [part~='bar'] { order: var(--rnn-bar-order, 1); min-height: var(--rnn-bar-min-height, 2.25rem); display: flex; align-items: center; }
+    ::slotted([data-rnn-live]) { position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
+      clip-path: inset(50%) !important; white-space: nowrap !important; margin: -1px !important; padding: 0 !important; border: 0 !important; }
+    @media (prefers-color-scheme: dark) { [part~='ghost'] { color: var(--rnn-ghost-fg, #9aa3b2); } }
   `;
 
   /** URL of a model directory (model.json + weights.bin) written by `rnn-predict train`. */
@@ -310,11 +267,7 @@ export class RnnPredict extends LitElement {
         <slot @slotchange=${this.#onSlotChange}></slot>
         ${
           this.#ghost
-            ? html`<div class="mirror" aria-hidden="true">
-                <div class="inner">
-                  <span class="pre">${this._before}</span><span part="ghost">${this.#ghost}</span>
-                </div>
-              </div>`
+            ? html`<div class="mirror" aria-hidden="true"><div class="inner"><span class="pre">${this._before}</span><span part="ghost">${this.#ghost}</span></div></div>`
             : nothing
         }
       </div>
@@ -697,18 +650,12 @@ export class RnnPredict extends LitElement {
     listbox.setAttribute('aria-label', this.#messages().label);
     render(
       html`${this._words.map(
-        (w, i) =>
-          html`<div
-            role="option"
-            id=${id(i)}
-            data-rnn-chip
-            part=${i === this._active ? 'chip chip-active' : 'chip'}
-            aria-selected=${i === this._active ? 'true' : 'false'}
-            @mousedown=${(e: Event) => e.preventDefault()}
-            @click=${() => this.#accept(i)}
-          >
-            ${w}
-          </div>`,
+        (
+          w,
+          i,
+        ) => html`<div role="option" id=${id(i)} data-rnn-chip part=${i === this._active ? 'chip chip-active' : 'chip'}
+          aria-selected=${i === this._active ? 'true' : 'false'}
+          @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.#accept(i)}>${w}</div>`,
       )}`,
       listbox,
     );
