@@ -41,6 +41,9 @@ function copyCorpus(): Plugin {
     writeBundle() {
       mkdirSync('dist/corpus', { recursive: true });
       copyFileSync('corpus/es-conversaciones.txt', 'dist/corpus/es-conversaciones.txt');
+      // The shipped model (npm run train:default), found by the SDK next to itself.
+      mkdirSync('dist/models/es', { recursive: true });
+      for (const f of ['model.json', 'weights.bin', 'README.md']) copyFileSync(`models/es/${f}`, `dist/models/es/${f}`);
     },
   };
 }

@@ -9,7 +9,7 @@ import { evalWords } from './text/tokenize.js';
 import { KneserNeyTrigram } from './inference/ngram.js';
 import { WordPredictor } from './inference/word-predictor.js';
 import { evaluate, type EvaluationResult } from './inference/evaluate.js';
-import { predictorOf, type RnnModel } from './inference/artifacts.js';
+import { predictorOf, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
 import { parameterCount, TRAIN_DEFAULTS } from './inference/model-config.js';
 import type { TrainProgress } from './training/train.js';
 import { loadModelDir, saveModelDir } from './node/model-dir.js';
@@ -35,6 +35,7 @@ Commands:
   train     train a model on a corpus and write a model directory
   predict   suggest the next words for a text
   eval      score a model or the KN trigram baseline (top-1, top-3, KSR, perplexity, OOV)
+  pack      make a model directory smaller to ship (int8 weights, fewer network words)
   forecast  forecast a numeric series from a CSV with the same recurrent cells
 
 Run "rnn-predict <command> --help" for a command's options.`,
@@ -64,10 +65,23 @@ Run "rnn-predict <command> --help" for a command's options.`,
   --float16           store weights as float16 (half the size)
   --no-ngram          do not train and mix the Kneser-Ney trigram
   --seed N            random seed (default 1)
+  --continue DIR      go on training the model in DIR (its vocabulary, sizes and weights; the
+                      size options are then ignored), e.g. a full-softmax phase at a lower --lr
   --checkpoint-minutes M
                       every M minutes of training, write the network so far to DIR.checkpoint
                       (a model directory without the n-gram), so a stopped run leaves a model
   --quiet             no progress bar`,
+  pack: `Usage: rnn-predict pack --model DIR --out DIR [options]
+
+  --model DIR         a model directory written by "rnn-predict train" (required)
+  --out DIR           where to write the packed model directory (required)
+  --int8              store matrices as per-row int8 (a quarter of float32), vectors as float16
+  --float16           store every weight as float16 (half of float32)
+  --vocab N           keep the network's N most frequent words (rarer ones are left to the
+                      n-gram model, which keeps every word)
+  --prune N           drop trigram types seen fewer than N times (lower orders kept exact)
+  --release ID@VER    tag the model as a published one (e.g. es-default@1), so a stored copy
+                      can be recognised and upgraded by the SDK`,
   predict: `Usage: rnn-predict predict --model DIR [--k 3] [--json] [--words N] TEXT
 
   --model DIR   a model directory written by "rnn-predict train" (required)
@@ -144,6 +158,7 @@ async function train(argv: string[], out: Output): Promise<number> {
       cell: { type: 'string' },
       shape: { type: 'string' },
       'checkpoint-minutes': { type: 'string' },
+      continue: { type: 'string' },
       epochs: { type: 'string' },
       minutes: { type: 'string' },
       'max-lines': { type: 'string' },
@@ -218,6 +233,7 @@ async function train(argv: string[], out: Output): Promise<number> {
     ...(sampled > 0 ? { sampledSoftmax: { samples: sampled } } : {}),
     parallel: nThreads > 1 && backend.backend === 'wasm' ? workerThreads(nThreads, backend.backend) : undefined,
     ngram: !values['no-ngram'],
+    ...(values.continue ? { continueFrom: await loadModelDir(values.continue as string) } : {}),
     ...(checkpointMinutes !== undefined
       ? {
           onCheckpoint: {
@@ -287,6 +303,45 @@ async function predict(argv: string[], out: Output): Promise<number> {
       out.log(`… ${c.words.join(' ')}\t${c.probabilities.map((p) => p.toFixed(3)).join(' → ')}`);
     }
   }
+  return 0;
+}
+
+async function pack(argv: string[], out: Output): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      model: { type: 'string' },
+      out: { type: 'string' },
+      int8: { type: 'boolean' },
+      float16: { type: 'boolean' },
+      vocab: { type: 'string' },
+      prune: { type: 'string' },
+      release: { type: 'string' },
+    },
+    'pack',
+  );
+  if (values.help) return (out.log(HELP.pack!), 0);
+  if (!values.model) throw new UsageError('pack needs --model DIR (see "rnn-predict pack --help")');
+  if (!values.out) throw new UsageError('pack needs --out DIR (see "rnn-predict pack --help")');
+  let release: { id: string; version: number } | undefined;
+  if (values.release !== undefined) {
+    const m = /^([a-z0-9][a-z0-9._-]*)@([0-9]+)$/i.exec(values.release as string);
+    if (!m) throw new UsageError(`--release must look like NAME@VERSION (e.g. es-default@1), got "${values.release}"`);
+    release = { id: m[1]!, version: Number(m[2]) };
+  }
+  let model = await loadModelDir(values.model as string);
+  const vocab = intOption(values.vocab as string, 'vocab', 5, model.config.vocabSize);
+  if (vocab !== undefined) model = truncateVocabulary(model, vocab);
+  const prune = intOption(values.prune as string, 'prune', 1, 1_000_000);
+  if (prune !== undefined && prune > 1) {
+    if (!model.ngram) throw new UsageError('--prune: this model has no n-gram model');
+    model = { ...model, ngram: model.ngram.prune(prune) };
+  }
+  if (release) model = { ...model, release };
+  const bytes = await saveModelDir(model, values.out as string, { int8: !!values.int8, float16: !!values.float16 });
+  out.log(
+    `wrote ${values.out} (${(bytes / 1e6).toFixed(2)} MB weights and counts; network vocabulary ${model.config.vocabSize}${release ? `; release ${release.id}@${release.version}` : ''})`,
+  );
   return 0;
 }
 
@@ -362,6 +417,8 @@ export async function main(
         return await predict(rest, out);
       case 'eval':
         return await evalCommand(rest, out);
+      case 'pack':
+        return await pack(rest, out);
       case 'forecast': {
         const { forecastCommand } = await import('./node/forecast-cli.js');
         return await forecastCommand(rest, out);
@@ -374,7 +431,7 @@ export async function main(
         return command === undefined ? 1 : 0;
       default:
         throw new UsageError(
-          `unknown command "${command}": expected train, predict, eval or forecast (see "rnn-predict --help")`,
+          `unknown command "${command}": expected train, predict, eval, pack or forecast (see "rnn-predict --help")`,
         );
     }
   } catch (e) {

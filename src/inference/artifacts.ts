@@ -10,10 +10,12 @@ import { resolveModelConfig, weightShapes, type ModelConfig } from './model-conf
 import { RecurrentNetwork } from './recurrent-network.js';
 import { KneserNeyTrigram, NGRAM_FORMAT, decodeTrigrams, encodeTrigrams } from './ngram.js';
 import { WordPredictor } from './word-predictor.js';
+import { quantizeRows, dequantizeRows } from './quantize.js';
 
 export const MODEL_FORMAT = 'rnn-predict/model';
-/** 2: the n-gram counts are varint-coded (version 1 records, int32 counts, still load). */
-export const MODEL_VERSION = 2;
+/** 2: the n-gram counts are varint-coded; 3: int8 weights and a release tag may appear.
+ * Records of versions 1 and 2 still load. */
+export const MODEL_VERSION = 3;
 
 export interface ModelMetrics {
   /** Validation figures (fractions 0–1, perplexity over in-vocabulary targets). */
@@ -40,6 +42,15 @@ export interface RnnModel {
   trainedAt: string;
   /** How it was trained (options, corpus size), for the record. */
   settings: Record<string, unknown>;
+  /** Set on a model published for others to use (the one shipped with the package): its name
+   * and version, so a stored copy can be recognised and upgraded. */
+  release?: ModelRelease;
+}
+
+/** The name and version of a published model. */
+export interface ModelRelease {
+  id: string;
+  version: number;
 }
 
 /** The subset of tf.io.ModelArtifacts this format uses. */
@@ -55,8 +66,11 @@ export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32' | 'int32';
-  /** Stored as float16 (2 bytes a value) when present. */
-  quantization?: { dtype: 'float16' };
+  /**
+   * 'float16': 2 bytes a value. 'int8' (matrices): per-row symmetric int8 — `shape[0]` float32
+   * scales, then one signed byte a value (quantize.ts).
+   */
+  quantization?: { dtype: 'float16' } | { dtype: 'int8'; scale: 'row' };
   /** 'varint': the n-gram counts as encodeTrigrams' bytes, `byteLength` of them. */
   encoding?: 'varint';
   byteLength?: number;
@@ -73,10 +87,31 @@ export interface ModelTopology {
   corpusHash: string;
   trainedAt: string;
   settings: Record<string, unknown>;
+  release?: ModelRelease;
 }
 
 export class ModelFormatError extends Error {
   override name = 'ModelFormatError';
+}
+
+/**
+ * The model with its network's vocabulary cut to the `size` most frequent tokens (the
+ * vocabulary is ordered by frequency): the embedding and output rows of the rarer words go,
+ * and those words are left to the n-gram model. Needs a tied output layer.
+ */
+export function truncateVocabulary(model: RnnModel, size: number): RnnModel {
+  const V = model.config.vocabSize;
+  if (!Number.isInteger(size) || size < 5 || size > V)
+    throw new RangeError(`vocabulary size must be an integer in 5…${V}, got ${describe(size)}`);
+  if (!model.config.tied) throw new RangeError('only a model with a tied output layer can have its vocabulary cut');
+  if (size === V) return model;
+  const v = model.vocabulary.toJSON();
+  const vocabulary = Vocabulary.fromJSON({ ...v, tokens: v.tokens.slice(0, size), counts: v.counts.slice(0, size) });
+  const E = model.config.embeddingSize;
+  const weights = new Map(model.weights);
+  weights.set('embedding', model.weights.get('embedding')!.slice(0, size * E));
+  weights.set('output/bias', model.weights.get('output/bias')!.slice(0, size));
+  return { ...model, vocabulary, weights, config: { ...model.config, vocabSize: size } };
 }
 
 /** The predictor a model serves (network, n-gram model, mix). */
@@ -130,14 +165,26 @@ function fromHalf(h: number): number {
 
 // ---- artifacts -----------------------------------------------------------------------------
 
-/** Serialises a model. `float16: true` stores weights at half size. */
-export function toArtifacts(model: RnnModel, options: { float16?: boolean } = {}): ModelArtifacts {
+/** How toArtifacts stores weights. */
+export interface ArtifactOptions {
+  /** Store weights as float16 (half the size). */
+  float16?: boolean;
+  /** Store matrices as per-row int8 (a quarter of the size; vectors as float16). */
+  int8?: boolean;
+}
+
+/** Serialises a model (float32 weights unless `float16` or `int8` is asked for). */
+export function toArtifacts(model: RnnModel, options: ArtifactOptions = {}): ModelArtifacts {
   const specs: WeightSpec[] = [];
   const parts: Uint8Array[] = [];
   for (const [name, shape] of weightShapes(model.config)) {
     const w = model.weights.get(name);
     if (!w) throw new ModelFormatError(`model weights: ${name} is missing`);
-    if (options.float16) {
+    if (options.int8 && shape.length === 2) {
+      const { q, scales } = quantizeRows(w, shape[0]!, shape[1]!);
+      specs.push({ name, shape, dtype: 'float32', quantization: { dtype: 'int8', scale: 'row' } });
+      parts.push(new Uint8Array(scales.buffer), new Uint8Array(q.buffer));
+    } else if (options.float16 || options.int8) {
       const h = new Uint16Array(w.length);
       for (let i = 0; i < w.length; i++) h[i] = toHalf(w[i]!);
       specs.push({ name, shape, dtype: 'float32', quantization: { dtype: 'float16' } });
@@ -160,6 +207,18 @@ export function toArtifacts(model: RnnModel, options: { float16?: boolean } = {}
       byteLength: bytes.byteLength,
     });
     parts.push(bytes);
+    if (j.bigrams) {
+      const bi = j.bigrams instanceof Int32Array ? j.bigrams : Int32Array.from(j.bigrams);
+      const biBytes = encodeTrigrams(bi);
+      specs.push({
+        name: 'ngram/bigrams',
+        shape: [bi.length / 4, 4],
+        dtype: 'int32',
+        encoding: 'varint',
+        byteLength: biBytes.byteLength,
+      });
+      parts.push(biBytes);
+    }
     ngram = { format: j.format, version: j.version, discount: j.discount, words: j.words };
   }
   const total = parts.reduce((n, p) => n + p.byteLength, 0);
@@ -183,6 +242,7 @@ export function toArtifacts(model: RnnModel, options: { float16?: boolean } = {}
       corpusHash: model.corpusHash,
       trainedAt: model.trainedAt,
       settings: model.settings,
+      ...(model.release ? { release: model.release } : {}),
     },
     weightSpecs: specs,
     weightData: data.buffer,
@@ -199,7 +259,7 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     throw new ModelFormatError(
       `not an rnn-predict model: expected format "${MODEL_FORMAT}", got ${describe(t?.format)}`,
     );
-  if (t.version !== MODEL_VERSION && t.version !== 1)
+  if (t.version !== MODEL_VERSION && t.version !== 1 && t.version !== 2)
     throw new ModelFormatError(
       `model format version ${MODEL_VERSION} expected, got ${describe(t.version)} (retrain or use a matching rnn-predict)`,
     );
@@ -220,13 +280,14 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
   const buffer = a.weightData;
   const weights = new Map<string, Float32Array>();
   let trigrams: Int32Array | undefined;
+  let bigrams: Int32Array | undefined;
   let offset = 0;
   for (const spec of a.weightSpecs) {
     const count = spec.shape.reduce((x, y) => x * y, 1);
     if (spec.encoding === 'varint') {
       const length = spec.byteLength;
       if (
-        spec.name !== 'ngram/trigrams' ||
+        (spec.name !== 'ngram/trigrams' && spec.name !== 'ngram/bigrams') ||
         typeof length !== 'number' ||
         !Number.isInteger(length) ||
         length < 0 ||
@@ -234,7 +295,7 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
         spec.shape[1] !== 4
       ) {
         throw new ModelFormatError(
-          `model record is damaged: varint data is only for ngram/trigrams [n, 4] with a byteLength, got ${describe(spec.name)} ${describe(spec.shape)}`,
+          `model record is damaged: varint data is only for ngram/trigrams or ngram/bigrams [n, 4] with a byteLength, got ${describe(spec.name)} ${describe(spec.shape)}`,
         );
       }
       if (offset + length > buffer.byteLength) {
@@ -244,23 +305,40 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
       }
       const words = (t.ngram as { words?: unknown } | undefined)?.words;
       try {
-        trigrams = decodeTrigrams(
+        const decoded = decodeTrigrams(
           new Uint8Array(buffer, offset, length),
           spec.shape[0]!,
           Array.isArray(words) ? words.length : 0,
         );
+        if (spec.name === 'ngram/bigrams') bigrams = decoded;
+        else trigrams = decoded;
       } catch (e) {
         throw new ModelFormatError(`model record is damaged: ${(e as Error).message}`);
       }
       offset += length;
       continue;
     }
-    const bytes = spec.quantization?.dtype === 'float16' ? 2 : 4;
-    if (offset + count * bytes > buffer.byteLength) {
+    const int8 = spec.quantization?.dtype === 'int8';
+    const rows = int8 ? (spec.shape[0] ?? 0) : 0;
+    if (int8 && (spec.shape.length !== 2 || (spec.quantization as { scale?: unknown }).scale !== 'row')) {
       throw new ModelFormatError(
-        `model record is damaged: weight data ends at byte ${buffer.byteLength}, ${spec.name} needs bytes ${offset}…${offset + count * bytes}`,
+        `model record is damaged: int8 weights must be a matrix with per-row scales, got ${spec.name} ${describe(spec.shape)}`,
       );
     }
+    const size = int8 ? rows * 4 + count : count * (spec.quantization?.dtype === 'float16' ? 2 : 4);
+    if (offset + size > buffer.byteLength) {
+      throw new ModelFormatError(
+        `model record is damaged: weight data ends at byte ${buffer.byteLength}, ${spec.name} needs bytes ${offset}…${offset + size}`,
+      );
+    }
+    if (int8) {
+      const scales = new Float32Array(buffer.slice(offset, offset + rows * 4));
+      const q = new Int8Array(buffer, offset + rows * 4, count);
+      weights.set(spec.name, dequantizeRows(q, scales, count / Math.max(rows, 1)));
+      offset += size;
+      continue;
+    }
+    const bytes = spec.quantization?.dtype === 'float16' ? 2 : 4;
     if (spec.dtype === 'int32') {
       const v = new Int32Array(buffer.slice(offset, offset + count * 4));
       if (spec.name === 'ngram/trigrams') trigrams = v;
@@ -291,7 +369,7 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
   if (t.ngram) {
     if (!trigrams) throw new ModelFormatError('model record is damaged: the n-gram counts are missing');
     try {
-      ngram = KneserNeyTrigram.fromJSON({ ...t.ngram, trigrams });
+      ngram = KneserNeyTrigram.fromJSON({ ...t.ngram, trigrams, ...(bigrams ? { bigrams } : {}) });
     } catch (e) {
       throw new ModelFormatError(`model record is damaged: ${(e as Error).message}`);
     }
@@ -306,5 +384,11 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     corpusHash: String(t.corpusHash ?? ''),
     trainedAt: String(t.trainedAt ?? ''),
     settings: t.settings ?? {},
+    ...(isRelease(t.release) ? { release: t.release } : {}),
   };
+}
+
+function isRelease(r: unknown): r is ModelRelease {
+  const x = r as Partial<ModelRelease> | null | undefined;
+  return typeof x === 'object' && x !== null && typeof x.id === 'string' && Number.isInteger(x.version);
 }

@@ -20,6 +20,11 @@ export interface NgramJSON {
   words: string[];
   /** Trigram types as flat [u, v, w, count, …]. */
   trigrams: number[] | Int32Array;
+  /**
+   * Present when the trigrams were pruned: every bigram type with its continuation count, as
+   * flat [0, v, w, N1+(•vw), …], so the lower orders stay those of the full counts.
+   */
+  bigrams?: number[] | Int32Array;
 }
 
 interface Followers {
@@ -64,6 +69,7 @@ export class KneserNeyTrigram {
   readonly #sortedIds: Int32Array; // all word ids sorted by string
   readonly #rank: Int32Array; // id → position in #sortedIds (string order as integers)
   readonly #raw: Int32Array;
+  readonly #rawBigrams: Int32Array | undefined;
   readonly #topByPrefix = new Map<string, number[]>();
   #byUnigram: Int32Array | undefined; // word ids by P1, highest first
 
@@ -72,11 +78,12 @@ export class KneserNeyTrigram {
    * comparison past the one sort of the vocabulary): a stored model's trigram is ready in
    * tens of milliseconds, which is most of a page's time to its first suggestion.
    */
-  private constructor(words: string[], trigrams: Int32Array, discount: number) {
+  private constructor(words: string[], trigrams: Int32Array, discount: number, bigrams?: Int32Array) {
     this.discount = discount;
     this.#words = words;
     words.forEach((w, i) => this.#ids.set(w, i));
     this.#raw = trigrams;
+    this.#rawBigrams = bigrams;
     const V = words.length;
     const n = trigrams.length / 4;
     this.#sortedIds = Int32Array.from(words.keys()).sort((a, b) =>
@@ -96,26 +103,55 @@ export class KneserNeyTrigram {
     const byVW = countingSort(V, Vv, byW);
     const byUVW = countingSort(V, U, byVW);
     // Bigram continuation counts N1+(•vw): in byVW, each run of equal (v, w) has one entry per
-    // distinct u. Follower lists are views of two shared arrays.
-    const biIds = new Int32Array(n),
-      biCounts = new Int32Array(n);
+    // distinct u (or, for pruned trigrams, the given bigram table has them). Follower lists are
+    // views of two shared arrays.
     const uniCont = new Float64Array(V);
-    let m = 0;
-    for (let j = 0; j < n;) {
-      const v = Vv(byVW[j]!),
-        from = m;
-      let total = 0;
-      while (j < n && Vv(byVW[j]!) === v) {
-        const w = W(byVW[j]!);
-        let e = j + 1;
-        while (e < n && Vv(byVW[e]!) === v && W(byVW[e]!) === w) e++;
-        biIds[m] = w;
-        biCounts[m++] = e - j;
-        total += e - j;
-        uniCont[w]! += 1;
-        j = e;
+    if (bigrams) {
+      const nb = bigrams.length / 4;
+      const bOrder = countingSort(
+        V,
+        (i) => bigrams[i * 4 + 1]!,
+        countingSort(
+          V,
+          (i) => rank[bigrams[i * 4 + 2]!]!,
+          Int32Array.from({ length: nb }, (_, i) => i),
+        ),
+      );
+      const biIds = new Int32Array(nb),
+        biCounts = new Int32Array(nb);
+      for (let j = 0; j < nb;) {
+        const v = bigrams[bOrder[j]! * 4 + 1]!,
+          from = j;
+        let total = 0;
+        for (; j < nb && bigrams[bOrder[j]! * 4 + 1]! === v; j++) {
+          const w = bigrams[bOrder[j]! * 4 + 2]!;
+          biIds[j] = w;
+          biCounts[j] = bigrams[bOrder[j]! * 4 + 3]!;
+          total += biCounts[j]!;
+          uniCont[w]! += 1;
+        }
+        this.#bigrams.set(v, { ids: biIds.subarray(from, j), counts: biCounts.subarray(from, j), total });
       }
-      this.#bigrams.set(v, { ids: biIds.subarray(from, m), counts: biCounts.subarray(from, m), total });
+    } else {
+      const biIds = new Int32Array(n),
+        biCounts = new Int32Array(n);
+      let m = 0;
+      for (let j = 0; j < n;) {
+        const v = Vv(byVW[j]!),
+          from = m;
+        let total = 0;
+        while (j < n && Vv(byVW[j]!) === v) {
+          const w = W(byVW[j]!);
+          let e = j + 1;
+          while (e < n && Vv(byVW[e]!) === v && W(byVW[e]!) === w) e++;
+          biIds[m] = w;
+          biCounts[m++] = e - j;
+          total += e - j;
+          uniCont[w]! += 1;
+          j = e;
+        }
+        this.#bigrams.set(v, { ids: biIds.subarray(from, m), counts: biCounts.subarray(from, m), total });
+      }
     }
     const triIds = new Int32Array(n),
       triCounts = new Int32Array(n);
@@ -208,7 +244,114 @@ export class KneserNeyTrigram {
       if (x < 0 || (i % 4 !== 3 && x >= j.words.length))
         throw new RangeError(`n-gram JSON: trigram entry ${i} is out of range (${x})`);
     }
-    return new KneserNeyTrigram(j.words, tri, j.discount ?? 0.75);
+    let bi: Int32Array | undefined;
+    if (j.bigrams !== undefined) {
+      bi = j.bigrams instanceof Int32Array ? j.bigrams : Int32Array.from(j.bigrams);
+      if (bi.length % 4 !== 0)
+        throw new RangeError(`n-gram JSON: "bigrams" length must be a multiple of 4, got ${bi.length}`);
+      for (let i = 0; i < bi.length; i++) {
+        const x = bi[i]!;
+        if (x < 0 || (i % 4 !== 3 && x >= j.words.length))
+          throw new RangeError(`n-gram JSON: bigram entry ${i} is out of range (${x})`);
+      }
+    }
+    return new KneserNeyTrigram(j.words, tri, j.discount ?? 0.75, bi);
+  }
+
+  /**
+   * A new model with the trigram counts of `lines` (lines of words, as `train` takes them)
+   * added to this one's; new words join the vocabulary. This model is left as it is.
+   */
+  withLines(lines: Iterable<readonly string[]>): KneserNeyTrigram {
+    const words = [...this.#words];
+    const ids = new Map(this.#ids);
+    const id = (w: string) => {
+      let i = ids.get(w);
+      if (i === undefined) {
+        i = words.length;
+        words.push(w);
+        ids.set(w, i);
+      }
+      return i;
+    };
+    const seqs: number[][] = [];
+    for (const line of lines) {
+      if (!Array.isArray(line)) throw new TypeError(`each line must be an array of words, got ${describe(line)}`);
+      seqs.push([...line.filter((w) => w !== BOS && w !== EOS).map((w) => id(String(w))), 1]);
+    }
+    const V = words.length;
+    if (V >= 208_063) throw new RangeError(`the n-gram model supports fewer than 208,063 distinct words, got ${V}`);
+    const added = new Map<number, number>();
+    for (const seq of seqs) {
+      let u = 0,
+        v = 0;
+      for (const w of seq) {
+        const key = (u * V + v) * V + w;
+        added.set(key, (added.get(key) ?? 0) + 1);
+        u = v;
+        v = w;
+      }
+    }
+    const raw = this.#raw.slice();
+    for (let i = 0; i < raw.length; i += 4) {
+      const key = (raw[i]! * V + raw[i + 1]!) * V + raw[i + 2]!;
+      const c = added.get(key);
+      if (c !== undefined) {
+        raw[i + 3]! += c;
+        added.delete(key);
+      }
+    }
+    const out = new Int32Array(raw.length + added.size * 4);
+    out.set(raw);
+    let at = raw.length;
+    const newPairs = new Map<number, number>();
+    for (const [key, c] of added) {
+      const w = key % V;
+      const uv = (key - w) / V;
+      const v = uv % V;
+      out[at++] = (uv - v) / V;
+      out[at++] = v;
+      out[at++] = w;
+      out[at++] = c;
+      newPairs.set(v * V + w, (newPairs.get(v * V + w) ?? 0) + 1);
+    }
+    let bigrams = this.#rawBigrams;
+    if (bigrams) {
+      // A pruned model keeps continuation counts apart: each new trigram type adds one.
+      const table = bigrams.slice();
+      for (let i = 0; i < table.length; i += 4) {
+        const k = table[i + 1]! * V + table[i + 2]!;
+        const c = newPairs.get(k);
+        if (c !== undefined) {
+          table[i + 3]! += c;
+          newPairs.delete(k);
+        }
+      }
+      const extra: number[] = [];
+      for (const [k, c] of newPairs) extra.push(0, Math.floor(k / V), k % V, c);
+      bigrams = Int32Array.from([...table, ...extra]);
+    }
+    return new KneserNeyTrigram(words, out, this.discount, bigrams);
+  }
+
+  /**
+   * The same model with the trigram types seen fewer than `minCount` times dropped (their
+   * contexts back off to the bigram sooner) and the lower orders kept exactly: the bigram
+   * continuation counts travel as a table of their own. Several times smaller to store.
+   */
+  prune(minCount: number): KneserNeyTrigram {
+    if (!Number.isInteger(minCount) || minCount < 1)
+      throw new RangeError(`minCount must be an integer ≥ 1, got ${describe(minCount)}`);
+    const table: number[] = [];
+    for (const [v, f] of this.#bigrams) {
+      for (let i = 0; i < f.ids.length; i++) table.push(0, v, f.ids[i]!, f.counts[i]!);
+    }
+    const raw = this.#raw;
+    const kept: number[] = [];
+    for (let i = 0; i < raw.length; i += 4) {
+      if (raw[i + 3]! >= minCount) kept.push(raw[i]!, raw[i + 1]!, raw[i + 2]!, raw[i + 3]!);
+    }
+    return new KneserNeyTrigram(this.#words, Int32Array.from(kept), this.discount, Int32Array.from(table));
   }
 
   toJSON(): NgramJSON {
@@ -218,6 +361,7 @@ export class KneserNeyTrigram {
       discount: this.discount,
       words: [...this.#words],
       trigrams: this.#raw,
+      ...(this.#rawBigrams ? { bigrams: this.#rawBigrams } : {}),
     };
   }
 

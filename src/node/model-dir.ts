@@ -5,13 +5,19 @@
  */
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fromArtifacts, toArtifacts, ModelFormatError, type RnnModel } from '../inference/artifacts.js';
+import {
+  fromArtifacts,
+  toArtifacts,
+  ModelFormatError,
+  type ArtifactOptions,
+  type RnnModel,
+} from '../inference/artifacts.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 
 /** Writes a model directory (files are written to temporary names, then renamed). */
-export async function saveModelDir(model: RnnModel, dir: string, options: { float16?: boolean } = {}): Promise<number> {
+export async function saveModelDir(model: RnnModel, dir: string, options: ArtifactOptions = {}): Promise<number> {
   const a = toArtifacts(model, options);
   await mkdir(dir, { recursive: true });
   const json = {

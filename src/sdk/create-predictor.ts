@@ -1,8 +1,12 @@
 /**
- * The SDK's predictor. Suggestions come first from a Kneser-Ney trigram built on the corpus
- * (ready within a moment of loading), then from a recurrent network — stored in IndexedDB,
- * loaded from a URL, or trained in a Web Worker — mixed with the trigram. Prediction runs on
- * the page in plain JavaScript (no tfjs here); training runs in the worker, never on the page.
+ * The SDK's predictor. Two ways to start:
+ *  - a model (the Spanish one shipped with the package by default, or `model`'s URL): the
+ *    network and the trigram it carries answer from the first keystroke; the model is kept in
+ *    IndexedDB, so a reload answers offline; no corpus is fetched and no worker started unless
+ *    something trains (`learn` fine-tunes the network every few messages);
+ *  - a `corpus`: a Kneser-Ney trigram built on it answers within a moment, then a recurrent
+ *    network stored in IndexedDB, or trained in a Web Worker, takes over, mixed with the trigram.
+ * Prediction runs on the page in plain JavaScript (no tfjs here); training runs in the worker.
  */
 import * as Comlink from 'comlink';
 import { parseCorpus, hashText } from '../data/corpus.js';
@@ -10,7 +14,7 @@ import { describe, evalWords } from '../text/tokenize.js';
 import { KneserNeyTrigram } from '../inference/ngram.js';
 import { RecurrentNetwork } from '../inference/recurrent-network.js';
 import { WordPredictor, type Suggestion } from '../inference/word-predictor.js';
-import { fromArtifacts, toArtifacts, type RnnModel } from '../inference/artifacts.js';
+import { fromArtifacts, toArtifacts, type ModelRelease, type RnnModel } from '../inference/artifacts.js';
 import { loadModelFromUrl } from './load-url.js';
 import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } from '../storage/idb.js';
 import type { WorkerApi, BackendName } from '../worker/protocol.js';
@@ -26,6 +30,17 @@ import type {
 } from './types.js';
 
 export type { Predictor, PredictorInfo, PredictorOptions, TrainRequest } from './types.js';
+
+/**
+ * The Spanish model shipped with the package (`npm run train:default`; models/es in the
+ * repository, next to this module in the built package). A stored copy of an older version is
+ * replaced by this one; learned messages are kept.
+ */
+export const SHIPPED_MODEL: Readonly<{ release: ModelRelease; json: URL; weights: URL }> = {
+  release: { id: 'es-default', version: 1 },
+  json: new URL('./models/es/model.json', import.meta.url),
+  weights: new URL('./models/es/weights.bin', import.meta.url),
+};
 
 /** Where the shipped corpus lies, next to this module in the built package. */
 export const DEFAULT_CORPUS_URL = new URL('./corpus/es-conversaciones.txt', import.meta.url);
@@ -155,6 +170,10 @@ class RnnPredictor extends EventTarget implements Predictor {
   #disposed = false;
   #training: Promise<PredictorInfo> | undefined;
   #prefetched: ReturnType<typeof loadRecord> | undefined;
+  /** Started from a model (given or shipped), not from a corpus. */
+  readonly #fromModel: boolean;
+  /** That model as published (not fine-tuned), for delete(). */
+  #original: RnnModel | undefined;
 
   constructor(options: PredictorOptions) {
     super();
@@ -163,7 +182,8 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#persist = options?.persist ?? true;
     this.#storageOk = this.#persist && typeof indexedDB !== 'undefined';
     this.#fetch = options?.fetch ?? globalThis.fetch?.bind(globalThis);
-    this.ready = this.#start();
+    this.#fromModel = options?.corpus === undefined || options?.model !== undefined;
+    this.ready = this.#fromModel ? this.#startFromModel() : this.#start();
     this.neuralReady = this.ready.then(() => this.#startNeural());
     this.ready.catch(() => {});
     this.neuralReady.catch(() => {});
@@ -196,6 +216,98 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#refresh();
   }
 
+  /** Where the model comes from, and the key its stored copy carries. */
+  get #modelSource(): { json: URL; weights?: URL; key: string; sameModel: (key: string) => boolean } {
+    if (this.#o.model !== undefined) {
+      const json = new URL(String(this.#o.model), globalThis.location?.href ?? import.meta.url);
+      const key = JSON.stringify({ model: String(json) });
+      return { json, key, sameModel: (k) => k === key };
+    }
+    const { release, json, weights } = SHIPPED_MODEL;
+    const key = JSON.stringify({ model: release.id, version: release.version });
+    const sameModel = (k: string) => {
+      try {
+        return (JSON.parse(k) as { model?: unknown }).model === release.id;
+      } catch {
+        return false;
+      }
+    };
+    return { json, weights, key, sameModel };
+  }
+
+  /**
+   * Model first: the stored copy when it is this model (this version), else the model's URL
+   * (then stored, so the next visit answers offline); when the URL fails, a stored copy of the
+   * same model (an older version too) still answers, and an `error` event says what failed.
+   */
+  async #startFromModel(): Promise<void> {
+    validate(this.#o);
+    const source = this.#modelSource;
+    let stored: Awaited<ReturnType<typeof loadRecord>>;
+    if (this.#storageOk) {
+      try {
+        [stored, this.#learned] = await Promise.all([loadRecord(this.#name), loadLearned(this.#name)]);
+      } catch (e) {
+        const err = e as Error;
+        if (err.name === 'StorageError') this.#emitError(err);
+        else this.#storageFailed(err);
+      }
+    }
+    const use = (model: RnnModel, fromStorage: boolean) => {
+      if (!model.settings.fineTunedOn) this.#original = model;
+      this.#corpusHash = model.corpusHash;
+      this.#info = { ...this.#info, corpusHash: model.corpusHash, corpusLines: 0 };
+      if (this.#learned.length > 0) this.#ngram = this.#ngramWithLearned(model);
+      this.#setModel(model, fromStorage);
+    };
+    if (stored && stored.key === source.key) {
+      try {
+        use(fromArtifacts(stored.artifacts), true);
+        return;
+      } catch (e) {
+        this.#emitError(
+          new Error(`the stored model "${this.#name}" could not be used and is loaded again: ${(e as Error).message}`),
+        );
+        stored = undefined;
+      }
+    }
+    let model: RnnModel;
+    try {
+      model = await loadModelFromUrl(source.json, this.#fetch, source.weights);
+    } catch (e) {
+      if (stored && source.sameModel(stored.key)) {
+        try {
+          use(fromArtifacts(stored.artifacts), true);
+          this.#emitError(
+            new Error(`${(e as Error).message}; answering with the model stored in this browser`, { cause: e }),
+          );
+          return;
+        } catch {
+          // fall through: nothing usable is stored
+        }
+      }
+      throw e;
+    }
+    use(model, false);
+    if (this.#storageOk) {
+      // Stored as loaded (the shipped model's int8 weights), so a reload decodes the same network.
+      indexedDbHandler(this.#name, source.key)
+        .save(toArtifacts(model, { int8: true }))
+        .catch((err: Error) => this.#emitError(err));
+    }
+  }
+
+  /** The model's own trigram with the learned messages added. */
+  #ngramWithLearned(model: RnnModel): KneserNeyTrigram | undefined {
+    if (!model.ngram) return undefined;
+    const words: string[][] = [];
+    for (const l of this.#learned) {
+      const w = evalWords(l);
+      for (let i = 0; i < LEARNED_WEIGHT; i++) words.push(w);
+    }
+    return model.ngram.withLines(words);
+  }
+
   /** Builds the page's trigram if it is not built yet (learned messages included). */
   #ngramNow(): void {
     if (this.#ngram || this.#disposed) return;
@@ -205,6 +317,7 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   /** The key a stored model must carry to be reused: corpus and training settings. */
   get #key(): string {
+    if (this.#fromModel) return this.#modelSource.key;
     const o = this.#o;
     return JSON.stringify({
       corpus: this.#corpusHash,
@@ -227,6 +340,10 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   #rebuildNgram(): void {
+    if (this.#fromModel) {
+      if (this.#model) this.#ngram = this.#ngramWithLearned(this.#model);
+      return;
+    }
     const words = [...(this.#corpusWords ??= this.#lines.map(evalWords))];
     for (const l of this.#learned) {
       const w = evalWords(l);
@@ -240,8 +357,13 @@ class RnnPredictor extends EventTarget implements Predictor {
     const m = this.#model;
     // The model's own trigram (same corpus) answers beside it, so a stored model predicts exactly
     // as it did when trained; the page's trigram takes over once messages have been learned.
-    const ownNgram =
-      m?.ngram && (this.#o.model !== undefined || this.#learned.length === 0 || !this.#ngram) ? m.ngram : this.#ngram;
+    const ownNgram = this.#fromModel
+      ? this.#learned.length > 0 && this.#ngram
+        ? this.#ngram
+        : m?.ngram
+      : m?.ngram && (this.#learned.length === 0 || !this.#ngram)
+        ? m.ngram
+        : this.#ngram;
     this.#predictor = m
       ? new WordPredictor({
           network: this.#network!,
@@ -257,6 +379,12 @@ class RnnPredictor extends EventTarget implements Predictor {
       metrics: m?.metrics,
       trainedAt: m?.trainedAt,
       cell: m?.config.cell,
+      release: m?.release,
+      shipped:
+        !!m?.release &&
+        m.release.id === SHIPPED_MODEL.release.id &&
+        this.#o.model === undefined &&
+        this.#o.corpus === undefined,
     };
   }
 
@@ -270,6 +398,7 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   async #startNeural(): Promise<void> {
     if (this.#model) return;
+    if (this.#fromModel) throw new Error('the model could not be loaded');
     if (this.#o.model !== undefined) {
       this.#setModel(await loadModelFromUrl(this.#o.model, this.#fetch), false);
       return;
@@ -389,11 +518,15 @@ class RnnPredictor extends EventTarget implements Predictor {
       // The worker returns the model as it is stored (float16 weights, varint trigram counts):
       // the network that answers is the stored one, so a reload predicts exactly as now.
       const model = fromArtifacts(artifacts);
+      if (fineTune) model.settings = { ...model.settings, fineTunedOn: this.#learned.length };
       if (this.#disposed) throw new Error('this predictor was disposed');
       this.#setModel(model, false);
       if (this.#storageOk) {
         try {
-          await indexedDbHandler(this.#name, this.#key).save(artifacts);
+          await indexedDbHandler(this.#name, this.#key).save({
+            ...artifacts,
+            modelTopology: { ...artifacts.modelTopology, settings: model.settings },
+          });
         } catch (e) {
           this.#emitError(e as Error);
         }
@@ -426,7 +559,11 @@ class RnnPredictor extends EventTarget implements Predictor {
       throw new TypeError(`request must be an object, got ${describe(request)}`);
     await this.ready;
     if (this.#training) throw new Error('a training is already running for this predictor; cancel it first');
-    this.#training = this.#trainWithLock(request, false);
+    if (this.#fromModel && this.#learned.length === 0)
+      throw new Error(
+        'nothing to train on: this predictor answers with a model; learn() messages to fine-tune it, or give a corpus to train a network of your own',
+      );
+    this.#training = this.#fromModel ? this.#train(request, true) : this.#trainWithLock(request, false);
     try {
       return await this.#training;
     } finally {
@@ -449,7 +586,13 @@ class RnnPredictor extends EventTarget implements Predictor {
         this.#emitError(e as Error);
       }
     }
-    if (this.#model && ++this.#learnedSinceTune >= FINE_TUNE_EVERY && !this.#training && this.#o.model === undefined) {
+    if (
+      this.#model &&
+      ++this.#learnedSinceTune >= FINE_TUNE_EVERY &&
+      !this.#training &&
+      typeof Worker !== 'undefined' &&
+      this.#o.autoTrain !== false
+    ) {
       this.#learnedSinceTune = 0;
       this.#training = this.#train({ epochs: 1 }, true);
       this.#training.catch((e) => this.#emitError(e)).finally(() => (this.#training = undefined));
@@ -482,6 +625,20 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.ready.catch(() => {});
     this.#learned = [];
     this.#learnedSinceTune = 0;
+    if (this.#fromModel) {
+      // Back to the model as published: the network fine-tuned on the person's messages goes too.
+      this.#ngram = undefined;
+      if (typeof indexedDB !== 'undefined') await deleteStored(this.#name);
+      const source = this.#modelSource;
+      const original =
+        this.#original ??
+        (await loadModelFromUrl(source.json, this.#fetch, source.weights).catch((e: Error) => {
+          this.#emitError(e);
+          return undefined;
+        }));
+      if (original) this.#setModel(original, false);
+      return;
+    }
     this.#model = undefined;
     this.#network = undefined;
     this.#info = { ...this.#info, state: 'ngram', fromStorage: false };

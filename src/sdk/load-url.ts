@@ -4,12 +4,36 @@
  */
 import { fromArtifacts, ModelFormatError, type RnnModel } from '../inference/artifacts.js';
 
-export async function loadModelFromUrl(url: string | URL, fetchImpl: typeof fetch = fetch): Promise<RnnModel> {
+/** fetch, or the file system for file: URLs (Node, where fetch cannot read files). */
+async function get(url: URL, fetchImpl: typeof fetch): Promise<Response> {
+  if (url.protocol !== 'file:') return fetchImpl(url);
+  const fs = await import('node:fs/promises');
+  try {
+    return new Response(new Uint8Array(await fs.readFile(url)));
+  } catch {
+    return new Response(null, { status: 404 });
+  }
+}
+
+/**
+ * `weights`: where the weight file is, when it is not beside model.json under the name the
+ * manifest gives (a bundler renames the files it emits).
+ */
+export async function loadModelFromUrl(
+  url: string | URL,
+  fetchImpl: typeof fetch = fetch,
+  weights?: URL,
+): Promise<RnnModel> {
   const base = new URL(
     String(url).endsWith('.json') ? String(url) : String(url).replace(/\/?$/, '/model.json'),
     globalThis.location?.href,
   );
-  const res = await fetchImpl(base);
+  let res: Response;
+  try {
+    res = await get(base, fetchImpl);
+  } catch (e) {
+    throw new Error(`${base}: could not be fetched (${(e as Error).message})`, { cause: e });
+  }
   if (!res.ok)
     throw new ModelFormatError(`${base}: HTTP ${res.status}, expected a model.json written by "rnn-predict train"`);
   let json: { modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: unknown[] }[] };
@@ -20,10 +44,18 @@ export async function loadModelFromUrl(url: string | URL, fetchImpl: typeof fetc
   }
   const manifest = json.weightsManifest?.[0];
   if (!manifest) throw new ModelFormatError(`${base}: has no weightsManifest`);
+  if (weights && manifest.paths.length !== 1)
+    throw new ModelFormatError(`${base}: expected one weight file, the manifest lists ${manifest.paths.length}`);
   const parts = await Promise.all(
     manifest.paths.map(async (p) => {
-      const r = await fetchImpl(new URL(p, base));
-      if (!r.ok) throw new ModelFormatError(`${new URL(p, base)}: HTTP ${r.status}, the model's weights are missing`);
+      const at = weights ?? new URL(p, base);
+      let r: Response;
+      try {
+        r = await get(at, fetchImpl);
+      } catch (e) {
+        throw new Error(`${at}: could not be fetched (${(e as Error).message})`, { cause: e });
+      }
+      if (!r.ok) throw new ModelFormatError(`${at}: HTTP ${r.status}, the model's weights are missing`);
       return new Uint8Array(await r.arrayBuffer());
     }),
   );

@@ -3,11 +3,21 @@
  * against these; the runtime behind them (worker, storage) may change without breaking them.
  */
 import type { Suggestion, Continuation, ContinueOptions, Source } from '../inference/word-predictor.js';
-import type { ModelMetrics } from '../inference/artifacts.js';
+import type { ModelMetrics, ModelRelease } from '../inference/artifacts.js';
 import type { CellType, ModelShape } from '../inference/model-config.js';
 import type { TrainProgress } from '../training/train.js';
 
-export type { Suggestion, Continuation, ContinueOptions, Source, ModelMetrics, CellType, ModelShape, TrainProgress };
+export type {
+  Suggestion,
+  Continuation,
+  ContinueOptions,
+  Source,
+  ModelMetrics,
+  ModelRelease,
+  CellType,
+  ModelShape,
+  TrainProgress,
+};
 
 import type { BackendName } from '../worker/protocol.js';
 
@@ -17,11 +27,13 @@ export type BackendPreference = BackendName;
 export interface PredictorOptions {
   /** Name under which the model is stored (IndexedDB) and locked; default 'default'. */
   name?: string;
-  /** Corpus text, or the URL of a UTF-8 text file with one message per line. Default: the
-   * Spanish corpus shipped with the package. */
+  /** Corpus text, or the URL of a UTF-8 text file with one message per line: a trigram on it
+   * answers at once and a network is trained on it in the worker. Default: none — the Spanish
+   * model shipped with the package answers (no corpus is fetched, nothing trains). */
   corpus?: string | URL;
-  /** URL of a model directory written by `rnn-predict train` (model.json + weights.bin): used
-   * instead of training when given. */
+  /** URL of a model directory written by `rnn-predict train` (model.json + weights.bin): it
+   * answers instead of the shipped model (and instead of training on `corpus`); kept in
+   * IndexedDB, so a reload answers offline. */
   model?: string | URL;
   /** Recurrent cell for training (default 'lstm'). */
   cell?: CellType;
@@ -65,6 +77,10 @@ export interface PredictorInfo {
   cell?: CellType;
   /** Whether the current neural model came from IndexedDB. */
   fromStorage?: boolean;
+  /** The published model that answers (name and version), when it is one. */
+  release?: ModelRelease;
+  /** True when the answering model is the one shipped with the package (see `release`). */
+  shipped?: boolean;
 }
 
 export interface TrainRequest {
@@ -94,7 +110,9 @@ export interface Predictor extends EventTarget {
   predictNext(text: string, options?: { k?: number }): Suggestion[];
   /** Several words ahead. */
   continue(text: string, options?: ContinueOptions): Continuation[];
-  /** Trains (or retrains) the network in the worker; the previous model stays until it ends. */
+  /** Trains (or retrains) the network on the corpus in the worker; the previous model stays
+   * until it ends. Started from a model (shipped or `model`), it fine-tunes that network on the
+   * learned messages instead. */
   train(request?: TrainRequest): Promise<PredictorInfo>;
   /** Adapts to the person's own accepted message, on the device. */
   learn(text: string): Promise<void>;

@@ -26,6 +26,11 @@ export interface TrainLanguageModelOptions extends TrainOptions {
    * Called with the network trained so far (its vocabulary, no n-gram yet) every
    * `everySeconds` of training, so a long run that is stopped leaves a usable model.
    */
+  /**
+   * Go on training this model (its vocabulary, configuration and weights) instead of a fresh
+   * one: e.g. a second phase with the full softmax and a lower learning rate.
+   */
+  continueFrom?: Pick<RnnModel, 'vocabulary' | 'config' | 'weights'>;
   onCheckpoint?: { everySeconds: number; callback: (model: RnnModel, trainedSeconds: number) => void | Promise<void> };
 }
 
@@ -58,11 +63,14 @@ export async function trainLanguageModel(
   const validationPart = order.slice(0, nVal);
   const trainPart = order.slice(nVal);
   const validation = validationPart.map((x) => x.l);
-  const vocabulary = buildVocabulary(
-    trainPart.flatMap((x) => x.t),
-    { maxSize: vocabularySize, minCount },
-  );
-  const config = resolveModelConfig({ ...options.model, vocabSize: vocabulary.size });
+  const start = options.continueFrom;
+  const vocabulary = start
+    ? start.vocabulary
+    : buildVocabulary(
+        trainPart.flatMap((x) => x.t),
+        { maxSize: vocabularySize, minCount },
+      );
+  const config = start ? start.config : resolveModelConfig({ ...options.model, vocabSize: vocabulary.size });
   const corpusHash = hashText(lines.join('\n'));
   const settings = {
     ...options,
@@ -70,6 +78,7 @@ export async function trainLanguageModel(
     onProgress: undefined,
     initialWeights: undefined,
     onCheckpoint: undefined,
+    continueFrom: undefined,
     parallel: options.parallel?.threads,
     lines: lines.length,
   };
@@ -79,6 +88,7 @@ export async function trainLanguageModel(
     trainPart.map((x) => vocabulary.encode(x.t)),
     {
       ...options,
+      ...(start ? { initialWeights: start.weights } : {}),
       seed,
       validationLines: validationPart.map((x) => vocabulary.encode(x.t)),
       ...(onCheckpoint

@@ -1,0 +1,35 @@
+/**
+ * Per-row symmetric int8 quantisation, the one rule used wherever weights become int8: the
+ * stored model (artifacts.ts) and the output layer the predictor runs (recurrent-network.ts).
+ * Row r is kept as scales[r] · q[r·cols + j] with scales[r] = max_j |m[r·cols + j]| / 127, so
+ * the rounding error is at most half a step of the row's largest weight. Pure: no DOM, no I/O.
+ */
+
+/** Quantises a row-major matrix; `out` may be given (e.g. a view into WebAssembly memory). */
+export function quantizeRows(
+  m: Float32Array,
+  rows: number,
+  cols: number,
+  out: Int8Array = new Int8Array(rows * cols),
+): { q: Int8Array; scales: Float32Array } {
+  if (m.length !== rows * cols) throw new RangeError(`quantizeRows: expected ${rows}×${cols} values, got ${m.length}`);
+  const scales = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let max = 0;
+    for (let j = 0; j < cols; j++) max = Math.max(max, Math.abs(m[r * cols + j]!));
+    const scale = max > 0 ? max / 127 : 1;
+    scales[r] = scale;
+    for (let j = 0; j < cols; j++) out[r * cols + j] = Math.round(m[r * cols + j]! / scale);
+  }
+  return { q: out, scales };
+}
+
+/** The float32 values quantizeRows' output stands for. */
+export function dequantizeRows(q: Int8Array, scales: Float32Array, cols: number): Float32Array {
+  const out = new Float32Array(q.length);
+  for (let r = 0; r < scales.length; r++) {
+    const s = scales[r]!;
+    for (let j = 0; j < cols; j++) out[r * cols + j] = q[r * cols + j]! * s;
+  }
+  return out;
+}

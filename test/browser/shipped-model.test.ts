@@ -1,0 +1,157 @@
+// The shipped model as a site gets it: createPredictor() with no options answers with the
+// network from the first keystroke (no corpus, no worker, nothing trains); a reload answers
+// from IndexedDB even when the model's URLs fail; a newer shipped version replaces an older
+// stored one and the person's learned messages survive; a `model` URL fetches no corpus.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startBrowser, openSdkPage } from './helpers.js';
+
+let env: Awaited<ReturnType<typeof startBrowser>>;
+before(async () => {
+  env = await startBrowser();
+});
+after(async () => {
+  await env?.close();
+});
+
+/** Opens the SDK page and records every request path the page makes after that. */
+async function open(context: BrowserContext): Promise<{ page: Page; requests: string[] }> {
+  const page = await openSdkPage(env.origin, context);
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  return { page, requests };
+}
+
+/** Creates the default predictor on the page; returns its info, suggestions and error events. */
+function start(page: Page, options: Record<string, unknown> = {}, text = 'Hola cómo se siente ') {
+  return page.evaluate(
+    async ({ options, text }) => {
+      const p = (window as any).sdk.createPredictor(options);
+      const errors: string[] = [];
+      p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
+      await p.ready;
+      const info = p.info();
+      const words = p.predictNext(text, { k: 3 }).map((s: { word: string }) => s.word);
+      // Let the background store of a freshly loaded model finish before the page goes.
+      await new Promise((r) => setTimeout(r, 300));
+      p.dispose();
+      return { info, words, errors };
+    },
+    { options, text },
+  );
+}
+
+/** Rewrites the stored record's key as an older release of the shipped model would have it. */
+function ageStoredRecord(page: Page) {
+  return page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('models', 'readwrite');
+          const store = tx.objectStore('models');
+          const get = store.get('model:default');
+          get.onsuccess = () => {
+            const record = get.result;
+            const key = JSON.parse(record.key);
+            record.key = JSON.stringify({ ...key, version: key.version - 1 });
+            store.put(record, 'model:default');
+            tx.oncomplete = () => resolve(record.key);
+          };
+        };
+      }),
+  );
+}
+
+test('no options: the shipped network answers at once; no corpus is fetched, no worker starts', async () => {
+  const context = await env.browser.newContext();
+  const { page, requests } = await open(context);
+  const r = await start(page);
+  assert.equal(r.info.source, 'mix');
+  assert.equal(r.info.state, 'neural');
+  assert.equal(r.info.shipped, true);
+  assert.equal(r.info.release.id, 'es-default');
+  assert.equal(r.info.fromStorage, false);
+  assert.ok(r.words.includes('hoy'), r.words.join(', '));
+  assert.deepEqual(r.errors, []);
+  assert.ok(
+    requests.some((u) => u.endsWith('/models/es/weights.bin')),
+    requests.join(' '),
+  );
+  assert.ok(!requests.some((u) => u.includes('/corpus/')), `no corpus: ${requests.join(' ')}`);
+  assert.ok(!requests.some((u) => u.endsWith('/worker.js') || u.endsWith('.wasm')), `no worker: ${requests.join(' ')}`);
+  await context.close();
+});
+
+test('offline after one visit: the model URLs fail and the stored model still answers', async () => {
+  const context = await env.browser.newContext();
+  const first = await open(context);
+  await start(first.page);
+  await first.page.close();
+  await context.route('**/models/**', (route) => route.abort());
+  const { page, requests } = await open(context);
+  const r = await start(page);
+  assert.equal(r.info.source, 'mix');
+  assert.equal(r.info.fromStorage, true);
+  assert.ok(r.words.includes('hoy'), r.words.join(', '));
+  assert.ok(!requests.some((u) => u.includes('/models/')), 'the stored copy of this version is used as it is');
+  // An older stored version, offline: it answers, and an error event says what failed.
+  await ageStoredRecord(page);
+  const r2 = await start(page);
+  assert.equal(r2.info.fromStorage, true);
+  assert.ok(r2.words.includes('hoy'), r2.words.join(', '));
+  assert.equal(r2.errors.length, 1, r2.errors.join('\n'));
+  assert.match(r2.errors[0]!, /could not be fetched.*answering with the model stored in this browser/);
+  await context.close();
+});
+
+test('a newer shipped model replaces an older stored one; learned messages survive the upgrade', async () => {
+  const context = await env.browser.newContext();
+  const { page } = await open(context);
+  await page.evaluate(async () => {
+    const p = (window as any).sdk.createPredictor({ autoTrain: false });
+    await p.ready;
+    await p.learn('El ornitorrinco azul come algas');
+    await new Promise((r) => setTimeout(r, 300));
+    p.dispose();
+  });
+  const older = await ageStoredRecord(page);
+  const r = await start(page, { autoTrain: false }, 'El ornitorrinco ');
+  assert.equal(r.info.fromStorage, false, 'the newer shipped model was loaded');
+  assert.ok(r.words.includes('azul'), `learned words survive: ${r.words.join(', ')}`);
+  const key = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onsuccess = () => {
+          const get = open.result.transaction('models').objectStore('models').get('model:default');
+          get.onsuccess = () => resolve(get.result.key);
+        };
+      }),
+  );
+  assert.notEqual(key, older, 'the stored copy is the new version');
+  await context.close();
+});
+
+test('a model URL answers without fetching a corpus; an unreachable one with nothing stored rejects ready', async () => {
+  const context = await env.browser.newContext();
+  const { page, requests } = await open(context);
+  const r = await start(page, { model: '/dist/models/es/model.json', name: 'own' });
+  assert.equal(r.info.source, 'mix');
+  assert.equal(r.info.shipped, false);
+  assert.ok(r.words.includes('hoy'), r.words.join(', '));
+  assert.ok(!requests.some((u) => u.includes('/corpus/')), requests.join(' '));
+  const failed = await page.evaluate(async () => {
+    const p = (window as any).sdk.createPredictor({ model: '/nowhere/model.json', name: 'missing' });
+    try {
+      await p.ready;
+      return 'resolved';
+    } catch (e) {
+      return String((e as Error).message);
+    }
+  });
+  assert.match(failed, /nowhere\/model\.json: HTTP 404/);
+  await context.close();
+});

@@ -1,0 +1,226 @@
+// What shipping a model needs: int8 weights, a cut vocabulary, pruned trigrams that keep their
+// lower orders, learned counts added to a model's trigram, `rnn-predict pack`, and the model
+// directory the package ships (models/es), tagged with the release the SDK expects.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { quantizeRows, dequantizeRows } from '../../src/inference/quantize.js';
+import { KneserNeyTrigram } from '../../src/inference/ngram.js';
+import { resolveModelConfig, weightShapes } from '../../src/inference/model-config.js';
+import {
+  toArtifacts,
+  fromArtifacts,
+  truncateVocabulary,
+  predictorOf,
+  type RnnModel,
+} from '../../src/inference/artifacts.js';
+import { buildVocabulary } from '../../src/text/vocabulary.js';
+import { evalWords } from '../../src/text/tokenize.js';
+import { mulberry32 } from '../../src/data/windows.js';
+import { loadModelDir, saveModelDir } from '../../src/node/model-dir.js';
+import { main } from '../../src/cli.js';
+import { SHIPPED_MODEL } from '../../src/sdk/create-predictor.js';
+
+const corpus = [
+  'Hola, ¿cómo se siente hoy?',
+  'Hola, ¿cómo estás?',
+  '¿Cómo se siente hoy su madre?',
+  'Hoy me siento mejor.',
+  'Se siente hoy mucho mejor.',
+  'Hola, buenos días.',
+  'Buenos días, ¿cómo está usted?',
+  'Me siento muy bien hoy.',
+  'Me siento bien.',
+  'Hoy hace buen día.',
+];
+const lines = corpus.map(evalWords);
+
+function smallModel(): RnnModel {
+  const vocabulary = buildVocabulary(lines.flat(), { maxSize: 40 });
+  const config = resolveModelConfig({ cell: 'gru', embeddingSize: 16, hiddenSize: 8, vocabSize: vocabulary.size });
+  const random = mulberry32(7);
+  const weights = new Map(
+    weightShapes(config).map(([name, shape]) => [
+      name,
+      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() - 0.5),
+    ]),
+  );
+  return {
+    config,
+    vocabulary,
+    weights,
+    ngram: KneserNeyTrigram.train(lines),
+    mix: 0.6,
+    metrics: {},
+    corpusHash: 'x',
+    trainedAt: '2026-11-30T00:00:00.000Z',
+    settings: {},
+  };
+}
+
+function allProbabilities(kn: KneserNeyTrigram, history: string[], words: string[]): number[] {
+  return words.map((w) => kn.probability(history, w));
+}
+
+describe('int8 weights', () => {
+  test('per-row quantisation is within half a step of each row, and round-trips through artifacts', () => {
+    const random = mulberry32(1);
+    const m = Float32Array.from({ length: 6 * 5 }, () => (random() - 0.5) * 4);
+    m.fill(0, 10, 15); // an all-zero row
+    const { q, scales } = quantizeRows(m, 6, 5);
+    const back = dequantizeRows(q, scales, 5);
+    for (let r = 0; r < 6; r++) {
+      for (let j = 0; j < 5; j++) {
+        assert.ok(Math.abs(back[r * 5 + j]! - m[r * 5 + j]!) <= scales[r]! / 2 + 1e-7, `row ${r} col ${j}`);
+      }
+    }
+    assert.deepEqual([...back.subarray(10, 15)], [0, 0, 0, 0, 0]);
+    const model = smallModel();
+    const a = toArtifacts(model, { int8: true });
+    const f32 = toArtifacts(model);
+    assert.ok(a.weightData.byteLength < f32.weightData.byteLength / 2, 'int8 is much smaller');
+    const loaded = fromArtifacts(a);
+    for (const [name, w] of model.weights) {
+      const got = loaded.weights.get(name)!;
+      assert.equal(got.length, w.length, name);
+      const tolerance = name.includes('bias') ? 1e-3 : Math.max(...w.map(Math.abs)) / 127;
+      for (let i = 0; i < w.length; i++) assert.ok(Math.abs(got[i]! - w[i]!) <= tolerance, `${name}[${i}]`);
+    }
+    assert.deepEqual(
+      predictorOf(loaded)
+        .predictNext('Hola cómo se siente ', { k: 3 })
+        .map((s) => s.word),
+      predictorOf(fromArtifacts(a))
+        .predictNext('Hola cómo se siente ', { k: 3 })
+        .map((s) => s.word),
+    );
+  });
+
+  test('a damaged int8 spec is named', () => {
+    const a = toArtifacts(smallModel(), { int8: true });
+    const bad = {
+      ...a,
+      weightSpecs: a.weightSpecs.map((s) =>
+        s.name === 'embedding' ? { ...s, shape: [s.shape[0]! * s.shape[1]!] } : s,
+      ),
+    };
+    assert.throws(() => fromArtifacts(bad), /int8 weights must be a matrix/);
+  });
+});
+
+describe('a cut vocabulary', () => {
+  test('keeps the most frequent words, their rows and the rest of the network', () => {
+    const model = smallModel();
+    const cut = truncateVocabulary(model, 12);
+    assert.equal(cut.config.vocabSize, 12);
+    assert.deepEqual(cut.vocabulary.toJSON().tokens, model.vocabulary.toJSON().tokens.slice(0, 12));
+    assert.deepEqual([...cut.weights.get('embedding')!], [...model.weights.get('embedding')!.subarray(0, 12 * 16)]);
+    assert.equal(cut.weights.get('rnn0/recurrent'), model.weights.get('rnn0/recurrent'));
+    assert.throws(() => truncateVocabulary(model, 4), /vocabulary size must be an integer in 5…/);
+    // Served: the network's words are still predicted; the n-gram model answers for the rest.
+    const words = predictorOf(cut)
+      .predictNext('Hola cómo se siente ', { k: 3 })
+      .map((s) => s.word);
+    assert.equal(words.length, 3);
+    fromArtifacts(toArtifacts(cut, { int8: true }));
+  });
+});
+
+describe('pruned trigrams', () => {
+  test('drop rare trigram types, keep the lower orders of the full counts, and round-trip', () => {
+    const kn = KneserNeyTrigram.train(lines);
+    const pruned = kn.prune(2);
+    const words = [...new Set(lines.flat()), '</s>'];
+    // A context with no trigram left backs off to the same bigram distribution as before.
+    const bigramOnly = (m: KneserNeyTrigram) => allProbabilities(m, ['zzz', 'siente'], words);
+    assert.deepEqual(bigramOnly(pruned), bigramOnly(kn));
+    const sum = allProbabilities(pruned, ['cómo', 'se'], words).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-9, `sums to ${sum}`);
+    assert.ok((pruned.toJSON().trigrams as Int32Array).length < (kn.toJSON().trigrams as Int32Array).length);
+    const again = KneserNeyTrigram.fromJSON(pruned.toJSON());
+    assert.deepEqual(allProbabilities(again, ['cómo', 'se'], words), allProbabilities(pruned, ['cómo', 'se'], words));
+    const model = fromArtifacts(toArtifacts({ ...smallModel(), ngram: pruned }, { int8: true }));
+    assert.deepEqual(
+      allProbabilities(model.ngram!, ['hola', 'cómo'], words),
+      allProbabilities(pruned, ['hola', 'cómo'], words),
+    );
+    assert.throws(() => kn.prune(0), /minCount must be an integer ≥ 1/);
+  });
+});
+
+describe('learned lines added to a trigram', () => {
+  test('give the same model as training on everything at once', () => {
+    const learned = [evalWords('Hola, ¿cómo te va?'), evalWords('Me siento genial hoy.')];
+    const base = KneserNeyTrigram.train(lines);
+    const added = base.withLines([...learned, ...learned]);
+    const whole = KneserNeyTrigram.train([...lines, ...learned, ...learned]);
+    const words = [...new Set([...lines.flat(), ...learned.flat()]), '</s>'];
+    for (const h of [[], ['hola'], ['hola', 'cómo'], ['me', 'siento'], ['cómo', 'te']]) {
+      const a = allProbabilities(added, h, words),
+        b = allProbabilities(whole, h, words);
+      a.forEach((p, i) => assert.ok(Math.abs(p - b[i]!) < 1e-12, `${h.join(' ')} → ${words[i]}: ${p} vs ${b[i]}`));
+    }
+    assert.ok(added.has('genial') && !base.has('genial'), 'the base model is left as it was');
+  });
+});
+
+describe('rnn-predict pack', () => {
+  test('writes a smaller model directory with int8 weights, a cut vocabulary, pruned counts and a release', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-predict-pack-'));
+    try {
+      await saveModelDir(smallModel(), join(dir, 'f32'));
+      const log: string[] = [];
+      const code = await main(
+        [
+          'pack',
+          '--model',
+          join(dir, 'f32'),
+          '--out',
+          join(dir, 'packed'),
+          '--int8',
+          '--vocab',
+          '20',
+          '--prune',
+          '2',
+          '--release',
+          'es-test@3',
+        ],
+        { log: (l) => log.push(l) },
+      );
+      assert.equal(code, 0, log.join('\n'));
+      const packed = await loadModelDir(join(dir, 'packed'));
+      assert.equal(packed.config.vocabSize, 20);
+      assert.deepEqual(packed.release, { id: 'es-test', version: 3 });
+      assert.ok(packed.ngram!.toJSON().bigrams, 'pruned counts carry their bigram table');
+      const json = JSON.parse(readFileSync(join(dir, 'packed', 'model.json'), 'utf8'));
+      assert.ok(
+        json.weightsManifest[0].weights.some(
+          (w: { quantization?: { dtype: string } }) => w.quantization?.dtype === 'int8',
+        ),
+      );
+      const bad = await main(['pack', '--model', join(dir, 'f32'), '--out', join(dir, 'x'), '--release', 'nope'], {
+        log: () => {},
+      });
+      assert.equal(bad, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the shipped model (models/es)', () => {
+  test('is a packed model with int8 weights, its trigram and the release the SDK expects', async () => {
+    const dir = new URL('../../models/es/', import.meta.url).pathname;
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    assert.deepEqual(json.modelTopology.release, SHIPPED_MODEL.release);
+    const model = await loadModelDir(dir);
+    assert.ok(model.ngram, 'it carries its trigram: no corpus needs to be fetched');
+    assert.ok(model.mix > 0 && model.mix < 1, `the network is mixed with the trigram (mix ${model.mix})`);
+    const words = predictorOf(model)
+      .predictNext('Hola cómo se siente ', { k: 3 })
+      .map((s) => s.word);
+    assert.ok(words.includes('hoy'), words.join(', '));
+  });
+});
