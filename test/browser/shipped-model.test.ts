@@ -26,15 +26,30 @@ async function open(context: BrowserContext): Promise<{ page: Page; requests: st
 /** Creates the default predictor on the page; returns its info, suggestions and error events. */
 function start(page: Page, options: Record<string, unknown> = {}, text = 'Hola cómo se siente ') {
   return page.evaluate(
-    async ({ options, text }) => {
+    async ({ options, text }: { options: Record<string, unknown>; text: string }) => {
       const p = (window as any).sdk.createPredictor(options);
       const errors: string[] = [];
       p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
       await p.ready;
       const info = p.info();
       const words = p.predictNext(text, { k: 3 }).map((s: { word: string }) => s.word);
-      // Let the background store of a freshly loaded model finish before the page goes.
-      await new Promise((r) => setTimeout(r, 300));
+      // A freshly loaded model is stored in the background: wait for the record before going.
+      const name = `model:${options.name ?? 'default'}`;
+      for (let stored = false; !stored && !info.fromStorage && options.model !== '/nowhere/model.json';) {
+        stored = await new Promise<boolean>((resolve) => {
+          const open = indexedDB.open('rnn-predict');
+          open.onsuccess = () => {
+            const get = open.result.transaction('models').objectStore('models').getKey(name);
+            get.onsuccess = () => {
+              open.result.close();
+              resolve(get.result !== undefined);
+            };
+            get.onerror = () => resolve(false);
+          };
+          open.onerror = () => resolve(false);
+        });
+        if (!stored) await new Promise((r) => setTimeout(r, 50));
+      }
       p.dispose();
       return { info, words, errors };
     },
@@ -114,7 +129,6 @@ test('a newer shipped model replaces an older stored one; learned messages survi
     const p = (window as any).sdk.createPredictor({ autoTrain: false });
     await p.ready;
     await p.learn('El ornitorrinco azul come algas');
-    await new Promise((r) => setTimeout(r, 300));
     p.dispose();
   });
   const older = await ageStoredRecord(page);
