@@ -25,14 +25,14 @@ const TYPES = {
 export const STRICT_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
 
-/** Maps a URL path to a file: / → widget/demo/index.html, /dist/… and /widget/… as they are. */
+/** Maps a URL path to a file: / → widget/demo/index.html, /dist/…, /widget/… and /data/… as they are. */
 export function fileFor(urlPath) {
   const path = decodeURIComponent(urlPath.split('?')[0]);
   let rel = path === '/' ? 'widget/demo/index.html' : path.replace(/^\/+/, '');
   if (rel.endsWith('/')) rel += 'index.html';
   const full = normalize(join(root, rel));
   if (!full.startsWith(root + sep)) return undefined;
-  if (!/^(dist|widget|models|test\/fixtures)(\/|$)/.test(rel)) return undefined;
+  if (!/^(dist|widget|models|data|test\/fixtures)(\/|$)/.test(rel)) return undefined;
   return full;
 }
 

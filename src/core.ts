@@ -10,12 +10,24 @@ export type { TrainLanguageModelOptions } from './training/pipeline.js';
 export { createWeights, forwardSeq2Vec, forwardSeq2Seq, maskedCrossEntropy } from './training/network.js';
 export { chooseBackend, registerSegmentSum } from './training/tfjs-backend.js';
 export type { BackendName, BackendChoice } from './training/tfjs-backend.js';
-export { forecast, seasonalNaive, rmse, parseSeriesCsv } from './timeseries/forecast.js';
+export {
+  forecast,
+  seasonalNaive,
+  seasonalNaiveDrift,
+  holtWinters,
+  rmse,
+  mase,
+  smape,
+  parseSeriesCsv,
+} from './timeseries/forecast.js';
 export type {
   ForecastOptions,
   ForecastResult,
   ForecastProgress,
   ForecastCell,
-  Scaling,
+  ForecastStrategy,
+  ForecastMethod,
+  ForecastBacktest,
+  BacktestScore,
 } from './timeseries/forecast.js';
 export { MONTHLY_SALES } from './timeseries/monthly-sales.js';

@@ -1,32 +1,50 @@
 /**
- * `rnn-predict forecast`: trains a recurrent network on one column of a CSV and prints the
- * forecast, as JSON (`--json`) or a short table. Bad input throws an Error with a one-line
- * message; the caller prints it and exits 1.
+ * `rnn-predict forecast`: backtests and forecasts one column of a CSV and prints the forecast
+ * with its intervals, as JSON (`--json`) or a short table (`--backtest` adds the scores). Bad
+ * input throws an Error with a one-line message; the caller prints it and exits 1.
  */
 import { readFileSync } from 'node:fs';
 import { initNodeBackend } from './node-backend.js';
-import { forecast, parseSeriesCsv, type ForecastCell, type ForecastOptions } from '../timeseries/forecast.js';
+import {
+  forecast,
+  parseSeriesCsv,
+  type BacktestScore,
+  type ForecastOptions,
+  type ForecastResult,
+} from '../timeseries/forecast.js';
 
 export const FORECAST_USAGE = `Usage: rnn-predict forecast --csv FILE [options]
 
-Trains a recurrent network on one numeric column of a CSV (with a header row) and forecasts
-the next points, scoring it first on the held-back tail against the seasonal-naive baseline.
+Forecasts one numeric column of a CSV (with a header row) with a recurrent network on the
+Holt-Winters-normalised series (ES-RNN style), after a rolling-origin backtest that scores it
+against seasonal naive, seasonal naive with drift and Holt-Winters (ETS) on the same origins.
 
 Options:
   --csv FILE        the CSV to read (required)
   --column NAME     the column to forecast (default: the last numeric column)
   --window N        past points read per prediction (default 12)
   --horizon N       points to forecast (default 12)
-  --cell C          lstm, gru or rnn (default lstm)
-  --epochs N        training epochs (default 100)
-  --units N         hidden units (default 32)
-  --holdout N       points held back to score the model (default = horizon; 0 to skip)
-  --season N        season length for the baseline and the window check (default 12)
+  --cell C          lstm, gru or rnn (default gru)
+  --epochs N        training epochs per network (default 40)
+  --units N         hidden units (default 16)
+  --seeds N         networks averaged (default 3)
+  --strategy S      direct or recursive multi-step (default direct)
+  --method M        auto, network, blend, ets, drift or seasonal-naive (default auto: the
+                    lowest backtest MASE)
+  --origins N       backtest origins (default 4; 0 skips the backtest)
+  --step N          points between origins (default 6)
+  --season N        season length (default 12)
   --seed N          random seed (default 1)
+  --backtest        print the backtest table (MASE, sMAPE, RMSE per method)
   --json            print one JSON object instead of a table
   --help            show this help`;
 
-const INT_FLAGS = ['window', 'horizon', 'epochs', 'units', 'holdout', 'season', 'seed'] as const;
+const INT_FLAGS = ['window', 'horizon', 'epochs', 'units', 'seeds', 'origins', 'step', 'season', 'seed'] as const;
+const CHOICES = {
+  cell: ['lstm', 'gru', 'rnn'],
+  strategy: ['direct', 'recursive'],
+  method: ['auto', 'network', 'blend', 'ets', 'drift', 'seasonal-naive'],
+} as const;
 
 /**
  * Runs `rnn-predict forecast`. `argv` holds the arguments after the command name (a leading
@@ -42,11 +60,11 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
     if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}" (see rnn-predict forecast --help)`);
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (name === 'help' || name === 'json') {
+    if (name === 'help' || name === 'json' || name === 'backtest') {
       flags.set(name, true);
       continue;
     }
-    if (!['csv', 'column', 'cell', ...INT_FLAGS].includes(name))
+    if (!['csv', 'column', ...Object.keys(CHOICES), ...INT_FLAGS].includes(name))
       throw new Error(`unknown option --${name} (see rnn-predict forecast --help)`);
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new Error(`--${name} needs a value`);
@@ -66,11 +84,12 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
     if (!/^\d+$/.test(raw)) throw new Error(`--${name} expects a whole number, got "${raw}"`);
     options[name] = Number(raw);
   }
-  const cell = flags.get('cell');
-  if (typeof cell === 'string') {
-    if (cell !== 'lstm' && cell !== 'gru' && cell !== 'rnn')
-      throw new Error(`--cell expects lstm, gru or rnn, got "${cell}"`);
-    options.cell = cell as ForecastCell;
+  for (const [name, allowed] of Object.entries(CHOICES)) {
+    const v = flags.get(name);
+    if (typeof v !== 'string') continue;
+    if (!(allowed as readonly string[]).includes(v))
+      throw new Error(`--${name} expects ${allowed.join(', ')}, got "${v}"`);
+    (options as Record<string, string>)[name] = v;
   }
 
   let text: string;
@@ -89,7 +108,7 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
   }
 
   const backend = await initNodeBackend();
-  let result;
+  let result: ForecastResult;
   try {
     result = await forecast(parsed.values, options);
   } catch (e) {
@@ -102,17 +121,42 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
     );
     return 0;
   }
-  const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(2));
+  const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
   out.log(
-    `Forecast of "${parsed.column}" (${parsed.values.length} points): ${result.cell.toUpperCase()}, window ${result.window}, ${result.epochs}+${result.refitEpochs} epochs, ${backend.backend} backend`,
+    `Forecast of "${parsed.column}" (${parsed.values.length} points) by ${result.method}: network ${result.cell.toUpperCase()} ${result.strategy}, window ${result.window}, ${result.seeds} seeds × ${result.epochs} epochs, ${backend.backend} backend`,
   );
-  if (result.holdout > 0) {
+  const b = result.backtest;
+  if (b && flags.has('backtest')) {
     out.log(
-      `Last ${result.holdout} points held back: RMSE ${fmt(result.rmse)} (seasonal naive, season ${result.season}: ${fmt(result.baselineRmse)})`,
+      `Backtest: ${b.origins.length} origins (training lengths ${b.origins.join(', ')}), horizon ${result.horizon}`,
+    );
+    out.log('method            MASE    sMAPE %   RMSE');
+    const rows: [string, keyof typeof b][] = [
+      ['network', 'network'],
+      ['blend', 'blend'],
+      ['seasonal naive', 'seasonalNaive'],
+      ['drift', 'drift'],
+      ['ETS', 'ets'],
+    ];
+    for (const [label, key] of rows) {
+      const s = b[key] as BacktestScore;
+      out.log(`${label.padEnd(16)}  ${s.mase.toFixed(3)}  ${s.smape.toFixed(2).padStart(7)}   ${f(s.rmse)}`);
+    }
+    const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(0)} %`);
+    out.log(
+      `Interval coverage on the backtest: 80 % → ${pct(result.coverage.p80)}, 95 % → ${pct(result.coverage.p95)}`,
+    );
+  } else if (b) {
+    out.log(
+      `Backtest MASE: network ${b.network.mase.toFixed(3)}, seasonal naive ${b.seasonalNaive.mase.toFixed(3)}, drift ${b.drift.mase.toFixed(3)}, ETS ${b.ets.mase.toFixed(3)} (--backtest for the table)`,
     );
   }
-  out.log('step  forecast');
-  result.forecast.forEach((v, i) => out.log(`${String(`+${i + 1}`).padStart(4)}  ${v.toFixed(2)}`));
+  out.log('step  forecast   80 %               95 %');
+  result.forecast.forEach((v, i) =>
+    out.log(
+      `${String(`+${i + 1}`).padStart(4)}  ${f(v).padStart(8)}   ${`${f(result.lower80[i]!)}–${f(result.upper80[i]!)}`.padEnd(17)}  ${f(result.lower95[i]!)}–${f(result.upper95[i]!)}`,
+    ),
+  );
   for (const w of result.warnings) out.log(`warning: ${w}`);
   return 0;
 }

@@ -1,33 +1,73 @@
 /**
  * Time-series forecasting with the same recurrent cells as the language model (SimpleRNN,
- * LSTM, GRU), on tf.layers:
+ * LSTM, GRU), on tf.layers, in the manner of ES-RNN (Smyl, winner of M4):
  *
- *  1. scale the series to [−1, 1] (min-max, fitted on the training part only);
- *  2. cut windows [x(t−w) … x(t−1)] → x(t), stride 1;
- *  3. train recurrent layer (Glorot init, seeded) → dense(1) with Adam on the mean squared error;
- *  4. forecast recursively: each prediction is fed back as the newest input.
+ *  1. take logs of a positive series (so season and trend act multiplicatively);
+ *  2. fit Holt-Winters (level, damped trend, season; `baselines.ts`) on the training part;
+ *  3. cut windows of the deseasonalised series minus the level at the window's end, scaled;
+ *  4. train the recurrent layer → dense to predict what Holt-Winters misses: the normalised
+ *     residual y(t+h) − ETS(t, h), all `horizon` steps at once ('direct') or one step fed back
+ *     through the smoothing ('recursive');
+ *  5. average several seeds.
  *
- * The last `holdout` points are held back first: the model trained without them forecasts
- * them, and that RMSE is reported beside the seasonal-naive baseline's (x̂(t) = x(t − season)).
- * Training then continues on the whole series and the next `horizon` points are forecast.
+ * A rolling-origin backtest (several origins, `horizon` points each) scores the network beside
+ * seasonal naive, seasonal naive with drift and Holt-Winters (ETS) on the same origins, with
+ * RMSE, MASE and sMAPE. `method: 'auto'` returns whichever did best there (or the network–ETS
+ * blend), says so in `warnings` when a baseline beat the network, and the 80 %/95 % intervals
+ * come from that method's backtest errors per step (non-decreasing with the horizon).
  *
- * Pure: no DOM, no console, no I/O. Every tensor and the model are disposed.
+ * Pure: no DOM, no console, no I/O. Every tensor and model is disposed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe } from '../text/tokenize.js';
 import { mulberry32 } from '../data/windows.js';
 import { abortError as cancelled } from '../training/train.js';
+import {
+  backtestCoverage,
+  checkInt,
+  checkSeries,
+  errorSpread,
+  fitHoltWinters,
+  holtWintersPath,
+  holtWintersWith,
+  intervals,
+  rollingOrigins,
+  scoreBacktest,
+  seasonalAt,
+  seasonalNaive,
+  seasonalNaiveDrift,
+  type BacktestScore,
+  type HoltWintersFit,
+} from './baselines.js';
+
+export { seasonalNaive, seasonalNaiveDrift, holtWinters, rmse, mase, smape } from './baselines.js';
+export type { BacktestScore } from './baselines.js';
+export { parseSeriesCsv } from './series-csv.js';
 
 /** The recurrent cell: SimpleRNN, LSTM or GRU. */
 export type ForecastCell = 'rnn' | 'lstm' | 'gru';
 
-/** Progress after each epoch. `phase` is 'holdout' while the tail is held back, then 'refit'. */
+/** Multi-step strategy: all steps from one output layer, or one step fed back `horizon` times. */
+export type ForecastStrategy = 'direct' | 'recursive';
+
+/** What to return: the best on the backtest ('auto'), or one method. */
+export type ForecastMethod = 'auto' | 'network' | 'blend' | 'ets' | 'drift' | 'seasonal-naive';
+
+/** The methods that are scored; 'blend' is the mean of the network and ETS forecasts. */
+export type ScoredMethod = Exclude<ForecastMethod, 'auto'>;
+
+/** Progress after each epoch of each network. */
 export interface ForecastProgress {
   epoch: number;
   epochs: number;
-  /** Mean squared error of this epoch, in scaled units. */
+  /** Mean squared error of this epoch, in normalised units. */
   loss: number;
-  phase: 'holdout' | 'refit';
+  /** 'backtest' while training at a backtest origin, then 'final' on the whole series. */
+  phase: 'backtest' | 'final';
+  /** Which origin (0-based; the final fit is `origins`). */
+  origin: number;
+  /** Which seed of the ensemble (0-based). */
+  seed: number;
 }
 
 /** Options of {@link forecast}; every field is optional. */
@@ -36,17 +76,25 @@ export interface ForecastOptions {
   window?: number;
   /** Points to forecast beyond the end of the series (default 12). */
   horizon?: number;
-  /** Recurrent cell (default 'lstm'). */
+  /** Recurrent cell (default 'gru'). */
   cell?: ForecastCell;
-  /** Hidden units of the recurrent layer (default 32). */
+  /** Hidden units of the recurrent layer (default 16). */
   units?: number;
-  /** Training epochs with the tail held back (default 100); the refit adds a quarter of that. */
+  /** Training epochs of each network (default 40). */
   epochs?: number;
-  /** Points held back at the end to score the model (default = horizon; 0 skips scoring). */
-  holdout?: number;
-  /** Seed of the initialisers and the batch order (default 1). */
+  /** Networks averaged, each from its own seed (default 3). */
+  seeds?: number;
+  /** 'direct' (default): one output per step; 'recursive': one step, fed back. */
+  strategy?: ForecastStrategy;
+  /** What to return (default 'auto': the lowest backtest MASE among network, blend and baselines). */
+  method?: ForecastMethod;
+  /** Backtest origins (default 4; 0 skips the backtest, and then 'auto' returns the network). */
+  origins?: number;
+  /** Points between backtest origins (default 6). */
+  step?: number;
+  /** Seed of the first network's initialisers and batch order (default 1). */
   seed?: number;
-  /** Adam's learning rate (default 0.01). */
+  /** Adam's learning rate (default 0.005). */
   learningRate?: number;
   /** Windows per training batch (default 16). */
   batchSize?: number;
@@ -57,97 +105,58 @@ export interface ForecastOptions {
   season?: number;
 }
 
-/**
- * How the series was scaled before training: min-max to [−1, 1], x' = 2(x − min)/(max − min) − 1.
- * Centred on 0 like tanh's range; on the trending sample series this gave markedly steadier
- * forecasts across seeds than [0, 1] or standardisation.
- */
-export interface Scaling {
-  method: 'minmax';
-  min: number;
-  max: number;
-  range: [number, number];
+/** Backtest scores of every method on the same origins. */
+export interface ForecastBacktest {
+  /** Training lengths at which the forecasts were made. */
+  origins: number[];
+  network: BacktestScore;
+  blend: BacktestScore;
+  seasonalNaive: BacktestScore;
+  drift: BacktestScore;
+  ets: BacktestScore;
 }
 
 /** What {@link forecast} returns. */
 export interface ForecastResult {
-  /** The next `horizon` points after the series, in the series' own units. */
+  /** The next `horizon` points after the series, in the series' own units, by `method`. */
   forecast: number[];
-  /** The forecast of the held-back tail by the model trained without it. */
-  tailForecast: number[];
-  /** RMSE of `tailForecast` on the tail (null when holdout is 0 or training diverged). */
-  rmse: number | null;
-  /** RMSE of the seasonal-naive forecast on the same tail (null when it cannot be made). */
-  baselineRmse: number | null;
-  /** Fitted on the series minus the tail, and kept for the refit. */
-  scaling: Scaling;
+  /** 80 % and 95 % bounds per step, from `method`'s backtest errors (equal to the forecast without a backtest). */
+  lower80: number[];
+  upper80: number[];
+  lower95: number[];
+  upper95: number[];
+  /** The method that made `forecast`. */
+  method: ScoredMethod;
+  /** The next `horizon` points by every method. */
+  forecasts: Record<ScoredMethod, number[]>;
+  /** Null when `origins` is 0. */
+  backtest: ForecastBacktest | null;
+  /** Share of backtest points inside the 80 %/95 % bounds, leave one origin out (null under two origins). */
+  coverage: { p80: number | null; p95: number | null };
   warnings: string[];
   cell: ForecastCell;
+  strategy: ForecastStrategy;
   window: number;
   horizon: number;
-  holdout: number;
   season: number;
   units: number;
-  /** Epochs with the tail held back. */
   epochs: number;
-  /** Further epochs on the whole series. */
-  refitEpochs: number;
-  /** Training loss (scaled MSE) of the last epoch. */
-  loss: number;
+  seeds: number;
+  /** True when the series was modelled in logs (every value positive). */
+  log: boolean;
 }
 
 const CELLS: readonly ForecastCell[] = ['rnn', 'lstm', 'gru'];
+const STRATEGIES: readonly ForecastStrategy[] = ['direct', 'recursive'];
+const METHODS: readonly ForecastMethod[] = ['auto', 'network', 'blend', 'ets', 'drift', 'seasonal-naive'];
+const BASELINES = [
+  ['seasonal-naive', 'seasonalNaive'],
+  ['drift', 'drift'],
+  ['ets', 'ets'],
+] as const;
 
 /** An Error with name 'AbortError', as fetch and DOM APIs use. */
 const abortError = () => cancelled('forecast was cancelled');
-
-/** Checks that `series` is an array of finite numbers; errors name the index. */
-function checkSeries(series: unknown, name = 'series'): number[] {
-  if (!Array.isArray(series)) throw new TypeError(`${name} must be an array of numbers, got ${describe(series)}`);
-  series.forEach((v, i) => {
-    if (typeof v !== 'number') throw new TypeError(`${name}[${i}] must be a number, got ${describe(v)}`);
-    if (!Number.isFinite(v)) throw new RangeError(`${name}[${i}] must be a finite number, got ${describe(v)}`);
-  });
-  return series as number[];
-}
-
-function checkInt(v: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`;
-    throw new RangeError(`${name} must be an integer ${range}, got ${describe(v)}`);
-  }
-  return v;
-}
-
-/**
- * The seasonal-naive forecast: each of the next `horizon` points repeats the value one season
- * earlier, x̂(n+h) = x(n + h − season·⌈(h+1)/season⌉) for h = 0 … horizon−1.
- *
- * @throws RangeError when the series is shorter than one season
- */
-export function seasonalNaive(series: number[], season: number, horizon: number): number[] {
-  const s = checkSeries(series);
-  checkInt(season, 'season', 1);
-  checkInt(horizon, 'horizon', 1);
-  if (s.length < season) throw new RangeError(`series has ${s.length} points, fewer than one season (${season})`);
-  return Array.from({ length: horizon }, (_, h) => s[s.length - season + (h % season)]!);
-}
-
-/**
- * Root mean squared error between two arrays of the same non-zero length.
- *
- * @throws TypeError/RangeError on bad values or different lengths
- */
-export function rmse(a: number[], b: number[]): number {
-  checkSeries(a, 'a');
-  checkSeries(b, 'b');
-  if (a.length === 0 || a.length !== b.length) {
-    throw new RangeError(`rmse needs two arrays of the same non-zero length, got ${a.length} and ${b.length}`);
-  }
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += (a[i]! - b[i]!) ** 2;
-  return Math.sqrt(sum / a.length);
-}
 
 interface Resolved {
   window: number;
@@ -155,7 +164,11 @@ interface Resolved {
   cell: ForecastCell;
   units: number;
   epochs: number;
-  holdout: number;
+  seeds: number;
+  strategy: ForecastStrategy;
+  method: ForecastMethod;
+  origins: number;
+  step: number;
   seed: number;
   learningRate: number;
   batchSize: number;
@@ -164,15 +177,19 @@ interface Resolved {
   onProgress: ((p: ForecastProgress) => void) | undefined;
 }
 
+function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[], fallback: T): T {
+  if (v === undefined) return fallback;
+  if (!allowed.includes(v as T))
+    throw new RangeError(`${name} must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(v)}`);
+  return v as T;
+}
+
 function resolveOptions(options: unknown): Resolved {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object')
     throw new TypeError(`options must be an object, got ${describe(options)}`);
   const o = options as ForecastOptions;
-  const horizon = o.horizon === undefined ? 12 : checkInt(o.horizon, 'horizon', 1, 10_000);
-  if (o.cell !== undefined && !CELLS.includes(o.cell))
-    throw new RangeError(`cell must be 'rnn', 'lstm' or 'gru', got ${describe(o.cell)}`);
-  const lr = o.learningRate ?? 0.01;
+  const lr = o.learningRate ?? 0.005;
   if (typeof lr !== 'number' || !(lr > 0 && lr <= 1))
     throw new RangeError(`learningRate must be a number in (0, 1], got ${describe(lr)}`);
   if (
@@ -184,25 +201,31 @@ function resolveOptions(options: unknown): Resolved {
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw new TypeError(`onProgress must be a function, got ${describe(o.onProgress)}`);
   }
+  const int = (v: number | undefined, name: string, fallback: number, min: number, max: number) =>
+    v === undefined ? fallback : checkInt(v, name, min, max);
   return {
-    window: o.window === undefined ? 12 : checkInt(o.window, 'window', 1, 1000),
-    horizon,
-    cell: o.cell ?? 'lstm',
-    units: o.units === undefined ? 32 : checkInt(o.units, 'units', 1, 1024),
-    epochs: o.epochs === undefined ? 100 : checkInt(o.epochs, 'epochs', 1, 100_000),
-    holdout: o.holdout === undefined ? horizon : checkInt(o.holdout, 'holdout', 0, 10_000),
-    seed: o.seed === undefined ? 1 : checkInt(o.seed, 'seed', 0, 2 ** 31 - 1),
+    window: int(o.window, 'window', 12, 1, 1000),
+    horizon: int(o.horizon, 'horizon', 12, 1, 10_000),
+    cell: oneOf(o.cell, 'cell', CELLS, 'gru'),
+    units: int(o.units, 'units', 16, 1, 1024),
+    epochs: int(o.epochs, 'epochs', 40, 1, 100_000),
+    seeds: int(o.seeds, 'seeds', 3, 1, 100),
+    strategy: oneOf(o.strategy, 'strategy', STRATEGIES, 'direct'),
+    method: oneOf(o.method, 'method', METHODS, 'auto'),
+    origins: int(o.origins, 'origins', 4, 0, 1000),
+    step: int(o.step, 'step', 6, 1, 10_000),
+    seed: int(o.seed, 'seed', 1, 0, 2 ** 31 - 1),
     learningRate: lr,
-    batchSize: o.batchSize === undefined ? 16 : checkInt(o.batchSize, 'batchSize', 1, 100_000),
-    season: o.season === undefined ? 12 : checkInt(o.season, 'season', 1, 10_000),
+    batchSize: int(o.batchSize, 'batchSize', 16, 1, 100_000),
+    season: int(o.season, 'season', 12, 1, 10_000),
     signal: o.signal,
     onProgress: o.onProgress,
   };
 }
 
-/** The network: recurrent layer (Glorot-uniform kernels, seeded) → dense(1). */
-function buildModel(o: Resolved): tf.Sequential {
-  const init = (k: number) => tf.initializers.glorotUniform({ seed: o.seed * 7 + k });
+/** The network: recurrent layer (Glorot-uniform kernels, seeded) → dense(outputs). */
+function buildModel(o: Resolved, seed: number, outputs: number): tf.Sequential {
+  const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 7 + k });
   const rnnArgs = {
     units: o.units,
     inputShape: [o.window, 1],
@@ -217,45 +240,87 @@ function buildModel(o: Resolved): tf.Sequential {
         ? tf.layers.gru(rnnArgs)
         : tf.layers.simpleRNN(rnnArgs),
   );
-  model.add(tf.layers.dense({ units: 1, kernelInitializer: init(3) }));
+  model.add(tf.layers.dense({ units: outputs, kernelInitializer: init(3) }));
   return model;
 }
 
-/**
- * Trains on every window of `scaled` for `epochs` epochs, the windows in a fresh seeded order
- * each epoch. Returns the last epoch's loss. Rejects with an AbortError when the signal aborts.
- */
-async function train(
+/** The Holt-Winters fit of one training part, and how its windows are normalised. */
+interface Prepared {
+  fit: HoltWintersFit;
+  /** The training part in fitted units (log when `fit.log`). */
+  y: number[];
+  inScale: number;
+  outScale: number;
+}
+
+/** Window input at origin t: deseasonalised y over the last `w` points minus the level at t. */
+function inputAt(fit: HoltWintersFit, y: number[], t: number, w: number): number[] {
+  const out: number[] = [];
+  for (let j = t - w + 1; j <= t; j++) out.push(y[j]! - seasonalAt(fit, j - 1, 1) - fit.level[t]!);
+  return out;
+}
+
+/** The first origin (0-based time) whose window and fit are usable. */
+const firstT = (o: Resolved) => Math.max(o.window - 1, o.season);
+
+/** Training pairs: normalised windows → what ETS misses over the next `outputs` steps. */
+function examples(p: Prepared, o: Resolved, outputs: number): { xs: number[][]; ys: number[][] } {
+  const xs: number[][] = [];
+  const ys: number[][] = [];
+  for (let t = firstT(o); t + outputs < p.y.length; t++) {
+    const path = holtWintersPath(p.fit, outputs, t);
+    xs.push(inputAt(p.fit, p.y, t, o.window));
+    ys.push(path.map((f, h) => p.y[t + 1 + h]! - f));
+  }
+  return { xs, ys };
+}
+
+const rms = (xs: number[]) => Math.sqrt(xs.reduce((a, b) => a + b * b, 0) / Math.max(1, xs.length)) || 1;
+
+function prepare(train: number[], o: Resolved): Prepared {
+  const fit = fitHoltWinters(train, o.season);
+  const y = fit.log ? train.map(Math.log) : train;
+  const p: Prepared = { fit, y, inScale: 1, outScale: 1 };
+  const { xs, ys } = examples(p, o, o.strategy === 'direct' ? o.horizon : 1);
+  p.inScale = rms(xs.flat());
+  p.outScale = rms(ys.flat());
+  return p;
+}
+
+/** Trains one network for `o.epochs` epochs, windows in a fresh seeded order each epoch. */
+async function trainNet(
   model: tf.Sequential,
-  scaled: number[],
+  xs: number[][],
+  ys: number[][],
   o: Resolved,
-  epochs: number,
-  phase: ForecastProgress['phase'],
-): Promise<number> {
+  seed: number,
+  report: (epoch: number, loss: number) => void,
+): Promise<void> {
   const w = o.window;
-  const count = scaled.length - w;
-  const random = mulberry32(o.seed * 31 + (phase === 'refit' ? 17 : 0));
+  const outputs = ys[0]!.length;
+  const count = xs.length;
+  const random = mulberry32(seed * 31 + 5);
   const order = Array.from({ length: count }, (_, i) => i);
-  const xs = new Float32Array(count * w);
-  const ys = new Float32Array(count);
-  let loss = NaN;
+  const xb = new Float32Array(count * w);
+  const yb = new Float32Array(count * outputs);
   const stopOnAbort = new tf.CustomCallback({
     onBatchEnd: async () => {
       if (o.signal?.aborted) model.stopTraining = true;
     },
   });
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
     if (o.signal?.aborted) throw abortError();
     for (let j = count - 1; j > 0; j--) {
       const k = Math.floor(random() * (j + 1));
       [order[j], order[k]] = [order[k]!, order[j]!];
     }
-    order.forEach((start, row) => {
-      for (let t = 0; t < w; t++) xs[row * w + t] = scaled[start + t]!;
-      ys[row] = scaled[start + w]!;
+    order.forEach((i, row) => {
+      xb.set(xs[i]!, row * w);
+      yb.set(ys[i]!, row * outputs);
     });
-    const x = tf.tensor3d(xs, [count, w, 1]);
-    const y = tf.tensor2d(ys, [count, 1]);
+    const x = tf.tensor3d(xb, [count, w, 1]);
+    const y = tf.tensor2d(yb, [count, outputs]);
+    let loss: number;
     try {
       const history = await model.fit(x, y, {
         epochs: 1,
@@ -270,44 +335,129 @@ async function train(
       y.dispose();
     }
     if (o.signal?.aborted) throw abortError();
-    o.onProgress?.({ epoch, epochs, loss, phase });
+    report(epoch, loss);
   }
-  return loss;
 }
 
-/** Forecasts `steps` points after `scaled`, feeding each prediction back as input. */
-function recursive(model: tf.Sequential, scaled: number[], o: Resolved, steps: number): number[] {
-  const input = scaled.slice(-o.window);
-  const out: number[] = [];
-  for (let s = 0; s < steps; s++) {
-    const next = tf.tidy(() => (model.predict(tf.tensor3d(input, [1, o.window, 1])) as tf.Tensor).dataSync()[0]!);
-    out.push(next);
-    input.shift();
-    input.push(next);
-  }
-  return out;
+function predictOne(model: tf.Sequential, input: number[], w: number): number[] {
+  return tf.tidy(() => Array.from((model.predict(tf.tensor3d(input, [1, w, 1])) as tf.Tensor).dataSync()));
 }
 
 /**
- * Trains a recurrent network on `series` and forecasts its next `horizon` points recursively,
- * after scoring it on the held-back tail against the seasonal-naive baseline.
+ * Trains `o.seeds` networks on `train` and forecasts its next `o.horizon` points, in the series'
+ * own units. Direct: ETS path + mean correction. Recursive: each step's prediction is appended and
+ * the smoothing re-run over it, so the next window and ETS step see it.
+ */
+async function networkForecast(
+  train: number[],
+  o: Resolved,
+  phase: ForecastProgress['phase'],
+  origin: number,
+): Promise<number[]> {
+  const p = prepare(train, o);
+  const outputs = o.strategy === 'direct' ? o.horizon : 1;
+  const { xs, ys } = examples(p, o, outputs);
+  if (xs.length === 0) {
+    throw new RangeError(
+      `${train.length} points leave no training window: window (${o.window}) and season (${o.season}) need more`,
+    );
+  }
+  const xn = xs.map((x) => x.map((v) => v / p.inScale));
+  const yn = ys.map((y) => y.map((v) => v / p.outScale));
+  const models: tf.Sequential[] = [];
+  const optimizers: tf.Optimizer[] = [];
+  try {
+    for (let k = 0; k < o.seeds; k++) {
+      const seed = o.seed + k;
+      const model = buildModel(o, seed, outputs);
+      models.push(model);
+      const optimizer = tf.train.adam(o.learningRate);
+      optimizers.push(optimizer);
+      model.compile({ optimizer, loss: 'meanSquaredError' });
+      await trainNet(model, xn, yn, o, seed, (epoch, loss) =>
+        o.onProgress?.({ epoch, epochs: o.epochs, loss, phase, origin, seed: k }),
+      );
+    }
+    const correction = (fit: HoltWintersFit, y: number[]) => {
+      const t = y.length - 1;
+      const input = inputAt(fit, y, t, o.window).map((v) => v / p.inScale);
+      const sum = new Array<number>(outputs).fill(0);
+      for (const m of models) predictOne(m, input, o.window).forEach((v, h) => (sum[h]! += v));
+      return sum.map((v) => (v / models.length) * p.outScale);
+    };
+    let path: number[];
+    if (o.strategy === 'direct') {
+      const c = correction(p.fit, p.y);
+      path = holtWintersPath(p.fit, o.horizon).map((f, h) => f + c[h]!);
+    } else {
+      const y = p.y.slice();
+      let fit = p.fit;
+      path = [];
+      for (let h = 0; h < o.horizon; h++) {
+        const next = holtWintersPath(fit, 1)[0]! + correction(fit, y)[0]!;
+        path.push(next);
+        y.push(next);
+        fit = holtWintersWith(y, o.season, fit, fit.log);
+      }
+    }
+    return p.fit.log ? path.map(Math.exp) : path;
+  } finally {
+    for (const m of models) m.dispose();
+    for (const opt of optimizers) opt.dispose();
+  }
+}
+
+/** Every method's forecast of the `horizon` points after `train`. */
+async function allForecasts(
+  train: number[],
+  o: Resolved,
+  phase: ForecastProgress['phase'],
+  origin: number,
+): Promise<Record<ScoredMethod, number[]>> {
+  const fit = fitHoltWinters(train, o.season);
+  const etsPath = holtWintersPath(fit, o.horizon);
+  const ets = fit.log ? etsPath.map(Math.exp) : etsPath;
+  const network = await networkForecast(train, o, phase, origin);
+  return {
+    network,
+    blend: network.map((v, h) => (v + ets[h]!) / 2),
+    ets,
+    drift: seasonalNaiveDrift(train, o.season, o.horizon),
+    'seasonal-naive': seasonalNaive(train, o.season, o.horizon),
+  };
+}
+
+const KEY: Record<ScoredMethod, keyof Omit<ForecastBacktest, 'origins'>> = {
+  network: 'network',
+  blend: 'blend',
+  ets: 'ets',
+  drift: 'drift',
+  'seasonal-naive': 'seasonalNaive',
+};
+
+/**
+ * Forecasts the next `horizon` points of `series` with an ES-RNN-style recurrent network, after
+ * a rolling-origin backtest that scores it against seasonal naive, seasonal naive with drift and
+ * Holt-Winters. With `method: 'auto'` (the default) it returns the method with the lowest
+ * backtest MASE, with intervals from that method's backtest errors.
  *
  * @example
- * const r = await forecast(MONTHLY_SALES.map(m => m.sales), { cell: 'lstm', window: 12 });
- * r.forecast // 12 numbers, in cars; r.rmse vs r.baselineRmse
- * @throws TypeError/RangeError naming the index or option for bad input; a series needs at
- *   least window + horizon + holdout points
+ * const r = await forecast(MONTHLY_SALES.map(m => m.sales));
+ * r.forecast; r.lower95; r.method; r.backtest.network.mase; r.warnings
+ * @throws TypeError/RangeError naming the index or option for bad input; the first backtest
+ *   origin needs at least two seasons + window + horizon points before it
  * @throws Error named 'AbortError' when `options.signal` aborts
  */
 export async function forecast(series: number[], options?: ForecastOptions): Promise<ForecastResult> {
   const values = checkSeries(series);
   const o = resolveOptions(options);
-  const needed = o.window + o.horizon + o.holdout;
-  if (values.length < needed) {
+  const minTrain = Math.max(firstT(o) + 1, 2 * o.season) + o.horizon + 1;
+  if (values.length < minTrain) {
     throw new RangeError(
-      `series has ${values.length} points; window (${o.window}) + horizon (${o.horizon}) + holdout (${o.holdout}) needs at least ${needed}`,
+      `series has ${values.length} points; window (${o.window}), two seasons (${2 * o.season}) and horizon (${o.horizon}) need at least ${minTrain}`,
     );
   }
+  const origins = o.origins > 0 ? rollingOrigins(values.length, o.horizon, o.origins, o.step, minTrain) : [];
   if (o.signal?.aborted) throw abortError();
 
   const warnings: string[] = [];
@@ -316,137 +466,74 @@ export async function forecast(series: number[], options?: ForecastOptions): Pro
       `window (${o.window}) is shorter than the season (${o.season}): the window should cover at least one season`,
     );
   }
-  const trainPart = values.slice(0, values.length - o.holdout);
-  const tail = values.slice(values.length - o.holdout);
-  const min = trainPart.reduce((a, b) => Math.min(a, b));
-  let max = trainPart.reduce((a, b) => Math.max(a, b));
-  if (max === min) {
-    warnings.push('the series is constant: scaling uses a range of 1');
-    max = min + 1;
-  }
-  const scaling: Scaling = { method: 'minmax', min, max, range: [-1, 1] };
-  const scale = (v: number) => (2 * (v - min)) / (max - min) - 1;
-  const unscale = (v: number) => ((v + 1) / 2) * (max - min) + min;
+  const log = values.every((v) => v > 0);
+  if (!log) warnings.push('the series has values ≤ 0: modelled without logs (additive season and trend)');
 
-  let baselineRmse: number | null = null;
-  if (o.holdout > 0) {
-    if (trainPart.length >= o.season) baselineRmse = rmse(tail, seasonalNaive(trainPart, o.season, o.holdout));
-    else
-      warnings.push(`no seasonal-naive baseline: the series before the tail is shorter than one season (${o.season})`);
+  const perOrigin: Record<ScoredMethod, number[]>[] = [];
+  for (const [i, origin] of origins.entries())
+    perOrigin.push(await allForecasts(values.slice(0, origin), o, 'backtest', i));
+  const ahead = await allForecasts(values, o, 'final', origins.length);
+
+  const methods = Object.keys(KEY) as ScoredMethod[];
+  let backtest: ForecastBacktest | null = null;
+  if (origins.length > 0) {
+    const score = (m: ScoredMethod) =>
+      scoreBacktest(
+        values,
+        origins,
+        perOrigin.map((f) => f[m]),
+        o.season,
+      );
+    backtest = { origins } as ForecastBacktest;
+    for (const m of methods) backtest[KEY[m]] = score(m);
   }
 
-  const model = buildModel(o);
-  const optimizer = tf.train.adam(o.learningRate);
-  model.compile({ optimizer, loss: 'meanSquaredError' });
-  try {
-    let tailForecast: number[] = [];
-    let score: number | null = null;
-    const refitEpochs = o.holdout > 0 ? Math.max(1, Math.ceil(o.epochs / 4)) : 0;
-    let loss = await train(model, trainPart.map(scale), o, o.epochs, 'holdout');
-    if (o.holdout > 0) {
-      tailForecast = recursive(model, trainPart.map(scale), o, o.holdout).map(unscale);
-      if (tailForecast.every(Number.isFinite)) score = rmse(tail, tailForecast);
-      else warnings.push('training diverged: the tail forecast holds non-finite values, so it has no RMSE');
-      loss = await train(model, values.map(scale), o, refitEpochs, 'refit');
+  for (const m of methods) {
+    if (!ahead[m].every(Number.isFinite)) warnings.push(`the ${m} forecast holds non-finite values`);
+  }
+  let method: ScoredMethod = o.method === 'auto' ? 'network' : o.method;
+  if (backtest) {
+    const b = backtest;
+    const net = b.network.mase;
+    for (const [name, key] of BASELINES) {
+      if (b[key].mase < net)
+        warnings.push(
+          `${name} beat the network on the backtest: MASE ${b[key].mase.toFixed(3)} against ${net.toFixed(3)}`,
+        );
     }
-    const ahead = recursive(model, values.map(scale), o, o.horizon).map(unscale);
-    if (!ahead.every(Number.isFinite))
-      warnings.push('training diverged: the forecast holds non-finite values (try a lower learningRate)');
-    return {
-      forecast: ahead,
-      tailForecast,
-      rmse: score,
-      baselineRmse,
-      scaling,
-      warnings,
-      cell: o.cell,
-      window: o.window,
-      horizon: o.horizon,
-      holdout: o.holdout,
-      season: o.season,
-      units: o.units,
-      epochs: o.epochs,
-      refitEpochs,
-      loss,
-    };
-  } finally {
-    model.dispose();
-    optimizer.dispose();
-  }
-}
-
-/**
- * Reads one numeric column of a CSV with a header row. `column` names it; by default the last
- * column whose first data cell is a number. Fields may be double-quoted; blank lines at the end
- * are ignored.
- *
- * @throws Error naming the row (1-based, the header being row 1) and the column for an empty,
- *   non-numeric, NaN or infinite cell, or saying the column is missing or has no data rows
- */
-export function parseSeriesCsv(text: string, column?: string): { values: number[]; column: string } {
-  if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
-  if (column !== undefined && typeof column !== 'string')
-    throw new TypeError(`column must be a string, got ${describe(column)}`);
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
-  if (lines.length === 0) throw new RangeError('the CSV is empty: expected a header row');
-  const header = splitCsvLine(lines[0]!);
-  const rows = lines.slice(1).map(splitCsvLine);
-  let index: number;
-  if (column !== undefined) {
-    index = header.indexOf(column.trim());
-    if (index < 0)
-      throw new RangeError(`column "${column}" is missing: the header has ${header.map((h) => `"${h}"`).join(', ')}`);
-  } else {
-    const first = rows[0] ?? [];
-    index = -1;
-    for (let i = header.length - 1; i >= 0; i--) {
-      if (NUMBER.test((first[i] ?? '').trim())) {
-        index = i;
-        break;
-      }
+    if (o.method === 'auto') {
+      method = methods.reduce((best, m) => (b[KEY[m]].mase < b[KEY[best]].mase ? m : best), 'network' as ScoredMethod);
+      if (method !== 'network')
+        warnings.push(
+          `method 'auto' returned ${method} (backtest MASE ${b[KEY[method]].mase.toFixed(3)}), not the network (${net.toFixed(3)})`,
+        );
     }
-    if (rows.length > 0 && index < 0)
-      throw new RangeError('no numeric column: row 2 has no number (name the column to read)');
-    if (index < 0) index = header.length - 1;
   }
-  const name = header[index]!;
-  if (rows.length === 0) throw new RangeError(`column "${name}" is empty: the CSV has no data rows`);
-  const values = rows.map((cells, r) => {
-    const cell = (cells[index] ?? '').trim();
-    const where = `row ${r + 2}, column "${name}"`;
-    if (cell === '') throw new RangeError(`${where}: the cell is empty, expected a number`);
-    if (NON_FINITE.test(cell)) throw new RangeError(`${where}: expected a finite number, got ${cell}`);
-    if (!NUMBER.test(cell)) throw new TypeError(`${where}: expected a number, got ${describe(cell)}`);
-    const v = Number(cell);
-    if (!Number.isFinite(v)) throw new RangeError(`${where}: expected a finite number, got ${cell}`);
-    return v;
-  });
-  return { values, column: name };
-}
-
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
-
-/** Splits one CSV line on commas, honouring double quotes ("" inside quotes is a quote). */
-function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell.trim());
-      cell = '';
-    } else cell += ch;
+  if (!ahead[method].every(Number.isFinite) && method !== 'ets') {
+    warnings.push(`${method} diverged: returning the ETS forecast instead`);
+    method = 'ets';
   }
-  cells.push(cell.trim());
-  return cells;
+
+  const chosen = ahead[method];
+  const actuals = origins.map((t) => values.slice(t, t + o.horizon));
+  const used = perOrigin.map((f) => f[method]);
+  const sigma = origins.length > 0 ? errorSpread(actuals, used, log) : chosen.map(() => 0);
+  return {
+    forecast: chosen,
+    ...intervals(chosen, sigma, log),
+    method,
+    forecasts: ahead,
+    backtest,
+    coverage: backtestCoverage(actuals, used, log),
+    warnings,
+    cell: o.cell,
+    strategy: o.strategy,
+    window: o.window,
+    horizon: o.horizon,
+    season: o.season,
+    units: o.units,
+    epochs: o.epochs,
+    seeds: o.seeds,
+    log,
+  };
 }

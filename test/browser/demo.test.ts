@@ -82,7 +82,7 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
   await page.close();
 });
 
-test('the demo: the sales history is charted; the forecast runs in the worker and shows its RMSE', async () => {
+test('the demo: a chosen series is charted; the forecast runs in the worker and shows its bands and backtest', async () => {
   const page = await env.browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -98,9 +98,29 @@ test('the demo: the sales history is charted; the forecast runs in the worker an
   if (!hasForecast) {
     assert.match((await page.textContent('#forecast-note')) ?? '', /no disponible/);
   } else {
+    await page.waitForSelector('body[data-series="monthly-sales"]');
+    assert.equal(await page.locator('#series option').count(), 5);
+    await page.selectOption('#series', 'air-passengers');
+    await page.waitForSelector('body[data-series="air-passengers"]');
     await page.click('#forecast');
     await page.waitForSelector('body[data-forecast="done"]', { timeout: 180_000 });
-    assert.match((await page.textContent('#forecast-note')) ?? '', /RMSE del último año retenido: [\d.]+ coches/);
+    const note = (await page.textContent('#forecast-note')) ?? '';
+    assert.match(note, /Devuelto: (network|blend|ets|drift|seasonal-naive)\. MASE en 3 orígenes — red \d+\.\d\d/);
+    assert.match(note, /Cobertura de los intervalos: 80 % → \d+ %/);
+    const [history, line, lower95, upper95, lower80, upper80] = await page.evaluate(() =>
+      (window as unknown as { __salesChart: { plotted(): (number | null)[][] } }).__salesChart.plotted(),
+    );
+    assert.equal(history!.filter((v) => v !== null).length, 144, 'the air passengers are charted');
+    const ahead = (xs: (number | null)[]) => xs.slice(-12) as number[];
+    assert.equal(ahead(line!).length, 12);
+    for (let h = 0; h < 12; h++) {
+      assert.ok(ahead(lower95!)[h]! <= ahead(lower80!)[h]! && ahead(lower80!)[h]! <= ahead(line!)[h]!);
+      assert.ok(ahead(line!)[h]! <= ahead(upper80!)[h]! && ahead(upper80!)[h]! <= ahead(upper95!)[h]!);
+    }
+    assert.ok(
+      ahead(upper95!)[11]! / ahead(lower95!)[11]! > ahead(upper95!)[0]! / ahead(lower95!)[0]!,
+      'the bands widen',
+    );
     mkdirSync('test-results', { recursive: true });
     await page.locator('#ts-title').scrollIntoViewIfNeeded();
     await page.screenshot({ path: 'test-results/demo-forecast.png' });

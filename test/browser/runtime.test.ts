@@ -208,22 +208,32 @@ describe('persistence', () => {
 });
 
 describe('forecast in the worker', () => {
-  test('forecast() trains in a worker, reports progress and returns the RMSE beside the baseline', async () => {
+  test('forecast() trains in a worker, reports progress and returns the backtest beside the baselines, with bands', async () => {
     const page = await openPage();
     const r = await page.evaluate(async () => {
       const { forecast } = (window as any).sdk;
       const series = Array.from({ length: 60 }, (_, i) => 100 + 10 * Math.sin((2 * Math.PI * i) / 12) + i);
       let progress = 0;
-      const out = await forecast(series, { window: 12, horizon: 6, epochs: 20, onProgress: () => progress++ });
+      const out = await forecast(series, {
+        horizon: 6,
+        epochs: 5,
+        seeds: 1,
+        origins: 2,
+        onProgress: () => progress++,
+      });
       const bad = await forecast([1, 2, NaN, 4], { window: 2, horizon: 1 }).then(
         () => 'resolved',
         (e: Error) => `${e.name}: ${e.message}`,
       );
-      return { forecast: out.forecast, rmse: out.rmse, baselineRmse: out.baselineRmse, progress, bad };
+      return { ...out, progress, bad };
     });
     assert.equal(r.forecast.length, 6);
     assert.ok(r.forecast.every((x: number) => Number.isFinite(x)));
-    assert.ok(Number.isFinite(r.rmse) && Number.isFinite(r.baselineRmse));
+    for (const key of ['network', 'seasonalNaive', 'drift', 'ets'])
+      assert.ok(Number.isFinite(r.backtest[key].mase), key);
+    assert.equal(r.upper95.length, 6);
+    assert.ok(r.upper95.every((u: number, i: number) => u >= r.forecast[i]));
+    assert.equal(r.progress, 3 * 5);
     assert.ok(r.progress > 0);
     assert.match(r.bad, /index 2|\[2\]|row/);
     await page.close();

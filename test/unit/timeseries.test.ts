@@ -1,6 +1,7 @@
 /**
- * Time-series forecasting: accuracy on a line and on the sample sales series, the baseline,
- * warnings, input errors, tensor hygiene, cancellation and the CLI.
+ * Time-series forecasting: the classical baselines on series with known answers, the scores,
+ * rolling origins and intervals; the ES-RNN-style forecaster's backtest, 'auto' choice,
+ * warnings, intervals, input errors, tensor hygiene, cancellation; the CSV reader and the CLI.
  * Run: node --import tsx --test test/unit/timeseries.test.ts
  */
 import { before, describe, it } from 'node:test';
@@ -10,63 +11,247 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initNodeBackend } from '../../src/node/node-backend.js';
-import { forecast, parseSeriesCsv, rmse, seasonalNaive } from '../../src/timeseries/forecast.js';
+import { forecast, parseSeriesCsv, type BacktestScore, type ForecastOptions } from '../../src/timeseries/forecast.js';
+import {
+  backtestCoverage,
+  errorSpread,
+  holtWinters,
+  intervals,
+  mase,
+  rmse,
+  rollingOrigins,
+  scoreBacktest,
+  seasonalNaive,
+  seasonalNaiveDrift,
+  smape,
+} from '../../src/timeseries/baselines.js';
 import { MONTHLY_SALES } from '../../src/timeseries/monthly-sales.js';
 import { forecastCommand } from '../../src/node/forecast-cli.js';
 
 const LINE = Array.from({ length: 100 }, (_, i) => i);
 const SALES = MONTHLY_SALES.map((m) => m.sales);
+/** Small and fast: two origins, one seed, few epochs. */
+const QUICK: ForecastOptions = { origins: 2, step: 6, seeds: 1, epochs: 3, units: 4 };
 
 before(async () => {
   await initNodeBackend();
 });
 
+describe('classical baselines', () => {
+  it('seasonal naive repeats the last season', () => {
+    assert.deepEqual(seasonalNaive([1, 2, 3, 4, 5, 6], 3, 5), [4, 5, 6, 4, 5]);
+    assert.deepEqual(seasonalNaive([1, 2, 3], 1, 2), [3, 3]);
+    assert.throws(() => seasonalNaive([1, 2], 3, 1), {
+      name: 'RangeError',
+      message: /2 points, fewer than one season \(3\)/,
+    });
+  });
+
+  it('seasonal naive with drift adds the average yearly growth once per season ahead', () => {
+    // Three seasons of [1, 5, 2] growing by 10 a season: the drift is 10.
+    const s = [1, 5, 2, 11, 15, 12, 21, 25, 22];
+    assert.deepEqual(seasonalNaiveDrift(s, 3, 5), [31, 35, 32, 41, 45]);
+    // Uneven growth: (last season's sum − first season's sum) / (n − season) = (60 − 3) / 6.
+    const u = [1, 1, 1, 5, 5, 5, 20, 20, 20];
+    assert.deepEqual(seasonalNaiveDrift(u, 3, 1), [20 + 57 / 6]);
+    assert.deepEqual(seasonalNaiveDrift([4, 7], 2, 3), [4, 7, 4]);
+  });
+
+  it('Holt-Winters forecasts an exact multiplicative trend and season within 1 %', () => {
+    const pattern = [0.8, 0.9, 1.1, 1.3, 1.2, 1.0, 0.9, 0.85, 1.0, 1.15, 1.05, 0.75];
+    const x = (t: number) => 100 * 1.01 ** t * pattern[t % 12]!;
+    const series = Array.from({ length: 96 }, (_, t) => x(t));
+    const f = holtWinters(series, 12, 12);
+    f.forEach((v, h) => assert.ok(Math.abs(v / x(96 + h) - 1) < 0.01, `step ${h + 1}: ${v} against ${x(96 + h)}`));
+    // Seasonal naive misses the growth by about 12 %; drift is closer; ETS closest.
+    const truth = f.map((_, h) => x(96 + h));
+    assert.ok(rmse(truth, f) < rmse(truth, seasonalNaiveDrift(series, 12, 12)));
+  });
+
+  it('Holt-Winters works additively on a series with negative values', () => {
+    const x = (t: number) => -50 + 0.5 * t + 10 * Math.sin((2 * Math.PI * t) / 12);
+    const series = Array.from({ length: 72 }, (_, t) => x(t));
+    const f = holtWinters(series, 12, 6);
+    f.forEach((v, h) => assert.ok(Math.abs(v - x(72 + h)) < 0.5, `step ${h + 1}: ${v} against ${x(72 + h)}`));
+  });
+
+  it('scores: RMSE, sMAPE and MASE with known answers', () => {
+    assert.equal(rmse([1, 2, 3], [1, 2, 3]), 0);
+    assert.equal(rmse([0, 0], [3, 4]), Math.sqrt(12.5));
+    assert.throws(() => rmse([1], [1, 2]), RangeError);
+    assert.throws(() => rmse([], []), RangeError);
+    assert.equal(smape([100, 0], [50, 0]), (200 * 50) / 150 / 2);
+    // In-sample seasonal differences (season 2) of [1, 2, 4, 6]: |4−1|, |6−2| → mean 3.5.
+    assert.equal(mase([10, 10], [13, 6], [1, 2, 4, 6], 2), 3.5 / 3.5);
+    assert.throws(() => mase([1], [1], [1, 2], 2), /history longer than one season/);
+    assert.throws(() => mase([1], [1], [1, 2, 1, 2], 2), /repeats exactly/);
+  });
+
+  it('rolling origins end one horizon before the end and say when there is too little to train on', () => {
+    assert.deepEqual(rollingOrigins(100, 12, 3, 6, 40), [76, 82, 88]);
+    assert.throws(
+      () => rollingOrigins(50, 12, 3, 6, 40),
+      /leave 26 points to train on at the first origin, fewer than 40/,
+    );
+    const s = Array.from({ length: 10 }, (_, i) => i + 1);
+    const b = scoreBacktest(
+      s,
+      [6, 8],
+      [
+        [7, 8],
+        [9, 9],
+      ],
+      1,
+    );
+    assert.equal(b.rmse, Math.sqrt(1 / 4));
+    assert.equal(b.mase, (0 + 0.5) / 2);
+  });
+
+  it('intervals widen with the horizon, nest, and cover about as promised', () => {
+    const actuals = [
+      [10, 12, 9],
+      [11, 9, 13],
+      [10, 11, 8],
+    ];
+    const forecasts = [
+      [10, 11, 10],
+      [10, 10, 10],
+      [10, 10, 10],
+    ];
+    const sigma = errorSpread(actuals, forecasts, false);
+    assert.deepEqual(sigma, [Math.sqrt(1 / 3), Math.sqrt(3 / 3), Math.sqrt((1 + 9 + 4) / 3)]);
+    // Non-decreasing even when a later step's errors are smaller.
+    assert.deepEqual(errorSpread([[12, 10]], [[10, 10]], false), [2, 2]);
+    const b = intervals([10, 10, 10], sigma, false);
+    for (let h = 0; h < 3; h++) {
+      assert.ok(
+        b.lower95[h]! < b.lower80[h]! && b.lower80[h]! < 10 && 10 < b.upper80[h]! && b.upper80[h]! < b.upper95[h]!,
+      );
+      if (h > 0) assert.ok(b.upper95[h]! - b.lower95[h]! >= b.upper95[h - 1]! - b.lower95[h - 1]!);
+    }
+    const logB = intervals([100], [0.1], true);
+    assert.ok(Math.abs(logB.upper95[0]! - 100 * Math.exp(1.959963984540054 * 0.1)) < 1e-9 && logB.lower95[0]! > 0);
+    // Gaussian errors of spread 1 at 200 origins: leave-one-out coverage near 80 % and 95 %.
+    const random = (() => {
+      let a = 7;
+      return () => ((a = (a * 16807) % 2147483647), a / 2147483647);
+    })();
+    const normal = () => Math.sqrt(-2 * Math.log(random())) * Math.cos(2 * Math.PI * random());
+    const fs = Array.from({ length: 200 }, () => [0, 0]);
+    const as = fs.map(() => [normal(), normal()]);
+    const c = backtestCoverage(as, fs, false);
+    assert.ok(Math.abs(c.p80! - 0.8) < 0.05 && Math.abs(c.p95! - 0.95) < 0.03, JSON.stringify(c));
+    assert.deepEqual(backtestCoverage([[1]], [[1]], false), { p80: null, p95: null });
+  });
+
+  it('reads the synthetic series with peaks in spring and autumn', () => {
+    const mean = (m: number) => SALES.filter((_, t) => t % 12 === m).reduce((a, b) => a + b) / 10;
+    const byMonth = Array.from({ length: 12 }, (_, m) => mean(m));
+    const peaks = byMonth.flatMap((v, m) => (v > byMonth[(m + 11) % 12]! && v > byMonth[(m + 1) % 12]! ? [m] : []));
+    assert.deepEqual(peaks, [3, 9]); // April and October
+  });
+});
+
 describe('forecast', () => {
-  it('predicts the next value of 0 … 99 within 1 %', async () => {
-    const r = await forecast(LINE, { window: 5, horizon: 1, season: 1, epochs: 60, seed: 1 });
-    assert.equal(r.forecast.length, 1);
-    assert.ok(Math.abs(r.forecast[0]! - 100) < 1, `forecast ${r.forecast[0]} is not within 1 % of 100`);
-    assert.equal(r.tailForecast.length, 1);
-    assert.ok(Math.abs(r.tailForecast[0]! - 99) < 1.5, `tail forecast ${r.tailForecast[0]}`);
-    assert.deepEqual(r.scaling, { method: 'minmax', min: 0, max: 98, range: [-1, 1] });
-    assert.deepEqual(r.warnings, []);
-  });
-
-  it('beats the seasonal-naive baseline on the monthly sales with an LSTM', async () => {
-    const progress: number[] = [];
-    const r = await forecast(SALES, { cell: 'lstm', epochs: 60, seed: 1, onProgress: (p) => progress.push(p.epoch) });
-    assert.equal(r.cell, 'lstm');
+  it('backtests every method on the same origins and returns intervals that widen', async () => {
+    const progress: string[] = [];
+    const r = await forecast(SALES, { ...QUICK, onProgress: (p) => progress.push(`${p.phase}${p.origin}`) });
     assert.equal(r.forecast.length, 12);
-    assert.equal(r.tailForecast.length, 12);
-    assert.ok(r.rmse !== null && r.baselineRmse !== null);
-    assert.ok(r.rmse < r.baselineRmse, `LSTM RMSE ${r.rmse} should beat seasonal naive ${r.baselineRmse}`);
-    assert.equal(r.baselineRmse, rmse(SALES.slice(-12), SALES.slice(-24, -12)));
-    assert.equal(progress.length, 60 + r.refitEpochs);
-    // In the series' own units: the next year lies around the last year's level.
+    assert.ok(r.backtest);
+    assert.deepEqual(r.backtest.origins, [102, 108]);
+    for (const key of ['network', 'blend', 'seasonalNaive', 'drift', 'ets'] as const) {
+      const s: BacktestScore = r.backtest[key];
+      assert.equal(s.forecasts.length, 2);
+      assert.ok(Number.isFinite(s.mase) && Number.isFinite(s.smape) && Number.isFinite(s.rmse), key);
+    }
+    assert.equal(
+      r.backtest.seasonalNaive.mase,
+      scoreBacktest(
+        SALES,
+        [102, 108],
+        [seasonalNaive(SALES.slice(0, 102), 12, 12), seasonalNaive(SALES.slice(0, 108), 12, 12)],
+        12,
+      ).mase,
+    );
+    assert.deepEqual(new Set(progress), new Set(['backtest0', 'backtest1', 'final2']));
+    assert.equal(progress.length, 3 * 3);
+    for (let h = 0; h < 12; h++) {
+      assert.ok(r.lower95[h]! <= r.lower80[h]! && r.lower80[h]! <= r.forecast[h]!);
+      assert.ok(r.forecast[h]! <= r.upper80[h]! && r.upper80[h]! <= r.upper95[h]!);
+      if (h > 0) assert.ok(r.upper95[h]! / r.lower95[h]! >= r.upper95[h - 1]! / r.lower95[h - 1]! - 1e-12);
+    }
+    assert.ok(r.upper95[11]! > r.lower95[11]!);
+    assert.ok(r.coverage.p80 !== null && r.coverage.p80 >= 0 && r.coverage.p80 <= 1);
+    assert.equal(r.log, true);
+  });
+
+  it("'auto' returns the method with the lowest backtest MASE and warns for every baseline that beat the network", async () => {
+    const r = await forecast(SALES, QUICK);
+    const b = r.backtest!;
+    const scores = {
+      network: b.network.mase,
+      blend: b.blend.mase,
+      ets: b.ets.mase,
+      drift: b.drift.mase,
+      'seasonal-naive': b.seasonalNaive.mase,
+    };
+    const best = Object.entries(scores).reduce((a, c) => (c[1] < a[1] ? c : a));
+    assert.equal(r.method, best[0]);
+    assert.deepEqual(r.forecast, r.forecasts[r.method]);
+    for (const [name, key] of [
+      ['seasonal-naive', 'seasonalNaive'],
+      ['drift', 'drift'],
+      ['ets', 'ets'],
+    ] as const) {
+      const warned = r.warnings.some((w) => w.startsWith(`${name} beat the network`));
+      assert.equal(warned, b[key].mase < b.network.mase, `${name}: ${r.warnings.join(' | ')}`);
+    }
+    if (r.method !== 'network') assert.ok(r.warnings.some((w) => w.includes(`'auto' returned ${r.method}`)));
+    // One method by name: its own forecast, intervals from its own backtest errors.
+    const e = await forecast(SALES, { ...QUICK, method: 'seasonal-naive' });
+    assert.equal(e.method, 'seasonal-naive');
+    assert.deepEqual(e.forecast, SALES.slice(-12));
+  });
+
+  it('forecasts directly or recursively, both finite and near the last year', async () => {
+    const d = await forecast(SALES, { ...QUICK, origins: 0, method: 'network' });
+    const r = await forecast(SALES, { ...QUICK, origins: 0, method: 'network', strategy: 'recursive' });
+    assert.equal(r.strategy, 'recursive');
+    assert.equal(d.backtest, null);
+    assert.notDeepEqual(d.forecast, r.forecast);
     const lastYear = SALES.slice(-12);
-    for (const v of r.forecast)
+    for (const v of [...d.forecast, ...r.forecast])
       assert.ok(v > Math.min(...lastYear) * 0.8 && v < Math.max(...lastYear) * 1.3, `forecast ${v} out of range`);
+    // Without a backtest there is nothing to widen the bounds with.
+    assert.deepEqual(d.lower95, d.forecast);
   });
 
-  it('is reproducible with a seed', async () => {
-    const o = { window: 4, horizon: 3, cell: 'rnn' as const, epochs: 5, seed: 7, season: 4 };
-    const a = await forecast(LINE.slice(0, 40), o);
-    const b = await forecast(LINE.slice(0, 40), o);
+  it('is reproducible with a seed, and seeds change it', async () => {
+    const o = { ...QUICK, origins: 0, method: 'network' as const };
+    const a = await forecast(SALES.slice(0, 60), o);
+    const b = await forecast(SALES.slice(0, 60), o);
+    const c = await forecast(SALES.slice(0, 60), { ...o, seed: 9 });
     assert.deepEqual(a.forecast, b.forecast);
-    assert.deepEqual(a.tailForecast, b.tailForecast);
+    assert.notDeepEqual(a.forecast, c.forecast);
   });
 
-  it('warns when the window is shorter than the season', async () => {
-    const r = await forecast(SALES.slice(0, 48), { window: 6, horizon: 3, cell: 'gru', epochs: 2 });
-    assert.equal(r.warnings.length, 1);
+  it('warns when the window is shorter than the season, and models non-positive series without logs', async () => {
+    const r = await forecast(SALES.slice(0, 60), { ...QUICK, origins: 0, window: 6 });
     assert.match(r.warnings[0]!, /window \(6\) is shorter than the season \(12\)/);
+    const shifted = await forecast(
+      SALES.slice(0, 60).map((v) => v - 20000),
+      { ...QUICK, origins: 0 },
+    );
+    assert.equal(shifted.log, false);
+    assert.ok(shifted.warnings.some((w) => /values ≤ 0/.test(w)));
   });
 
   it('leaves the tensor count unchanged', async () => {
     const before = tf.memory().numTensors;
     for (const cell of ['rnn', 'lstm', 'gru'] as const) {
-      await forecast(LINE.slice(0, 30), { window: 4, horizon: 2, cell, epochs: 2, season: 4 });
+      await forecast(SALES.slice(0, 50), { ...QUICK, origins: 0, cell, epochs: 1 });
     }
+    await forecast(SALES.slice(0, 50), { ...QUICK, origins: 0, epochs: 1, strategy: 'recursive' });
     assert.equal(tf.memory().numTensors, before);
   });
 
@@ -75,6 +260,7 @@ describe('forecast', () => {
     const controller = new AbortController();
     await assert.rejects(
       forecast(SALES, {
+        ...QUICK,
         epochs: 50,
         signal: controller.signal,
         onProgress: (p) => p.epoch === 2 && controller.abort(),
@@ -88,7 +274,7 @@ describe('forecast', () => {
     // Aborting from outside while fit runs (between batches).
     const later = new AbortController();
     setTimeout(() => later.abort(), 50);
-    await assert.rejects(forecast(SALES, { epochs: 1000, signal: later.signal }), { name: 'AbortError' });
+    await assert.rejects(forecast(SALES, { ...QUICK, epochs: 1000, signal: later.signal }), { name: 'AbortError' });
     assert.equal(tf.memory().numTensors, before);
   });
 
@@ -109,39 +295,34 @@ describe('forecast', () => {
       name: 'TypeError',
       message: /series must be an array/,
     });
-    await assert.rejects(forecast(LINE.slice(0, 35)), { name: 'RangeError', message: /35 points.*needs at least 36/ });
-    await assert.rejects(forecast(LINE.slice(0, 7), { window: 5, horizon: 3, holdout: 0 }), {
+    await assert.rejects(forecast(LINE.slice(0, 36)), { name: 'RangeError', message: /36 points.*need at least 37/ });
+    await assert.rejects(forecast(LINE.slice(0, 50)), {
       name: 'RangeError',
-      message: /7 points.*needs at least 8/,
+      message: /4 origins 6 apart with horizon 12 leave 20 points to train on/,
     });
     await assert.rejects(forecast(LINE, { window: 0 }), { name: 'RangeError', message: /window must be an integer/ });
     await assert.rejects(forecast(LINE, { horizon: 1.5 }), { name: 'RangeError', message: /horizon .*1\.5/ });
     await assert.rejects(forecast(LINE, { cell: 'cnn' as 'lstm' }), {
       name: 'RangeError',
-      message: /cell must be 'rnn', 'lstm' or 'gru', got the string "cnn"/,
+      message: /cell must be 'rnn', 'lstm', 'gru', got the string "cnn"/,
+    });
+    await assert.rejects(forecast(LINE, { strategy: 'both' as 'direct' }), {
+      name: 'RangeError',
+      message: /strategy must be 'direct', 'recursive'/,
+    });
+    await assert.rejects(forecast(LINE, { method: 'arima' as 'auto' }), {
+      name: 'RangeError',
+      message: /method must be 'auto'.*"arima"/,
     });
     await assert.rejects(forecast(LINE, { epochs: -1 }), { name: 'RangeError', message: /epochs/ });
+    await assert.rejects(forecast(LINE, { seeds: 0 }), { name: 'RangeError', message: /seeds/ });
     await assert.rejects(forecast(LINE, { learningRate: 0 }), { name: 'RangeError', message: /learningRate/ });
-    await assert.rejects(forecast(LINE, { holdout: -2 }), { name: 'RangeError', message: /holdout/ });
+    await assert.rejects(forecast(LINE, { origins: -2 }), { name: 'RangeError', message: /origins/ });
     await assert.rejects(forecast(LINE, { season: 0 }), { name: 'RangeError', message: /season/ });
     await assert.rejects(forecast(LINE, { signal: 'x' as unknown as AbortSignal }), {
       name: 'TypeError',
       message: /signal/,
     });
-  });
-});
-
-describe('seasonalNaive and rmse', () => {
-  it('repeats the last season', () => {
-    assert.deepEqual(seasonalNaive([1, 2, 3, 4, 5, 6], 3, 5), [4, 5, 6, 4, 5]);
-    assert.deepEqual(seasonalNaive([1, 2, 3], 1, 2), [3, 3]);
-    assert.throws(() => seasonalNaive([1, 2], 3, 1), RangeError);
-  });
-  it('computes the root mean squared error', () => {
-    assert.equal(rmse([1, 2, 3], [1, 2, 3]), 0);
-    assert.equal(rmse([0, 0], [3, 4]), Math.sqrt(12.5));
-    assert.throws(() => rmse([1], [1, 2]), RangeError);
-    assert.throws(() => rmse([], []), RangeError);
   });
 });
 
@@ -193,15 +374,30 @@ describe('rnn-predict forecast (CLI)', () => {
       const file = join(dir, 'series.csv');
       writeFileSync(
         file,
-        'day,value\n' +
-          LINE.slice(0, 40)
-            .map((v, i) => `${i},${v * 2 + 1}`)
+        'month,value\n' +
+          SALES.slice(0, 60)
+            .map((v, i) => `${i},${v}`)
             .join('\n') +
           '\n',
       );
       const lines: string[] = [];
       const code = await forecastCommand(
-        ['forecast', '--csv', file, '--window', '4', '--horizon', '5', '--cell', 'gru', '--epochs', '3', '--json'],
+        [
+          'forecast',
+          '--csv',
+          file,
+          '--window',
+          '6',
+          '--horizon',
+          '5',
+          '--epochs',
+          '2',
+          '--seeds',
+          '1',
+          '--origins',
+          '2',
+          '--json',
+        ],
         {
           log: (s) => lines.push(s),
         },
@@ -211,20 +407,38 @@ describe('rnn-predict forecast (CLI)', () => {
       const json = JSON.parse(lines[0]!);
       assert.equal(json.forecast.length, 5);
       assert.ok(json.forecast.every((v: unknown) => typeof v === 'number' && Number.isFinite(v)));
-      assert.equal(typeof json.rmse, 'number');
-      assert.equal(typeof json.baselineRmse, 'number');
-      assert.equal(json.scaling.method, 'minmax');
+      for (const key of ['lower80', 'upper80', 'lower95', 'upper95']) assert.equal(json[key].length, 5, key);
+      for (const key of ['network', 'seasonalNaive', 'drift', 'ets'])
+        assert.equal(typeof json.backtest[key].mase, 'number', key);
+      assert.ok(['network', 'blend', 'ets', 'drift', 'seasonal-naive'].includes(json.method));
       assert.equal(json.column, 'value');
       assert.match(json.warnings[0], /shorter than the season/);
 
       const table: string[] = [];
       assert.equal(
-        await forecastCommand(['--csv', file, '--window', '4', '--horizon', '2', '--epochs', '1', '--cell', 'rnn'], {
-          log: (s) => table.push(s),
-        }),
+        await forecastCommand(
+          [
+            '--csv',
+            file,
+            '--horizon',
+            '2',
+            '--epochs',
+            '1',
+            '--seeds',
+            '1',
+            '--cell',
+            'rnn',
+            '--backtest',
+            '--strategy',
+            'recursive',
+          ],
+          { log: (s) => table.push(s) },
+        ),
         0,
       );
-      assert.match(table.join('\n'), /step {2}forecast\n {2}\+1 {2}-?\d/);
+      assert.match(table.join('\n'), /method +MASE +sMAPE %/);
+      assert.match(table.join('\n'), /seasonal naive +\d\.\d{3}/);
+      assert.match(table.join('\n'), /step {2}forecast +80 % +95 %\n {2}\+1 +\d+ +\d+–\d+ +\d+–\d+/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -243,7 +457,11 @@ describe('rnn-predict forecast (CLI)', () => {
     );
     await assert.rejects(
       forecastCommand(['--csv', 'x.csv', '--cell', 'cnn'], { log }),
-      /--cell expects lstm, gru or rnn/,
+      /--cell expects lstm, gru, rnn, got "cnn"/,
+    );
+    await assert.rejects(
+      forecastCommand(['--csv', 'x.csv', '--method', 'best'], { log }),
+      /--method expects auto, network, blend, ets, drift, seasonal-naive, got "best"/,
     );
     await assert.rejects(forecastCommand(['--bogus'], { log }), /unknown option --bogus/);
     const help: string[] = [];

@@ -1,7 +1,8 @@
 /**
- * The demo's time-series chart (chart.js): the monthly sales history as points, the forecast
- * beyond it as a line, and the held-back year's forecast as a dashed line over the last points
- * (what the RMSE measures). Loaded by the demo page on demand; no training here.
+ * The demo's time-series chart (chart.js): a monthly series as points, the forecast beyond it as
+ * a line, and its 80 % and 95 % intervals as shaded bands that widen with the horizon. The
+ * series are the CSVs in data/ (fetched from /data/, read with parseSeriesCsv). Loaded by the
+ * demo page on demand; no training here.
  */
 import {
   Chart,
@@ -10,14 +11,45 @@ import {
   PointElement,
   LinearScale,
   CategoryScale,
+  Filler,
   Legend,
   Tooltip,
 } from 'chart.js';
 import { MONTHLY_SALES } from '../../src/timeseries/monthly-sales.js';
+import { parseSeriesCsv } from '../../src/timeseries/series-csv.js';
 
 export { MONTHLY_SALES };
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Filler, Legend, Tooltip);
+
+/** One point of a monthly series: `month` as 'YYYY-MM'. */
+export interface MonthlyPoint {
+  month: string;
+  value: number;
+}
+
+/** The series the demo offers: file name in data/ (without .csv) and a Spanish label. */
+export const SERIES: readonly { name: string; label: string }[] = [
+  { name: 'monthly-sales', label: 'Ventas de coches (sintéticas), 2015–2024' },
+  { name: 'air-passengers', label: 'Pasajeros aéreos internacionales, 1949–1960' },
+  { name: 'uk-driver-deaths', label: 'Conductores muertos o heridos graves, Reino Unido, 1969–1984' },
+  { name: 'nottingham-temperature', label: 'Temperatura media en Nottingham (°F), 1920–1939' },
+  { name: 'australian-wine-sales', label: 'Ventas de vino en Australia, 1980–1994' },
+];
+
+/** Fetches data/NAME.csv from the page's origin and reads its month column and its numeric column. */
+export async function loadSeries(name: string, base: string | URL = '/data/'): Promise<MonthlyPoint[]> {
+  const response = await fetch(new URL(`${name}.csv`, new URL(base, location.href)));
+  if (!response.ok) throw new Error(`cannot load the series "${name}": HTTP ${response.status}`);
+  const text = await response.text();
+  const { values } = parseSeriesCsv(text);
+  const months = text
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.split(',')[0]!.trim());
+  return values.map((value, i) => ({ month: months[i]!, value }));
+}
 
 /** The month after `month` ('YYYY-MM'), `n` times. */
 function addMonths(month: string, n: number): string {
@@ -26,53 +58,60 @@ function addMonths(month: string, n: number): string {
   return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
 }
 
+/** The bands of a forecast, as `forecast()` returns them. */
+export interface Bands {
+  lower80: number[];
+  upper80: number[];
+  lower95: number[];
+  upper95: number[];
+}
+
 export interface SalesChart {
-  /** Draws the forecast after the history and, optionally, the held-back tail's forecast. */
-  setForecast(forecast: number[], tailForecast?: number[]): void;
+  /** Draws the forecast after the history and, optionally, its 80 % and 95 % bands. */
+  setForecast(forecast: number[], bands?: Bands): void;
+  /** Replaces the history (another series) and clears the forecast. */
+  setHistory(history: MonthlyPoint[]): void;
+  /** The plotted values per dataset: history, forecast, lower95, upper95, lower80, upper80. */
+  plotted(): (number | null)[][];
   destroy(): void;
 }
 
 export function drawSales(
   canvas: HTMLCanvasElement,
-  history = MONTHLY_SALES,
-  labels = { history: 'Ventas', forecast: 'Pronóstico', tail: 'Pronóstico del último año retenido' },
+  initial: MonthlyPoint[] = MONTHLY_SALES.map((m) => ({ month: m.month, value: m.sales })),
+  labels = { history: 'Serie', forecast: 'Pronóstico', band80: 'Intervalo 80 %', band95: 'Intervalo 95 %' },
 ): SalesChart {
   const style = getComputedStyle(canvas);
   const fg = style.color || '#333';
   const accent = style.getPropertyValue('--accent').trim() || '#1f5fbf';
-  const second = style.getPropertyValue('--accent-2').trim() || '#c2410c';
-  const months = history.map((h) => h.month);
   const nothing = (n: number) => Array<number | null>(n).fill(null);
-  const chart = new Chart(canvas, {
+  let history = initial;
+  const band = (label: string, fill: string | false, alpha: string) => ({
+    label,
+    data: [] as (number | null)[],
+    borderColor: 'transparent',
+    backgroundColor: `${accent}${alpha}`,
+    pointRadius: 0,
+    fill,
+  });
+  const chart = new Chart<'line', (number | null)[], string>(canvas, {
     type: 'line',
     data: {
-      labels: months,
+      labels: [],
       datasets: [
-        {
-          label: labels.history,
-          data: history.map((h) => h.sales),
-          showLine: false,
-          pointRadius: 2.5,
-          borderColor: fg,
-          backgroundColor: fg,
-        },
+        { label: labels.history, data: [], showLine: false, pointRadius: 2, borderColor: fg, backgroundColor: fg },
         {
           label: labels.forecast,
-          data: nothing(history.length),
+          data: [],
           borderColor: accent,
           backgroundColor: accent,
           pointRadius: 0,
           borderWidth: 2,
         },
-        {
-          label: labels.tail,
-          data: nothing(history.length),
-          borderColor: second,
-          backgroundColor: second,
-          pointRadius: 0,
-          borderWidth: 2,
-          borderDash: [6, 4],
-        },
+        band(labels.band95, false, '00'),
+        band(labels.band95, '-1', '26'),
+        band(labels.band80, false, '00'),
+        band(labels.band80, '-1', '40'),
       ],
     },
     options: {
@@ -86,23 +125,37 @@ export function drawSales(
         x: { ticks: { color: fg, maxTicksLimit: 12 }, grid: { color: '#8883' } },
         y: { ticks: { color: fg }, grid: { color: '#8883' } },
       },
-      plugins: { legend: { labels: { color: fg } } },
+      plugins: {
+        // One legend entry per band: the lower edges are hidden.
+        legend: { labels: { color: fg, filter: (item) => item.datasetIndex !== 2 && item.datasetIndex !== 4 } },
+      },
     },
   });
+  const draw = (forecast: number[], bands?: Bands) => {
+    const n = history.length;
+    const months = history.map((h) => h.month);
+    const future = forecast.map((_, i) => addMonths(months[n - 1]!, i + 1));
+    chart.data.labels = [...months, ...future];
+    const padded = (xs: (number | null)[]) => [...xs, ...nothing(n + future.length - xs.length)];
+    const after = (xs: number[]) => (xs.length ? [...nothing(n - 1), history[n - 1]!.value, ...xs] : []);
+    const sets = chart.data.datasets;
+    sets[0]!.data = padded(history.map((h) => h.value));
+    // The lines start at the last real point, so they read as continuing the series.
+    sets[1]!.data = after(forecast);
+    sets[2]!.data = after(bands?.lower95 ?? []);
+    sets[3]!.data = after(bands?.upper95 ?? []);
+    sets[4]!.data = after(bands?.lower80 ?? []);
+    sets[5]!.data = after(bands?.upper80 ?? []);
+    chart.update();
+  };
+  draw([]);
   return {
-    setForecast(forecast, tailForecast) {
-      const n = history.length;
-      const future = forecast.map((_, i) => addMonths(months[n - 1]!, i + 1));
-      chart.data.labels = [...months, ...future];
-      const padded = (xs: (number | null)[]) => [...xs, ...nothing(n + future.length - xs.length)];
-      chart.data.datasets[0]!.data = padded(history.map((h) => h.sales));
-      // The line starts at the last real point, so it reads as continuing the series.
-      chart.data.datasets[1]!.data = [...nothing(n - 1), history[n - 1]!.sales, ...forecast];
-      chart.data.datasets[2]!.data = tailForecast
-        ? padded([...nothing(n - tailForecast.length), ...tailForecast])
-        : padded([]);
-      chart.update();
+    setForecast: draw,
+    setHistory(next) {
+      history = next;
+      draw([]);
     },
+    plotted: () => chart.data.datasets.map((d) => d.data.slice()),
     destroy: () => chart.destroy(),
   };
 }

@@ -1,0 +1,106 @@
+import { readFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import typescript from '@rollup/plugin-typescript';
+import resolve from '@rollup/plugin-node-resolve';
+import commonjs from '@rollup/plugin-commonjs';
+import terser from '@rollup/plugin-terser';
+
+/**
+ * Builds, from one table of outputs:
+ *  - dist/index.js, dist/core.js, dist/cli.js — the SDK, the training core and the CLI as ESM
+ *    for bundlers and Node (dependencies left as imports);
+ *  - dist/rnn-predict.bundle.js — one file for a page: `<script type="module" src=…>`, no
+ *    bundler needed, everything inside and minified;
+ *  - dist/corpus/ — the default Spanish corpus, fetched by the SDK next to itself.
+ * Type declarations come from `tsc -p tsconfig.build.json` (dist/types).
+ */
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const deps = Object.keys(pkg.dependencies);
+const external = (id) => id.startsWith('node:') || deps.some((d) => id === d || id.startsWith(`${d}/`));
+/** Prints each output file's gzip size, so growth shows at once. */
+function sizes() {
+    return {
+        name: 'sizes',
+        writeBundle(options, bundle) {
+            for (const [file, chunk] of Object.entries(bundle)) {
+                if (chunk.type !== 'chunk')
+                    continue;
+                const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+                process.stderr.write(`  ${options.dir ?? ''}/${file}: ${kb(chunk.code.length)}, ${kb(gzipSync(chunk.code).length)} gzip\n`);
+            }
+        },
+    };
+}
+function copyCorpus() {
+    return {
+        name: 'copy-corpus',
+        writeBundle() {
+            mkdirSync('dist/corpus', { recursive: true });
+            copyFileSync('corpus/es-conversaciones.txt', 'dist/corpus/es-conversaciones.txt');
+        },
+    };
+}
+/** The wasm backend's binaries, next to the worker that loads them. */
+function copyWasm() {
+    return {
+        name: 'copy-wasm',
+        writeBundle() {
+            for (const f of [
+                'tfjs-backend-wasm.wasm',
+                'tfjs-backend-wasm-simd.wasm',
+                'tfjs-backend-wasm-threaded-simd.wasm',
+            ]) {
+                copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`, `dist/${f}`);
+            }
+        },
+    };
+}
+const ts = () => typescript({
+    tsconfig: './tsconfig.json',
+    compilerOptions: { outDir: 'dist', declaration: false, noEmit: false },
+    include: ['src/**/*.ts', 'widget/**/*.ts'],
+});
+const config = [
+    {
+        input: { index: 'src/index.ts', core: 'src/core.ts', cli: 'src/cli.ts', element: 'widget/define.ts' },
+        external,
+        output: {
+            dir: 'dist',
+            format: 'es',
+            sourcemap: true,
+            chunkFileNames: '[name]-[hash].js',
+            banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+        },
+        plugins: [ts(), sizes(), copyCorpus()],
+    },
+    {
+        input: { 'rnn-predict.bundle': 'widget/bundle.ts' },
+        external: (id) => id.startsWith('node:'),
+        output: { dir: 'dist', format: 'es', sourcemap: true, inlineDynamicImports: true },
+        plugins: [resolve({ browser: true }), commonjs(), ts(), terser({ format: { comments: false } }), sizes()],
+    },
+];
+// The training worker: tfjs and the core bundled into one module worker file.
+config.push({
+    input: { worker: 'src/worker/worker.ts' },
+    output: { dir: 'dist', format: 'es', sourcemap: true, inlineDynamicImports: true },
+    plugins: [resolve({ browser: true }), commonjs(), ts(), terser({ format: { comments: false } }), sizes(), copyWasm()],
+});
+const pageTs = () => typescript({
+    tsconfig: './tsconfig.json',
+    compilerOptions: { outDir: 'dist/widget', declaration: false, noEmit: false },
+    include: ['src/**/*.ts', 'widget/**/*.ts'],
+});
+// The demo's and the lab's page scripts (chart.js inside, shared), and the lab's own training
+// worker (tfjs inside, minified like the SDK's worker): dist/widget/.
+config.push({
+    input: { lab: 'widget/lab/lab.ts', 'sales-chart': 'widget/demo/sales-chart.ts' },
+    output: { dir: 'dist/widget', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js' },
+    plugins: [resolve({ browser: true }), commonjs(), pageTs(), terser({ format: { comments: false } }), sizes()],
+}, {
+    input: { 'lab-worker': 'widget/lab/lab-worker.ts' },
+    output: { dir: 'dist/widget', format: 'es', sourcemap: false, inlineDynamicImports: true },
+    plugins: [resolve({ browser: true }), commonjs(), pageTs(), terser({ format: { comments: false } }), sizes()],
+});
+
+export { config as default };
