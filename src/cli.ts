@@ -80,6 +80,8 @@ Run "rnn-predict <command> --help" for a command's options.`,
   --vocab N           keep the network's N most frequent words (rarer ones are left to the
                       n-gram model, which keeps every word)
   --prune N           drop trigram types seen fewer than N times (lower orders kept exact)
+  --mix X             the network's weight in the mix with the trigram, 0–1 (default: the
+                      model's own, chosen on its validation split when it was trained)
   --release ID@VER    tag the model as a published one (e.g. es-default@1), so a stored copy
                       can be recognised and upgraded by the SDK`,
   predict: `Usage: rnn-predict predict --model DIR [--k 3] [--json] [--words N] TEXT
@@ -316,6 +318,7 @@ async function pack(argv: string[], out: Output): Promise<number> {
       float16: { type: 'boolean' },
       vocab: { type: 'string' },
       prune: { type: 'string' },
+      mix: { type: 'string' },
       release: { type: 'string' },
     },
     'pack',
@@ -336,6 +339,11 @@ async function pack(argv: string[], out: Output): Promise<number> {
   if (prune !== undefined && prune > 1) {
     if (!model.ngram) throw new UsageError('--prune: this model has no n-gram model');
     model = { ...model, ngram: model.ngram.prune(prune) };
+  }
+  if (values.mix !== undefined) {
+    const mix = Number(values.mix);
+    if (!(mix >= 0 && mix <= 1)) throw new UsageError(`--mix must be a number in 0…1, got "${values.mix}"`);
+    model = { ...model, mix };
   }
   if (release) model = { ...model, release };
   const bytes = await saveModelDir(model, values.out as string, { int8: !!values.int8, float16: !!values.float16 });
