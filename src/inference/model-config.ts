@@ -30,7 +30,31 @@ export interface ModelConfig {
   maxLength: number;
 }
 
-export const CELL_GATES: Record<CellType, number> = { rnn: 1, lstm: 4, gru: 3 };
+/**
+ * The gates of each cell, in the order their blocks sit in the fused pre-activation
+ * x·W + h·U + b (Keras order; each block is hiddenSize wide). The one source of the gate layout
+ * for the four copies of the cell equations: training/network.ts (tfjs's gradients and the
+ * hand-written pass) and recurrent-network.ts (plain JS and WebAssembly).
+ */
+export const GATE_ORDER = {
+  rnn: ['candidate'],
+  lstm: ['input', 'forget', 'candidate', 'output'],
+  gru: ['update', 'reset', 'candidate'],
+} as const satisfies Record<CellType, readonly string[]>;
+
+export type GateName<C extends CellType> = (typeof GATE_ORDER)[C][number];
+
+/** Number of gate blocks per cell (the fused weights are G·hiddenSize wide). */
+export const CELL_GATES: Record<CellType, number> = {
+  rnn: GATE_ORDER.rnn.length,
+  lstm: GATE_ORDER.lstm.length,
+  gru: GATE_ORDER.gru.length,
+};
+
+/** Where each gate's block starts in the fused pre-activation of a cell with hidden size H. */
+export function gateOffsets<C extends CellType>(cell: C, H: number): Record<GateName<C>, number> {
+  return Object.fromEntries(GATE_ORDER[cell].map((g, i) => [g, i * H])) as Record<GateName<C>, number>;
+}
 
 export const DEFAULT_MODEL: Omit<ModelConfig, 'vocabSize'> = {
   cell: 'lstm',

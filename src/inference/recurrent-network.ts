@@ -4,7 +4,8 @@
  * (Keras gate order), so a model trained with tfjs predicts here without tfjs at all.
  * Pure: no DOM, no I/O.
  */
-import { CELL_GATES, weightShapes, type ModelConfig } from './model-config.js';
+import { CELL_GATES, gateOffsets, weightShapes, type ModelConfig } from './model-config.js';
+import { KERNELS_WASM } from './kernels-wasm.js';
 
 /** The recurrent state after some words: per layer h (and c for LSTM). */
 export interface RecurrentState {
@@ -17,10 +18,11 @@ export interface RecurrentState {
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 // ---- WebAssembly SIMD kernels ---------------------------------------------------------------
-// Two tiny hand-assembled functions (≈300 bytes, no toolchain, no tfjs): the matrix–vector
-// products are 4–10× faster with f32x4 than in scalar JavaScript, which is what keeps a
-// keystroke under a couple of milliseconds with a 15k-word output layer. Where WebAssembly
-// SIMD is missing the plain-JS loops below serve instead, with the same results to rounding.
+// Four small functions (kernels.wat, assembled by wabt into kernels-wasm.ts at build time, 907
+// bytes, no tfjs): the matrix–vector products are 4–10× faster with f32x4 than in scalar
+// JavaScript, which is what keeps a keystroke under a couple of milliseconds with a 15k-word
+// output layer. Where WebAssembly SIMD is missing the plain-JS loops below serve instead, with
+// the same results to rounding.
 //
 //   dots(q, m, out, rows, cols):  out[r] = Σ_j q[j]·m[r·cols + j]        (cols % 8 = 0)
 //   axpy(x, W, out, k, n, stride): out[j] += Σ_i x[i]·W[i·stride/4 + j]  (n % 4 = 0, n > 0)
@@ -31,576 +33,13 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 //                                  a degree-7 polynomial, relative error under 2e-6)
 // Pointers and strides in bytes.
 
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-const str = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
-// opcodes
-const GET = 0x20,
-  SET = 0x21,
-  TEE = 0x22,
-  I32 = 0x41,
-  ADD = 0x6a,
-  SHL = 0x74,
-  LTU = 0x49,
-  EQZ = 0x45,
-  BRIF = 0x0d,
-  END = 0x0b;
-const BLOCK = [0x02, 0x40],
-  LOOP = [0x03, 0x40];
-const V128LOAD = (off: number) => [0xfd, 0x00, 2, ...leb(off)];
-const V128STORE = [0xfd, 0x0b, 2, 0];
-const ZERO128 = [0xfd, 0x0c, ...new Array(16).fill(0)];
-const F4ADD = [0xfd, 0xe4, 0x01],
-  F4MUL = [0xfd, 0xe6, 0x01],
-  F4SPLAT = [0xfd, 0x13];
-const LANE = (i: number) => [0xfd, 0x1f, i];
-const F32LOAD = [0x2a, 2, 0],
-  F32STORE = [0x38, 2, 0],
-  F32ADD = 0x92,
-  I32STORE = [0x36, 2, 0];
-const I8EXTLO = [0xfd, 0x87, 0x01],
-  I8EXTHI = [0xfd, 0x88, 0x01],
-  I4DOT = [0xfd, 0xba, 0x01],
-  I4ADD = [0xfd, 0xae, 0x01];
-const I4LANE = (i: number) => [0xfd, 0x1b, i];
-const F4SUB = [0xfd, 0xe5, 0x01],
-  F4MIN = [0xfd, 0xe8, 0x01],
-  F4MAX = [0xfd, 0xe9, 0x01],
-  F4FLOOR = [0xfd, 0x68];
-const I4TRUNC = [0xfd, 0xf8, 0x01],
-  I4SHL = [0xfd, 0xab, 0x01];
-const F32CONST = (x: number) => [0x43, ...new Uint8Array(Float32Array.of(x).buffer)];
-const F4CONST = (x: number) => [...F32CONST(x), ...F4SPLAT];
-/** 2^f on [0, 1): Taylor coefficients of e^(f·ln 2), highest first. */
-const EXP2_POLY = [
-  1.525273380405984e-5, 1.540353039338161e-4, 1.3333558146428443e-3, 9.618129107628477e-3, 0.05550410866482158,
-  0.2402265069591007, 0.6931471805599453, 1,
-];
-
-function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
-  // dots: params q0 m1 out2 rows3 cols4; locals r5 p6 j7 cb8 (i32), a9 b10 (v128)
-  const dots = [
-    ...vec([
-      [4, 0x7f],
-      [2, 0x7b],
-    ]),
-    GET,
-    1,
-    SET,
-    6,
-    GET,
-    4,
-    I32,
-    2,
-    SHL,
-    SET,
-    8,
-    ...BLOCK,
-    GET,
-    3,
-    EQZ,
-    BRIF,
-    0,
-    ...LOOP,
-    ...ZERO128,
-    SET,
-    9,
-    ...ZERO128,
-    SET,
-    10,
-    I32,
-    0,
-    SET,
-    7,
-    ...LOOP,
-    GET,
-    9,
-    GET,
-    0,
-    GET,
-    7,
-    ADD,
-    ...V128LOAD(0),
-    GET,
-    6,
-    ...V128LOAD(0),
-    ...F4MUL,
-    ...F4ADD,
-    SET,
-    9,
-    GET,
-    10,
-    GET,
-    0,
-    GET,
-    7,
-    ADD,
-    ...V128LOAD(16),
-    GET,
-    6,
-    ...V128LOAD(16),
-    ...F4MUL,
-    ...F4ADD,
-    SET,
-    10,
-    GET,
-    6,
-    I32,
-    32,
-    ADD,
-    SET,
-    6,
-    GET,
-    7,
-    I32,
-    32,
-    ADD,
-    TEE,
-    7,
-    GET,
-    8,
-    LTU,
-    BRIF,
-    0,
-    END,
-    GET,
-    2,
-    GET,
-    5,
-    I32,
-    2,
-    SHL,
-    ADD,
-    GET,
-    9,
-    GET,
-    10,
-    ...F4ADD,
-    TEE,
-    9,
-    ...LANE(0),
-    GET,
-    9,
-    ...LANE(1),
-    F32ADD,
-    GET,
-    9,
-    ...LANE(2),
-    F32ADD,
-    GET,
-    9,
-    ...LANE(3),
-    F32ADD,
-    ...F32STORE,
-    GET,
-    5,
-    I32,
-    1,
-    ADD,
-    TEE,
-    5,
-    GET,
-    3,
-    LTU,
-    BRIF,
-    0,
-    END,
-    END,
-    END,
-  ];
-  // axpy: params x0 W1 out2 k3 n4 stride5; locals i6 p7 o8 oend9 q10 (i32), xs11 (v128)
-  const axpy = [
-    ...vec([
-      [5, 0x7f],
-      [1, 0x7b],
-    ]),
-    GET,
-    1,
-    SET,
-    7,
-    GET,
-    2,
-    GET,
-    4,
-    I32,
-    2,
-    SHL,
-    ADD,
-    SET,
-    9,
-    ...BLOCK,
-    GET,
-    3,
-    EQZ,
-    BRIF,
-    0,
-    ...LOOP,
-    GET,
-    0,
-    GET,
-    6,
-    I32,
-    2,
-    SHL,
-    ADD,
-    ...F32LOAD,
-    ...F4SPLAT,
-    SET,
-    11,
-    GET,
-    2,
-    SET,
-    8,
-    GET,
-    7,
-    SET,
-    10,
-    ...LOOP,
-    GET,
-    8,
-    GET,
-    8,
-    ...V128LOAD(0),
-    GET,
-    11,
-    GET,
-    10,
-    ...V128LOAD(0),
-    ...F4MUL,
-    ...F4ADD,
-    ...V128STORE,
-    GET,
-    10,
-    I32,
-    16,
-    ADD,
-    SET,
-    10,
-    GET,
-    8,
-    I32,
-    16,
-    ADD,
-    TEE,
-    8,
-    GET,
-    9,
-    LTU,
-    BRIF,
-    0,
-    END,
-    GET,
-    7,
-    GET,
-    5,
-    ADD,
-    SET,
-    7,
-    GET,
-    6,
-    I32,
-    1,
-    ADD,
-    TEE,
-    6,
-    GET,
-    3,
-    LTU,
-    BRIF,
-    0,
-    END,
-    END,
-    END,
-  ];
-  // dotsI8: params q0 m1 out2 rows3 cols4; locals r5 p6 j7 qp8 (i32), a9 b10 w11 (v128)
-  const dotsI8 = [
-    ...vec([
-      [4, 0x7f],
-      [3, 0x7b],
-    ]),
-    GET,
-    1,
-    SET,
-    6,
-    ...BLOCK,
-    GET,
-    3,
-    EQZ,
-    BRIF,
-    0,
-    ...LOOP,
-    ...ZERO128,
-    SET,
-    9,
-    ...ZERO128,
-    SET,
-    10,
-    I32,
-    0,
-    SET,
-    7,
-    GET,
-    0,
-    SET,
-    8,
-    ...LOOP,
-    GET,
-    6,
-    GET,
-    7,
-    ADD,
-    ...V128LOAD(0),
-    SET,
-    11,
-    GET,
-    9,
-    GET,
-    11,
-    ...I8EXTLO,
-    GET,
-    8,
-    ...V128LOAD(0),
-    ...I4DOT,
-    ...I4ADD,
-    SET,
-    9,
-    GET,
-    10,
-    GET,
-    11,
-    ...I8EXTHI,
-    GET,
-    8,
-    ...V128LOAD(16),
-    ...I4DOT,
-    ...I4ADD,
-    SET,
-    10,
-    GET,
-    8,
-    I32,
-    32,
-    ADD,
-    SET,
-    8,
-    GET,
-    7,
-    I32,
-    16,
-    ADD,
-    TEE,
-    7,
-    GET,
-    4,
-    LTU,
-    BRIF,
-    0,
-    END,
-    GET,
-    6,
-    GET,
-    4,
-    ADD,
-    SET,
-    6,
-    GET,
-    2,
-    GET,
-    5,
-    I32,
-    2,
-    SHL,
-    ADD,
-    GET,
-    9,
-    GET,
-    10,
-    ...I4ADD,
-    TEE,
-    9,
-    ...I4LANE(0),
-    GET,
-    9,
-    ...I4LANE(1),
-    ADD,
-    GET,
-    9,
-    ...I4LANE(2),
-    ADD,
-    GET,
-    9,
-    ...I4LANE(3),
-    ADD,
-    ...I32STORE,
-    GET,
-    5,
-    I32,
-    1,
-    ADD,
-    TEE,
-    5,
-    GET,
-    3,
-    LTU,
-    BRIF,
-    0,
-    END,
-    END,
-    END,
-  ];
-  // expsum: params l0 mask1 n2 (i32) shift3 (f32); locals p4 end5 (i32), acc6 y7 fl8 (v128)
-  const expsum = [
-    ...vec([
-      [2, 0x7f],
-      [3, 0x7b],
-    ]),
-    GET,
-    2,
-    I32,
-    2,
-    SHL,
-    SET,
-    5,
-    ...ZERO128,
-    SET,
-    6,
-    ...BLOCK,
-    GET,
-    5,
-    EQZ,
-    BRIF,
-    0,
-    ...LOOP,
-    GET,
-    0,
-    GET,
-    4,
-    ADD,
-    ...V128LOAD(0),
-    GET,
-    3,
-    ...F4SPLAT,
-    ...F4SUB,
-    ...F4CONST(Math.LOG2E),
-    ...F4MUL,
-    ...F4CONST(-126),
-    ...F4MAX,
-    ...F4CONST(126),
-    ...F4MIN,
-    TEE,
-    7,
-    ...F4FLOOR,
-    SET,
-    8,
-    GET,
-    7,
-    GET,
-    8,
-    ...F4SUB,
-    SET,
-    7,
-    ...F4CONST(EXP2_POLY[0]!),
-    ...EXP2_POLY.slice(1).flatMap((c) => [GET, 7, ...F4MUL, ...F4CONST(c), ...F4ADD]),
-    GET,
-    8,
-    ...I4TRUNC,
-    I32,
-    23,
-    ...I4SHL,
-    ...I4ADD,
-    GET,
-    1,
-    GET,
-    4,
-    ADD,
-    ...V128LOAD(0),
-    ...F4MUL,
-    GET,
-    6,
-    ...F4ADD,
-    SET,
-    6,
-    GET,
-    4,
-    I32,
-    16,
-    ADD,
-    TEE,
-    4,
-    GET,
-    5,
-    LTU,
-    BRIF,
-    0,
-    END,
-    END,
-    GET,
-    6,
-    ...LANE(0),
-    GET,
-    6,
-    ...LANE(1),
-    F32ADD,
-    GET,
-    6,
-    ...LANE(2),
-    F32ADD,
-    GET,
-    6,
-    ...LANE(3),
-    F32ADD,
-    END,
-  ];
-  const body = (code: number[]) => [...leb(code.length), ...code];
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(
-      1,
-      vec([
-        [0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0],
-        [0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0],
-        [0x60, 4, 0x7f, 0x7f, 0x7f, 0x7d, 1, 0x7d],
-      ]),
-    ),
-    ...section(2, vec([[...str('env'), ...str('m'), 0x02, 0x00, 0x01]])),
-    ...section(3, vec([[0], [1], [0], [2]])),
-    ...section(
-      7,
-      vec([
-        [...str('dots'), 0x00, 0],
-        [...str('axpy'), 0x00, 1],
-        [...str('dotsI8'), 0x00, 2],
-        [...str('expsum'), 0x00, 3],
-      ]),
-    ),
-    ...section(10, vec([body(dots), body(axpy), body(dotsI8), body(expsum)])),
-  ]);
-}
-
 let kernelModule: WebAssembly.Module | null | undefined;
 
 /** The compiled kernels, or null where WebAssembly SIMD is unavailable (or turned off). */
 function simdModule(): WebAssembly.Module | null {
   if (kernelModule !== undefined) return kernelModule;
   try {
-    const bytes = kernelModuleBytes();
+    const bytes = KERNELS_WASM;
     kernelModule =
       typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
@@ -727,6 +166,37 @@ function addVecMat(
   }
 }
 
+/** LSTM: from the pre-activations z, c' = f⊙c + i⊙g and h' = o⊙tanh(c'). */
+function lstmUpdate(
+  z: Float32Array,
+  at: ReturnType<typeof gateOffsets<'lstm'>>,
+  c: Float32Array,
+): [Float32Array, Float32Array] {
+  const H = c.length;
+  const hNew = new Float32Array(H);
+  const cNew = new Float32Array(H);
+  for (let j = 0; j < H; j++) {
+    const i = sigmoid(z[at.input + j]!),
+      f = sigmoid(z[at.forget + j]!),
+      g = Math.tanh(z[at.candidate + j]!),
+      o = sigmoid(z[at.output + j]!);
+    cNew[j] = f * c[j]! + i * g;
+    hNew[j] = o * Math.tanh(cNew[j]!);
+  }
+  return [hNew, cNew];
+}
+
+/** GRU (Keras): from the pre-activations z, h' = u⊙h + (1−u)⊙tanh(candidate), u the update gate. */
+function gruUpdate(z: Float32Array, at: ReturnType<typeof gateOffsets<'gru'>>, h: Float32Array): Float32Array {
+  const H = h.length;
+  const hNew = new Float32Array(H);
+  for (let j = 0; j < H; j++) {
+    const u = sigmoid(z[at.update + j]!);
+    hNew[j] = u * h[j]! + (1 - u) * Math.tanh(z[at.candidate + j]!);
+  }
+  return hNew;
+}
+
 export class RecurrentNetwork {
   readonly config: ModelConfig;
   readonly #w: ReadonlyMap<string, Float32Array>;
@@ -788,36 +258,20 @@ export class RecurrentNetwork {
     const z = new Float32Array(b);
     addVecMat(z, x, W);
     if (cell === 'gru') {
-      // z, r gates use h·U[:, :2H]; the candidate uses (r⊙h)·U[:, 2H:]
-      const zr = z.subarray(0, 2 * H);
-      addVecMat(zr, h, U, 0, 2 * H, G * H, 0);
-      const hNew = new Float32Array(H);
+      // update and reset use h·U[:, update…candidate]; the candidate uses (r⊙h)·U[:, candidate…]
+      const at = gateOffsets('gru', H);
+      addVecMat(z, h, U, 0, at.candidate, G * H, 0);
       const rh = new Float32Array(H);
-      for (let j = 0; j < H; j++) rh[j] = sigmoid(zr[H + j]!) * h[j]!;
-      const cand = z.subarray(2 * H);
-      addVecMat(cand, rh, U, 0, H, G * H, 2 * H);
-      for (let j = 0; j < H; j++) {
-        const u = sigmoid(zr[j]!);
-        hNew[j] = u * h[j]! + (1 - u) * Math.tanh(cand[j]!);
-      }
-      return [hNew, null];
+      for (let j = 0; j < H; j++) rh[j] = sigmoid(z[at.reset + j]!) * h[j]!;
+      addVecMat(z.subarray(at.candidate), rh, U, 0, H, G * H, at.candidate);
+      return [gruUpdate(z, at, h), null];
     }
     addVecMat(z, h, U);
     if (cell === 'rnn') {
       for (let j = 0; j < H; j++) z[j] = Math.tanh(z[j]!);
       return [z, null];
     }
-    const hNew = new Float32Array(H);
-    const cNew = new Float32Array(H);
-    for (let j = 0; j < H; j++) {
-      const i = sigmoid(z[j]!),
-        f = sigmoid(z[H + j]!),
-        g = Math.tanh(z[2 * H + j]!),
-        o = sigmoid(z[3 * H + j]!);
-      cNew[j] = f * c![j]! + i * g;
-      hNew[j] = o * Math.tanh(cNew[j]!);
-    }
-    return [hNew, cNew];
+    return lstmUpdate(z, gateOffsets('lstm', H), c!);
   }
 
   /** #cell with the products in WebAssembly; the gates stay in JavaScript. */
@@ -839,34 +293,18 @@ export class RecurrentNetwork {
     k.axpy(k.x, k.at.get(`${prefix}/kernel`)!, k.z, x.length, GH, GH * 4);
     heap.set(h, k.h >> 2);
     const U = k.at.get(`${prefix}/recurrent`)!;
+    const z = heap.subarray(zi, zi + GH);
     if (cell === 'gru') {
-      k.axpy(k.h, U, k.z, H, 2 * H, GH * 4);
+      const at = gateOffsets('gru', H);
+      k.axpy(k.h, U, k.z, H, at.candidate, GH * 4);
       const hi = k.h >> 2;
-      for (let j = 0; j < H; j++) heap[hi + j] = sigmoid(heap[zi + H + j]!) * h[j]!;
-      k.axpy(k.h, U + 8 * H, k.z + 8 * H, H, H, GH * 4);
-      const hNew = new Float32Array(H);
-      for (let j = 0; j < H; j++) {
-        const u = sigmoid(heap[zi + j]!);
-        hNew[j] = u * h[j]! + (1 - u) * Math.tanh(heap[zi + 2 * H + j]!);
-      }
-      return [hNew, null];
+      for (let j = 0; j < H; j++) heap[hi + j] = sigmoid(z[at.reset + j]!) * h[j]!;
+      k.axpy(k.h, U + 4 * at.candidate, k.z + 4 * at.candidate, H, H, GH * 4);
+      return [gruUpdate(z, at, h), null];
     }
     k.axpy(k.h, U, k.z, H, GH, GH * 4);
-    const hNew = new Float32Array(H);
-    if (cell === 'rnn') {
-      for (let j = 0; j < H; j++) hNew[j] = Math.tanh(heap[zi + j]!);
-      return [hNew, null];
-    }
-    const cNew = new Float32Array(H);
-    for (let j = 0; j < H; j++) {
-      const i = sigmoid(heap[zi + j]!),
-        f = sigmoid(heap[zi + H + j]!),
-        g = Math.tanh(heap[zi + 2 * H + j]!),
-        o = sigmoid(heap[zi + 3 * H + j]!);
-      cNew[j] = f * c![j]! + i * g;
-      hNew[j] = o * Math.tanh(cNew[j]!);
-    }
-    return [hNew, cNew];
+    if (cell === 'rnn') return [z.map(Math.tanh), null];
+    return lstmUpdate(z, gateOffsets('lstm', H), c!);
   }
 
   /** The embedding row of a token id. */

@@ -12,7 +12,7 @@
  *          h' = z⊙h + (1−z)⊙ĥ
  */
 import * as tf from '@tensorflow/tfjs';
-import { CELL_GATES, weightShapes, type ModelConfig } from '../inference/model-config.js';
+import { CELL_GATES, GATE_ORDER, gateOffsets, weightShapes, type ModelConfig } from '../inference/model-config.js';
 import { XENT_KERNEL, hasXentKernel } from './tfjs-backend.js';
 
 export type Weights = Map<string, tf.Variable>;
@@ -78,16 +78,20 @@ function step(
 ): { h: tf.Tensor2D; c: tf.Tensor2D | null } {
   if (cell === 'rnn') return { h: tf.tanh(tf.add(xp, mm(h, U))) as tf.Tensor2D, c: null };
   if (cell === 'lstm') {
-    const z = tf.add(xp, mm(h, U));
-    const [i, f, g, o] = tf.split(z, 4, 1) as tf.Tensor2D[];
-    const cNext = tf.add(tf.mul(tf.sigmoid(f!), c!), tf.mul(tf.sigmoid(i!), tf.tanh(g!))) as tf.Tensor2D;
-    return { h: tf.mul(tf.sigmoid(o!), tf.tanh(cNext)) as tf.Tensor2D, c: cNext };
+    const z = tf.add(xp, mm(h, U)) as tf.Tensor2D;
+    const at = gateOffsets('lstm', H);
+    const gate = (start: number) => tf.slice(z, [0, start], [-1, H]) as tf.Tensor2D;
+    const [i, f, g, o] = [gate(at.input), gate(at.forget), gate(at.candidate), gate(at.output)];
+    const cNext = tf.add(tf.mul(tf.sigmoid(f), c!), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tf.Tensor2D;
+    return { h: tf.mul(tf.sigmoid(o), tf.tanh(cNext)) as tf.Tensor2D, c: cNext };
   }
-  const [xzr, xh] = tf.split(xp, [2 * H, H], 1) as tf.Tensor2D[];
-  const zr = tf.sigmoid(tf.add(xzr!, mm(h, Ux!.zr)));
-  const [z, r] = tf.split(zr, 2, 1) as tf.Tensor2D[];
-  const hh = tf.tanh(tf.add(xh!, mm(tf.mul(r!, h) as tf.Tensor2D, Ux!.h)));
-  return { h: tf.add(tf.mul(z!, h), tf.mul(tf.sub(1, z!), hh)) as tf.Tensor2D, c: null };
+  const at = gateOffsets('gru', H);
+  const zr = tf.sigmoid(tf.add(tf.slice(xp, [0, 0], [-1, at.candidate]), mm(h, Ux!.zr)));
+  const z = tf.slice(zr, [0, at.update], [-1, H]) as tf.Tensor2D;
+  const r = tf.slice(zr, [0, at.reset], [-1, H]) as tf.Tensor2D;
+  const xh = tf.slice(xp, [0, at.candidate], [-1, H]);
+  const hh = tf.tanh(tf.add(xh, mm(tf.mul(r, h) as tf.Tensor2D, Ux!.h)));
+  return { h: tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)) as tf.Tensor2D, c: null };
 }
 
 export interface LayerState {
@@ -118,7 +122,8 @@ export function runLayer(
   const proj = tf.add(mm(x, W as unknown as tf.Tensor2D), b).reshape([B, T, G * H]);
   const steps =
     T === 1 ? [proj.reshape([B, G * H]) as tf.Tensor2D] : (tf.unstack(tf.transpose(proj, [1, 0, 2])) as tf.Tensor2D[]);
-  const Ux = config.cell === 'gru' ? { zr: U.slice([0, 0], [H, 2 * H]), h: U.slice([0, 2 * H], [H, H]) } : undefined;
+  const cand = gateOffsets('gru', H).candidate;
+  const Ux = config.cell === 'gru' ? { zr: U.slice([0, 0], [H, cand]), h: U.slice([0, cand], [H, H]) } : undefined;
   let h: tf.Tensor2D = initial?.h ?? (tf.zeros([B, H]) as tf.Tensor2D);
   let c = initial?.c ?? (config.cell === 'lstm' ? (tf.zeros([B, H]) as tf.Tensor2D) : null);
   const outs: tf.Tensor2D[] = [];
@@ -371,8 +376,10 @@ function layerForward(
 ): { y: tf.Tensor2D; cache: LayerCache } {
   const G = CELL_GATES[cell];
   const proj = t2(tf.add(tf.matMul(x, W), b));
-  const Uzr = cell === 'gru' ? t2(tf.slice(U, [0, 0], [H, 2 * H])) : undefined;
-  const Uh = cell === 'gru' ? t2(tf.slice(U, [0, 2 * H], [H, H])) : undefined;
+  const lstm = gateOffsets('lstm', H),
+    gru = gateOffsets('gru', H);
+  const Uzr = cell === 'gru' ? t2(tf.slice(U, [0, 0], [H, gru.candidate])) : undefined;
+  const Uh = cell === 'gru' ? t2(tf.slice(U, [0, gru.candidate], [H, H])) : undefined;
   let h = t2(tf.zeros([B, H]));
   let c = cell === 'lstm' ? t2(tf.zeros([B, H])) : null;
   const hs: tf.Tensor2D[] = [];
@@ -388,21 +395,21 @@ function layerForward(
     } else if (cell === 'lstm') {
       const z = tf.add(xp, tf.matMul(h, U));
       const s = tf.sigmoid(z);
-      const i = t2(tf.slice(s, [0, 0], [B, H]));
-      const f = t2(tf.slice(s, [0, H], [B, H]));
-      const o = t2(tf.slice(s, [0, 3 * H], [B, H]));
-      const g = t2(tanh(tf.slice(z, [0, 2 * H], [B, H])));
+      const i = t2(tf.slice(s, [0, lstm.input], [B, H]));
+      const f = t2(tf.slice(s, [0, lstm.forget], [B, H]));
+      const o = t2(tf.slice(s, [0, lstm.output], [B, H]));
+      const g = t2(tanh(tf.slice(z, [0, lstm.candidate], [B, H])));
       const cPrev = c!;
       c = t2(tf.add(tf.mul(f, cPrev), tf.mul(i, g)));
       const tc = t2(tanh(c));
       h = t2(tf.mul(o, tc));
       steps.push([i, f, g, o, cPrev, tc]);
     } else {
-      const zr = tf.sigmoid(tf.add(tf.slice(xp, [0, 0], [B, 2 * H]), tf.matMul(h, Uzr!)));
-      const z = t2(tf.slice(zr, [0, 0], [B, H]));
-      const r = t2(tf.slice(zr, [0, H], [B, H]));
+      const zr = tf.sigmoid(tf.add(tf.slice(xp, [0, 0], [B, gru.candidate]), tf.matMul(h, Uzr!)));
+      const z = t2(tf.slice(zr, [0, gru.update], [B, H]));
+      const r = t2(tf.slice(zr, [0, gru.reset], [B, H]));
       const rh = t2(tf.mul(r, h));
-      const hh = t2(tanh(tf.add(tf.slice(xp, [0, 2 * H], [B, H]), tf.matMul(rh, Uh!))));
+      const hh = t2(tanh(tf.add(tf.slice(xp, [0, gru.candidate], [B, H]), tf.matMul(rh, Uh!))));
       const hPrev = h;
       h = t2(tf.add(hh, tf.mul(z, tf.sub(hPrev, hh))));
       rhs.push(rh);
@@ -430,8 +437,9 @@ function layerBackward(
 ): { dx?: tf.Tensor2D; dW: tf.Tensor2D; dU: tf.Tensor2D; db: tf.Tensor } {
   const one = tf.scalar(1);
   const UT = cell === 'gru' ? undefined : t2(tf.transpose(U));
-  const UzrT = cell === 'gru' ? t2(tf.transpose(tf.slice(U, [0, 0], [H, 2 * H]))) : undefined;
-  const UhT = cell === 'gru' ? t2(tf.transpose(tf.slice(U, [0, 2 * H], [H, H]))) : undefined;
+  const cand = gateOffsets('gru', H).candidate; // GRU: update and reset before it, its own U after
+  const UzrT = cell === 'gru' ? t2(tf.transpose(tf.slice(U, [0, 0], [H, cand]))) : undefined;
+  const UhT = cell === 'gru' ? t2(tf.transpose(tf.slice(U, [0, cand], [H, H]))) : undefined;
   const dzs: tf.Tensor2D[] = new Array(T);
   let dhNext: tf.Tensor2D | null = null;
   let dcNext: tf.Tensor2D | null = null;
@@ -461,7 +469,8 @@ function layerBackward(
       const dzf = tf.mul(tf.mul(dc, cPrev), tf.mul(f, tf.sub(one, f)));
       const dzg = tf.mul(tf.mul(dc, i), tf.sub(one, tf.square(g)));
       const dzo = tf.mul(dO, tf.mul(o, tf.sub(one, o)));
-      const dz = t2(tf.concat([dzi, dzf, dzg, dzo], 1));
+      const byGate = { input: dzi, forget: dzf, candidate: dzg, output: dzo };
+      const dz = t2(tf.concat(GATE_ORDER.lstm.map((gate) => byGate[gate]) as tf.Tensor[], 1));
       dzs[t] = dz;
       if (t > 0) {
         dcNext = t2(tf.mul(dc, f));
@@ -485,8 +494,8 @@ function layerBackward(
   let dU: tf.Tensor2D;
   if (cell === 'gru') {
     const N = B * T;
-    const dUzr = tf.matMul(tf.transpose(cache.hPrev), tf.slice(dZ, [0, 0], [N, 2 * H]));
-    const dUh = tf.matMul(tf.transpose(cache.rhPrev!), tf.slice(dZ, [0, 2 * H], [N, H]));
+    const dUzr = tf.matMul(tf.transpose(cache.hPrev), tf.slice(dZ, [0, 0], [N, cand]));
+    const dUh = tf.matMul(tf.transpose(cache.rhPrev!), tf.slice(dZ, [0, cand], [N, H]));
     dU = t2(tf.concat([dUzr, dUh], 1));
   } else {
     dU = t2(tf.matMul(tf.transpose(cache.hPrev), dZ));

@@ -382,6 +382,92 @@ export function adamStep(
   }
 }
 
+/** Shuffles the lines (seeded) and splits off the validation lines, unless they are given. */
+function splitLines(
+  usable: readonly (readonly number[])[],
+  seed: number,
+  validationSplit: number,
+  validationLines: TrainOptions['validationLines'],
+): { trainLines: (readonly number[])[]; valLines: (readonly number[])[] } {
+  const random = mulberry32(seed);
+  const order = usable
+    .map((l, i) => ({ l, k: random(), i }))
+    .sort((a, b) => a.k - b.k || a.i - b.i)
+    .map((x) => x.l);
+  const given = validationLines?.filter((l) => l.length > 0);
+  const nVal = given ? 0 : validationSplit > 0 ? Math.max(1, Math.round(order.length * validationSplit)) : 0;
+  return { trainLines: order.slice(nVal), valLines: given ?? order.slice(0, nVal) };
+}
+
+/** Writes the starting weights into the flat buffer: `initial` when given (all of them), else seeded Glorot. */
+async function fillInitialWeights(
+  weights: Float32Array,
+  config: ModelConfig,
+  layout: ReturnType<typeof weightLayout>,
+  seed: number,
+  initial: TrainOptions['initialWeights'],
+): Promise<void> {
+  const init = createWeights(config, seed);
+  try {
+    for (const l of layout) {
+      const given = initial?.get(l.name);
+      if (initial && (!given || given.length !== l.size)) {
+        throw new RangeError(`initialWeights: ${l.name} must have ${l.size} values, got ${given?.length ?? 'none'}`);
+      }
+      weights.set(given ?? ((await init.get(l.name)!.data()) as Float32Array), l.offset);
+    }
+  } finally {
+    tf.dispose([...init.values()]);
+  }
+}
+
+/** Adds the first `n` replicas' gradients into the first one's buffer, and returns it. */
+function sumGradients(replicaGrads: readonly Float32Array[], n: number): Float32Array {
+  const g = replicaGrads[0]!;
+  for (let r = 1; r < n; r++) {
+    const o = replicaGrads[r]!;
+    for (let i = 0; i < g.length; i++) g[i]! += o[i]!;
+  }
+  return g;
+}
+
+/** The global norm of summed gradients divided by the number of targets (the mean's norm). */
+function meanGradientNorm(g: Float32Array, count: number): number {
+  let sq = 0;
+  for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
+  return Math.sqrt(sq) / Math.max(count, 1);
+}
+
+/** The learning rate of the next step: constant, or linear warm-up then linear decay to 2 %. */
+function learningRateAt(schedule: 'linear' | 'constant', base: number, step: number, progress: number): number {
+  return schedule === 'linear' ? base * Math.min(1, (step + 1) / WARMUP_STEPS) * Math.max(0.02, 1 - progress) : base;
+}
+
+/** Mean loss and accuracy over the validation batches, spread over the replicas. */
+async function validate(
+  replicas: readonly Replica[],
+  valBatches: readonly Batch[],
+  version: number,
+): Promise<{ loss: number; accuracy: number }> {
+  const R = replicas.length;
+  let vl = 0,
+    vc = 0,
+    vn = 0;
+  for (let i = 0; i < valBatches.length; i += R) {
+    const stats = await Promise.all(
+      valBatches
+        .slice(i, i + R)
+        .map((vb, j) => replicas[j]!.run(vb, { seed: 0, training: false, grads: false, version })),
+    );
+    for (const s of stats) {
+      vl += s.loss;
+      vc += s.correct;
+      vn += s.count;
+    }
+  }
+  return { loss: vl / Math.max(vn, 1), accuracy: vc / Math.max(vn, 1) };
+}
+
 /**
  * Trains a model on lines of token ids (without <s>/</s>: they are added). Resolves with the
  * trained weights (the best on validation when there is a validation split); rejects with an
@@ -418,15 +504,7 @@ export async function trainModel(
     throw new RangeError(
       `the corpus is too small to train on: ${usable.length} non-empty line(s), expected at least 1`,
     );
-  const random = mulberry32(seed);
-  const order = usable
-    .map((l, i) => ({ l, k: random(), i }))
-    .sort((a, b) => a.k - b.k || a.i - b.i)
-    .map((x) => x.l);
-  const given = options.validationLines?.filter((l) => l.length > 0);
-  const nVal = given ? 0 : validationSplit > 0 ? Math.max(1, Math.round(order.length * validationSplit)) : 0;
-  const valLines = given ?? order.slice(0, nVal);
-  const trainLines = order.slice(nVal);
+  const { trainLines, valLines } = splitLines(usable, seed, validationSplit, options.validationLines);
   const valBatches = valLines.length > 0 ? makeBatches(config, valLines, Math.min(batchTokens, 2048), seed) : [];
   const trainTargets = trainLines.reduce((n, l) => n + l.length + 1, 0);
   const sampling =
@@ -442,18 +520,7 @@ export async function trainModel(
   const shared = threads > 1 && typeof SharedArrayBuffer !== 'undefined';
   const buffer = (n: number) => new Float32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
   const weights = buffer(P);
-  {
-    const init = createWeights(config, seed);
-    for (const l of layout) {
-      const given = options.initialWeights?.get(l.name);
-      if (options.initialWeights && (!given || given.length !== l.size)) {
-        tf.dispose([...init.values()]);
-        throw new RangeError(`initialWeights: ${l.name} must have ${l.size} values, got ${given?.length ?? 'none'}`);
-      }
-      weights.set(given ?? ((await init.get(l.name)!.data()) as Float32Array), l.offset);
-    }
-    tf.dispose([...init.values()]);
-  }
+  await fillInitialWeights(weights, config, layout, seed, options.initialWeights);
   const replicaGrads = Array.from({ length: shared ? threads : 1 }, () => buffer(P));
   const replicas: Replica[] = [];
   const history: TrainProgress[] = [];
@@ -514,19 +581,12 @@ export async function trainModel(
         const count = stats.reduce((n, s) => n + s.count, 0);
         const loss = stats.reduce((n, s) => n + s.loss, 0);
         const correct = stats.reduce((n, s) => n + s.correct, 0);
-        const g = replicaGrads[0]!;
-        for (let r = 1; r < group.length; r++) {
-          const o = replicaGrads[r]!;
-          for (let i = 0; i < P; i++) g[i]! += o[i]!;
-        }
-        let sq = 0;
-        for (let i = 0; i < P; i++) sq += g[i]! * g[i]!;
-        const norm = Math.sqrt(sq) / Math.max(count, 1);
+        const g = sumGradients(replicaGrads, group.length);
+        const norm = meanGradientNorm(g, count);
         const clip = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
         const elapsed0 = clock();
         const progress = Math.min(1, Math.max(elapsed0 / maxSeconds, (targetsSeen + count) / (epochs * trainTargets)));
-        const lr =
-          schedule === 'linear' ? base * Math.min(1, (step + 1) / WARMUP_STEPS) * Math.max(0.02, 1 - progress) : base;
+        const lr = learningRateAt(schedule, base, step, progress);
         if (count > 0) {
           step++;
           adamStep(weights, g, m, v, step, lr, clip / count);
@@ -589,23 +649,7 @@ export async function trainModel(
         let validationLoss: number | undefined, validationAccuracy: number | undefined;
         let improvedNow = false;
         if (valBatches.length > 0) {
-          let vl = 0,
-            vc = 0,
-            vn = 0;
-          for (let i = 0; i < valBatches.length; i += R) {
-            const stats = await Promise.all(
-              valBatches
-                .slice(i, i + R)
-                .map((vb, j) => replicas[j]!.run(vb, { seed: 0, training: false, grads: false, version })),
-            );
-            for (const s of stats) {
-              vl += s.loss;
-              vc += s.correct;
-              vn += s.count;
-            }
-          }
-          validationLoss = vl / Math.max(vn, 1);
-          validationAccuracy = vc / Math.max(vn, 1);
+          ({ loss: validationLoss, accuracy: validationAccuracy } = await validate(replicas, valBatches, version));
           if (validationLoss < best) {
             best = validationLoss;
             bestWeights = snapshot();

@@ -53,6 +53,29 @@ export const TINY = { hiddenSize: 16, embeddingSize: 8, vocabularySize: 400, epo
  * console errors go to `errors` when given; without it a page error fails the test run.
  * Unhandled rejections are collected in `window.__unhandled`.
  */
+/**
+ * On the page, `window.__stored(name)`: resolves once IndexedDB holds the model stored under
+ * `name` (a condition, not a fixed sleep; the test's own timeout bounds it).
+ */
+const WAIT_STORED = `
+window.__stored = async (name) => {
+  for (;;) {
+    const found = await new Promise((resolve) => {
+      const open = indexedDB.open('rnn-predict');
+      open.onerror = () => resolve(false);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('models')) { db.close(); resolve(false); return; }
+        const get = db.transaction('models').objectStore('models').get('model:' + name);
+        get.onsuccess = () => { db.close(); resolve(get.result !== undefined); };
+        get.onerror = () => { db.close(); resolve(false); };
+      };
+    });
+    if (found) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};`;
+
 export async function openSdkPage(
   origin: string,
   context: { newPage(): Promise<Page> },
@@ -67,7 +90,8 @@ export async function openSdkPage(
   // tsx compiles the callbacks given to page.evaluate and may wrap named functions in __name().
   await page.addInitScript({
     content:
-      'window.__name = (f) => f; window.__unhandled = []; addEventListener("unhandledrejection", (e) => window.__unhandled.push(String(e.reason)));',
+      'window.__name = (f) => f; window.__unhandled = []; addEventListener("unhandledrejection", (e) => window.__unhandled.push(String(e.reason)));' +
+      WAIT_STORED,
   });
   await page.goto(origin + '/test/fixtures/blank.html');
   await page.evaluate(async (o) => {
@@ -78,26 +102,26 @@ export async function openSdkPage(
 
 /**
  * On the page: imports the bundle (cached after openSdkPage), creates a predictor with these
- * options, waits for its network (and `settleMs` more, for a store to finish), and returns
+ * options, waits for its network (and, with `waitStored`, for its record in IndexedDB), and returns
  * its info() after disposing it.
  */
 export async function neuralInfo(
   page: Page,
   origin: string,
   options: Record<string, unknown>,
-  settleMs = 0,
+  waitStored = false,
 ): Promise<any> {
   return page.evaluate(
-    async ({ origin, options, settleMs }) => {
+    async ({ origin, options, waitStored }) => {
       const sdk = await import(`${origin}/dist/rnn-predict.bundle.js`);
       const p = sdk.createPredictor(options);
       await p.neuralReady;
-      if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+      if (waitStored) await (window as any).__stored(options.name);
       const info = p.info();
       p.dispose();
       return info;
     },
-    { origin, options, settleMs },
+    { origin, options, waitStored },
   );
 }
 

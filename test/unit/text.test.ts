@@ -52,16 +52,53 @@ describe('tokenize', () => {
     assert.equal(tokenize(long).length, 50_000);
   });
 
-  test('never throws on awkward strings; rejects non-strings with a TypeError naming the argument', () => {
-    for (const s of [
-      '\uD800',
-      'a\u0000b',
-      '\u202Eabc',
-      'constructor __proto__ toString',
-      '\u0301\u0301',
-      '😀'.repeat(1000),
-    ]) {
-      assert.ok(Array.isArray(tokenize(s)));
+  test('awkward strings give well-formed tokens, every character kept apart from combining marks without a base; non-strings are a TypeError naming the argument', () => {
+    const cases: [string, [string, string][]][] = [
+      ['\uD800', [['\uD800', 'other']]],
+      [
+        'a\u0000b',
+        [
+          ['a', 'word'],
+          ['\u0000', 'other'],
+          ['b', 'word'],
+        ],
+      ],
+      [
+        '\u202Eabc',
+        [
+          ['\u202E', 'other'],
+          ['abc', 'word'],
+        ],
+      ],
+      [
+        'constructor __proto__ toString',
+        [
+          ['constructor', 'word'],
+          ['_', 'other'],
+          ['_', 'other'],
+          ['proto', 'word'],
+          ['_', 'other'],
+          ['_', 'other'],
+          ['toString', 'word'],
+        ],
+      ],
+      ['\u0301\u0301', []],
+      ['😀'.repeat(1000), Array.from({ length: 1000 }, () => ['😀', 'emoji'] as [string, string])],
+    ];
+    for (const [s, expected] of cases) {
+      const tokens = tokenize(s);
+      assert.deepEqual(
+        tokens.map((t) => [t.text, t.kind]),
+        expected,
+        JSON.stringify(s),
+      );
+      let end = 0;
+      for (const t of tokens) {
+        assert.equal(s.normalize('NFC').slice(t.start, t.end), t.text, 'offsets point at the text');
+        assert.ok(t.start >= end, 'tokens in order, not overlapping');
+        assert.equal(t.norm, normalizeToken(t.text));
+        end = t.end;
+      }
     }
     assert.throws(() => tokenize(42 as unknown as string), {
       name: 'TypeError',

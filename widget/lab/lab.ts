@@ -1,7 +1,8 @@
 /**
  * The lab page: trains SimpleRNN, LSTM and GRU side by side in a worker (lab-worker.ts) and plots
  * their loss and accuracy live, the global gradient norm per batch against the clipping
- * threshold, and ‖∂L/∂h_t‖ across the window (vanishing gradients). No tfjs on this thread.
+ * threshold, and ‖∂L/∂x_t‖ across the window, the gradient that reaches each input (vanishing
+ * gradients). No tfjs on this thread.
  */
 import {
   Chart,
@@ -91,9 +92,9 @@ const norm = chart('norm', { x: 'lote', y: 'norma global del gradiente', log: tr
   ...perCell(),
   { label: 'umbral de recorte', data: [], borderColor: fg, backgroundColor: fg, borderDash: [2, 3], borderWidth: 1 },
 ]);
-const steps = chart('steps', { x: 'paso t de la ventana (la pérdida está en el último)', y: '‖∂L/∂hₜ‖', log: true }, [
+const steps = chart('steps', { x: 'paso t de la ventana (la pérdida está en el último)', y: '‖∂L/∂xₜ‖', log: true }, [
   ...perCell({}, (c) => `${NAMES[c]} ahora`),
-  ...perCell({ borderDash: [6, 4] }, (c) => `${NAMES[c]} tras el recorte`),
+  ...perCell({ borderDash: [6, 4] }, (c) => `${NAMES[c]} tras el recorte por norma`),
   ...perCell({ borderWidth: 1, borderDash: [1, 3] }, (c) => `${NAMES[c]} al empezar`),
 ]);
 const charts = [loss, accuracy, norm, steps];
@@ -185,7 +186,8 @@ async function start(): Promise<void> {
     hiddenSize: num('hidden'),
     embeddingSize: num('hidden'),
     window: num('window'),
-    clipNorm: data.get('clip') ? 5 : 0,
+    clipNorm: data.get('clip') === 'norm' ? 5 : 0,
+    clipValue: data.get('clip') === 'value' ? 1 : 0,
     learningRate: num('lr'),
     recurrentGain: num('gain'),
     epochs: num('epochs'),

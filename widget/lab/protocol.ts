@@ -9,8 +9,10 @@ export interface LabSettings {
   embeddingSize: number;
   /** Longest sequence trained on, and the probe window's length T. */
   window: number;
-  /** Clip by global norm to this; 0 turns clipping off. */
+  /** Clip by global norm to this (the whole gradient scaled by one factor); 0: off. */
   clipNorm: number;
+  /** Clip by value: every gradient component clamped to −clipValue…clipValue; 0: off. */
+  clipValue: number;
   learningRate: number;
   /** Multiplies the recurrent matrix U after Glorot initialisation (>1 invites explosion). */
   recurrentGain: number;
@@ -39,7 +41,7 @@ export type FromWorker =
       type: 'probe';
       cell: CellType;
       step: number;
-      /** ‖∂L/∂h_t‖ for t = 1 … T (mean over the probe windows), the loss at the last step only. */
+      /** ‖∂L/∂x_t‖ for t = 1 … T, the gradient reaching each input (mean over the probe windows), the loss at the last step only. */
       norms: number[];
       /** The factor clipping applies to this gradient (1 when it is under the threshold or clipping is off). */
       clipScale: number;

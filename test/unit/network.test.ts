@@ -152,12 +152,16 @@ describe('hand-written gradients equal tfjs autograd', () => {
       [...new Set(s.ids)].sort((x, y) => x - y),
     );
     s.logInclusion.forEach((l) => assert.ok(l <= 0 && Number.isFinite(l)));
+    // With this seed the most frequent word (8) is drawn; it must be likelier to be in than a rare target.
     const frequent = s.ids.indexOf(8);
-    if (frequent >= 0)
-      assert.ok(
-        s.logInclusion[frequent]! > s.logInclusion[s.ids.indexOf(6)]!,
-        'frequent words are likelier to be drawn',
-      );
+    assert.ok(frequent >= 0, `the most frequent word is among the candidates: ${[...s.ids].join(' ')}`);
+    assert.ok(s.logInclusion[frequent]! > s.logInclusion[s.ids.indexOf(6)]!, 'frequent words are likelier to be drawn');
+    // Each inclusion probability is 1 − (1 − q)^k·(1 − u)^n, q the proposal, u the unigram, n = 3 targets.
+    s.ids.forEach((id, i) => {
+      const q = counts[id]! ** 0.75 / cumulative[counts.length - 1]!;
+      const expected = Math.log(1 - (1 - q) ** 5 * (1 - unigram[id]!) ** 3);
+      assert.ok(Math.abs(s.logInclusion[i]! - expected) < 1e-5, `id ${id}: ${s.logInclusion[i]} vs ${expected}`);
+    });
   });
 
   test('mm: the product and its gradients equal matMul', async () => {

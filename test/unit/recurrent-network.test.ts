@@ -1,7 +1,12 @@
-// Plain-JS inference with and without the WebAssembly SIMD kernels (infer.ts): the same
-// logits for every cell and output layout, and the fallback where the sizes do not fit them.
+// Plain-JS inference with and without the WebAssembly SIMD kernels (recurrent-network.ts): the
+// same logits for every cell and output layout, and the fallback where the sizes do not fit them.
+// The kernels' bytes are those of their source, kernels.wat.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+// @ts-expect-error plain JS module without types
+import { assembleKernels, kernelsSource, TS_PATH } from '../../scripts/assemble-kernels.js';
+import { KERNELS_WASM } from '../../src/inference/kernels-wasm.js';
 import { RecurrentNetwork, simdAvailable } from '../../src/inference/recurrent-network.js';
 import { resolveModelConfig, weightShapes, type CellType, type ModelConfig } from '../../src/inference/model-config.js';
 import { mulberry32 } from '../../src/data/windows.js';
@@ -19,6 +24,12 @@ function randomWeights(config: ModelConfig, seed: number): Map<string, Float32Ar
 describe('WebAssembly SIMD kernels', () => {
   test('are available in this Node', () => {
     assert.equal(simdAvailable(), true);
+  });
+
+  test('the bytes served are kernels.wat assembled by wabt (kernels-wasm.ts is current)', async () => {
+    const bytes: Uint8Array = await assembleKernels();
+    assert.deepEqual(KERNELS_WASM, bytes, 'run node scripts/assemble-kernels.js after editing kernels.wat');
+    assert.equal(readFileSync(TS_PATH, 'utf8'), kernelsSource(bytes));
   });
 
   for (const cell of ['rnn', 'lstm', 'gru'] as CellType[]) {
