@@ -124,6 +124,6 @@ describe('rnn-predict CLI', () => {
     writeFileSync(join(other, 'model.json'), JSON.stringify(json));
     const r = run('predict', '--model', other, 'hola');
     assert.equal(r.code, 1);
-    assert.match(r.err, /model format version 2 expected, got the number 99/);
+    assert.match(r.err, /model format version 3 expected, got the number 99/);
   });
 });

@@ -261,7 +261,7 @@ describe('the pipeline on the shipped corpus', () => {
     assert.throws(() => fromArtifacts({ modelTopology: { format: 'other' } }), /not an rnn-predict model/);
     assert.throws(
       () => fromArtifacts({ modelTopology: { format: 'rnn-predict/model', version: 0 } }),
-      /version 2 expected/,
+      /version 3 expected/,
     );
   });
 });
