@@ -98,7 +98,7 @@ async function checkApp(url: string): Promise<void> {
     await page.click('#f');
     await page.keyboard.type('Hola cómo se siente ');
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('rnn-predict [role=option]')].some((o) => o.textContent === 'hoy'),
+      [...document.querySelectorAll('[role=option]')].some((o) => o.textContent === 'hoy'),
     );
     const shown = await page.$eval(
       'rnn-predict',

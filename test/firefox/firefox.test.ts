@@ -43,7 +43,7 @@ const suggestions = (page: Page) =>
   page.$eval('rnn-predict', (e) => (e as HTMLElement & { currentSuggestions: string[] }).currentSuggestions);
 const waitFor = (page: Page, word: string) =>
   page.waitForFunction(
-    (w) => [...document.querySelectorAll('rnn-predict [role=option]')].some((o) => o.textContent === w),
+    (w) => [...document.querySelectorAll('[role=option]')].some((o) => o.textContent === w),
     {},
     word,
   );
@@ -81,7 +81,7 @@ test('element: "hoy" for "Hola cómo se siente ", Tab accepts the top one, ↓ a
   assert.equal(await value(page), `Hola cómo se siente ${again[1]} `);
   await page.keyboard.type('y');
   await page.keyboard.press('Escape');
-  await page.waitForFunction(() => document.querySelectorAll('rnn-predict [role=option]').length === 0);
+  await page.waitForFunction(() => document.querySelectorAll('[role=option]').length === 0);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'next', 'Tab with nothing shown moves focus');
   assert.deepEqual(errors, []);
@@ -100,7 +100,7 @@ test('element: nothing is accepted during an IME composition; suggestions return
       new InputEvent('input', { bubbles: true, isComposing: true, inputType: 'insertCompositionText', data: 'h' }),
     );
   });
-  await page.waitForFunction(() => document.querySelectorAll('rnn-predict [role=option]').length === 0);
+  await page.waitForFunction(() => document.querySelectorAll('[role=option]').length === 0);
   await page.keyboard.press('Tab');
   assert.equal(await value(page), 'Hola cómo se siente h');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'next', 'Tab was left to the page');

@@ -1,8 +1,7 @@
-// Compiles against the published types only (tsc --noEmit, skipLibCheck off), under
+// Compiles against the published page-side types (tsc --noEmit, skipLibCheck off), under
 // moduleResolution "bundler" and "node16".
-import { createPredictor, predictNext, type Predictor, type PredictorOptions } from 'rnn-predict';
+import { createPredictor, predictNext, evaluate, type Predictor, type PredictorOptions } from 'rnn-predict';
 import type { RnnPredict } from 'rnn-predict/element';
-import { evaluate } from 'rnn-predict/core';
 
 const options: PredictorOptions = { corpus: 'hola que tal', persist: false, hiddenSize: 16 };
 const p: Predictor = createPredictor(options);
