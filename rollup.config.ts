@@ -7,7 +7,7 @@
  *  - dist/corpus/ — the default Spanish corpus, fetched by the SDK next to itself.
  * Type declarations come from `tsc -p tsconfig.build.json` (dist/types).
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { Plugin, RollupOptions } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
@@ -48,6 +48,17 @@ function copyCorpus(): Plugin {
   };
 }
 
+/** Makes dist/cli.js executable, so that `npx rnn-predict` runs in this repository too (npm sets
+ * the bit only when it installs the package). */
+function executableCli(): Plugin {
+  return {
+    name: 'executable-cli',
+    writeBundle(options, bundle) {
+      if ('cli.js' in bundle) chmodSync(`${options.dir ?? 'dist'}/cli.js`, 0o755);
+    },
+  };
+}
+
 /** The wasm backend's binaries, next to the worker that loads them. */
 function copyWasm(): Plugin {
   return {
@@ -82,7 +93,7 @@ const config: RollupOptions[] = [
       chunkFileNames: '[name]-[hash].js',
       banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
     },
-    plugins: [ts(), sizes(), copyCorpus()],
+    plugins: [ts(), sizes(), copyCorpus(), executableCli()],
   },
   {
     input: { 'rnn-predict.bundle': 'widget/bundle.ts' },

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// npm test: finds Chromium (never skips browser tests silently), then runs every unit and
-// browser test with Node's test runner (TypeScript through tsx).
+// npm test: finds Chromium and Firefox (never skips browser tests silently), then runs every
+// unit, browser (Chromium), Firefox and consumer test with Node's test runner (TypeScript
+// through tsx).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
@@ -32,11 +33,38 @@ if (!chrome) {
   process.exit(1);
 }
 
+/** Debian's firefox-esr (or FIREFOX_PATH), driven over WebDriver BiDi by puppeteer-core. */
+function findFirefox() {
+  if (process.env.FIREFOX_PATH) {
+    if (existsSync(process.env.FIREFOX_PATH)) return process.env.FIREFOX_PATH;
+    console.error(`FIREFOX_PATH is set to ${process.env.FIREFOX_PATH}, which does not exist.`);
+    process.exit(1);
+  }
+  for (const name of ['firefox-esr', 'firefox']) {
+    const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+    if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  }
+  return undefined;
+}
+
 const only = process.argv.slice(2);
+const firefox = findFirefox();
+if (!firefox && (only.length === 0 || only.some((f) => f.includes('firefox')))) {
+  console.error(
+    [
+      'npm test needs Firefox for the Firefox tests (test/firefox), and none was found.',
+      'Install it, then run npm test again:',
+      '  Debian/Ubuntu: sudo apt-get update && sudo apt-get install -y firefox-esr',
+      'or point FIREFOX_PATH at a Firefox binary.',
+    ].join('\n'),
+  );
+  process.exit(1);
+}
+
 const files =
   only.length > 0
     ? only
-    : ['test/unit', 'test/browser'].flatMap((dir) =>
+    : ['test/unit', 'test/browser', 'test/firefox', 'test/consumers'].flatMap((dir) =>
         existsSync(dir)
           ? readdirSync(dir)
               .filter((f) => f.endsWith('.test.ts'))
@@ -44,12 +72,24 @@ const files =
               .map((f) => `${dir}/${f}`)
           : [],
       );
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=300000', ...files],
-  {
-    stdio: 'inherit',
-    env: { ...process.env, CHROME_PATH: chrome },
-  },
-);
-process.exit(r.status ?? 1);
+// The consumer apps (npm pack, installs, two bundler builds) and Firefox's start take longer
+// than a unit or Chromium file: they run after the others, with a longer limit per file.
+const slow = (f) => /test\/(consumers|firefox)\//.test(f);
+const groups = [
+  [files.filter((f) => !slow(f)), 300_000],
+  [files.filter(slow), 1_200_000],
+];
+let status = 0;
+for (const [group, timeout] of groups) {
+  if (group.length === 0) continue;
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=1', `--test-timeout=${timeout}`, ...group],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, CHROME_PATH: chrome, ...(firefox ? { FIREFOX_PATH: firefox } : {}) },
+    },
+  );
+  status ||= r.status ?? 1;
+}
+process.exit(status);

@@ -38,7 +38,7 @@ Commands:
   pack      make a model directory smaller to ship (int8 weights, fewer network words)
   forecast  forecast a numeric series from a CSV with the same recurrent cells
 
-Run "rnn-predict <command> --help" for a command's options.`,
+Run "rnn-predict <command> --help" for a command's options; "rnn-predict --version" for the version.`,
   train: `Usage: rnn-predict train --corpus FILE --out DIR [options]
 
   --corpus FILE       UTF-8 text, one message or sentence per line (required; repeat it to
@@ -430,6 +430,15 @@ export async function main(
       case 'forecast': {
         const { forecastCommand } = await import('./node/forecast-cli.js');
         return await forecastCommand(rest, out);
+      }
+      case '--version':
+      case '-v': {
+        // package.json is one level up both from dist/cli.js and from src/cli.ts.
+        const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+          version: string;
+        };
+        out.log(pkg.version);
+        return 0;
       }
       case undefined:
       case '--help':

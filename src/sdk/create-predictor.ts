@@ -16,6 +16,7 @@ import { RecurrentNetwork } from '../inference/recurrent-network.js';
 import { WordPredictor, type Suggestion } from '../inference/word-predictor.js';
 import { fromArtifacts, toArtifacts, type ModelRelease, type RnnModel } from '../inference/artifacts.js';
 import { loadModelFromUrl } from './load-url.js';
+import { DEFAULT_WORKER_URL, WASM_URLS } from './assets.js';
 import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } from '../storage/idb.js';
 import type { WorkerApi, BackendName } from '../worker/protocol.js';
 import type { ForecastOptions, ForecastResult } from '../timeseries/forecast.js';
@@ -30,6 +31,7 @@ import type {
 } from './types.js';
 
 export type { Predictor, PredictorInfo, PredictorOptions, TrainRequest } from './types.js';
+export { DEFAULT_WORKER_URL } from './assets.js';
 
 /**
  * The Spanish model shipped with the package (`npm run train:default`; models/es in the
@@ -44,8 +46,6 @@ export const SHIPPED_MODEL: Readonly<{ release: ModelRelease; json: URL; weights
 
 /** Where the shipped corpus lies, next to this module in the built package. */
 export const DEFAULT_CORPUS_URL = new URL('./corpus/es-conversaciones.txt', import.meta.url);
-/** Where the worker lies, next to this module in the built package. */
-export const DEFAULT_WORKER_URL = new URL('./worker.js', import.meta.url);
 
 /** How many times a learned message counts in the trigram, against one corpus line. */
 const LEARNED_WEIGHT = 3;
@@ -58,7 +58,9 @@ async function loadCorpus(corpus: string | URL, fetchImpl: typeof fetch): Promis
   const url = new URL(String(corpus), globalThis.location?.href ?? import.meta.url);
   let bytes: ArrayBuffer;
   if (url.protocol === 'file:') {
-    const fs = await import('node:fs/promises');
+    // Node only (a file: URL); kept out of sight of bundlers, which would pull Node into a page.
+    const nodeFs = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeFs)) as typeof import('node:fs/promises');
     const b = await fs.readFile(url);
     bytes = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
   } else {
@@ -143,7 +145,10 @@ function startWorker(url: string | URL): { api: Comlink.Remote<WorkerApi>; worke
     });
   });
   failed.catch(() => {});
-  return { api: Comlink.wrap<WorkerApi>(worker), worker, failed };
+  const api = Comlink.wrap<WorkerApi>(worker);
+  // Before anything else reaches the worker: where the wasm binaries were emitted.
+  api.setWasmPaths({ ...WASM_URLS }).catch(() => {});
+  return { api, worker, failed };
 }
 
 class RnnPredictor extends EventTarget implements Predictor {

@@ -100,7 +100,7 @@ export function normalizeToken(token: string): string {
 }
 
 /**
- * The words of `text` as ../shared/docs/evaluation.md defines them: NFC, lower case, runs of
+ * The words of `text` as docs/evaluation.md defines them: NFC, lower case, runs of
  * letters or digits, an apostrophe between letters joining. Punctuation is dropped.
  */
 export function evalWords(text: string): string[] {

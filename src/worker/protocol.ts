@@ -33,6 +33,9 @@ export interface TrainJob {
 }
 
 export interface WorkerApi {
+  /** Where tfjs-backend-wasm's binaries are (file name → URL); before the first init. Without
+   * it, they are looked for next to the worker file. */
+  setWasmPaths(paths: Record<string, string>): void;
   /** Initialises tfjs: WebGL (hardware only) → wasm → cpu, or the forced one. Idempotent. */
   init(force?: BackendName): Promise<BackendInfo>;
   /** Trains; progress through the proxied callback; resolves with the model's artifacts as

@@ -13,6 +13,7 @@ import { toArtifacts, fromArtifacts, type ModelArtifacts } from '../inference/ar
 import { forecast } from '../timeseries/forecast.js';
 import type { BackendInfo, BackendName, TrainJob, WorkerApi } from './protocol.js';
 
+// Next to this file unless the page says where a bundler emitted the binaries (see api.setWasmPaths).
 setWasmPaths(new URL('./', import.meta.url).href);
 
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|basic render|mesa offscreen/i;
@@ -121,6 +122,9 @@ async function runTraining(
 }
 
 const api: WorkerApi = {
+  setWasmPaths(paths) {
+    setWasmPaths(paths);
+  },
   init,
   async train(job, onProgress) {
     let signal = begin();

@@ -2,7 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,6 +39,20 @@ describe('the package', () => {
 });
 
 describe('rnn-predict CLI', () => {
+  test('the build leaves dist/cli.js executable: npx rnn-predict --help and --version run', () => {
+    assert.ok(statSync(cli).mode & 0o100, 'dist/cli.js has no run bit');
+    const root = new URL('../..', import.meta.url).pathname;
+    const npx = (...args: string[]) =>
+      spawnSync('npx', ['--no-install', 'rnn-predict', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const help = npx('--help');
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /Usage: rnn-predict/);
+    const version = npx('--version');
+    assert.equal(version.status, 0, version.stderr);
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    assert.equal(version.stdout.trim(), pkg.version);
+  });
+
   test('--help on each command', () => {
     for (const c of [[], ['train'], ['predict'], ['eval'], ['forecast']]) {
       const r = run(...c, '--help');

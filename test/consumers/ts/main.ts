@@ -1,0 +1,16 @@
+// Compiles against the published page-side types (tsc --noEmit, skipLibCheck off), under
+// moduleResolution "bundler" and "node16".
+import { createPredictor, predictNext, evaluate, type Predictor, type PredictorOptions } from 'rnn-predict';
+import type { RnnPredict } from 'rnn-predict/element';
+
+const options: PredictorOptions = { corpus: 'hola que tal', persist: false, hiddenSize: 16 };
+const p: Predictor = createPredictor(options);
+const words: string[] = p.predictNext('hola ', { k: 3 }).map((s) => s.word);
+const later: Promise<string[]> = predictNext('hola ').then((s) => s.map((x) => x.word));
+const element: RnnPredict | null = document.querySelector('rnn-predict');
+const suggestions: readonly string[] | undefined = element?.currentSuggestions;
+const score: number = evaluate({ suggest: () => [], inVocabulary: () => true }, ['hola que tal'], {
+  skipKsr: true,
+}).top3;
+
+export { words, later, suggestions, score };
