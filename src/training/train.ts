@@ -69,6 +69,9 @@ export interface TrainOptions {
   validationLines?: readonly (readonly number[])[];
   /** Start from these weights instead of fresh ones (fine-tuning, `learn`). */
   initialWeights?: Map<string, Float32Array>;
+  /** Names of weights kept as they start (their gradients are zeroed): the seq2seq decoder
+   * trains on a frozen encoder (pipeline.ts). */
+  frozen?: readonly string[];
   /**
    * Learning rate over time: 'linear' warms up over 30 steps, then decays linearly to 2 % at the
    * end of the budget (time or epochs, whichever comes first); 'constant' keeps it. Both halve
@@ -454,6 +457,12 @@ export async function trainModel(
     }
     tf.dispose([...init.values()]);
   }
+  const frozen = layout.filter((l) => options.frozen?.includes(l.name));
+  if (options.frozen) {
+    const unknown = options.frozen.filter((n) => !layout.some((l) => l.name === n));
+    if (unknown.length > 0)
+      throw new RangeError(`frozen: no weight named ${unknown.join(', ')} in a ${config.shape} model`);
+  }
   const replicaGrads = Array.from({ length: shared ? threads : 1 }, () => buffer(P));
   const replicas: Replica[] = [];
   const history: TrainProgress[] = [];
@@ -519,6 +528,7 @@ export async function trainModel(
           const o = replicaGrads[r]!;
           for (let i = 0; i < P; i++) g[i]! += o[i]!;
         }
+        for (const l of frozen) g.fill(0, l.offset, l.offset + l.size);
         let sq = 0;
         for (let i = 0; i < P; i++) sq += g[i]! * g[i]!;
         const norm = Math.sqrt(sq) / Math.max(count, 1);
