@@ -165,7 +165,7 @@ async function trainEncoderDecoder(
   for (const variable of fresh.values()) variable.dispose();
   const decoder = await trainModel(config, lines, {
     ...options,
-    maxSeconds: Math.max(1, maxSeconds - encoder.seconds),
+    maxSeconds: Math.max(maxSeconds * (1 - ENCODER_SHARE), maxSeconds - encoder.seconds),
     initialWeights: initial,
     frozen: [...encoder.weights.keys()],
     sampledSoftmax: undefined,
