@@ -124,7 +124,9 @@ test('Ctrl+→ accepts the next word of the phrase; Tab still accepts the top ch
 test('no-phrases: the ghost completes one word and → is left to the field', async () => {
   const { page } = await open('ghost no-phrases');
   await page.keyboard.type('Me gusta ');
-  await page.waitForFunction(() => document.querySelector('[role=option]')?.textContent === 'mucho');
+  await page.waitForFunction(
+    () => document.querySelector('rnn-predict [role=option]')?.textContent?.trim() === 'mucho',
+  );
   await settle(page);
   assert.equal(await phrase(page), '');
   assert.equal((await ghost(page)).trim(), 'mucho');
