@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { evalWords, isWordToken, typingContext } from '../src/text/tokenize.js';
 import { buildVocabulary, BOS_ID } from '../src/text/vocabulary.js';
 import { KneserNeyTrigram } from '../src/inference/ngram.js';
-import { WordPredictor } from '../src/inference/word-predictor.js';
+import { WordPredictor, boundedTail } from '../src/inference/word-predictor.js';
 import { RecurrentNetwork } from '../src/inference/recurrent-network.js';
 import { evaluate } from '../src/inference/evaluate.js';
 import { fromArtifacts, predictorOf, toArtifacts, type RnnModel } from '../src/inference/artifacts.js';
@@ -378,6 +378,53 @@ if (!model) {
   const texts = keystrokes(lines);
   const ours = timeTyping(served, texts);
   const oursNeural = timeTyping(neural, texts);
+  // With phrases, as the element asks at every keystroke: the suggestions, then the phrase
+  // (computed once per word boundary, filtered by the letters inside a word).
+  const withPhrases = (() => {
+    const p = predictorOf(model);
+    for (const t of texts.slice(0, 50)) {
+      p.predictNext(t, { k: 3 });
+      p.phrase(t);
+    }
+    p.clearCache();
+    const times: number[] = [];
+    for (const t of texts) {
+      const s = performance.now();
+      p.predictNext(t, { k: 3 });
+      p.phrase(t);
+      times.push(performance.now() - s);
+    }
+    return stats(times);
+  })();
+  // A 1 MB paste: each sample is a new 1 MB text (another line at its end, a flat string as a
+  // field's value is); the context read (the bounded tail, tokenized), the keystroke after the
+  // paste (a letter more: suggestions and phrase), and, beside them, tokenizing the whole text.
+  const paste = (() => {
+    const p = predictorOf(model);
+    let big = '';
+    for (let i = 0; big.length < 1_000_000; i++) big += lines[i % lines.length] + ' ';
+    const read: number[] = [],
+      next: number[] = [],
+      whole: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const line = lines[i % lines.length]!;
+      const text = JSON.parse(JSON.stringify(big + line.slice(0, 12))) as string;
+      const more = JSON.parse(JSON.stringify(big + line.slice(0, 13))) as string;
+      let s = performance.now();
+      typingContext(boundedTail(text));
+      read.push(performance.now() - s);
+      p.predictNext(text, { k: 3 });
+      p.phrase(text);
+      s = performance.now();
+      p.predictNext(more, { k: 3 });
+      p.phrase(more);
+      next.push(performance.now() - s);
+      s = performance.now();
+      typingContext(text);
+      whole.push(performance.now() - s);
+    }
+    return { ...stats(next), chars: big.length, read: stats(read), tokenizeWhole: stats(whole) };
+  })();
   // The model step alone: one recurrent step, and the step with the output distribution.
   const net = new RecurrentNetwork(model.config, model.weights);
   const stepTimes: number[] = [],
@@ -439,6 +486,8 @@ if (!model) {
     keystrokes: texts.length,
     served: ours,
     neuralOnly: oursNeural,
+    withPhrases,
+    paste1MB: paste,
     modelStep: step,
     modelStepWithSoftmax: full,
     straightforward: { ...straight, lines: straightLines.length },
@@ -451,6 +500,9 @@ if (!model) {
       cell: model.config.cell,
     },
   };
+  note(
+    `latency with phrases: median ${withPhrases.median.toFixed(3)} ms, p95 ${withPhrases.p95.toFixed(3)} ms; 1 MB pasted: read ${paste.read.median.toFixed(3)} ms (p95 ${paste.read.p95.toFixed(3)}), next keystroke ${paste.median.toFixed(3)} ms, reading it whole ${paste.tokenizeWhole.median.toFixed(1)} ms`,
+  );
   note(
     `latency: predictNext median ${ours.median.toFixed(3)} ms, p95 ${ours.p95.toFixed(3)} ms; step ${step.median.toFixed(3)} ms (+softmax ${full.median.toFixed(3)} ms); straightforward ${straight.median.toFixed(2)} / ${straight.p95.toFixed(2)} ms`,
   );
@@ -524,6 +576,8 @@ else {
   const lat = out.latency as {
     served: ReturnType<typeof stats>;
     neuralOnly: ReturnType<typeof stats>;
+    withPhrases: ReturnType<typeof stats>;
+    paste1MB: ReturnType<typeof stats> & { read: ReturnType<typeof stats>; tokenizeWhole: ReturnType<typeof stats> };
     modelStep: ReturnType<typeof stats>;
     modelStepWithSoftmax: ReturnType<typeof stats>;
     straightforward: ReturnType<typeof stats>;
@@ -581,6 +635,24 @@ else {
       [
         ['predictNext (as served, mixed)', f(lat.served.median, 3), f(lat.served.p95, 3), lat.served.n],
         ['predictNext (network only)', f(lat.neuralOnly.median, 3), f(lat.neuralOnly.p95, 3), lat.neuralOnly.n],
+        [
+          'predictNext + phrase (as the element asks)',
+          f(lat.withPhrases.median, 3),
+          f(lat.withPhrases.p95, 3),
+          lat.withPhrases.n,
+        ],
+        [
+          'predictNext + phrase, 1 MB of text before the caret',
+          f(lat.paste1MB.median, 3),
+          f(lat.paste1MB.p95, 3),
+          lat.paste1MB.n,
+        ],
+        [
+          'reading those 1 MB whole (tokenize, the old path)',
+          f(lat.paste1MB.tokenizeWhole.median, 1),
+          f(lat.paste1MB.tokenizeWhole.p95, 1),
+          lat.paste1MB.tokenizeWhole.n,
+        ],
         ['model step (recurrent only)', f(lat.modelStep.median, 3), f(lat.modelStep.p95, 3), lat.modelStep.n],
         [
           'model step + output layer and normaliser',

@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseCorpus } from './data/corpus.js';
-import { evalWords } from './text/tokenize.js';
+import { evalWords, typingContext } from './text/tokenize.js';
 import { KneserNeyTrigram } from './inference/ngram.js';
-import { WordPredictor } from './inference/word-predictor.js';
-import { evaluate, type EvaluationResult } from './inference/evaluate.js';
+import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-predictor.js';
+import { evaluate, evaluatePhrases, type EvaluationResult } from './inference/evaluate.js';
 import { predictorOf, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
 import { parameterCount, TRAIN_DEFAULTS } from './inference/model-config.js';
 import type { TrainProgress } from './training/train.js';
@@ -84,12 +84,15 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
                       model's own, chosen on its validation split when it was trained)
   --release ID@VER    tag the model as a published one (e.g. es-default@1), so a stored copy
                       can be recognised and upgraded by the SDK`,
-  predict: `Usage: rnn-predict predict --model DIR [--k 3] [--json] [--words N] TEXT
+  predict: `Usage: rnn-predict predict --model DIR [--k 3] [--json] [--words N [--method M]] TEXT
 
   --model DIR   a model directory written by "rnn-predict train" (required)
   --k N         how many suggestions (default 3)
-  --words N     also continue N words ahead (beam search), with each step's probability
-  --json        print JSON: an array of {word, probability}`,
+  --words N     also continue N words ahead, with each step's probability
+  --method M    recursive (each word fed back, beam search; default) | direct (a seq2seq
+                model's decoder)
+  --json        print JSON: an array of {word, probability}; with --words,
+                {suggestions, continuations}`,
   eval: `Usage: rnn-predict eval (--model DIR | --baseline kn3) [--train FILE] --test FILE [--json]
 
   --model DIR      score a model directory as the SDK serves it (with its n-gram mix)
@@ -98,7 +101,16 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
   --test FILE      test sentences, one per line (required)
   --max-lines N    use only the first N test lines
   --no-ksr         skip keystroke savings (faster)
-  --json           print one JSON object {top1, top3, ksr, perplexity, oov, words} (fractions 0–1)`,
+  --phrases        also score phrase suggestions with the phrase typist (README, Phrases):
+                   KSR with phrases, phrase precision, words per accepted phrase, phrases shown
+  --phrase-threshold LIST
+                   phrase confidence threshold(s), comma-separated, each scored on the same
+                   phrases (default ${PHRASE_DEFAULTS.threshold}); the first fills the top-level fields
+  --method M       phrases by recursive (default) or direct (a seq2seq model's decoder)
+  --beam N         beam width of recursive phrases (default ${PHRASE_DEFAULTS.beam})
+  --json           print one JSON object {top1, top3, ksr, perplexity, oov, words} (fractions 0–1);
+                   with --phrases also {ksrWithPhrases, phrasePrecision, wordsPerPhrase,
+                   phrasesShown, phrases: [one per threshold]}`,
 };
 
 function parse(
@@ -274,10 +286,23 @@ async function train(argv: string[], out: Output): Promise<number> {
 
 const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(1)} %`);
 
+function methodOption(value: string | boolean | undefined): 'recursive' | 'direct' | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'recursive' && value !== 'direct')
+    throw new UsageError(`--method must be recursive or direct, got "${value}"`);
+  return value;
+}
+
 async function predict(argv: string[], out: Output): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { model: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' }, words: { type: 'string' } },
+    {
+      model: { type: 'string' },
+      k: { type: 'string' },
+      json: { type: 'boolean' },
+      words: { type: 'string' },
+      method: { type: 'string' },
+    },
     'predict',
   );
   if (values.help) return (out.log(HELP.predict!), 0);
@@ -289,19 +314,16 @@ async function predict(argv: string[], out: Output): Promise<number> {
   const text = positionals.join(' ');
   const suggestions = predictor.predictNext(text, { k });
   const words = intOption(values.words as string, 'words', 1, 20);
+  const method = methodOption(values.method);
+  if (method && !words) throw new UsageError('--method needs --words N');
+  const continuations = () => predictor.continue(text, { words, k: Math.min(k, 4), beam: 4, method });
   if (values.json) {
-    out.log(
-      JSON.stringify(
-        words
-          ? { suggestions, continuations: predictor.continue(text, { words, k: Math.min(k, 4), beam: 4 }) }
-          : suggestions,
-      ),
-    );
+    out.log(JSON.stringify(words ? { suggestions, continuations: continuations() } : suggestions));
     return 0;
   }
   for (const s of suggestions) out.log(`${s.word}\t${s.probability.toFixed(4)}`);
   if (words) {
-    for (const c of predictor.continue(text, { words, k: Math.min(k, 4), beam: 4 })) {
+    for (const c of continuations()) {
       out.log(`… ${c.words.join(' ')}\t${c.probabilities.map((p) => p.toFixed(3)).join(' → ')}`);
     }
   }
@@ -364,6 +386,10 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
       json: { type: 'boolean' },
       'max-lines': { type: 'string' },
       'no-ksr': { type: 'boolean' },
+      phrases: { type: 'boolean' },
+      'phrase-threshold': { type: 'string' },
+      method: { type: 'string' },
+      beam: { type: 'string' },
     },
     'eval',
   );
@@ -383,7 +409,35 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     const train = await readLines(values.train as string);
     scorer = new WordPredictor({ ngram: KneserNeyTrigram.train(train.map(evalWords)) });
   }
-  const r: EvaluationResult = evaluate(scorer, test, { skipKsr: !!values['no-ksr'] });
+  const method = methodOption(values.method) ?? 'recursive';
+  const beam = intOption(values.beam as string, 'beam', 1, 16) ?? PHRASE_DEFAULTS.beam;
+  const thresholds = ((values['phrase-threshold'] as string | undefined) ?? String(PHRASE_DEFAULTS.threshold))
+    .split(',')
+    .map((t) => {
+      const x = Number(t);
+      if (t.trim() === '' || !(x >= 0 && x <= 1))
+        throw new UsageError(`--phrase-threshold must be numbers in [0, 1], comma-separated, got "${t}"`);
+      return x;
+    });
+  if (!values.phrases && (values['phrase-threshold'] || values.method || values.beam))
+    throw new UsageError('--phrase-threshold, --method and --beam need --phrases');
+  const r: EvaluationResult = evaluate(scorer, test, { skipKsr: !!values['no-ksr'] || !!values.phrases });
+  const phrases = values.phrases
+    ? evaluatePhrases(
+        scorer,
+        test,
+        (before) =>
+          scorer.phraseAt(typingContext(before).context, evalWords(before).slice(-2), {
+            words: PHRASE_DEFAULTS.words,
+            beam,
+            threshold: 0,
+            method,
+          }),
+        thresholds,
+        phraseLength,
+      )
+    : undefined;
+  const first = phrases?.thresholds[0];
   const result = {
     top1: r.top1,
     top3: r.top3,
@@ -393,6 +447,18 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     words: r.words,
     lines: r.lines,
     source: scorer.source,
+    ...(phrases && first
+      ? {
+          ksr: phrases.ksr,
+          method,
+          threshold: first.threshold,
+          ksrWithPhrases: first.ksrWithPhrases,
+          phrasePrecision: first.phrasePrecision,
+          wordsPerPhrase: first.wordsPerPhrase,
+          phrasesShown: first.phrasesShown,
+          phrases: phrases.thresholds,
+        }
+      : {}),
     seconds: (Date.now() - started) / 1000,
   };
   if (values.json) out.log(JSON.stringify(result));
@@ -401,8 +467,13 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
       `${values.model ?? 'KN trigram'} on ${values.test} (${r.lines} lines, ${r.words} words, answered by ${scorer.source})`,
     );
     out.log(
-      `top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}  KSR ${pct(r.ksr)}  perplexity ${r.perplexity.toFixed(1)}  OOV ${pct(r.oov)}`,
+      `top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}  KSR ${pct(result.ksr)}  perplexity ${r.perplexity.toFixed(1)}  OOV ${pct(r.oov)}`,
     );
+    for (const t of phrases?.thresholds ?? []) {
+      out.log(
+        `phrases (${method}, threshold ${t.threshold}): KSR with phrases ${pct(t.ksrWithPhrases)}  precision ${pct(t.phrasePrecision)}  ${t.wordsPerPhrase.toFixed(2)} words per accepted phrase  ${t.phrasesShown} shown`,
+      );
+    }
   }
   return 0;
 }

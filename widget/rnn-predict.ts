@@ -18,20 +18,34 @@ import {
   type CellType,
   type TrainProgress,
 } from '../src/index.js';
-import { wordEdit, ghostText, partialWord } from './text-edit.js';
+import { wordEdit, ghostText, partialWord, phraseGhost } from './text-edit.js';
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
 
 /** `detail` of `rnn-accept`. */
 export interface AcceptDetail {
+  /** What was inserted: the word, or the phrase's words joined by spaces. */
   word: string;
-  /** Position of the word in the bar, 0 = the top suggestion. */
+  /** Position of the word in the bar, 0 = the top suggestion; -1 for a phrase, or a phrase's
+   * next word that is not in the bar. */
   index: number;
+  /** 'word': one word (a chip, or a phrase's next word); 'phrase': the whole phrase. */
+  kind: 'word' | 'phrase';
+  /** The words inserted (one for a word). */
+  words: string[];
 }
 
-const MESSAGES: Record<string, { label: string; count: (n: number) => string }> = {
-  es: { label: 'Sugerencias', count: (n) => (n === 1 ? '1 sugerencia' : `${n} sugerencias`) },
-  en: { label: 'Suggestions', count: (n) => (n === 1 ? '1 suggestion' : `${n} suggestions`) },
+const MESSAGES: Record<string, { label: string; count: (n: number) => string; phrase: (p: string) => string }> = {
+  es: {
+    label: 'Sugerencias',
+    count: (n) => (n === 1 ? '1 sugerencia' : `${n} sugerencias`),
+    phrase: (p) => `frase: ${p}`,
+  },
+  en: {
+    label: 'Suggestions',
+    count: (n) => (n === 1 ? '1 suggestion' : `${n} suggestions`),
+    phrase: (p) => `phrase: ${p}`,
+  },
 };
 
 let instances = 0;
@@ -86,7 +100,8 @@ function addLightStyles(root: Node, tag: string): void {
  *
  * Keys: Tab accepts the top (or the chosen) suggestion while suggestions show; ↑/↓ choose one and
  * Enter accepts it; Alt+1…9 accept that one; Escape hides them until the next keystroke
- * (Alt+↓ shows them again). A click or tap accepts without moving focus. Nothing is accepted
+ * (Alt+↓ shows them again). With `ghost`, a confident phrase (the next 2–4 words) shows as
+ * ghost text: → at the end of the text accepts all of it, Ctrl+→ its next word. A click or tap accepts without moving focus. Nothing is accepted
  * during an IME composition or a dead key.
  *
  * @slot - The text field: one `<input>` or `<textarea>` (or an element containing one).
@@ -94,9 +109,10 @@ function addLightStyles(root: Node, tag: string): void {
  * @fires rnn-progress - Training progress; `detail` is a TrainProgress (epoch, batch, loss, accuracy, …).
  * @fires rnn-model - A new model answers (the network took over); `detail` is info().
  * @fires rnn-error - The predictor failed or reported a problem; `detail` is the Error.
- * @fires rnn-accept - The person accepted a suggestion; `detail` is `{word, index}`. Fired on user action only.
+ * @fires rnn-accept - The person accepted a suggestion or a phrase; `detail` is `{word, index, kind, words}` (`kind`: 'word' or 'phrase'). Fired on user action only.
  * @csspart bar - The bar that holds the suggestion chips (below the field; `--rnn-bar-order: -1` puts it above).
- * @csspart ghost - The ghost text: the top suggestion's rest, shown after the caret (`ghost` attribute).
+ * @csspart ghost - The ghost text: the top suggestion's rest, or the phrase, shown after the caret (`ghost` attribute).
+ * @csspart ghost-word - Each word of a ghost phrase; it fades as the phrase's probability up to it falls (`data-p`: that probability, 0–1).
  * @csspart chip - Each suggestion. The chips are light-DOM children (ARIA needs them beside the field), so style them with `rnn-predict [part~="chip"]` or the custom properties.
  * @csspart chip-active - The suggestion chosen with ↑/↓ (also `[aria-selected="true"]`).
  * @cssprop --rnn-chip-bg - Chip background.
@@ -115,18 +131,74 @@ function addLightStyles(root: Node, tag: string): void {
  */
 export class RnnPredict extends LitElement {
   static override styles = css`
-    :host { display: flex; flex-direction: column; gap: var(--rnn-gap, .375rem); }
-    :host([hidden]) { display: none; }
-    .field { position: relative; display: block; }
-    .mirror { position: absolute; top: 0; left: 0; overflow: hidden; pointer-events: none; box-sizing: border-box;
-      border-style: solid; border-color: transparent; background: transparent; margin: 0; }
-    .inner { position: relative; }
-    .pre { color: transparent; }
-    [part~='ghost'] { color: var(--rnn-ghost-fg, #6b7280); }
-    [part~='bar'] { order: var(--rnn-bar-order, 1); min-height: var(--rnn-bar-min-height, 2.25rem); display: flex; align-items: center; }
-    ::slotted([data-rnn-live]) { position: absolute !important; width: 1px !important; height: 1px !important; overflow: hidden !important;
-      clip-path: inset(50%) !important; white-space: nowrap !important; margin: -1px !important; padding: 0 !important; border: 0 !important; }
-    @media (prefers-color-scheme: dark) { [part~='ghost'] { color: var(--rnn-ghost-fg, #9aa3b2); } }
+    :host {
+      display: flex;
+      flex-direction: column;
+      gap: var(--rnn-gap, 0.375rem);
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    .field {
+      position: relative;
+      display: block;
+    }
+    .mirror {
+      position: absolute;
+      top: 0;
+      left: 0;
+      overflow: hidden;
+      pointer-events: none;
+      box-sizing: border-box;
+      border-style: solid;
+      border-color: transparent;
+      background: transparent;
+      margin: 0;
+    }
+    .inner {
+      position: relative;
+    }
+    .pre {
+      color: transparent;
+    }
+    [part~='ghost'] {
+      color: var(--rnn-ghost-fg, #6b7280);
+    }
+    /* A phrase fades word by word as its probability falls (CSS only: no inline style, CSP-safe). */
+    [part~='ghost-word'][data-level='3'] {
+      opacity: 0.85;
+    }
+    [part~='ghost-word'][data-level='2'] {
+      opacity: 0.7;
+    }
+    [part~='ghost-word'][data-level='1'] {
+      opacity: 0.55;
+    }
+    [part~='ghost-word'][data-level='0'] {
+      opacity: 0.4;
+    }
+    [part~='bar'] {
+      order: var(--rnn-bar-order, 1);
+      min-height: var(--rnn-bar-min-height, 2.25rem);
+      display: flex;
+      align-items: center;
+    }
+    ::slotted([data-rnn-live]) {
+      position: absolute !important;
+      width: 1px !important;
+      height: 1px !important;
+      overflow: hidden !important;
+      clip-path: inset(50%) !important;
+      white-space: nowrap !important;
+      margin: -1px !important;
+      padding: 0 !important;
+      border: 0 !important;
+    }
+    @media (prefers-color-scheme: dark) {
+      [part~='ghost'] {
+        color: var(--rnn-ghost-fg, #9aa3b2);
+      }
+    }
   `;
 
   /** URL of a model directory (model.json + weights.bin) written by `rnn-predict train`. */
@@ -143,12 +215,19 @@ export class RnnPredict extends LitElement {
   @property({ type: Boolean }) learn = false;
   /** Do not train a network in the background: suggestions come from the trigram (and a stored or `model` network). */
   @property({ type: Boolean, attribute: 'no-train' }) noTrain = false;
+  /** Never show phrases: the ghost text completes one word (phrases need `ghost`). */
+  @property({ type: Boolean, attribute: 'no-phrases' }) noPhrases = false;
 
   @state() private _words: string[] = [];
   @state() private _active = -1;
   @state() private _open = false;
   @state() private _before = '';
-  #ghost = '';
+  /** The phrase shown (words as inserted) and each word's probability given those before it. */
+  @state() private _phrase: { words: string[]; probabilities: number[] } | null = null;
+  #ghost: { text: string; p: number }[] = [];
+  /** Whether #ghost is the phrase (else the top or chosen word). */
+  #ghostIsPhrase = false;
+  #announcedPhrase = '';
   #options = '';
 
   readonly #id = `rnn-predict-${++instances}`;
@@ -181,6 +260,11 @@ export class RnnPredict extends LitElement {
   /** The suggestions shown now, best first (empty while hidden). */
   get currentSuggestions(): string[] {
     return this._open ? [...this._words] : [];
+  }
+
+  /** The phrase shown as ghost text now, its words joined by spaces ('' when none). */
+  get currentPhrase(): string {
+    return this.#phraseShown() ? this._phrase!.words.join(' ') : '';
   }
 
   /** Resolves when suggestions are available (rejects when the corpus or model cannot be loaded). */
@@ -245,7 +329,9 @@ export class RnnPredict extends LitElement {
   }
 
   protected override willUpdate(): void {
-    this.#ghost = this.#ghostNow();
+    const phrase = this.#ghostPhraseNow();
+    this.#ghostIsPhrase = phrase.length > 0;
+    this.#ghost = this.#ghostIsPhrase ? phrase : this.#ghostNow();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -257,7 +343,7 @@ export class RnnPredict extends LitElement {
       this.#options = options;
       this.#use(this.#create());
     }
-    if (changed.has('suggestions')) this.#schedule();
+    if (changed.has('suggestions') || changed.has('noPhrases') || changed.has('ghost')) this.#schedule();
     this.#renderLight();
     this.#placeGhost();
   }
@@ -266,8 +352,15 @@ export class RnnPredict extends LitElement {
     return html`<div class="field" part="field">
         <slot @slotchange=${this.#onSlotChange}></slot>
         ${
-          this.#ghost
-            ? html`<div class="mirror" aria-hidden="true"><div class="inner"><span class="pre">${this._before}</span><span part="ghost">${this.#ghost}</span></div></div>`
+          this.#ghost.length > 0
+            ? html`<div class="mirror" aria-hidden="true"><div class="inner"><span class="pre">${this._before}</span><span part="ghost">${
+                !this.#ghostIsPhrase
+                  ? this.#ghost[0]!.text
+                  : this.#ghost.map(
+                      (g) =>
+                        html`<span part="ghost-word" data-p=${g.p.toFixed(3)} data-level=${Math.round(g.p * 4)}>${g.text}</span>`,
+                    )
+              }</span></div></div>`
             : nothing
         }
       </div>
@@ -469,7 +562,13 @@ export class RnnPredict extends LitElement {
     const open = this._open && this._words.length > 0 && !this.#dead;
     const plain = !e.altKey && !e.ctrlKey && !e.metaKey;
     const n = this._words.length;
-    if (open && e.key === 'Tab' && plain && !e.shiftKey) {
+    if (e.key === 'ArrowRight' && this._phrase) this.#freshen();
+    if (e.key === 'ArrowRight' && !e.shiftKey && !e.altKey && !e.metaKey && this.#phraseShown()) {
+      // The phrase shows only where nothing follows the caret on its line, so → (which would
+      // not move the caret there) accepts it all and Ctrl+→ its next word, as shells do.
+      consume();
+      this.#acceptPhrase(e.ctrlKey ? 1 : Infinity);
+    } else if (open && e.key === 'Tab' && plain && !e.shiftKey) {
       consume();
       this.#accept(this._active >= 0 ? this._active : 0);
     } else if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp') && plain && !e.shiftKey) {
@@ -571,10 +670,40 @@ export class RnnPredict extends LitElement {
     } catch (e) {
       this.#emit('rnn-error', e);
     }
-    this.#show(words, before);
+    this.#show(words, before, this.#phraseFor(p, before, words));
   }
 
-  #show(words: string[], before = ''): void {
+  /** The phrase for the text before the caret (computed once per word boundary by the
+   * predictor), or null: phrases off, no ghost, or not confident. */
+  #phraseFor(p: Predictor, before: string, words: string[]): { words: string[]; probabilities: number[] } | null {
+    if (this.noPhrases || !this.ghost || words.length === 0 || typeof p.phrase !== 'function') return null;
+    try {
+      const phrase = p.phrase(before);
+      return phrase ? { words: phrase.words, probabilities: phrase.probabilities } : null;
+    } catch (e) {
+      this.#emit('rnn-error', e);
+      return null;
+    }
+  }
+
+  /** Whether a phrase shows now as ghost text (keys act on it only then). */
+  #phraseShown(): boolean {
+    return this._phrase !== null && this.#ghostIsPhrase && this._active < 0 && this._open && !this.#dead;
+  }
+
+  /** Inserts the phrase's first `count` words (all with Infinity). */
+  #acceptPhrase(count: number): void {
+    const phrase = this._phrase;
+    if (!phrase) return;
+    const words = phrase.words.slice(0, count);
+    const all = words.length === phrase.words.length;
+    const text = words.join(' ');
+    const index = all ? -1 : this._words.indexOf(text);
+    if (this.#insert(text))
+      this.#emit('rnn-accept', { word: text, index, kind: all ? 'phrase' : 'word', words } satisfies AcceptDetail);
+  }
+
+  #show(words: string[], before = '', phrase: { words: string[]; probabilities: number[] } | null = null): void {
     const same = words.length === this._words.length && words.every((w, i) => w === this._words[i]);
     if (!same) {
       this._words = words;
@@ -582,22 +711,41 @@ export class RnnPredict extends LitElement {
     }
     this._open = words.length > 0;
     this._before = before;
-    if (!same) this.#announce(words.length);
+    const samePhrase = (phrase?.words.join(' ') ?? '') === (this._phrase?.words.join(' ') ?? '');
+    if (!samePhrase || phrase?.probabilities.join() !== this._phrase?.probabilities.join()) this._phrase = phrase;
+    if (!same || !samePhrase) this.#announce(words.length);
   }
 
-  /** The ghost text for the chosen (or top) suggestion; '' when none can show inline. */
-  #ghostNow(): string {
+  /** The ghost text for the phrase, or else the chosen (or top) suggestion, in parts (one per
+   * phrase word, with the phrase's probability up to it); none when it cannot show inline. */
+  #ghostNow(): { text: string; p: number }[] {
     const f = this.#field;
     const word = this._words[this._active >= 0 ? this._active : 0];
-    if (!this.ghost || !this._open || word === undefined || !f) return '';
-    // Inline only where nothing follows on the line; elsewhere the chips suffice.
-    const after = f.value.slice(f.selectionStart ?? 0);
-    return /^[^\S\n]*(\n|$)/.test(after) ? ghostText(this._before, word) : '';
+    if (!this.ghost || !this._open || word === undefined || !f) return [];
+    // Inline only where nothing follows on the line; elsewhere the chips suffice. (A window
+    // after the caret is read, not the whole rest of a long text.)
+    const start = f.selectionStart ?? 0;
+    const after = f.value.slice(start, start + 256);
+    if (!(start + 256 >= f.value.length ? /^[^\S\n]*(\n|$)/ : /^[^\S\n]*\n/).test(after)) return [];
+    const text = ghostText(this._before, word);
+    return text ? [{ text, p: 1 }] : [];
+  }
+
+  /** The ghost parts of the phrase, when one shows (nothing chosen with ↑/↓, room inline). */
+  #ghostPhraseNow(): { text: string; p: number }[] {
+    const phrase = this._active < 0 ? this._phrase : null;
+    if (!phrase || this.#ghostNow().length === 0) return [];
+    return phraseGhost(this._before, phrase.words, phrase.probabilities);
   }
 
   #announce(n: number): void {
     if (!this.#live) return;
     let text = n > 0 ? this.#messages().count(n) : '';
+    // The phrase is said once, when it first shows (letters that only filter it say nothing new).
+    const phrase = this._phrase && n > 0 ? this._phrase.words.join(' ') : '';
+    if (phrase !== '' && phrase.toLowerCase() !== this.#announcedPhrase.toLowerCase())
+      text += `; ${this.#messages().phrase(phrase)}`;
+    this.#announcedPhrase = phrase;
     if (text !== '' && text === this.#announced) text += '\u00a0'; // new words, same count: say it again
     this.#announced = text;
     this.#live.textContent = text;
@@ -609,9 +757,16 @@ export class RnnPredict extends LitElement {
   }
 
   #accept(index: number): void {
-    const f = this.#field;
     const word = this._words[index];
-    if (!f || word === undefined || this.#composing || this.#dead) return;
+    if (word === undefined) return;
+    if (this.#insert(word))
+      this.#emit('rnn-accept', { word, index, kind: 'word', words: [word] } satisfies AcceptDetail);
+  }
+
+  /** Puts `word` (or a phrase) at the caret as an edit the field's undo knows; false when nothing was inserted. */
+  #insert(word: string): boolean {
+    const f = this.#field;
+    if (!f || this.#composing || this.#dead) return false;
     const start = f.selectionStart ?? f.value.length;
     const end = f.selectionEnd ?? start;
     const edit = wordEdit(f.value, start, end, word);
@@ -634,8 +789,8 @@ export class RnnPredict extends LitElement {
     }
     if (f.value === expected) f.setSelectionRange(edit.caret, edit.caret);
     this._active = -1;
-    this.#emit('rnn-accept', { word, index } satisfies AcceptDetail);
     this.#schedule();
+    return true;
   }
 
   // ── rendering into the light DOM and positioning the ghost ────────────────

@@ -68,3 +68,21 @@ export function ghostText(before: string, word: string): string {
   if (chars.slice(0, p).join('').toLowerCase() !== partial.toLowerCase()) return '';
   return chars.slice(p).join('');
 }
+
+/**
+ * The ghost text of a phrase, one part per word: the first word's rest (as `ghostText`), then
+ * ' word' for each next one, each with the phrase's probability up to that word. Empty when the
+ * first word cannot show inline.
+ */
+export function phraseGhost(
+  before: string,
+  words: readonly string[],
+  probabilities: readonly number[],
+): { text: string; p: number }[] {
+  const first = words[0] === undefined ? '' : ghostText(before, words[0]);
+  if (first === '' && words[0] !== partialWord(before)) return [];
+  let p = 1;
+  return words
+    .map((w, i) => ({ text: i === 0 ? first : ' ' + w, p: (p *= probabilities[i] ?? 1) }))
+    .filter((part) => part.text !== '');
+}

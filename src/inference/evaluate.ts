@@ -36,6 +36,22 @@ export interface EvaluationOptions {
   onLine?: (done: number, total: number) => void;
 }
 
+/**
+ * Keystrokes to type `word` after `before` with 3 suggestions (docs/evaluation.md, KSR): its
+ * letters one by one until it is among the suggestions for the letters typed so far, then one
+ * to choose it (which types the space too); letters + space when it never shows. `top` is the
+ * suggestion list before its first letter, when already known.
+ */
+export function wordKeystrokes(scorer: Scorer, before: string, word: string, top?: readonly string[]): number {
+  const letters = Array.from(word);
+  if (!scorer.inVocabulary(word)) return letters.length + 1;
+  for (let j = 0; j < letters.length; j++) {
+    const suggestions = j === 0 && top ? top : scorer.suggest(before, letters.slice(0, j).join(''), 3);
+    if (suggestions.includes(word)) return j + 1;
+  }
+  return letters.length + 1;
+}
+
 /** Scores a predictor on test lines (one sentence each). */
 export function evaluate(scorer: Scorer, lines: readonly string[], options: EvaluationOptions = {}): EvaluationResult {
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of strings, got ${describe(lines)}`);
@@ -71,17 +87,7 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
           scored++;
         }
       }
-      if (!options.skipKsr) {
-        let cost = letters.length + 1;
-        for (let j = 0; j < letters.length; j++) {
-          const suggestions = j === 0 ? top : scorer.suggest(before, letters.slice(0, j).join(''), 3);
-          if (suggestions.includes(word)) {
-            cost = j + 1;
-            break;
-          }
-        }
-        keystrokes += cost;
-      }
+      if (!options.skipKsr) keystrokes += wordKeystrokes(scorer, before, word, top);
     }
     options.onLine?.(lineIndex + 1, lines.length);
   });
@@ -94,5 +100,109 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
     oov: share(oov),
     words,
     lines: lines.length,
+  };
+}
+
+/** A phrase at a word boundary: lower-case words, each with its probability given the words
+ * before it, untruncated (the typist applies each threshold). */
+export interface RawPhrase {
+  words: readonly string[];
+  probabilities: readonly number[];
+}
+
+export interface PhraseEvaluation {
+  threshold: number;
+  /** KSR with 3 suggestions and the phrase (fraction 0–1). */
+  ksrWithPhrases: number;
+  /** Accepted phrases / phrases shown. */
+  phrasePrecision: number;
+  /** Mean words per accepted phrase. */
+  wordsPerPhrase: number;
+  /** Word boundaries where a phrase showed. */
+  phrasesShown: number;
+  phrasesAccepted: number;
+}
+
+export interface PhraseEvaluationResult {
+  /** KSR with the 3 suggestions alone, by the same typist. */
+  ksr: number;
+  words: number;
+  lines: number;
+  /** One per threshold, in the order given. */
+  thresholds: PhraseEvaluation[];
+}
+
+/**
+ * The phrase typist (README, Phrases): types each line as the KSR typist does, but at each
+ * word boundary (before the first letter of a word) first looks at the phrase shown there —
+ * its longest head at least `threshold` likely, 2 words or more (`phraseLength`). When the
+ * phrase's words are exactly the line's next words, accepting it costs one keystroke (which
+ * types them and the space after); otherwise the phrase is ignored and the word is typed with
+ * the 3 suggestions. `phraseOf(before)` gives the phrase after a line's text `before` (lower
+ * case); it is read once per boundary and every threshold is scored on the same phrases.
+ */
+export function evaluatePhrases(
+  scorer: Scorer,
+  lines: readonly string[],
+  phraseOf: (before: string) => RawPhrase,
+  thresholds: readonly number[],
+  length: (probabilities: readonly number[], threshold: number) => number,
+  options: { onLine?: (done: number, total: number) => void } = {},
+): PhraseEvaluationResult {
+  if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of strings, got ${describe(lines)}`);
+  for (const t of thresholds)
+    if (typeof t !== 'number' || !(t >= 0 && t <= 1))
+      throw new RangeError(`thresholds must be numbers in [0, 1], got ${describe(t)}`);
+  const stats = thresholds.map((threshold) => ({ threshold, keystrokes: 0, shown: 0, accepted: 0, acceptedWords: 0 }));
+  let characters = 0,
+    wordOnly = 0,
+    total = 0;
+  lines.forEach((raw, lineIndex) => {
+    if (typeof raw !== 'string') throw new TypeError(`lines[${lineIndex}] must be a string, got ${describe(raw)}`);
+    const line = raw.normalize('NFC').toLowerCase();
+    const matches = [...line.matchAll(EVAL_WORD_PATTERN)];
+    const words = matches.map((m) => m[0]);
+    const befores = matches.map((m) => line.slice(0, m.index));
+    const costs = words.map((w, i) => wordKeystrokes(scorer, befores[i]!, w));
+    const phrases = befores.map((b) => phraseOf(b));
+    const chars = words.map((w) => Array.from(w).length + 1);
+    total += words.length;
+    for (let i = 0; i < words.length; i++) {
+      characters += chars[i]!;
+      wordOnly += costs[i]!;
+    }
+    for (const s of stats) {
+      for (let i = 0; i < words.length;) {
+        const phrase = phrases[i]!;
+        const n = length(phrase.probabilities, s.threshold);
+        if (n > 0) {
+          s.shown++;
+          if (i + n <= words.length && phrase.words.slice(0, n).every((w, j) => w === words[i + j])) {
+            s.accepted++;
+            s.acceptedWords += n;
+            s.keystrokes += 1;
+            i += n;
+            continue;
+          }
+        }
+        s.keystrokes += costs[i]!;
+        i++;
+      }
+    }
+    options.onLine?.(lineIndex + 1, lines.length);
+  });
+  const ksr = (k: number) => (characters === 0 ? NaN : 1 - k / characters);
+  return {
+    ksr: ksr(wordOnly),
+    words: total,
+    lines: lines.length,
+    thresholds: stats.map((s) => ({
+      threshold: s.threshold,
+      ksrWithPhrases: ksr(s.keystrokes),
+      phrasePrecision: s.shown === 0 ? 0 : s.accepted / s.shown,
+      wordsPerPhrase: s.accepted === 0 ? 0 : s.acceptedWords / s.accepted,
+      phrasesShown: s.shown,
+      phrasesAccepted: s.accepted,
+    })),
   };
 }

@@ -39,6 +39,69 @@ export interface ContinueOptions {
   method?: 'recursive' | 'direct';
 }
 
+/** Phrase suggestions (`WordPredictor.phrase`): the defaults, chosen on tatoeba-es.dev.txt
+ * (README, Phrases). */
+export const PHRASE_DEFAULTS = {
+  /** Most words in a phrase. */
+  words: 4,
+  /** Fewest words: a one-word phrase is just the top suggestion. */
+  minWords: 2,
+  /** Least probability of the whole phrase (the product of its words' probabilities). */
+  threshold: 0.2,
+  /** Beam width of the recursive method (1: greedy, the cheapest per word boundary). */
+  beam: 1,
+} as const;
+
+export interface PhraseOptions {
+  /** Most words (default 4, at most the decoder's horizon with 'direct'). */
+  words?: number;
+  /** Least probability of the whole phrase, in [0, 1] (default `PHRASE_DEFAULTS.threshold`):
+   * the phrase keeps its longest head whose probability reaches it. */
+  threshold?: number;
+  /** 'recursive': the next-word model fed back word by word, mixed with the trigram;
+   * 'direct': a seq2seq model's decoder. Default: `'recursive'`. */
+  method?: 'recursive' | 'direct';
+  /** Beam width of the recursive method (default 1). */
+  beam?: number;
+}
+
+/**
+ * How many of a phrase's words to show: the longest head whose probability (the product of
+ * its words' probabilities) is at least `threshold`, or 0 when that is under `minWords`.
+ * The one rule for the element, the SDK and the evaluation's typist.
+ */
+export function phraseLength(
+  probabilities: readonly number[],
+  threshold: number,
+  minWords: number = PHRASE_DEFAULTS.minWords,
+): number {
+  let p = 1,
+    n = 0;
+  while (n < probabilities.length && (p *= probabilities[n]!) >= threshold) n++;
+  return n >= minWords ? n : 0;
+}
+
+/** Characters of the text before the caret read per keystroke at first, and at most: the
+ * context is the last `MAX_CONTEXT` tokens, so a long text costs no more than a short one. */
+const TAIL_CHARS = 1024;
+const MAX_TAIL_CHARS = 65_536;
+
+/**
+ * The end of `text` that holds its last `MAX_CONTEXT` tokens (so its last two words too), cut
+ * after a space so that no word is split: what a keystroke reads, however long the text. The
+ * window doubles while it holds too few tokens, up to `MAX_TAIL_CHARS`.
+ */
+export function boundedTail(text: string): string {
+  for (let size = TAIL_CHARS; size < text.length; size *= 2) {
+    const window = text.slice(text.length - size);
+    const cut = window.search(/\s/u);
+    if (cut < 0 && size < MAX_TAIL_CHARS) continue;
+    const tail = cut < 0 ? window : window.slice(cut);
+    if (size >= MAX_TAIL_CHARS || typingContext(tail).context.length > MAX_CONTEXT) return tail;
+  }
+  return text;
+}
+
 export interface PredictorParts {
   network?: RecurrentNetwork;
   vocabulary?: Vocabulary;
@@ -67,6 +130,8 @@ const MAX_CONTEXT = 48;
 /** States kept (one step each to recompute); distributions kept (V floats each). */
 const STATE_CACHE = 512;
 const DISTRIBUTION_CACHE = 16;
+/** Phrases kept (one per word boundary and settings). */
+const PHRASE_CACHE = 32;
 
 function check(k: unknown, name: string, min: number, max: number): number {
   if (typeof k !== 'number' || !Number.isInteger(k) || k < min || k > max) {
@@ -248,6 +313,7 @@ export class WordPredictor implements Scorer {
   predictNext(text: string, options: { k?: number } = {}): Suggestion[] {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
     const k = check(options?.k ?? 3, 'k', 1, 100);
+    text = boundedTail(text);
     const { context, partial, sentenceStart } = typingContext(text);
     const history = this.#history(text, partial);
     const prefix = partial.toLowerCase();
@@ -281,6 +347,7 @@ export class WordPredictor implements Scorer {
     const method = options.method ?? 'recursive';
     if (method !== 'recursive' && method !== 'direct')
       throw new RangeError(`method must be 'recursive' or 'direct', got ${describe(method)}`);
+    text = boundedTail(text);
     const { context, partial, sentenceStart } = typingContext(text);
     const history = this.#history(text, partial);
     if (method === 'direct') return [this.#direct(context, partial, sentenceStart, n)];
@@ -337,6 +404,126 @@ export class WordPredictor implements Scorer {
     return { words, probabilities, probability: probabilities.reduce((a, b) => a * b, 1) };
   }
 
+  // Phrases ---------------------------------------------------------------------------------
+
+  /** Raw phrases (lower case, untruncated past the threshold) per word boundary, newest last. */
+  readonly #phrases = new Map<string, { words: string[]; probabilities: number[] }>();
+
+  /**
+   * The phrase to offer after the text before the caret: the next words (up to `words`) while
+   * the whole phrase is at least `threshold` likely, or null (fewer than 2 such words). It is
+   * computed once per word boundary and cached; letters typed inside the next word only filter
+   * it (the phrase goes when its first word no longer starts with them) and re-case its first
+   * word. `probabilities` holds each word's probability given the words before it.
+   */
+  phrase(text: string, options: PhraseOptions = {}): Continuation | null {
+    if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
+    const words = check(options?.words ?? PHRASE_DEFAULTS.words, 'words', 1, 20);
+    const beam = check(options.beam ?? PHRASE_DEFAULTS.beam, 'beam', 1, 16);
+    const threshold = options.threshold ?? PHRASE_DEFAULTS.threshold;
+    if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))
+      throw new RangeError(`threshold must be a number in [0, 1], got ${describe(threshold)}`);
+    const method = options.method ?? 'recursive';
+    if (method !== 'recursive' && method !== 'direct')
+      throw new RangeError(`method must be 'recursive' or 'direct', got ${describe(method)}`);
+    text = boundedTail(text);
+    const { context, partial, sentenceStart } = typingContext(text);
+    const raw = this.phraseAt(context, this.#history(text, partial), { words, beam, threshold, method });
+    const prefix = partial.toLowerCase();
+    if (!raw.words[0]?.startsWith(prefix)) return null;
+    const n = phraseLength(raw.probabilities, threshold);
+    if (n === 0) return null;
+    const probabilities = raw.probabilities.slice(0, n);
+    return {
+      words: raw.words.slice(0, n).map((w, i) => (i === 0 ? recase(w, partial, sentenceStart) : w)),
+      probabilities,
+      probability: probabilities.reduce((a, b) => a * b, 1),
+    };
+  }
+
+  /**
+   * The phrase at a word boundary, lower case: `context` (tokens) and `history` (the last two
+   * words) as `typingContext` and the n-gram model see them. Extending stops once the phrase's
+   * probability falls under `threshold` (0: always `words` words); cached per boundary.
+   */
+  phraseAt(
+    context: readonly string[],
+    history: readonly string[],
+    o: Required<PhraseOptions>,
+  ): { words: string[]; probabilities: number[] } {
+    const key = `${o.method} ${o.words} ${o.beam} ${o.threshold}\u0000${context.slice(-MAX_CONTEXT).join('\u0001')}\u0000${history.join(' ')}`;
+    const hit = this.#phrases.get(key);
+    if (hit) return hit;
+    const raw = o.method === 'direct' ? this.#directPhrase(context, o) : this.#recursivePhrase(context, history, o);
+    this.#phrases.set(key, raw);
+    if (this.#phrases.size > PHRASE_CACHE) this.#phrases.delete(this.#phrases.keys().next().value!);
+    return raw;
+  }
+
+  /** One-to-many: each word fed back, beam search over the mixed next-word distribution. */
+  #recursivePhrase(
+    context: readonly string[],
+    history: readonly string[],
+    o: Required<PhraseOptions>,
+  ): { words: string[]; probabilities: number[] } {
+    type Beam = { context: string[]; history: string[]; words: string[]; probabilities: number[]; logp: number };
+    let beams: Beam[] = [{ context: [...context], history: [...history], words: [], probabilities: [], logp: 0 }];
+    const floor = Math.log(o.threshold);
+    for (let step = 0; step < o.words; step++) {
+      const next: Beam[] = [];
+      for (const b of beams) {
+        for (const { word, probability } of this.#rank(b.context, b.history, '', o.beam)) {
+          next.push({
+            context: [...b.context, word],
+            history: [...b.history, word].slice(-2),
+            words: [...b.words, word],
+            probabilities: [...b.probabilities, probability],
+            logp: b.logp + Math.log(probability),
+          });
+        }
+      }
+      if (next.length === 0) break;
+      next.sort((a, b) => b.logp - a.logp);
+      beams = next.slice(0, o.beam);
+      // The best beam's probability bounds every longer phrase's: under the threshold, stop.
+      if (beams[0]!.logp < floor) break;
+    }
+    return { words: beams[0]!.words, probabilities: beams[0]!.probabilities };
+  }
+
+  /** The seq2seq decoder's words from the encoder state after the context, word tokens only. */
+  #directPhrase(context: readonly string[], o: Required<PhraseOptions>): { words: string[]; probabilities: number[] } {
+    const net = this.network;
+    if (!net || net.config.shape !== 'seq2seq') {
+      throw new RangeError(
+        `method 'direct' needs a seq2seq model, this predictor has ${net ? net.config.shape : 'no network'}`,
+      );
+    }
+    const E = net.config.embeddingSize;
+    const steps = net.weights.get('decoder/steps')!;
+    const ids = [BOS_ID, ...context.slice(-MAX_CONTEXT).map((t) => this.vocabulary!.idOf(t))];
+    let state = this.#stateOfIds(ids);
+    const tokens = this.vocabulary!.tokens();
+    const words: string[] = [];
+    const probabilities: number[] = [];
+    let p = 1;
+    for (let t = 0; t < Math.min(o.words, net.config.horizon) && p >= o.threshold; t++) {
+      state = net.step(state, 0, 'dec', steps.subarray(t * E, (t + 1) * E));
+      const dist = this.#summarise(net.logits(state.top, this.#decoderLogits));
+      const best = dist.top8[0];
+      if (best === undefined) break;
+      words.push(tokens[best]!);
+      probabilities.push(this.#probability(dist, best));
+      p *= probabilities[probabilities.length - 1]!;
+    }
+    return { words, probabilities };
+  }
+
+  get #decoderLogits(): Float32Array {
+    return (this.#decoderBuffer ??= new Float32Array(this.network!.config.vocabSize));
+  }
+  #decoderBuffer: Float32Array | undefined;
+
   // Scorer (evaluation) -------------------------------------------------------------------
 
   suggest(before: string, typed: string, k: number): string[] {
@@ -360,6 +547,7 @@ export class WordPredictor implements Scorer {
 
   /** Forgets cached states (after the weights change). */
   clearCache(): void {
+    this.#phrases.clear();
     this.#states.clear();
     this.#distributions.clear();
   }

@@ -28,6 +28,7 @@ import type {
   TrainProgress,
   Continuation,
   ContinueOptions,
+  PhraseOptions,
 } from './types.js';
 
 export type { Predictor, PredictorInfo, PredictorOptions, TrainRequest } from './types.js';
@@ -551,6 +552,10 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   continue(text: string, options?: ContinueOptions): Continuation[] {
     return this.#need().continue(text, options);
+  }
+
+  phrase(text: string, options?: PhraseOptions): Continuation | null {
+    return this.#need().phrase(text, options);
   }
 
   #need(): WordPredictor {

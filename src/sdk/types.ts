@@ -2,7 +2,7 @@
  * The SDK's public types: what `createPredictor` takes and returns. The element and pages code
  * against these; the runtime behind them (worker, storage) may change without breaking them.
  */
-import type { Suggestion, Continuation, ContinueOptions, Source } from '../inference/word-predictor.js';
+import type { Suggestion, Continuation, ContinueOptions, PhraseOptions, Source } from '../inference/word-predictor.js';
 import type { ModelMetrics, ModelRelease } from '../inference/artifacts.js';
 import type { CellType, ModelShape } from '../inference/model-config.js';
 import type { TrainProgress } from '../training/train.js';
@@ -11,6 +11,7 @@ export type {
   Suggestion,
   Continuation,
   ContinueOptions,
+  PhraseOptions,
   Source,
   ModelMetrics,
   ModelRelease,
@@ -110,6 +111,9 @@ export interface Predictor extends EventTarget {
   predictNext(text: string, options?: { k?: number }): Suggestion[];
   /** Several words ahead. */
   continue(text: string, options?: ContinueOptions): Continuation[];
+  /** The phrase to offer after the text (the next 2–4 words while confident), or null;
+   * computed once per word boundary, letters inside a word only filter it. */
+  phrase(text: string, options?: PhraseOptions): Continuation | null;
   /** Trains (or retrains) the network on the corpus in the worker; the previous model stays
    * until it ends. Started from a model (shipped or `model`), it fine-tunes that network on the
    * learned messages instead. */

@@ -10,6 +10,7 @@ import { KneserNeyTrigram } from '../inference/ngram.js';
 import { WordPredictor } from '../inference/word-predictor.js';
 import { evaluate } from '../inference/evaluate.js';
 import { trainModel, type TrainOptions, type TrainResult } from './train.js';
+import { createWeights } from './network.js';
 import { predictorOf, type RnnModel } from '../inference/artifacts.js';
 import { mulberry32 } from '../data/windows.js';
 import { hashText } from '../data/corpus.js';
@@ -83,7 +84,7 @@ export async function trainLanguageModel(
     lines: lines.length,
   };
   const onCheckpoint = options.onCheckpoint;
-  const result = await trainModel(
+  const result = await (config.shape === 'seq2seq' ? trainEncoderDecoder : trainModel)(
     config,
     trainPart.map((x) => vocabulary.encode(x.t)),
     {
@@ -143,6 +144,48 @@ export async function trainLanguageModel(
     Object.assign(model.metrics, { top1: r.top1, top3: r.top3, perplexity: r.perplexity });
   }
   return { ...model, result };
+}
+
+/** Share of the time budget the seq2seq encoder trains alone (the rest trains the decoder). */
+const ENCODER_SHARE = 0.7;
+
+/**
+ * A seq2seq model in two stages. First the encoder with its next-word head (embedding,
+ * recurrent layers, tied output) trains exactly as a seq2vec model (every prefix scored, the
+ * fast hand-written pass, sampled softmax), for `ENCODER_SHARE` of the budget; then the decoder
+ * (its cells and step vectors) trains on the frozen encoder to output the next `horizon` words.
+ * So `predictNext` (the encoder's head) is as good as a seq2vec model of the same size trained
+ * that long, and the decoder adds phrases. Checkpoints are written in the second stage only.
+ */
+async function trainEncoderDecoder(
+  config: ModelConfig,
+  lines: readonly (readonly number[])[],
+  options: TrainOptions,
+): Promise<TrainResult> {
+  const { maxSeconds = Infinity, seed = 1 } = options;
+  const encoder = await trainModel({ ...config, shape: 'seq2vec' }, lines, {
+    ...options,
+    maxSeconds: maxSeconds * ENCODER_SHARE,
+    checkpoint: undefined,
+  });
+  const initial = new Map(encoder.weights);
+  const fresh = createWeights(config, seed);
+  for (const [name, variable] of fresh)
+    if (!initial.has(name)) initial.set(name, Float32Array.from(variable.dataSync()));
+  for (const variable of fresh.values()) variable.dispose();
+  const decoder = await trainModel(config, lines, {
+    ...options,
+    maxSeconds: Math.max(maxSeconds * (1 - ENCODER_SHARE), maxSeconds - encoder.seconds),
+    initialWeights: initial,
+    frozen: [...encoder.weights.keys()],
+    sampledSoftmax: undefined,
+  });
+  return {
+    ...decoder,
+    history: [...encoder.history, ...decoder.history],
+    seconds: encoder.seconds + decoder.seconds,
+    targets: encoder.targets + decoder.targets,
+  };
 }
 
 /** The network weight in [0, 1] (steps of 0.1) that minimises perplexity on the lines. */

@@ -69,6 +69,9 @@ export interface TrainOptions {
   validationLines?: readonly (readonly number[])[];
   /** Start from these weights instead of fresh ones (fine-tuning, `learn`). */
   initialWeights?: Map<string, Float32Array>;
+  /** Names of weights kept as they start (their gradients are zeroed): the seq2seq decoder
+   * trains on a frozen encoder (pipeline.ts). */
+  frozen?: readonly string[];
   /**
    * Learning rate over time: 'linear' warms up over 30 steps, then decays linearly to 2 % at the
    * end of the budget (time or epochs, whichever comes first); 'constant' keeps it. Both halve
@@ -521,6 +524,12 @@ export async function trainModel(
   const buffer = (n: number) => new Float32Array(shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
   const weights = buffer(P);
   await fillInitialWeights(weights, config, layout, seed, options.initialWeights);
+  const frozen = layout.filter((l) => options.frozen?.includes(l.name));
+  if (options.frozen) {
+    const unknown = options.frozen.filter((n) => !layout.some((l) => l.name === n));
+    if (unknown.length > 0)
+      throw new RangeError(`frozen: no weight named ${unknown.join(', ')} in a ${config.shape} model`);
+  }
   const replicaGrads = Array.from({ length: shared ? threads : 1 }, () => buffer(P));
   const replicas: Replica[] = [];
   const history: TrainProgress[] = [];
@@ -582,6 +591,7 @@ export async function trainModel(
         const loss = stats.reduce((n, s) => n + s.loss, 0);
         const correct = stats.reduce((n, s) => n + s.correct, 0);
         const g = sumGradients(replicaGrads, group.length);
+        for (const l of frozen) g.fill(0, l.offset, l.offset + l.size);
         const norm = meanGradientNorm(g, count);
         const clip = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
         const elapsed0 = clock();

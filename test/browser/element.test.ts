@@ -84,7 +84,7 @@ test('typing "Hola cómo se siente " shows "hoy" among the suggestions; Tab inse
     await page.$eval('#f', (f: HTMLInputElement) => [f.selectionStart, document.activeElement === f]).then(String),
     `${`Hola cómo se siente ${shown[0]} `.length},true`,
   );
-  assert.deepEqual(await accepts(page), [{ word: shown[0], index: 0 }]);
+  assert.deepEqual(await accepts(page), [{ word: shown[0], index: 0, kind: 'word', words: [shown[0]] }]);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -107,7 +107,7 @@ test('a click inserts another suggestion without taking focus from the field; th
   assert.equal(await page.inputValue('#f'), `Hola cómo se siente ${shown[1]} `);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'f');
   assert.equal(await page.evaluate(() => (window as unknown as { __inputs: number }).__inputs), inputsBefore + 1);
-  assert.deepEqual(await accepts(page), [{ word: shown[1], index: 1 }]);
+  assert.deepEqual(await accepts(page), [{ word: shown[1], index: 1, kind: 'word', words: [shown[1]] }]);
   await page.close();
 });
 
@@ -273,7 +273,7 @@ test('accepting in the middle of the text puts the word at the caret and the car
 test('ARIA combobox: roles and states, a polite live region with the count, and axe finds no violations', async () => {
   const { page, errors } = await open(`
     <h1>Prueba</h1>
-    <label for="f">Mensaje</label><rnn-predict id="one" no-train corpus="${CORPUS}" ghost><input id="f"></rnn-predict>
+    <label for="f">Mensaje</label><rnn-predict id="one" no-train corpus="${CORPUS}" ghost no-phrases><input id="f"></rnn-predict>
     <label for="t">Texto largo</label><rnn-predict id="two" no-train corpus="${CORPUS}"><textarea id="t"></textarea></rnn-predict>`);
   const aria = await page.$eval('#f', (f) =>
     ['role', 'aria-expanded', 'aria-autocomplete', 'aria-controls'].map((a) => f.getAttribute(a)),
@@ -386,7 +386,7 @@ test('theming and placement: CSS parts, custom properties, dark mode, right-to-l
       rnn-predict::part(bar) { outline: 3px solid rgb(1, 2, 3); }
       #themed { --rnn-chip-bg: rgb(10, 20, 30); --rnn-chip-fg: rgb(250, 250, 250); --rnn-chip-radius: 3px; }
     </style>
-    <label for="f">Mensaje</label><rnn-predict id="themed" no-train corpus="${CORPUS}" ghost><input id="f"></rnn-predict>
+    <label for="f">Mensaje</label><rnn-predict id="themed" no-train corpus="${CORPUS}" ghost no-phrases><input id="f"></rnn-predict>
     <div dir="rtl"><label for="r">RTL</label><rnn-predict id="rtl" no-train corpus="${CORPUS}"><input id="r"></rnn-predict></div>
     <label for="m">Otro nombre</label><my-predict id="mine" no-train corpus="${CORPUS}"><input id="m"></my-predict>
     <script type="module">
