@@ -70,6 +70,9 @@ interface Distribution {
 }
 
 const MAX_CONTEXT = 48;
+/** Longest typed word searched for typos (letters): longer ones are no word's prefix, and the
+ * search grows with the square of the length. */
+const MAX_TYPO_PREFIX = 24;
 /** States kept (one step each to recompute); distributions kept (V floats each). */
 const STATE_CACHE = 512;
 const DISTRIBUTION_CACHE = 16;
@@ -248,9 +251,10 @@ export class WordPredictor implements Scorer {
 
   /**
    * Completions of what the person meant when `prefix` holds one typing error (typos.ts), best
-   * first, none of the exact ones (`exact`). Two letters at least: one letter is one error
-   * away from nearly every word. Candidates come from the n-gram model (from the network alone
-   * when there is none) for each prefix that may have been meant, scored as exact ones are.
+   * first, none of the exact ones (`exact`). Two letters at least (one letter is one error
+   * away from nearly every word), MAX_TYPO_PREFIX at most. Candidates come from the n-gram
+   * model (from the network alone when there is none) for each prefix that may have been
+   * meant, scored as exact ones are.
    */
   #typoCompletions(
     nn: Distribution | undefined,
@@ -259,7 +263,8 @@ export class WordPredictor implements Scorer {
     k: number,
     exact: ReadonlyMap<string, number>,
   ): { word: string; probability: number }[] {
-    if ([...prefix].length < 2) return [];
+    const letters = [...prefix].length;
+    if (letters < 2 || letters > MAX_TYPO_PREFIX) return [];
     const found = new Map<string, number>();
     const tokens = this.vocabulary?.tokens();
     for (const meant of oneTypoPrefixes(prefix)) {

@@ -218,3 +218,10 @@ describe('the SDK: learn, forget, learned, block (in memory; IndexedDB in test/b
     await assert.rejects(make({ typos: 'sí' }).ready, /typos must be a boolean, got the string "sí"/);
   });
 });
+
+test('a very long typed word is not searched for typos (the search grows with its square)', () => {
+  const kn = KneserNeyTrigram.train([['hola', 'cómo', 'estás']]);
+  const p = new WordPredictor({ ngram: kn });
+  // Without the limit this never finishes (400,000 prefixes of 20,000 letters each).
+  assert.deepEqual(p.predictNext('x'.repeat(20_000)), []);
+});
