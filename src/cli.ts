@@ -8,7 +8,8 @@ import { parseCorpus } from './data/corpus.js';
 import { evalWords, typingContext } from './text/tokenize.js';
 import { KneserNeyTrigram } from './inference/ngram.js';
 import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-predictor.js';
-import { evaluate, evaluatePhrases, type EvaluationResult } from './inference/evaluate.js';
+import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from './inference/evaluate.js';
+import { learnInto } from './inference/learning.js';
 import { predictorOf, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
 import { parameterCount, TRAIN_DEFAULTS } from './inference/model-config.js';
 import type { TrainProgress } from './training/train.js';
@@ -101,6 +102,12 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
   --test FILE      test sentences, one per line (required)
   --max-lines N    use only the first N test lines
   --no-ksr         skip keystroke savings (faster)
+  --adapt          score learning on a stream: --test in its order, the second half scored
+                   before and after learning the first, each line then learned as the page's
+                   learn() does (JSON: ksrBefore, ksrAfter, top1Before, top1After)
+  --typos RATE     KSR by a typist who mistypes this share of letters (e.g. 0.08; a neighbouring
+                   key, a forgotten accent, a letter left out or one extra), with and without
+                   typo-tolerant completion (JSON: ksrTypos, ksrTyposOff)
   --phrases        also score phrase suggestions with the phrase typist (README, Phrases):
                    KSR with phrases, phrase precision, words per accepted phrase, phrases shown
   --phrase-threshold LIST
@@ -390,6 +397,8 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
       'phrase-threshold': { type: 'string' },
       method: { type: 'string' },
       beam: { type: 'string' },
+      adapt: { type: 'boolean' },
+      typos: { type: 'string' },
     },
     'eval',
   );
@@ -409,6 +418,8 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     const train = await readLines(values.train as string);
     scorer = new WordPredictor({ ngram: KneserNeyTrigram.train(train.map(evalWords)) });
   }
+  if (values.adapt) return evalAdaptation(scorer, test, !!values.json, out, started);
+  if (values.typos !== undefined) return evalTypos(scorer, test, values.typos as string, !!values.json, out, started);
   const method = methodOption(values.method) ?? 'recursive';
   const beam = intOption(values.beam as string, 'beam', 1, 16) ?? PHRASE_DEFAULTS.beam;
   const thresholds = ((values['phrase-threshold'] as string | undefined) ?? String(PHRASE_DEFAULTS.threshold))
@@ -474,6 +485,66 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
         `phrases (${method}, threshold ${t.threshold}): KSR with phrases ${pct(t.ksrWithPhrases)}  precision ${pct(t.phrasePrecision)}  ${t.wordsPerPhrase.toFixed(2)} words per accepted phrase  ${t.phrasesShown} shown`,
       );
     }
+  }
+  return 0;
+}
+
+/** `eval --adapt`: KSR on the stream's second half before and after learning the first. */
+function evalAdaptation(scorer: WordPredictor, test: string[], json: boolean, out: Output, started: number): number {
+  const ngram = scorer.ngram;
+  if (!ngram || scorer.mix === 1)
+    throw new UsageError(
+      'eval --adapt needs a model with its n-gram (trained without --no-ngram): learning adds to it',
+    );
+  const r = evaluateAdaptation(scorer, test, (line) => learnInto(ngram, line));
+  const result = {
+    ...r,
+    gain: r.ksrAfter - r.ksrBefore,
+    source: scorer.source,
+    seconds: (Date.now() - started) / 1000,
+  };
+  if (json) out.log(JSON.stringify(result));
+  else {
+    out.log(`learning on a stream: ${r.learned} lines learned, then ${r.scored} scored and learned in turn`);
+    out.log(
+      `KSR ${pct(r.ksrBefore)} → ${pct(r.ksrAfter)} (${((r.ksrAfter - r.ksrBefore) * 100).toFixed(1)} points), top-1 ${pct(r.top1Before)} → ${pct(r.top1After)}`,
+    );
+  }
+  return 0;
+}
+
+/** `eval --typos RATE`: KSR with a typist's errors, with typo-tolerant completion on and off. */
+function evalTypos(scorer: WordPredictor, test: string[], rate: string, json: boolean, out: Output, started: number) {
+  const typos = Number(rate);
+  if (!(typos > 0 && typos < 1)) throw new UsageError(`--typos must be a share of letters in (0, 1), got "${rate}"`);
+  const off = new WordPredictor({
+    network: scorer.network,
+    vocabulary: scorer.vocabulary,
+    ngram: scorer.ngram,
+    mix: scorer.mix,
+    typos: false,
+  });
+  const clean = evaluate(scorer, test).ksr;
+  const cleanOff = evaluate(off, test).ksr;
+  const withTypos = evaluate(scorer, test, { typos }).ksr;
+  const withTyposOff = evaluate(off, test, { typos }).ksr;
+  const result = {
+    ksr: clean,
+    ksrOff: cleanOff,
+    ksrTypos: withTypos,
+    ksrTyposOff: withTyposOff,
+    lossOff: cleanOff - withTyposOff,
+    loss: clean - withTypos,
+    typos,
+    source: scorer.source,
+    seconds: (Date.now() - started) / 1000,
+  };
+  if (json) out.log(JSON.stringify(result));
+  else {
+    out.log(`KSR on clean text ${pct(clean)} (typo-tolerant completion off: ${pct(cleanOff)})`);
+    out.log(
+      `KSR with ${(typos * 100).toFixed(1)} % of letters mistyped: ${pct(withTypos)} (off: ${pct(withTyposOff)}); lost to typos ${((clean - withTypos) * 100).toFixed(1)} points (off: ${((cleanOff - withTyposOff) * 100).toFixed(1)})`,
+    );
   }
   return 0;
 }

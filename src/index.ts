@@ -19,6 +19,7 @@ export { windows, batches, sentenceBatches } from './data/windows.js';
 export type { Window, Batch, WindowOptions, WindowShape } from './data/windows.js';
 export { parseCorpus, CorpusError, hashText } from './data/corpus.js';
 export { KneserNeyTrigram } from './inference/ngram.js';
+export { DEFAULT_BLOCKLIST_ES } from './text/blocklist-es.js';
 export { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-predictor.js';
 export type { Suggestion, Continuation, ContinueOptions, PhraseOptions, Source } from './inference/word-predictor.js';
 export { RecurrentNetwork } from './inference/recurrent-network.js';

@@ -22,7 +22,10 @@ import { wordEdit, ghostText, partialWord, phraseGhost } from './text-edit.js';
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
 
-/** `detail` of `rnn-accept`. */
+/** How long a touch on a chip removes its word (ms). */
+const LONG_PRESS_MS = 600;
+
+/** `detail` of `rnn-accept` and `rnn-remove`. */
 export interface AcceptDetail {
   /** What was inserted: the word, or the phrase's words joined by spaces. */
   word: string;
@@ -102,7 +105,8 @@ function addLightStyles(root: Node, tag: string): void {
  * Enter accepts it; Alt+1…9 accept that one; Escape hides them until the next keystroke
  * (Alt+↓ shows them again). With `ghost`, a confident phrase (the next 2–4 words) shows as
  * ghost text: → at the end of the text accepts all of it, Ctrl+→ its next word. A click or tap accepts without moving focus. Nothing is accepted
- * during an IME composition or a dead key.
+ * during an IME composition or a dead key. Shift+Delete on the chosen suggestion, or a long
+ * press on a chip, removes that word: `predictor.forget(word)`, never suggested again.
  *
  * @slot - The text field: one `<input>` or `<textarea>` (or an element containing one).
  * @fires rnn-ready - Suggestions are available; `detail` is the predictor's info().
@@ -110,6 +114,7 @@ function addLightStyles(root: Node, tag: string): void {
  * @fires rnn-model - A new model answers (the network took over); `detail` is info().
  * @fires rnn-error - The predictor failed or reported a problem; `detail` is the Error.
  * @fires rnn-accept - The person accepted a suggestion or a phrase; `detail` is `{word, index, kind, words}` (`kind`: 'word' or 'phrase'). Fired on user action only.
+ * @fires rnn-remove - The person removed a suggestion (Shift+Delete, long press); `detail` is `{word, index}`.
  * @csspart bar - The bar that holds the suggestion chips (below the field; `--rnn-bar-order: -1` puts it above).
  * @csspart ghost - The ghost text: the top suggestion's rest, or the phrase, shown after the caret (`ghost` attribute).
  * @csspart ghost-word - Each word of a ghost phrase; it fades as the phrase's probability up to it falls (`data-p`: that probability, 0–1).
@@ -582,6 +587,12 @@ export class RnnPredict extends LitElement {
       consume();
       this.#dismissed = true;
       this.#show([]);
+    } else if (open && e.key === 'Delete' && e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      // Shift+Delete removes the chosen suggestion, as browsers remove an autofill entry.
+      if (this._active >= 0) {
+        consume();
+        this.#remove(this._active);
+      }
     } else if (open && e.altKey && !e.ctrlKey && !e.metaKey && /^(Digit|Numpad)[1-9]$/.test(e.code)) {
       const index = Number(e.code.slice(-1)) - 1;
       if (index < n) {
@@ -793,6 +804,48 @@ export class RnnPredict extends LitElement {
     return true;
   }
 
+  /** Removes a suggestion for good: the predictor forgets the word (stored), the list updates. */
+  #remove(index: number): void {
+    const word = this._words[index];
+    const p = this.#predictor;
+    if (word === undefined || !p || typeof p.forget !== 'function') return;
+    this._active = -1;
+    this._words = this._words.filter((_, i) => i !== index);
+    this.#emit('rnn-remove', { word, index });
+    p.forget(word).then(
+      () => this.#schedule(),
+      (e: unknown) => this.#emit('rnn-error', e),
+    );
+  }
+
+  /** A touch held this long on a chip removes it (the tap that ends it accepts nothing). */
+  #pressTimer: ReturnType<typeof setTimeout> | undefined;
+  #pressed = false;
+
+  #pressStart(e: PointerEvent, index: number): void {
+    if (e.pointerType !== 'touch' && e.pointerType !== 'pen') return;
+    this.#pressEnd();
+    this.#pressed = false;
+    this.#pressTimer = setTimeout(() => {
+      this.#pressTimer = undefined;
+      this.#pressed = true;
+      this.#remove(index);
+    }, LONG_PRESS_MS);
+  }
+
+  #pressEnd(): void {
+    clearTimeout(this.#pressTimer);
+    this.#pressTimer = undefined;
+  }
+
+  #chipClick(index: number): void {
+    if (this.#pressed) {
+      this.#pressed = false;
+      return;
+    }
+    this.#accept(index);
+  }
+
   // ── rendering into the light DOM and positioning the ghost ────────────────
 
   #renderLight(): void {
@@ -805,12 +858,13 @@ export class RnnPredict extends LitElement {
     listbox.setAttribute('aria-label', this.#messages().label);
     render(
       html`${this._words.map(
-        (
-          w,
-          i,
-        ) => html`<div role="option" id=${id(i)} data-rnn-chip part=${i === this._active ? 'chip chip-active' : 'chip'}
+        (w, i) =>
+          html`<div role="option" id=${id(i)} data-rnn-chip part=${i === this._active ? 'chip chip-active' : 'chip'}
           aria-selected=${i === this._active ? 'true' : 'false'}
-          @mousedown=${(e: Event) => e.preventDefault()} @click=${() => this.#accept(i)}>${w}</div>`,
+          @mousedown=${(e: Event) => e.preventDefault()} @pointerdown=${(e: PointerEvent) => this.#pressStart(e, i)}
+          @pointerup=${() => this.#pressEnd()} @pointercancel=${() => this.#pressEnd()} @pointerleave=${() => this.#pressEnd()}
+          @contextmenu=${(e: Event) => this.#pressTimer !== undefined && e.preventDefault()}
+          @click=${() => this.#chipClick(i)}>${w}</div>`,
       )}`,
       listbox,
     );

@@ -4,6 +4,8 @@
  * Pure: no DOM, no I/O.
  */
 import { EVAL_WORD_PATTERN, describe } from '../text/tokenize.js';
+import { mulberry32 } from '../data/windows.js';
+import { typeWithTypos } from './typos.js';
 
 /** What the evaluation needs of a predictor. Words are lower case. */
 export interface Scorer {
@@ -34,6 +36,14 @@ export interface EvaluationOptions {
   skipKsr?: boolean;
   /** Called after each line with the number of lines done. */
   onLine?: (done: number, total: number) => void;
+  /** Called with each line (as given) once it is scored, before the next: where a stream
+   * evaluation learns it, as a page's `learn()` does after a message is sent. */
+  afterLine?: (line: string) => void;
+  /** KSR by a typist who mistypes this share of letters (0–1, default 0): see
+   * `typeWithTypos` in typos.ts. The words before are always the intended ones. */
+  typos?: number;
+  /** Seed of the typist's errors (default 1). */
+  seed?: number;
 }
 
 /**
@@ -42,14 +52,19 @@ export interface EvaluationOptions {
  * to choose it (which types the space too); letters + space when it never shows. `top` is the
  * suggestion list before its first letter, when already known.
  */
-export function wordKeystrokes(scorer: Scorer, before: string, word: string, top?: readonly string[]): number {
-  const letters = Array.from(word);
-  if (!scorer.inVocabulary(word)) return letters.length + 1;
-  for (let j = 0; j < letters.length; j++) {
-    const suggestions = j === 0 && top ? top : scorer.suggest(before, letters.slice(0, j).join(''), 3);
+export function wordKeystrokes(
+  scorer: Scorer,
+  before: string,
+  word: string,
+  top?: readonly string[],
+  keys: readonly string[] = Array.from(word),
+): number {
+  if (!scorer.inVocabulary(word)) return keys.length + 1;
+  for (let j = 0; j < keys.length; j++) {
+    const suggestions = j === 0 && top ? top : scorer.suggest(before, keys.slice(0, j).join(''), 3);
     if (suggestions.includes(word)) return j + 1;
   }
-  return letters.length + 1;
+  return keys.length + 1;
 }
 
 /** Scores a predictor on test lines (one sentence each). */
@@ -63,6 +78,10 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
     characters = 0,
     nll = 0,
     scored = 0;
+  const typos = options.typos ?? 0;
+  if (typeof typos !== 'number' || !(typos >= 0 && typos <= 1))
+    throw new RangeError(`typos must be a share of letters in [0, 1], got ${describe(typos)}`);
+  const random = mulberry32(options.seed ?? 1);
   lines.forEach((raw, lineIndex) => {
     if (typeof raw !== 'string') throw new TypeError(`lines[${lineIndex}] must be a string, got ${describe(raw)}`);
     const line = raw.normalize('NFC').toLowerCase();
@@ -87,8 +106,13 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
           scored++;
         }
       }
-      if (!options.skipKsr) keystrokes += wordKeystrokes(scorer, before, word, top);
+      if (!options.skipKsr) {
+        // What the typist's keys give, letter by letter; with typos, the word may never come.
+        const keys = typos > 0 ? Array.from(typeWithTypos(word, typos, random)) : undefined;
+        keystrokes += wordKeystrokes(scorer, before, word, top, keys);
+      }
     }
+    options.afterLine?.(raw);
     options.onLine?.(lineIndex + 1, lines.length);
   });
   const share = (n: number) => (words === 0 ? 0 : n / words);
@@ -204,5 +228,47 @@ export function evaluatePhrases(
       phrasesShown: s.shown,
       phrasesAccepted: s.accepted,
     })),
+  };
+}
+
+export interface AdaptationResult {
+  /** KSR on the second half of the stream before learning anything (fraction 0–1). */
+  ksrBefore: number;
+  /** KSR on the second half once the first half was learned, each of its lines scored and
+   * then learned in turn. */
+  ksrAfter: number;
+  top1Before: number;
+  top1After: number;
+  /** Lines learned before the second half, and lines scored in it. */
+  learned: number;
+  scored: number;
+}
+
+/**
+ * How much learning helps on a stream of a person's messages, in order: the second half is
+ * scored by the model as it is, then the first half is learned (`learn`, as a page's
+ * `learn()` after each sent message) and the second half is scored again, each line predicted
+ * and then learned. The model is changed by `learn`: pass a fresh one.
+ */
+export function evaluateAdaptation(
+  scorer: Scorer,
+  lines: readonly string[],
+  learn: (line: string) => void,
+  options: Omit<EvaluationOptions, 'afterLine' | 'skipKsr'> = {},
+): AdaptationResult {
+  if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of strings, got ${describe(lines)}`);
+  if (lines.length < 2) throw new RangeError(`an adaptation stream needs at least 2 lines, got ${lines.length}`);
+  const half = Math.floor(lines.length / 2);
+  const second = lines.slice(half);
+  const before = evaluate(scorer, second, options);
+  for (const line of lines.slice(0, half)) learn(line);
+  const after = evaluate(scorer, second, { ...options, afterLine: learn });
+  return {
+    ksrBefore: before.ksr,
+    ksrAfter: after.ksr,
+    top1Before: before.top1,
+    top1After: after.top1,
+    learned: half,
+    scored: second.length,
   };
 }

@@ -10,6 +10,10 @@ const BOS = '<s>';
 const EOS = '</s>';
 
 export const NGRAM_FORMAT = 'rnn-predict/kn3';
+/** Fewer distinct words than this (V³ < 2^53 keeps the training count keys exact). */
+const MAX_WORDS = 208_063;
+/** Context keys u·KEY_BASE + v: fixed, so adding words never changes a key. */
+const KEY_BASE = 262_144;
 export const NGRAM_VERSION = 1;
 
 export interface NgramJSON {
@@ -63,15 +67,17 @@ export class KneserNeyTrigram {
   readonly discount: number;
   readonly #words: string[];
   readonly #ids = new Map<string, number>();
-  readonly #trigrams = new Map<number, Followers>(); // key u*V+v
+  readonly #trigrams = new Map<number, Followers>(); // key u*KEY_BASE+v
   readonly #bigrams = new Map<number, Followers>(); // key v, continuation counts N1+(•vw)
-  readonly #unigram: Float64Array; // P1(w) = N1+(•w)/N1+(••)
-  readonly #sortedIds: Int32Array; // all word ids sorted by string
-  readonly #rank: Int32Array; // id → position in #sortedIds (string order as integers)
-  readonly #raw: Int32Array;
+  #uniCont: Float64Array; // N1+(•w); P1(w) = N1+(•w)/N1+(••)
+  #totalCont: number;
+  #sortedIds: Int32Array; // all word ids sorted by string
+  #rank: Int32Array; // id → position in #sortedIds (string order as integers)
+  #raw: Int32Array | undefined; // undefined after add(): toJSON() rebuilds it from the followers
   readonly #rawBigrams: Int32Array | undefined;
   readonly #topByPrefix = new Map<string, number[]>();
-  #byUnigram: Int32Array | undefined; // word ids by P1, highest first
+  #byUnigram: Int32Array | undefined; // word ids by P1, highest first (ties by id)
+  #uniPos: Int32Array | undefined; // id → position in #byUnigram
 
   /**
    * Builds the lookup structures in linear time (counting sorts on integer ranks, no string
@@ -165,10 +171,19 @@ export class KneserNeyTrigram {
         triCounts[j] = trigrams[byUVW[j]! * 4 + 3]!;
         total += triCounts[j]!;
       }
-      this.#trigrams.set(u * V + v, { ids: triIds.subarray(from, j), counts: triCounts.subarray(from, j), total });
+      this.#trigrams.set(u * KEY_BASE + v, {
+        ids: triIds.subarray(from, j),
+        counts: triCounts.subarray(from, j),
+        total,
+      });
     }
-    const totalCont = uniCont.reduce((a, b) => a + b, 0) || 1;
-    this.#unigram = uniCont.map((x) => x / totalCont);
+    this.#uniCont = uniCont;
+    this.#totalCont = uniCont.reduce((a, b) => a + b, 0);
+  }
+
+  /** P1(w) = N1+(•w)/N1+(••), the continuation unigram. */
+  #p1(w: number): number {
+    return this.#uniCont[w]! / (this.#totalCont || 1);
   }
 
   /** Trains on lines of words (already normalised, e.g. `evalWords(line)`). */
@@ -200,7 +215,7 @@ export class KneserNeyTrigram {
     if (words.length <= 2) throw new RangeError('the n-gram model needs at least one word to train on');
     // Count trigrams under one integer key (exact while V³ < 2^53, i.e. V < 208,063 words).
     const V = words.length;
-    if (V >= 208_063) throw new RangeError(`the n-gram model supports fewer than 208,063 distinct words, got ${V}`);
+    if (V >= MAX_WORDS) throw new RangeError(`the n-gram model supports fewer than 208,063 distinct words, got ${V}`);
     const counts = new Map<number, number>();
     for (const seq of encoded) {
       let u = 0,
@@ -292,7 +307,7 @@ export class KneserNeyTrigram {
         v = w;
       }
     }
-    const raw = this.#raw.slice();
+    const raw = (this.#raw ??= this.#flatten()).slice();
     for (let i = 0; i < raw.length; i += 4) {
       const key = (raw[i]! * V + raw[i + 1]!) * V + raw[i + 2]!;
       const c = added.get(key);
@@ -346,7 +361,7 @@ export class KneserNeyTrigram {
     for (const [v, f] of this.#bigrams) {
       for (let i = 0; i < f.ids.length; i++) table.push(0, v, f.ids[i]!, f.counts[i]!);
     }
-    const raw = this.#raw;
+    const raw = (this.#raw ??= this.#flatten());
     const kept: number[] = [];
     for (let i = 0; i < raw.length; i += 4) {
       if (raw[i + 3]! >= minCount) kept.push(raw[i]!, raw[i + 1]!, raw[i + 2]!, raw[i + 3]!);
@@ -360,9 +375,177 @@ export class KneserNeyTrigram {
       version: NGRAM_VERSION,
       discount: this.discount,
       words: [...this.#words],
-      trigrams: this.#raw,
+      trigrams: (this.#raw ??= this.#flatten()),
       ...(this.#rawBigrams ? { bigrams: this.#rawBigrams } : {}),
     };
+  }
+
+  /** The trigram types as flat [u, v, w, count, …], from the follower lists. */
+  #flatten(): Int32Array {
+    let n = 0;
+    for (const f of this.#trigrams.values()) n += f.ids.length;
+    const out = new Int32Array(n * 4);
+    let i = 0;
+    for (const [key, f] of this.#trigrams) {
+      const v = key % KEY_BASE,
+        u = (key - v) / KEY_BASE;
+      for (let j = 0; j < f.ids.length; j++, i += 4) {
+        out[i] = u;
+        out[i + 1] = v;
+        out[i + 2] = f.ids[j]!;
+        out[i + 3] = f.counts[j]!;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Adds one line of words `times` times, updating the counts and the lookup structures in
+   * place: afterwards every probability and prediction equals that of a model trained from
+   * scratch on the same lines followed by this one (`times` copies). Cost: the follower lists
+   * of the line's contexts and, for a new word, one pass over the vocabulary (no rebuild).
+   */
+  add(line: readonly string[], times = 1): void {
+    if (!Array.isArray(line)) throw new TypeError(`line must be an array of words, got ${describe(line)}`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new RangeError(`times must be an integer ≥ 1, got ${describe(times)}`);
+    const seq = line.filter((w) => w !== BOS && w !== EOS).map((w) => this.#idOrNew(String(w)));
+    seq.push(1);
+    for (let t = 0; t < times; t++) {
+      let u = 0,
+        v = 0;
+      for (const w of seq) {
+        this.#count(u, v, w);
+        u = v;
+        v = w;
+      }
+    }
+    this.#raw = undefined;
+    this.#topByPrefix.clear();
+  }
+
+  #idOrNew(word: string): number {
+    const known = this.#ids.get(word);
+    if (known !== undefined) return known;
+    const words = this.#words;
+    const id = words.length;
+    if (id + 1 >= MAX_WORDS) throw new RangeError(`the n-gram model supports fewer than 208,063 distinct words`);
+    words.push(word);
+    this.#ids.set(word, id);
+    const grow = (a: Int32Array, x: number) => {
+      const b = new Int32Array(a.length + 1);
+      b.set(a);
+      b[a.length] = x;
+      return b;
+    };
+    const uni = new Float64Array(id + 1);
+    uni.set(this.#uniCont.subarray(0, id));
+    this.#uniCont = uni;
+    // Insert into the string order; the ranks after it shift by one.
+    const sorted = this.#sortedIds;
+    let lo = 0,
+      hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (words[sorted[mid]!]! < word) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = new Int32Array(sorted.length + 1);
+    next.set(sorted.subarray(0, lo));
+    next[lo] = id;
+    next.set(sorted.subarray(lo), lo + 1);
+    this.#sortedIds = next;
+    this.#rank = grow(this.#rank, 0);
+    for (let r = lo; r < next.length; r++) this.#rank[next[r]!] = r;
+    if (this.#byUnigram) {
+      // Count 0 and the highest id: last in the order.
+      this.#byUnigram = grow(this.#byUnigram, id);
+      this.#uniPos = grow(this.#uniPos!, id);
+    }
+    return id;
+  }
+
+  /** One more occurrence of trigram (u, v, w), with the continuation counts it implies. */
+  #count(u: number, v: number, w: number): void {
+    const key = u * KEY_BASE + v;
+    let tri = this.#trigrams.get(key);
+    if (!tri) this.#trigrams.set(key, (tri = { ids: new Int32Array(0), counts: new Int32Array(0), total: 0 }));
+    if (this.#bump(tri, w) > 1) return;
+    // A new trigram type: N1+(•vw) grows by one.
+    let bi = this.#bigrams.get(v);
+    if (!bi) this.#bigrams.set(v, (bi = { ids: new Int32Array(0), counts: new Int32Array(0), total: 0 }));
+    if (this.#bump(bi, w) > 1) return;
+    // A new bigram type: N1+(•w) grows by one.
+    this.#uniCont[w]! += 1;
+    this.#totalCont += 1;
+    const by = this.#byUnigram,
+      pos = this.#uniPos;
+    if (by && pos) {
+      const c = this.#uniCont;
+      let p = pos[w]!;
+      while (p > 0) {
+        const x = by[p - 1]!;
+        if (c[x]! > c[w]! || (c[x] === c[w] && x < w)) break;
+        by[p] = x;
+        pos[x] = p;
+        p--;
+      }
+      by[p] = w;
+      pos[w] = p;
+    }
+  }
+
+  /** Adds one to w's count in a follower list (inserting it in string order); returns the count. */
+  #bump(f: Followers, w: number): number {
+    f.total += 1;
+    let j = this.#find(f.ids, w);
+    if (j < 0) {
+      const rank = this.#rank,
+        r = rank[w]!;
+      let lo = 0,
+        hi = f.ids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (rank[f.ids[mid]!]! < r) lo = mid + 1;
+        else hi = mid;
+      }
+      j = lo;
+      const n = f.ids.length;
+      const ids = new Int32Array(n + 1),
+        counts = new Int32Array(n + 1);
+      ids.set(f.ids.subarray(0, j));
+      ids.set(f.ids.subarray(j), j + 1);
+      counts.set(f.counts.subarray(0, j));
+      counts.set(f.counts.subarray(j), j + 1);
+      ids[j] = w;
+      f.ids = ids;
+      f.counts = counts;
+      if (f.byCount) {
+        // Positions at or after j move one on; the new entry (count 0 for now) goes after all
+        // entries with a higher count or an earlier position, i.e. before the first with count 0
+        // and a later position (there are none with count 0): at the end.
+        const old = f.byCount;
+        const by = new Int32Array(n + 1);
+        for (let i = 0; i < n; i++) by[i] = old[i]! >= j ? old[i]! + 1 : old[i]!;
+        by[n] = j;
+        f.byCount = by;
+      }
+    }
+    const c = ++f.counts[j]!;
+    if (f.byCount) {
+      // Move j up past entries with a lower count, or the same count and a later position.
+      const by = f.byCount,
+        counts = f.counts;
+      let p = by.indexOf(j);
+      while (p > 0) {
+        const x = by[p - 1]!;
+        if (counts[x]! > c || (counts[x] === c && x < j)) break;
+        by[p] = x;
+        p--;
+      }
+      by[p] = j;
+    }
+    return c;
   }
 
   /** Number of distinct words seen in training (without <s>, </s>). */
@@ -385,7 +568,7 @@ export class KneserNeyTrigram {
 
   #p2(v: number, w: number): number {
     const D = this.discount;
-    const p1 = this.#unigram[w]!;
+    const p1 = this.#p1(w);
     if (v < 0) return p1;
     const bi = this.#bigrams.get(v);
     if (!bi) return p1;
@@ -406,7 +589,7 @@ export class KneserNeyTrigram {
     const w = this.#ids.get(word);
     if (w === undefined || w === 0) return 0;
     const [u, v] = this.#context(history);
-    const tri = u >= 0 && v >= 0 ? this.#trigrams.get(u * this.#words.length + v) : undefined;
+    const tri = u >= 0 && v >= 0 ? this.#trigrams.get(u * KEY_BASE + v) : undefined;
     let count = 0;
     if (tri) {
       const j = this.#find(tri.ids, w);
@@ -456,7 +639,7 @@ export class KneserNeyTrigram {
       for (let i = from; i < to; i++) {
         const w = this.#sortedIds[i]!;
         if (w <= 1) continue;
-        insertTop(best, w, (x) => this.#unigram[x]!, k);
+        insertTop(best, w, (x) => this.#uniCont[x]!, k);
       }
       top = best;
       if (this.#topByPrefix.size > 50_000) this.#topByPrefix.clear();
@@ -471,8 +654,7 @@ export class KneserNeyTrigram {
    */
   predict(history: readonly string[], k = 3, prefix = ''): { word: string; probability: number }[] {
     const [u, v] = this.#context(history);
-    const V = this.#words.length;
-    const tri = u >= 0 && v >= 0 ? this.#trigrams.get(u * V + v) : undefined;
+    const tri = u >= 0 && v >= 0 ? this.#trigrams.get(u * KEY_BASE + v) : undefined;
     const bi = v >= 0 ? this.#bigrams.get(v) : undefined;
     const scores = new Map<number, number>();
     if (prefix === '') this.#topWithoutPrefix(u, v, tri, bi, k, scores);
@@ -507,6 +689,16 @@ export class KneserNeyTrigram {
    * score found reaches the sum of the terms at the current depth: no word further down can
    * beat it. After a common word ("de") this scores tens of words instead of thousands.
    */
+  #unigramOrder(): Int32Array {
+    if (!this.#byUnigram) {
+      const c = this.#uniCont;
+      this.#byUnigram = Int32Array.from(c.keys()).sort((x, y) => c[y]! - c[x]! || x - y);
+      this.#uniPos = new Int32Array(c.length);
+      this.#byUnigram.forEach((id, p) => (this.#uniPos![id] = p));
+    }
+    return this.#byUnigram;
+  }
+
   #topWithoutPrefix(
     u: number,
     v: number,
@@ -522,9 +714,7 @@ export class KneserNeyTrigram {
     const c = bi ? (toP2 * D * bi.ids.length) / bi.total : toP2;
     const byTri = tri ? orderByCount(tri) : new Int32Array(0);
     const byBi = bi ? orderByCount(bi) : new Int32Array(0);
-    const byUni = (this.#byUnigram ??= Int32Array.from(this.#unigram.keys()).sort(
-      (x, y) => this.#unigram[y]! - this.#unigram[x]! || x - y,
-    ));
+    const byUni = this.#unigramOrder();
     const best: number[] = [];
     const add = (w: number) => {
       if (w <= 1 || scores.has(w)) return;
@@ -551,7 +741,7 @@ export class KneserNeyTrigram {
       }
       if (d < byUni.length) {
         add(byUni[d]!);
-        bound += c * this.#unigram[byUni[d]!]!;
+        bound += c * this.#p1(byUni[d]!);
       }
       // Rounding: a word's score is computed along another path than the bound; a tiny slack
       // keeps the stop exact rather than stopping one word early.

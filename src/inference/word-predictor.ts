@@ -10,6 +10,7 @@ import { BOS_ID, type Vocabulary } from '../text/vocabulary.js';
 import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
 import { insertTop, type KneserNeyTrigram } from './ngram.js';
 import type { Scorer } from './evaluate.js';
+import { oneTypoPrefixes } from './typos.js';
 
 export interface Suggestion {
   /** The word, re-cased for where it goes. */
@@ -108,6 +109,11 @@ export interface PredictorParts {
   ngram?: KneserNeyTrigram;
   /** Weight of the network in the mix, 0–1 (default 0.5 when both are present). */
   mix?: number;
+  /** Complete a word typed with one error (a neighbouring key, a forgotten accent, a letter
+   * left out or one too many), ranked below every exact completion (default true). */
+  typos?: boolean;
+  /** Words never suggested (any case; compared in lower-case NFC). */
+  blocked?: Iterable<string>;
 }
 
 /** Which model answers. */
@@ -127,6 +133,9 @@ interface Distribution {
 }
 
 const MAX_CONTEXT = 48;
+/** Longest typed word searched for typos (letters): longer ones are no word's prefix, and the
+ * search grows with the square of the length. */
+const MAX_TYPO_PREFIX = 24;
 /** States kept (one step each to recompute); distributions kept (V floats each). */
 const STATE_CACHE = 512;
 const DISTRIBUTION_CACHE = 16;
@@ -150,6 +159,8 @@ export class WordPredictor implements Scorer {
   readonly #sorted: Int32Array;
   readonly #states = new Map<string, RecurrentState>();
   readonly #distributions = new Map<string, Distribution>();
+  readonly #typos: boolean;
+  readonly #blocked: ReadonlySet<string>;
 
   constructor(parts: PredictorParts) {
     if (typeof parts !== 'object' || parts === null)
@@ -173,6 +184,7 @@ export class WordPredictor implements Scorer {
     this.#isWord = Uint8Array.from(tokens, (t) => (isWordToken(t) ? 1 : 0));
     this.#sorted = Int32Array.from(tokens.keys()).filter((i) => this.#isWord[i] === 1);
     this.#sorted.sort((a, b) => (tokens[a]! < tokens[b]! ? -1 : tokens[a]! > tokens[b]! ? 1 : 0));
+    [this.#typos, this.#blocked] = learningParts(parts);
   }
 
   /** Which model answers: the network, the n-gram model, or their mix. */
@@ -294,7 +306,49 @@ export class WordPredictor implements Scorer {
       for (const s of this.ngram.predict(history, wide, prefix)) scores.set(s.word, 0);
     }
     for (const word of scores.keys()) scores.set(word, this.#mixed(nn, history, word));
-    const ranked = [...scores].filter(([, p]) => p > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const ranked = [...scores]
+      .filter(([w, p]) => p > 0 && !this.#blocked.has(w))
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const out = ranked.slice(0, k).map(([word, probability]) => ({ word, probability }));
+    if (out.length < k && this.#typos) out.push(...this.#typoCompletions(nn, history, prefix, k - out.length, scores));
+    return out;
+  }
+
+  /**
+   * Completions of what the person meant when `prefix` holds one typing error (typos.ts), best
+   * first, none of the exact ones (`exact`). Two letters at least (one letter is one error
+   * away from nearly every word), MAX_TYPO_PREFIX at most. Candidates come from the n-gram
+   * model (from the network alone when there is none) for each prefix that may have been
+   * meant, scored as exact ones are.
+   */
+  #typoCompletions(
+    nn: Distribution | undefined,
+    history: readonly string[],
+    prefix: string,
+    k: number,
+    exact: ReadonlyMap<string, number>,
+  ): { word: string; probability: number }[] {
+    const letters = [...prefix].length;
+    if (letters < 2 || letters > MAX_TYPO_PREFIX) return [];
+    const found = new Map<string, number>();
+    const tokens = this.vocabulary?.tokens();
+    for (const meant of oneTypoPrefixes(prefix)) {
+      if (this.ngram && this.mix < 1) {
+        for (const s of this.ngram.predict(history, k, meant)) found.set(s.word, 0);
+      } else if (nn && tokens) {
+        const [from, to] = this.#range(meant);
+        const best: number[] = [];
+        for (let i = from; i < to; i++) insertTop(best, this.#sorted[i]!, (x) => nn.logits[x]!, k);
+        for (const id of best) found.set(tokens[id]!, 0);
+      }
+    }
+    const ranked: [string, number][] = [];
+    for (const w of found.keys()) {
+      if (exact.has(w) || this.#blocked.has(w)) continue;
+      const p = this.#mixed(nn, history, w);
+      if (p > 0) ranked.push([w, p]);
+    }
+    ranked.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     return ranked.slice(0, k).map(([word, probability]) => ({ word, probability }));
   }
 
@@ -551,4 +605,20 @@ export class WordPredictor implements Scorer {
     this.#states.clear();
     this.#distributions.clear();
   }
+}
+
+/** The typo and block settings of a predictor's parts, checked. */
+function learningParts(parts: PredictorParts): [boolean, ReadonlySet<string>] {
+  const typos = parts.typos ?? true;
+  if (typeof typos !== 'boolean') throw new TypeError(`typos must be a boolean, got ${describe(typos)}`);
+  const blocked = new Set<string>();
+  if (parts.blocked !== undefined) {
+    if (typeof parts.blocked !== 'object' || parts.blocked === null || !(Symbol.iterator in parts.blocked))
+      throw new TypeError(`blocked must be an iterable of words, got ${describe(parts.blocked)}`);
+    for (const w of parts.blocked) {
+      if (typeof w !== 'string') throw new TypeError(`blocked must hold words (strings), got ${describe(w)}`);
+      blocked.add(w.normalize('NFC').toLowerCase());
+    }
+  }
+  return [typos, blocked];
 }

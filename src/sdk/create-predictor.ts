@@ -18,6 +18,9 @@ import { fromArtifacts, toArtifacts, type ModelRelease, type RnnModel } from '..
 import { loadModelFromUrl } from './load-url.js';
 import { DEFAULT_WORKER_URL, WASM_URLS } from './assets.js';
 import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } from '../storage/idb.js';
+import { loadForgotten, saveForgotten } from '../storage/idb.js';
+import { LEARNED_WEIGHT, learnInto } from '../inference/learning.js';
+import { DEFAULT_BLOCKLIST_ES } from '../text/blocklist-es.js';
 import type { WorkerApi, BackendName } from '../worker/protocol.js';
 import type { ForecastOptions, ForecastResult } from '../timeseries/forecast.js';
 import type {
@@ -48,8 +51,6 @@ export const SHIPPED_MODEL: Readonly<{ release: ModelRelease; json: URL; weights
 /** Where the shipped corpus lies, next to this module in the built package. */
 export const DEFAULT_CORPUS_URL = new URL('./corpus/es-conversaciones.txt', import.meta.url);
 
-/** How many times a learned message counts in the trigram, against one corpus line. */
-const LEARNED_WEIGHT = 3;
 /** Fine-tune the network on learned messages every this many new ones. */
 const FINE_TUNE_EVERY = 10;
 
@@ -120,7 +121,19 @@ function validate(o: PredictorOptions): void {
   }
   if (o.fetch !== undefined && typeof o.fetch !== 'function')
     throw new TypeError(`fetch must be a function, got ${describe(o.fetch)}`);
+  validateLearning(o);
 }
+
+/** The options of learning and of what is suggested: `block`, `typos`. */
+function validateLearning(o: PredictorOptions): void {
+  if (o.block !== undefined && (!Array.isArray(o.block) || o.block.some((w) => typeof w !== 'string')))
+    throw new TypeError(`block must be an array of words (strings), got ${describe(o.block)}`);
+  if (o.typos !== undefined && typeof o.typos !== 'boolean')
+    throw new TypeError(`typos must be a boolean, got ${describe(o.typos)}`);
+}
+
+/** A word as the models store it: NFC, lower case, without surrounding spaces. */
+const normWord = (w: string) => w.normalize('NFC').toLowerCase().trim();
 
 /** Starts a module worker and fails fast (instead of hanging) when it cannot start. */
 function startWorker(url: string | URL): { api: Comlink.Remote<WorkerApi>; worker: Worker; failed: Promise<never> } {
@@ -163,6 +176,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   /** The corpus lines as words, made once (each learned message rebuilds the trigram). */
   #corpusWords: string[][] | undefined;
   #learned: string[] = [];
+  /** Words the person asked never to see again (`forget`). */
+  #forgotten: string[] = [];
   #learnedSinceTune = 0;
   #corpusHash = '';
   #ngram: KneserNeyTrigram | undefined;
@@ -207,6 +222,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (this.#storageOk) {
       try {
         this.#learned = await loadLearned(this.#name);
+        this.#forgotten = await loadForgotten(this.#name);
       } catch (e) {
         this.#storageFailed(e as Error);
       }
@@ -376,8 +392,9 @@ class RnnPredictor extends EventTarget implements Predictor {
           vocabulary: m.vocabulary,
           ngram: ownNgram,
           mix: ownNgram ? m.mix : 1,
+          ...this.#suggestionParts(),
         })
-      : new WordPredictor({ ngram: this.#ngram! });
+      : new WordPredictor({ ngram: this.#ngram!, ...this.#suggestionParts() });
     this.#info = {
       ...this.#info,
       source: this.#predictor.source,
@@ -587,8 +604,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     const line = text.trim();
     if (evalWords(line).length === 0) return;
     this.#learned.push(line);
-    this.#rebuildNgram();
-    this.#refresh();
+    this.#learnCounts(line);
     if (this.#storageOk) {
       try {
         await saveLearned(this.#name, this.#learned);
@@ -607,6 +623,45 @@ class RnnPredictor extends EventTarget implements Predictor {
       this.#training = this.#train({ epochs: 1 }, true);
       this.#training.catch((e) => this.#emitError(e)).finally(() => (this.#training = undefined));
     }
+  }
+
+  /** Adds a learned message to the page's trigram in place (no rebuild, no new predictor);
+   * the first message after a stored model answered builds the page's trigram once. */
+  #learnCounts(line: string): void {
+    if (!this.#ngram) this.#rebuildNgram();
+    else learnInto(this.#ngram, line);
+    // The page's trigram (the model's own counts and what was learned) answers from now on.
+    if (this.#predictor?.ngram !== this.#ngram) this.#refresh();
+  }
+
+  /** What a predictor leaves out and how it completes: the block list, forgotten words, typos. */
+  #suggestionParts(): { blocked: string[]; typos: boolean } {
+    return { blocked: [...(this.#o.block ?? DEFAULT_BLOCKLIST_ES), ...this.#forgotten], typos: this.#o.typos ?? true };
+  }
+
+  async forget(word: string): Promise<void> {
+    if (typeof word !== 'string' || normWord(word) === '')
+      throw new TypeError(`word must be a non-empty string, got ${describe(word)}`);
+    await this.ready;
+    const norm = normWord(word);
+    if (!this.#forgotten.includes(norm)) this.#forgotten.push(norm);
+    const kept = this.#learned.filter((l) => !evalWords(l).includes(norm));
+    const changed = kept.length !== this.#learned.length;
+    this.#learned = kept;
+    if (changed && this.#ngram) this.#rebuildNgram();
+    this.#refresh();
+    if (this.#storageOk) {
+      try {
+        await saveForgotten(this.#name, this.#forgotten);
+        if (changed) await saveLearned(this.#name, this.#learned);
+      } catch (e) {
+        this.#emitError(e as Error);
+      }
+    }
+  }
+
+  learned(): { messages: string[]; forgotten: string[] } {
+    return { messages: [...this.#learned], forgotten: [...this.#forgotten] };
   }
 
   info(): PredictorInfo {
@@ -634,6 +689,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   async delete(): Promise<void> {
     await this.ready.catch(() => {});
     this.#learned = [];
+    this.#forgotten = [];
     this.#learnedSinceTune = 0;
     if (this.#fromModel) {
       // Back to the model as published: the network fine-tuned on the person's messages goes too.

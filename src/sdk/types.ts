@@ -60,6 +60,13 @@ export interface PredictorOptions {
   /** Seconds without any sign of life from a training worker before it is taken for dead,
    * reported and restarted (default 60). */
   workerTimeout?: number;
+  /** Words never suggested (any case). Default: a short list of Spanish insults, slurs and
+   * vulgar words (`DEFAULT_BLOCKLIST_ES`); `[]` turns it off; `[...DEFAULT_BLOCKLIST_ES, 'x']`
+   * extends it. Words the person `forget`s are added to it. */
+  block?: readonly string[];
+  /** Complete a word typed with one error (a neighbouring key, a forgotten accent, a letter
+   * left out or one too many), below every exact completion (default true). */
+  typos?: boolean;
 }
 
 export interface PredictorInfo {
@@ -120,6 +127,12 @@ export interface Predictor extends EventTarget {
   train(request?: TrainRequest): Promise<PredictorInfo>;
   /** Adapts to the person's own accepted message, on the device. */
   learn(text: string): Promise<void>;
+  /** Never suggests this word again: it joins the forgotten words, and the learned messages
+   * holding it are removed (with their counts). Kept in IndexedDB beside the model. */
+  forget(word: string): Promise<void>;
+  /** What was learned, for a settings page: the learned messages (oldest first) and the
+   * forgotten words. `delete()` removes both. */
+  learned(): { messages: string[]; forgotten: string[] };
   info(): PredictorInfo;
   /** Stores the current model (IndexedDB). */
   save(): Promise<void>;

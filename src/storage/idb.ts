@@ -33,6 +33,7 @@ export class StorageError extends Error {
 
 const modelKey = (name: string) => `model:${name}`;
 const learnedKey = (name: string) => `learned:${name}`;
+const forgottenKey = (name: string) => `forgotten:${name}`;
 
 /** Maps IndexedDB failures to errors that say what happened. Quota errors keep their name. */
 function explain(e: unknown, what: string): Error {
@@ -100,11 +101,12 @@ export async function loadRecord(
   return r as StoredModel;
 }
 
-/** Removes the model and the learned text of a name. */
+/** Removes the model, the learned text and the forgotten words of a name. */
 export async function deleteStored(name: string, store: UseStore = defaultModelStore()): Promise<void> {
   try {
     await del(modelKey(name), store);
     await del(learnedKey(name), store);
+    await del(forgottenKey(name), store);
   } catch (e) {
     throw explain(e, `deleting "${name}"`);
   }
@@ -131,5 +133,28 @@ export async function saveLearned(
     await set(learnedKey(name), lines.slice(-limit), store);
   } catch (e) {
     throw explain(e, `saving learned text of "${name}"`);
+  }
+}
+
+/** The words a person asked never to be suggested again (`forget`). */
+export async function loadForgotten(name: string, store: UseStore = defaultModelStore()): Promise<string[]> {
+  try {
+    const v = await get(forgottenKey(name), store);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch (e) {
+    throw explain(e, `reading forgotten words of "${name}"`);
+  }
+}
+
+/** Stores the forgotten words of a name. */
+export async function saveForgotten(
+  name: string,
+  words: readonly string[],
+  store: UseStore = defaultModelStore(),
+): Promise<void> {
+  try {
+    await set(forgottenKey(name), [...words], store);
+  } catch (e) {
+    throw explain(e, `saving forgotten words of "${name}"`);
   }
 }

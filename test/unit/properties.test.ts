@@ -30,6 +30,7 @@ import {
   type WindowShape,
 } from '../../src/data/windows.js';
 import { KneserNeyTrigram } from '../../src/inference/ngram.js';
+import { oneTypoPrefixes } from '../../src/inference/typos.js';
 import { WordPredictor, type Suggestion } from '../../src/inference/word-predictor.js';
 import { RecurrentNetwork } from '../../src/inference/recurrent-network.js';
 import {
@@ -313,15 +314,21 @@ function checkPredictNext(p: WordPredictor, text: string, k: number, vocabulary:
       `probability ${s.probability} of ${JSON.stringify(s.word)} is outside [0, 1]`,
     );
   }
-  assert.ok(isSortedDescending(out.map((s) => s.probability)), `not sorted: ${JSON.stringify(out)}`);
+  // Completions of the typed letters first, then completions of what one typing error may have
+  // meant (typos.ts), each group sorted.
   const { partial } = typingContext(text);
-  if (partial !== '') {
-    for (const s of out) {
-      assert.ok(
-        s.word.toLowerCase().startsWith(partial.toLowerCase()) || fold(s.word).startsWith(fold(partial)),
-        `${JSON.stringify(s.word)} does not complete the typed ${JSON.stringify(partial)}`,
-      );
-    }
+  const completes = (w: string, typed: string) =>
+    w.toLowerCase().startsWith(typed.toLowerCase()) || fold(w).startsWith(fold(typed));
+  let exact = 0;
+  while (exact < out.length && completes(out[exact]!.word, partial)) exact++;
+  assert.ok(isSortedDescending(out.slice(0, exact).map((s) => s.probability)), `not sorted: ${JSON.stringify(out)}`);
+  assert.ok(isSortedDescending(out.slice(exact).map((s) => s.probability)), `not sorted: ${JSON.stringify(out)}`);
+  const meant = partial === '' ? [] : oneTypoPrefixes(partial.toLowerCase());
+  for (const s of out.slice(exact)) {
+    assert.ok(
+      meant.some((m) => completes(s.word, m)),
+      `${JSON.stringify(s.word)} does not complete the typed ${JSON.stringify(partial)}, nor what one typo may have meant`,
+    );
   }
   return out;
 }

@@ -1,0 +1,45 @@
+/**
+ * Spanish words a site does not want suggested by default: insults, slurs and vulgar words
+ * (Spain and Latin America), in lower case. Never suggested unless a site passes its own
+ * `block` list (`block: []` turns this off). Words a person types are never changed; they
+ * are only left out of the suggestions.
+ */
+export const DEFAULT_BLOCKLIST_ES: readonly string[] = Object.freeze([
+  'cabrón',
+  'cabrona',
+  'cabrones',
+  'capullo',
+  'carajo',
+  'chingada',
+  'chingado',
+  'chingar',
+  'cojones',
+  'coño',
+  'culero',
+  'follar',
+  'gilipollas',
+  'hijoputa',
+  'hijueputa',
+  'joder',
+  'jodido',
+  'joto',
+  'malparido',
+  'mamón',
+  'marica',
+  'maricón',
+  'maricones',
+  'mierda',
+  'mierdas',
+  'pendeja',
+  'pendejo',
+  'pendejos',
+  'pinche',
+  'polla',
+  'puta',
+  'putas',
+  'puto',
+  'putos',
+  'subnormal',
+  'verga',
+  'zorra',
+]);
