@@ -15,7 +15,7 @@ import { KneserNeyTrigram } from '../inference/ngram.js';
 import { RecurrentNetwork } from '../inference/recurrent-network.js';
 import { WordPredictor, type Suggestion } from '../inference/word-predictor.js';
 import { fromArtifacts, toArtifacts, type ModelRelease, type RnnModel } from '../inference/artifacts.js';
-import { loadModelFromUrl } from './load-url.js';
+import { loadModelFromUrl, readFileUrl } from './load-url.js';
 import { DEFAULT_WORKER_URL, WASM_URLS } from './assets.js';
 import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } from '../storage/idb.js';
 import { loadForgotten, saveForgotten } from '../storage/idb.js';
@@ -60,10 +60,7 @@ async function loadCorpus(corpus: string | URL, fetchImpl: typeof fetch): Promis
   const url = new URL(String(corpus), globalThis.location?.href ?? import.meta.url);
   let bytes: ArrayBuffer;
   if (url.protocol === 'file:') {
-    // Node only (a file: URL); kept out of sight of bundlers, which would pull Node into a page.
-    const nodeFs = 'node:fs/promises';
-    const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeFs)) as typeof import('node:fs/promises');
-    const b = await fs.readFile(url);
+    const b = await readFileUrl(url);
     bytes = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
   } else {
     let res: Response;

@@ -4,12 +4,21 @@
  */
 import { fromArtifacts, ModelFormatError, type RnnModel } from '../inference/artifacts.js';
 
+/**
+ * Reads a file: URL (Node only). The import is kept out of sight of bundlers, which would
+ * otherwise pull Node's fs into a page build (Vite warns, webpack fails).
+ */
+export async function readFileUrl(url: URL): Promise<Uint8Array> {
+  const nodeFs = 'node:fs/promises';
+  const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeFs)) as typeof import('node:fs/promises');
+  return fs.readFile(url);
+}
+
 /** fetch, or the file system for file: URLs (Node, where fetch cannot read files). */
 async function get(url: URL, fetchImpl: typeof fetch): Promise<Response> {
   if (url.protocol !== 'file:') return fetchImpl(url);
-  const fs = await import('node:fs/promises');
   try {
-    return new Response(new Uint8Array(await fs.readFile(url)));
+    return new Response(new Uint8Array(await readFileUrl(url)));
   } catch {
     return new Response(null, { status: 404 });
   }
