@@ -278,75 +278,9 @@ export class KneserNeyTrigram {
    * added to this one's; new words join the vocabulary. This model is left as it is.
    */
   withLines(lines: Iterable<readonly string[]>): KneserNeyTrigram {
-    const words = [...this.#words];
-    const ids = new Map(this.#ids);
-    const id = (w: string) => {
-      let i = ids.get(w);
-      if (i === undefined) {
-        i = words.length;
-        words.push(w);
-        ids.set(w, i);
-      }
-      return i;
-    };
-    const seqs: number[][] = [];
-    for (const line of lines) {
-      if (!Array.isArray(line)) throw new TypeError(`each line must be an array of words, got ${describe(line)}`);
-      seqs.push([...line.filter((w) => w !== BOS && w !== EOS).map((w) => id(String(w))), 1]);
-    }
-    const V = words.length;
-    if (V >= 208_063) throw new RangeError(`the n-gram model supports fewer than 208,063 distinct words, got ${V}`);
-    const added = new Map<number, number>();
-    for (const seq of seqs) {
-      let u = 0,
-        v = 0;
-      for (const w of seq) {
-        const key = (u * V + v) * V + w;
-        added.set(key, (added.get(key) ?? 0) + 1);
-        u = v;
-        v = w;
-      }
-    }
-    const raw = (this.#raw ??= this.#flatten()).slice();
-    for (let i = 0; i < raw.length; i += 4) {
-      const key = (raw[i]! * V + raw[i + 1]!) * V + raw[i + 2]!;
-      const c = added.get(key);
-      if (c !== undefined) {
-        raw[i + 3]! += c;
-        added.delete(key);
-      }
-    }
-    const out = new Int32Array(raw.length + added.size * 4);
-    out.set(raw);
-    let at = raw.length;
-    const newPairs = new Map<number, number>();
-    for (const [key, c] of added) {
-      const w = key % V;
-      const uv = (key - w) / V;
-      const v = uv % V;
-      out[at++] = (uv - v) / V;
-      out[at++] = v;
-      out[at++] = w;
-      out[at++] = c;
-      newPairs.set(v * V + w, (newPairs.get(v * V + w) ?? 0) + 1);
-    }
-    let bigrams = this.#rawBigrams;
-    if (bigrams) {
-      // A pruned model keeps continuation counts apart: each new trigram type adds one.
-      const table = bigrams.slice();
-      for (let i = 0; i < table.length; i += 4) {
-        const k = table[i + 1]! * V + table[i + 2]!;
-        const c = newPairs.get(k);
-        if (c !== undefined) {
-          table[i + 3]! += c;
-          newPairs.delete(k);
-        }
-      }
-      const extra: number[] = [];
-      for (const [k, c] of newPairs) extra.push(0, Math.floor(k / V), k % V, c);
-      bigrams = Int32Array.from([...table, ...extra]);
-    }
-    return new KneserNeyTrigram(words, out, this.discount, bigrams);
+    const copy = KneserNeyTrigram.fromJSON(this.toJSON());
+    for (const line of lines) copy.add(line);
+    return copy;
   }
 
   /**
