@@ -49,7 +49,7 @@ const HELP = `Usage: npm run bench -- [options]
                    trained by the "beat KN" step, or under --quick a short training)
   --train FILE     training corpus (default ${DEFAULT_TRAIN})
   --test FILE      test sentences (default ${DEFAULT_TEST})
-  --cell C         lstm | gru | rnn for the training figures (default ${TRAIN_DEFAULTS.cell}, as "rnn-predict train")
+  --cell C         lstm | gru | rnn for the training figures (default ${DEFAULT_MODEL.cell}, as "rnn-predict train")
   --seconds N      seconds per training-throughput measurement (default 60; --quick 12)
   --beat-minutes N longest training for "time to beat KN" (default 20; skipped by --quick)
   --quick          all figures but "time to beat KN", in under 3 minutes
@@ -72,7 +72,7 @@ const o = args(
 );
 const beatOnly = !!o['beat-only'];
 const quick = !!o.quick;
-const cell = String(o.cell ?? TRAIN_DEFAULTS.cell) as CellType;
+const cell = String(o.cell ?? DEFAULT_MODEL.cell) as CellType;
 const seconds = num(o.seconds, 'seconds', quick ? 12 : 60);
 const trainLines = readLines(String(o.train ?? DEFAULT_TRAIN), 'train');
 const testLines = readLines(String(o.test ?? DEFAULT_TEST), 'test');

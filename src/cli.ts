@@ -11,7 +11,8 @@ import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-p
 import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from './inference/evaluate.js';
 import { learnInto } from './inference/learning.js';
 import { predictorOf, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
-import { parameterCount, TRAIN_DEFAULTS } from './inference/model-config.js';
+import { parameterCount, TRAIN_DEFAULTS, DEFAULT_MODEL, CELL_TYPES, MODEL_SHAPES } from './inference/model-config.js';
+import { checkInteger, checkNumber, checkOneOf } from './base/checks.js';
 import type { TrainProgress } from './training/train.js';
 import { loadModelDir, saveModelDir } from './node/model-dir.js';
 
@@ -137,18 +138,30 @@ function parse(
   }
 }
 
-function intOption(
-  value: string | undefined,
+/**
+ * A flag's value through one of the library's checks (src/base/checks.ts), so a flag and the
+ * option it sets reject the same values; the error becomes a UsageError quoting what was typed.
+ */
+function flag<T>(
+  raw: unknown,
   name: string,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be an integer in ${min}…${max}, got "${value}"`);
-  return n;
+  check: (value: unknown, name: string) => T,
+  parse: (s: string) => unknown = Number,
+): T | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return check(typeof raw === 'string' && raw.trim() !== '' ? parse(raw) : raw, `--${name}`);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/, got [^]*$/, '')}, got "${String(raw)}"`);
+  }
 }
+
+const intOption = (raw: unknown, name: string, min: number, max = Infinity) =>
+  flag(raw, name, (v, n) => checkInteger(v, n, min, max));
+const numberOption = (raw: unknown, name: string, ok: (x: number) => boolean, expected: string) =>
+  flag(raw, name, (v, n) => checkNumber(v, n, ok, expected));
+const choiceOption = <T extends string>(raw: unknown, name: string, allowed: readonly T[]): T | undefined =>
+  flag(raw, name, (v, n) => checkOneOf<T>(v, n, allowed), String);
 
 async function readLines(file: string, maxLines?: number): Promise<string[]> {
   let bytes: Uint8Array;
@@ -203,30 +216,23 @@ async function train(argv: string[], out: Output): Promise<number> {
   if (values.help) return (out.log(HELP.train!), 0);
   if (!values.corpus) throw new UsageError('train needs --corpus FILE (see "rnn-predict train --help")');
   if (!values.out) throw new UsageError('train needs --out DIR (see "rnn-predict train --help")');
-  const cell = values.cell ?? TRAIN_DEFAULTS.cell;
-  if (!['lstm', 'gru', 'rnn'].includes(cell as string))
-    throw new UsageError(`--cell must be lstm, gru or rnn, got "${values.cell}"`);
-  const shape = values.shape ?? 'seq2vec';
-  if (!['seq2vec', 'seq2seq'].includes(shape as string))
-    throw new UsageError(`--shape must be seq2vec or seq2seq, got "${values.shape}"`);
-  const minutes = values.minutes === undefined ? DEFAULT_MINUTES : Number(values.minutes);
-  if (!(minutes > 0)) throw new UsageError(`--minutes must be a number > 0, got "${values.minutes}"`);
-  const lr = values.lr === undefined ? DEFAULT_LR : Number(values.lr);
-  if (!(lr > 0 && lr < 10)) throw new UsageError(`--lr must be a number in (0, 10), got "${values.lr}"`);
-  const dropout = values.dropout === undefined ? undefined : Number(values.dropout);
-  if (dropout !== undefined && !(dropout >= 0 && dropout < 1))
-    throw new UsageError(`--dropout must be a number in [0, 1), got "${values.dropout}"`);
-  const threads = intOption(values.threads as string, 'threads', 1, 64);
-  const sampled =
-    values.sampled === undefined ? DEFAULT_SAMPLED : intOption(values.sampled as string, 'sampled', 0, 1_000_000)!;
-  const checkpointMinutes =
-    values['checkpoint-minutes'] === undefined ? undefined : Number(values['checkpoint-minutes']);
-  if (checkpointMinutes !== undefined && !(checkpointMinutes > 0))
-    throw new UsageError(`--checkpoint-minutes must be a number > 0, got "${values['checkpoint-minutes']}"`);
+  const cell = choiceOption(values.cell, 'cell', CELL_TYPES) ?? DEFAULT_MODEL.cell;
+  const shape = choiceOption(values.shape, 'shape', MODEL_SHAPES) ?? DEFAULT_MODEL.shape;
+  const minutes = numberOption(values.minutes, 'minutes', (x) => x > 0, 'a number > 0') ?? DEFAULT_MINUTES;
+  const lr = numberOption(values.lr, 'lr', (x) => x > 0 && x < 10, 'a number in (0, 10)') ?? DEFAULT_LR;
+  const dropout = numberOption(values.dropout, 'dropout', (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+  const threads = intOption(values.threads, 'threads', 1, 64);
+  const sampled = intOption(values.sampled, 'sampled', 0, 1_000_000) ?? DEFAULT_SAMPLED;
+  const checkpointMinutes = numberOption(
+    values['checkpoint-minutes'],
+    'checkpoint-minutes',
+    (x) => x > 0,
+    'a number > 0',
+  );
   const corpora = values.corpus as unknown as string[];
   const lines: string[] = [];
   for (const file of corpora) lines.push(...(await readLines(file)));
-  const maxLines = intOption(values['max-lines'] as string, 'max-lines', 1);
+  const maxLines = intOption(values['max-lines'], 'max-lines', 1);
   if (maxLines !== undefined) lines.length = Math.min(lines.length, maxLines);
   const { initNodeBackend } = await import('./node/node-backend.js');
   const { trainLanguageModel } = await import('./training/pipeline.js');
@@ -237,18 +243,18 @@ async function train(argv: string[], out: Output): Promise<number> {
   let lastLine = 0;
   const model = await trainLanguageModel(lines, {
     model: {
-      cell: cell as 'lstm',
-      shape: shape as 'seq2vec',
-      ...(values.hidden ? { hiddenSize: intOption(values.hidden as string, 'hidden', 1, 4096)! } : {}),
-      ...(values.embedding ? { embeddingSize: intOption(values.embedding as string, 'embedding', 1, 4096)! } : {}),
-      ...(values.layers ? { layers: intOption(values.layers as string, 'layers', 1, 2) as 1 | 2 } : {}),
-      ...(values.horizon ? { horizon: intOption(values.horizon as string, 'horizon', 1, 16)! } : {}),
+      cell,
+      shape,
+      ...(values.hidden ? { hiddenSize: intOption(values.hidden, 'hidden', 1, 4096)! } : {}),
+      ...(values.embedding ? { embeddingSize: intOption(values.embedding, 'embedding', 1, 4096)! } : {}),
+      ...(values.layers ? { layers: intOption(values.layers, 'layers', 1, 2) as 1 | 2 } : {}),
+      ...(values.horizon ? { horizon: intOption(values.horizon, 'horizon', 1, 16)! } : {}),
       ...(dropout !== undefined ? { dropout } : {}),
     },
-    epochs: intOption(values.epochs as string, 'epochs', 1) ?? DEFAULT_EPOCHS,
-    vocabularySize: intOption(values.vocab as string, 'vocab', 5) ?? DEFAULT_VOCABULARY,
-    batchTokens: intOption(values['batch-tokens'] as string, 'batch-tokens', 1),
-    seed: intOption(values.seed as string, 'seed', 0) ?? 1,
+    epochs: intOption(values.epochs, 'epochs', 1) ?? DEFAULT_EPOCHS,
+    vocabularySize: intOption(values.vocab, 'vocab', 5) ?? DEFAULT_VOCABULARY,
+    batchTokens: intOption(values['batch-tokens'], 'batch-tokens', 1),
+    seed: intOption(values.seed, 'seed', 0) ?? 1,
     maxSeconds: minutes * 60,
     learningRate: lr,
     ...(sampled > 0 ? { sampledSoftmax: { samples: sampled } } : {}),
@@ -294,10 +300,7 @@ async function train(argv: string[], out: Output): Promise<number> {
 const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(1)} %`);
 
 function methodOption(value: string | boolean | undefined): 'recursive' | 'direct' | undefined {
-  if (value === undefined) return undefined;
-  if (value !== 'recursive' && value !== 'direct')
-    throw new UsageError(`--method must be recursive or direct, got "${value}"`);
-  return value;
+  return choiceOption(value, 'method', ['recursive', 'direct'] as const);
 }
 
 async function predict(argv: string[], out: Output): Promise<number> {
@@ -316,11 +319,11 @@ async function predict(argv: string[], out: Output): Promise<number> {
   if (!values.model) throw new UsageError('predict needs --model DIR (see "rnn-predict predict --help")');
   if (positionals.length === 0)
     throw new UsageError('predict needs the TEXT to continue, e.g. rnn-predict predict --model DIR "Hola cómo se "');
-  const k = intOption(values.k as string, 'k', 1, 100) ?? 3;
+  const k = intOption(values.k, 'k', 1, 100) ?? 3;
   const predictor = predictorOf(await loadModelDir(values.model as string));
   const text = positionals.join(' ');
   const suggestions = predictor.predictNext(text, { k });
-  const words = intOption(values.words as string, 'words', 1, 20);
+  const words = intOption(values.words, 'words', 1, 20);
   const method = methodOption(values.method);
   if (method && !words) throw new UsageError('--method needs --words N');
   const continuations = () => predictor.continue(text, { words, k: Math.min(k, 4), beam: 4, method });
@@ -362,18 +365,15 @@ async function pack(argv: string[], out: Output): Promise<number> {
     release = { id: m[1]!, version: Number(m[2]) };
   }
   let model = await loadModelDir(values.model as string);
-  const vocab = intOption(values.vocab as string, 'vocab', 5, model.config.vocabSize);
+  const vocab = intOption(values.vocab, 'vocab', 5, model.config.vocabSize);
   if (vocab !== undefined) model = truncateVocabulary(model, vocab);
-  const prune = intOption(values.prune as string, 'prune', 1, 1_000_000);
+  const prune = intOption(values.prune, 'prune', 1, 1_000_000);
   if (prune !== undefined && prune > 1) {
     if (!model.ngram) throw new UsageError('--prune: this model has no n-gram model');
     model = { ...model, ngram: model.ngram.prune(prune) };
   }
-  if (values.mix !== undefined) {
-    const mix = Number(values.mix);
-    if (!(mix >= 0 && mix <= 1)) throw new UsageError(`--mix must be a number in 0…1, got "${values.mix}"`);
-    model = { ...model, mix };
-  }
+  const mix = numberOption(values.mix, 'mix', (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
+  if (mix !== undefined) model = { ...model, mix };
   if (release) model = { ...model, release };
   const bytes = await saveModelDir(model, values.out as string, { int8: !!values.int8, float16: !!values.float16 });
   out.log(
@@ -409,7 +409,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     throw new UsageError(`--baseline must be kn3, got "${values.baseline}"`);
   if (!values.test) throw new UsageError('eval needs --test FILE');
   if (values.baseline && !values.train) throw new UsageError('eval --baseline kn3 needs --train FILE');
-  const test = await readLines(values.test as string, intOption(values['max-lines'] as string, 'max-lines', 1));
+  const test = await readLines(values.test as string, intOption(values['max-lines'], 'max-lines', 1));
   const started = Date.now();
   let scorer: WordPredictor;
   if (values.model) {
@@ -421,7 +421,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
   if (values.adapt) return evalAdaptation(scorer, test, !!values.json, out, started);
   if (values.typos !== undefined) return evalTypos(scorer, test, values.typos as string, !!values.json, out, started);
   const method = methodOption(values.method) ?? 'recursive';
-  const beam = intOption(values.beam as string, 'beam', 1, 16) ?? PHRASE_DEFAULTS.beam;
+  const beam = intOption(values.beam, 'beam', 1, 16) ?? PHRASE_DEFAULTS.beam;
   const thresholds = ((values['phrase-threshold'] as string | undefined) ?? String(PHRASE_DEFAULTS.threshold))
     .split(',')
     .map((t) => {
@@ -515,8 +515,7 @@ function evalAdaptation(scorer: WordPredictor, test: string[], json: boolean, ou
 
 /** `eval --typos RATE`: KSR with a typist's errors, with typo-tolerant completion on and off. */
 function evalTypos(scorer: WordPredictor, test: string[], rate: string, json: boolean, out: Output, started: number) {
-  const typos = Number(rate);
-  if (!(typos > 0 && typos < 1)) throw new UsageError(`--typos must be a share of letters in (0, 1), got "${rate}"`);
+  const typos = numberOption(rate, 'typos', (x) => x > 0 && x < 1, 'a share of letters in (0, 1)')!;
   const off = new WordPredictor({
     network: scorer.network,
     vocabulary: scorer.vocabulary,

@@ -3,7 +3,7 @@
  * `rnn-predict/core` where training happens; pages that only predict import `rnn-predict`.
  */
 export * from './index.js';
-export { trainModel, abortError } from './training/train.js';
+export { trainModel } from './training/train.js';
 export type { TrainOptions, TrainProgress, TrainResult } from './training/train.js';
 export { trainLanguageModel, bestMix, lineTokens } from './training/pipeline.js';
 export type { TrainLanguageModelOptions } from './training/pipeline.js';

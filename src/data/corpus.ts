@@ -2,7 +2,7 @@
  * Corpus text → lines, with errors that name the source and the problem.
  * Pure: the caller reads the bytes (fs, fetch) and passes them with a name.
  */
-import { describe } from '../text/tokenize.js';
+import { describe } from '../base/checks.js';
 
 export class CorpusError extends Error {
   override name = 'CorpusError';

@@ -9,7 +9,7 @@
  * corpus of any size streams through without all its windows in memory.
  * Pure: no DOM, no I/O.
  */
-import { describe } from '../text/tokenize.js';
+import { checkInteger, checkOneOf, describe } from '../base/checks.js';
 import { BOS_ID, EOS_ID, PAD_ID } from '../text/vocabulary.js';
 
 export type WindowShape = 'seq2vec' | 'shifted' | 'seq2seq';
@@ -40,24 +40,14 @@ export interface Batch {
   readonly targetLength: number;
 }
 
-function checkInt(value: unknown, name: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer ≥ ${min}, got ${describe(value)}`);
-  }
-  return value;
-}
-
 function resolve(options: WindowOptions): Required<WindowOptions> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`options must be an object with a length, got ${describe(options)}`);
   }
-  const length = checkInt(options.length, 'length', 1);
-  const stride = checkInt(options.stride ?? 1, 'stride', 1);
-  const shape = options.shape ?? 'seq2vec';
-  if (shape !== 'seq2vec' && shape !== 'shifted' && shape !== 'seq2seq') {
-    throw new RangeError(`shape must be 'seq2vec', 'shifted' or 'seq2seq', got ${describe(shape)}`);
-  }
-  const horizon = shape === 'seq2seq' ? checkInt(options.horizon ?? 1, 'horizon', 1) : 1;
+  const length = checkInteger(options.length, 'length', 1);
+  const stride = checkInteger(options.stride ?? 1, 'stride', 1);
+  const shape = checkOneOf(options.shape ?? 'seq2vec', 'shape', ['seq2vec', 'shifted', 'seq2seq'] as const);
+  const horizon = shape === 'seq2seq' ? checkInteger(options.horizon ?? 1, 'horizon', 1) : 1;
   return { length, stride, shape, horizon };
 }
 
@@ -103,7 +93,7 @@ function cut(buffer: readonly number[], o: Required<WindowOptions>): Window {
 
 /** Groups windows into batches of `batchSize` (the last may be smaller), lazily. */
 export function* batches(source: Iterable<Window>, batchSize: number): Generator<Batch> {
-  checkInt(batchSize, 'batchSize', 1);
+  checkInteger(batchSize, 'batchSize', 1);
   let rows: Window[] = [];
   for (const w of source) {
     rows.push(w);
@@ -137,8 +127,8 @@ export function* sentenceBatches(
   lines: readonly (readonly number[])[],
   options: { maxLength: number; batchTokens: number; seed?: number },
 ): Generator<Batch> {
-  const maxLength = checkInt(options?.maxLength, 'maxLength', 1);
-  const batchTokens = checkInt(options?.batchTokens, 'batchTokens', 1);
+  const maxLength = checkInteger(options?.maxLength, 'maxLength', 1);
+  const batchTokens = checkInteger(options?.batchTokens, 'batchTokens', 1);
   const random = mulberry32(options.seed ?? 1);
   const pieces: { input: number[]; target: number[] }[] = [];
   for (const line of lines) {

@@ -4,7 +4,7 @@
  * and one binary buffer), so that weights never travel without their vocabulary.
  * No tfjs here: a browser page can load and serve a model without it. Pure: no DOM, no I/O.
  */
-import { describe } from '../text/tokenize.js';
+import { checkInteger, describe } from '../base/checks.js';
 import { Vocabulary, type VocabularyJSON } from '../text/vocabulary.js';
 import { resolveModelConfig, weightShapes, type ModelConfig } from './model-config.js';
 import { RecurrentNetwork } from './recurrent-network.js';
@@ -101,8 +101,7 @@ export class ModelFormatError extends Error {
  */
 export function truncateVocabulary(model: RnnModel, size: number): RnnModel {
   const V = model.config.vocabSize;
-  if (!Number.isInteger(size) || size < 5 || size > V)
-    throw new RangeError(`vocabulary size must be an integer in 5…${V}, got ${describe(size)}`);
+  checkInteger(size, 'vocabulary size', 5, V);
   if (!model.config.tied) throw new RangeError('only a model with a tied output layer can have its vocabulary cut');
   if (size === V) return model;
   const v = model.vocabulary.toJSON();

@@ -3,7 +3,8 @@
  * with 3 suggestions, perplexity over in-vocabulary targets, OOV rate.
  * Pure: no DOM, no I/O.
  */
-import { EVAL_WORD_PATTERN, describe } from '../text/tokenize.js';
+import { EVAL_WORD_PATTERN } from '../text/tokenize.js';
+import { describe } from '../base/checks.js';
 import { mulberry32 } from '../data/windows.js';
 import { typeWithTypos } from './typos.js';
 

@@ -4,10 +4,8 @@
  * is ready. Trains in seconds; serialises to a compact list of trigram types.
  * Pure: no DOM, no I/O.
  */
-import { describe } from '../text/tokenize.js';
-
-const BOS = '<s>';
-const EOS = '</s>';
+import { checkInteger, describe } from '../base/checks.js';
+import { BOS, EOS } from '../text/vocabulary.js';
 
 export const NGRAM_FORMAT = 'rnn-predict/kn3';
 /** Fewer distinct words than this (V³ < 2^53 keeps the training count keys exact). */
@@ -289,8 +287,7 @@ export class KneserNeyTrigram {
    * continuation counts travel as a table of their own. Several times smaller to store.
    */
   prune(minCount: number): KneserNeyTrigram {
-    if (!Number.isInteger(minCount) || minCount < 1)
-      throw new RangeError(`minCount must be an integer ≥ 1, got ${describe(minCount)}`);
+    checkInteger(minCount, 'minCount', 1);
     const table: number[] = [];
     for (const [v, f] of this.#bigrams) {
       for (let i = 0; i < f.ids.length; i++) table.push(0, v, f.ids[i]!, f.counts[i]!);
@@ -341,8 +338,7 @@ export class KneserNeyTrigram {
    */
   add(line: readonly string[], times = 1): void {
     if (!Array.isArray(line)) throw new TypeError(`line must be an array of words, got ${describe(line)}`);
-    if (!Number.isInteger(times) || times < 1)
-      throw new RangeError(`times must be an integer ≥ 1, got ${describe(times)}`);
+    checkInteger(times, 'times', 1);
     const seq = line.filter((w) => w !== BOS && w !== EOS).map((w) => this.#idOrNew(String(w)));
     seq.push(1);
     for (let t = 0; t < times; t++) {

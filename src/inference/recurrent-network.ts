@@ -6,6 +6,7 @@
  */
 import { CELL_GATES, gateOffsets, weightShapes, type ModelConfig } from './model-config.js';
 import { KERNELS_WASM } from './kernels-wasm.js';
+import { checkInteger } from '../base/checks.js';
 
 /** The recurrent state after some words: per layer h (and c for LSTM). */
 export interface RecurrentState {
@@ -310,9 +311,7 @@ export class RecurrentNetwork {
   /** The embedding row of a token id. */
   embed(id: number): Float32Array {
     const E = this.config.embeddingSize;
-    if (!Number.isInteger(id) || id < 0 || id >= this.config.vocabSize) {
-      throw new RangeError(`token id must be an integer in 0…${this.config.vocabSize - 1}, got ${id}`);
-    }
+    checkInteger(id, 'token id', 0, this.config.vocabSize - 1);
     return this.#w.get('embedding')!.subarray(id * E, (id + 1) * E);
   }
 

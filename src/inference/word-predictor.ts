@@ -5,7 +5,8 @@
  * The recurrent state of each context is cached, so a new word costs one step and letters
  * inside a word only filter a cached distribution. Pure: no DOM, no I/O.
  */
-import { describe, evalWords, isWordToken, recase, typingContext } from '../text/tokenize.js';
+import { evalWords, isWordToken, recase, typingContext } from '../text/tokenize.js';
+import { checkBoolean, checkInteger, describe } from '../base/checks.js';
 import { BOS_ID, type Vocabulary } from '../text/vocabulary.js';
 import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
 import { insertTop, type KneserNeyTrigram } from './ngram.js';
@@ -141,13 +142,6 @@ const STATE_CACHE = 512;
 const DISTRIBUTION_CACHE = 16;
 /** Phrases kept (one per word boundary and settings). */
 const PHRASE_CACHE = 32;
-
-function check(k: unknown, name: string, min: number, max: number): number {
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < min || k > max) {
-    throw new RangeError(`${name} must be an integer in ${min}…${max}, got ${describe(k)}`);
-  }
-  return k;
-}
 
 export class WordPredictor implements Scorer {
   readonly network: RecurrentNetwork | undefined;
@@ -366,7 +360,7 @@ export class WordPredictor implements Scorer {
    */
   predictNext(text: string, options: { k?: number } = {}): Suggestion[] {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
-    const k = check(options?.k ?? 3, 'k', 1, 100);
+    const k = checkInteger(options?.k ?? 3, 'k', 1, 100);
     text = boundedTail(text);
     const { context, partial, sentenceStart } = typingContext(text);
     const history = this.#history(text, partial);
@@ -395,9 +389,9 @@ export class WordPredictor implements Scorer {
    */
   continue(text: string, options: ContinueOptions = {}): Continuation[] {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
-    const n = check(options?.words ?? 3, 'words', 1, 20);
-    const beam = check(options.beam ?? 4, 'beam', 1, 16);
-    const k = check(options.k ?? 1, 'k', 1, beam);
+    const n = checkInteger(options?.words ?? 3, 'words', 1, 20);
+    const beam = checkInteger(options.beam ?? 4, 'beam', 1, 16);
+    const k = checkInteger(options.k ?? 1, 'k', 1, beam);
     const method = options.method ?? 'recursive';
     if (method !== 'recursive' && method !== 'direct')
       throw new RangeError(`method must be 'recursive' or 'direct', got ${describe(method)}`);
@@ -472,8 +466,8 @@ export class WordPredictor implements Scorer {
    */
   phrase(text: string, options: PhraseOptions = {}): Continuation | null {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
-    const words = check(options?.words ?? PHRASE_DEFAULTS.words, 'words', 1, 20);
-    const beam = check(options.beam ?? PHRASE_DEFAULTS.beam, 'beam', 1, 16);
+    const words = checkInteger(options?.words ?? PHRASE_DEFAULTS.words, 'words', 1, 20);
+    const beam = checkInteger(options.beam ?? PHRASE_DEFAULTS.beam, 'beam', 1, 16);
     const threshold = options.threshold ?? PHRASE_DEFAULTS.threshold;
     if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))
       throw new RangeError(`threshold must be a number in [0, 1], got ${describe(threshold)}`);
@@ -610,7 +604,7 @@ export class WordPredictor implements Scorer {
 /** The typo and block settings of a predictor's parts, checked. */
 function learningParts(parts: PredictorParts): [boolean, ReadonlySet<string>] {
   const typos = parts.typos ?? true;
-  if (typeof typos !== 'boolean') throw new TypeError(`typos must be a boolean, got ${describe(typos)}`);
+  checkBoolean(typos, 'typos');
   const blocked = new Set<string>();
   if (parts.blocked !== undefined) {
     if (typeof parts.blocked !== 'object' || parts.blocked === null || !(Symbol.iterator in parts.blocked))

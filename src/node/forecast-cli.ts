@@ -8,10 +8,13 @@ import { initNodeBackend } from './node-backend.js';
 import {
   forecast,
   parseSeriesCsv,
+  METHODS,
+  STRATEGIES,
   type BacktestScore,
   type ForecastOptions,
   type ForecastResult,
 } from '../timeseries/forecast.js';
+import { CELL_TYPES } from '../inference/model-config.js';
 
 export const FORECAST_USAGE = `Usage: rnn-predict forecast --csv FILE [options]
 
@@ -40,11 +43,7 @@ Options:
   --help            show this help`;
 
 const INT_FLAGS = ['window', 'horizon', 'epochs', 'units', 'seeds', 'origins', 'step', 'season', 'seed'] as const;
-const CHOICES = {
-  cell: ['lstm', 'gru', 'rnn'],
-  strategy: ['direct', 'recursive'],
-  method: ['auto', 'network', 'blend', 'ets', 'drift', 'seasonal-naive'],
-} as const;
+const CHOICES = { cell: CELL_TYPES, strategy: STRATEGIES, method: METHODS } as const;
 
 /**
  * Runs `rnn-predict forecast`. `argv` holds the arguments after the command name (a leading

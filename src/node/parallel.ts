@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { ParallelOptions, Replica, BatchStats } from '../training/train.js';
 import type { Job, WorkerData } from './train-worker.js';
+import { checkInteger } from '../base/checks.js';
 
 /**
  * Starts the worker module. From the TypeScript sources (tsx in development and tests) the
@@ -28,8 +29,7 @@ export function defaultThreads(): number {
 
 /** `trainModel`'s `parallel` option for `threads` worker threads. */
 export function workerThreads(threads = defaultThreads(), backend?: 'wasm' | 'cpu'): ParallelOptions {
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64)
-    throw new RangeError(`threads must be an integer in 1…64, got ${threads}`);
+  checkInteger(threads, 'threads', 1, 64);
   return {
     threads,
     async create(config, weights, grads): Promise<Replica> {

@@ -10,7 +10,17 @@
  */
 import * as Comlink from 'comlink';
 import { parseCorpus, hashText } from '../data/corpus.js';
-import { describe, evalWords } from '../text/tokenize.js';
+import { evalWords } from '../text/tokenize.js';
+import {
+  abortError,
+  checkBoolean,
+  checkFunction,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  describe,
+} from '../base/checks.js';
+import { CELL_TYPES, DEFAULT_MODEL, MODEL_SHAPES } from '../inference/model-config.js';
 import { KneserNeyTrigram } from '../inference/ngram.js';
 import { RecurrentNetwork } from '../inference/recurrent-network.js';
 import { WordPredictor, type Suggestion } from '../inference/word-predictor.js';
@@ -21,7 +31,7 @@ import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } 
 import { loadForgotten, saveForgotten } from '../storage/idb.js';
 import { LEARNED_WEIGHT, learnInto } from '../inference/learning.js';
 import { DEFAULT_BLOCKLIST_ES } from '../text/blocklist-es.js';
-import type { WorkerApi, BackendName } from '../worker/protocol.js';
+import { BACKEND_NAMES, type WorkerApi, type BackendName } from '../worker/protocol.js';
 import type { ForecastOptions, ForecastResult } from '../timeseries/forecast.js';
 import type {
   Predictor,
@@ -90,34 +100,22 @@ function validate(o: PredictorOptions): void {
   if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0 || o.name.length > 200)) {
     throw new TypeError(`name must be a non-empty string of at most 200 characters, got ${describe(o.name)}`);
   }
-  const oneOf = (v: unknown, name: string, values: readonly unknown[]) => {
-    if (v !== undefined && !values.includes(v))
-      throw new RangeError(
-        `${name} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}, got ${describe(v)}`,
-      );
-  };
-  oneOf(o.cell, 'cell', ['rnn', 'lstm', 'gru']);
-  oneOf(o.shape, 'shape', ['seq2vec', 'seq2seq']);
-  oneOf(o.backend, 'backend', ['webgl', 'wasm', 'cpu']);
+  const oneOf = <T extends string | number>(v: unknown, name: string, values: readonly T[]) =>
+    v !== undefined && checkOneOf(v, name, values);
+  oneOf(o.cell, 'cell', CELL_TYPES);
+  oneOf(o.shape, 'shape', MODEL_SHAPES);
+  oneOf(o.backend, 'backend', BACKEND_NAMES);
   oneOf(o.layers, 'layers', [1, 2]);
-  const int = (v: unknown, name: string, min: number, max: number) => {
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) {
-      throw new RangeError(`${name} must be an integer in ${min}…${max}, got ${describe(v)}`);
-    }
-  };
+  const int = (v: unknown, name: string, min: number, max: number) =>
+    v !== undefined && checkInteger(v, name, min, max);
   int(o.embeddingSize, 'embeddingSize', 1, 1024);
   int(o.hiddenSize, 'hiddenSize', 1, 2048);
   int(o.vocabularySize, 'vocabularySize', 10, 200_000);
   int(o.epochs, 'epochs', 1, 1000);
-  if (o.workerTimeout !== undefined && (typeof o.workerTimeout !== 'number' || !(o.workerTimeout > 0))) {
-    throw new RangeError(`workerTimeout must be a number of seconds > 0, got ${describe(o.workerTimeout)}`);
-  }
-  for (const b of ['autoTrain', 'persist'] as const) {
-    if (o[b] !== undefined && typeof o[b] !== 'boolean')
-      throw new TypeError(`${b} must be a boolean, got ${describe(o[b])}`);
-  }
-  if (o.fetch !== undefined && typeof o.fetch !== 'function')
-    throw new TypeError(`fetch must be a function, got ${describe(o.fetch)}`);
+  if (o.workerTimeout !== undefined)
+    checkNumber(o.workerTimeout, 'workerTimeout', (x) => x > 0, 'a number of seconds > 0');
+  for (const b of ['autoTrain', 'persist', 'typos'] as const) if (o[b] !== undefined) checkBoolean(o[b], b);
+  if (o.fetch !== undefined) checkFunction(o.fetch, 'fetch');
   validateLearning(o);
 }
 
@@ -125,8 +123,6 @@ function validate(o: PredictorOptions): void {
 function validateLearning(o: PredictorOptions): void {
   if (o.block !== undefined && (!Array.isArray(o.block) || o.block.some((w) => typeof w !== 'string')))
     throw new TypeError(`block must be an array of words (strings), got ${describe(o.block)}`);
-  if (o.typos !== undefined && typeof o.typos !== 'boolean')
-    throw new TypeError(`typos must be a boolean, got ${describe(o.typos)}`);
 }
 
 /** A word as the models store it: NFC, lower case, without surrounding spaces. */
@@ -340,7 +336,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     const o = this.#o;
     return JSON.stringify({
       corpus: this.#corpusHash,
-      cell: o.cell ?? 'lstm',
+      cell: o.cell ?? DEFAULT_MODEL.cell,
       shape: o.shape ?? 'seq2vec',
       embeddingSize: o.embeddingSize ?? null,
       hiddenSize: o.hiddenSize ?? null,
@@ -482,7 +478,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     const onAbort = () => void this.#call((api) => api.cancel()).catch(() => {});
     request.signal?.addEventListener('abort', onAbort);
     try {
-      if (request.signal?.aborted) throw Object.assign(new Error('training was cancelled'), { name: 'AbortError' });
+      if (request.signal?.aborted) throw abortError(request.signal.reason, 'training was cancelled');
       const backend = await this.#call((api) => api.init(this.#o.backend as BackendName | undefined));
       this.#info = { ...this.#info, backend: backend.backend, backendReason: backend.reason };
       // A worker that crashed or was killed says nothing: take silence for death, report it,
@@ -758,7 +754,7 @@ export async function forecast(
   const onAbort = () => void w.api?.cancel().catch(() => {});
   signal?.addEventListener('abort', onAbort);
   try {
-    if (signal?.aborted) throw Object.assign(new Error('forecast was cancelled'), { name: 'AbortError' });
+    if (signal?.aborted) throw abortError(signal.reason, 'forecast was cancelled');
     return await Promise.race([
       w.failed,
       w.api.forecast(series, rest, onProgress ? Comlink.proxy(onProgress) : undefined),

@@ -36,7 +36,7 @@ export interface PredictorOptions {
    * answers instead of the shipped model (and instead of training on `corpus`); kept in
    * IndexedDB, so a reload answers offline. */
   model?: string | URL;
-  /** Recurrent cell for training (default 'lstm'). */
+  /** Recurrent cell for training (default 'gru', `DEFAULT_MODEL.cell`: the best measured). */
   cell?: CellType;
   /** 'seq2vec' (next word) or 'seq2seq' (next N words at once); default 'seq2vec'. */
   shape?: ModelShape;

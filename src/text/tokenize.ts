@@ -6,6 +6,7 @@
  * Pure: no DOM, no I/O. Never throws on a string, whatever it holds.
  */
 import NaturalTokenizer from 'natural/lib/natural/tokenizers/tokenizer.js';
+import { checkString } from '../base/checks.js';
 
 /** What a token is. Only `word` tokens are offered as suggestions. */
 export type TokenKind = 'word' | 'number' | 'url' | 'email' | 'emoji' | 'punct' | 'other';
@@ -42,24 +43,6 @@ export const EVAL_WORD_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)?/gu;
 /** Sentence-final punctuation: after it the next word starts a sentence. */
 const SENTENCE_END = new Set(['.', '?', '!', '…', '...']);
 
-function requireString(value: unknown, name: string): string {
-  if (typeof value !== 'string') {
-    throw new TypeError(`${name} must be a string, got ${describe(value)}`);
-  }
-  return value;
-}
-
-/** A short description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string')
-    return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-  if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  return `${typeof value} ${String(value)}`;
-}
-
 class RnnTokenizer extends NaturalTokenizer {
   tokenize(text: string): Token[] {
     const nfc = text.normalize('NFC');
@@ -91,12 +74,12 @@ const tokenizer = new RnnTokenizer();
  * @example tokenize('¿Qué tal?').map(t => t.text) // ['¿', 'Qué', 'tal', '?']
  */
 export function tokenize(text: string): Token[] {
-  return tokenizer.tokenize(requireString(text, 'text'));
+  return tokenizer.tokenize(checkString(text, 'text'));
 }
 
 /** The lower-cased NFC form of one token, as vocabularies store it. */
 export function normalizeToken(token: string): string {
-  return requireString(token, 'token').normalize('NFC').toLowerCase();
+  return checkString(token, 'token').normalize('NFC').toLowerCase();
 }
 
 /**
@@ -104,7 +87,7 @@ export function normalizeToken(token: string): string {
  * letters or digits, an apostrophe between letters joining. Punctuation is dropped.
  */
 export function evalWords(text: string): string[] {
-  const s = requireString(text, 'text').normalize('NFC').toLowerCase();
+  const s = checkString(text, 'text').normalize('NFC').toLowerCase();
   return s.match(EVAL_WORD_PATTERN) ?? [];
 }
 
@@ -130,8 +113,8 @@ const WORD_ONLY = new RegExp(`^(?:${WORD_RE})$`, 'u');
  * @param sentenceStart whether the word starts a sentence
  */
 export function recase(word: string, typed: string, sentenceStart: boolean): string {
-  requireString(word, 'word');
-  requireString(typed, 'typed');
+  checkString(word, 'word');
+  checkString(typed, 'typed');
   const typedChars = Array.from(typed);
   if (typedChars.length >= 2 && typed === typed.toUpperCase() && typed !== typed.toLowerCase()) {
     return word.toUpperCase();

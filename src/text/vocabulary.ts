@@ -2,7 +2,7 @@
  * The vocabulary: token strings ↔ integer ids, deterministic and safe for any string.
  * Pure: no DOM, no I/O.
  */
-import { describe } from './tokenize.js';
+import { checkInteger, describe } from '../base/checks.js';
 
 export const PAD = '<pad>';
 export const UNK = '<unk>';
@@ -75,9 +75,7 @@ export class Vocabulary {
 
   /** The token of an id; throws a RangeError for an id outside 0…size-1. */
   tokenOf(id: number): string {
-    if (!Number.isInteger(id) || id < 0 || id >= this.#tokens.length) {
-      throw new RangeError(`id must be an integer in 0…${this.#tokens.length - 1}, got ${describe(id)}`);
-    }
+    checkInteger(id, 'id', 0, this.#tokens.length - 1);
     return this.#tokens[id]!;
   }
 
@@ -148,12 +146,8 @@ export function buildVocabulary(tokens: Iterable<string>, options: VocabularyOpt
     throw new TypeError(`options must be an object, got ${describe(options)}`);
   }
   const { maxSize = Infinity, minCount = 1 } = options;
-  if (!(maxSize === Infinity || (Number.isInteger(maxSize) && maxSize >= SPECIALS.length))) {
-    throw new RangeError(`maxSize must be an integer ≥ ${SPECIALS.length} (the specials), got ${describe(maxSize)}`);
-  }
-  if (!Number.isInteger(minCount) || minCount < 1) {
-    throw new RangeError(`minCount must be an integer ≥ 1, got ${describe(minCount)}`);
-  }
+  if (maxSize !== Infinity) checkInteger(maxSize, 'maxSize (the specials included)', SPECIALS.length);
+  checkInteger(minCount, 'minCount', 1);
   const counts = new Map<string, number>();
   const specials = new Set<string>(SPECIALS);
   let i = 0;

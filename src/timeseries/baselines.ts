@@ -6,7 +6,7 @@
  *
  * Pure: no DOM, no console, no I/O.
  */
-import { describe } from '../text/tokenize.js';
+import { checkInteger, describe } from '../base/checks.js';
 
 /** Checks that `series` is an array of finite numbers; errors name the index. */
 export function checkSeries(series: unknown, name = 'series'): number[] {
@@ -18,18 +18,9 @@ export function checkSeries(series: unknown, name = 'series'): number[] {
   return series as number[];
 }
 
-/** Checks an integer option in [min, max]; the error names it and the range. */
-export function checkInt(v: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`;
-    throw new RangeError(`${name} must be an integer ${range}, got ${describe(v)}`);
-  }
-  return v;
-}
-
 function checkSeason(s: number[], season: number, horizon: number): void {
-  checkInt(season, 'season', 1);
-  checkInt(horizon, 'horizon', 1);
+  checkInteger(season, 'season', 1);
+  checkInteger(horizon, 'horizon', 1);
   if (s.length < season) throw new RangeError(`series has ${s.length} points, fewer than one season (${season})`);
 }
 
@@ -201,7 +192,7 @@ export function holtWintersPath(fit: HoltWintersFit, horizon: number, t = fit.le
 
 /** Holt-Winters (ETS) forecast of the next `horizon` points, in the series' own units. */
 export function holtWinters(series: number[], season: number, horizon: number): number[] {
-  checkInt(horizon, 'horizon', 1);
+  checkInteger(horizon, 'horizon', 1);
   const fit = fitHoltWinters(series, season);
   const path = holtWintersPath(fit, horizon);
   return fit.log ? path.map(Math.exp) : path;
@@ -252,7 +243,7 @@ export function smape(actual: number[], predicted: number[]): number {
 export function mase(actual: number[], predicted: number[], history: number[], season: number): number {
   checkPair(actual, predicted, 'mase');
   checkSeries(history, 'history');
-  checkInt(season, 'season', 1);
+  checkInteger(season, 'season', 1);
   if (history.length <= season)
     throw new RangeError(`mase needs a history longer than one season (${season}), got ${history.length} points`);
   let scale = 0;
@@ -277,8 +268,8 @@ export function rollingOrigins(
   step: number,
   minTrain: number,
 ): number[] {
-  checkInt(origins, 'origins', 1, 1000);
-  checkInt(step, 'step', 1);
+  checkInteger(origins, 'origins', 1, 1000);
+  checkInteger(step, 'step', 1);
   const last = length - horizon;
   const first = last - (origins - 1) * step;
   if (first < minTrain) {

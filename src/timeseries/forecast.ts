@@ -19,12 +19,19 @@
  * Pure: no DOM, no console, no I/O. Every tensor and model is disposed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describe } from '../text/tokenize.js';
+import {
+  abortError as cancelled,
+  checkFunction,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  checkSignal,
+  describe,
+} from '../base/checks.js';
+import { CELL_TYPES } from '../inference/model-config.js';
 import { mulberry32 } from '../data/windows.js';
-import { abortError as cancelled } from '../training/train.js';
 import {
   backtestCoverage,
-  checkInt,
   checkSeries,
   errorSpread,
   fitHoltWinters,
@@ -146,16 +153,14 @@ export interface ForecastResult {
   log: boolean;
 }
 
-const CELLS: readonly ForecastCell[] = ['rnn', 'lstm', 'gru'];
-const STRATEGIES: readonly ForecastStrategy[] = ['direct', 'recursive'];
-const METHODS: readonly ForecastMethod[] = ['auto', 'network', 'blend', 'ets', 'drift', 'seasonal-naive'];
+export const STRATEGIES: readonly ForecastStrategy[] = ['direct', 'recursive'];
+export const METHODS: readonly ForecastMethod[] = ['auto', 'network', 'blend', 'ets', 'drift', 'seasonal-naive'];
 const BASELINES = [
   ['seasonal-naive', 'seasonalNaive'],
   ['drift', 'drift'],
   ['ets', 'ets'],
 ] as const;
 
-/** An Error with name 'AbortError', as fetch and DOM APIs use. */
 const abortError = () => cancelled('forecast was cancelled');
 
 interface Resolved {
@@ -178,10 +183,7 @@ interface Resolved {
 }
 
 function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[], fallback: T): T {
-  if (v === undefined) return fallback;
-  if (!allowed.includes(v as T))
-    throw new RangeError(`${name} must be ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(v)}`);
-  return v as T;
+  return v === undefined ? fallback : checkOneOf(v, name, allowed);
 }
 
 function resolveOptions(options: unknown): Resolved {
@@ -189,24 +191,15 @@ function resolveOptions(options: unknown): Resolved {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`options must be an object, got ${describe(options)}`);
   const o = options as ForecastOptions;
-  const lr = o.learningRate ?? 0.005;
-  if (typeof lr !== 'number' || !(lr > 0 && lr <= 1))
-    throw new RangeError(`learningRate must be a number in (0, 1], got ${describe(lr)}`);
-  if (
-    o.signal !== undefined &&
-    (o.signal === null || typeof o.signal !== 'object' || typeof o.signal.aborted !== 'boolean')
-  ) {
-    throw new TypeError(`signal must be an AbortSignal, got ${describe(o.signal)}`);
-  }
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
-    throw new TypeError(`onProgress must be a function, got ${describe(o.onProgress)}`);
-  }
+  const lr = checkNumber(o.learningRate ?? 0.005, 'learningRate', (x) => x > 0 && x <= 1, 'a number in (0, 1]');
+  if (o.signal !== undefined) checkSignal(o.signal);
+  if (o.onProgress !== undefined) checkFunction(o.onProgress, 'onProgress');
   const int = (v: number | undefined, name: string, fallback: number, min: number, max: number) =>
-    v === undefined ? fallback : checkInt(v, name, min, max);
+    v === undefined ? fallback : checkInteger(v, name, min, max);
   return {
     window: int(o.window, 'window', 12, 1, 1000),
     horizon: int(o.horizon, 'horizon', 12, 1, 10_000),
-    cell: oneOf(o.cell, 'cell', CELLS, 'gru'),
+    cell: oneOf(o.cell, 'cell', CELL_TYPES, 'gru'),
     units: int(o.units, 'units', 16, 1, 1024),
     epochs: int(o.epochs, 'epochs', 40, 1, 100_000),
     seeds: int(o.seeds, 'seeds', 3, 1, 100),

@@ -1,7 +1,7 @@
 /**
  * Reading a numeric series from CSV text (no tfjs, so a page may import it).
  */
-import { describe } from '../text/tokenize.js';
+import { describe } from '../base/checks.js';
 
 /**
  * Reads one numeric column of a CSV with a header row. `column` names it; by default the last

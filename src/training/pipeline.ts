@@ -2,7 +2,8 @@
  * The whole pipeline from corpus lines to a trained model: vocabulary, network, Kneser-Ney
  * trigram and the mix weight. Pure: no DOM, no I/O (tfjs for training).
  */
-import { tokenize, evalWords, describe } from '../text/tokenize.js';
+import { tokenize, evalWords, EVAL_WORD_PATTERN } from '../text/tokenize.js';
+import { describe } from '../base/checks.js';
 import { buildVocabulary } from '../text/vocabulary.js';
 import { resolveModelConfig, parameterCount, type ModelConfig } from '../inference/model-config.js';
 import { RecurrentNetwork } from '../inference/recurrent-network.js';
@@ -197,7 +198,7 @@ export function bestMix(model: RnnModel, lines: readonly string[]): number {
   const pairs: [number, number][] = [];
   for (const raw of lines.slice(0, 1000)) {
     const line = raw.normalize('NFC').toLowerCase();
-    for (const m of line.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)?/gu)) {
+    for (const m of line.matchAll(EVAL_WORD_PATTERN)) {
       const before = line.slice(0, m.index);
       const pn = nnOnly.probability(before, m[0]) ?? 0;
       const pk = model.ngram!.probability(evalWords(before).slice(-2), m[0]);

@@ -3,8 +3,8 @@
  * in order with the reason recorded. Pure: no DOM, no console.
  */
 import * as tf from '@tensorflow/tfjs';
-
-export type BackendName = 'webgl' | 'wasm' | 'cpu';
+import type { BackendName } from '../worker/protocol.js';
+export type { BackendName };
 
 export interface BackendChoice {
   backend: BackendName;
@@ -42,7 +42,7 @@ interface KernelBackend {
   typedArrayFromHeap?(t: tf.TensorInfo): Float32Array;
 }
 
-let registered = new Set<string>();
+const registered = new Set<string>();
 
 /** Registers the fast UnsortedSegmentSum kernel for a backend (idempotent). */
 export function registerSegmentSum(backendName: 'wasm' | 'cpu'): void {
@@ -246,11 +246,6 @@ export function registerFastWasmKernels(): void {
 /** Whether the engine's cross-entropy kernel serves the active backend. */
 export function hasXentKernel(): boolean {
   return !!tf.getKernel(XENT_KERNEL, tf.getBackend());
-}
-
-/** For tests: forget which kernels were registered. */
-export function _resetRegistered(): void {
-  registered = new Set();
 }
 
 /**

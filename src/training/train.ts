@@ -24,7 +24,7 @@ export const DEFAULT_BATCH_TOKENS = 1024;
 const WARMUP_STEPS = 30;
 import { mulberry32, sentenceBatches, type Batch } from '../data/windows.js';
 import { PAD_ID, BOS_ID, EOS_ID } from '../text/vocabulary.js';
-import { describe } from '../text/tokenize.js';
+import { abortError, checkFunction, checkInteger, checkNumber, checkSignal, describe } from '../base/checks.js';
 
 export interface TrainProgress {
   phase: 'batch' | 'epoch';
@@ -108,33 +108,19 @@ export interface TrainResult {
   bestValidationLoss: number;
 }
 
-/** An Error with name 'AbortError', as fetch and DOM APIs use. */
-export function abortError(reason?: unknown): Error {
-  const e = new Error(
-    reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'training was cancelled',
-  );
-  e.name = 'AbortError';
-  return e;
-}
-
 function checkOptions(o: TrainOptions): void {
-  const num = (v: unknown, name: string, ok: (x: number) => boolean, expected: string) => {
-    if (v !== undefined && (typeof v !== 'number' || !ok(v)))
-      throw new RangeError(`${name} must be ${expected}, got ${describe(v)}`);
-  };
-  num(o.epochs, 'epochs', (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1');
-  num(o.batchTokens, 'batchTokens', (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1');
+  const num = (v: unknown, name: string, ok: (x: number) => boolean, expected: string) =>
+    v !== undefined && checkNumber(v, name, ok, expected);
+  const int = (v: unknown, name: string) => v !== undefined && checkInteger(v, name, 1);
+  int(o.epochs, 'epochs');
+  int(o.batchTokens, 'batchTokens');
   num(o.learningRate, 'learningRate', (x) => x > 0 && x < 10, 'a number in (0, 10)');
   num(o.clipNorm, 'clipNorm', (x) => x >= 0, 'a number ≥ 0');
   num(o.validationSplit, 'validationSplit', (x) => x >= 0 && x < 1, 'a number in [0, 1)');
-  num(o.patience, 'patience', (x) => Number.isInteger(x) && x >= 1, 'an integer ≥ 1');
+  int(o.patience, 'patience');
   num(o.maxSeconds, 'maxSeconds', (x) => x > 0, 'a number > 0');
-  if (o.signal !== undefined && (typeof o.signal !== 'object' || typeof o.signal?.aborted !== 'boolean')) {
-    throw new TypeError(`signal must be an AbortSignal, got ${describe(o.signal)}`);
-  }
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
-    throw new TypeError(`onProgress must be a function, got ${describe(o.onProgress)}`);
-  }
+  if (o.signal !== undefined) checkSignal(o.signal);
+  if (o.onProgress !== undefined) checkFunction(o.onProgress, 'onProgress');
 }
 
 /** Batches of the next `horizon` tokens after each prefix (for seq2seq). */
@@ -501,7 +487,7 @@ export async function trainModel(
     onProgress,
   } = options;
   const schedule = options.schedule ?? (Number.isFinite(maxSeconds) ? 'linear' : 'constant');
-  if (signal?.aborted) throw abortError(signal.reason);
+  if (signal?.aborted) throw abortError(signal.reason, 'training was cancelled');
   const usable = lines.filter((l) => l.length > 0);
   if (usable.length < 1)
     throw new RangeError(
@@ -563,7 +549,7 @@ export async function trainModel(
         sumNorm = 0,
         steps = 0;
       for (let b = 0; b < batches.length; b += R) {
-        if (signal?.aborted) throw abortError(signal.reason);
+        if (signal?.aborted) throw abortError(signal.reason, 'training was cancelled');
         const group = batches.slice(b, b + R);
         const progressNow = Math.max(clock() / maxSeconds, targetsSeen / (epochs * trainTargets));
         const sampled = sampling && progressNow < sampleUntil;
@@ -586,7 +572,7 @@ export async function trainModel(
             }),
           ),
         );
-        if (signal?.aborted) throw abortError(signal.reason);
+        if (signal?.aborted) throw abortError(signal.reason, 'training was cancelled');
         const count = stats.reduce((n, s) => n + s.count, 0);
         const loss = stats.reduce((n, s) => n + s.loss, 0);
         const correct = stats.reduce((n, s) => n + s.correct, 0);

@@ -6,6 +6,3 @@ declare module 'natural/lib/natural/tokenizers/tokenizer.js' {
     trim(array: string[]): string[];
   }
 }
-declare module 'natural/lib/natural/distance/levenshtein_distance.js' {
-  export function LevenshteinDistance(a: string, b: string, options?: object): number;
-}

@@ -7,7 +7,9 @@ import type { TrainProgress } from '../training/train.js';
 import type { CellType, ModelShape } from '../inference/model-config.js';
 import type { ForecastOptions, ForecastResult, ForecastProgress } from '../timeseries/forecast.js';
 
-export type BackendName = 'webgl' | 'wasm' | 'cpu';
+/** The tfjs backends training may run on, in the order they are tried. */
+export const BACKEND_NAMES = ['webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendInfo {
   backend: BackendName;

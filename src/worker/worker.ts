@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { chooseBackend } from '../training/tfjs-backend.js';
 import { trainLanguageModel, lineTokens } from '../training/pipeline.js';
-import { trainModel, abortError } from '../training/train.js';
+import { trainModel } from '../training/train.js';
+import { abortError, isAbortError } from '../base/checks.js';
 import { toArtifacts, fromArtifacts, type ModelArtifacts } from '../inference/artifacts.js';
 import { forecast } from '../timeseries/forecast.js';
 import type { BackendInfo, BackendName, TrainJob, WorkerApi } from './protocol.js';
@@ -133,7 +134,7 @@ const api: WorkerApi = {
       const artifacts = await Promise.race([runTraining(job, signal, onProgress as never), webglLost(info.backend)]);
       return Comlink.transfer(artifacts, [artifacts.weightData]);
     } catch (e) {
-      if ((e as Error).name === 'AbortError' || info.backend !== 'webgl') throw e;
+      if (isAbortError(e) || info.backend !== 'webgl') throw e;
       // WebGL failed mid-training (context lost, out of memory): carry on with wasm. The lost
       // run is told to stop, in case it ever wakes up.
       controller?.abort(e);

@@ -194,7 +194,7 @@ describe('vocabulary', () => {
     });
     assert.throws(() => buildVocabulary([], { maxSize: 2 }), {
       name: 'RangeError',
-      message: /maxSize must be an integer ≥ 4/,
+      message: /maxSize \(the specials included\) must be an integer ≥ 4/,
     });
     assert.throws(() => buildVocabulary([], { minCount: 0 }), { name: 'RangeError', message: /minCount/ });
     assert.throws(() => buildVocabulary([1 as unknown as string]), {

@@ -304,15 +304,15 @@ describe('forecast', () => {
     await assert.rejects(forecast(LINE, { horizon: 1.5 }), { name: 'RangeError', message: /horizon .*1\.5/ });
     await assert.rejects(forecast(LINE, { cell: 'cnn' as 'lstm' }), {
       name: 'RangeError',
-      message: /cell must be 'rnn', 'lstm', 'gru', got the string "cnn"/,
+      message: /cell must be one of "rnn", "lstm", "gru", got the string "cnn"/,
     });
     await assert.rejects(forecast(LINE, { strategy: 'both' as 'direct' }), {
       name: 'RangeError',
-      message: /strategy must be 'direct', 'recursive'/,
+      message: /strategy must be one of "direct", "recursive"/,
     });
     await assert.rejects(forecast(LINE, { method: 'arima' as 'auto' }), {
       name: 'RangeError',
-      message: /method must be 'auto'.*"arima"/,
+      message: /method must be one of "auto".*"arima"/,
     });
     await assert.rejects(forecast(LINE, { epochs: -1 }), { name: 'RangeError', message: /epochs/ });
     await assert.rejects(forecast(LINE, { seeds: 0 }), { name: 'RangeError', message: /seeds/ });
@@ -457,7 +457,7 @@ describe('rnn-predict forecast (CLI)', () => {
     );
     await assert.rejects(
       forecastCommand(['--csv', 'x.csv', '--cell', 'cnn'], { log }),
-      /--cell expects lstm, gru, rnn, got "cnn"/,
+      /--cell expects rnn, lstm, gru, got "cnn"/,
     );
     await assert.rejects(
       forecastCommand(['--csv', 'x.csv', '--method', 'best'], { log }),

@@ -120,7 +120,7 @@ describe('replicas', () => {
   });
 
   test('workerThreads rejects a bad thread count', () => {
-    assert.throws(() => workerThreads(0), /threads must be an integer in 1…64, got 0/);
+    assert.throws(() => workerThreads(0), /threads must be an integer in 1…64, got the number 0/);
   });
 });
 

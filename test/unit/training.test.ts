@@ -84,7 +84,7 @@ describe('network', () => {
   });
 
   test('Glorot initialisation is seeded: same seed, same weights', async () => {
-    const config = resolveModelConfig({ vocabSize: 10, embeddingSize: 3, hiddenSize: 4 });
+    const config = resolveModelConfig({ cell: 'lstm', vocabSize: 10, embeddingSize: 3, hiddenSize: 4 });
     const a = createWeights(config, 11),
       b = createWeights(config, 11),
       c = createWeights(config, 12);
@@ -103,9 +103,12 @@ describe('network', () => {
   test('config errors name the field', () => {
     assert.throws(() => resolveModelConfig({ vocabSize: 10, cell: 'tcn' as CellType }), {
       name: 'RangeError',
-      message: /cell must be 'rnn', 'lstm' or 'gru', got the string "tcn"/,
+      message: /cell must be one of "rnn", "lstm", "gru", got the string "tcn"/,
     });
-    assert.throws(() => resolveModelConfig({ vocabSize: 10, layers: 3 as 1 }), /layers must be 1 or 2/);
+    assert.throws(
+      () => resolveModelConfig({ vocabSize: 10, layers: 3 as 1 }),
+      /layers must be one of 1, 2, got the number 3/,
+    );
     assert.throws(() => resolveModelConfig({ vocabSize: 10, dropout: 1 }), /dropout/);
     assert.throws(() => resolveModelConfig({ vocabSize: 2 }), /vocabSize/);
     assert.equal(

@@ -15,12 +15,12 @@ import {
   Tooltip,
   type ChartDataset,
 } from 'chart.js';
-import type { CellType } from '../../src/index.js';
+import { CELL_TYPES, type CellType } from '../../src/inference/model-config.js';
 import type { FromWorker, LabSettings, ToWorker } from './protocol.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Legend, Tooltip);
 
-const CELLS: CellType[] = ['rnn', 'lstm', 'gru'];
+const CELLS: readonly CellType[] = CELL_TYPES;
 const NAMES: Record<CellType, string> = { rnn: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' };
 type Point = { x: number; y: number };
 
@@ -182,7 +182,7 @@ async function start(): Promise<void> {
     .slice(0, num('lines'));
   settings = {
     lines,
-    cells: CELLS,
+    cells: [...CELLS],
     hiddenSize: num('hidden'),
     embeddingSize: num('hidden'),
     window: num('window'),
