@@ -126,7 +126,21 @@ test('SDK: a network trains in the worker on wasm, is stored in IndexedDB, and a
         let progress = 0;
         p.addEventListener('progress', () => progress++);
         await p.neuralReady;
-        await new Promise((r) => setTimeout(r, 300)); // the store finishes after neuralReady
+        // The store finishes after neuralReady: wait until IndexedDB holds the record.
+        for (let stored = false; !stored;) {
+          stored = await new Promise<boolean>((resolve) => {
+            const open = indexedDB.open('rnn-predict');
+            open.onsuccess = () => {
+              const db = open.result;
+              if (!db.objectStoreNames.contains('models')) return (db.close(), resolve(false));
+              const get = db.transaction('models').objectStore('models').getKey('model:firefox');
+              get.onsuccess = () => (db.close(), resolve(get.result !== undefined));
+              get.onerror = () => (db.close(), resolve(false));
+            };
+            open.onerror = () => resolve(false);
+          });
+          if (!stored) await new Promise((r) => requestAnimationFrame(r));
+        }
         const out = { info: p.info(), words: p.predictNext('Buenos días, ¿cómo ', { k: 5 }), progress };
         p.dispose();
         return JSON.parse(JSON.stringify(out));

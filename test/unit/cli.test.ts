@@ -5,6 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseCorpus } from '../../src/data/corpus.js';
+import { evalWords } from '../../src/text/tokenize.js';
+import { evaluate } from '../../src/inference/evaluate.js';
+import { predictorOf } from '../../src/inference/artifacts.js';
+import { KneserNeyTrigram } from '../../src/inference/ngram.js';
+import { WordPredictor } from '../../src/inference/word-predictor.js';
+import { loadModelDir } from '../../src/node/model-dir.js';
 
 const cli = new URL('../../dist/cli.js', import.meta.url).pathname;
 const corpus = new URL('../../corpus/es-conversaciones.txt', import.meta.url).pathname;
@@ -61,7 +68,7 @@ describe('rnn-predict CLI', () => {
     }
   });
 
-  test('train writes a model directory; predict --json and eval --json read it', () => {
+  test('train writes a model directory; predict --json and eval --json read it', async () => {
     const small = join(dir, 'small.txt');
     writeFileSync(small, readFileSync(corpus, 'utf8').split('\n').slice(0, 1500).join('\n'));
     const out = join(dir, 'model');
@@ -95,12 +102,21 @@ describe('rnn-predict CLI', () => {
     writeFileSync(test, 'Hola, ¿cómo se siente hoy?\nBuenos días, ¿qué tal?\n');
     const e = run('eval', '--model', out, '--test', test, '--json');
     assert.equal(e.code, 0, e.err);
+    // The CLI reports what the evaluation harness computes on the same model and lines.
+    const testLines = parseCorpus(readFileSync(test), test);
     const r = JSON.parse(e.out);
-    for (const k of ['top1', 'top3', 'ksr', 'oov']) assert.ok(r[k] >= 0 && r[k] <= 1, `${k} = ${r[k]}`);
+    const expected = evaluate(predictorOf(await loadModelDir(out)), testLines);
+    for (const k of ['top1', 'top3', 'ksr', 'oov', 'perplexity', 'words'] as const) assert.equal(r[k], expected[k], k);
     assert.equal(r.words, 9);
     const b = run('eval', '--baseline', 'kn3', '--train', small, '--test', test, '--json');
     assert.equal(b.code, 0, b.err);
-    assert.ok(JSON.parse(b.out).top3 > 0);
+    const kn = new WordPredictor({
+      ngram: KneserNeyTrigram.train(parseCorpus(readFileSync(small), small).map(evalWords)),
+    });
+    const knExpected = evaluate(kn, testLines);
+    const rb = JSON.parse(b.out);
+    for (const k of ['top1', 'top3', 'ksr', 'oov', 'perplexity'] as const) assert.equal(rb[k], knExpected[k], k);
+    assert.equal(rb.source, 'ngram');
   });
 
   test('bad input: one line on stderr, exit 1, no stack trace', () => {
@@ -115,7 +131,7 @@ describe('rnn-predict CLI', () => {
       [['train', '--corpus', empty, '--out', join(dir, 'o')], /empty\.txt: is empty/],
       [['train', '--corpus', binary, '--out', join(dir, 'o')], /bin\.dat: looks binary/],
       [['train', '--corpus', join(dir, 'nope.txt'), '--out', join(dir, 'o')], /nope\.txt: cannot read/],
-      [['train', '--corpus', corpus, '--out', join(dir, 'o'), '--cell', 'tcn'], /--cell must be lstm, gru or rnn/],
+      [['train', '--corpus', corpus, '--out', join(dir, 'o'), '--cell', 'tcn'], /--cell must be one of "rnn", "lstm", "gru", got "tcn"/],
       [['train', '--corpus', corpus, '--out', join(dir, 'o'), '--epochs', 'two'], /--epochs must be an integer/],
       [['train', '--corpus', corpus, '--out', join(dir, 'o'), '--bogus'], /Unknown option '--bogus'/],
       [['predict', '--model', broken, 'hola'], /model\.json not found/],
