@@ -63,7 +63,8 @@ export class PredictorController implements ReactiveController {
     return this.#readyFor === this.#predictor ? this.#readyFor : undefined;
   }
 
-  /** Resolves when the predictor in use is ready (rejects when it cannot load). */
+  /** Resolves when the predictor in use is ready (rejects when it cannot load); while there is
+   * none (the element was removed), when the next one is. */
   get ready(): Promise<void> {
     return this.#ready.promise;
   }
@@ -145,6 +146,7 @@ export class PredictorController implements ReactiveController {
     }
     if (!this.#external) p.dispose();
     this.#predictor = this.#readyFor = undefined;
+    if (this.#ready.settled) this.#ready = deferred(); // `ready` waits for the next predictor
     this.#onAnswer(undefined);
   }
 

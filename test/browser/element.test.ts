@@ -181,8 +181,8 @@ test('Escape hides the suggestions; Tab then moves focus as usual; typing shows 
   );
   assert.equal(await page.$eval('#f', (f) => f.getAttribute('aria-expanded')), 'false');
   assert.equal(await page.$eval('[role=listbox]', (l) => (l as HTMLElement).hidden), true);
-  // Still hidden a few frames later (the caret did not move, nothing was typed).
-  await page.waitForTimeout(100);
+  // Still hidden once the frames after the key have passed (the caret did not move, nothing was typed).
+  await settle(page);
   assert.deepEqual(await suggestions(page), []);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'next');
@@ -212,7 +212,8 @@ test('nothing is accepted during an IME composition or after a dead key', async 
       new InputEvent('input', { bubbles: true, isComposing: true, inputType: 'insertCompositionText', data: 'h' }),
     );
   });
-  await page.waitForTimeout(50);
+  // The frames after the composition's input have passed: no prediction brought them back.
+  await settle(page);
   assert.deepEqual(await suggestions(page), [], 'suggestions are hidden while composing');
   await page.keyboard.press('Tab');
   assert.equal(await page.inputValue('#f'), 'Hola cómo se siente h');
@@ -235,7 +236,11 @@ test('nothing is accepted during an IME composition or after a dead key', async 
     const f = document.getElementById('f') as HTMLInputElement;
     f.dispatchEvent(new KeyboardEvent('keydown', { key: 'Dead', code: 'Quote', bubbles: true, cancelable: true }));
   });
-  await page.waitForTimeout(50);
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions
+        .length === 0,
+  );
   await page.keyboard.press('Tab');
   assert.equal(await page.inputValue('#f'), 'Hola cómo se siente ho');
   await page.close();
@@ -366,7 +371,8 @@ test('markup in the corpus or in a suggestion shows as text and runs nothing', a
   ]);
   await p.keyboard.press('Tab');
   assert.equal(await p.inputValue('#g'), 'x <img src=x onerror=window.__x=3> ');
-  await p.waitForTimeout(100);
+  // The prediction after the insert has run and its chips are rendered.
+  await settle(p);
   assert.equal(
     await p.evaluate(() => document.querySelectorAll('img, b, rnn-predict script').length),
     0,
@@ -526,7 +532,7 @@ test('a chat that sends on Enter: a chosen suggestion never reaches its handler;
   // A password field gets no suggestions and no ARIA changes.
   await page.click('#pw');
   await page.keyboard.type('Hola cómo se siente ');
-  await page.waitForTimeout(100);
+  await settle(page);
   assert.deepEqual(await suggestions(page, '#pwel'), []);
   assert.equal(await page.$eval('#pw', (f) => f.getAttribute('aria-autocomplete')), null);
   await page.close();
@@ -568,13 +574,22 @@ test('moved, the element keeps its predictor; removed and put back, it makes a n
     return el.predictor === before;
   });
   assert.equal(same, true);
-  await page.evaluate(async () => {
-    const el = document.querySelector('rnn-predict')!;
+  await page.evaluate(() => {
+    const el = document.querySelector('rnn-predict') as unknown as HTMLElement & { predictor: unknown };
+    (window as any).__el = el;
+    (window as any).__old = el.predictor;
     el.remove();
-    await new Promise((r) => setTimeout(r, 50));
-    document.querySelector('main')!.append(el);
-    await (el as unknown as { ready: Promise<void> }).ready;
   });
+  // Off the page, it lets go of its predictor (a task later: a move would have kept it).
+  await page.waitForFunction(() => (window as any).__el.predictor === undefined);
+  const fresh = await page.evaluate(async () => {
+    const el = (window as any).__el;
+    document.querySelector('main')!.append(el);
+    await el.ready;
+    // `ready`, read at once, waited for the new predictor: it answers (it would throw before its own ready).
+    return el.predictor !== (window as any).__old && el.predictor.predictNext('Hola ', { k: 1 }).length === 1;
+  });
+  assert.equal(fresh, true, 'ready waits for the new predictor');
   assert.equal(await page.$eval('#f', (f) => f.getAttribute('role')), 'combobox');
   await page.click('#f');
   await page.keyboard.type('Hola cómo se siente ');
