@@ -4,5 +4,14 @@
  * page needs.
  */
 export * from '../src/index.js';
-export { RnnPredict, define } from './define.js';
-export type { AcceptDetail } from './define.js';
+export {
+  RnnPredict,
+  define,
+  RnnAcceptEvent,
+  RnnErrorEvent,
+  RnnModelEvent,
+  RnnProgressEvent,
+  RnnReadyEvent,
+  RnnRemoveEvent,
+} from './define.js';
+export type { AcceptDetail, RemoveDetail } from './define.js';

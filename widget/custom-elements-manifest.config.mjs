@@ -11,6 +11,10 @@ export default {
         for (const mod of customElementsManifest.modules) {
           for (const d of mod.declarations ?? []) {
             if (d.members) d.members = d.members.filter((m) => m.privacy !== 'private' && !m.name.startsWith('#'));
+            // The events are the ones the class's JSDoc documents (@fires {RnnAcceptEvent} rnn-accept - …);
+            // the analyzer also reads `this.dispatchEvent(new RnnAcceptEvent(detail))` and takes the
+            // detail's name for the event's.
+            if (d.events) d.events = d.events.filter((e) => e.description);
           }
         }
       },

@@ -1,11 +1,21 @@
 /**
  * Registers `<rnn-predict>` (importing this module does it, unless the name is taken) and, on
- * request, the same element under other names: `define('my-predict')`.
+ * request, the same element under other names: `define('my-predict')`. Exports the element's
+ * class and its event classes (`e instanceof RnnAcceptEvent`; events.ts).
  */
 import { RnnPredict } from './rnn-predict.js';
 
 export { RnnPredict };
-export type { AcceptDetail } from './rnn-predict.js';
+export {
+  RnnAcceptEvent,
+  RnnErrorEvent,
+  RnnModelEvent,
+  RnnProgressEvent,
+  RnnReadyEvent,
+  RnnRemoveEvent,
+  type AcceptDetail,
+  type RemoveDetail,
+} from './events.js';
 
 /**
  * Registers the element under `tagName` and returns its class. A name already registered is

@@ -8,88 +8,31 @@
  * `<textarea>` keeps its textbox role (ARIA in HTML allows no other) and gets the same
  * attributes but `aria-expanded`. The listbox of chips and a polite live region ("3 sugerencias")
  * are light-DOM children of the element, beside the field, so the ids resolve.
+ *
+ * Two controllers do the wiring: PredictorController (predictor-controller.ts) makes, follows and
+ * disposes the predictor; FieldController (field-controller.ts) finds the field and listens to
+ * it. This file is what the element shows and what each key, click and keystroke does.
  */
 import { LitElement, html, css, render, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import {
-  createPredictor,
-  type Predictor,
-  type PredictorInfo,
-  type CellType,
-  type TrainProgress,
-} from '../src/index.js';
+import type { Predictor, CellType } from '../src/index.js';
 import { wordEdit, ghostText, partialWord, phraseGhost } from './text-edit.js';
+import { PredictorController } from './predictor-controller.js';
+import { FieldController, type Field } from './field-controller.js';
+import { RnnAcceptEvent, RnnErrorEvent, RnnRemoveEvent } from './events.js';
 
-type Field = HTMLInputElement | HTMLTextAreaElement;
+export type { AcceptDetail, RemoveDetail } from './events.js';
 
 /** How long a touch on a chip removes its word (ms). */
 const LONG_PRESS_MS = 600;
 
-/** `detail` of `rnn-accept` and `rnn-remove`. */
-export interface AcceptDetail {
-  /** What was inserted: the word, or the phrase's words joined by spaces. */
-  word: string;
-  /** Position of the word in the bar, 0 = the top suggestion; -1 for a phrase, or a phrase's
-   * next word that is not in the bar. */
-  index: number;
-  /** 'word': one word (a chip, or a phrase's next word); 'phrase': the whole phrase. */
-  kind: 'word' | 'phrase';
-  /** The words inserted (one for a word). */
-  words: string[];
-}
+/** A phrase offered as ghost text: its words (as inserted) and each word's probability given those before it. */
+type Phrase = { words: string[]; probabilities: number[] };
 
-const MESSAGES: Record<string, { label: string; count: (n: number) => string; phrase: (p: string) => string }> = {
-  es: {
-    label: 'Sugerencias',
-    count: (n) => (n === 1 ? '1 sugerencia' : `${n} sugerencias`),
-    phrase: (p) => `frase: ${p}`,
-  },
-  en: {
-    label: 'Suggestions',
-    count: (n) => (n === 1 ? '1 suggestion' : `${n} suggestions`),
-    phrase: (p) => `phrase: ${p}`,
-  },
-};
+/** The ghost text in parts: one per phrase word (with the phrase's probability up to it), or the word's rest. */
+type GhostPart = { text: string; p: number };
 
 let instances = 0;
-const styledRoots = new WeakMap<Node, Set<string>>();
-
-/** Styles for the light-DOM chips (the listbox must live beside the field for ARIA), added once
- * per root and tag name. Zero specificity: any page rule wins. */
-function lightStyles(tag: string): string {
-  return `
-:where(${tag} [data-rnn-listbox]){display:flex;flex-wrap:wrap;align-items:center;gap:var(--rnn-gap,.375rem);margin:0;padding:0}
-:where(${tag} [data-rnn-listbox][hidden]){display:none}
-:where(${tag} [data-rnn-chip]){display:inline-flex;align-items:center;min-height:var(--rnn-chip-height,2rem);box-sizing:border-box;padding:var(--rnn-chip-padding,.25rem .85rem);border-radius:var(--rnn-chip-radius,999px);border:1px solid var(--rnn-chip-border,#00000024);background:var(--rnn-chip-bg,#eef1f6);color:var(--rnn-chip-fg,#1a2230);font:inherit;line-height:1.2;cursor:pointer;user-select:none;-webkit-user-select:none;touch-action:manipulation;white-space:pre}
-:where(${tag} [data-rnn-chip]:hover){background:var(--rnn-chip-hover-bg,#dfe6f0)}
-:where(${tag} [data-rnn-chip][aria-selected=true]){background:var(--rnn-chip-active-bg,#1f5fbf);color:var(--rnn-chip-active-fg,#fff);border-color:transparent;outline:2px solid var(--rnn-chip-active-bg,#1f5fbf);outline-offset:2px}
-@media (prefers-color-scheme:dark){
-:where(${tag} [data-rnn-chip]){border-color:var(--rnn-chip-border,#ffffff2e);background:var(--rnn-chip-bg,#2a3240);color:var(--rnn-chip-fg,#e8edf5)}
-:where(${tag} [data-rnn-chip]:hover){background:var(--rnn-chip-hover-bg,#364052)}
-:where(${tag} [data-rnn-chip][aria-selected=true]){background:var(--rnn-chip-active-bg,#8ab4f8);color:var(--rnn-chip-active-fg,#0b1a33);outline-color:var(--rnn-chip-active-bg,#8ab4f8)}
-}`;
-}
-
-function addLightStyles(root: Node, tag: string): void {
-  let tags = styledRoots.get(root);
-  if (tags?.has(tag)) return;
-  styledRoots.set(root, (tags ??= new Set()));
-  tags.add(tag);
-  const target = root as Document | ShadowRoot;
-  if (
-    'adoptedStyleSheets' in target &&
-    typeof CSSStyleSheet === 'function' &&
-    'replaceSync' in CSSStyleSheet.prototype
-  ) {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(lightStyles(tag));
-    target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
-  } else {
-    const style = document.createElement('style');
-    style.textContent = lightStyles(tag);
-    (root instanceof Document ? root.head : (root as ShadowRoot)).append(style);
-  }
-}
 
 /**
  * Next-word suggestions for the text field inside it.
@@ -109,12 +52,12 @@ function addLightStyles(root: Node, tag: string): void {
  * press on a chip, removes that word: `predictor.forget(word)`, never suggested again.
  *
  * @slot - The text field: one `<input>` or `<textarea>` (or an element containing one).
- * @fires rnn-ready - Suggestions are available; `detail` is the predictor's info().
- * @fires rnn-progress - Training progress; `detail` is a TrainProgress (epoch, batch, loss, accuracy, …).
- * @fires rnn-model - A new model answers (the network took over); `detail` is info().
- * @fires rnn-error - The predictor failed or reported a problem; `detail` is the Error.
- * @fires rnn-accept - The person accepted a suggestion or a phrase; `detail` is `{word, index, kind, words}` (`kind`: 'word' or 'phrase'). Fired on user action only.
- * @fires rnn-remove - The person removed a suggestion (Shift+Delete, long press); `detail` is `{word, index}`.
+ * @fires {RnnReadyEvent} rnn-ready - Suggestions are available; `detail` is the predictor's info().
+ * @fires {RnnProgressEvent} rnn-progress - Training progress; `detail` is a TrainProgress (epoch, batch, loss, accuracy, …).
+ * @fires {RnnModelEvent} rnn-model - A new model answers (the network took over); `detail` is info().
+ * @fires {RnnErrorEvent} rnn-error - The predictor failed or reported a problem; `detail` is the Error.
+ * @fires {RnnAcceptEvent} rnn-accept - The person accepted a suggestion or a phrase; `detail` is `{word, index, kind, words}` (`kind`: 'word' or 'phrase'). Fired on user action only.
+ * @fires {RnnRemoveEvent} rnn-remove - The person removed a suggestion (Shift+Delete, long press); `detail` is `{word, index}`.
  * @csspart bar - The bar that holds the suggestion chips (below the field; `--rnn-bar-order: -1` puts it above).
  * @csspart ghost - The ghost text: the top suggestion's rest, or the phrase, shown after the caret (`ghost` attribute).
  * @csspart ghost-word - Each word of a ghost phrase; it fades as the phrase's probability up to it falls (`data-p`: that probability, 0–1).
@@ -223,44 +166,74 @@ export class RnnPredict extends LitElement {
   /** Never show phrases: the ghost text completes one word (phrases need `ghost`). */
   @property({ type: Boolean, attribute: 'no-phrases' }) noPhrases = false;
 
+  /** The suggestions, best first (shown while `_open`). */
   @state() private _words: string[] = [];
+  /** The suggestion chosen with ↑/↓ (-1: none). */
   @state() private _active = -1;
   @state() private _open = false;
+  /** The text before the caret the suggestions are for. */
   @state() private _before = '';
-  /** The phrase shown (words as inserted) and each word's probability given those before it. */
-  @state() private _phrase: { words: string[]; probabilities: number[] } | null = null;
-  #ghost: { text: string; p: number }[] = [];
-  /** Whether #ghost is the phrase (else the top or chosen word). */
-  #ghostIsPhrase = false;
-  #announcedPhrase = '';
-  #options = '';
+  /** The phrase offered for that text, or null. */
+  @state() private _phrase: Phrase | null = null;
 
   readonly #id = `rnn-predict-${++instances}`;
-  #field: Field | undefined;
-  #form: HTMLFormElement | null = null;
-  #restore: [string, string | null][] = [];
-  #listbox: HTMLElement | undefined;
-  #live: HTMLElement | undefined;
+  /** The chips' listbox and the polite live region: light-DOM children, beside the field (ARIA ids resolve). */
+  readonly #listbox = listbox(`${this.#id}-listbox`);
+  readonly #live = liveRegion();
+  readonly #predictors = new PredictorController(this, (p) => (p ? this.#schedule() : this.#show([])));
+  readonly #fields = new FieldController(
+    this,
+    {
+      fieldChanged: (field) => {
+        this.#show([]);
+        if (field) this.#schedule();
+      },
+      keydown: (e) => this.#onKeyDown(e),
+      input: (e) => this.#onInput(e),
+      composition: (composing) => {
+        this.#composing = composing;
+        if (composing) this.#show([]);
+        else this.#schedule();
+      },
+      focus: () => this.#schedule(),
+      blur: () => this.#show([]),
+      caret: () => this.#schedule(),
+      scroll: () => this.#placeGhost(),
+      submit: () => {
+        if (this.learn && this.#field) this.#learnText(this.#field.value);
+      },
+    },
+    { listboxId: this.#listbox.id },
+  );
+
+  /** The ghost text shown (set before each render). */
+  #ghost: GhostPart[] = [];
+  /** Whether #ghost is the phrase (else the top or chosen word). */
+  #ghostIsPhrase = false;
   #announced = '';
-  #predictor: Predictor | undefined;
-  #external = false;
-  #readyFor: Predictor | undefined;
-  #ready: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void; settled: boolean } = deferred();
+  #announcedPhrase = '';
+  /** The frame the next prediction runs in (0: none scheduled). */
   #raf = 0;
+  /** IME state: a composition runs, or a dead key waits for its letter; nothing is accepted meanwhile. */
   #composing = false;
   #dead = false;
+  /** Escape hid the suggestions until the next keystroke. */
   #dismissed = false;
   #lastLearned = { text: '', at: 0 };
-  #disposeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A touch held on a chip (long press: remove); #pressed: it fired, so the click that ends it accepts nothing. */
+  #pressTimer: ReturnType<typeof setTimeout> | undefined;
+  #pressed = false;
+
+  /** The text field (found in the slot by FieldController). */
+  get #field(): Field | undefined {
+    return this.#fields.field;
+  }
 
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
   }
 
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') this.requestUpdate();
-  }
+  // ── public API ────────────────────────────────────────────────────────────
 
   /** The suggestions shown now, best first (empty while hidden). */
   get currentSuggestions(): string[] {
@@ -274,63 +247,36 @@ export class RnnPredict extends LitElement {
 
   /** Resolves when suggestions are available (rejects when the corpus or model cannot be loaded). */
   get ready(): Promise<void> {
-    return this.#ready.promise;
+    return this.#predictors.ready;
   }
 
   /** The predictor answering (info(), train(), save(), delete() …). Set one to share it between
    * fields: the element then neither creates nor disposes its own. */
   get predictor(): Predictor | undefined {
-    return this.#predictor;
+    return this.#predictors.predictor;
   }
 
   set predictor(p: Predictor | undefined) {
-    if (p === this.#predictor) return;
-    this.#drop();
-    this.#external = p !== undefined;
-    if (p) this.#use(p);
-    else this.requestUpdate(); // makes its own again
+    this.#predictors.predictor = p;
   }
+
+  // ── lifecycle ─────────────────────────────────────────────────────────────
 
   override connectedCallback(): void {
     super.connectedCallback();
-    clearTimeout(this.#disposeTimer);
-    if (!this.#listbox) {
-      const listbox = document.createElement('div');
-      listbox.id = `${this.#id}-listbox`;
-      listbox.setAttribute('role', 'listbox');
-      listbox.dataset.rnnListbox = '';
-      listbox.slot = 'listbox';
-      listbox.hidden = true;
-      const live = document.createElement('div');
-      live.setAttribute('role', 'status');
-      live.setAttribute('aria-live', 'polite');
-      live.setAttribute('aria-atomic', 'true');
-      live.dataset.rnnLive = '';
-      live.slot = 'live';
-      this.#listbox = listbox;
-      this.#live = live;
-    }
-    this.append(this.#listbox, this.#live!);
+    this.append(this.#listbox, this.#live);
     addLightStyles(this.getRootNode(), this.localName);
-    document.addEventListener('selectionchange', this.#onSelectionChange);
-    if (!this.#field) {
-      const slot = this.renderRoot?.querySelector?.<HTMLSlotElement>('slot:not([name])');
-      if (slot) this.#discover(slot);
-    }
-    if (!this.#predictor) this.requestUpdate(); // back after a removal: a new predictor
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    document.removeEventListener('selectionchange', this.#onSelectionChange);
     cancelAnimationFrame(this.#raf);
     this.#raf = 0;
-    // A move (disconnect then connect in the same task) keeps the predictor and its training.
-    this.#disposeTimer = setTimeout(() => {
-      if (this.isConnected) return;
-      this.#attach(undefined);
-      if (!this.#external) this.#drop(); // a predictor set from outside is its owner's to dispose
-    });
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
   }
 
   protected override willUpdate(): void {
@@ -340,14 +286,7 @@ export class RnnPredict extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // The predictor follows model, corpus, cell and no-train (made after the first render, so
-    // attributes and properties set together make one predictor).
-    const options = JSON.stringify([this.model, this.corpus, this.cell, this.noTrain]);
-    if (!this.#external && this.isConnected && (!this.#predictor || options !== this.#options)) {
-      this.#drop();
-      this.#options = options;
-      this.#use(this.#create());
-    }
+    // (The predictor follows model, corpus, cell and no-train: PredictorController.hostUpdated.)
     if (changed.has('suggestions') || changed.has('noPhrases') || changed.has('ghost')) this.#schedule();
     this.#renderLight();
     this.#placeGhost();
@@ -373,154 +312,62 @@ export class RnnPredict extends LitElement {
       <slot name="live"></slot>`;
   }
 
-  // ── the predictor ─────────────────────────────────────────────────────────
-
-  #create(): Predictor {
-    const base = document.baseURI;
-    return createPredictor({
-      ...(this.corpus ? { corpus: new URL(this.corpus, base) } : {}),
-      ...(this.model ? { model: new URL(this.model, base) } : {}),
-      ...(this.cell ? { cell: this.cell } : {}),
-      ...(this.noTrain ? { autoTrain: false } : {}),
-    });
-  }
-
-  #use(p: Predictor): void {
-    this.#predictor = p;
-    if (this.#ready.settled) this.#ready = deferred();
-    const ready = this.#ready;
-    if (typeof p.addEventListener === 'function') {
-      p.addEventListener('progress', this.#onProgress);
-      p.addEventListener('model', this.#onModel);
-      p.addEventListener('error', this.#onError);
-    }
-    p.ready.then(
-      () => {
-        if (this.#predictor !== p) return;
-        this.#readyFor = p;
-        ready.resolve();
-        this.#emit('rnn-ready', this.#info(p));
-        this.#schedule();
-      },
-      (e: unknown) => {
-        if (this.#predictor !== p) return;
-        ready.reject(e);
-        this.#emit('rnn-error', e);
-      },
+  /** The chips, into the light-DOM listbox, and the field's combobox state. */
+  #renderLight(): void {
+    const listbox = this.#listbox;
+    const f = this.#field;
+    const open = this._open;
+    const id = (i: number) => `${this.#id}-option-${i}`;
+    listbox.hidden = !open;
+    listbox.setAttribute('aria-label', this.#messages().label);
+    render(
+      html`${this._words.map(
+        (w, i) =>
+          html`<div role="option" id=${id(i)} data-rnn-chip part=${i === this._active ? 'chip chip-active' : 'chip'}
+          aria-selected=${i === this._active ? 'true' : 'false'}
+          @mousedown=${(e: Event) => e.preventDefault()} @pointerdown=${(e: PointerEvent) => this.#pressStart(e, i)}
+          @pointerup=${() => this.#pressEnd()} @pointercancel=${() => this.#pressEnd()} @pointerleave=${() => this.#pressEnd()}
+          @contextmenu=${(e: Event) => this.#pressTimer !== undefined && e.preventDefault()}
+          @click=${() => this.#chipClick(i)}>${w}</div>`,
+      )}`,
+      listbox,
     );
-    // A failed background training leaves the trigram answering; say so (with no-train the
-    // network is not expected, and its absence is no error).
-    p.neuralReady?.catch((e: unknown) => {
-      if (this.#predictor === p && !this.noTrain && (e as Error)?.name !== 'AbortError') this.#emit('rnn-error', e);
-    });
+    if (!f) return;
+    if (f instanceof HTMLInputElement) f.setAttribute('aria-expanded', String(open));
+    if (open && this._active >= 0) f.setAttribute('aria-activedescendant', id(this._active));
+    else f.removeAttribute('aria-activedescendant');
   }
 
-  /** Forgets the current predictor, disposing it when the element made it. */
-  #drop(): void {
-    const p = this.#predictor;
-    if (!p) return;
-    if (typeof p.removeEventListener === 'function') {
-      p.removeEventListener('progress', this.#onProgress);
-      p.removeEventListener('model', this.#onModel);
-      p.removeEventListener('error', this.#onError);
+  /** Lays the ghost's mirror over the field: same box, font and scroll, so the ghost sits after the caret. */
+  #placeGhost(): void {
+    const f = this.#field;
+    const mirror = this.renderRoot.querySelector<HTMLElement>('.mirror');
+    if (!f || !mirror) return;
+    const cs = getComputedStyle(f);
+    const s = mirror.style;
+    for (const p of MIRRORED) s.setProperty(p, cs.getPropertyValue(p));
+    const box = f.getBoundingClientRect();
+    const wrap = (mirror.parentElement as HTMLElement).getBoundingClientRect();
+    s.left = `${box.left - wrap.left}px`;
+    s.top = `${box.top - wrap.top}px`;
+    s.width = `${box.width}px`;
+    s.height = `${box.height}px`;
+    const single = f instanceof HTMLInputElement;
+    s.whiteSpace = single ? 'pre' : 'pre-wrap';
+    s.overflowWrap = single ? 'normal' : 'break-word';
+    if (single) {
+      const inner = f.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+      s.lineHeight = `${inner}px`;
     }
-    if (!this.#external) p.dispose();
-    this.#predictor = this.#readyFor = undefined;
-    this.#show([]);
+    const inner = mirror.firstElementChild as HTMLElement;
+    inner.style.transform = `translate(${-f.scrollLeft}px, ${-f.scrollTop}px)`;
   }
 
-  #info(p: Predictor): PredictorInfo | undefined {
-    try {
-      return p.info();
-    } catch {
-      return undefined;
-    }
-  }
+  // ── the field's events (wired by FieldController) ─────────────────────────
 
-  #onProgress = (e: Event) => this.#emit('rnn-progress', (e as CustomEvent<TrainProgress>).detail);
-  #onModel = (e: Event) => {
-    this.#emit('rnn-model', (e as CustomEvent<PredictorInfo>).detail);
-    this.#schedule();
-  };
-  #onError = (e: Event) => this.#emit('rnn-error', (e as CustomEvent<Error>).detail);
-
-  #emit(type: string, detail: unknown): void {
-    this.dispatchEvent(event(type, detail));
-  }
-
-  // ── the field ─────────────────────────────────────────────────────────────
-
-  #onSlotChange = (e: Event) => this.#discover(e.target as HTMLSlotElement);
-
-  #discover(slot: HTMLSlotElement): void {
-    let field: Field | undefined;
-    // Text only: never a password, e-mail or number field.
-    const text = 'textarea, input:is([type=text i], [type=search i], :not([type]))';
-    for (const el of slot.assignedElements({ flatten: true })) {
-      const f = el.matches(text) ? el : el.querySelector(text);
-      if (f) {
-        field = f as Field;
-        break;
-      }
-    }
-    this.#attach(field);
-  }
-
-  #listeners: [string, EventListener][] = [
-    ['input', (e) => this.#onInput(e as InputEvent)],
-    [
-      'compositionstart',
-      () => {
-        this.#composing = true;
-        this.#show([]);
-      },
-    ],
-    [
-      'compositionend',
-      () => {
-        this.#composing = false;
-        this.#schedule();
-      },
-    ],
-    ['focus', () => this.#schedule()],
-    ['blur', () => this.#show([])],
-    ['click', () => this.#schedule()],
-    ['keyup', (e) => /^(Arrow|Home|End|Page)/.test((e as KeyboardEvent).key) && this.#schedule()],
-    ['scroll', () => this.#placeGhost()],
-  ];
-
-  #attach(field: Field | undefined): void {
-    if (field === this.#field) return;
-    const old = this.#field;
-    if (old) {
-      for (const [type, fn] of this.#listeners) old.removeEventListener(type, fn);
-      this.#form?.removeEventListener('submit', this.#onSubmit, { capture: true });
-      for (const [name, value] of this.#restore) {
-        if (value === null) old.removeAttribute(name);
-        else old.setAttribute(name, value);
-      }
-    }
-    this.#field = field;
-    this.#restore = [];
-    this.#form = null;
-    this.#show([]);
-    if (!field) return;
-    for (const [type, fn] of this.#listeners) field.addEventListener(type, fn);
-    this.#form = field.form;
-    this.#form?.addEventListener('submit', this.#onSubmit, { capture: true });
-    const set = (name: string, value: string) => {
-      this.#restore.push([name, field.getAttribute(name)]);
-      field.setAttribute(name, value);
-    };
-    if (field instanceof HTMLInputElement) {
-      set('role', 'combobox');
-      set('aria-expanded', 'false');
-      if (!field.hasAttribute('autocomplete')) set('autocomplete', 'off');
-    }
-    set('aria-autocomplete', 'list');
-    set('aria-controls', this.#listbox!.id);
-    this.#restore.push(['aria-activedescendant', field.getAttribute('aria-activedescendant')]);
-    this.#schedule();
+  /** The slot's elements changed: the field may have come, gone or been replaced. */
+  #onSlotChange(e: Event): void {
+    this.#fields.discover(e.target as HTMLSlotElement);
   }
 
   #onInput(e: InputEvent): void {
@@ -528,28 +375,6 @@ export class RnnPredict extends LitElement {
     this.#dismissed = false;
     if (e.isComposing) return;
     this.#schedule();
-  }
-
-  #onSelectionChange = () => {
-    const f = this.#field;
-    if (f && this.#isFocused(f)) this.#schedule();
-  };
-
-  #isFocused(f: Field): boolean {
-    return (f.getRootNode() as Document | ShadowRoot).activeElement === f;
-  }
-
-  constructor() {
-    super();
-    // Keys are read on the way down (capture, on the host), so a key the element uses (Tab,
-    // Enter on a chosen suggestion, Escape …) never reaches the page's own handlers.
-    this.addEventListener(
-      'keydown',
-      (e) => {
-        if (this.#field && e.composedPath()[0] === this.#field) this.#onKeyDown(e);
-      },
-      { capture: true },
-    );
   }
 
   #onKeyDown(e: KeyboardEvent): void {
@@ -612,22 +437,6 @@ export class RnnPredict extends LitElement {
     }
   }
 
-  #onSubmit = () => {
-    if (this.learn && this.#field) this.#learnText(this.#field.value);
-  };
-
-  #learnText(text: string): void {
-    const p = this.#predictor;
-    const now = Date.now();
-    if (!p || typeof p.learn !== 'function' || text.trim() === '') return;
-    if (this.#lastLearned.text === text && now - this.#lastLearned.at < 1000) return;
-    this.#lastLearned = { text, at: now };
-    p.learn(text).then(
-      () => this.#schedule(),
-      (e: unknown) => this.#emit('rnn-error', e),
-    );
-  }
-
   // ── suggestions ───────────────────────────────────────────────────────────
 
   /** Predicts once typing settles (next frame); later keystrokes in the same frame fold in. */
@@ -652,17 +461,16 @@ export class RnnPredict extends LitElement {
 
   #predict(): void {
     const f = this.#field;
-    const p = this.#readyFor;
+    const p = this.#predictors.answering;
     if (
       !f ||
       !p ||
-      p !== this.#predictor ||
       this.#composing ||
       this.#dead ||
       this.#dismissed ||
       f.readOnly ||
       f.disabled ||
-      !this.#isFocused(f)
+      !this.#fields.focused
     ) {
       this.#show([]);
       return;
@@ -679,20 +487,20 @@ export class RnnPredict extends LitElement {
       const partial = partialWord(before);
       if (partial && words.length > 1) words = words.filter((w) => w !== partial);
     } catch (e) {
-      this.#emit('rnn-error', e);
+      this.dispatchEvent(new RnnErrorEvent(e));
     }
     this.#show(words, before, this.#phraseFor(p, before, words));
   }
 
   /** The phrase for the text before the caret (computed once per word boundary by the
    * predictor), or null: phrases off, no ghost, or not confident. */
-  #phraseFor(p: Predictor, before: string, words: string[]): { words: string[]; probabilities: number[] } | null {
+  #phraseFor(p: Predictor, before: string, words: string[]): Phrase | null {
     if (this.noPhrases || !this.ghost || words.length === 0 || typeof p.phrase !== 'function') return null;
     try {
       const phrase = p.phrase(before);
       return phrase ? { words: phrase.words, probabilities: phrase.probabilities } : null;
     } catch (e) {
-      this.#emit('rnn-error', e);
+      this.dispatchEvent(new RnnErrorEvent(e));
       return null;
     }
   }
@@ -702,19 +510,7 @@ export class RnnPredict extends LitElement {
     return this._phrase !== null && this.#ghostIsPhrase && this._active < 0 && this._open && !this.#dead;
   }
 
-  /** Inserts the phrase's first `count` words (all with Infinity). */
-  #acceptPhrase(count: number): void {
-    const phrase = this._phrase;
-    if (!phrase) return;
-    const words = phrase.words.slice(0, count);
-    const all = words.length === phrase.words.length;
-    const text = words.join(' ');
-    const index = all ? -1 : this._words.indexOf(text);
-    if (this.#insert(text))
-      this.#emit('rnn-accept', { word: text, index, kind: all ? 'phrase' : 'word', words } satisfies AcceptDetail);
-  }
-
-  #show(words: string[], before = '', phrase: { words: string[]; probabilities: number[] } | null = null): void {
+  #show(words: string[], before = '', phrase: Phrase | null = null): void {
     const same = words.length === this._words.length && words.every((w, i) => w === this._words[i]);
     if (!same) {
       this._words = words;
@@ -729,7 +525,7 @@ export class RnnPredict extends LitElement {
 
   /** The ghost text for the phrase, or else the chosen (or top) suggestion, in parts (one per
    * phrase word, with the phrase's probability up to it); none when it cannot show inline. */
-  #ghostNow(): { text: string; p: number }[] {
+  #ghostNow(): GhostPart[] {
     const f = this.#field;
     const word = this._words[this._active >= 0 ? this._active : 0];
     if (!this.ghost || !this._open || word === undefined || !f) return [];
@@ -743,14 +539,13 @@ export class RnnPredict extends LitElement {
   }
 
   /** The ghost parts of the phrase, when one shows (nothing chosen with ↑/↓, room inline). */
-  #ghostPhraseNow(): { text: string; p: number }[] {
+  #ghostPhraseNow(): GhostPart[] {
     const phrase = this._active < 0 ? this._phrase : null;
     if (!phrase || this.#ghostNow().length === 0) return [];
     return phraseGhost(this._before, phrase.words, phrase.probabilities);
   }
 
   #announce(n: number): void {
-    if (!this.#live) return;
     let text = n > 0 ? this.#messages().count(n) : '';
     // The phrase is said once, when it first shows (letters that only filter it say nothing new).
     const phrase = this._phrase && n > 0 ? this._phrase.words.join(' ') : '';
@@ -767,11 +562,24 @@ export class RnnPredict extends LitElement {
     return MESSAGES[lang] ?? MESSAGES.es!;
   }
 
+  // ── accepting and removing ────────────────────────────────────────────────
+
   #accept(index: number): void {
     const word = this._words[index];
     if (word === undefined) return;
-    if (this.#insert(word))
-      this.#emit('rnn-accept', { word, index, kind: 'word', words: [word] } satisfies AcceptDetail);
+    if (this.#insert(word)) this.dispatchEvent(new RnnAcceptEvent({ word, index, kind: 'word', words: [word] }));
+  }
+
+  /** Inserts the phrase's first `count` words (all with Infinity). */
+  #acceptPhrase(count: number): void {
+    const phrase = this._phrase;
+    if (!phrase) return;
+    const words = phrase.words.slice(0, count);
+    const all = words.length === phrase.words.length;
+    const text = words.join(' ');
+    const index = all ? -1 : this._words.indexOf(text);
+    if (this.#insert(text))
+      this.dispatchEvent(new RnnAcceptEvent({ word: text, index, kind: all ? 'phrase' : 'word', words }));
   }
 
   /** Puts `word` (or a phrase) at the caret as an edit the field's undo knows; false when nothing was inserted. */
@@ -783,7 +591,7 @@ export class RnnPredict extends LitElement {
     const edit = wordEdit(f.value, start, end, word);
     const expected = f.value.slice(0, edit.from) + edit.text + f.value.slice(edit.to);
     let done = false;
-    if (this.#isFocused(f)) {
+    if (this.#fields.focused) {
       // execCommand keeps the field's undo history and fires beforeinput/input natively.
       f.setSelectionRange(edit.from, edit.to);
       try {
@@ -807,21 +615,30 @@ export class RnnPredict extends LitElement {
   /** Removes a suggestion for good: the predictor forgets the word (stored), the list updates. */
   #remove(index: number): void {
     const word = this._words[index];
-    const p = this.#predictor;
+    const p = this.#predictors.predictor;
     if (word === undefined || !p || typeof p.forget !== 'function') return;
     this._active = -1;
     this._words = this._words.filter((_, i) => i !== index);
-    this.#emit('rnn-remove', { word, index });
+    this.dispatchEvent(new RnnRemoveEvent({ word, index }));
     p.forget(word).then(
       () => this.#schedule(),
-      (e: unknown) => this.#emit('rnn-error', e),
+      (e: unknown) => this.dispatchEvent(new RnnErrorEvent(e)),
     );
   }
 
-  /** A touch held this long on a chip removes it (the tap that ends it accepts nothing). */
-  #pressTimer: ReturnType<typeof setTimeout> | undefined;
-  #pressed = false;
+  #learnText(text: string): void {
+    const p = this.#predictors.predictor;
+    const now = Date.now();
+    if (!p || typeof p.learn !== 'function' || text.trim() === '') return;
+    if (this.#lastLearned.text === text && now - this.#lastLearned.at < 1000) return;
+    this.#lastLearned = { text, at: now };
+    p.learn(text).then(
+      () => this.#schedule(),
+      (e: unknown) => this.dispatchEvent(new RnnErrorEvent(e)),
+    );
+  }
 
+  /** A touch held LONG_PRESS_MS on a chip removes its word (the tap that ends it accepts nothing). */
   #pressStart(e: PointerEvent, index: number): void {
     if (e.pointerType !== 'touch' && e.pointerType !== 'pen') return;
     this.#pressEnd();
@@ -845,108 +662,103 @@ export class RnnPredict extends LitElement {
     }
     this.#accept(index);
   }
-
-  // ── rendering into the light DOM and positioning the ghost ────────────────
-
-  #renderLight(): void {
-    const listbox = this.#listbox;
-    const f = this.#field;
-    if (!listbox) return;
-    const open = this._open;
-    const id = (i: number) => `${this.#id}-option-${i}`;
-    listbox.hidden = !open;
-    listbox.setAttribute('aria-label', this.#messages().label);
-    render(
-      html`${this._words.map(
-        (w, i) =>
-          html`<div role="option" id=${id(i)} data-rnn-chip part=${i === this._active ? 'chip chip-active' : 'chip'}
-          aria-selected=${i === this._active ? 'true' : 'false'}
-          @mousedown=${(e: Event) => e.preventDefault()} @pointerdown=${(e: PointerEvent) => this.#pressStart(e, i)}
-          @pointerup=${() => this.#pressEnd()} @pointercancel=${() => this.#pressEnd()} @pointerleave=${() => this.#pressEnd()}
-          @contextmenu=${(e: Event) => this.#pressTimer !== undefined && e.preventDefault()}
-          @click=${() => this.#chipClick(i)}>${w}</div>`,
-      )}`,
-      listbox,
-    );
-    if (!f) return;
-    if (f instanceof HTMLInputElement) f.setAttribute('aria-expanded', String(open));
-    if (open && this._active >= 0) f.setAttribute('aria-activedescendant', id(this._active));
-    else f.removeAttribute('aria-activedescendant');
-  }
-
-  #placeGhost(): void {
-    const f = this.#field;
-    const mirror = this.renderRoot.querySelector<HTMLElement>('.mirror');
-    if (!f || !mirror) return;
-    const cs = getComputedStyle(f);
-    const s = mirror.style;
-    for (const p of [
-      'font-family',
-      'font-size',
-      'font-weight',
-      'font-style',
-      'font-variant',
-      'font-stretch',
-      'letter-spacing',
-      'word-spacing',
-      'text-transform',
-      'text-indent',
-      'tab-size',
-      'direction',
-      'text-align',
-      'padding-top',
-      'padding-right',
-      'padding-bottom',
-      'padding-left',
-      'border-top-width',
-      'border-right-width',
-      'border-bottom-width',
-      'border-left-width',
-      'line-height',
-    ]) {
-      s.setProperty(p, cs.getPropertyValue(p));
-    }
-    const box = f.getBoundingClientRect();
-    const wrap = (mirror.parentElement as HTMLElement).getBoundingClientRect();
-    s.left = `${box.left - wrap.left}px`;
-    s.top = `${box.top - wrap.top}px`;
-    s.width = `${box.width}px`;
-    s.height = `${box.height}px`;
-    const single = f instanceof HTMLInputElement;
-    s.whiteSpace = single ? 'pre' : 'pre-wrap';
-    s.overflowWrap = single ? 'normal' : 'break-word';
-    if (single) {
-      const inner = f.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
-      s.lineHeight = `${inner}px`;
-    }
-    const inner = mirror.firstElementChild as HTMLElement;
-    inner.style.transform = `translate(${-f.scrollLeft}px, ${-f.scrollTop}px)`;
-  }
 }
 
-/** The element's events bubble and cross shadow roots. */
-function event(type: string, detail: unknown): CustomEvent {
-  return new CustomEvent(type, { detail, bubbles: true, composed: true });
+/** The element's own words (the live region, the listbox's name), by `lang`. */
+const MESSAGES: Record<string, { label: string; count: (n: number) => string; phrase: (p: string) => string }> = {
+  es: {
+    label: 'Sugerencias',
+    count: (n) => (n === 1 ? '1 sugerencia' : `${n} sugerencias`),
+    phrase: (p) => `frase: ${p}`,
+  },
+  en: {
+    label: 'Suggestions',
+    count: (n) => (n === 1 ? '1 suggestion' : `${n} suggestions`),
+    phrase: (p) => `phrase: ${p}`,
+  },
+};
+
+/** The field's styles the ghost's mirror copies, so its text lines up with the field's. */
+const MIRRORED = [
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-style',
+  'font-variant',
+  'font-stretch',
+  'letter-spacing',
+  'word-spacing',
+  'text-transform',
+  'text-indent',
+  'tab-size',
+  'direction',
+  'text-align',
+  'padding-top',
+  'padding-right',
+  'padding-bottom',
+  'padding-left',
+  'border-top-width',
+  'border-right-width',
+  'border-bottom-width',
+  'border-left-width',
+  'line-height',
+];
+
+function listbox(id: string): HTMLElement {
+  const el = document.createElement('div');
+  el.id = id;
+  el.setAttribute('role', 'listbox');
+  el.dataset.rnnListbox = '';
+  el.slot = 'listbox';
+  el.hidden = true;
+  return el;
 }
 
-function deferred() {
-  let resolve!: () => void;
-  let reject!: (e: unknown) => void;
-  const d = {
-    promise: new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    }),
-    resolve: () => {
-      d.settled = true;
-      resolve();
-    },
-    reject: (e: unknown) => {
-      d.settled = true;
-      reject(e);
-    },
-    settled: false,
-  };
-  d.promise.catch(() => {}); // an unread failure is reported by rnn-error, not as unhandled
-  return d;
+function liveRegion(): HTMLElement {
+  const el = document.createElement('div');
+  el.setAttribute('role', 'status');
+  el.setAttribute('aria-live', 'polite');
+  el.setAttribute('aria-atomic', 'true');
+  el.dataset.rnnLive = '';
+  el.slot = 'live';
+  return el;
+}
+
+const styledRoots = new WeakMap<Node, Set<string>>();
+
+/** Styles for the light-DOM chips (the listbox must live beside the field for ARIA), added once
+ * per root and tag name. Zero specificity: any page rule wins. */
+function lightStyles(tag: string): string {
+  return `
+:where(${tag} [data-rnn-listbox]){display:flex;flex-wrap:wrap;align-items:center;gap:var(--rnn-gap,.375rem);margin:0;padding:0}
+:where(${tag} [data-rnn-listbox][hidden]){display:none}
+:where(${tag} [data-rnn-chip]){display:inline-flex;align-items:center;min-height:var(--rnn-chip-height,2rem);box-sizing:border-box;padding:var(--rnn-chip-padding,.25rem .85rem);border-radius:var(--rnn-chip-radius,999px);border:1px solid var(--rnn-chip-border,#00000024);background:var(--rnn-chip-bg,#eef1f6);color:var(--rnn-chip-fg,#1a2230);font:inherit;line-height:1.2;cursor:pointer;user-select:none;-webkit-user-select:none;touch-action:manipulation;white-space:pre}
+:where(${tag} [data-rnn-chip]:hover){background:var(--rnn-chip-hover-bg,#dfe6f0)}
+:where(${tag} [data-rnn-chip][aria-selected=true]){background:var(--rnn-chip-active-bg,#1f5fbf);color:var(--rnn-chip-active-fg,#fff);border-color:transparent;outline:2px solid var(--rnn-chip-active-bg,#1f5fbf);outline-offset:2px}
+@media (prefers-color-scheme:dark){
+:where(${tag} [data-rnn-chip]){border-color:var(--rnn-chip-border,#ffffff2e);background:var(--rnn-chip-bg,#2a3240);color:var(--rnn-chip-fg,#e8edf5)}
+:where(${tag} [data-rnn-chip]:hover){background:var(--rnn-chip-hover-bg,#364052)}
+:where(${tag} [data-rnn-chip][aria-selected=true]){background:var(--rnn-chip-active-bg,#8ab4f8);color:var(--rnn-chip-active-fg,#0b1a33);outline-color:var(--rnn-chip-active-bg,#8ab4f8)}
+}`;
+}
+
+function addLightStyles(root: Node, tag: string): void {
+  let tags = styledRoots.get(root);
+  if (tags?.has(tag)) return;
+  styledRoots.set(root, (tags ??= new Set()));
+  tags.add(tag);
+  const target = root as Document | ShadowRoot;
+  if (
+    'adoptedStyleSheets' in target &&
+    typeof CSSStyleSheet === 'function' &&
+    'replaceSync' in CSSStyleSheet.prototype
+  ) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(lightStyles(tag));
+    target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
+  } else {
+    const style = document.createElement('style');
+    style.textContent = lightStyles(tag);
+    (root instanceof Document ? root.head : (root as ShadowRoot)).append(style);
+  }
 }

@@ -109,6 +109,27 @@ export interface PredictorEventMap {
 }
 
 export interface Predictor extends EventTarget {
+  /** Listens to one of the predictor's events (PredictorEventMap): `ev` is typed, no cast. */
+  addEventListener<K extends keyof PredictorEventMap>(
+    type: K,
+    listener: (this: Predictor, ev: PredictorEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof PredictorEventMap>(
+    type: K,
+    listener: (this: Predictor, ev: PredictorEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
   /** Resolves when suggestions are available (the KN trigram, within a moment of loading);
    * rejects with a clear error when the corpus cannot be loaded. */
   readonly ready: Promise<void>;

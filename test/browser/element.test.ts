@@ -181,8 +181,8 @@ test('Escape hides the suggestions; Tab then moves focus as usual; typing shows 
   );
   assert.equal(await page.$eval('#f', (f) => f.getAttribute('aria-expanded')), 'false');
   assert.equal(await page.$eval('[role=listbox]', (l) => (l as HTMLElement).hidden), true);
-  // Still hidden a few frames later (the caret did not move, nothing was typed).
-  await page.waitForTimeout(100);
+  // Still hidden once the frames after the key have passed (the caret did not move, nothing was typed).
+  await settle(page);
   assert.deepEqual(await suggestions(page), []);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'next');
@@ -212,7 +212,8 @@ test('nothing is accepted during an IME composition or after a dead key', async 
       new InputEvent('input', { bubbles: true, isComposing: true, inputType: 'insertCompositionText', data: 'h' }),
     );
   });
-  await page.waitForTimeout(50);
+  // The frames after the composition's input have passed: no prediction brought them back.
+  await settle(page);
   assert.deepEqual(await suggestions(page), [], 'suggestions are hidden while composing');
   await page.keyboard.press('Tab');
   assert.equal(await page.inputValue('#f'), 'Hola cómo se siente h');
@@ -235,7 +236,11 @@ test('nothing is accepted during an IME composition or after a dead key', async 
     const f = document.getElementById('f') as HTMLInputElement;
     f.dispatchEvent(new KeyboardEvent('keydown', { key: 'Dead', code: 'Quote', bubbles: true, cancelable: true }));
   });
-  await page.waitForTimeout(50);
+  await page.waitForFunction(
+    () =>
+      (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] }).currentSuggestions
+        .length === 0,
+  );
   await page.keyboard.press('Tab');
   assert.equal(await page.inputValue('#f'), 'Hola cómo se siente ho');
   await page.close();
@@ -366,7 +371,8 @@ test('markup in the corpus or in a suggestion shows as text and runs nothing', a
   ]);
   await p.keyboard.press('Tab');
   assert.equal(await p.inputValue('#g'), 'x <img src=x onerror=window.__x=3> ');
-  await p.waitForTimeout(100);
+  // The prediction after the insert has run and its chips are rendered.
+  await settle(p);
   assert.equal(
     await p.evaluate(() => document.querySelectorAll('img, b, rnn-predict script').length),
     0,
@@ -526,7 +532,7 @@ test('a chat that sends on Enter: a chosen suggestion never reaches its handler;
   // A password field gets no suggestions and no ARIA changes.
   await page.click('#pw');
   await page.keyboard.type('Hola cómo se siente ');
-  await page.waitForTimeout(100);
+  await settle(page);
   assert.deepEqual(await suggestions(page, '#pwel'), []);
   assert.equal(await page.$eval('#pw', (f) => f.getAttribute('aria-autocomplete')), null);
   await page.close();
@@ -568,13 +574,22 @@ test('moved, the element keeps its predictor; removed and put back, it makes a n
     return el.predictor === before;
   });
   assert.equal(same, true);
-  await page.evaluate(async () => {
-    const el = document.querySelector('rnn-predict')!;
+  await page.evaluate(() => {
+    const el = document.querySelector('rnn-predict') as unknown as HTMLElement & { predictor: unknown };
+    (window as any).__el = el;
+    (window as any).__old = el.predictor;
     el.remove();
-    await new Promise((r) => setTimeout(r, 50));
-    document.querySelector('main')!.append(el);
-    await (el as unknown as { ready: Promise<void> }).ready;
   });
+  // Off the page, it lets go of its predictor (a task later: a move would have kept it).
+  await page.waitForFunction(() => (window as any).__el.predictor === undefined);
+  const fresh = await page.evaluate(async () => {
+    const el = (window as any).__el;
+    document.querySelector('main')!.append(el);
+    await el.ready;
+    // `ready`, read at once, waited for the new predictor: it answers (it would throw before its own ready).
+    return el.predictor !== (window as any).__old && el.predictor.predictNext('Hola ', { k: 1 }).length === 1;
+  });
+  assert.equal(fresh, true, 'ready waits for the new predictor');
   assert.equal(await page.$eval('#f', (f) => f.getAttribute('role')), 'combobox');
   await page.click('#f');
   await page.keyboard.type('Hola cómo se siente ');
@@ -595,5 +610,190 @@ test('a bad corpus URL rejects ready and fires rnn-error instead of hanging', as
     ),
   );
   assert.match(message, /no-such-corpus\.txt.*404/);
+  await page.close();
+});
+
+/** In the page's head, before the bundle: records every listener added and not yet removed on
+ * window.__live (target, type, capture), through EventTarget.prototype. */
+const COUNT_LISTENERS = `<script>
+(() => {
+  const live = (window.__live = []);
+  const capture = (o) => (typeof o === 'boolean' ? o : !!o?.capture);
+  const find = (t, type, fn, c) => live.findIndex((l) => l.target === t && l.type === type && l.fn === fn && l.capture === c);
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.addEventListener = function (type, fn, o) {
+    if (fn && find(this, type, fn, capture(o)) < 0) live.push({ target: this, type, fn, capture: capture(o) });
+    return add.call(this, type, fn, o);
+  };
+  EventTarget.prototype.removeEventListener = function (type, fn, o) {
+    const i = find(this, type, fn, capture(o));
+    if (i >= 0) live.splice(i, 1);
+    return remove.call(this, type, fn, o);
+  };
+})();
+</script>`;
+
+test('removed from the page, the element removes every listener it added to the field, its form, the document and itself, and gives the field its attributes back', async () => {
+  const { page, errors } = await open(
+    `<form id="form"><label for="f">Mensaje</label><rnn-predict id="el" no-train learn corpus="${CORPUS}"><input id="f" autocomplete="on"></rnn-predict></form>`,
+    { head: COUNT_LISTENERS },
+  );
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  /** The live listeners on the field, the form, the document and the element, as "target type". */
+  const wired = () =>
+    page.evaluate(() => {
+      const w = window as any;
+      w.__targets ??= new Map<EventTarget, string>([
+        [document.getElementById('f')!, 'field'],
+        [document.getElementById('form')!, 'form'],
+        [document, 'document'],
+        [document.getElementById('el')!, 'element'],
+      ]);
+      return (w.__live as { target: EventTarget; type: string }[])
+        .filter((l) => w.__targets.has(l.target))
+        .map((l) => `${w.__targets.get(l.target)} ${l.type}`)
+        .sort();
+    });
+  assert.deepEqual(await wired(), [
+    'document selectionchange',
+    'element keydown',
+    'field blur',
+    'field click',
+    'field compositionend',
+    'field compositionstart',
+    'field focus',
+    'field input',
+    'field keyup',
+    'field scroll',
+    'form submit',
+  ]);
+  // Removed: every one of them is gone at once, the suggestions are hidden, and the field's
+  // attributes are the page's again.
+  const removed = await page.evaluate(() => {
+    const el = document.getElementById('el') as HTMLElement & { currentSuggestions: string[] };
+    (window as any).__el = el;
+    el.remove();
+    const f = el.querySelector('input')!;
+    const names = ['role', 'aria-expanded', 'aria-autocomplete', 'aria-controls', 'aria-activedescendant'];
+    return { suggestions: el.currentSuggestions, attributes: [...names, 'autocomplete'].map((a) => f.getAttribute(a)) };
+  });
+  assert.deepEqual(await wired(), []);
+  assert.deepEqual(removed, { suggestions: [], attributes: [null, null, null, null, null, 'on'] });
+  // The field, put back in the form without the element, types and submits with nobody answering.
+  await page.evaluate(() => {
+    const form = document.getElementById('form')!;
+    form.addEventListener('submit', (e) => e.preventDefault());
+    form.append((window as any).__el.querySelector('input'));
+  });
+  await page.click('#f');
+  await page.keyboard.type('la ');
+  await page.evaluate(() => (document.getElementById('form') as HTMLFormElement).requestSubmit());
+  await settle(page);
+  assert.deepEqual(await wired(), ['form submit'], "only the page's own listener");
+  assert.deepEqual(await page.evaluate(() => (window as any).__el.currentSuggestions), []);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('events are instances of the exported classes (RnnAcceptEvent …), bubble, are composed and carry the documented detail', async () => {
+  // (tsx may wrap the named functions of the callbacks below in __name().)
+  const { page, errors } = await open(`<label for="f">Mensaje</label><input id="f">`, {
+    head: '<script>window.__name = (f) => f;</script>',
+  });
+  const result = await page.evaluate(async () => {
+    const m = await import('/dist/rnn-predict.bundle.js' as string);
+    const classes: Record<string, any> = {
+      'rnn-ready': m.RnnReadyEvent,
+      'rnn-progress': m.RnnProgressEvent,
+      'rnn-model': m.RnnModelEvent,
+      'rnn-error': m.RnnErrorEvent,
+      'rnn-accept': m.RnnAcceptEvent,
+      'rnn-remove': m.RnnRemoveEvent,
+    };
+    const seen: Event[] = [];
+    for (const type of Object.keys(classes)) document.addEventListener(type, (e) => seen.push(e));
+    const info = { source: 'ngram', state: 'ngram', vocabularySize: 3, corpusHash: '', corpusLines: 0 };
+    const fake = Object.assign(new EventTarget(), {
+      ready: Promise.resolve(),
+      neuralReady: new Promise(() => {}),
+      predictNext: () => ['uno', 'dos', 'tres'].map((word) => ({ word, probability: 0.3 })),
+      continue: () => [],
+      phrase: () => null,
+      info: () => info,
+      train: async () => info,
+      learn: async () => {},
+      forget: async () => {},
+      learned: () => ({ messages: [], forgotten: [] }),
+      save: async () => {},
+      delete: async () => {},
+      dispose: () => {},
+    });
+    // Inside a shadow root: the events cross it (composed) and reach the document (bubbles).
+    const host = document.createElement('div');
+    document.querySelector('main')!.append(host);
+    const el = document.createElement('rnn-predict') as HTMLElement & { predictor: unknown; ready: Promise<void> };
+    el.predictor = fake;
+    el.append(document.getElementById('f')!, document.querySelector('label')!);
+    host.attachShadow({ mode: 'open' }).append(el);
+    await el.ready;
+    (window as any).__fake = fake;
+    (window as any).__seen = seen;
+    (window as any).__classes = classes;
+    return Object.entries(classes).map(([type, cls]) => [type, cls.type]);
+  });
+  for (const [type, constant] of result) assert.equal(constant, type, `${type}: the class's static type`);
+  const field = page.locator('#f');
+  await field.click();
+  await page.keyboard.type('x ');
+  await page.waitForFunction(() => document.querySelector('div')!.shadowRoot!.querySelectorAll('[role=option]').length);
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(
+    () => document.querySelector('div')!.shadowRoot!.querySelectorAll('[role=option]').length === 3,
+  );
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Shift+Delete');
+  const events = await page.evaluate(() => {
+    const fake = (window as any).__fake as EventTarget;
+    const progress = { phase: 'batch', epoch: 1, epochs: 2, batch: 3, batches: 4, loss: 2.5, accuracy: 0.25 };
+    const error = new Error('disk full');
+    fake.dispatchEvent(new CustomEvent('progress', { detail: progress }));
+    fake.dispatchEvent(new CustomEvent('model', { detail: { source: 'neural', state: 'neural' } }));
+    fake.dispatchEvent(new CustomEvent('error', { detail: error }));
+    fake.dispatchEvent(new CustomEvent('error', { detail: 'not an Error' }));
+    const classes = (window as any).__classes as Record<string, any>;
+    return ((window as any).__seen as CustomEvent[]).map((e) => ({
+      type: e.type,
+      instance: e instanceof classes[e.type] && e instanceof CustomEvent,
+      bubbles: e.bubbles,
+      composed: e.composed,
+      detail:
+        e.detail instanceof Error
+          ? { error: e.detail.message, sameError: e.detail === error, cause: e.detail.cause ?? null }
+          : e.detail,
+    }));
+  });
+  const common = { instance: true, bubbles: true, composed: true };
+  assert.deepEqual(events, [
+    {
+      type: 'rnn-ready',
+      ...common,
+      detail: { source: 'ngram', state: 'ngram', vocabularySize: 3, corpusHash: '', corpusLines: 0 },
+    },
+    { type: 'rnn-accept', ...common, detail: { word: 'uno', index: 0, kind: 'word', words: ['uno'] } },
+    { type: 'rnn-remove', ...common, detail: { word: 'dos', index: 1 } },
+    {
+      type: 'rnn-progress',
+      ...common,
+      detail: { phase: 'batch', epoch: 1, epochs: 2, batch: 3, batches: 4, loss: 2.5, accuracy: 0.25 },
+    },
+    { type: 'rnn-model', ...common, detail: { source: 'neural', state: 'neural' } },
+    { type: 'rnn-error', ...common, detail: { error: 'disk full', sameError: true, cause: null } },
+    { type: 'rnn-error', ...common, detail: { error: 'not an Error', sameError: false, cause: 'not an Error' } },
+  ]);
+  assert.deepEqual(errors, []);
   await page.close();
 });
