@@ -15,6 +15,7 @@ import {
   type PredictorInfo,
 } from '../src/index.js';
 import { RnnErrorEvent, RnnModelEvent, RnnProgressEvent, RnnReadyEvent } from './events.js';
+import { isAbortError } from '../src/base/checks.js';
 
 /** What the controller reads from the element. */
 export interface PredictorHost extends ReactiveControllerHost, EventTarget {
@@ -130,7 +131,7 @@ export class PredictorController implements ReactiveController {
     // A failed background training leaves the trigram answering; say so (with no-train the
     // network is not expected, and its absence is no error).
     p.neuralReady?.catch((e: unknown) => {
-      if (this.#predictor === p && !this.#host.noTrain && (e as Error)?.name !== 'AbortError')
+      if (this.#predictor === p && !this.#host.noTrain && !isAbortError(e))
         this.#host.dispatchEvent(new RnnErrorEvent(e));
     });
   }

@@ -153,7 +153,7 @@ export class RnnPredict extends LitElement {
   @property() model?: string;
   /** URL of the corpus (UTF-8 text, one message per line); default: the Spanish corpus shipped with the SDK. */
   @property() corpus?: string;
-  /** Recurrent cell the predictor trains: 'lstm' (default), 'gru' or 'rnn'. */
+  /** Recurrent cell the predictor trains: 'gru' (default), 'lstm' or 'rnn'. */
   @property() cell?: CellType;
   /** How many suggestions to show (1–9, default 3). */
   @property({ type: Number }) suggestions = 3;
