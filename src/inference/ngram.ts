@@ -39,6 +39,29 @@ interface Followers {
   byCount?: Int32Array;
 }
 
+/** Buffers this module allocated with room to grow (never shared: each backs one array). */
+const ROOMY = new WeakSet<ArrayBufferLike>();
+
+/**
+ * `a` one element longer, its last element for the caller to set: a longer view of the same
+ * buffer when it is one of ours with room left, else a copy into a buffer half as large again.
+ * Learning adds words and followers one at a time; growing by one fresh array each time cost a
+ * copy of the whole list and, in garbage, most of learn()'s time.
+ */
+function withRoom<T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T {
+  const n = a.length;
+  if (ROOMY.has(a.buffer) && a.byteOffset === 0 && a.buffer.byteLength >= (n + 1) * a.BYTES_PER_ELEMENT) {
+    // (subarray cannot reach past the view it is called on: a new view of the buffer can.)
+    const View = a.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T;
+    return new View(a.buffer, 0, n + 1);
+  }
+  const b = make(Math.max(8, Math.ceil(n * 1.5) + 1));
+  ROOMY.add(b.buffer);
+  b.set(a);
+  return b.subarray(0, n + 1) as T;
+}
+const int32 = (n: number) => new Int32Array(n);
+
 /** Stable counting sort of `order` by an integer key in [0, buckets). */
 function countingSort(buckets: number, key: (i: number) => number, order: Int32Array): Int32Array {
   const start = new Int32Array(buckets + 1);
@@ -363,13 +386,12 @@ export class KneserNeyTrigram {
     words.push(word);
     this.#ids.set(word, id);
     const grow = (a: Int32Array, x: number) => {
-      const b = new Int32Array(a.length + 1);
-      b.set(a);
+      const b = withRoom(a, int32);
       b[a.length] = x;
       return b;
     };
-    const uni = new Float64Array(id + 1);
-    uni.set(this.#uniCont.subarray(0, id));
+    const uni = withRoom(this.#uniCont.subarray(0, id), (n) => new Float64Array(n));
+    uni[id] = 0;
     this.#uniCont = uni;
     // Insert into the string order; the ranks after it shift by one.
     const sorted = this.#sortedIds;
@@ -380,10 +402,9 @@ export class KneserNeyTrigram {
       if (words[sorted[mid]!]! < word) lo = mid + 1;
       else hi = mid;
     }
-    const next = new Int32Array(sorted.length + 1);
-    next.set(sorted.subarray(0, lo));
+    const next = withRoom(sorted, int32);
+    next.copyWithin(lo + 1, lo, sorted.length);
     next[lo] = id;
-    next.set(sorted.subarray(lo), lo + 1);
     this.#sortedIds = next;
     this.#rank = grow(this.#rank, 0);
     for (let r = lo; r < next.length; r++) this.#rank[next[r]!] = r;
@@ -441,22 +462,20 @@ export class KneserNeyTrigram {
       }
       j = lo;
       const n = f.ids.length;
-      const ids = new Int32Array(n + 1),
-        counts = new Int32Array(n + 1);
-      ids.set(f.ids.subarray(0, j));
-      ids.set(f.ids.subarray(j), j + 1);
-      counts.set(f.counts.subarray(0, j));
-      counts.set(f.counts.subarray(j), j + 1);
+      const ids = withRoom(f.ids, int32),
+        counts = withRoom(f.counts, int32);
+      ids.copyWithin(j + 1, j, n);
+      counts.copyWithin(j + 1, j, n);
       ids[j] = w;
+      counts[j] = 0;
       f.ids = ids;
       f.counts = counts;
       if (f.byCount) {
         // Positions at or after j move one on; the new entry (count 0 for now) goes after all
         // entries with a higher count or an earlier position, i.e. before the first with count 0
         // and a later position (there are none with count 0): at the end.
-        const old = f.byCount;
-        const by = new Int32Array(n + 1);
-        for (let i = 0; i < n; i++) by[i] = old[i]! >= j ? old[i]! + 1 : old[i]!;
+        const by = withRoom(f.byCount, int32);
+        for (let i = 0; i < n; i++) if (by[i]! >= j) by[i]! += 1;
         by[n] = j;
         f.byCount = by;
       }
