@@ -64,7 +64,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/base/**', 'src/text/**', 'src/data/**', 'src/inference/**', 'src/storage/**', 'src/sdk/**', 'widget/**'],
+    files: [
+      'src/base/**',
+      'src/text/**',
+      'src/data/**',
+      'src/inference/**',
+      'src/storage/**',
+      'src/sdk/**',
+      'widget/**',
+    ],
     ignores: ['widget/lab/lab-worker.ts', 'widget/lab/lab-train.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', noTfjs] },
   },

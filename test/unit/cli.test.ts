@@ -131,7 +131,10 @@ describe('rnn-predict CLI', () => {
       [['train', '--corpus', empty, '--out', join(dir, 'o')], /empty\.txt: is empty/],
       [['train', '--corpus', binary, '--out', join(dir, 'o')], /bin\.dat: looks binary/],
       [['train', '--corpus', join(dir, 'nope.txt'), '--out', join(dir, 'o')], /nope\.txt: cannot read/],
-      [['train', '--corpus', corpus, '--out', join(dir, 'o'), '--cell', 'tcn'], /--cell must be one of "rnn", "lstm", "gru", got "tcn"/],
+      [
+        ['train', '--corpus', corpus, '--out', join(dir, 'o'), '--cell', 'tcn'],
+        /--cell must be one of "rnn", "lstm", "gru", got "tcn"/,
+      ],
       [['train', '--corpus', corpus, '--out', join(dir, 'o'), '--epochs', 'two'], /--epochs must be an integer/],
       [['train', '--corpus', corpus, '--out', join(dir, 'o'), '--bogus'], /Unknown option '--bogus'/],
       [['predict', '--model', broken, 'hola'], /model\.json not found/],
