@@ -4,14 +4,4 @@
  * page needs.
  */
 export * from '../src/index.js';
-export {
-  RnnPredict,
-  define,
-  RnnAcceptEvent,
-  RnnErrorEvent,
-  RnnModelEvent,
-  RnnProgressEvent,
-  RnnReadyEvent,
-  RnnRemoveEvent,
-} from './define.js';
-export type { AcceptDetail, RemoveDetail } from './define.js';
+export * from './define.js';
