@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseCorpus } from './data/corpus.js';
-import { evalWords, typingContext } from './text/tokenize.js';
+import { modelWords, typingContext } from './text/tokenize.js';
 import { KneserNeyTrigram } from './inference/ngram.js';
 import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-predictor.js';
 import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from './inference/evaluate.js';
@@ -416,7 +416,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     scorer = predictorOf(await loadModelDir(values.model as string));
   } else {
     const train = await readLines(values.train as string);
-    scorer = new WordPredictor({ ngram: KneserNeyTrigram.train(train.map(evalWords)) });
+    scorer = new WordPredictor({ ngram: KneserNeyTrigram.train(train.map(modelWords)) });
   }
   if (values.adapt) return evalAdaptation(scorer, test, !!values.json, out, started);
   if (values.typos !== undefined) return evalTypos(scorer, test, values.typos as string, !!values.json, out, started);
@@ -438,7 +438,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
         scorer,
         test,
         (before) =>
-          scorer.phraseAt(typingContext(before).context, evalWords(before).slice(-2), {
+          scorer.phraseAt(typingContext(before).context, modelWords(before).slice(-2), {
             words: PHRASE_DEFAULTS.words,
             beam,
             threshold: 0,

@@ -6,10 +6,12 @@
 export {
   tokenize,
   evalWords,
+  modelWords,
   normalizeToken,
   recase,
   typingContext,
   isWordToken,
+  isEmojiToken,
   EVAL_WORD_PATTERN,
 } from './text/tokenize.js';
 export type { Token, TokenKind, TypingContext } from './text/tokenize.js';

@@ -1,6 +1,6 @@
 /**
  * The predictor's lifecycle for `<rnn-predict>`, as a Lit ReactiveController: makes one from the
- * element's `model`, `corpus`, `cell` and `no-train` (after an update, so that attributes and
+ * element's `model`, `corpus`, `cell`, `no-train` and `no-emoji` (after an update, so that attributes and
  * properties set together make one predictor), makes a new one when they change, forwards its
  * events as the element's own (rnn-ready, rnn-progress, rnn-model, rnn-error), and disposes it
  * once the element has left the page. A predictor set from outside (`el.predictor = p`) is used
@@ -24,6 +24,7 @@ export interface PredictorHost extends ReactiveControllerHost, EventTarget {
   readonly corpus?: string;
   readonly cell?: CellType;
   readonly noTrain: boolean;
+  readonly noEmoji: boolean;
 }
 
 export class PredictorController implements ReactiveController {
@@ -85,7 +86,7 @@ export class PredictorController implements ReactiveController {
 
   hostUpdated(): void {
     const h = this.#host;
-    const options = JSON.stringify([h.model, h.corpus, h.cell, h.noTrain]);
+    const options = JSON.stringify([h.model, h.corpus, h.cell, h.noTrain, h.noEmoji]);
     if (!this.#external && h.isConnected && (!this.#predictor || options !== this.#options)) {
       this.#drop();
       this.#options = options;
@@ -101,6 +102,7 @@ export class PredictorController implements ReactiveController {
       ...(h.model ? { model: new URL(h.model, base) } : {}),
       ...(h.cell ? { cell: h.cell } : {}),
       ...(h.noTrain ? { autoTrain: false } : {}),
+      ...(h.noEmoji ? { emoji: false } : {}),
     });
   }
 

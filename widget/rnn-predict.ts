@@ -165,6 +165,8 @@ export class RnnPredict extends LitElement {
   @property({ type: Boolean, attribute: 'no-train' }) noTrain = false;
   /** Never show phrases: the ghost text completes one word (phrases need `ghost`). */
   @property({ type: Boolean, attribute: 'no-phrases' }) noPhrases = false;
+  /** Never suggest emoji (by default emoji the corpus or the person uses are suggested after a word, as words are). */
+  @property({ type: Boolean, attribute: 'no-emoji' }) noEmoji = false;
 
   /** The suggestions, best first (shown while `_open`). */
   @state() private _words: string[] = [];

@@ -207,7 +207,7 @@ export class KneserNeyTrigram {
     return this.#uniCont[w]! / (this.#totalCont || 1);
   }
 
-  /** Trains on lines of words (already normalised, e.g. `evalWords(line)`). */
+  /** Trains on lines of words (already normalised, e.g. `modelWords(line)`). */
   static train(lines: Iterable<readonly string[]>, options: { discount?: number } = {}): KneserNeyTrigram {
     const discount = options.discount ?? 0.75;
     if (typeof discount !== 'number' || !(discount > 0 && discount < 1)) {

@@ -5,7 +5,7 @@
  * The recurrent state of each context is cached, so a new word costs one step and letters
  * inside a word only filter a cached distribution. Pure: no DOM, no I/O.
  */
-import { evalWords, isWordToken, recase, typingContext } from '../text/tokenize.js';
+import { isEmojiToken, isWordToken, modelWords, recase, typingContext } from '../text/tokenize.js';
 import { checkBoolean, checkInteger, describe } from '../base/checks.js';
 import { BOS_ID, type Vocabulary } from '../text/vocabulary.js';
 import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
@@ -115,6 +115,9 @@ export interface PredictorParts {
   typos?: boolean;
   /** Words never suggested (any case; compared in lower-case NFC). */
   blocked?: Iterable<string>;
+  /** Suggest emoji that the models know (from the corpus or learned messages) after a word,
+   * as they suggest words (default true); false: words only. */
+  emoji?: boolean;
 }
 
 /** Which model answers. */
@@ -122,14 +125,15 @@ export type Source = 'neural' | 'ngram' | 'mix';
 
 /**
  * The network's next-word distribution after one context, kept as logits: P(id) =
- * exp(logit − shift) / z over word tokens (punctuation and specials get 0). Ranking inside a
+ * exp(logit − shift) / z over the tokens offered: words, and emoji unless turned off (punctuation
+ * and specials get 0). Ranking inside a
  * prefix range compares logits, so no softmax over the whole vocabulary is ever written out.
  */
 interface Distribution {
   logits: Float32Array;
   shift: number;
   z: number;
-  /** The best 8 word ids, best first (after a space, the common case, this is the answer). */
+  /** The best 8 offered ids, best first (after a space, the common case, this is the answer). */
   top8: number[];
 }
 
@@ -148,13 +152,15 @@ export class WordPredictor implements Scorer {
   readonly vocabulary: Vocabulary | undefined;
   readonly ngram: KneserNeyTrigram | undefined;
   readonly mix: number;
-  readonly #isWord: Uint8Array;
-  /** Network vocabulary ids of word tokens, sorted by string (prefix ranges). */
+  /** 1 for the network's tokens that may be suggested: words, and emoji unless turned off. */
+  readonly #offered: Uint8Array;
+  /** Network vocabulary ids of the offered tokens, sorted by string (prefix ranges). */
   readonly #sorted: Int32Array;
   readonly #states = new Map<string, RecurrentState>();
   readonly #distributions = new Map<string, Distribution>();
   readonly #typos: boolean;
   readonly #blocked: ReadonlySet<string>;
+  readonly #emoji: boolean;
 
   constructor(parts: PredictorParts) {
     if (typeof parts !== 'object' || parts === null)
@@ -174,11 +180,12 @@ export class WordPredictor implements Scorer {
     this.vocabulary = vocabulary;
     this.ngram = ngram;
     this.mix = network ? (ngram ? mix : 1) : 0;
+    [this.#typos, this.#blocked, this.#emoji] = learningParts(parts);
     const tokens = vocabulary?.tokens() ?? [];
-    this.#isWord = Uint8Array.from(tokens, (t) => (isWordToken(t) ? 1 : 0));
-    this.#sorted = Int32Array.from(tokens.keys()).filter((i) => this.#isWord[i] === 1);
+    const suggestable = (t: string) => isWordToken(t) || (this.#emoji && isEmojiToken(t));
+    this.#offered = Uint8Array.from(tokens, (t) => (suggestable(t) ? 1 : 0));
+    this.#sorted = Int32Array.from(tokens.keys()).filter((i) => this.#offered[i] === 1);
     this.#sorted.sort((a, b) => (tokens[a]! < tokens[b]! ? -1 : tokens[a]! > tokens[b]! ? 1 : 0));
-    [this.#typos, this.#blocked] = learningParts(parts);
   }
 
   /** Which model answers: the network, the n-gram model, or their mix. */
@@ -212,13 +219,13 @@ export class WordPredictor implements Scorer {
 
   /** The best 8 words in one pass of comparisons, then the normaliser over word tokens. */
   #summarise(logits: Float32Array): Distribution {
-    const isWord = this.#isWord;
+    const offered = this.#offered;
     const top8: number[] = [];
     const topValues: number[] = [];
     let floor = -Infinity;
     for (let i = 0; i < logits.length; i++) {
       const x = logits[i]!;
-      if (x <= floor || isWord[i] === 0) continue;
+      if (x <= floor || offered[i] === 0) continue;
       let j = top8.length;
       while (j > 0 && topValues[j - 1]! < x) j--;
       top8.splice(j, 0, i);
@@ -230,12 +237,12 @@ export class WordPredictor implements Scorer {
       if (top8.length === 8) floor = topValues[7]!;
     }
     const shift = topValues[0] ?? 0; // the largest word logit: exp cannot overflow
-    const z = top8.length > 0 ? this.network!.expSum(logits, shift, isWord) : 0;
+    const z = top8.length > 0 ? this.network!.expSum(logits, shift, offered) : 0;
     return { logits, shift, z, top8 };
   }
 
   #probability(dist: Distribution, id: number): number {
-    return this.#isWord[id] === 1 && dist.z > 0 ? Math.exp(dist.logits[id]! - dist.shift) / dist.z : 0;
+    return this.#offered[id] === 1 && dist.z > 0 ? Math.exp(dist.logits[id]! - dist.shift) / dist.z : 0;
   }
 
   /** The recurrent state after these ids, computing the missing prefix states. */
@@ -301,7 +308,7 @@ export class WordPredictor implements Scorer {
     }
     for (const word of scores.keys()) scores.set(word, this.#mixed(nn, history, word));
     const ranked = [...scores]
-      .filter(([w, p]) => p > 0 && !this.#blocked.has(w))
+      .filter(([w, p]) => p > 0 && !this.#blocked.has(w) && (this.#emoji || !isEmojiToken(w)))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const out = ranked.slice(0, k).map(([word, probability]) => ({ word, probability }));
     if (out.length < k && this.#typos) out.push(...this.#typoCompletions(nn, history, prefix, k - out.length, scores));
@@ -380,7 +387,7 @@ export class WordPredictor implements Scorer {
 
   #history(text: string, partial: string): string[] {
     const nfc = text.normalize('NFC');
-    return evalWords(nfc.slice(0, nfc.length - partial.length)).slice(-2);
+    return modelWords(nfc.slice(0, nfc.length - partial.length)).slice(-2);
   }
 
   /**
@@ -576,14 +583,14 @@ export class WordPredictor implements Scorer {
 
   suggest(before: string, typed: string, k: number): string[] {
     const { context } = typingContext(before);
-    const history = evalWords(before).slice(-2);
+    const history = modelWords(before).slice(-2);
     return this.#rank(context, history, typed, k).map((s) => s.word);
   }
 
   probability(before: string, word: string): number | undefined {
     const { context } = typingContext(before);
     const nn = this.network && this.mix > 0 ? this.#distribution(context) : undefined;
-    const p = this.#mixed(nn, evalWords(before).slice(-2), word);
+    const p = this.#mixed(nn, modelWords(before).slice(-2), word);
     return p > 0 ? p : undefined;
   }
 
@@ -601,10 +608,10 @@ export class WordPredictor implements Scorer {
   }
 }
 
-/** The typo and block settings of a predictor's parts, checked. */
-function learningParts(parts: PredictorParts): [boolean, ReadonlySet<string>] {
-  const typos = parts.typos ?? true;
-  checkBoolean(typos, 'typos');
+/** The typo, block and emoji settings of a predictor's parts, checked. */
+function learningParts(parts: PredictorParts): [boolean, ReadonlySet<string>, boolean] {
+  const typos = checkBoolean(parts.typos ?? true, 'typos');
+  const emoji = checkBoolean(parts.emoji ?? true, 'emoji');
   const blocked = new Set<string>();
   if (parts.blocked !== undefined) {
     if (typeof parts.blocked !== 'object' || parts.blocked === null || !(Symbol.iterator in parts.blocked))
@@ -614,5 +621,5 @@ function learningParts(parts: PredictorParts): [boolean, ReadonlySet<string>] {
       blocked.add(w.normalize('NFC').toLowerCase());
     }
   }
-  return [typos, blocked];
+  return [typos, blocked, emoji];
 }

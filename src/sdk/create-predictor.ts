@@ -10,7 +10,7 @@
  */
 import * as Comlink from 'comlink';
 import { parseCorpus, hashText } from '../data/corpus.js';
-import { evalWords } from '../text/tokenize.js';
+import { modelWords } from '../text/tokenize.js';
 import {
   abortError,
   checkBoolean,
@@ -23,7 +23,7 @@ import {
 import { CELL_TYPES, DEFAULT_MODEL, MODEL_SHAPES } from '../inference/model-config.js';
 import { KneserNeyTrigram } from '../inference/ngram.js';
 import { RecurrentNetwork } from '../inference/recurrent-network.js';
-import { WordPredictor, type Suggestion } from '../inference/word-predictor.js';
+import { WordPredictor, type PredictorParts, type Suggestion } from '../inference/word-predictor.js';
 import { fromArtifacts, toArtifacts, type ModelRelease, type RnnModel } from '../inference/artifacts.js';
 import { loadModelFromUrl, readFileUrl } from './load-url.js';
 import { DEFAULT_WORKER_URL, WASM_URLS } from './assets.js';
@@ -114,7 +114,7 @@ function validate(o: PredictorOptions): void {
   int(o.epochs, 'epochs', 1, 1000);
   if (o.workerTimeout !== undefined)
     checkNumber(o.workerTimeout, 'workerTimeout', (x) => x > 0, 'a number of seconds > 0');
-  for (const b of ['autoTrain', 'persist', 'typos'] as const) if (o[b] !== undefined) checkBoolean(o[b], b);
+  for (const b of ['autoTrain', 'persist', 'typos', 'emoji'] as const) if (o[b] !== undefined) checkBoolean(o[b], b);
   if (o.fetch !== undefined) checkFunction(o.fetch, 'fetch');
   validateLearning(o);
 }
@@ -317,7 +317,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (!model.ngram) return undefined;
     const words: string[][] = [];
     for (const l of this.#learned) {
-      const w = evalWords(l);
+      const w = modelWords(l);
       for (let i = 0; i < LEARNED_WEIGHT; i++) words.push(w);
     }
     return model.ngram.withLines(words);
@@ -359,9 +359,9 @@ class RnnPredictor extends EventTarget implements Predictor {
       if (this.#model) this.#ngram = this.#ngramWithLearned(this.#model);
       return;
     }
-    const words = [...(this.#corpusWords ??= this.#lines.map(evalWords))];
+    const words = [...(this.#corpusWords ??= this.#lines.map(modelWords))];
     for (const l of this.#learned) {
-      const w = evalWords(l);
+      const w = modelWords(l);
       for (let i = 0; i < LEARNED_WEIGHT; i++) words.push(w);
     }
     this.#ngram = KneserNeyTrigram.train(words);
@@ -595,7 +595,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
     await this.ready;
     const line = text.trim();
-    if (evalWords(line).length === 0) return;
+    if (modelWords(line).length === 0) return;
     this.#learned.push(line);
     this.#learnCounts(line);
     if (this.#storageOk) {
@@ -627,9 +627,10 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (this.#predictor?.ngram !== this.#ngram) this.#refresh();
   }
 
-  /** What a predictor leaves out and how it completes: the block list, forgotten words, typos. */
-  #suggestionParts(): { blocked: string[]; typos: boolean } {
-    return { blocked: [...(this.#o.block ?? DEFAULT_BLOCKLIST_ES), ...this.#forgotten], typos: this.#o.typos ?? true };
+  /** What a predictor leaves out and how it completes: the block list, forgotten words, typos, emoji. */
+  #suggestionParts(): Pick<PredictorParts, 'blocked' | 'typos' | 'emoji'> {
+    const o = this.#o;
+    return { blocked: [...(o.block ?? DEFAULT_BLOCKLIST_ES), ...this.#forgotten], typos: o.typos, emoji: o.emoji };
   }
 
   async forget(word: string): Promise<void> {
@@ -638,7 +639,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.ready;
     const norm = normWord(word);
     if (!this.#forgotten.includes(norm)) this.#forgotten.push(norm);
-    const kept = this.#learned.filter((l) => !evalWords(l).includes(norm));
+    const kept = this.#learned.filter((l) => !modelWords(l).includes(norm));
     const changed = kept.length !== this.#learned.length;
     this.#learned = kept;
     if (changed && this.#ngram) this.#rebuildNgram();

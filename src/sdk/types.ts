@@ -67,6 +67,9 @@ export interface PredictorOptions {
   /** Complete a word typed with one error (a neighbouring key, a forgotten accent, a letter
    * left out or one too many), below every exact completion (default true). */
   typos?: boolean;
+  /** Suggest emoji after a word, as words are suggested, once the corpus or the person's learned
+   * messages hold them (default true); false: words only. */
+  emoji?: boolean;
 }
 
 export interface PredictorInfo {

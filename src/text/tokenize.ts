@@ -40,6 +40,10 @@ const KINDS: readonly TokenKind[] = ['url', 'email', 'emoji', 'word', 'number', 
 /** Letters or digits, with an apostrophe between letters joining: the evaluation's word. */
 export const EVAL_WORD_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)?/gu;
 
+/** What the trigram counts: an emoji (with its modifiers and joins) or the evaluation's word. */
+const MODEL_WORD_PATTERN = new RegExp(`${EMOJI_RE}|${EVAL_WORD_PATTERN.source}`, 'gu');
+const EMOJI_ONLY = new RegExp(`^(?:${EMOJI_RE})$`, 'u');
+
 /** Sentence-final punctuation: after it the next word starts a sentence. */
 const SENTENCE_END = new Set(['.', '?', '!', '…', '...']);
 
@@ -89,6 +93,23 @@ export function normalizeToken(token: string): string {
 export function evalWords(text: string): string[] {
   const s = checkString(text, 'text').normalize('NFC').toLowerCase();
   return s.match(EVAL_WORD_PATTERN) ?? [];
+}
+
+/**
+ * The words of `text` as the trigram counts them: `evalWords`' words and, in their place among
+ * them, emoji (😂, 👍🏽, 🇪🇸, 👨‍👩‍👧 each one token), so that emoji the corpus or the person uses
+ * can be predicted. On text without emoji it equals `evalWords(text)`.
+ *
+ * @example modelWords('Jaja 😂 vale') // ['jaja', '😂', 'vale']
+ */
+export function modelWords(text: string): string[] {
+  const s = checkString(text, 'text').normalize('NFC').toLowerCase();
+  return s.match(MODEL_WORD_PATTERN) ?? [];
+}
+
+/** True when `token` is one emoji (a pictograph with its modifiers and joins, a flag, a keycap). */
+export function isEmojiToken(token: string): boolean {
+  return typeof token === 'string' && EMOJI_ONLY.test(token);
 }
 
 /** True when `token` ends a sentence ('.', '?', '!', '…'). */

@@ -2,7 +2,7 @@
  * The whole pipeline from corpus lines to a trained model: vocabulary, network, Kneser-Ney
  * trigram and the mix weight. Pure: no DOM, no I/O (tfjs for training).
  */
-import { tokenize, evalWords, EVAL_WORD_PATTERN } from '../text/tokenize.js';
+import { tokenize, modelWords, EVAL_WORD_PATTERN } from '../text/tokenize.js';
 import { describe } from '../base/checks.js';
 import { buildVocabulary } from '../text/vocabulary.js';
 import { resolveModelConfig, parameterCount, type ModelConfig } from '../inference/model-config.js';
@@ -118,7 +118,7 @@ export async function trainLanguageModel(
     },
   );
   const trainText = trainPart.map((x) => x.l);
-  const ngram = useNgram ? KneserNeyTrigram.train(trainText.map(evalWords)) : undefined;
+  const ngram = useNgram ? KneserNeyTrigram.train(trainText.map(modelWords)) : undefined;
   const model: RnnModel = {
     config,
     vocabulary,
@@ -201,7 +201,7 @@ export function bestMix(model: RnnModel, lines: readonly string[]): number {
     for (const m of line.matchAll(EVAL_WORD_PATTERN)) {
       const before = line.slice(0, m.index);
       const pn = nnOnly.probability(before, m[0]) ?? 0;
-      const pk = model.ngram!.probability(evalWords(before).slice(-2), m[0]);
+      const pk = model.ngram!.probability(modelWords(before).slice(-2), m[0]);
       if (pn > 0 || pk > 0) pairs.push([pn, pk]);
     }
   }

@@ -94,3 +94,35 @@ test('Shift+Delete on the chosen chip and a long press remove a word for good, k
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('emoji the person sent are offered after a word and Tab inserts one; no-emoji turns them off', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await load(page);
+  await page.$eval('#el', (el) =>
+    (el as unknown as { predictor: { learn(t: string): Promise<void> } }).predictor.learn('jajaja 😂'),
+  );
+  await page.click('#f');
+  await page.keyboard.type('Jajaja ');
+  await waitFor(page, '😂');
+  assert.equal((await chips(page))[0], '😂');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.inputValue('#f'), 'Jajaja 😂 ');
+  // no-emoji makes a new predictor (the learned message comes back from IndexedDB) that offers words only.
+  await page.$eval('#el', async (el) => {
+    el.setAttribute('no-emoji', '');
+    await (el as HTMLElement & { updateComplete: Promise<boolean> }).updateComplete;
+    await (el as HTMLElement & { ready: Promise<void> }).ready;
+  });
+  assert.deepEqual(((await learned(page)) as { messages: string[] }).messages, ['jajaja 😂']);
+  await page.fill('#f', '');
+  await page.keyboard.type('Jajaja ');
+  // Two frames: the prediction scheduled by the last keystroke has run and rendered.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const shown = await chips(page);
+  assert.ok(shown.length === 3 && !shown.includes('😂') && !shown.includes('Jajaja'), shown.join(','));
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -11,7 +11,11 @@ import { evaluate, evaluateAdaptation } from '../../src/inference/evaluate.js';
 import { learnInto } from '../../src/inference/learning.js';
 import { neighbours, oneTypoPrefixes, typeWithTypos } from '../../src/inference/typos.js';
 import { DEFAULT_BLOCKLIST_ES } from '../../src/text/blocklist-es.js';
-import { evalWords } from '../../src/text/tokenize.js';
+import { evalWords, isEmojiToken, modelWords } from '../../src/text/tokenize.js';
+import { buildVocabulary } from '../../src/text/vocabulary.js';
+import { RecurrentNetwork } from '../../src/inference/recurrent-network.js';
+import { resolveModelConfig, weightShapes } from '../../src/inference/model-config.js';
+import { lineTokens } from '../../src/training/pipeline.js';
 import { mulberry32 } from '../../src/data/windows.js';
 import { createPredictor } from '../../src/sdk/create-predictor.js';
 
@@ -216,6 +220,87 @@ describe('the SDK: learn, forget, learned, block (in memory; IndexedDB in test/b
     assert.ok(!(await words({ block: ['Mierda'] })).includes('mierda'));
     await assert.rejects(make({ block: 'mierda' }).ready, /block must be an array of words/);
     await assert.rejects(make({ typos: 'sí' }).ready, /typos must be a boolean, got the string "sí"/);
+  });
+
+  test('emoji the person sends are suggested after learn(); emoji: false turns them off; forget() removes one', async () => {
+    for (const emoji of [true, false]) {
+      const p = make({ emoji });
+      await p.ready;
+      await p.learn('jajaja 😂');
+      const shown = p.predictNext('Jajaja ', { k: 3 }).map((s) => s.word);
+      assert.equal(shown.includes('😂'), emoji, `emoji: ${emoji} → ${shown.join()}`);
+      if (emoji) {
+        await p.forget('😂');
+        assert.deepEqual(p.learned(), { messages: [], forgotten: ['😂'] });
+        assert.ok(!p.predictNext('Jajaja ', { k: 9 }).some((s) => s.word === '😂'));
+      }
+      p.dispose();
+    }
+    await assert.rejects(make({ emoji: 1 }).ready, /emoji must be a boolean, got the number 1/);
+  });
+});
+
+describe('emoji (item 5): suggested when the corpus or the person uses them, and an option turns them off', () => {
+  const chat = ['jajaja 😂 qué risa', 'jajaja 😂', 'jajaja 😂 vale', 'jajaja qué bueno', 'gracias 👍🏽 hasta luego'];
+
+  test('modelWords counts each emoji as one token among the words; evalWords (the evaluation) ignores them', () => {
+    assert.deepEqual(modelWords('Jajaja 😂 vale 👍🏽, 🇪🇸 👨‍👩‍👧 ❤️ 1️⃣'), [
+      'jajaja',
+      '😂',
+      'vale',
+      '👍🏽',
+      '🇪🇸',
+      '👨‍👩‍👧',
+      '❤️',
+      '1️⃣',
+    ]);
+    assert.deepEqual(evalWords('Jajaja 😂 vale'), ['jajaja', 'vale']);
+    assert.deepEqual(modelWords('la casa es grande'), evalWords('la casa es grande'));
+    for (const e of ['😂', '👍🏽', '🇪🇸', '👨‍👩‍👧', '❤️']) assert.ok(isEmojiToken(e), e);
+    for (const w of ['jaja', 'a😂', '😂 ', '', ':)', '1']) assert.ok(!isEmojiToken(w), w);
+  });
+
+  test('the trigram suggests an emoji after a word that it follows, never as a completion of letters', () => {
+    const kn = KneserNeyTrigram.train(chat.map(modelWords));
+    const words = (p: WordPredictor, text: string) => p.predictNext(text, { k: 5 }).map((s) => s.word);
+    const on = new WordPredictor({ ngram: kn });
+    const off = new WordPredictor({ ngram: kn, emoji: false });
+    assert.equal(words(on, 'Jajaja ')[0], '😂');
+    assert.ok(words(on, 'Gracias ').includes('👍🏽'), words(on, 'Gracias ').join());
+    assert.ok(words(on, 'jajaja 😂 ').includes('qué'), 'the emoji is context for the next word');
+    assert.ok(!words(on, 'jajaja j').some(isEmojiToken));
+    assert.ok(!words(off, 'Jajaja ').some(isEmojiToken), words(off, 'Jajaja ').join());
+    assert.equal(words(off, 'Jajaja ')[0], 'qué', 'words still come');
+    assert.ok(!on.continue('jajaja', { words: 3 })[0]!.words.slice(0, 1).some(isEmojiToken));
+    assert.throws(
+      () => new WordPredictor({ ngram: kn, emoji: 'no' as never }),
+      /emoji must be a boolean, got the string "no"/,
+    );
+  });
+
+  test("the network's emoji tokens are offered, and left out (and out of its normaliser) when turned off", () => {
+    const vocabulary = buildVocabulary(chat.flatMap(lineTokens), { maxSize: 100 });
+    const config = resolveModelConfig({ vocabSize: vocabulary.size, embeddingSize: 4, hiddenSize: 4 });
+    const r = mulberry32(2);
+    const weights = new Map(
+      weightShapes(config).map(([n, s]) => [
+        n,
+        Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => r() - 0.5),
+      ]),
+    );
+    weights.get('output/bias')![vocabulary.idOf('😂')] = 20; // the network's favourite
+    const network = new RecurrentNetwork(config, weights);
+    const on = new WordPredictor({ network, vocabulary });
+    const off = new WordPredictor({ network, vocabulary, emoji: false });
+    const top = on.predictNext('hola ', { k: 3 });
+    assert.equal(top[0]!.word, '😂');
+    assert.ok(top[0]!.probability > 0.99);
+    const words = off.predictNext('hola ', { k: 3 });
+    assert.ok(words.length === 3 && !words.some((s) => isEmojiToken(s.word)), JSON.stringify(words));
+    assert.ok(
+      Math.abs(words.reduce((a, s) => a + s.probability, 0) - top.slice(1).reduce((a, s) => a + s.probability, 0)) >
+        0.5,
+    );
   });
 });
 
