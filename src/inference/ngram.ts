@@ -63,16 +63,150 @@ function withRoom<T extends Int32Array | Float64Array>(a: T, make: (n: number) =
 const int32 = (n: number) => new Int32Array(n);
 
 /** Stable counting sort of `order` by an integer key in [0, buckets). */
-function countingSort(buckets: number, key: (i: number) => number, order: Int32Array): Int32Array {
+/** `order` stably sorted by `keys[i]` (integers in [0, buckets)). */
+function countingSort(buckets: number, keys: Int32Array, order: Int32Array): Int32Array {
   const start = new Int32Array(buckets + 1);
-  for (let j = 0; j < order.length; j++) start[key(order[j]!) + 1]!++;
+  for (let j = 0; j < order.length; j++) start[keys[order[j]!]! + 1]!++;
   for (let b = 0; b < buckets; b++) start[b + 1]! += start[b]!;
   const out = new Int32Array(order.length);
   for (let j = 0; j < order.length; j++) {
     const i = order[j]!;
-    out[start[key(i)]!++] = i;
+    out[start[keys[i]!]!++] = i;
   }
   return out;
+}
+
+/** Column `c` (0: u, 1: v, 2: w, 3: count) of a flat [u, v, w, count, …] table, through `map`. */
+function column(table: Int32Array, c: number, map?: Int32Array): Int32Array {
+  const out = new Int32Array(table.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = map ? map[table[i * 4 + c]!]! : table[i * 4 + c]!;
+  return out;
+}
+
+/** 0, 1, …, n − 1. */
+function identity(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+/**
+ * Follower lists by context key. The lists a model is built with stay in two shared arrays
+ * behind a sorted key index, and a list becomes an object (views of those arrays) only when it
+ * is first asked for: a stored model with hundreds of thousands of contexts is ready without
+ * making an object per context. Lists changed by `add()` or new ones live in a Map.
+ */
+class FollowerIndex {
+  /** Context keys, ascending; the list of keys[i] is ids/counts[start[i], start[i + 1]). */
+  readonly #keys: Float64Array;
+  readonly #start: Int32Array;
+  readonly #totals: Float64Array;
+  readonly #ids: Int32Array;
+  readonly #counts: Int32Array;
+  readonly #live = new Map<number, Followers>();
+
+  /** The followers of every built list, one entry per (context, follower) type. */
+  get builtIds(): Int32Array {
+    return this.#ids;
+  }
+
+  constructor(keys: Float64Array, start: Int32Array, totals: Float64Array, ids: Int32Array, counts: Int32Array) {
+    this.#keys = keys;
+    this.#start = start;
+    this.#totals = totals;
+    this.#ids = ids;
+    this.#counts = counts;
+  }
+
+  /** Position of key in the built index, or −1. */
+  #position(key: number): number {
+    const keys = this.#keys;
+    let lo = 0,
+      hi = keys.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const x = keys[mid]!;
+      if (x === key) return mid;
+      if (x < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  get(key: number): Followers | undefined {
+    const live = this.#live.get(key);
+    if (live) return live;
+    const i = this.#position(key);
+    if (i < 0) return undefined;
+    const from = this.#start[i]!,
+      to = this.#start[i + 1]!;
+    // Kept, so that changes to it (add) are seen by every later lookup.
+    const f = { ids: this.#ids.subarray(from, to), counts: this.#counts.subarray(from, to), total: this.#totals[i]! };
+    this.#live.set(key, f);
+    return f;
+  }
+
+  /** The list of `key`, made empty when there is none. */
+  getOrCreate(key: number): Followers {
+    let f = this.get(key);
+    if (!f) this.#live.set(key, (f = { ids: new Int32Array(0), counts: new Int32Array(0), total: 0 }));
+    return f;
+  }
+
+  /** Every list: the built ones in key order, then the new ones in the order they came. */
+  *entries(): IterableIterator<[number, Followers]> {
+    const keys = this.#keys;
+    for (let i = 0; i < keys.length; i++) yield [keys[i]!, this.get(keys[i]!)!];
+    for (const [key, f] of this.#live) if (this.#position(key) < 0) yield [key, f];
+  }
+}
+
+/**
+ * Groups a table's rows, taken in `order` (sorted there by context, then by follower), into
+ * follower lists: row i has context key `context[i]`, follower `follower[i]` and count
+ * `count[i]` (1 when absent: types are counted). Rows with the same context and follower are
+ * summed. One pass, no object per list.
+ */
+function groupFollowers(
+  order: Int32Array,
+  context: Float64Array,
+  follower: Int32Array,
+  count?: Int32Array,
+): FollowerIndex {
+  const n = order.length;
+  const ids = new Int32Array(n),
+    counts = new Int32Array(n),
+    keys = new Float64Array(n),
+    start = new Int32Array(n + 1),
+    totals = new Float64Array(n);
+  let m = 0,
+    k = -1,
+    key = NaN,
+    w = -1;
+  for (let j = 0; j < n; j++) {
+    const i = order[j]!;
+    const c = count ? count[i]! : 1;
+    if (context[i] !== key) {
+      key = context[i]!;
+      keys[++k] = key;
+      start[k] = m;
+      w = -1;
+    }
+    if (follower[i] !== w) {
+      w = follower[i]!;
+      ids[m++] = w;
+    }
+    counts[m - 1]! += c;
+    totals[k]! += c;
+  }
+  start[k + 1] = m;
+  return new FollowerIndex(
+    keys.slice(0, k + 1),
+    start.slice(0, k + 2),
+    totals.slice(0, k + 1),
+    ids.slice(0, m),
+    counts.slice(0, m),
+  );
 }
 
 /** Positions of `counts` sorted by count, highest first (ties keep the string order). */
@@ -88,8 +222,8 @@ export class KneserNeyTrigram {
   readonly discount: number;
   readonly #words: string[];
   readonly #ids = new Map<string, number>();
-  readonly #trigrams = new Map<number, Followers>(); // key u*KEY_BASE+v
-  readonly #bigrams = new Map<number, Followers>(); // key v, continuation counts N1+(•vw)
+  readonly #trigrams: FollowerIndex; // key u*KEY_BASE+v
+  readonly #bigrams: FollowerIndex; // key v, continuation counts N1+(•vw)
   #uniCont: Float64Array; // N1+(•w); P1(w) = N1+(•w)/N1+(••)
   #totalCont: number;
   #sortedIds: Int32Array; // all word ids sorted by string
@@ -118,86 +252,25 @@ export class KneserNeyTrigram {
     );
     const rank = (this.#rank = new Int32Array(V));
     this.#sortedIds.forEach((id, r) => (rank[id] = r));
-    const U = (i: number) => trigrams[i * 4]!,
-      Vv = (i: number) => trigrams[i * 4 + 1]!,
-      W = (i: number) => trigrams[i * 4 + 2]!;
-    // Stable counting sorts: by the rank of w, then by v, then by u.
-    const byW = countingSort(
-      V,
-      (i) => rank[W(i)]!,
-      Int32Array.from({ length: n }, (_, i) => i),
-    );
-    const byVW = countingSort(V, Vv, byW);
-    const byUVW = countingSort(V, U, byVW);
-    // Bigram continuation counts N1+(•vw): in byVW, each run of equal (v, w) has one entry per
-    // distinct u (or, for pruned trigrams, the given bigram table has them). Follower lists are
-    // views of two shared arrays.
-    const uniCont = new Float64Array(V);
+    const vCol = column(trigrams, 1),
+      wCol = column(trigrams, 2);
+    const uvKey = new Float64Array(n);
+    for (let i = 0; i < n; i++) uvKey[i] = trigrams[i * 4]! * KEY_BASE + vCol[i]!;
+    // Stable counting sorts: by the rank of w (string order), then by v, then by u.
+    const byW = countingSort(V, column(trigrams, 2, rank), identity(n));
+    const byVW = countingSort(V, vCol, byW);
+    this.#trigrams = groupFollowers(countingSort(V, column(trigrams, 0), byVW), uvKey, wCol, column(trigrams, 3));
+    // Bigram continuation counts N1+(•vw): one per trigram type (u, v, w), i.e. per distinct u;
+    // for pruned trigrams the given bigram table has them.
     if (bigrams) {
-      const nb = bigrams.length / 4;
-      const bOrder = countingSort(
-        V,
-        (i) => bigrams[i * 4 + 1]!,
-        countingSort(
-          V,
-          (i) => rank[bigrams[i * 4 + 2]!]!,
-          Int32Array.from({ length: nb }, (_, i) => i),
-        ),
-      );
-      const biIds = new Int32Array(nb),
-        biCounts = new Int32Array(nb);
-      for (let j = 0; j < nb;) {
-        const v = bigrams[bOrder[j]! * 4 + 1]!,
-          from = j;
-        let total = 0;
-        for (; j < nb && bigrams[bOrder[j]! * 4 + 1]! === v; j++) {
-          const w = bigrams[bOrder[j]! * 4 + 2]!;
-          biIds[j] = w;
-          biCounts[j] = bigrams[bOrder[j]! * 4 + 3]!;
-          total += biCounts[j]!;
-          uniCont[w]! += 1;
-        }
-        this.#bigrams.set(v, { ids: biIds.subarray(from, j), counts: biCounts.subarray(from, j), total });
-      }
+      const bv = column(bigrams, 1);
+      const order = countingSort(V, bv, countingSort(V, column(bigrams, 2, rank), identity(bigrams.length / 4)));
+      this.#bigrams = groupFollowers(order, Float64Array.from(bv), column(bigrams, 2), column(bigrams, 3));
     } else {
-      const biIds = new Int32Array(n),
-        biCounts = new Int32Array(n);
-      let m = 0;
-      for (let j = 0; j < n;) {
-        const v = Vv(byVW[j]!),
-          from = m;
-        let total = 0;
-        while (j < n && Vv(byVW[j]!) === v) {
-          const w = W(byVW[j]!);
-          let e = j + 1;
-          while (e < n && Vv(byVW[e]!) === v && W(byVW[e]!) === w) e++;
-          biIds[m] = w;
-          biCounts[m++] = e - j;
-          total += e - j;
-          uniCont[w]! += 1;
-          j = e;
-        }
-        this.#bigrams.set(v, { ids: biIds.subarray(from, m), counts: biCounts.subarray(from, m), total });
-      }
+      this.#bigrams = groupFollowers(byVW, Float64Array.from(vCol), wCol);
     }
-    const triIds = new Int32Array(n),
-      triCounts = new Int32Array(n);
-    for (let j = 0; j < n;) {
-      const u = U(byUVW[j]!),
-        v = Vv(byUVW[j]!),
-        from = j;
-      let total = 0;
-      for (; j < n && U(byUVW[j]!) === u && Vv(byUVW[j]!) === v; j++) {
-        triIds[j] = W(byUVW[j]!);
-        triCounts[j] = trigrams[byUVW[j]! * 4 + 3]!;
-        total += triCounts[j]!;
-      }
-      this.#trigrams.set(u * KEY_BASE + v, {
-        ids: triIds.subarray(from, j),
-        counts: triCounts.subarray(from, j),
-        total,
-      });
-    }
+    const uniCont = new Float64Array(V);
+    for (const w of this.#bigrams.builtIds) uniCont[w]! += 1;
     this.#uniCont = uniCont;
     this.#totalCont = uniCont.reduce((a, b) => a + b, 0);
   }
@@ -312,7 +385,7 @@ export class KneserNeyTrigram {
   prune(minCount: number): KneserNeyTrigram {
     checkInteger(minCount, 'minCount', 1);
     const table: number[] = [];
-    for (const [v, f] of this.#bigrams) {
+    for (const [v, f] of this.#bigrams.entries()) {
       for (let i = 0; i < f.ids.length; i++) table.push(0, v, f.ids[i]!, f.counts[i]!);
     }
     const raw = (this.#raw ??= this.#flatten());
@@ -337,10 +410,10 @@ export class KneserNeyTrigram {
   /** The trigram types as flat [u, v, w, count, …], from the follower lists. */
   #flatten(): Int32Array {
     let n = 0;
-    for (const f of this.#trigrams.values()) n += f.ids.length;
+    for (const [, f] of this.#trigrams.entries()) n += f.ids.length;
     const out = new Int32Array(n * 4);
     let i = 0;
-    for (const [key, f] of this.#trigrams) {
+    for (const [key, f] of this.#trigrams.entries()) {
       const v = key % KEY_BASE,
         u = (key - v) / KEY_BASE;
       for (let j = 0; j < f.ids.length; j++, i += 4) {
@@ -418,14 +491,9 @@ export class KneserNeyTrigram {
 
   /** One more occurrence of trigram (u, v, w), with the continuation counts it implies. */
   #count(u: number, v: number, w: number): void {
-    const key = u * KEY_BASE + v;
-    let tri = this.#trigrams.get(key);
-    if (!tri) this.#trigrams.set(key, (tri = { ids: new Int32Array(0), counts: new Int32Array(0), total: 0 }));
-    if (this.#bump(tri, w) > 1) return;
+    if (this.#bump(this.#trigrams.getOrCreate(u * KEY_BASE + v), w) > 1) return;
     // A new trigram type: N1+(•vw) grows by one.
-    let bi = this.#bigrams.get(v);
-    if (!bi) this.#bigrams.set(v, (bi = { ids: new Int32Array(0), counts: new Int32Array(0), total: 0 }));
-    if (this.#bump(bi, w) > 1) return;
+    if (this.#bump(this.#bigrams.getOrCreate(v), w) > 1) return;
     // A new bigram type: N1+(•w) grows by one.
     this.#uniCont[w]! += 1;
     this.#totalCont += 1;
