@@ -6,6 +6,7 @@
  */
 import { CELL_GATES, gateOffsets, weightShapes, type ModelConfig } from './model-config.js';
 import { KERNELS_WASM } from './kernels-wasm.js';
+import { quantizeRows } from './quantize.js';
 import { checkInteger } from '../base/checks.js';
 
 /** The recurrent state after some words: per layer h (and c for LSTM). */
@@ -126,16 +127,7 @@ function makeKernels(
     if (int8) {
       // Per-row symmetric int8: row r ≈ scales[r] · m8[r]; the rounding error is at most half
       // a step of the row's largest weight (top-3 on dev moves by hundredths of a point).
-      const emb = weights.get('embedding')!;
-      const i8 = new Int8Array(memory.buffer, m8, V * E);
-      const scales = new Float32Array(V);
-      for (let r = 0; r < V; r++) {
-        let max = 0;
-        for (let j = 0; j < E; j++) max = Math.max(max, Math.abs(emb[r * E + j]!));
-        const scale = max > 0 ? max / 127 : 1;
-        scales[r] = scale;
-        for (let j = 0; j < E; j++) i8[r * E + j] = Math.round(emb[r * E + j]! / scale);
-      }
+      const { scales } = quantizeRows(weights.get('embedding')!, V, E, new Int8Array(memory.buffer, m8, V * E));
       k.int8 = { at: m8, scales, q: q16, i16: new Int16Array(memory.buffer), i32: new Int32Array(memory.buffer) };
     }
     return k;
