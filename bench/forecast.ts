@@ -11,9 +11,10 @@ import { forecast, parseSeriesCsv, type ForecastOptions, type ForecastResult } f
 import { MONTHLY_SALES } from '../src/timeseries/monthly-sales.js';
 import { args } from './common.js';
 
-const HELP = `Usage: npm run bench:forecast -- [--series a,b] [--recursive] [--origins N] [--step N] [--seeds N] [--epochs N] [--cell C] [--json]`;
+const HELP = `Usage: npm run bench:forecast -- [--series a,b] [--recursive | --strategy direct|recursive|both] [--origins N] [--step N] [--seeds N] [--epochs N] [--cell C] [--json]`;
 
 export const SERIES = [
+  'quebec-car-sales',
   'air-passengers',
   'uk-driver-deaths',
   'nottingham-temperature',
@@ -25,6 +26,7 @@ const a = args(
   {
     series: { type: 'string' },
     recursive: { type: 'boolean' },
+    strategy: { type: 'string' },
     origins: { type: 'string' },
     step: { type: 'string' },
     seeds: { type: 'string' },
@@ -55,7 +57,12 @@ const base: ForecastOptions = {
   cell: a.cell as ForecastOptions['cell'],
 };
 const names = typeof a.series === 'string' ? a.series.split(',') : [...SERIES];
-const strategies = a.recursive ? (['direct', 'recursive'] as const) : (['direct'] as const);
+const strategy = a.recursive ? 'both' : ((a.strategy as string | undefined) ?? 'direct');
+if (!['direct', 'recursive', 'both'].includes(strategy)) {
+  console.error(`--strategy must be direct, recursive or both, got "${strategy}"\n${HELP}`);
+  process.exit(2);
+}
+const strategies = strategy === 'both' ? (['direct', 'recursive'] as const) : [strategy as 'direct' | 'recursive'];
 
 const backend = await initNodeBackend();
 const rows: Record<string, unknown>[] = [];
@@ -109,8 +116,10 @@ else {
     const mine = rows.filter((r) => r.strategy === strategy && r.series !== 'monthly-sales');
     const ratio = (k: string) =>
       mine.reduce((s, r) => s + (r[k] as number) / (r.seasonalNaive as number), 0) / Math.max(1, mine.length);
+    const covered = (k: string) =>
+      `${((100 * mine.reduce((x, r) => x + (r[k] as number), 0)) / Math.max(1, mine.length)).toFixed(1)} %`;
     console.log(
-      `\n${strategy}, real series: MASE relative to seasonal naive, mean — network ${f3(ratio('network'))}, blend ${f3(ratio('blend'))}, drift ${f3(ratio('drift'))}, ETS ${f3(ratio('ets'))}`,
+      `\n${strategy}, real series: MASE relative to seasonal naive, mean — network ${f3(ratio('network'))}, blend ${f3(ratio('blend'))}, drift ${f3(ratio('drift'))}, ETS ${f3(ratio('ets'))}; backtest points inside the bounds of the returned method (every series has the same number) — 80 %: ${covered('coverage80')}, 95 %: ${covered('coverage95')}`,
     );
   }
 }

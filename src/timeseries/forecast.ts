@@ -75,6 +75,9 @@ export interface ForecastProgress {
   origin: number;
   /** Which seed of the ensemble (0-based). */
   seed: number;
+  /** 'validate': trained without the last windows, which then weigh its correction;
+   * 'refit': trained again on every window (only when that weight is above 0). */
+  stage: 'validate' | 'refit';
 }
 
 /** Options of {@link forecast}; every field is optional. */
@@ -151,6 +154,10 @@ export interface ForecastResult {
   seeds: number;
   /** True when the series was modelled in logs (every value positive). */
   log: boolean;
+  /** How much of the networks' correction the network's forecast adds to Holt-Winters', in
+   * [0, 1]: the least-squares weight on the last windows of the series, held out from fitting
+   * (0: the correction did not help there, and the network's forecast is Holt-Winters'). */
+  networkWeight: number;
 }
 
 export const STRATEGIES: readonly ForecastStrategy[] = ['direct', 'recursive'];
@@ -346,7 +353,7 @@ async function networkForecast(
   o: Resolved,
   phase: ForecastProgress['phase'],
   origin: number,
-): Promise<number[]> {
+): Promise<{ path: number[]; weight: number }> {
   const p = prepare(train, o);
   const outputs = o.strategy === 'direct' ? o.horizon : 1;
   const { xs, ys } = examples(p, o, outputs);
@@ -357,26 +364,41 @@ async function networkForecast(
   }
   const xn = xs.map((x) => x.map((v) => v / p.inScale));
   const yn = ys.map((y) => y.map((v) => v / p.outScale));
+  // The last windows validate: the networks train on the windows whose targets end before the
+  // validation targets start, and the validation sets how much of their correction to trust.
+  const { fit: trainFit, check } = validationSplit(xn.length, outputs, o.season);
   const models: tf.Sequential[] = [];
   const optimizers: tf.Optimizer[] = [];
-  try {
+  const trained = async (count: number, stage: ForecastProgress['stage']) => {
+    const out: tf.Sequential[] = [];
     for (let k = 0; k < o.seeds; k++) {
       const seed = o.seed + k;
       const model = buildModel(o, seed, outputs);
+      out.push(model);
       models.push(model);
       const optimizer = tf.train.adam(o.learningRate);
       optimizers.push(optimizer);
       model.compile({ optimizer, loss: 'meanSquaredError' });
-      await trainNet(model, xn, yn, o, seed, (epoch, loss) =>
-        o.onProgress?.({ epoch, epochs: o.epochs, loss, phase, origin, seed: k }),
+      await trainNet(model, xn.slice(0, count), yn.slice(0, count), o, seed, (epoch, loss) =>
+        o.onProgress?.({ epoch, epochs: o.epochs, loss, phase, origin, seed: k, stage }),
       );
     }
+    return out;
+  };
+  const mean = (nets: tf.Sequential[]) => (input: number[]) => {
+    const sum = new Array<number>(outputs).fill(0);
+    for (const m of nets) predictOne(m, input, o.window).forEach((v, h) => (sum[h]! += v));
+    return sum.map((v) => v / nets.length);
+  };
+  try {
+    let ensemble = mean(await trained(trainFit, 'validate'));
+    const weight = correctionWeight(xn.slice(check).map(ensemble), yn.slice(check));
+    // Weighed, the networks learn the most recent windows too (they matter most for what comes next).
+    if (weight > 0 && trainFit < xn.length) ensemble = mean(await trained(xn.length, 'refit'));
     const correction = (fit: HoltWintersFit, y: number[]) => {
       const t = y.length - 1;
       const input = inputAt(fit, y, t, o.window).map((v) => v / p.inScale);
-      const sum = new Array<number>(outputs).fill(0);
-      for (const m of models) predictOne(m, input, o.window).forEach((v, h) => (sum[h]! += v));
-      return sum.map((v) => (v / models.length) * p.outScale);
+      return ensemble(input).map((v) => weight * v * p.outScale);
     };
     let path: number[];
     if (o.strategy === 'direct') {
@@ -393,12 +415,47 @@ async function networkForecast(
         fit = holtWintersWith(y, o.season, fit, fit.log);
       }
     }
-    return p.fit.log ? path.map(Math.exp) : path;
+    return { path: p.fit.log ? path.map(Math.exp) : path, weight };
   } finally {
     for (const m of models) m.dispose();
     for (const opt of optimizers) opt.dispose();
   }
 }
+
+/**
+ * Which training windows fit the networks and which validate them: the last `season` windows
+ * (a fifth of them at most) validate, and fitting stops `outputs` windows earlier, so that no
+ * validation target is ever a fitting target. Under 10 windows, all fit and none validate.
+ */
+export function validationSplit(windows: number, outputs: number, season: number): { fit: number; check: number } {
+  const k = Math.min(season, Math.floor(windows / 5));
+  const fit = windows - k - outputs + 1;
+  if (windows < 10 || k < 1 || fit < 5) return { fit: windows, check: windows };
+  return { fit, check: windows - k };
+}
+
+/**
+ * How much of the networks' correction to add to Holt-Winters: the least-squares weight of the
+ * predicted corrections against the true ones on the validation windows, clipped to [0, 1]. It
+ * is 0 (the forecast is Holt-Winters') unless it is significantly above 0: its t statistic
+ * λ·√Σx² / σ, σ² the mean squared error left at λ, must reach `MIN_T` (2, about 95 %), so that
+ * a correction that merely fits the validation's noise is dropped. 1 with no validation windows.
+ */
+export function correctionWeight(predicted: readonly number[][], actual: readonly number[][]): number {
+  if (predicted.length === 0) return 1;
+  let xy = 0,
+    xx = 0,
+    n = 0;
+  predicted.forEach((p, i) => p.forEach((x, h) => ((xy += x * actual[i]![h]!), (xx += x * x), n++)));
+  if (!(xx > 0) || !(xy > 0)) return 0;
+  const weight = xy / xx;
+  let sse = 0;
+  predicted.forEach((p, i) => p.forEach((x, h) => (sse += (actual[i]![h]! - weight * x) ** 2)));
+  const sigma = Math.sqrt(sse / Math.max(1, n - 1));
+  const t = sigma > 0 ? (weight * Math.sqrt(xx)) / sigma : Infinity;
+  return t >= MIN_T ? Math.min(1, weight) : 0;
+}
+const MIN_T = 2;
 
 /** Every method's forecast of the `horizon` points after `train`. */
 async function allForecasts(
@@ -406,18 +463,19 @@ async function allForecasts(
   o: Resolved,
   phase: ForecastProgress['phase'],
   origin: number,
-): Promise<Record<ScoredMethod, number[]>> {
+): Promise<{ forecasts: Record<ScoredMethod, number[]>; weight: number }> {
   const fit = fitHoltWinters(train, o.season);
   const etsPath = holtWintersPath(fit, o.horizon);
   const ets = fit.log ? etsPath.map(Math.exp) : etsPath;
-  const network = await networkForecast(train, o, phase, origin);
-  return {
+  const { path: network, weight } = await networkForecast(train, o, phase, origin);
+  const forecasts = {
     network,
     blend: network.map((v, h) => (v + ets[h]!) / 2),
     ets,
     drift: seasonalNaiveDrift(train, o.season, o.horizon),
     'seasonal-naive': seasonalNaive(train, o.season, o.horizon),
   };
+  return { forecasts, weight };
 }
 
 const KEY: Record<ScoredMethod, keyof Omit<ForecastBacktest, 'origins'>> = {
@@ -464,8 +522,8 @@ export async function forecast(series: number[], options?: ForecastOptions): Pro
 
   const perOrigin: Record<ScoredMethod, number[]>[] = [];
   for (const [i, origin] of origins.entries())
-    perOrigin.push(await allForecasts(values.slice(0, origin), o, 'backtest', i));
-  const ahead = await allForecasts(values, o, 'final', origins.length);
+    perOrigin.push((await allForecasts(values.slice(0, origin), o, 'backtest', i)).forecasts);
+  const { forecasts: ahead, weight: networkWeight } = await allForecasts(values, o, 'final', origins.length);
 
   const methods = Object.keys(KEY) as ScoredMethod[];
   let backtest: ForecastBacktest | null = null;
@@ -528,5 +586,6 @@ export async function forecast(series: number[], options?: ForecastOptions): Pro
     epochs: o.epochs,
     seeds: o.seeds,
     log,
+    networkWeight,
   };
 }

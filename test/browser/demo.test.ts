@@ -99,9 +99,9 @@ test('the demo: a chosen series is charted; the forecast runs in the worker and 
     assert.match((await page.textContent('#forecast-note')) ?? '', /no disponible/);
   } else {
     await page.waitForSelector('body[data-series="monthly-sales"]');
-    assert.equal(await page.locator('#series option').count(), 5);
-    await page.selectOption('#series', 'air-passengers');
-    await page.waitForSelector('body[data-series="air-passengers"]');
+    assert.equal(await page.locator('#series option').count(), 6);
+    await page.selectOption('#series', 'quebec-car-sales');
+    await page.waitForSelector('body[data-series="quebec-car-sales"]');
     await page.click('#forecast');
     await page.waitForSelector('body[data-forecast="done"]', { timeout: 180_000 });
     const note = (await page.textContent('#forecast-note')) ?? '';
@@ -110,7 +110,7 @@ test('the demo: a chosen series is charted; the forecast runs in the worker and 
     const [history, line, lower95, upper95, lower80, upper80] = await page.evaluate(() =>
       (window as unknown as { __salesChart: { plotted(): (number | null)[][] } }).__salesChart.plotted(),
     );
-    assert.equal(history!.filter((v) => v !== null).length, 144, 'the air passengers are charted');
+    assert.equal(history!.filter((v) => v !== null).length, 108, "the lecture's Quebec car sales are charted");
     const ahead = (xs: (number | null)[]) => xs.slice(-12) as number[];
     assert.equal(ahead(line!).length, 12);
     for (let h = 0; h < 12; h++) {

@@ -11,7 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initNodeBackend } from '../../src/node/node-backend.js';
-import { forecast, parseSeriesCsv, type BacktestScore, type ForecastOptions } from '../../src/timeseries/forecast.js';
+import {
+  correctionWeight,
+  forecast,
+  parseSeriesCsv,
+  validationSplit,
+  type BacktestScore,
+  type ForecastOptions,
+} from '../../src/timeseries/forecast.js';
 import {
   backtestCoverage,
   errorSpread,
@@ -155,7 +162,10 @@ describe('classical baselines', () => {
 describe('forecast', () => {
   it('backtests every method on the same origins and returns intervals that widen', async () => {
     const progress: string[] = [];
-    const r = await forecast(SALES, { ...QUICK, onProgress: (p) => progress.push(`${p.phase}${p.origin}`) });
+    const r = await forecast(SALES, {
+      ...QUICK,
+      onProgress: (p) => progress.push(`${p.phase}${p.origin} ${p.stage}`),
+    });
     assert.equal(r.forecast.length, 12);
     assert.ok(r.backtest);
     assert.deepEqual(r.backtest.origins, [102, 108]);
@@ -173,8 +183,13 @@ describe('forecast', () => {
         12,
       ).mase,
     );
-    assert.deepEqual(new Set(progress), new Set(['backtest0', 'backtest1', 'final2']));
-    assert.equal(progress.length, 3 * 3);
+    // Each fit trains its network on the windows before the validation part (3 epochs), then,
+    // when the validation gave its correction a weight, again on every window.
+    for (const fit of ['backtest0', 'backtest1', 'final2']) {
+      assert.equal(progress.filter((p) => p === `${fit} validate`).length, 3, fit);
+      assert.ok([0, 3].includes(progress.filter((p) => p === `${fit} refit`).length), fit);
+    }
+    assert.equal(progress.filter((p) => !/ (validate|refit)$/.test(p)).length, 0);
     for (let h = 0; h < 12; h++) {
       assert.ok(r.lower95[h]! <= r.lower80[h]! && r.lower80[h]! <= r.forecast[h]!);
       assert.ok(r.forecast[h]! <= r.upper80[h]! && r.upper80[h]! <= r.upper95[h]!);
@@ -213,11 +228,55 @@ describe('forecast', () => {
     assert.deepEqual(e.forecast, SALES.slice(-12));
   });
 
+  it('validates on the last windows, never on a fitting target, and weighs the correction by least squares', () => {
+    for (const [windows, outputs] of [
+      [100, 12],
+      [100, 1],
+      [40, 12],
+      [30, 3],
+    ] as const) {
+      const { fit, check } = validationSplit(windows, outputs, 12);
+      assert.ok(check < windows && fit >= 5, `${windows}, ${outputs}: ${fit}, ${check}`);
+      // Window i's targets are points i+1 … i+outputs (in window units): the last fitting
+      // window's targets end where the first validation window's start.
+      assert.equal(fit - 1 + outputs, check, `${windows}, ${outputs}`);
+    }
+    assert.deepEqual(validationSplit(100, 12, 12), { fit: 77, check: 88 });
+    assert.deepEqual(validationSplit(8, 1, 12), { fit: 8, check: 8 }, 'too few windows: all fit');
+    const actual = [
+      [1, -2],
+      [0.5, 3],
+    ];
+    assert.equal(correctionWeight(actual, actual), 1);
+    assert.equal(
+      correctionWeight(
+        actual.map((r) => r.map((v) => 2 * v)),
+        actual,
+      ),
+      0.5,
+    );
+    assert.equal(
+      correctionWeight(
+        actual.map((r) => r.map((v) => -v)),
+        actual,
+      ),
+      0,
+      'a correction that points the wrong way is dropped',
+    );
+    assert.equal(correctionWeight([[0, 0]], [[1, 2]]), 0);
+    // Least squares says 0.125, but the errors left dwarf it: not significant, dropped.
+    assert.equal(correctionWeight([[1, 1, 1, 1]], [[2, -1.5, 1, -1]]), 0);
+    const close = correctionWeight([[1, 2, 3, 4, 5, 6]], [[0.55, 0.95, 1.6, 1.9, 2.55, 2.95]]);
+    assert.ok(close > 0.45 && close < 0.55, `${close}`);
+    assert.equal(correctionWeight([], []), 1, 'nothing to validate on: the correction as trained');
+  });
+
   it('forecasts directly or recursively, both finite and near the last year', async () => {
     const d = await forecast(SALES, { ...QUICK, origins: 0, method: 'network' });
     const r = await forecast(SALES, { ...QUICK, origins: 0, method: 'network', strategy: 'recursive' });
     assert.equal(r.strategy, 'recursive');
     assert.equal(d.backtest, null);
+    for (const x of [d, r]) assert.ok(x.networkWeight >= 0 && x.networkWeight <= 1, `${x.networkWeight}`);
     assert.notDeepEqual(d.forecast, r.forecast);
     const lastYear = SALES.slice(-12);
     for (const v of [...d.forecast, ...r.forecast])
@@ -339,6 +398,14 @@ describe('parseSeriesCsv', () => {
     assert.equal(MONTHLY_SALES.length, 120);
     assert.equal(MONTHLY_SALES[0]!.month, '2015-01');
     assert.equal(MONTHLY_SALES[119]!.month, '2024-12');
+  });
+  it("reads the lecture's Quebec car sales: 108 months, seasonal naive RMSE 2,291 on the last year", () => {
+    const text = readFileSync(new URL('../../data/quebec-car-sales.csv', import.meta.url), 'utf8');
+    const { values, column } = parseSeriesCsv(text);
+    assert.equal(column, 'sales');
+    assert.equal(values.length, 108);
+    assert.deepEqual([values[0], values[107]], [6550, 14577]);
+    assert.equal(Math.round(rmse(values.slice(96), seasonalNaive(values.slice(0, 96), 12, 12))), 2291);
   });
   it('names the row and the column of a bad cell', () => {
     assert.throws(() => parseSeriesCsv('m,v\na,1\nb,x2\n', 'v'), {

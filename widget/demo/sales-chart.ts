@@ -31,6 +31,7 @@ export interface MonthlyPoint {
 /** The series the demo offers: file name in data/ (without .csv) and a Spanish label. */
 export const SERIES: readonly { name: string; label: string }[] = [
   { name: 'monthly-sales', label: 'Ventas de coches (sintéticas), 2015–2024' },
+  { name: 'quebec-car-sales', label: 'Ventas de coches en Quebec, 1960–1968 (el ejemplo de la clase)' },
   { name: 'air-passengers', label: 'Pasajeros aéreos internacionales, 1949–1960' },
   { name: 'uk-driver-deaths', label: 'Conductores muertos o heridos graves, Reino Unido, 1969–1984' },
   { name: 'nottingham-temperature', label: 'Temperatura media en Nottingham (°F), 1920–1939' },
