@@ -13,7 +13,7 @@ import { learnInto } from './inference/learning.js';
 import { predictorOf, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
 import { parameterCount, TRAIN_DEFAULTS, DEFAULT_MODEL, CELL_TYPES, MODEL_SHAPES } from './inference/model-config.js';
 import { checkInteger, checkNumber, checkOneOf } from './base/checks.js';
-import type { TrainProgress } from './training/train.js';
+import type { TrainProgress } from './base/training-types.js';
 import { loadModelDir, saveModelDir } from './node/model-dir.js';
 
 /** `rnn-predict train` defaults: the best settings found for a 30-minute run on 2 cores

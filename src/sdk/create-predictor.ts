@@ -31,7 +31,8 @@ import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } 
 import { loadForgotten, saveForgotten } from '../storage/idb.js';
 import { LEARNED_WEIGHT, learnInto } from '../inference/learning.js';
 import { DEFAULT_BLOCKLIST_ES } from '../text/blocklist-es.js';
-import { BACKEND_NAMES, type WorkerApi, type BackendName } from '../worker/protocol.js';
+import type { WorkerApi } from '../worker/protocol.js';
+import { BACKEND_NAMES, type BackendName } from '../base/training-types.js';
 import type { ForecastOptions, ForecastResult } from '../timeseries/forecast.js';
 import type {
   Predictor,

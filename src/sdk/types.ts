@@ -5,7 +5,7 @@
 import type { Suggestion, Continuation, ContinueOptions, PhraseOptions, Source } from '../inference/word-predictor.js';
 import type { ModelMetrics, ModelRelease } from '../inference/artifacts.js';
 import type { CellType, ModelShape } from '../inference/model-config.js';
-import type { TrainProgress } from '../training/train.js';
+import type { TrainProgress } from '../base/training-types.js';
 
 export type {
   Suggestion,
@@ -20,7 +20,7 @@ export type {
   TrainProgress,
 };
 
-import type { BackendName } from '../worker/protocol.js';
+import type { BackendName } from '../base/training-types.js';
 
 /** A tfjs backend the worker can train on. */
 export type BackendPreference = BackendName;

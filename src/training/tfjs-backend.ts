@@ -3,7 +3,7 @@
  * in order with the reason recorded. Pure: no DOM, no console.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName } from '../worker/protocol.js';
+import type { BackendName } from '../base/training-types.js';
 export type { BackendName };
 
 export interface BackendChoice {

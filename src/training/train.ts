@@ -25,27 +25,9 @@ const WARMUP_STEPS = 30;
 import { mulberry32, sentenceBatches, type Batch } from '../data/windows.js';
 import { PAD_ID, BOS_ID, EOS_ID } from '../text/vocabulary.js';
 import { abortError, checkFunction, checkInteger, checkNumber, checkSignal, describe } from '../base/checks.js';
+import type { TrainProgress } from '../base/training-types.js';
 
-export interface TrainProgress {
-  phase: 'batch' | 'epoch';
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  /** Mean loss (cross-entropy, nats) of this batch, or of the epoch on 'epoch'. */
-  loss: number;
-  /** Share of targets predicted first, same scope as loss. */
-  accuracy: number;
-  /** Global gradient norm before clipping (this batch, or the epoch's mean). */
-  gradientNorm: number;
-  targetsPerSecond: number;
-  /** Estimated seconds left (epochs and time budget considered). */
-  etaSeconds: number;
-  validationLoss?: number;
-  validationAccuracy?: number;
-  /** Learning rate used for this batch. */
-  learningRate?: number;
-}
+export type { TrainProgress };
 
 export interface TrainOptions {
   epochs?: number;

@@ -3,13 +3,9 @@
  * `Remote<WorkerApi>`). Only plain data crosses it; weights travel as a transferred ArrayBuffer.
  */
 import type { ModelArtifacts } from '../inference/artifacts.js';
-import type { TrainProgress } from '../training/train.js';
+import type { BackendName, TrainProgress } from '../base/training-types.js';
 import type { CellType, ModelShape } from '../inference/model-config.js';
 import type { ForecastOptions, ForecastResult, ForecastProgress } from '../timeseries/forecast.js';
-
-/** The tfjs backends training may run on, in the order they are tried. */
-export const BACKEND_NAMES = ['webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendInfo {
   backend: BackendName;

@@ -12,7 +12,8 @@ import { trainModel } from '../training/train.js';
 import { abortError, isAbortError } from '../base/checks.js';
 import { toArtifacts, fromArtifacts, type ModelArtifacts } from '../inference/artifacts.js';
 import { forecast } from '../timeseries/forecast.js';
-import type { BackendInfo, BackendName, TrainJob, WorkerApi } from './protocol.js';
+import type { BackendInfo, TrainJob, WorkerApi } from './protocol.js';
+import type { BackendName } from '../base/training-types.js';
 
 // Next to this file unless the page says where a bundler emitted the binaries (see api.setWasmPaths).
 setWasmPaths(new URL('./', import.meta.url).href);
