@@ -15,6 +15,7 @@ export {
   RnnRemoveEvent,
   type AcceptDetail,
   type RemoveDetail,
+  type RnnPredictEventMap,
 } from './events.js';
 
 /**

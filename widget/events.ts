@@ -78,13 +78,22 @@ export class RnnRemoveEvent extends CustomEvent<RemoveDetail> {
   }
 }
 
+/** The element's events by name: they bubble and are composed, so the element, its ancestors,
+ * the document and the window all hear them. */
+export interface RnnPredictEventMap {
+  'rnn-ready': RnnReadyEvent;
+  'rnn-progress': RnnProgressEvent;
+  'rnn-model': RnnModelEvent;
+  'rnn-error': RnnErrorEvent;
+  'rnn-accept': RnnAcceptEvent;
+  'rnn-remove': RnnRemoveEvent;
+}
+
 declare global {
-  interface HTMLElementEventMap {
-    'rnn-ready': RnnReadyEvent;
-    'rnn-progress': RnnProgressEvent;
-    'rnn-model': RnnModelEvent;
-    'rnn-error': RnnErrorEvent;
-    'rnn-accept': RnnAcceptEvent;
-    'rnn-remove': RnnRemoveEvent;
-  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends RnnPredictEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DocumentEventMap extends RnnPredictEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface WindowEventMap extends RnnPredictEventMap {}
 }

@@ -40,6 +40,14 @@ export function elementEvents(el: RnnPredict): void {
   });
   // The tag name gives the class (HTMLElementTagNameMap), and with it the typed events.
   document.querySelector('rnn-predict')?.addEventListener('rnn-accept', (e) => void e.detail.words.length);
+  // They bubble out of the element: listeners on the document and the window are typed too.
+  document.addEventListener('rnn-accept', (e) => {
+    const kind: 'word' | 'phrase' = e.detail.kind;
+    // @ts-expect-error rnn-accept's detail has no such field
+    void e.detail.nope;
+    void kind;
+  });
+  window.addEventListener('rnn-remove', (e) => void e.detail.word.length);
   // Other events keep their own types.
   el.addEventListener('keydown', (e) => void e.key);
 }
