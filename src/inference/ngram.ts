@@ -146,6 +146,29 @@ class FollowerIndex {
     return f;
   }
 
+  /** An independent copy: the same lists, and changes to either never reach the other. */
+  copy(): FollowerIndex {
+    // keys, start and totals are never written after construction: shared. ids and counts are
+    // (a count bumped in place): copied, and so is every list made or changed since.
+    const out = new FollowerIndex(this.#keys, this.#start, this.#totals, this.#ids.slice(), this.#counts.slice());
+    for (const [key, f] of this.#live) {
+      const i = this.#position(key);
+      const from = i < 0 ? -1 : this.#start[i]!;
+      // A view of the built arrays (perhaps bumped in place) becomes the same view of the copies.
+      out.#live.set(
+        key,
+        from >= 0 && f.ids.buffer === this.#ids.buffer && f.ids.byteOffset === from * 4
+          ? {
+              ids: out.#ids.subarray(from, from + f.ids.length),
+              counts: out.#counts.subarray(from, from + f.ids.length),
+              total: f.total,
+            }
+          : { ids: f.ids.slice(), counts: f.counts.slice(), total: f.total },
+      );
+    }
+    return out;
+  }
+
   /** The list of `key`, made empty when there is none. */
   getOrCreate(key: number): Followers {
     let f = this.get(key);
@@ -239,12 +262,29 @@ export class KneserNeyTrigram {
    * comparison past the one sort of the vocabulary): a stored model's trigram is ready in
    * tens of milliseconds, which is most of a page's time to its first suggestion.
    */
-  private constructor(words: string[], trigrams: Int32Array, discount: number, bigrams?: Int32Array) {
+  private constructor(
+    words: string[],
+    trigrams: Int32Array | undefined,
+    discount: number,
+    bigrams?: Int32Array,
+    copyOf?: KneserNeyTrigram,
+  ) {
     this.discount = discount;
     this.#words = words;
     words.forEach((w, i) => this.#ids.set(w, i));
     this.#raw = trigrams;
     this.#rawBigrams = bigrams;
+    if (copyOf) {
+      // A copy: the built structures are copied (linear, no sorting), not built again.
+      this.#trigrams = copyOf.#trigrams.copy();
+      this.#bigrams = copyOf.#bigrams.copy();
+      this.#sortedIds = copyOf.#sortedIds.slice();
+      this.#rank = copyOf.#rank.slice();
+      this.#uniCont = copyOf.#uniCont.slice();
+      this.#totalCont = copyOf.#totalCont;
+      return;
+    }
+    if (!trigrams) throw new TypeError('a trigram table is needed');
     const V = words.length;
     const n = trigrams.length / 4;
     this.#sortedIds = Int32Array.from(words.keys()).sort((a, b) =>
@@ -372,7 +412,7 @@ export class KneserNeyTrigram {
    * added to this one's; new words join the vocabulary. This model is left as it is.
    */
   withLines(lines: Iterable<readonly string[]>): KneserNeyTrigram {
-    const copy = KneserNeyTrigram.fromJSON(this.toJSON());
+    const copy = new KneserNeyTrigram([...this.#words], this.#raw, this.discount, this.#rawBigrams, this);
     for (const line of lines) copy.add(line);
     return copy;
   }

@@ -70,6 +70,39 @@ describe('incremental trigram counts', () => {
     );
   });
 
+  test('withLines() copies without rebuilding: the copy equals a full rebuild, and the original stays as it was', () => {
+    const same = (x: KneserNeyTrigram, y: KneserNeyTrigram, histories: string[][], vocabulary: string[]) => {
+      for (const h of histories) {
+        for (const w of vocabulary) assert.equal(x.probability(h, w), y.probability(h, w), `${h} → ${w}`);
+        for (const prefix of ['', 'c', 'a']) assert.deepEqual(x.predict(h, 3, prefix), y.predict(h, 3, prefix));
+      }
+    };
+    fc.assert(
+      fc.property(
+        lines(1).filter((ls) => ls.some((l) => l.some((w) => w !== '<s>' && w !== '</s>'))),
+        lines(0),
+        lines(1),
+        fc.array(fc.array(word, { maxLength: 3 }), { minLength: 1, maxLength: 5 }),
+        fc.boolean(),
+        (base, added, extra, histories, warm) => {
+          const kn = KneserNeyTrigram.train(base);
+          if (warm) for (const h of histories) kn.predict(h, 3);
+          for (const l of added) kn.add(l); // lists bumped in place and lists grown: both copied
+          const copy = kn.withLines(extra);
+          const vocabulary = [...new Set([...base, ...added, ...extra].flat()), 'nunca', '</s>'];
+          const hs = [...histories, ...extra.map((l) => l.slice(0, 2)), []];
+          same(copy, KneserNeyTrigram.train([...base, ...added, ...extra]), hs, vocabulary);
+          // Changing the copy further leaves the original alone, and the reverse.
+          for (const l of extra) copy.add(l);
+          for (const l of histories) kn.add(l);
+          same(kn, KneserNeyTrigram.train([...base, ...added, ...histories]), hs, vocabulary);
+          same(copy, KneserNeyTrigram.train([...base, ...added, ...extra, ...extra]), hs, vocabulary);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   test('add() checks its arguments', () => {
     const kn = KneserNeyTrigram.train([['a']]);
     assert.throws(() => kn.add('a b' as unknown as string[]), /line must be an array of words, got the string "a b"/);
