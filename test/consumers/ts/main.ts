@@ -1,7 +1,7 @@
 // Compiles against the published page-side types (tsc --noEmit, skipLibCheck off), under
 // moduleResolution "bundler" and "node16".
 import { createPredictor, predictNext, evaluate, type Predictor, type PredictorOptions } from 'rnn-predict';
-import type { RnnPredict } from 'rnn-predict/element';
+import type { RnnPredict, RnnAcceptEvent } from 'rnn-predict/element';
 
 const options: PredictorOptions = { corpus: 'hola que tal', persist: false, hiddenSize: 16 };
 const p: Predictor = createPredictor(options);
@@ -12,5 +12,14 @@ const suggestions: readonly string[] | undefined = element?.currentSuggestions;
 const score: number = evaluate({ suggest: () => [], inVocabulary: () => true }, ['hola que tal'], {
   skipKsr: true,
 }).top3;
+
+// The element's events are typed by the published declarations: on the element and on the document.
+element?.addEventListener('rnn-accept', (e) => {
+  const accepted: RnnAcceptEvent = e;
+  const kind: 'word' | 'phrase' = e.detail.kind;
+  void [accepted, kind];
+});
+document.addEventListener('rnn-remove', (e) => void e.detail.word.toUpperCase());
+p.addEventListener('progress', (e) => void e.detail.loss.toFixed(2));
 
 export { words, later, suggestions, score };
