@@ -252,7 +252,8 @@ export class KneserNeyTrigram {
   #sortedIds: Int32Array; // all word ids sorted by string
   #rank: Int32Array; // id → position in #sortedIds (string order as integers)
   #raw: Int32Array | undefined; // undefined after add(): toJSON() rebuilds it from the followers
-  readonly #rawBigrams: Int32Array | undefined;
+  #rawBigrams: Int32Array | undefined; // pruned models: the bigram table (undefined after add())
+  readonly #pruned: boolean; // the bigram lists do not follow from the trigrams: toJSON writes them
   readonly #topByPrefix = new Map<string, number[]>();
   #byUnigram: Int32Array | undefined; // word ids by P1, highest first (ties by id)
   #uniPos: Int32Array | undefined; // id → position in #byUnigram
@@ -274,6 +275,7 @@ export class KneserNeyTrigram {
     words.forEach((w, i) => this.#ids.set(w, i));
     this.#raw = trigrams;
     this.#rawBigrams = bigrams;
+    this.#pruned = bigrams !== undefined || (copyOf ? copyOf.#pruned : false);
     if (copyOf) {
       // A copy: the built structures are copied (linear, no sorting), not built again.
       this.#trigrams = copyOf.#trigrams.copy();
@@ -424,16 +426,12 @@ export class KneserNeyTrigram {
    */
   prune(minCount: number): KneserNeyTrigram {
     checkInteger(minCount, 'minCount', 1);
-    const table: number[] = [];
-    for (const [v, f] of this.#bigrams.entries()) {
-      for (let i = 0; i < f.ids.length; i++) table.push(0, v, f.ids[i]!, f.counts[i]!);
-    }
     const raw = (this.#raw ??= this.#flatten());
     const kept: number[] = [];
     for (let i = 0; i < raw.length; i += 4) {
       if (raw[i + 3]! >= minCount) kept.push(raw[i]!, raw[i + 1]!, raw[i + 2]!, raw[i + 3]!);
     }
-    return new KneserNeyTrigram(this.#words, Int32Array.from(kept), this.discount, Int32Array.from(table));
+    return new KneserNeyTrigram(this.#words, Int32Array.from(kept), this.discount, this.#bigramTable());
   }
 
   toJSON(): NgramJSON {
@@ -443,8 +441,17 @@ export class KneserNeyTrigram {
       discount: this.discount,
       words: [...this.#words],
       trigrams: (this.#raw ??= this.#flatten()),
-      ...(this.#rawBigrams ? { bigrams: this.#rawBigrams } : {}),
+      ...(this.#pruned ? { bigrams: (this.#rawBigrams ??= this.#bigramTable()) } : {}),
     };
+  }
+
+  /** The bigram continuation counts as flat [0, v, w, N1+(•vw), …], from the follower lists. */
+  #bigramTable(): Int32Array {
+    const table: number[] = [];
+    for (const [v, f] of this.#bigrams.entries()) {
+      for (let i = 0; i < f.ids.length; i++) table.push(0, v, f.ids[i]!, f.counts[i]!);
+    }
+    return Int32Array.from(table);
   }
 
   /** The trigram types as flat [u, v, w, count, …], from the follower lists. */
@@ -487,6 +494,7 @@ export class KneserNeyTrigram {
       }
     }
     this.#raw = undefined;
+    this.#rawBigrams = undefined; // a pruned model's table is written again from its lists
     this.#topByPrefix.clear();
   }
 

@@ -147,6 +147,15 @@ describe('pruned trigrams', () => {
       allProbabilities(pruned, ['hola', 'cómo'], words),
     );
     assert.throws(() => kn.prune(0), /minCount must be an integer ≥ 1/);
+    // Learned lines after pruning: what toJSON writes reloads as the same model (its bigram
+    // table includes the new bigram types).
+    const learnedLine = evalWords('el zorro salta la valla');
+    pruned.add(learnedLine);
+    const reloaded = KneserNeyTrigram.fromJSON(pruned.toJSON());
+    for (const h of [['el'], ['la'], ['hola', 'cómo'], ['el', 'zorro']]) {
+      const all = [...words, ...learnedLine];
+      assert.deepEqual(allProbabilities(reloaded, h, all), allProbabilities(pruned, h, all), h.join(' '));
+    }
   });
 });
 
