@@ -48,5 +48,5 @@ export type {
   BackendPreference,
   TrainProgress,
 } from './sdk/types.js';
-export type { ForecastOptions, ForecastResult, ForecastProgress } from './timeseries/forecast.js';
+export type { ForecastOptions, ForecastResult, ForecastProgress } from './base/forecast-types.js';
 export { indexedDbHandler, loadRecord, deleteStored, STORAGE_VERSION } from './storage/idb.js';

@@ -33,7 +33,7 @@ import { LEARNED_WEIGHT, learnInto } from '../inference/learning.js';
 import { DEFAULT_BLOCKLIST_ES } from '../text/blocklist-es.js';
 import type { WorkerApi } from '../worker/protocol.js';
 import { BACKEND_NAMES, type BackendName } from '../base/training-types.js';
-import type { ForecastOptions, ForecastResult } from '../timeseries/forecast.js';
+import type { ForecastOptions, ForecastResult } from '../base/forecast-types.js';
 import type {
   Predictor,
   PredictorInfo,

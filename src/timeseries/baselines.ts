@@ -7,6 +7,7 @@
  * Pure: no DOM, no console, no I/O.
  */
 import { checkInteger, describe } from '../base/checks.js';
+import type { BacktestScore } from '../base/forecast-types.js';
 
 /** Checks that `series` is an array of finite numbers; errors name the index. */
 export function checkSeries(series: unknown, name = 'series'): number[] {
@@ -280,14 +281,7 @@ export function rollingOrigins(
   return Array.from({ length: origins }, (_, i) => first + i * step);
 }
 
-/** A method's scores over a backtest's origins (MASE and sMAPE averaged over origins, RMSE pooled). */
-export interface BacktestScore {
-  rmse: number;
-  mase: number;
-  smape: number;
-  /** The forecast made at each origin (`horizon` points each). */
-  forecasts: number[][];
-}
+export type { BacktestScore };
 
 /** Scores forecasts made at `origins` (training lengths) against the series. */
 export function scoreBacktest(

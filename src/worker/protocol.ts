@@ -5,7 +5,7 @@
 import type { ModelArtifacts } from '../inference/artifacts.js';
 import type { BackendName, TrainProgress } from '../base/training-types.js';
 import type { CellType, ModelShape } from '../inference/model-config.js';
-import type { ForecastOptions, ForecastResult, ForecastProgress } from '../timeseries/forecast.js';
+import type { ForecastOptions, ForecastResult, ForecastProgress } from '../base/forecast-types.js';
 
 export interface BackendInfo {
   backend: BackendName;

@@ -1,0 +1,125 @@
+/**
+ * The forecasting API's names and types, tfjs-free: the page (SDK, worker protocol) and the
+ * forecaster (tfjs, in the worker or in Node) both use them, written once here below both.
+ */
+
+/** A method's scores over a backtest's origins (MASE and sMAPE averaged over origins, RMSE pooled). */
+export interface BacktestScore {
+  rmse: number;
+  mase: number;
+  smape: number;
+  /** The forecast made at each origin (`horizon` points each). */
+  forecasts: number[][];
+}
+
+/** The recurrent cell: SimpleRNN, LSTM or GRU. */
+export type ForecastCell = 'rnn' | 'lstm' | 'gru';
+
+/** Multi-step strategy: all steps from one output layer, or one step fed back `horizon` times. */
+export type ForecastStrategy = 'direct' | 'recursive';
+
+/** What to return: the best on the backtest ('auto'), or one method. */
+export type ForecastMethod = 'auto' | 'network' | 'blend' | 'ets' | 'drift' | 'seasonal-naive';
+
+/** The methods that are scored; 'blend' is the mean of the network and ETS forecasts. */
+export type ScoredMethod = Exclude<ForecastMethod, 'auto'>;
+
+/** Progress after each epoch of each network. */
+export interface ForecastProgress {
+  epoch: number;
+  epochs: number;
+  /** Mean squared error of this epoch, in normalised units. */
+  loss: number;
+  /** 'backtest' while training at a backtest origin, then 'final' on the whole series. */
+  phase: 'backtest' | 'final';
+  /** Which origin (0-based; the final fit is `origins`). */
+  origin: number;
+  /** Which seed of the ensemble (0-based). */
+  seed: number;
+  /** 'validate': trained without the last windows, which then weigh its correction;
+   * 'refit': trained again on every window (only when that weight is above 0). */
+  stage: 'validate' | 'refit';
+}
+
+/** Options of {@link forecast}; every field is optional. */
+export interface ForecastOptions {
+  /** Past points the network reads per prediction (default 12). */
+  window?: number;
+  /** Points to forecast beyond the end of the series (default 12). */
+  horizon?: number;
+  /** Recurrent cell (default 'gru'). */
+  cell?: ForecastCell;
+  /** Hidden units of the recurrent layer (default 16). */
+  units?: number;
+  /** Training epochs of each network (default 40). */
+  epochs?: number;
+  /** Networks averaged, each from its own seed (default 3). */
+  seeds?: number;
+  /** 'direct' (default): one output per step; 'recursive': one step, fed back. */
+  strategy?: ForecastStrategy;
+  /** What to return (default 'auto': the lowest backtest MASE among network, blend and baselines). */
+  method?: ForecastMethod;
+  /** Backtest origins (default 4; 0 skips the backtest, and then 'auto' returns the network). */
+  origins?: number;
+  /** Points between backtest origins (default 6). */
+  step?: number;
+  /** Seed of the first network's initialisers and batch order (default 1). */
+  seed?: number;
+  /** Adam's learning rate (default 0.005). */
+  learningRate?: number;
+  /** Windows per training batch (default 16). */
+  batchSize?: number;
+  /** Aborting rejects the call with an AbortError (checked after every batch). */
+  signal?: AbortSignal;
+  onProgress?: (p: ForecastProgress) => void;
+  /** Season length in points (default 12: monthly data, yearly season). */
+  season?: number;
+}
+
+/** Backtest scores of every method on the same origins. */
+export interface ForecastBacktest {
+  /** Training lengths at which the forecasts were made. */
+  origins: number[];
+  network: BacktestScore;
+  blend: BacktestScore;
+  seasonalNaive: BacktestScore;
+  drift: BacktestScore;
+  ets: BacktestScore;
+}
+
+/** What {@link forecast} returns. */
+export interface ForecastResult {
+  /** The next `horizon` points after the series, in the series' own units, by `method`. */
+  forecast: number[];
+  /** 80 % and 95 % bounds per step, from `method`'s backtest errors (equal to the forecast without a backtest). */
+  lower80: number[];
+  upper80: number[];
+  lower95: number[];
+  upper95: number[];
+  /** The method that made `forecast`. */
+  method: ScoredMethod;
+  /** The next `horizon` points by every method. */
+  forecasts: Record<ScoredMethod, number[]>;
+  /** Null when `origins` is 0. */
+  backtest: ForecastBacktest | null;
+  /** Share of backtest points inside the 80 %/95 % bounds, leave one origin out (null under two origins). */
+  coverage: { p80: number | null; p95: number | null };
+  warnings: string[];
+  cell: ForecastCell;
+  strategy: ForecastStrategy;
+  window: number;
+  horizon: number;
+  season: number;
+  units: number;
+  epochs: number;
+  seeds: number;
+  /** True when the series was modelled in logs (every value positive). */
+  log: boolean;
+  /** How much of the networks' correction the network's forecast adds to Holt-Winters', in
+   * [0, 1]: the least-squares weight on the last windows of the series, held out from fitting
+   * (0: the correction did not help there, and the network's forecast is Holt-Winters'). */
+  networkWeight: number;
+}
+
+export const STRATEGIES: readonly ForecastStrategy[] = ['direct', 'recursive'];
+export const METHODS: readonly ForecastMethod[] = ['auto', 'network', 'blend', 'ets', 'drift', 'seasonal-naive'];
