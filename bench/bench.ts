@@ -18,7 +18,7 @@
  *   npm run bench -- [--model DIR] [--train FILE] [--test FILE] [--quick] [--json]
  */
 import * as tf from '@tensorflow/tfjs';
-import { evalWords, isWordToken, typingContext } from '../src/text/tokenize.js';
+import { isWordToken, modelWords, typingContext } from '../src/text/tokenize.js';
 import { buildVocabulary, BOS_ID } from '../src/text/vocabulary.js';
 import { KneserNeyTrigram } from '../src/inference/ngram.js';
 import { WordPredictor, boundedTail } from '../src/inference/word-predictor.js';
@@ -248,7 +248,7 @@ if (!beatOnly) {
 }
 
 // ---- 3. time to beat the KN trigram ------------------------------------------------------
-const kn = KneserNeyTrigram.train(trainLines.map(evalWords));
+const kn = KneserNeyTrigram.train(trainLines.map(modelWords));
 const beatLines = testLines.slice(0, 1000);
 let model: RnnModel | undefined;
 function makeModel(weights: Map<string, Float32Array>, mix: number): RnnModel {

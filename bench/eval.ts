@@ -6,7 +6,7 @@
  *
  *   npm run eval -- [--train FILE] [--test FILE] [--minutes N] [--cells lstm,gru,rnn] [--quick] [--json]
  */
-import { evalWords } from '../src/text/tokenize.js';
+import { modelWords } from '../src/text/tokenize.js';
 import { KneserNeyTrigram } from '../src/inference/ngram.js';
 import { WordPredictor } from '../src/inference/word-predictor.js';
 import { RecurrentNetwork } from '../src/inference/recurrent-network.js';
@@ -99,7 +99,7 @@ function score(name: string, p: WordPredictor, extra: Partial<Row>): Row {
 
 {
   const t = Date.now();
-  const kn = KneserNeyTrigram.train(train.map(evalWords));
+  const kn = KneserNeyTrigram.train(train.map(modelWords));
   rows.push(score('KN trigram', new WordPredictor({ ngram: kn }), { trainSeconds: (Date.now() - t) / 1000 }));
 }
 for (const cell of cells) {

@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { createPredictor } from '../src/sdk/create-predictor.js';
 import { KneserNeyTrigram } from '../src/inference/ngram.js';
-import { evalWords } from '../src/text/tokenize.js';
+import { modelWords } from '../src/text/tokenize.js';
+import { LEARNED_WEIGHT } from '../src/inference/learning.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
@@ -45,9 +46,9 @@ const lines = (
 )
   .split('\n')
   .filter(Boolean)
-  .map(evalWords);
+  .map(modelWords);
 const t = cpu();
-KneserNeyTrigram.train([...lines, ...messages.flatMap((m) => [evalWords(m), evalWords(m), evalWords(m)])]);
+KneserNeyTrigram.train([...lines, ...messages.flatMap((m) => Array<string[]>(LEARNED_WEIGHT).fill(modelWords(m)))]);
 const rebuild = cpu() - t;
 const sorted = [...times].sort((a, b) => a - b);
 const q = (x: number) => sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))]!;
