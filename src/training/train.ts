@@ -75,6 +75,13 @@ export interface TrainOptions {
    * Called with a copy of the weights every `everySeconds` of training; its own time is not
    * counted as training time. Resolving to true stops training ('time').
    */
+  /**
+   * Keep the weights and Adam's moments on the tfjs backend and update them there (gradients,
+   * their global norm, clipping and Adam as tensor ops): no download of every gradient and
+   * upload of every weight per batch. Default: on with the 'webgl' backend and one replica.
+   * Numerically the same steps as the JS Adam.
+   */
+  deviceOptimizer?: boolean;
   checkpoint?: {
     everySeconds: number;
     callback: (weights: Map<string, Float32Array>, trainedSeconds: number) => boolean | void | Promise<boolean | void>;
@@ -186,6 +193,23 @@ export interface RunOptions {
 export interface Replica {
   run(batch: Batch, o: RunOptions): Promise<BatchStats>;
   dispose(): void | Promise<void>;
+  /**
+   * One training step with the optimiser on the device (`TrainOptions.deviceOptimizer`): the
+   * batch's gradients, their global norm, clipping and Adam, all as tensor ops on this
+   * replica's weights; the flat `weights` are left as they were until `download()`.
+   */
+  deviceStep?(batch: Batch, o: RunOptions, adam: DeviceAdam): Promise<BatchStats & { norm: number }>;
+  /** Copies the device's weights into the flat `weights` (after `deviceStep`s). */
+  download?(): Promise<void>;
+}
+
+/** What a device step needs of the loop: the step number, the learning rate once the batch's
+ * target count is known, the clipping norm and the weights to leave alone. */
+export interface DeviceAdam {
+  step: number;
+  learningRate: (count: number) => number;
+  clipNorm: number;
+  frozen: readonly string[];
 }
 
 export type ReplicaFactory = (
@@ -232,62 +256,121 @@ export async function localReplica(config: ModelConfig, weights: Float32Array, g
     }),
   );
   let loaded = -1;
+  const load = (version: number) => {
+    if (version === loaded) return;
+    for (const l of layout) {
+      const t = tf.tensor(weights.subarray(l.offset, l.offset + l.size), l.shape);
+      vars.get(l.name)!.assign(t);
+      t.dispose();
+    }
+    loaded = version;
+  };
+  /** The batch's loss, correct and count as scalars, and its summed gradients in layout order. */
+  const pass = (
+    batch: Batch,
+    o: RunOptions,
+  ): { loss: tf.Tensor; correct: tf.Tensor; count: number | tf.Tensor; grads: tf.Tensor[] } => {
+    if (config.shape === 'seq2vec') {
+      let count = 0;
+      const [loss, correct, ...gs] = tf.tidy(() => {
+        const p = seq2vecPass(config, vars, batch, {
+          training: o.training,
+          grads: o.grads,
+          seed: o.seed,
+          sample: o.sample,
+        });
+        count = p.count;
+        return [p.loss, p.correct, ...(p.grads ? layout.map((l) => p.grads!.get(l.name)!) : [])];
+      });
+      return { loss: loss!, correct: correct!, count, grads: gs };
+    }
+    return tf.tidy(() => {
+      let correct!: tf.Scalar, count!: tf.Scalar;
+      const f = () => {
+        const r = batchLoss(config, vars, batch, o.training, o.seed);
+        correct = r.correct;
+        count = r.count;
+        if (o.grads) {
+          tf.keep(correct);
+          tf.keep(count);
+        }
+        return tf.mul(r.loss, r.count) as tf.Scalar;
+      };
+      if (!o.grads) {
+        const value = f();
+        return { loss: value, correct, count, grads: [] };
+      }
+      const { value, grads: g } = tf.variableGrads(f, [...vars.values()]);
+      return { loss: value, correct, count, grads: layout.map((l) => g[vars.get(l.name)!.name]!) };
+    });
+  };
+  const moments = new Map<string, [tf.Variable, tf.Variable]>();
   return {
     async run(batch, o) {
-      if (o.version !== loaded) {
-        for (const l of layout) {
-          const t = tf.tensor(weights.subarray(l.offset, l.offset + l.size), l.shape);
-          vars.get(l.name)!.assign(t);
-          t.dispose();
-        }
-        loaded = o.version;
-      }
-      if (config.shape === 'seq2vec') {
-        let count = 0;
-        const [lossT, correctT, ...gs] = tf.tidy(() => {
-          const p = seq2vecPass(config, vars, batch, {
-            training: o.training,
-            grads: o.grads,
-            seed: o.seed,
-            sample: o.sample,
+      load(o.version);
+      const p = pass(batch, o);
+      const [loss, correct, count] = await readScalars([
+        p.loss,
+        p.correct,
+        ...(typeof p.count === 'number' ? [] : [p.count]),
+      ]);
+      for (let i = 0; i < p.grads.length; i++) grads.set((await p.grads[i]!.data()) as Float32Array, layout[i]!.offset);
+      tf.dispose([p.loss, p.correct, ...(typeof p.count === 'number' ? [] : [p.count]), ...p.grads]);
+      return { loss, correct, count: typeof p.count === 'number' ? p.count : count };
+    },
+    async deviceStep(batch, o, adam) {
+      load(o.version);
+      const p = pass(batch, { ...o, grads: true });
+      const scalars = [p.loss, p.correct, ...(typeof p.count === 'number' ? [] : [p.count])];
+      const [loss, correct, countRead] = await readScalars(scalars);
+      const count = typeof p.count === 'number' ? p.count : countRead;
+      let norm = 0;
+      if (count > 0) {
+        const lr = adam.learningRate(count);
+        const [beta1, beta2, epsilon] = [0.9, 0.999, 1e-7]; // as adamStep
+        const c1 = 1 - beta1 ** adam.step,
+          c2 = 1 - beta2 ** adam.step;
+        const normT = tf.tidy(() => {
+          // The norm of what is trained: frozen weights' gradients count as 0, as in the JS loop.
+          const sq = tf.addN(
+            p.grads.filter((_, i) => !adam.frozen.includes(layout[i]!.name)).map((g) => tf.sum(tf.square(g))),
+          );
+          const n = tf.div(tf.sqrt(sq), Math.max(count, 1));
+          // clip / count, as the JS loop scales the summed gradients
+          const clip =
+            adam.clipNorm > 0
+              ? tf.where(tf.greater(n, adam.clipNorm), tf.div(adam.clipNorm, n), tf.scalar(1))
+              : tf.scalar(1);
+          const scale = tf.div(clip, count);
+          layout.forEach((l, i) => {
+            if (adam.frozen.includes(l.name)) return;
+            let mv = moments.get(l.name);
+            if (!mv) {
+              mv = [tf.variable(tf.zeros(l.shape), false), tf.variable(tf.zeros(l.shape), false)];
+              moments.set(l.name, mv);
+            }
+            const [m, v] = mv;
+            const g = tf.mul(p.grads[i]!, scale);
+            const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+            const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+            m.assign(m1);
+            v.assign(v1);
+            const w = vars.get(l.name)!;
+            w.assign(tf.sub(w, tf.div(tf.mul(m1, lr / c1), tf.add(tf.div(tf.sqrt(v1), Math.sqrt(c2)), epsilon))));
           });
-          count = p.count;
-          return [p.loss, p.correct, ...(p.grads ? layout.map((l) => p.grads!.get(l.name)!) : [])];
+          return n;
         });
-        const [loss, correct] = await Promise.all([lossT!.data(), correctT!.data()]);
-        for (let i = 0; i < gs.length; i++) grads.set((await gs[i]!.data()) as Float32Array, layout[i]!.offset);
-        tf.dispose([lossT!, correctT!, ...gs]);
-        return { loss: loss[0]!, correct: correct[0]!, count };
+        norm = (await normT.data())[0]!;
+        normT.dispose();
       }
-      const out = tf.tidy(() => {
-        let correct!: tf.Scalar, count!: tf.Scalar;
-        const f = () => {
-          const r = batchLoss(config, vars, batch, o.training, o.seed);
-          correct = r.correct;
-          count = r.count;
-          if (o.grads) {
-            tf.keep(correct);
-            tf.keep(count);
-          }
-          return tf.mul(r.loss, r.count) as tf.Scalar;
-        };
-        if (!o.grads) {
-          const value = f();
-          return { value, correct, count, g: undefined };
-        }
-        const { value, grads: g } = tf.variableGrads(f, [...vars.values()]);
-        return { value, correct, count, g };
-      });
-      const [loss, correct, count] = await readScalars([out.value, out.correct, out.count]);
-      if (out.g) {
-        for (const l of layout) grads.set((await out.g[vars.get(l.name)!.name]!.data()) as Float32Array, l.offset);
-        tf.dispose(Object.values(out.g));
-      }
-      tf.dispose([out.value, out.correct, out.count]);
-      return { loss, correct, count };
+      tf.dispose([...scalars, ...p.grads]);
+      return { loss, correct, count, norm };
+    },
+    async download() {
+      for (const l of layout) weights.set((await vars.get(l.name)!.data()) as Float32Array, l.offset);
     },
     dispose() {
-      tf.dispose([...vars.values()]);
+      tf.dispose([...vars.values(), ...[...moments.values()].flat()]);
     },
   };
 }
@@ -515,7 +598,12 @@ export async function trainModel(
   let pausedMs = 0;
   let nextCheckpoint = options.checkpoint?.everySeconds ?? Infinity;
   const clock = () => (Date.now() - started - pausedMs) / 1000;
-  const snapshot = () => new Map(layout.map((l) => [l.name, weights.slice(l.offset, l.offset + l.size)]));
+  let onDevice = false;
+  /** A copy of the weights (from the device first, when the optimiser runs there). */
+  const snapshot = async () => {
+    if (onDevice) await replicas[0]!.download!();
+    return new Map(layout.map((l) => [l.name, weights.slice(l.offset, l.offset + l.size)]));
+  };
   try {
     if (shared) {
       for (let i = 0; i < threads; i++)
@@ -523,6 +611,7 @@ export async function trainModel(
     } else replicas.push(await localReplica(config, weights, replicaGrads[0]!));
     started = Date.now(); // the budget counts training, not starting workers
     const R = replicas.length;
+    onDevice = R === 1 && !!replicas[0]!.deviceStep && (options.deviceOptimizer ?? tf.getBackend() === 'webgl');
     outer: for (let epoch = 1; epoch <= epochs; epoch++) {
       const batches = makeBatches(config, trainLines, batchTokens, seed + epoch);
       let sumLoss = 0,
@@ -535,40 +624,56 @@ export async function trainModel(
         const group = batches.slice(b, b + R);
         const progressNow = Math.max(clock() / maxSeconds, targetsSeen / (epochs * trainTargets));
         const sampled = sampling && progressNow < sampleUntil;
-        const stats = await Promise.all(
-          group.map((batch, i) =>
-            replicas[i]!.run(batch, {
-              seed: seed * 100_003 + epoch * 1009 + b + i,
-              training: true,
-              grads: true,
-              version,
-              sample: sampled
-                ? sampleCandidates(
-                    batch.targets,
-                    options.sampledSoftmax!.samples,
-                    sampling.cumulative,
-                    sampling.unigram,
-                    sampleRandom,
-                  )
-                : undefined,
-            }),
-          ),
-        );
-        if (signal?.aborted) throw abortError(signal.reason, 'training was cancelled');
-        const count = stats.reduce((n, s) => n + s.count, 0);
-        const loss = stats.reduce((n, s) => n + s.loss, 0);
-        const correct = stats.reduce((n, s) => n + s.correct, 0);
-        const g = sumGradients(replicaGrads, group.length);
-        for (const l of frozen) g.fill(0, l.offset, l.offset + l.size);
-        const norm = meanGradientNorm(g, count);
-        const clip = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
-        const elapsed0 = clock();
-        const progress = Math.min(1, Math.max(elapsed0 / maxSeconds, (targetsSeen + count) / (epochs * trainTargets)));
-        const lr = learningRateAt(schedule, base, step, progress);
-        if (count > 0) {
-          step++;
-          adamStep(weights, g, m, v, step, lr, clip / count);
-          version++;
+        const runOptions = group.map((batch, i): RunOptions => ({
+          seed: seed * 100_003 + epoch * 1009 + b + i,
+          training: true,
+          grads: true,
+          version,
+          sample: sampled
+            ? sampleCandidates(
+                batch.targets,
+                options.sampledSoftmax!.samples,
+                sampling.cumulative,
+                sampling.unigram,
+                sampleRandom,
+              )
+            : undefined,
+        }));
+        const lrAt = (count: number) => {
+          const progress = Math.min(1, Math.max(clock() / maxSeconds, (targetsSeen + count) / (epochs * trainTargets)));
+          return learningRateAt(schedule, base, step, progress);
+        };
+        let count: number, loss: number, correct: number, norm: number, lr: number;
+        if (onDevice) {
+          let used = 0;
+          const frozenNames = frozen.map((l) => l.name);
+          const learningRate = (c: number) => (used = lrAt(c));
+          const s = await replicas[0]!.deviceStep!(group[0]!, runOptions[0]!, {
+            step: step + 1,
+            learningRate,
+            clipNorm,
+            frozen: frozenNames,
+          });
+          if (signal?.aborted) throw abortError(signal.reason, 'training was cancelled');
+          ({ count, loss, correct, norm } = s);
+          lr = count > 0 ? used : lrAt(0);
+          if (count > 0) step++; // the weights changed on the device; the flat copy waits for snapshot()
+        } else {
+          const stats = await Promise.all(group.map((batch, i) => replicas[i]!.run(batch, runOptions[i]!)));
+          if (signal?.aborted) throw abortError(signal.reason, 'training was cancelled');
+          count = stats.reduce((n, s) => n + s.count, 0);
+          loss = stats.reduce((n, s) => n + s.loss, 0);
+          correct = stats.reduce((n, s) => n + s.correct, 0);
+          const g = sumGradients(replicaGrads, group.length);
+          for (const l of frozen) g.fill(0, l.offset, l.offset + l.size);
+          norm = meanGradientNorm(g, count);
+          const clip = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
+          lr = lrAt(count);
+          if (count > 0) {
+            step++;
+            adamStep(weights, g, m, v, step, lr, clip / count);
+            version++;
+          }
         }
         const meanLoss = loss / Math.max(count, 1);
         sumLoss += loss;
@@ -604,7 +709,7 @@ export async function trainModel(
         if (options.checkpoint && elapsed >= nextCheckpoint) {
           nextCheckpoint = elapsed + options.checkpoint.everySeconds;
           const t0 = Date.now();
-          stop = (await options.checkpoint.callback(snapshot(), elapsed)) === true;
+          stop = (await options.checkpoint.callback(await snapshot(), elapsed)) === true;
           pausedMs += Date.now() - t0;
         }
         if (stop || elapsed >= maxSeconds) {
@@ -630,7 +735,7 @@ export async function trainModel(
           ({ loss: validationLoss, accuracy: validationAccuracy } = await validate(replicas, valBatches, version));
           if (validationLoss < best) {
             best = validationLoss;
-            bestWeights = snapshot();
+            bestWeights = await snapshot();
             improvedNow = true;
           }
         }
@@ -654,7 +759,7 @@ export async function trainModel(
         return improvedNow;
       }
     }
-    const final = bestWeights ?? snapshot();
+    const final = bestWeights ?? (await snapshot());
     return { weights: final, history, stopped, seconds: clock(), targets: targetsSeen, bestValidationLoss: best };
   } finally {
     await Promise.all(replicas.map((r) => r.dispose()));

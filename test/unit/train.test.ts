@@ -124,6 +124,58 @@ describe('replicas', () => {
   });
 });
 
+describe('the optimiser on the device (deviceOptimizer, the default on WebGL)', () => {
+  const close = (a: Map<string, Float32Array>, b: Map<string, Float32Array>) => {
+    let worst = 0;
+    for (const [name, x] of a) {
+      const y = b.get(name)!;
+      for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
+    }
+    return worst;
+  };
+  for (const [what, cfg, extra] of [
+    [
+      'seq2vec, clipped, sampled softmax',
+      resolveModelConfig({ vocabSize: 20, embeddingSize: 8, hiddenSize: 12, dropout: 0, tied: true }),
+      { clipNorm: 0.05, sampledSoftmax: { samples: 6, until: 0.5 } },
+    ],
+    [
+      'seq2seq with a frozen encoder',
+      resolveModelConfig({ vocabSize: 20, embeddingSize: 8, hiddenSize: 12, dropout: 0, shape: 'seq2seq', horizon: 2 }),
+      { frozen: ['embedding'] },
+    ],
+  ] as const) {
+    test(`takes the same steps as the JS Adam: ${what}; every tensor disposed`, async () => {
+      const o = {
+        epochs: 2,
+        batchTokens: 64,
+        seed: 3,
+        validationSplit: 0.1,
+        learningRate: 0.02,
+        schedule: 'linear' as const,
+        ...extra,
+      };
+      const js = await trainModel(cfg, lines, { ...o, deviceOptimizer: false });
+      const before = tf.memory().numTensors;
+      const dev = await trainModel(cfg, lines, { ...o, deviceOptimizer: true });
+      assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+      const worst = close(js.weights, dev.weights);
+      assert.ok(worst < 1e-4, `largest weight difference ${worst}`);
+      assert.equal(dev.history.length, js.history.length);
+      dev.history.forEach((p, i) => {
+        assert.ok(Math.abs(p.loss - js.history[i]!.loss) < 1e-3, `loss ${p.loss} vs ${js.history[i]!.loss}`);
+        assert.ok(Math.abs(p.gradientNorm - js.history[i]!.gradientNorm) < 1e-3 * Math.max(1, p.gradientNorm));
+      });
+      // It learned: far from where a run that cannot move (learning rate 1e-12) ends.
+      const still = await trainModel(cfg, lines, { ...o, learningRate: 1e-12 });
+      assert.ok(
+        close(dev.weights, still.weights) > 100 * Math.max(worst, 1e-6),
+        `${close(dev.weights, still.weights)}`,
+      );
+    });
+  }
+});
+
 describe('schedule and checkpoints', () => {
   test('linear schedule: warm-up then decay; checkpoints see weights and can stop training', async () => {
     const rates: number[] = [];
