@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createPredictor } from '../src/sdk/create-predictor.js';
 import { KneserNeyTrigram } from '../src/inference/ngram.js';
 import { modelWords } from '../src/text/tokenize.js';
-import { LEARNED_WEIGHT } from '../src/inference/learning.js';
+import { learnedLines } from '../src/inference/learning.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
@@ -48,7 +48,7 @@ const lines = (
   .filter(Boolean)
   .map(modelWords);
 const t = cpu();
-KneserNeyTrigram.train([...lines, ...messages.flatMap((m) => Array<string[]>(LEARNED_WEIGHT).fill(modelWords(m)))]);
+KneserNeyTrigram.train([...lines, ...learnedLines(messages)]);
 const rebuild = cpu() - t;
 const sorted = [...times].sort((a, b) => a - b);
 const q = (x: number) => sorted[Math.min(sorted.length - 1, Math.floor(x * sorted.length))]!;

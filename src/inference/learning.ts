@@ -15,3 +15,14 @@ export function learnInto(ngram: KneserNeyTrigram, text: string): boolean {
   ngram.add(words, LEARNED_WEIGHT);
   return true;
 }
+
+/** Learned messages as trigram training lines: each message's words, `LEARNED_WEIGHT` times
+ * (what `learnInto` adds one message at a time, for a full build). */
+export function learnedLines(messages: Iterable<string>): string[][] {
+  const out: string[][] = [];
+  for (const m of messages) {
+    const words = modelWords(m);
+    for (let i = 0; i < LEARNED_WEIGHT; i++) out.push(words);
+  }
+  return out;
+}

@@ -29,7 +29,7 @@ import { loadModelFromUrl, readFileUrl } from './load-url.js';
 import { DEFAULT_WORKER_URL, WASM_URLS } from './assets.js';
 import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } from '../storage/idb.js';
 import { loadForgotten, saveForgotten } from '../storage/idb.js';
-import { LEARNED_WEIGHT, learnInto } from '../inference/learning.js';
+import { learnInto, learnedLines } from '../inference/learning.js';
 import { DEFAULT_BLOCKLIST_ES } from '../text/blocklist-es.js';
 import type { WorkerApi } from '../worker/protocol.js';
 import { BACKEND_NAMES, type BackendName } from '../base/training-types.js';
@@ -316,12 +316,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   /** The model's own trigram with the learned messages added. */
   #ngramWithLearned(model: RnnModel): KneserNeyTrigram | undefined {
     if (!model.ngram) return undefined;
-    const words: string[][] = [];
-    for (const l of this.#learned) {
-      const w = modelWords(l);
-      for (let i = 0; i < LEARNED_WEIGHT; i++) words.push(w);
-    }
-    return model.ngram.withLines(words);
+    return model.ngram.withLines(learnedLines(this.#learned));
   }
 
   /** Builds the page's trigram if it is not built yet (learned messages included). */
@@ -360,12 +355,8 @@ class RnnPredictor extends EventTarget implements Predictor {
       if (this.#model) this.#ngram = this.#ngramWithLearned(this.#model);
       return;
     }
-    const words = [...(this.#corpusWords ??= this.#lines.map(modelWords))];
-    for (const l of this.#learned) {
-      const w = modelWords(l);
-      for (let i = 0; i < LEARNED_WEIGHT; i++) words.push(w);
-    }
-    this.#ngram = KneserNeyTrigram.train(words);
+    this.#corpusWords ??= this.#lines.map(modelWords);
+    this.#ngram = KneserNeyTrigram.train([...this.#corpusWords, ...learnedLines(this.#learned)]);
   }
 
   /** Rebuilds the answering predictor from the current network and trigram. */

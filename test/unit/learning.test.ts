@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { KneserNeyTrigram } from '../../src/inference/ngram.js';
 import { WordPredictor } from '../../src/inference/word-predictor.js';
 import { evaluate, evaluateAdaptation } from '../../src/inference/evaluate.js';
-import { learnInto } from '../../src/inference/learning.js';
+import { LEARNED_WEIGHT, learnInto, learnedLines } from '../../src/inference/learning.js';
 import { neighbours, oneTypoPrefixes, typeWithTypos } from '../../src/inference/typos.js';
 import { DEFAULT_BLOCKLIST_ES } from '../../src/text/blocklist-es.js';
 import { evalWords, isEmojiToken, modelWords } from '../../src/text/tokenize.js';
@@ -101,6 +101,18 @@ describe('incremental trigram counts', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  test('learnedLines: each message LEARNED_WEIGHT times, as learnInto counts it', () => {
+    assert.deepEqual(
+      learnedLines(['Hola 😂', '']),
+      Array(LEARNED_WEIGHT).fill(['hola', '😂']).concat(Array(LEARNED_WEIGHT).fill([])),
+    );
+    const base = [['la', 'casa']];
+    const one = KneserNeyTrigram.train(base);
+    learnInto(one, 'la casa es mía');
+    const full = KneserNeyTrigram.train([...base, ...learnedLines(['la casa es mía'])]);
+    for (const h of [['la'], ['la', 'casa'], ['casa', 'es']]) assert.deepEqual(one.predict(h, 5), full.predict(h, 5));
   });
 
   test('add() checks its arguments', () => {
