@@ -11,7 +11,7 @@ import { forecast, parseSeriesCsv, type ForecastOptions, type ForecastResult } f
 import { MONTHLY_SALES } from '../src/timeseries/monthly-sales.js';
 import { args } from './common.js';
 
-const HELP = `Usage: npm run bench:forecast -- [--series a,b] [--recursive | --strategy direct|recursive|both] [--origins N] [--step N] [--seeds N] [--epochs N] [--cell C] [--json]`;
+const HELP = `Usage: npm run bench:forecast -- [--series a,b] [--recursive | --strategy direct|recursive|both] [--origins N] [--step N] [--seeds N] [--seed N] [--epochs N] [--cell C] [--json]`;
 
 export const SERIES = [
   'quebec-car-sales',
@@ -30,6 +30,7 @@ const a = args(
     origins: { type: 'string' },
     step: { type: 'string' },
     seeds: { type: 'string' },
+    seed: { type: 'string' },
     epochs: { type: 'string' },
     units: { type: 'string' },
     window: { type: 'string' },
@@ -51,6 +52,7 @@ const base: ForecastOptions = {
   origins: num('origins') ?? 6,
   step: num('step') ?? 6,
   seeds: num('seeds'),
+  seed: num('seed'),
   epochs: num('epochs'),
   units: num('units'),
   window: num('window'),

@@ -1,7 +1,8 @@
 /**
  * Classical forecasts, scores and intervals for monthly series, in plain TypeScript (no tfjs,
- * so a page may import it): seasonal naive, seasonal naive with drift, Holt-Winters (additive,
- * damped trend, on the log of a positive series), the M4 scores (MASE, sMAPE) and RMSE, the
+ * so a page may import it): seasonal naive, seasonal naive with drift, Holt-Winters (additive
+ * season with no trend, a trend or a damped trend, chosen by AICc as forecast::ets does; on the
+ * log of a positive series), the M4 scores (MASE, sMAPE) and RMSE, the
  * rolling origins of a backtest and prediction intervals from backtest errors.
  *
  * Pure: no DOM, no console, no I/O.
@@ -60,13 +61,20 @@ export function seasonalNaiveDrift(series: number[], season: number, horizon: nu
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]) => sum(xs) / xs.length;
 
-/** The smoothing parameters of a Holt-Winters fit (additive, damped trend). */
+/** The smoothing parameters of a Holt-Winters fit (additive season). */
 export interface HoltWintersParams {
+  /** Level smoothing. */
   alpha: number;
+  /** Trend smoothing (0 with no trend). */
   beta: number;
+  /** Season smoothing. */
   gamma: number;
+  /** Trend damping: 1 a linear trend, below 1 a damped one, 0 no trend at all (ETS(A,N,A)). */
   phi: number;
 }
+
+/** The trend forms {@link fitHoltWinters} chooses from: none, linear (A) and damped (Ad). */
+export type HoltWintersTrend = 'none' | 'linear' | 'damped';
 
 /** A Holt-Winters fit: its parameters, the states after every point, and its scale. */
 export interface HoltWintersFit extends HoltWintersParams {
@@ -90,14 +98,15 @@ const GRID = {
   alpha: [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
   beta: [0, 0.01, 0.03, 0.1, 0.2],
   gamma: [0, 0.05, 0.1, 0.2, 0.3, 0.5],
-  phi: [0.8, 0.9, 0.95, 0.98, 1],
 };
+/** Each trend form's damping grid (forecast::ets bounds a damped φ to [0.8, 0.98]). */
+const PHI: Record<HoltWintersTrend, number[]> = { none: [0], linear: [1], damped: [0.8, 0.9, 0.95, 0.98] };
 
 /** Runs the Holt-Winters filter over `y` with fixed parameters from the classical start. */
 function filter(y: number[], m: number, p: HoltWintersParams, keep: boolean) {
   const first = mean(y.slice(0, m));
   let level = first;
-  let trend = y.length >= 2 * m ? (mean(y.slice(m, 2 * m)) - first) / m : 0;
+  let trend = p.phi > 0 && y.length >= 2 * m ? (mean(y.slice(m, 2 * m)) - first) / m : 0;
   const seasonalStart = y.slice(0, m).map((v) => v - first);
   const seas = seasonalStart.slice();
   const L: number[] = [];
@@ -141,9 +150,12 @@ export function holtWintersWith(y: number[], season: number, p: HoltWintersParam
 }
 
 /**
- * Fits Holt-Winters (additive season, damped additive trend; on log(x) when every value is
- * positive, which makes season and trend multiplicative) by a grid search over α, β, γ, φ for
- * the least squared one-step error after the first season.
+ * Fits Holt-Winters (additive season; on log(x) when every value is positive, which makes season
+ * and trend multiplicative) as forecast::ets chooses its model: for each trend form — none,
+ * linear, damped (φ ≤ 0.98) — a grid search over α, β, γ, φ for the least squared one-step error
+ * after the first season; then the form with the lowest AICc, n·ln(SSE/n) + 2k + 2k(k+1)/(n−k−1),
+ * k counting the smoothing parameters and the initial states. With too few points for AICc (n ≤
+ * k + 1 for every form) the least squared error decides.
  *
  * @throws RangeError when the series is shorter than one season
  */
@@ -152,20 +164,43 @@ export function fitHoltWinters(series: number[], season: number): HoltWintersFit
   checkSeason(s, season, 1);
   const log = s.every((v) => v > 0);
   const y = log ? s.map(Math.log) : s;
-  let best: HoltWintersParams = { alpha: 0.3, beta: 0, gamma: 0.1, phi: 1 };
+  const n = Math.max(1, y.length - season);
+  let best: HoltWintersParams = { alpha: 0.3, beta: 0, gamma: 0.1, phi: 0 };
+  let bestScore = Infinity;
   let bestSse = Infinity;
-  for (const alpha of GRID.alpha)
-    for (const beta of GRID.beta)
-      for (const gamma of GRID.gamma)
-        for (const phi of GRID.phi) {
-          const p = { alpha, beta, gamma, phi };
-          const { sse } = filter(y, season, p, false);
-          if (sse < bestSse - 1e-12) {
-            bestSse = sse;
-            best = p;
+  let bestBySse = best;
+  for (const trend of ['none', 'linear', 'damped'] as const) {
+    let form: HoltWintersParams = best;
+    let formSse = Infinity;
+    for (const phi of PHI[trend])
+      for (const alpha of GRID.alpha)
+        for (const beta of trend === 'none' ? [0] : GRID.beta)
+          for (const gamma of GRID.gamma) {
+            const p = { alpha, beta, gamma, phi };
+            const { sse } = filter(y, season, p, false);
+            if (sse < formSse - 1e-12) {
+              formSse = sse;
+              form = p;
+            }
           }
-        }
-  return holtWintersWith(y, season, best, log);
+    // α, γ and the level and season - 1 initial states; β, the trend's state and φ when there.
+    const k = 2 + season + (trend === 'none' ? 0 : 2) + (trend === 'damped' ? 1 : 0);
+    const score = n - k - 1 > 0 ? aicc(formSse, n, k) : Infinity;
+    if (score < bestScore) {
+      bestScore = score;
+      best = form;
+    }
+    if (formSse < bestSse - 1e-12) {
+      bestSse = formSse;
+      bestBySse = form;
+    }
+  }
+  return holtWintersWith(y, season, bestScore < Infinity ? best : bestBySse, log);
+}
+
+/** Corrected Akaike information criterion of a Gaussian fit: n points, k parameters. */
+function aicc(sse: number, n: number, k: number): number {
+  return n * Math.log(Math.max(sse, 1e-300) / n) + 2 * k + (2 * k * (k + 1)) / (n - k - 1);
 }
 
 /**

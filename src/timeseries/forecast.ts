@@ -3,7 +3,8 @@
  * LSTM, GRU), on tf.layers, in the manner of ES-RNN (Smyl, winner of M4):
  *
  *  1. take logs of a positive series (so season and trend act multiplicatively);
- *  2. fit Holt-Winters (level, damped trend, season; `baselines.ts`) on the training part;
+ *  2. fit Holt-Winters (level, season and no trend, a trend or a damped one, chosen by AICc;
+ *     `baselines.ts`) on the training part;
  *  3. cut windows of the deseasonalised series minus the level at the window's end, scaled;
  *  4. train the recurrent layer → dense to predict what Holt-Winters misses: the normalised
  *     residual y(t+h) − ETS(t, h), all `horizon` steps at once ('direct') or one step fed back

@@ -22,6 +22,7 @@ import {
 import {
   backtestCoverage,
   errorSpread,
+  fitHoltWinters,
   holtWinters,
   intervals,
   mase,
@@ -32,6 +33,7 @@ import {
   seasonalNaiveDrift,
   smape,
 } from '../../src/timeseries/baselines.js';
+import { mulberry32 } from '../../src/data/windows.js';
 import { MONTHLY_SALES } from '../../src/timeseries/monthly-sales.js';
 import { forecastCommand } from '../../src/node/forecast-cli.js';
 
@@ -73,6 +75,24 @@ describe('classical baselines', () => {
     // Seasonal naive misses the growth by about 12 %; drift is closer; ETS closest.
     const truth = f.map((_, h) => x(96 + h));
     assert.ok(rmse(truth, f) < rmse(truth, seasonalNaiveDrift(series, 12, 12)));
+  });
+
+  it('Holt-Winters chooses its trend by AICc: none on a level seasonal series, one on a growing series', () => {
+    const random = mulberry32(3);
+    const noise = () => (random() - 0.5) * 6;
+    const season = (t: number) => 10 * Math.sin((2 * Math.PI * t) / 12);
+    // Level with noise: a trend would only fit the noise; the fit has none (φ = 0) and its
+    // forecast stays at the level.
+    const level = Array.from({ length: 96 }, (_, t) => 200 + season(t) + noise());
+    const flat = fitHoltWinters(level, 12);
+    assert.equal(flat.phi, 0, `φ ${flat.phi}, β ${flat.beta}`);
+    assert.deepEqual(flat.trend.filter((b) => b !== 0), []);
+    // The same noise on a steady climb: the fit keeps a trend (linear or damped).
+    const climb = level.map((v, t) => v + 3 * t);
+    const rising = fitHoltWinters(climb, 12);
+    assert.ok(rising.phi >= 0.8, `φ ${rising.phi}`);
+    const f = holtWinters(climb, 12, 12);
+    assert.ok(f[11]! > climb.at(-1)! + 10, `${f[11]} should keep climbing from ${climb.at(-1)}`);
   });
 
   it('Holt-Winters works additively on a series with negative values', () => {
