@@ -24,8 +24,14 @@ import { CELL_TYPES, DEFAULT_MODEL, MODEL_SHAPES } from '../inference/model-conf
 import { KneserNeyTrigram } from '../inference/ngram.js';
 import { RecurrentNetwork } from '../inference/recurrent-network.js';
 import { WordPredictor, type PredictorParts, type Suggestion } from '../inference/word-predictor.js';
-import { fromArtifacts, toArtifacts, type ModelRelease, type RnnModel } from '../inference/artifacts.js';
-import { loadModelFromUrl, readFileUrl } from './load-url.js';
+import {
+  fromArtifacts,
+  toArtifacts,
+  type ModelArtifacts,
+  type ModelRelease,
+  type RnnModel,
+} from '../inference/artifacts.js';
+import { fetchModelArtifacts, loadModelFromUrl, readFileUrl } from './load-url.js';
 import { DEFAULT_WORKER_URL, WASM_URLS } from './assets.js';
 import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } from '../storage/idb.js';
 import { loadForgotten, saveForgotten } from '../storage/idb.js';
@@ -288,8 +294,10 @@ class RnnPredictor extends EventTarget implements Predictor {
       }
     }
     let model: RnnModel;
+    let fetched: ModelArtifacts;
     try {
-      model = await loadModelFromUrl(source.json, this.#fetch, source.weights);
+      fetched = await fetchModelArtifacts(source.json, this.#fetch, source.weights);
+      model = fromArtifacts(fetched);
     } catch (e) {
       if (stored && source.sameModel(stored.key)) {
         try {
@@ -306,9 +314,10 @@ class RnnPredictor extends EventTarget implements Predictor {
     }
     use(model, false);
     if (this.#storageOk) {
-      // Stored as loaded (the shipped model's int8 weights), so a reload decodes the same network.
+      // Stored as fetched (checked by fromArtifacts above): a reload decodes the very same
+      // bytes, and the first visit spends no time encoding them again.
       indexedDbHandler(this.#name, source.key)
-        .save(toArtifacts(model, { int8: true }))
+        .save(fetched)
         .catch((err: Error) => this.#emitError(err));
     }
   }

@@ -2,7 +2,7 @@
  * Loads a model directory (as written by `rnn-predict train`) over HTTP: model.json, then its
  * weight files. Lives in the SDK layer: it uses fetch and the page's location.
  */
-import { fromArtifacts, ModelFormatError, type RnnModel } from '../inference/artifacts.js';
+import { fromArtifacts, ModelFormatError, type ModelArtifacts, type RnnModel } from '../inference/artifacts.js';
 
 /**
  * Reads a file: URL (Node only). The import is kept out of sight of bundlers, which would
@@ -25,14 +25,26 @@ async function get(url: URL, fetchImpl: typeof fetch): Promise<Response> {
 }
 
 /**
- * `weights`: where the weight file is, when it is not beside model.json under the name the
- * manifest gives (a bundler renames the files it emits).
+ * Loads and decodes a model directory. `weights`: where the weight file is, when it is not
+ * beside model.json under the name the manifest gives (a bundler renames the files it emits).
  */
 export async function loadModelFromUrl(
   url: string | URL,
   fetchImpl: typeof fetch = fetch,
   weights?: URL,
 ): Promise<RnnModel> {
+  return fromArtifacts(await fetchModelArtifacts(url, fetchImpl, weights));
+}
+
+/**
+ * Fetches a model directory's files as they are (not decoded): what {@link loadModelFromUrl}
+ * decodes, and what the SDK stores unchanged so that a reload decodes the very same bytes.
+ */
+export async function fetchModelArtifacts(
+  url: string | URL,
+  fetchImpl: typeof fetch = fetch,
+  weights?: URL,
+): Promise<ModelArtifacts> {
   const base = new URL(
     String(url).endsWith('.json') ? String(url) : String(url).replace(/\/?$/, '/model.json'),
     globalThis.location?.href,
@@ -74,5 +86,9 @@ export async function loadModelFromUrl(
     data.set(p, o);
     o += p.byteLength;
   }
-  return fromArtifacts({ modelTopology: json.modelTopology, weightSpecs: manifest.weights, weightData: data.buffer });
+  return {
+    modelTopology: json.modelTopology,
+    weightSpecs: manifest.weights,
+    weightData: data.buffer,
+  } as ModelArtifacts;
 }

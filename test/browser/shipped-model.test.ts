@@ -4,6 +4,7 @@
 // stored one and the person's learned messages survive; a `model` URL fetches no corpus.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startBrowser, openSdkPage } from './helpers.js';
 
@@ -167,5 +168,65 @@ test('a model URL answers without fetching a corpus; an unreachable one with not
     }
   });
   assert.match(failed, /nowhere\/model\.json: HTTP 404/);
+  await context.close();
+});
+
+test('a model is stored exactly as it was fetched: a float32 model stays float32, byte for byte', async () => {
+  // The shipped model's files rewritten with float32 weights, served from a route.
+  const { fromArtifacts, toArtifacts } = await import('../../src/inference/artifacts.js');
+  const dir = new URL('../../models/es/', import.meta.url);
+  const shipped = JSON.parse(readFileSync(new URL('model.json', dir), 'utf8'));
+  const weights = readFileSync(new URL('weights.bin', dir));
+  const f32 = toArtifacts(
+    fromArtifacts({
+      modelTopology: shipped.modelTopology,
+      weightSpecs: shipped.weightsManifest[0].weights,
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+    }),
+  );
+  const served = new Uint8Array(f32.weightData);
+  const json = {
+    ...shipped,
+    modelTopology: f32.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: f32.weightSpecs }],
+  };
+  const context = await env.browser.newContext();
+  await context.route('**/float32/model.json', (r) =>
+    r.fulfill({ contentType: 'application/json', body: JSON.stringify(json) }),
+  );
+  await context.route('**/float32/weights.bin', (r) =>
+    r.fulfill({ contentType: 'application/octet-stream', body: Buffer.from(served) }),
+  );
+  const { page } = await open(context);
+  const r = await start(page, { model: '/float32/model.json', name: 'f32' });
+  assert.equal(r.info.source, 'mix');
+  const stored = await page.evaluate(
+    () =>
+      new Promise<{ specs: string[]; bytes: number[]; length: number }>((resolve, reject) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('models').objectStore('models').get('model:f32');
+          get.onsuccess = () => {
+            const a = get.result.artifacts;
+            const bytes = new Uint8Array(a.weightData);
+            // A sample of the bytes: every 997th.
+            resolve({
+              specs: a.weightSpecs.map((w: any) => `${w.name}:${w.quantization?.dtype ?? w.encoding ?? w.dtype}`),
+              bytes: Array.from(bytes.filter((_, i) => i % 997 === 0)),
+              length: bytes.length,
+            });
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
+  assert.equal(stored.length, served.length);
+  assert.deepEqual(stored.bytes, Array.from(served.filter((_, i) => i % 997 === 0)));
+  assert.ok(
+    stored.specs.some((s) => s.endsWith(':float32')),
+    stored.specs.join(),
+  );
+  assert.ok(!stored.specs.some((s) => s.endsWith(':int8')), stored.specs.join());
   await context.close();
 });
