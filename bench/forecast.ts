@@ -49,8 +49,8 @@ if (a['write-sales']) {
 
 const num = (k: string) => (typeof a[k] === 'string' ? Number(a[k]) : undefined);
 const base: ForecastOptions = {
-  origins: num('origins') ?? 6,
-  step: num('step') ?? 6,
+  origins: num('origins'),
+  step: num('step'),
   seeds: num('seeds'),
   seed: num('seed'),
   epochs: num('epochs'),

@@ -116,8 +116,9 @@ export interface ForecastResult {
   /** True when the series was modelled in logs (every value positive). */
   log: boolean;
   /** How much of the networks' correction the network's forecast adds to Holt-Winters', in
-   * [0, 1]: the least-squares weight on the last windows of the series, held out from fitting
-   * (0: the correction did not help there, and the network's forecast is Holt-Winters'). */
+   * [0, 1]: the least-squares weight on the last windows of the series, held out from fitting,
+   * shrunk by how significant it is there (0: the correction did not clearly help, and the
+   * network's forecast is Holt-Winters'). */
   networkWeight: number;
 }
 

@@ -348,11 +348,13 @@ export function validationSplit(windows: number, outputs: number, season: number
 }
 
 /**
- * How much of the networks' correction to add to Holt-Winters: the least-squares weight of the
- * predicted corrections against the true ones on the validation windows, clipped to [0, 1]. It
- * is 0 (the forecast is Holt-Winters') unless it is significantly above 0: its t statistic
- * λ·√Σx² / σ, σ² the mean squared error left at λ, must reach `MIN_T` (2, about 95 %), so that
- * a correction that merely fits the validation's noise is dropped. 1 with no validation windows.
+ * How much of the networks' correction to add to Holt-Winters: the least-squares weight λ of the
+ * predicted corrections against the true ones on the validation windows (at most 1), shrunk
+ * toward 0 by how sure it is: λ·max(0, 1 − (MIN_T/t)²), where t = λ·√Σx² / σ (σ² the mean
+ * squared error left at λ) is counted per window, divided by √outputs: a window's `outputs`
+ * errors share most of their noise and neighbouring windows overlap, so the windows, not their
+ * points, are the independent observations. Under t = 2 (about 95 %) the weight is 0; it nears λ
+ * as t grows (positive-part James–Stein shrinkage). 1 with no validation windows.
  */
 export function correctionWeight(predicted: readonly number[][], actual: readonly number[][]): number {
   if (predicted.length === 0) return 1;
@@ -365,8 +367,9 @@ export function correctionWeight(predicted: readonly number[][], actual: readonl
   let sse = 0;
   predicted.forEach((p, i) => p.forEach((x, h) => (sse += (actual[i]![h]! - weight * x) ** 2)));
   const sigma = Math.sqrt(sse / Math.max(1, n - 1));
-  const t = sigma > 0 ? (weight * Math.sqrt(xx)) / sigma : Infinity;
-  return t >= MIN_T ? Math.min(1, weight) : 0;
+  const perWindow = Math.sqrt(n / predicted.length);
+  const t = sigma > 0 ? (weight * Math.sqrt(xx)) / sigma / perWindow : Infinity;
+  return Math.min(1, weight) * Math.max(0, 1 - (MIN_T / t) ** 2);
 }
 const MIN_T = 2;
 
