@@ -230,3 +230,33 @@ test('a model is stored exactly as it was fetched: a float32 model stays float32
   assert.ok(!stored.specs.some((s) => s.endsWith(':int8')), stored.specs.join());
   await context.close();
 });
+
+test('delete() right after the first visit answers leaves nothing stored', async () => {
+  const context = await env.browser.newContext();
+  const { page } = await open(context);
+  const keys = await page.evaluate(async () => {
+    const p = (window as any).sdk.createPredictor({ autoTrain: false });
+    await p.ready;
+    await p.delete();
+    // The fetched model is written in a later task: give it time, then list the store.
+    await new Promise((r) => setTimeout(r, 300));
+    p.dispose();
+    return new Promise<string[]>((resolve, reject) => {
+      const open = indexedDB.open('rnn-predict');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const all = open.result.transaction('models').objectStore('models').getAllKeys();
+        all.onsuccess = () => {
+          open.result.close();
+          resolve((all.result as IDBValidKey[]).map(String));
+        };
+        all.onerror = () => reject(all.error);
+      };
+    });
+  });
+  assert.deepEqual(
+    keys.filter((k) => k.startsWith('model:')),
+    [],
+  );
+  await context.close();
+});
