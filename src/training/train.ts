@@ -321,16 +321,22 @@ export async function localReplica(config: ModelConfig, weights: Float32Array, g
     async deviceStep(batch, o, adam) {
       load(o.version);
       const p = pass(batch, { ...o, grads: true });
-      const scalars = [p.loss, p.correct, ...(typeof p.count === 'number' ? [] : [p.count])];
-      const [loss, correct, countRead] = await readScalars(scalars);
-      const count = typeof p.count === 'number' ? p.count : countRead;
-      let norm = 0;
+      // With the target count known ahead, the update is queued first and loss, correct and
+      // norm are read back together: one wait on the device per batch. Otherwise the count is
+      // read first (the learning rate depends on it), then the norm.
+      const counted = typeof p.count === 'number' ? p.count : undefined;
+      const scalars = [p.loss, p.correct, ...(counted === undefined ? [p.count as tf.Tensor] : [])];
+      let loss = NaN,
+        correct = NaN,
+        count = counted ?? 0;
+      if (counted === undefined) [loss, correct, count] = await readScalars(scalars);
+      let normT: tf.Tensor | undefined;
       if (count > 0) {
         const lr = adam.learningRate(count);
         const [beta1, beta2, epsilon] = [0.9, 0.999, 1e-7]; // as adamStep
         const c1 = 1 - beta1 ** adam.step,
           c2 = 1 - beta2 ** adam.step;
-        const normT = tf.tidy(() => {
+        normT = tf.tidy(() => {
           // The norm of what is trained: frozen weights' gradients count as 0, as in the JS loop.
           const sq = tf.addN(
             p.grads.filter((_, i) => !adam.frozen.includes(layout[i]!.name)).map((g) => tf.sum(tf.square(g))),
@@ -360,9 +366,15 @@ export async function localReplica(config: ModelConfig, weights: Float32Array, g
           });
           return n;
         });
-        norm = (await normT.data())[0]!;
-        normT.dispose();
       }
+      let norm = 0;
+      if (counted !== undefined) {
+        [loss, correct, norm] = await readScalars([p.loss, p.correct, ...(normT ? [normT] : [])]);
+        if (!normT) norm = 0;
+      } else if (normT) {
+        norm = (await normT.data())[0]!;
+      }
+      normT?.dispose();
       tf.dispose([...scalars, ...p.grads]);
       return { loss, correct, count, norm };
     },
