@@ -281,6 +281,7 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
   let trigrams: Int32Array | undefined;
   let bigrams: Int32Array | undefined;
   let offset = 0;
+  const finite = new Set<string>(); // weights known finite without looking at every value
   for (const spec of a.weightSpecs) {
     const count = spec.shape.reduce((x, y) => x * y, 1);
     if (spec.encoding === 'varint') {
@@ -332,6 +333,12 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     }
     if (int8) {
       const scales = new Float32Array(buffer.slice(offset, offset + rows * 4));
+      // Every value is an int8 times its row's scale: finite when the scales are.
+      for (let r = 0; r < rows; r++) {
+        if (!Number.isFinite(scales[r]!))
+          throw new ModelFormatError(`model record is damaged: weight ${spec.name} has a non-finite scale in row ${r}`);
+      }
+      finite.add(spec.name);
       const q = new Int8Array(buffer, offset + rows * 4, count);
       weights.set(spec.name, dequantizeRows(q, scales, count / Math.max(rows, 1)));
       offset += size;
@@ -359,6 +366,7 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     const size = shape.reduce((x, y) => x * y, 1);
     if (!w || w.length !== size)
       throw new ModelFormatError(`model record is damaged: weight ${name} is missing or has the wrong size`);
+    if (finite.has(name)) continue;
     for (let i = 0; i < w.length; i++) {
       if (!Number.isFinite(w[i]!))
         throw new ModelFormatError(`model record is damaged: weight ${name} holds a non-finite value at ${i}`);

@@ -5,6 +5,22 @@
  * the rounding error is at most half a step of the row's largest weight. Pure: no DOM, no I/O.
  */
 
+/**
+ * Matrices dequantizeRows made, with the rows they stand for. quantizeRows of one of them (a
+ * stored int8 model's embedding, quantised again for the output layer) checks that it still
+ * holds exactly those values, a multiply and a compare each, and copies the rows instead of
+ * dividing and rounding again; a matrix changed since falls through to the rule.
+ */
+const SOURCES = new WeakMap<Float32Array, { q: Int8Array; scales: Float32Array; cols: number }>();
+
+function holdsExactly(m: Float32Array, { q, scales, cols }: { q: Int8Array; scales: Float32Array; cols: number }) {
+  for (let r = 0, at = 0; r < scales.length; r++, at += cols) {
+    const s = scales[r]!;
+    for (let j = at; j < at + cols; j++) if (m[j] !== Math.fround(q[j]! * s)) return false;
+  }
+  return true;
+}
+
 /** Quantises a row-major matrix; `out` may be given (e.g. a view into WebAssembly memory). */
 export function quantizeRows(
   m: Float32Array,
@@ -13,6 +29,11 @@ export function quantizeRows(
   out: Int8Array = new Int8Array(rows * cols),
 ): { q: Int8Array; scales: Float32Array } {
   if (m.length !== rows * cols) throw new RangeError(`quantizeRows: expected ${rows}×${cols} values, got ${m.length}`);
+  const source = SOURCES.get(m);
+  if (source && source.cols === cols && source.scales.length === rows && holdsExactly(m, source)) {
+    out.set(source.q);
+    return { q: out, scales: source.scales.slice() };
+  }
   const scales = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     let max = 0;
@@ -31,5 +52,6 @@ export function dequantizeRows(q: Int8Array, scales: Float32Array, cols: number)
     const s = scales[r]!;
     for (let j = 0; j < cols; j++) out[r * cols + j] = q[r * cols + j]! * s;
   }
+  SOURCES.set(out, { q, scales, cols });
   return out;
 }

@@ -65,6 +65,25 @@ function allProbabilities(kn: KneserNeyTrigram, history: string[], words: string
 }
 
 describe('int8 weights', () => {
+  test('quantising a dequantised matrix again gives its rows back, and a changed one the rule', () => {
+    const random = mulberry32(3);
+    const m = Float32Array.from({ length: 40 * 8 }, () => random() - 0.5);
+    const { q, scales } = quantizeRows(m, 40, 8);
+    const back = dequantizeRows(q, scales, 8);
+    const again = quantizeRows(back, 40, 8);
+    assert.deepEqual([...again.q], [...q]);
+    assert.deepEqual([...again.scales], [...scales]);
+    // The same answer as the rule gives a copy that never came from dequantizeRows.
+    const rule = quantizeRows(Float32Array.from(back), 40, 8);
+    assert.deepEqual([...rule.q], [...q]);
+    back[8 * 7 + 2] = 3; // row 7 changed in place: its scale and values follow the rule
+    const changed = quantizeRows(back, 40, 8);
+    const expected = quantizeRows(Float32Array.from(back), 40, 8);
+    assert.deepEqual([...changed.q], [...expected.q]);
+    assert.deepEqual([...changed.scales], [...expected.scales]);
+    assert.equal(changed.q[8 * 7 + 2], 127);
+  });
+
   test('per-row quantisation is within half a step of each row, and round-trips through artifacts', () => {
     const random = mulberry32(1);
     const m = Float32Array.from({ length: 6 * 5 }, () => (random() - 0.5) * 4);
@@ -107,6 +126,35 @@ describe('int8 weights', () => {
       ),
     };
     assert.throws(() => fromArtifacts(bad), /int8 weights must be a matrix/);
+  });
+
+  test('a non-finite weight is refused: an int8 row scale, a float32 or a float16 value', () => {
+    const model = smallModel();
+    const specAt = (a: ReturnType<typeof toArtifacts>, name: string) => {
+      let offset = 0;
+      for (const s of a.weightSpecs) {
+        if (s.name === name) return offset;
+        const n = s.shape.reduce((x, y) => x * y, 1);
+        offset +=
+          s.encoding === 'varint'
+            ? s.byteLength!
+            : s.quantization?.dtype === 'int8'
+              ? s.shape[0]! * 4 + n
+              : s.quantization?.dtype === 'float16'
+                ? n * 2
+                : n * 4;
+      }
+      throw new Error(name);
+    };
+    const int8 = toArtifacts(model, { int8: true });
+    new DataView(int8.weightData).setFloat32(specAt(int8, 'rnn0/kernel') + 4 * 3, Infinity, true);
+    assert.throws(() => fromArtifacts(int8), /weight rnn0\/kernel has a non-finite scale in row 3/);
+    const f32 = toArtifacts(model);
+    new DataView(f32.weightData).setFloat32(specAt(f32, 'rnn0/kernel') + 4 * 5, NaN, true);
+    assert.throws(() => fromArtifacts(f32), /weight rnn0\/kernel holds a non-finite value at 5/);
+    const f16 = toArtifacts(model, { float16: true });
+    new DataView(f16.weightData).setUint16(specAt(f16, 'output/bias') + 2 * 2, 0x7c00, true); // +Inf
+    assert.throws(() => fromArtifacts(f16), /weight output\/bias holds a non-finite value at 2/);
   });
 });
 
