@@ -39,6 +39,12 @@ interface Followers {
   byCount?: Int32Array;
 }
 
+/**
+ * Tables decodeTrigrams wrote, with the word count it checked every id against: fromJSON need
+ * not check them again (a pass over every entry, on a page's way to its first suggestion).
+ */
+const CHECKED = new WeakMap<Int32Array, number>();
+
 /** Buffers this module allocated with room to grow (never shared: each backs one array). */
 const ROOMY = new WeakSet<ArrayBufferLike>();
 
@@ -90,11 +96,16 @@ function identity(n: number): Int32Array {
   return out;
 }
 
+/** Puts a built list in its final form on first use: its ids and counts, for the list's views. */
+type Finish = (ids: Int32Array, counts: Int32Array) => [Int32Array, Int32Array];
+
 /**
  * Follower lists by context key. The lists a model is built with stay in two shared arrays
- * behind a sorted key index, and a list becomes an object (views of those arrays) only when it
- * is first asked for: a stored model with hundreds of thousands of contexts is ready without
- * making an object per context. Lists changed by `add()` or new ones live in a Map.
+ * behind a sorted key index, and a list becomes an object only when it is first asked for,
+ * put in its final form then by `finish` (string order, repeated followers summed): a stored
+ * model with hundreds of thousands of contexts is ready without making an object per context
+ * or ordering any list by string before it is used. Lists changed by `add()` or new ones live
+ * in a Map.
  */
 class FollowerIndex {
   /** Context keys, ascending; the list of keys[i] is ids/counts[start[i], start[i + 1]). */
@@ -103,19 +114,23 @@ class FollowerIndex {
   readonly #totals: Float64Array;
   readonly #ids: Int32Array;
   readonly #counts: Int32Array;
+  readonly #finish: Finish;
   readonly #live = new Map<number, Followers>();
 
-  /** The followers of every built list, one entry per (context, follower) type. */
-  get builtIds(): Int32Array {
-    return this.#ids;
-  }
-
-  constructor(keys: Float64Array, start: Int32Array, totals: Float64Array, ids: Int32Array, counts: Int32Array) {
+  constructor(
+    keys: Float64Array,
+    start: Int32Array,
+    totals: Float64Array,
+    ids: Int32Array,
+    counts: Int32Array,
+    finish: Finish,
+  ) {
     this.#keys = keys;
     this.#start = start;
     this.#totals = totals;
     this.#ids = ids;
     this.#counts = counts;
+    this.#finish = finish;
   }
 
   /** Position of key in the built index, or −1. */
@@ -140,31 +155,20 @@ class FollowerIndex {
     if (i < 0) return undefined;
     const from = this.#start[i]!,
       to = this.#start[i + 1]!;
+    const [ids, counts] = this.#finish(this.#ids.subarray(from, to), this.#counts.subarray(from, to));
     // Kept, so that changes to it (add) are seen by every later lookup.
-    const f = { ids: this.#ids.subarray(from, to), counts: this.#counts.subarray(from, to), total: this.#totals[i]! };
+    const f = { ids, counts, total: this.#totals[i]! };
     this.#live.set(key, f);
     return f;
   }
 
   /** An independent copy: the same lists, and changes to either never reach the other. */
   copy(): FollowerIndex {
-    // keys, start and totals are never written after construction: shared. ids and counts are
-    // (a count bumped in place): copied, and so is every list made or changed since.
-    const out = new FollowerIndex(this.#keys, this.#start, this.#totals, this.#ids.slice(), this.#counts.slice());
+    // The built arrays are never written after construction (a list is finished into arrays of
+    // its own): shared. Every list made or changed since is copied.
+    const out = new FollowerIndex(this.#keys, this.#start, this.#totals, this.#ids, this.#counts, this.#finish);
     for (const [key, f] of this.#live) {
-      const i = this.#position(key);
-      const from = i < 0 ? -1 : this.#start[i]!;
-      // A view of the built arrays (perhaps bumped in place) becomes the same view of the copies.
-      out.#live.set(
-        key,
-        from >= 0 && f.ids.buffer === this.#ids.buffer && f.ids.byteOffset === from * 4
-          ? {
-              ids: out.#ids.subarray(from, from + f.ids.length),
-              counts: out.#counts.subarray(from, from + f.ids.length),
-              total: f.total,
-            }
-          : { ids: f.ids.slice(), counts: f.counts.slice(), total: f.total },
-      );
+      out.#live.set(key, { ids: f.ids.slice(), counts: f.counts.slice(), total: f.total });
     }
     return out;
   }
@@ -185,51 +189,92 @@ class FollowerIndex {
 }
 
 /**
- * Groups a table's rows, taken in `order` (sorted there by context, then by follower), into
- * follower lists: row i has context key `context[i]`, follower `follower[i]` and count
- * `count[i]` (1 when absent: types are counted). Rows with the same context and follower are
- * summed. One pass, no object per list.
+ * Indexes the rows of a flat [u, v, w, count, …] table, taken in `order` (grouped there by
+ * context), by their context: (u, v) as u·KEY_BASE + v, or v alone for `byV`. A list holds its
+ * rows' followers w in the order they come, with their counts (1 each with `ones`: bigram
+ * continuation counts, one per trigram type); `finish` orders them on first use. One pass.
  */
-function groupFollowers(
-  order: Int32Array,
-  context: Float64Array,
-  follower: Int32Array,
-  count?: Int32Array,
-): FollowerIndex {
-  const n = order.length;
+function indexRows(table: Int32Array, order: Int32Array | null, byV: boolean, ones: boolean, finish: Finish) {
+  const n = table.length / 4;
   const ids = new Int32Array(n),
     counts = new Int32Array(n),
     keys = new Float64Array(n),
     start = new Int32Array(n + 1),
     totals = new Float64Array(n);
-  let m = 0,
-    k = -1,
-    key = NaN,
-    w = -1;
+  let k = -1,
+    key = NaN;
   for (let j = 0; j < n; j++) {
-    const i = order[j]!;
-    const c = count ? count[i]! : 1;
-    if (context[i] !== key) {
-      key = context[i]!;
-      keys[++k] = key;
-      start[k] = m;
-      w = -1;
+    const at = (order ? order[j]! : j) * 4;
+    const x = byV ? table[at + 1]! : table[at]! * KEY_BASE + table[at + 1]!;
+    if (x !== key) {
+      key = x;
+      keys[++k] = x;
+      start[k] = j;
     }
-    if (follower[i] !== w) {
-      w = follower[i]!;
-      ids[m++] = w;
-    }
-    counts[m - 1]! += c;
+    const c = ones ? 1 : table[at + 3]!;
+    ids[j] = table[at + 2]!;
+    counts[j] = c;
     totals[k]! += c;
   }
-  start[k + 1] = m;
-  return new FollowerIndex(
-    keys.slice(0, k + 1),
-    start.slice(0, k + 2),
-    totals.slice(0, k + 1),
-    ids.slice(0, m),
-    counts.slice(0, m),
-  );
+  start[k + 1] = n;
+  return new FollowerIndex(keys.slice(0, k + 1), start.slice(0, k + 2), totals.slice(0, k + 1), ids, counts, finish);
+}
+
+/** Whether a flat [u, v, w, count, …] table's rows are in strictly ascending (u, v, w) order. */
+function rowsInOrder(table: Int32Array): boolean {
+  for (let i = 4; i < table.length; i += 4) {
+    if ((table[i - 4]! - table[i]! || table[i - 3]! - table[i + 1]! || table[i - 2]! - table[i + 2]!) >= 0)
+      return false;
+  }
+  return true;
+}
+
+/**
+ * A flat table over V words with its rows in (u, v, w) order (stable counting sorts) and rows
+ * of the same trigram summed into one.
+ */
+function orderedRows(table: Int32Array, V: number): Int32Array {
+  const n = table.length / 4;
+  const byW = countingSort(V, column(table, 2), identity(n));
+  const order = countingSort(V, column(table, 0), countingSort(V, column(table, 1), byW));
+  const out = new Int32Array(table.length);
+  let m = 0;
+  for (let j = 0; j < n; j++) {
+    const at = order[j]! * 4;
+    if (m > 0 && out[m - 4] === table[at] && out[m - 3] === table[at + 1] && out[m - 2] === table[at + 2]) {
+      out[m - 1]! += table[at + 3]!;
+      continue;
+    }
+    out.set(table.subarray(at, at + 4), m);
+    m += 4;
+  }
+  return out.slice(0, m);
+}
+
+/**
+ * Finishes a built follower list (FollowerIndex): its followers in string order (so a typed
+ * prefix is a contiguous range), the counts of a follower that comes more than once summed,
+ * into arrays of its own. Lists are short next to the vocabulary: only the distinct followers
+ * are sorted by string.
+ */
+function finishList(words: readonly string[]): Finish {
+  let sums = new Int32Array(0); // by word id, all 0 between calls
+  return (ids, counts) => {
+    if (sums.length < words.length) sums = new Int32Array(words.length);
+    const distinct: number[] = [];
+    for (let j = 0; j < ids.length; j++) {
+      const w = ids[j]!;
+      if (sums[w] === 0) distinct.push(w);
+      sums[w]! += counts[j]!;
+    }
+    const out = Int32Array.from(distinct).sort((a, b) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0));
+    const outCounts = new Int32Array(out.length);
+    for (let j = 0; j < out.length; j++) {
+      outCounts[j] = sums[out[j]!]!;
+      sums[out[j]!] = 0;
+    }
+    return [out, outCounts];
+  };
 }
 
 /** Positions of `counts` sorted by count, highest first (ties keep the string order). */
@@ -249,8 +294,7 @@ export class KneserNeyTrigram {
   readonly #bigrams: FollowerIndex; // key v, continuation counts N1+(•vw)
   #uniCont: Float64Array; // N1+(•w); P1(w) = N1+(•w)/N1+(••)
   #totalCont: number;
-  #sortedIds: Int32Array; // all word ids sorted by string
-  #rank: Int32Array; // id → position in #sortedIds (string order as integers)
+  #sortedIds: Int32Array | undefined; // all word ids sorted by string (made on first use)
   #raw: Int32Array | undefined; // undefined after add(): toJSON() rebuilds it from the followers
   #rawBigrams: Int32Array | undefined; // pruned models: the bigram table (undefined after add())
   readonly #pruned: boolean; // the bigram lists do not follow from the trigrams: toJSON writes them
@@ -259,9 +303,11 @@ export class KneserNeyTrigram {
   #uniPos: Int32Array | undefined; // id → position in #byUnigram
 
   /**
-   * Builds the lookup structures in linear time (counting sorts on integer ranks, no string
-   * comparison past the one sort of the vocabulary): a stored model's trigram is ready in
-   * tens of milliseconds, which is most of a page's time to its first suggestion.
+   * Builds the lookup structures in linear time, without comparing strings: each context's
+   * follower list is put in string order when it is first used (finishList). Rows already in
+   * (u, v, w) order, as a stored model's are, need no sort at all for the trigram lists and one
+   * counting sort for the bigram ones: a stored model's trigram is most of a page's time to its
+   * first suggestion.
    */
   private constructor(
     words: string[],
@@ -277,44 +323,56 @@ export class KneserNeyTrigram {
     this.#rawBigrams = bigrams;
     this.#pruned = bigrams !== undefined || (copyOf ? copyOf.#pruned : false);
     if (copyOf) {
-      // A copy: the built structures are copied (linear, no sorting), not built again.
+      // A copy: the built structures are shared or copied (linear, no sorting), not built again.
       this.#trigrams = copyOf.#trigrams.copy();
       this.#bigrams = copyOf.#bigrams.copy();
-      this.#sortedIds = copyOf.#sortedIds.slice();
-      this.#rank = copyOf.#rank.slice();
+      this.#sortedIds = copyOf.#sortedIds?.slice();
       this.#uniCont = copyOf.#uniCont.slice();
       this.#totalCont = copyOf.#totalCont;
       return;
     }
     if (!trigrams) throw new TypeError('a trigram table is needed');
     const V = words.length;
-    const n = trigrams.length / 4;
-    this.#sortedIds = Int32Array.from(words.keys()).sort((a, b) =>
-      words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0,
-    );
-    const rank = (this.#rank = new Int32Array(V));
-    this.#sortedIds.forEach((id, r) => (rank[id] = r));
-    const vCol = column(trigrams, 1),
-      wCol = column(trigrams, 2);
-    const uvKey = new Float64Array(n);
-    for (let i = 0; i < n; i++) uvKey[i] = trigrams[i * 4]! * KEY_BASE + vCol[i]!;
-    // Stable counting sorts: by the rank of w (string order), then by v, then by u.
-    const byW = countingSort(V, column(trigrams, 2, rank), identity(n));
-    const byVW = countingSort(V, vCol, byW);
-    this.#trigrams = groupFollowers(countingSort(V, column(trigrams, 0), byVW), uvKey, wCol, column(trigrams, 3));
-    // Bigram continuation counts N1+(•vw): one per trigram type (u, v, w), i.e. per distinct u;
-    // for pruned trigrams the given bigram table has them.
-    if (bigrams) {
-      const bv = column(bigrams, 1);
-      const order = countingSort(V, bv, countingSort(V, column(bigrams, 2, rank), identity(bigrams.length / 4)));
-      this.#bigrams = groupFollowers(order, Float64Array.from(bv), column(bigrams, 2), column(bigrams, 3));
-    } else {
-      this.#bigrams = groupFollowers(byVW, Float64Array.from(vCol), wCol);
-    }
+    const finish = finishList(words);
+    const rows = rowsInOrder(trigrams) ? trigrams : orderedRows(trigrams, V);
+    this.#trigrams = indexRows(rows, null, false, false, finish);
+    // Bigram continuation counts N1+(•vw): one per trigram type (u, v, w), i.e. per distinct u,
+    // summed when a list is finished; for pruned trigrams the given bigram table has them.
+    const table = bigrams ?? rows;
+    const byV = countingSort(V, column(table, 1), identity(table.length / 4));
+    this.#bigrams = indexRows(table, byV, true, !bigrams, finish);
+    // N1+(•w): the number of distinct v before w, counted once per (v, w) as v's rows go by.
     const uniCont = new Float64Array(V);
-    for (const w of this.#bigrams.builtIds) uniCont[w]! += 1;
+    const lastV = new Int32Array(V).fill(-1);
+    for (let j = 0; j < byV.length; j++) {
+      const at = byV[j]! * 4;
+      const v = table[at + 1]!,
+        w = table[at + 2]!;
+      if (lastV[w] !== v) {
+        lastV[w] = v;
+        uniCont[w]! += 1;
+      }
+    }
     this.#uniCont = uniCont;
     this.#totalCont = uniCont.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * Makes now what lookups otherwise make on first use: the vocabulary in string order (for a
+   * typed prefix) and the unigram order (for none). A page calls it in idle time after its first
+   * suggestion, so that the first letter typed does not wait for it. Predictions are the same.
+   */
+  prepare(): void {
+    this.#stringOrder();
+    this.#unigramOrder();
+  }
+
+  /** All word ids sorted by string (made on first use: a typed prefix's words are a range). */
+  #stringOrder(): Int32Array {
+    const words = this.#words;
+    return (this.#sortedIds ??= Int32Array.from(words.keys()).sort((a, b) =>
+      words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0,
+    ));
   }
 
   /** P1(w) = N1+(•w)/N1+(••), the continuation unigram. */
@@ -390,20 +448,24 @@ export class KneserNeyTrigram {
     const tri = j.trigrams instanceof Int32Array ? j.trigrams : Int32Array.from(j.trigrams ?? []);
     if (tri.length % 4 !== 0)
       throw new RangeError(`n-gram JSON: "trigrams" length must be a multiple of 4, got ${tri.length}`);
-    for (let i = 0; i < tri.length; i++) {
-      const x = tri[i]!;
-      if (x < 0 || (i % 4 !== 3 && x >= j.words.length))
-        throw new RangeError(`n-gram JSON: trigram entry ${i} is out of range (${x})`);
+    if (CHECKED.get(tri) !== j.words.length) {
+      for (let i = 0; i < tri.length; i++) {
+        const x = tri[i]!;
+        if (x < 0 || (i % 4 !== 3 && x >= j.words.length))
+          throw new RangeError(`n-gram JSON: trigram entry ${i} is out of range (${x})`);
+      }
     }
     let bi: Int32Array | undefined;
     if (j.bigrams !== undefined) {
       bi = j.bigrams instanceof Int32Array ? j.bigrams : Int32Array.from(j.bigrams);
       if (bi.length % 4 !== 0)
         throw new RangeError(`n-gram JSON: "bigrams" length must be a multiple of 4, got ${bi.length}`);
-      for (let i = 0; i < bi.length; i++) {
-        const x = bi[i]!;
-        if (x < 0 || (i % 4 !== 3 && x >= j.words.length))
-          throw new RangeError(`n-gram JSON: bigram entry ${i} is out of range (${x})`);
+      if (CHECKED.get(bi) !== j.words.length) {
+        for (let i = 0; i < bi.length; i++) {
+          const x = bi[i]!;
+          if (x < 0 || (i % 4 !== 3 && x >= j.words.length))
+            throw new RangeError(`n-gram JSON: bigram entry ${i} is out of range (${x})`);
+        }
       }
     }
     return new KneserNeyTrigram(j.words, tri, j.discount ?? 0.75, bi);
@@ -514,21 +576,21 @@ export class KneserNeyTrigram {
     const uni = withRoom(this.#uniCont.subarray(0, id), (n) => new Float64Array(n));
     uni[id] = 0;
     this.#uniCont = uni;
-    // Insert into the string order; the ranks after it shift by one.
+    // Insert into the string order, once made (else it is made with this word in it).
     const sorted = this.#sortedIds;
-    let lo = 0,
-      hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (words[sorted[mid]!]! < word) lo = mid + 1;
-      else hi = mid;
+    if (sorted) {
+      let lo = 0,
+        hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (words[sorted[mid]!]! < word) lo = mid + 1;
+        else hi = mid;
+      }
+      const next = withRoom(sorted, int32);
+      next.copyWithin(lo + 1, lo, sorted.length);
+      next[lo] = id;
+      this.#sortedIds = next;
     }
-    const next = withRoom(sorted, int32);
-    next.copyWithin(lo + 1, lo, sorted.length);
-    next[lo] = id;
-    this.#sortedIds = next;
-    this.#rank = grow(this.#rank, 0);
-    for (let r = lo; r < next.length; r++) this.#rank[next[r]!] = r;
     if (this.#byUnigram) {
       // Count 0 and the highest id: last in the order.
       this.#byUnigram = grow(this.#byUnigram, id);
@@ -567,13 +629,13 @@ export class KneserNeyTrigram {
     f.total += 1;
     let j = this.#find(f.ids, w);
     if (j < 0) {
-      const rank = this.#rank,
-        r = rank[w]!;
+      const words = this.#words,
+        word = words[w]!;
       let lo = 0,
         hi = f.ids.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (rank[f.ids[mid]!]! < r) lo = mid + 1;
+        if (words[f.ids[mid]!]! < word) lo = mid + 1;
         else hi = mid;
       }
       j = lo;
@@ -663,17 +725,17 @@ export class KneserNeyTrigram {
     return this.#p3(u, v, w, tri, count);
   }
 
-  /** Position of w in follower ids (sorted by string, so by rank), or −1. */
+  /** Position of w in follower ids (sorted by string), or −1. */
   #find(ids: Int32Array, w: number): number {
-    const rank = this.#rank,
-      r = rank[w]!;
+    const words = this.#words,
+      word = words[w]!;
     let lo = 0,
       hi = ids.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const x = rank[ids[mid]!]!;
-      if (x === r) return mid;
-      if (x < r) lo = mid + 1;
+      const id = ids[mid]!;
+      if (id === w) return mid;
+      if (words[id]! < word) lo = mid + 1;
       else hi = mid - 1;
     }
     return -1;
@@ -699,10 +761,11 @@ export class KneserNeyTrigram {
     const key = `${k}\u0000${prefix}`;
     let top = this.#topByPrefix.get(key);
     if (!top) {
-      const [from, to] = this.#range(this.#sortedIds, prefix);
+      const sorted = this.#stringOrder();
+      const [from, to] = this.#range(sorted, prefix);
       const best: number[] = [];
       for (let i = from; i < to; i++) {
-        const w = this.#sortedIds[i]!;
+        const w = sorted[i]!;
         if (w <= 1) continue;
         insertTop(best, w, (x) => this.#uniCont[x]!, k);
       }
@@ -756,8 +819,16 @@ export class KneserNeyTrigram {
    */
   #unigramOrder(): Int32Array {
     if (!this.#byUnigram) {
+      // A counting sort by N1+(•w), highest first, ties by id: no comparator calls on the way to
+      // a page's first suggestion.
       const c = this.#uniCont;
-      this.#byUnigram = Int32Array.from(c.keys()).sort((x, y) => c[y]! - c[x]! || x - y);
+      let top = 0;
+      for (let w = 0; w < c.length; w++) top = Math.max(top, c[w]!);
+      this.#byUnigram = countingSort(
+        top + 1,
+        Int32Array.from(c, (x) => top - x),
+        identity(c.length),
+      );
       this.#uniPos = new Int32Array(c.length);
       this.#byUnigram.forEach((id, p) => (this.#uniPos![id] = p));
     }
@@ -920,5 +991,6 @@ export function decodeTrigrams(bytes: Uint8Array, count: number, wordCount: numb
     }
   }
   if (at !== bytes.length) throw new RangeError(`n-gram counts: ${bytes.length - at} bytes left over`);
+  CHECKED.set(out, wordCount);
   return out;
 }

@@ -387,6 +387,9 @@ class RnnPredictor extends EventTarget implements Predictor {
       : m?.ngram && (this.#learned.length === 0 || !this.#ngram)
         ? m.ngram
         : this.#ngram;
+    // Sorted on first use, else the first letter typed would wait for it: in idle time instead.
+    const ngram = m ? ownNgram : this.#ngram;
+    if (ngram) setTimeout(() => ngram.prepare(), 0);
     this.#predictor = m
       ? new WordPredictor({
           network: this.#network!,

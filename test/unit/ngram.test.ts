@@ -19,6 +19,50 @@ const corpus = [
 const kn = KneserNeyTrigram.train(corpus.map(evalWords));
 
 describe('Kneser-Ney trigram', () => {
+  test('a table in any row order, with repeated rows, gives the model of its rows in (u, v, w) order', () => {
+    const j = kn.toJSON();
+    const rows: number[][] = [];
+    for (let i = 0; i < j.trigrams.length; i += 4) rows.push([...j.trigrams.slice(i, i + 4)]);
+    rows.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!);
+    const inOrder = KneserNeyTrigram.fromJSON({ ...j, trigrams: Int32Array.from(rows.flat()) });
+    // Shuffled, and one row split in two (2 + 1 for a count of 3: summed again).
+    const random = mulberry32(5);
+    const shuffled = rows.map((r) => r.slice());
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const k = Math.floor(random() * (i + 1));
+      [shuffled[i], shuffled[k]] = [shuffled[k]!, shuffled[i]!];
+    }
+    const split = shuffled.findIndex((r) => r[3]! >= 2)!;
+    shuffled.push([...shuffled[split]!.slice(0, 3), 1]);
+    shuffled[split]![3]! -= 1;
+    const mixed = KneserNeyTrigram.fromJSON({ ...j, trigrams: Int32Array.from(shuffled.flat()) });
+    const words = [...new Set(corpus.flatMap(evalWords))];
+    for (const model of [inOrder, mixed]) {
+      for (const h of [[], ['hola'], ['cómo', 'se'], ['se', 'siente'], ['nunca', 'visto']]) {
+        for (const prefix of ['', 's', 'h', 'me'])
+          assert.deepEqual(model.predict(h, 4, prefix), kn.predict(h, 4, prefix), `${h} ${prefix}`);
+        for (const w of words) assert.equal(model.probability(h, w), kn.probability(h, w));
+      }
+    }
+  });
+
+  test('new words learned before and after the first prefix lookup are found by their prefix', () => {
+    for (const lookFirst of [false, true]) {
+      const model = KneserNeyTrigram.fromJSON(kn.toJSON());
+      if (lookFirst) model.predict([], 3, 's');
+      model.add(['siempre', 'sonríe', 'hoy']);
+      model.add(['sonríe', 'siempre']);
+      const trained = KneserNeyTrigram.train([
+        ...corpus.map(evalWords),
+        ['siempre', 'sonríe', 'hoy'],
+        ['sonríe', 'siempre'],
+      ]);
+      for (const prefix of ['s', 'so', 'si', 'a', 'z'])
+        assert.deepEqual(model.predict([], 5, prefix), trained.predict([], 5, prefix), `${lookFirst} ${prefix}`);
+      assert.deepEqual(model.predict(['siempre'], 3, 's'), trained.predict(['siempre'], 3, 's'));
+    }
+  });
+
   test('probabilities over the vocabulary sum to 1 in any context', () => {
     const words = [...new Set(corpus.flatMap(evalWords))];
     for (const history of [[], ['hola'], ['cómo', 'se'], ['nunca', 'visto']]) {
