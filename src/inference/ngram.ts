@@ -40,10 +40,12 @@ interface Followers {
 }
 
 /**
- * Tables decodeTrigrams wrote, with the word count it checked every id against: fromJSON need
- * not check them again (a pass over every entry, on a page's way to its first suggestion).
+ * Tables decodeTrigrams wrote: the word count it checked every id against, and their contexts
+ * as it read them (rows in strict (u, v, w) order). fromJSON neither checks them again nor
+ * reads them again to index them: passes over every entry, on a page's way to its first
+ * suggestion.
  */
-const CHECKED = new WeakMap<Int32Array, number>();
+const DECODED = new WeakMap<Int32Array, { wordCount: number; contexts: Contexts }>();
 
 /** Buffers this module allocated with room to grow (never shared: each backs one array). */
 const ROOMY = new WeakSet<ArrayBufferLike>();
@@ -96,8 +98,8 @@ function identity(n: number): Int32Array {
   return out;
 }
 
-/** Puts a built list in its final form on first use: its ids and counts, for the list's views. */
-type Finish = (ids: Int32Array, counts: Int32Array) => [Int32Array, Int32Array];
+/** Puts built list i, rows [from, to) of its storage, in its final form on first use: ids and counts. */
+type Finish = (from: number, to: number) => [Int32Array, Int32Array];
 
 /**
  * Follower lists by context key. The lists a model is built with stay in two shared arrays
@@ -108,28 +110,17 @@ type Finish = (ids: Int32Array, counts: Int32Array) => [Int32Array, Int32Array];
  * in a Map.
  */
 class FollowerIndex {
-  /** Context keys, ascending; the list of keys[i] is ids/counts[start[i], start[i + 1]). */
+  /** Context keys, ascending; the list of keys[i] is rows [start[i], start[i + 1]) of `finish`'s storage. */
   readonly #keys: Float64Array;
   readonly #start: Int32Array;
   readonly #totals: Float64Array;
-  readonly #ids: Int32Array;
-  readonly #counts: Int32Array;
   readonly #finish: Finish;
   readonly #live = new Map<number, Followers>();
 
-  constructor(
-    keys: Float64Array,
-    start: Int32Array,
-    totals: Float64Array,
-    ids: Int32Array,
-    counts: Int32Array,
-    finish: Finish,
-  ) {
+  constructor(keys: Float64Array, start: Int32Array, totals: Float64Array, finish: Finish) {
     this.#keys = keys;
     this.#start = start;
     this.#totals = totals;
-    this.#ids = ids;
-    this.#counts = counts;
     this.#finish = finish;
   }
 
@@ -155,7 +146,7 @@ class FollowerIndex {
     if (i < 0) return undefined;
     const from = this.#start[i]!,
       to = this.#start[i + 1]!;
-    const [ids, counts] = this.#finish(this.#ids.subarray(from, to), this.#counts.subarray(from, to));
+    const [ids, counts] = this.#finish(from, to);
     // Kept, so that changes to it (add) are seen by every later lookup.
     const f = { ids, counts, total: this.#totals[i]! };
     this.#live.set(key, f);
@@ -166,7 +157,7 @@ class FollowerIndex {
   copy(): FollowerIndex {
     // The built arrays are never written after construction (a list is finished into arrays of
     // its own): shared. Every list made or changed since is copied.
-    const out = new FollowerIndex(this.#keys, this.#start, this.#totals, this.#ids, this.#counts, this.#finish);
+    const out = new FollowerIndex(this.#keys, this.#start, this.#totals, this.#finish);
     for (const [key, f] of this.#live) {
       out.#live.set(key, { ids: f.ids.slice(), counts: f.counts.slice(), total: f.total });
     }
@@ -188,36 +179,97 @@ class FollowerIndex {
   }
 }
 
-/**
- * Indexes the rows of a flat [u, v, w, count, …] table, taken in `order` (grouped there by
- * context), by their context: (u, v) as u·KEY_BASE + v, or v alone for `byV`. A list holds its
- * rows' followers w in the order they come, with their counts (1 each with `ones`: bigram
- * continuation counts, one per trigram type); `finish` orders them on first use. One pass.
- */
-function indexRows(table: Int32Array, order: Int32Array | null, byV: boolean, ones: boolean, finish: Finish) {
+/** The contexts of a flat [u, v, w, count, …] table in (u, v, w) order, and its rows per v. */
+interface Contexts {
+  /** u·KEY_BASE + v of each context, ascending; its rows are [start[i], start[i + 1]). */
+  keys: Float64Array;
+  start: Int32Array;
+  /** The sum of each context's counts. */
+  totals: Float64Array;
+  /** Rows by v (index v, V entries). */
+  perV: Int32Array;
+}
+
+/** The contexts of a table whose rows are in (u, v, w) order (one pass). */
+function contextsOf(table: Int32Array, V: number): Contexts {
   const n = table.length / 4;
-  const ids = new Int32Array(n),
-    counts = new Int32Array(n),
-    keys = new Float64Array(n),
+  const keys = new Float64Array(n),
     start = new Int32Array(n + 1),
-    totals = new Float64Array(n);
+    totals = new Float64Array(n),
+    perV = new Int32Array(V);
   let k = -1,
     key = NaN;
   for (let j = 0; j < n; j++) {
-    const at = (order ? order[j]! : j) * 4;
-    const x = byV ? table[at + 1]! : table[at]! * KEY_BASE + table[at + 1]!;
+    const u = table[j * 4]!,
+      v = table[j * 4 + 1]!;
+    const x = u * KEY_BASE + v;
     if (x !== key) {
       key = x;
       keys[++k] = x;
       start[k] = j;
     }
-    const c = ones ? 1 : table[at + 3]!;
-    ids[j] = table[at + 2]!;
-    counts[j] = c;
-    totals[k]! += c;
+    totals[k]! += table[j * 4 + 3]!;
+    perV[v]! += 1;
   }
   start[k + 1] = n;
-  return new FollowerIndex(keys.slice(0, k + 1), start.slice(0, k + 2), totals.slice(0, k + 1), ids, counts, finish);
+  return { keys: keys.slice(0, k + 1), start: start.slice(0, k + 2), totals: totals.slice(0, k + 1), perV };
+}
+
+/**
+ * Lists by v of a flat [u, v, w, count, …] table's rows, `perV` of them for each v (one pass
+ * placing each row): its followers w with their counts, or 1 each with `ones` (bigram
+ * continuation counts, one per trigram type, summed when a list is finished). Also N1+(•w),
+ * the number of distinct v before each w.
+ */
+function bigramIndex(
+  table: Int32Array,
+  perV: Int32Array,
+  ones: boolean,
+  words: readonly string[],
+): { index: FollowerIndex; uniCont: Float64Array } {
+  const V = perV.length,
+    n = table.length / 4;
+  const first = new Int32Array(V + 1);
+  let contexts = 0;
+  for (let v = 0; v < V; v++) {
+    first[v + 1] = first[v]! + perV[v]!;
+    if (perV[v]! > 0) contexts++;
+  }
+  const next = first.slice(0, V);
+  const ids = new Int32Array(n),
+    counts = ones ? undefined : new Int32Array(n),
+    sums = ones ? undefined : new Float64Array(V);
+  for (let i = 0; i < n; i++) {
+    const v = table[i * 4 + 1]!;
+    const at = next[v]!++;
+    ids[at] = table[i * 4 + 2]!;
+    if (counts) {
+      counts[at] = table[i * 4 + 3]!;
+      sums![v]! += table[i * 4 + 3]!;
+    }
+  }
+  const keys = new Float64Array(contexts),
+    start = new Int32Array(contexts + 1),
+    totals = new Float64Array(contexts);
+  const uniCont = new Float64Array(V);
+  const lastV = new Int32Array(V).fill(-1);
+  let k = 0;
+  for (let v = 0; v < V; v++) {
+    if (perV[v] === 0) continue;
+    keys[k] = v;
+    start[k] = first[v]!;
+    totals[k] = sums ? sums[v]! : perV[v]!;
+    k++;
+    for (let j = first[v]!; j < first[v + 1]!; j++) {
+      const w = ids[j]!;
+      if (lastV[w] !== v) {
+        lastV[w] = v;
+        uniCont[w]! += 1;
+      }
+    }
+  }
+  start[contexts] = n;
+  return { index: new FollowerIndex(keys, start, totals, finishList(words, ids, 0, counts, 0, 1)), uniCont };
 }
 
 /** Whether a flat [u, v, w, count, …] table's rows are in strictly ascending (u, v, w) order. */
@@ -252,20 +304,28 @@ function orderedRows(table: Int32Array, V: number): Int32Array {
 }
 
 /**
- * Finishes a built follower list (FollowerIndex): its followers in string order (so a typed
- * prefix is a contiguous range), the counts of a follower that comes more than once summed,
- * into arrays of its own. Lists are short next to the vocabulary: only the distinct followers
- * are sorted by string.
+ * Finishes built follower lists (FollowerIndex) kept in `data`: row j's follower is
+ * data[j·stride + at] and its count counts[j·stride + countAt] (1 each without `counts`). A list
+ * comes out with its followers in string order (so a typed prefix is a contiguous range) and
+ * the counts of a follower that comes more than once summed, in arrays of its own. Lists are
+ * short next to the vocabulary: only their distinct followers are sorted by string.
  */
-function finishList(words: readonly string[]): Finish {
+function finishList(
+  words: readonly string[],
+  data: Int32Array,
+  at: number,
+  counts: Int32Array | undefined,
+  countAt: number,
+  stride: number,
+): Finish {
   let sums = new Int32Array(0); // by word id, all 0 between calls
-  return (ids, counts) => {
+  return (from, to) => {
     if (sums.length < words.length) sums = new Int32Array(words.length);
     const distinct: number[] = [];
-    for (let j = 0; j < ids.length; j++) {
-      const w = ids[j]!;
+    for (let j = from; j < to; j++) {
+      const w = data[j * stride + at]!;
       if (sums[w] === 0) distinct.push(w);
-      sums[w]! += counts[j]!;
+      sums[w]! += counts ? counts[j * stride + countAt]! : 1;
     }
     const out = Int32Array.from(distinct).sort((a, b) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0));
     const outCounts = new Int32Array(out.length);
@@ -333,26 +393,23 @@ export class KneserNeyTrigram {
     }
     if (!trigrams) throw new TypeError('a trigram table is needed');
     const V = words.length;
-    const finish = finishList(words);
-    const rows = rowsInOrder(trigrams) ? trigrams : orderedRows(trigrams, V);
-    this.#trigrams = indexRows(rows, null, false, false, finish);
-    // Bigram continuation counts N1+(•vw): one per trigram type (u, v, w), i.e. per distinct u,
-    // summed when a list is finished; for pruned trigrams the given bigram table has them.
-    const table = bigrams ?? rows;
-    const byV = countingSort(V, column(table, 1), identity(table.length / 4));
-    this.#bigrams = indexRows(table, byV, true, !bigrams, finish);
-    // N1+(•w): the number of distinct v before w, counted once per (v, w) as v's rows go by.
-    const uniCont = new Float64Array(V);
-    const lastV = new Int32Array(V).fill(-1);
-    for (let j = 0; j < byV.length; j++) {
-      const at = byV[j]! * 4;
-      const v = table[at + 1]!,
-        w = table[at + 2]!;
-      if (lastV[w] !== v) {
-        lastV[w] = v;
-        uniCont[w]! += 1;
-      }
-    }
+    const decoded = DECODED.get(trigrams);
+    const known = decoded?.wordCount === V ? decoded.contexts : undefined;
+    const rows = known || rowsInOrder(trigrams) ? trigrams : orderedRows(trigrams, V);
+    const contexts = known ?? contextsOf(rows, V);
+    this.#trigrams = new FollowerIndex(
+      contexts.keys,
+      contexts.start,
+      contexts.totals,
+      finishList(words, rows, 2, rows, 3, 4),
+    );
+    // Bigram continuation counts N1+(•vw): one per trigram type (u, v, w), i.e. per distinct u;
+    // for pruned trigrams the given bigram table has them.
+    const bi = bigrams
+      ? bigramIndex(bigrams, contextsOf(bigrams, V).perV, false, words)
+      : bigramIndex(rows, contexts.perV, true, words);
+    this.#bigrams = bi.index;
+    const uniCont = bi.uniCont;
     this.#uniCont = uniCont;
     this.#totalCont = uniCont.reduce((a, b) => a + b, 0);
   }
@@ -448,7 +505,7 @@ export class KneserNeyTrigram {
     const tri = j.trigrams instanceof Int32Array ? j.trigrams : Int32Array.from(j.trigrams ?? []);
     if (tri.length % 4 !== 0)
       throw new RangeError(`n-gram JSON: "trigrams" length must be a multiple of 4, got ${tri.length}`);
-    if (CHECKED.get(tri) !== j.words.length) {
+    if (DECODED.get(tri)?.wordCount !== j.words.length) {
       for (let i = 0; i < tri.length; i++) {
         const x = tri[i]!;
         if (x < 0 || (i % 4 !== 3 && x >= j.words.length))
@@ -460,7 +517,7 @@ export class KneserNeyTrigram {
       bi = j.bigrams instanceof Int32Array ? j.bigrams : Int32Array.from(j.bigrams);
       if (bi.length % 4 !== 0)
         throw new RangeError(`n-gram JSON: "bigrams" length must be a multiple of 4, got ${bi.length}`);
-      if (CHECKED.get(bi) !== j.words.length) {
+      if (DECODED.get(bi)?.wordCount !== j.words.length) {
         for (let i = 0; i < bi.length; i++) {
           const x = bi[i]!;
           if (x < 0 || (i % 4 !== 3 && x >= j.words.length))
@@ -964,13 +1021,21 @@ export function decodeTrigrams(bytes: Uint8Array, count: number, wordCount: numb
       if (scale > 2 ** 35) throw new RangeError(`n-gram counts: a number at byte ${at} is too long`);
     }
   };
+  // The contexts as they go by (the rows come in strict (u, v, w) order), for fromJSON.
+  const keys = new Float64Array(count),
+    start = new Int32Array(count + 1),
+    totals = new Float64Array(count),
+    perV = new Int32Array(wordCount);
   let i = 0,
+    k = 0,
     u = 0,
     v = 0,
     first = true;
   while (i < count) {
     const du = read();
     const dv = read();
+    if (!first && du === 0 && dv === 0)
+      throw new RangeError(`n-gram counts: context (${u}, ${v}) comes twice, at trigram ${i}`);
     if (du > 0 || first) v = dv;
     else v += dv;
     u += du;
@@ -978,6 +1043,12 @@ export function decodeTrigrams(bytes: Uint8Array, count: number, wordCount: numb
     const followers = read();
     if (followers < 1 || i + followers > count)
       throw new RangeError(`n-gram counts: a context claims ${followers} followers where ${count - i} are left`);
+    if (u >= wordCount || v >= wordCount)
+      throw new RangeError(`n-gram counts: trigram ${i} (${u}, ${v}, …) is out of range for ${wordCount} words`);
+    keys[k] = u * KEY_BASE + v;
+    start[k] = i;
+    perV[v]! += followers;
+    let total = 0;
     let w = -1;
     for (let j = 0; j < followers; j++, i++) {
       w += read() + 1;
@@ -988,9 +1059,15 @@ export function decodeTrigrams(bytes: Uint8Array, count: number, wordCount: numb
       out[i * 4 + 1] = v;
       out[i * 4 + 2] = w;
       out[i * 4 + 3] = c;
+      total += c;
     }
+    totals[k++] = total;
   }
   if (at !== bytes.length) throw new RangeError(`n-gram counts: ${bytes.length - at} bytes left over`);
-  CHECKED.set(out, wordCount);
+  start[k] = count;
+  DECODED.set(out, {
+    wordCount,
+    contexts: { keys: keys.slice(0, k), start: start.slice(0, k + 1), totals: totals.slice(0, k), perV },
+  });
   return out;
 }

@@ -147,6 +147,12 @@ describe('Kneser-Ney trigram', () => {
       }
     }
     assert.throws(() => decodeTrigrams(Uint8Array.of(0, 0, 1, 0, 0, 9), 1, 5), /1 bytes left over/);
+    // A context written twice (Δu = Δv = 0) would break the strict (u, v, w) order of the rows.
+    assert.throws(
+      () => decodeTrigrams(Uint8Array.of(0, 2, 1, 0, 0, 0, 0, 1, 1, 0), 2, 5),
+      /context \(0, 2\) comes twice/,
+    );
+    assert.equal(decodeTrigrams(Uint8Array.of(0, 2, 1, 0, 0, 0, 1, 1, 1, 0), 2, 5).join(), '0,2,0,1,0,3,1,1');
   });
 
   test('JSON round trip gives identical predictions', () => {
