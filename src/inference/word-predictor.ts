@@ -154,8 +154,8 @@ export class WordPredictor implements Scorer {
   readonly mix: number;
   /** 1 for the network's tokens that may be suggested: words, and emoji unless turned off. */
   readonly #offered: Uint8Array;
-  /** Network vocabulary ids of the offered tokens, sorted by string (prefix ranges). */
-  readonly #sorted: Int32Array;
+  /** Network vocabulary ids of the offered tokens, sorted by string (prefix ranges): #sorted(). */
+  #sortedIds: Int32Array | undefined;
   readonly #states = new Map<string, RecurrentState>();
   readonly #distributions = new Map<string, Distribution>();
   readonly #typos: boolean;
@@ -184,8 +184,26 @@ export class WordPredictor implements Scorer {
     const tokens = vocabulary?.tokens() ?? [];
     const suggestable = (t: string) => isWordToken(t) || (this.#emoji && isEmojiToken(t));
     this.#offered = Uint8Array.from(tokens, (t) => (suggestable(t) ? 1 : 0));
-    this.#sorted = Int32Array.from(tokens.keys()).filter((i) => this.#offered[i] === 1);
-    this.#sorted.sort((a, b) => (tokens[a]! < tokens[b]! ? -1 : tokens[a]! > tokens[b]! ? 1 : 0));
+  }
+
+  /** The offered tokens' ids sorted by string, made on the first typed prefix (or by prepare()). */
+  #sorted(): Int32Array {
+    if (!this.#sortedIds) {
+      const tokens = this.vocabulary?.tokens() ?? [];
+      const sorted = Int32Array.from(tokens.keys()).filter((i) => this.#offered[i] === 1);
+      this.#sortedIds = sorted.sort((a, b) => (tokens[a]! < tokens[b]! ? -1 : tokens[a]! > tokens[b]! ? 1 : 0));
+    }
+    return this.#sortedIds;
+  }
+
+  /**
+   * Makes now what the first letter typed would otherwise wait for: the words in string order,
+   * the network's and the n-gram model's. A page calls it in idle time after its first
+   * suggestion. Predictions are the same.
+   */
+  prepare(): void {
+    this.#sorted();
+    this.ngram?.prepare();
   }
 
   /** Which model answers: the network, the n-gram model, or their mix. */
@@ -264,7 +282,7 @@ export class WordPredictor implements Scorer {
   /** Range [from, to) of #sorted whose tokens start with prefix. */
   #range(prefix: string): [number, number] {
     const tokens = this.vocabulary!.tokens();
-    const s = this.#sorted;
+    const s = this.#sorted();
     if (prefix === '') return [0, s.length];
     let lo = 0,
       hi = s.length;
@@ -296,9 +314,10 @@ export class WordPredictor implements Scorer {
       if (prefix === '' && wide <= 8) best = nn.top8.slice(0, wide);
       else {
         const [from, to] = this.#range(prefix);
-        const logits = nn.logits;
+        const logits = nn.logits,
+          sorted = this.#sorted();
         best = [];
-        for (let i = from; i < to; i++) insertTop(best, this.#sorted[i]!, (x) => logits[x]!, wide);
+        for (let i = from; i < to; i++) insertTop(best, sorted[i]!, (x) => logits[x]!, wide);
       }
       const tokens = this.vocabulary!.tokens();
       for (const id of best) scores.set(tokens[id]!, 0);
@@ -338,8 +357,9 @@ export class WordPredictor implements Scorer {
         for (const s of this.ngram.predict(history, k, meant)) found.set(s.word, 0);
       } else if (nn && tokens) {
         const [from, to] = this.#range(meant);
-        const best: number[] = [];
-        for (let i = from; i < to; i++) insertTop(best, this.#sorted[i]!, (x) => nn.logits[x]!, k);
+        const best: number[] = [],
+          sorted = this.#sorted();
+        for (let i = from; i < to; i++) insertTop(best, sorted[i]!, (x) => nn.logits[x]!, k);
         for (const id of best) found.set(tokens[id]!, 0);
       }
     }
@@ -451,7 +471,7 @@ export class WordPredictor implements Scorer {
     const probabilities: number[] = [];
     for (const dist of net.decode(state).slice(0, n)) {
       let best = -1;
-      for (const id of this.#sorted) if (best < 0 || dist[id]! > dist[best]!) best = id;
+      for (const id of this.#sorted()) if (best < 0 || dist[id]! > dist[best]!) best = id;
       words.push(tokens[best]!);
       probabilities.push(dist[best]!);
     }

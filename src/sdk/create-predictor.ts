@@ -387,9 +387,6 @@ class RnnPredictor extends EventTarget implements Predictor {
       : m?.ngram && (this.#learned.length === 0 || !this.#ngram)
         ? m.ngram
         : this.#ngram;
-    // Sorted on first use, else the first letter typed would wait for it: in idle time instead.
-    const ngram = m ? ownNgram : this.#ngram;
-    if (ngram) setTimeout(() => ngram.prepare(), 0);
     this.#predictor = m
       ? new WordPredictor({
           network: this.#network!,
@@ -399,6 +396,9 @@ class RnnPredictor extends EventTarget implements Predictor {
           ...this.#suggestionParts(),
         })
       : new WordPredictor({ ngram: this.#ngram!, ...this.#suggestionParts() });
+    // Sorted on first use, else the first letter typed would wait for it: in idle time instead.
+    const predictor = this.#predictor;
+    setTimeout(() => predictor.prepare(), 0);
     this.#info = {
       ...this.#info,
       source: this.#predictor.source,
