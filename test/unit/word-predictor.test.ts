@@ -32,6 +32,29 @@ const ngram = KneserNeyTrigram.train(text.map(evalWords));
 const make = () => new WordPredictor({ network: new RecurrentNetwork(config, weights), vocabulary, ngram, mix: 0.6 });
 
 describe('WordPredictor caching', () => {
+  test('prepare() makes the string orders ahead and changes no suggestion', () => {
+    // The network alone (its own prefix ranges), and mixed with a fresh trigram (the n-gram
+    // model's orders are made by prepare() too).
+    const network = () => new RecurrentNetwork(config, weights);
+    const pairs = [
+      [new WordPredictor({ network: network(), vocabulary }), new WordPredictor({ network: network(), vocabulary })],
+      [
+        new WordPredictor({
+          network: network(),
+          vocabulary,
+          ngram: KneserNeyTrigram.train(text.map(evalWords)),
+          mix: 0.6,
+        }),
+        make(),
+      ],
+    ] as const;
+    for (const [prepared, lazy] of pairs) {
+      prepared.prepare();
+      for (const t of ['Hola c', 'hola cómo s', 'Buenos d', 'h', 'cómo se ', 'x', 'hoy hace b'])
+        assert.deepEqual(prepared.predictNext(t, { k: 4 }), lazy.predictNext(t, { k: 4 }), t);
+    }
+  });
+
   test('typing letter by letter and asking at once give the same suggestions and probabilities', () => {
     const typed = make(),
       direct = make();
