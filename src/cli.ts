@@ -461,6 +461,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     ...(phrases && first
       ? {
           ksr: phrases.ksr,
+          ksrCeiling: phrases.ksrCeiling,
           method,
           threshold: first.threshold,
           ksrWithPhrases: first.ksrWithPhrases,
@@ -485,6 +486,8 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
         `phrases (${method}, threshold ${t.threshold}): KSR with phrases ${pct(t.ksrWithPhrases)}  precision ${pct(t.phrasePrecision)}  ${t.wordsPerPhrase.toFixed(2)} words per accepted phrase  ${t.phrasesShown} shown`,
       );
     }
+    if (phrases)
+      out.log(`phrases (${method}): at most KSR ${pct(phrases.ksrCeiling)} with these phrases, whatever the threshold`);
   }
   return 0;
 }

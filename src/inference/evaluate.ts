@@ -151,6 +151,12 @@ export interface PhraseEvaluation {
 export interface PhraseEvaluationResult {
   /** KSR with the 3 suggestions alone, by the same typist. */
   ksr: number;
+  /**
+   * The most any threshold or length rule could reach with these phrases: the KSR of a typist
+   * shown, at each boundary, whichever head of the phrase (of a length `length` can show) saves
+   * the most keystrokes over the whole line, as if it knew the text.
+   */
+  ksrCeiling: number;
   words: number;
   lines: number;
   /** One per threshold, in the order given. */
@@ -181,6 +187,7 @@ export function evaluatePhrases(
   const stats = thresholds.map((threshold) => ({ threshold, keystrokes: 0, shown: 0, accepted: 0, acceptedWords: 0 }));
   let characters = 0,
     wordOnly = 0,
+    ceiling = 0,
     total = 0;
   lines.forEach((raw, lineIndex) => {
     if (typeof raw !== 'string') throw new TypeError(`lines[${lineIndex}] must be a string, got ${describe(raw)}`);
@@ -196,6 +203,18 @@ export function evaluatePhrases(
       characters += chars[i]!;
       wordOnly += costs[i]!;
     }
+    // The ceiling: fewest keystrokes from word i on, taking a right head of n words (n the rule
+    // can show at all, i.e. at threshold 0) for one keystroke, or typing word i.
+    const fewest = new Array<number>(words.length + 1).fill(0);
+    for (let i = words.length - 1; i >= 0; i--) {
+      let best = costs[i]! + fewest[i + 1]!;
+      const { words: shown, probabilities } = phrases[i]!;
+      for (let n = 1; n <= shown.length && i + n <= words.length && shown[n - 1] === words[i + n - 1]; n++) {
+        if (length(probabilities.slice(0, n), 0) === n) best = Math.min(best, 1 + fewest[i + n]!);
+      }
+      fewest[i] = best;
+    }
+    ceiling += fewest[0]!;
     for (const s of stats) {
       for (let i = 0; i < words.length;) {
         const phrase = phrases[i]!;
@@ -219,6 +238,7 @@ export function evaluatePhrases(
   const ksr = (k: number) => (characters === 0 ? NaN : 1 - k / characters);
   return {
     ksr: ksr(wordOnly),
+    ksrCeiling: ksr(ceiling),
     words: total,
     lines: lines.length,
     thresholds: stats.map((s) => ({

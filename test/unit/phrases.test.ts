@@ -101,6 +101,22 @@ describe('phrases', () => {
     // 0.9: no phrase at all.
     assert.equal(t09!.phrasesShown, 0);
     assert.equal(t09!.ksrWithPhrases, 0);
+    // The ceiling takes "bb cc" (two right words of three) for one keystroke: what 0.5 reached.
+    assert.equal(r.ksrCeiling, 1 - 6 / 11);
+    // At 0.05 the three-word phrase shows, its third word is wrong and it is ignored: the
+    // ceiling is the same, the threshold's KSR is not.
+    const low = evaluatePhrases(scorer, ['a bb cc ee'], phraseOf, [0.05], phraseLength);
+    assert.equal(low.thresholds[0]!.ksrWithPhrases, 0);
+    assert.equal(low.ksrCeiling, 1 - 6 / 11);
+    // A longer right phrase later beats a shorter one now when it saves more.
+    const chain = (before: string) =>
+      before === ''
+        ? { words: ['a', 'bb'], probabilities: [0.9, 0.9] }
+        : before === 'a '
+          ? { words: ['bb', 'cc', 'ee'], probabilities: [0.9, 0.9, 0.9] }
+          : { words: ['x', 'y'], probabilities: [0.5, 0.5] };
+    // "a bb" then "cc", "ee" typed: 1 + 3 + 3 = 7; "a" typed then "bb cc ee": 2 + 1 = 3.
+    assert.equal(evaluatePhrases(scorer, ['a bb cc ee'], chain, [0.5], phraseLength).ksrCeiling, 1 - 3 / 11);
   });
 });
 
