@@ -122,7 +122,11 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
   }
   const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
   out.log(
-    `Forecast of "${parsed.column}" (${parsed.values.length} points) by ${result.method}: network ${result.cell.toUpperCase()} ${result.strategy}, window ${result.window}, ${result.seeds} seeds × ${result.epochs} epochs, ${backend.backend} backend; the network adds ${(result.networkWeight * 100).toFixed(0)} % of its correction to Holt-Winters (weighed on the last windows)`,
+    `Forecast of "${parsed.column}" (${parsed.values.length} points) by ${result.method}: network ${result.cell.toUpperCase()} ${result.strategy}, window ${result.window}, ${result.seeds} seeds × ${result.epochs} epochs, ${backend.backend} backend; ${
+      result.networkWeight > 0
+        ? `the network adds ${(result.networkWeight * 100).toFixed(0)} % of its correction to Holt-Winters (weighed on the last windows)`
+        : "the network's correction did not hold on the last windows: the forecast is Holt-Winters'"
+    }`,
   );
   const b = result.backtest;
   if (b && flags.has('backtest')) {

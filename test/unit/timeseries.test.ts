@@ -546,6 +546,8 @@ describe('rnn-predict forecast (CLI)', () => {
         ),
         0,
       );
+      // The network's share is said in words that fit it: never "adds 0 %".
+      assert.match(table[0]!, /the network adds [1-9]\d* % of its correction|the network's correction did not hold/);
       assert.match(table.join('\n'), /method +MASE +sMAPE %/);
       assert.match(table.join('\n'), /seasonal naive +\d\.\d{3}/);
       assert.match(table.join('\n'), /step {2}forecast +80 % +95 %\n {2}\+1 +\d+ +\d+–\d+ +\d+–\d+/);
