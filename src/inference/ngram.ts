@@ -215,6 +215,13 @@ function contextsOf(table: Int32Array, V: number): Contexts {
   return { keys: keys.slice(0, k + 1), start: start.slice(0, k + 2), totals: totals.slice(0, k + 1), perV };
 }
 
+/** How many rows of a flat [u, v, w, count, …] table over V words have each v. */
+function rowsPerV(table: Int32Array, V: number): Int32Array {
+  const perV = new Int32Array(V);
+  for (let i = 1; i < table.length; i += 4) perV[table[i]!]! += 1;
+  return perV;
+}
+
 /**
  * Lists by v of a flat [u, v, w, count, …] table's rows, `perV` of them for each v (one pass
  * placing each row): its followers w with their counts, or 1 each with `ones` (bigram
@@ -365,9 +372,9 @@ export class KneserNeyTrigram {
   /**
    * Builds the lookup structures in linear time, without comparing strings: each context's
    * follower list is put in string order when it is first used (finishList). Rows already in
-   * (u, v, w) order, as a stored model's are, need no sort at all for the trigram lists and one
-   * counting sort for the bigram ones: a stored model's trigram is most of a page's time to its
-   * first suggestion.
+   * (u, v, w) order need no sort: the trigram lists are their contexts (noted by the varint
+   * decoder as it reads a stored model), the bigram lists one pass placing rows by v. A stored
+   * model's trigram is most of a page's time to its first suggestion.
    */
   private constructor(
     words: string[],
@@ -406,7 +413,7 @@ export class KneserNeyTrigram {
     // Bigram continuation counts N1+(•vw): one per trigram type (u, v, w), i.e. per distinct u;
     // for pruned trigrams the given bigram table has them.
     const bi = bigrams
-      ? bigramIndex(bigrams, contextsOf(bigrams, V).perV, false, words)
+      ? bigramIndex(bigrams, rowsPerV(bigrams, V), false, words)
       : bigramIndex(rows, contexts.perV, true, words);
     this.#bigrams = bi.index;
     const uniCont = bi.uniCont;
