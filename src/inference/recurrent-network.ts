@@ -80,9 +80,12 @@ function makeKernels(
   const { embeddingSize: E, hiddenSize: H, vocabSize: V } = config;
   if (!module || E % 8 !== 0 || H % 4 !== 0 || (!config.tied && V % 4 !== 0)) return null;
   const G = CELL_GATES[config.cell];
+  const int8 = quantize && config.tied && E % 16 === 0;
+  // With the int8 output layer the float embedding is read from JavaScript only (a row per
+  // step): it is not copied into the heap.
   const names = weightShapes(config)
     .map(([n]) => n)
-    .filter((n) => !n.endsWith('/bias') && n !== 'decoder/steps');
+    .filter((n) => !n.endsWith('/bias') && n !== 'decoder/steps' && !(int8 && n === 'embedding'));
   let floats = 0;
   const at = new Map<string, number>();
   for (const n of names) {
@@ -101,7 +104,6 @@ function makeKernels(
     q = scratch(E),
     logits = scratch(V + 8),
     mask = scratch(V + 8);
-  const int8 = quantize && config.tied && E % 16 === 0;
   const m8 = int8 ? scratch((V * E) / 4) : 0,
     q16 = int8 ? scratch(E / 2) : 0;
   try {
