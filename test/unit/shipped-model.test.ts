@@ -12,6 +12,7 @@ import { resolveModelConfig, weightShapes } from '../../src/inference/model-conf
 import {
   toArtifacts,
   fromArtifacts,
+  halvesToFloats,
   truncateVocabulary,
   predictorOf,
   type RnnModel,
@@ -63,6 +64,27 @@ function smallModel(): RnnModel {
 function allProbabilities(kn: KneserNeyTrigram, history: string[], words: string[]): number[] {
   return words.map((w) => kn.probability(history, w));
 }
+
+describe('float16 weights', () => {
+  test('every float16 value decodes to the float32 it stands for', () => {
+    const all = Uint16Array.from({ length: 65536 }, (_, i) => i);
+    const out = halvesToFloats(all, new Float32Array(65536));
+    for (let h = 0; h < 65536; h++) {
+      const sign = h & 0x8000 ? -1 : 1,
+        exp = (h >> 10) & 0x1f,
+        mant = h & 0x3ff;
+      const expected =
+        exp === 0
+          ? sign * mant * 2 ** -24
+          : exp === 31
+            ? mant
+              ? NaN
+              : sign * Infinity
+            : sign * (1 + mant / 1024) * 2 ** (exp - 15);
+      assert.ok(Object.is(out[h], expected), `half 0x${h.toString(16)}: ${out[h]} for ${expected}`);
+    }
+  });
+});
 
 describe('int8 weights', () => {
   test('quantising a dequantised matrix again gives its rows back, and a changed one the rule', () => {
