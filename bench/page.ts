@@ -157,37 +157,24 @@ async function main() {
   const firstVisitBytes = corpusMode
     ? sizes.bundle + sizes.corpus + sizes.worker + gz('dist/tfjs-backend-wasm-simd.wasm')
     : sizes.bundle + sizes.model;
+  const median = (runs: First[], key: 'ms' | 'importedMs') =>
+    Math.round(
+      pct(
+        runs.map((r) => r[key]),
+        50,
+      ),
+    );
   const result = {
     mode: corpusMode ? 'corpus, trained in the worker' : 'shipped model',
-    freshFirstSuggestionMs: Math.round(
-      pct(
-        freshRuns.map((r) => r.ms),
-        50,
-      ),
-    ),
+    freshFirstSuggestionMs: median(freshRuns, 'ms'),
     freshFirstSuggestionRunsMs: freshRuns.map((r) => Math.round(r.ms)),
-    freshBundleImportedMs: Math.round(
-      pct(
-        freshRuns.map((r) => r.importedMs),
-        50,
-      ),
-    ),
+    freshBundleImportedMs: median(freshRuns, 'importedMs'),
     freshFirstSource: freshRuns[0]!.source,
     firstVisitBytes,
     freshNeuralReadyAfterMs: Math.round(fresh!.neuralAfter),
-    storedFirstSuggestionMs: Math.round(
-      pct(
-        storedRuns.map((r) => r.ms),
-        50,
-      ),
-    ),
+    storedFirstSuggestionMs: median(storedRuns, 'ms'),
     storedFirstSuggestionRunsMs: storedRuns.map((r) => Math.round(r.ms)),
-    storedBundleImportedMs: Math.round(
-      pct(
-        storedRuns.map((r) => r.importedMs),
-        50,
-      ),
-    ),
+    storedBundleImportedMs: median(storedRuns, 'importedMs'),
     storedRecordBytes: stored.recordBytes,
     storedFirstNeuralMs: Math.round(stored.firstNeural),
     storedFrom: stored.info.fromStorage,

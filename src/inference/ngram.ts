@@ -643,13 +643,7 @@ export class KneserNeyTrigram {
     // Insert into the string order, once made (else it is made with this word in it).
     const sorted = this.#sortedIds;
     if (sorted) {
-      let lo = 0,
-        hi = sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (words[sorted[mid]!]! < word) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = firstAtLeast(sorted, words, word);
       const next = withRoom(sorted, int32);
       next.copyWithin(lo + 1, lo, sorted.length);
       next[lo] = id;
@@ -693,16 +687,7 @@ export class KneserNeyTrigram {
     f.total += 1;
     let j = this.#find(f.ids, w);
     if (j < 0) {
-      const words = this.#words,
-        word = words[w]!;
-      let lo = 0,
-        hi = f.ids.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (words[f.ids[mid]!]! < word) lo = mid + 1;
-        else hi = mid;
-      }
-      j = lo;
+      j = firstAtLeast(f.ids, this.#words, this.#words[w]!);
       const n = f.ids.length;
       const ids = withRoom(f.ids, int32),
         counts = withRoom(f.counts, int32);
@@ -807,18 +792,7 @@ export class KneserNeyTrigram {
 
   /** Index range [from, to) of `ids` (sorted by string) whose words start with `prefix`. */
   #range(ids: Int32Array, prefix: string): [number, number] {
-    if (prefix === '') return [0, ids.length];
-    const words = this.#words;
-    let lo = 0,
-      hi = ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (words[ids[mid]!]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    let end = lo;
-    while (end < ids.length && words[ids[end]!]!.startsWith(prefix)) end++;
-    return [lo, end];
+    return prefixRange(ids, this.#words, prefix);
   }
 
   #topUnigrams(prefix: string, k: number): number[] {
@@ -948,6 +922,27 @@ export class KneserNeyTrigram {
       if (best.length === k && scores.get(best[k - 1]!)! > bound * (1 + 1e-12)) break;
     }
   }
+}
+
+/** The first position of `ids` (sorted by their strings in `words`) whose string is not below `s`. */
+function firstAtLeast(ids: Int32Array, words: readonly string[], s: string): number {
+  let lo = 0,
+    hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (words[ids[mid]!]! < s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Positions [from, to) of `ids` (sorted by their strings in `words`) whose strings start with `prefix`. */
+export function prefixRange(ids: Int32Array, words: readonly string[], prefix: string): [number, number] {
+  if (prefix === '') return [0, ids.length];
+  const from = firstAtLeast(ids, words, prefix);
+  let to = from;
+  while (to < ids.length && words[ids[to]!]!.startsWith(prefix)) to++;
+  return [from, to];
 }
 
 /** Keeps `best` as the top-k items by `score`, best first (ties by insertion order). */

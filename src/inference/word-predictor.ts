@@ -9,7 +9,7 @@ import { isEmojiToken, isWordToken, modelWords, recase, typingContext } from '..
 import { checkBoolean, checkInteger, describe } from '../base/checks.js';
 import { BOS_ID, type Vocabulary } from '../text/vocabulary.js';
 import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
-import { insertTop, type KneserNeyTrigram } from './ngram.js';
+import { insertTop, prefixRange, type KneserNeyTrigram } from './ngram.js';
 import type { Scorer } from './evaluate.js';
 import { oneTypoPrefixes } from './typos.js';
 
@@ -281,19 +281,7 @@ export class WordPredictor implements Scorer {
 
   /** Range [from, to) of #sorted whose tokens start with prefix. */
   #range(prefix: string): [number, number] {
-    const tokens = this.vocabulary!.tokens();
-    const s = this.#sorted();
-    if (prefix === '') return [0, s.length];
-    let lo = 0,
-      hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (tokens[s[mid]!]! < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    let end = lo;
-    while (end < s.length && tokens[s[end]!]!.startsWith(prefix)) end++;
-    return [lo, end];
+    return prefixRange(this.#sorted(), this.vocabulary!.tokens(), prefix);
   }
 
   /**
