@@ -165,37 +165,29 @@ export function fitHoltWinters(series: number[], season: number): HoltWintersFit
   const log = s.every((v) => v > 0);
   const y = log ? s.map(Math.log) : s;
   const n = Math.max(1, y.length - season);
-  let best: HoltWintersParams = { alpha: 0.3, beta: 0, gamma: 0.1, phi: 0 };
-  let bestScore = Infinity;
-  let bestSse = Infinity;
-  let bestBySse = best;
-  for (const trend of ['none', 'linear', 'damped'] as const) {
-    let form: HoltWintersParams = best;
-    let formSse = Infinity;
+  const forms = (['none', 'linear', 'damped'] as const).map((trend) => {
+    let form: HoltWintersParams = { alpha: 0.3, beta: 0, gamma: 0.1, phi: 0 };
+    let sse = Infinity;
     for (const phi of PHI[trend])
       for (const alpha of GRID.alpha)
         for (const beta of trend === 'none' ? [0] : GRID.beta)
           for (const gamma of GRID.gamma) {
             const p = { alpha, beta, gamma, phi };
-            const { sse } = filter(y, season, p, false);
-            if (sse < formSse - 1e-12) {
-              formSse = sse;
+            const fit = filter(y, season, p, false);
+            if (fit.sse < sse - 1e-12) {
+              sse = fit.sse;
               form = p;
             }
           }
     // α, γ and the level and season - 1 initial states; β, the trend's state and φ when there.
     const k = 2 + season + (trend === 'none' ? 0 : 2) + (trend === 'damped' ? 1 : 0);
-    const score = n - k - 1 > 0 ? aicc(formSse, n, k) : Infinity;
-    if (score < bestScore) {
-      bestScore = score;
-      best = form;
-    }
-    if (formSse < bestSse - 1e-12) {
-      bestSse = formSse;
-      bestBySse = form;
-    }
-  }
-  return holtWintersWith(y, season, bestScore < Infinity ? best : bestBySse, log);
+    return { form, sse, score: n - k - 1 > 0 ? aicc(sse, n, k) : Infinity };
+  });
+  // The least AICc; a series too short for it for every form: the least one-step error.
+  const chosen = forms.some((f) => f.score < Infinity)
+    ? forms.reduce((a, b) => (b.score < a.score ? b : a))
+    : forms.reduce((a, b) => (b.sse < a.sse - 1e-12 ? b : a));
+  return holtWintersWith(y, season, chosen.form, log);
 }
 
 /** Corrected Akaike information criterion of a Gaussian fit: n points, k parameters. */

@@ -98,6 +98,15 @@ describe('classical baselines', () => {
     assert.ok(f[11]! > climb.at(-1)! + 10, `${f[11]} should keep climbing from ${climb.at(-1)}`);
   });
 
+  it('Holt-Winters on a series too short for AICc keeps the form with the least one-step error', () => {
+    // Season 4, 9 points: 5 one-step errors, fewer than any form's parameters + 1. A steady
+    // climb: the least error has a trend (φ > 0); AICc's pick would be the first form, none.
+    const climb = Array.from({ length: 9 }, (_, t) => 10 + 2 * t + [0, 3, 1, 4][t % 4]!);
+    const fit = fitHoltWinters(climb, 4);
+    assert.ok(fit.phi > 0, `φ ${fit.phi}, β ${fit.beta}`);
+    assert.ok(holtWinters(climb, 4, 4).every((v, h) => Number.isFinite(v) && v > climb.at(-1)! - 5 + 2 * h));
+  });
+
   it('Holt-Winters works additively on a series with negative values', () => {
     const x = (t: number) => -50 + 0.5 * t + 10 * Math.sin((2 * Math.PI * t) / 12);
     const series = Array.from({ length: 72 }, (_, t) => x(t));
