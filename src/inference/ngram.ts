@@ -334,7 +334,7 @@ function finishList(
       if (sums[w] === 0) distinct.push(w);
       sums[w]! += counts ? counts[j * stride + countAt]! : 1;
     }
-    const out = Int32Array.from(distinct).sort((a, b) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0));
+    const out = sortByString(Int32Array.from(distinct), words);
     const outCounts = new Int32Array(out.length);
     for (let j = 0; j < out.length; j++) {
       outCounts[j] = sums[out[j]!]!;
@@ -416,9 +416,8 @@ export class KneserNeyTrigram {
       ? bigramIndex(bigrams, rowsPerV(bigrams, V), false, words)
       : bigramIndex(rows, contexts.perV, true, words);
     this.#bigrams = bi.index;
-    const uniCont = bi.uniCont;
-    this.#uniCont = uniCont;
-    this.#totalCont = uniCont.reduce((a, b) => a + b, 0);
+    this.#uniCont = bi.uniCont;
+    this.#totalCont = bi.uniCont.reduce((a, b) => a + b, 0);
   }
 
   /**
@@ -433,10 +432,7 @@ export class KneserNeyTrigram {
 
   /** All word ids sorted by string (made on first use: a typed prefix's words are a range). */
   #stringOrder(): Int32Array {
-    const words = this.#words;
-    return (this.#sortedIds ??= Int32Array.from(words.keys()).sort((a, b) =>
-      words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0,
-    ));
+    return (this.#sortedIds ??= sortByString(Int32Array.from(this.#words.keys()), this.#words));
   }
 
   /** P1(w) = N1+(•w)/N1+(••), the continuation unigram. */
@@ -509,29 +505,9 @@ export class KneserNeyTrigram {
       throw new RangeError(`n-gram format version ${NGRAM_VERSION} expected, got ${describe(j.version)}`);
     if (!Array.isArray(j.words) || j.words[0] !== BOS || j.words[1] !== EOS)
       throw new TypeError('n-gram JSON: "words" must start with <s>, </s>');
-    const tri = j.trigrams instanceof Int32Array ? j.trigrams : Int32Array.from(j.trigrams ?? []);
-    if (tri.length % 4 !== 0)
-      throw new RangeError(`n-gram JSON: "trigrams" length must be a multiple of 4, got ${tri.length}`);
-    if (DECODED.get(tri)?.wordCount !== j.words.length) {
-      for (let i = 0; i < tri.length; i++) {
-        const x = tri[i]!;
-        if (x < 0 || (i % 4 !== 3 && x >= j.words.length))
-          throw new RangeError(`n-gram JSON: trigram entry ${i} is out of range (${x})`);
-      }
-    }
-    let bi: Int32Array | undefined;
-    if (j.bigrams !== undefined) {
-      bi = j.bigrams instanceof Int32Array ? j.bigrams : Int32Array.from(j.bigrams);
-      if (bi.length % 4 !== 0)
-        throw new RangeError(`n-gram JSON: "bigrams" length must be a multiple of 4, got ${bi.length}`);
-      if (DECODED.get(bi)?.wordCount !== j.words.length) {
-        for (let i = 0; i < bi.length; i++) {
-          const x = bi[i]!;
-          if (x < 0 || (i % 4 !== 3 && x >= j.words.length))
-            throw new RangeError(`n-gram JSON: bigram entry ${i} is out of range (${x})`);
-        }
-      }
-    }
+    const V = j.words.length;
+    const tri = checkedTable(j.trigrams ?? [], 'trigram', V);
+    const bi = j.bigrams === undefined ? undefined : checkedTable(j.bigrams, 'bigram', V);
     return new KneserNeyTrigram(j.words, tri, j.discount ?? 0.75, bi);
   }
 
@@ -685,9 +661,8 @@ export class KneserNeyTrigram {
   /** Adds one to w's count in a follower list (inserting it in string order); returns the count. */
   #bump(f: Followers, w: number): number {
     f.total += 1;
-    let j = this.#find(f.ids, w);
-    if (j < 0) {
-      j = firstAtLeast(f.ids, this.#words, this.#words[w]!);
+    const j = firstAtLeast(f.ids, this.#words, this.#words[w]!);
+    if (f.ids[j] !== w) {
       const n = f.ids.length;
       const ids = withRoom(f.ids, int32),
         counts = withRoom(f.counts, int32);
@@ -776,23 +751,8 @@ export class KneserNeyTrigram {
 
   /** Position of w in follower ids (sorted by string), or −1. */
   #find(ids: Int32Array, w: number): number {
-    const words = this.#words,
-      word = words[w]!;
-    let lo = 0,
-      hi = ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const id = ids[mid]!;
-      if (id === w) return mid;
-      if (words[id]! < word) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
-  }
-
-  /** Index range [from, to) of `ids` (sorted by string) whose words start with `prefix`. */
-  #range(ids: Int32Array, prefix: string): [number, number] {
-    return prefixRange(ids, this.#words, prefix);
+    const j = firstAtLeast(ids, this.#words, this.#words[w]!);
+    return ids[j] === w ? j : -1;
   }
 
   #topUnigrams(prefix: string, k: number): number[] {
@@ -800,7 +760,7 @@ export class KneserNeyTrigram {
     let top = this.#topByPrefix.get(key);
     if (!top) {
       const sorted = this.#stringOrder();
-      const [from, to] = this.#range(sorted, prefix);
+      const [from, to] = prefixRange(sorted, this.#words, prefix);
       const best: number[] = [];
       for (let i = from; i < to; i++) {
         const w = sorted[i]!;
@@ -826,14 +786,14 @@ export class KneserNeyTrigram {
     if (prefix === '') this.#topWithoutPrefix(u, v, tri, bi, k, scores);
     else {
       if (tri) {
-        const [from, to] = this.#range(tri.ids, prefix);
+        const [from, to] = prefixRange(tri.ids, this.#words, prefix);
         for (let i = from; i < to; i++) {
           const w = tri.ids[i]!;
           if (w > 1) scores.set(w, this.#p3(u, v, w, tri, tri.counts[i]!));
         }
       }
       if (bi) {
-        const [from, to] = this.#range(bi.ids, prefix);
+        const [from, to] = prefixRange(bi.ids, this.#words, prefix);
         for (let i = from; i < to; i++) {
           const w = bi.ids[i]!;
           if (w > 1 && !scores.has(w)) scores.set(w, this.#p3(u, v, w, tri, 0));
@@ -922,6 +882,28 @@ export class KneserNeyTrigram {
       if (best.length === k && scores.get(best[k - 1]!)! > bound * (1 + 1e-12)) break;
     }
   }
+}
+
+/**
+ * A flat [u, v, w, count, …] table of n-gram JSON as an Int32Array, its ids checked against
+ * V words (not again for a table decodeTrigrams wrote and checked).
+ */
+function checkedTable(table: number[] | Int32Array, kind: 'trigram' | 'bigram', V: number): Int32Array {
+  const t = table instanceof Int32Array ? table : Int32Array.from(table);
+  if (t.length % 4 !== 0)
+    throw new RangeError(`n-gram JSON: "${kind}s" length must be a multiple of 4, got ${t.length}`);
+  if (DECODED.get(t)?.wordCount === V) return t;
+  for (let i = 0; i < t.length; i++) {
+    const x = t[i]!;
+    if (x < 0 || (i % 4 !== 3 && x >= V))
+      throw new RangeError(`n-gram JSON: ${kind} entry ${i} is out of range (${x})`);
+  }
+  return t;
+}
+
+/** `ids` sorted by their strings in `words` (in place). */
+export function sortByString(ids: Int32Array, words: readonly string[]): Int32Array {
+  return ids.sort((a, b) => (words[a]! < words[b]! ? -1 : words[a]! > words[b]! ? 1 : 0));
 }
 
 /** The first position of `ids` (sorted by their strings in `words`) whose string is not below `s`. */

@@ -9,7 +9,7 @@ import { isEmojiToken, isWordToken, modelWords, recase, typingContext } from '..
 import { checkBoolean, checkInteger, describe } from '../base/checks.js';
 import { BOS_ID, type Vocabulary } from '../text/vocabulary.js';
 import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
-import { insertTop, prefixRange, type KneserNeyTrigram } from './ngram.js';
+import { insertTop, prefixRange, sortByString, type KneserNeyTrigram } from './ngram.js';
 import type { Scorer } from './evaluate.js';
 import { oneTypoPrefixes } from './typos.js';
 
@@ -190,8 +190,10 @@ export class WordPredictor implements Scorer {
   #sorted(): Int32Array {
     if (!this.#sortedIds) {
       const tokens = this.vocabulary?.tokens() ?? [];
-      const sorted = Int32Array.from(tokens.keys()).filter((i) => this.#offered[i] === 1);
-      this.#sortedIds = sorted.sort((a, b) => (tokens[a]! < tokens[b]! ? -1 : tokens[a]! > tokens[b]! ? 1 : 0));
+      this.#sortedIds = sortByString(
+        Int32Array.from(tokens.keys()).filter((i) => this.#offered[i] === 1),
+        tokens,
+      );
     }
     return this.#sortedIds;
   }
