@@ -371,4 +371,241 @@
     f32.add
     local.get $acc
     f32x4.extract_lane 3
-    f32.add))
+    f32.add)
+
+  ;; ---- loading a model: one-off jobs over a scratch memory (wasm.ts) ----------------------
+  ;; Written as folded expressions. Run once per load, they replace JavaScript loops that run
+  ;; cold (interpreted, then compiled midway) on a page's way to its first suggestion.
+
+  ;; dequant(q, scales, rows, cols, out): out[r·cols + j] = q[r·cols + j]·scales[r], q int8,
+  ;; scales and out f32; cols % 16 = 0. The same products as quantize.ts' dequantizeRows (an
+  ;; int8 times an f32 is exact in f32 before its one rounding).
+  (func $dequant (export "dequant") (param $q i32) (param $scales i32) (param $rows i32) (param $cols i32) (param $out i32)
+    (local $end i32) (local $rowEnd i32) (local $s v128) (local $b v128) (local $h v128)
+    (local.set $end (i32.add (local.get $q) (i32.mul (local.get $rows) (local.get $cols))))
+    (block $none
+      (br_if $none (i32.ge_u (local.get $q) (local.get $end)))
+      (loop $row
+        (local.set $s (f32x4.splat (f32.load (local.get $scales))))
+        (local.set $rowEnd (i32.add (local.get $q) (local.get $cols)))
+        (loop $sixteen
+          (local.set $b (v128.load (local.get $q)))
+          (local.set $h (i16x8.extend_low_i8x16_s (local.get $b)))
+          (v128.store (local.get $out)
+            (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $h))) (local.get $s)))
+          (v128.store offset=16 (local.get $out)
+            (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $h))) (local.get $s)))
+          (local.set $h (i16x8.extend_high_i8x16_s (local.get $b)))
+          (v128.store offset=32 (local.get $out)
+            (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $h))) (local.get $s)))
+          (v128.store offset=48 (local.get $out)
+            (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $h))) (local.get $s)))
+          (local.set $out (i32.add (local.get $out) (i32.const 64)))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (br_if $sixteen (i32.lt_u (local.get $q) (local.get $rowEnd))))
+        (local.set $scales (i32.add (local.get $scales) (i32.const 4)))
+        (br_if $row (i32.lt_u (local.get $q) (local.get $end))))))
+
+  ;; exact(m, q, scales, rows, cols) → 1 when m[r·cols + j] = q[r·cols + j]·scales[r] for every
+  ;; value (f32 m and scales, int8 q; cols % 16 = 0), else 0: whether a dequantised matrix
+  ;; still holds what it was made from (quantize.ts' quantizeRows).
+  (func $exact (export "exact") (param $m i32) (param $q i32) (param $scales i32) (param $rows i32) (param $cols i32) (result i32)
+    (local $end i32) (local $rowEnd i32) (local $s v128) (local $b v128) (local $h v128) (local $ok v128)
+    (local.set $ok (v128.const i32x4 -1 -1 -1 -1))
+    (local.set $end (i32.add (local.get $q) (i32.mul (local.get $rows) (local.get $cols))))
+    (block $none
+      (br_if $none (i32.ge_u (local.get $q) (local.get $end)))
+      (loop $row
+        (local.set $s (f32x4.splat (f32.load (local.get $scales))))
+        (local.set $rowEnd (i32.add (local.get $q) (local.get $cols)))
+        (loop $sixteen
+          (local.set $b (v128.load (local.get $q)))
+          (local.set $h (i16x8.extend_low_i8x16_s (local.get $b)))
+          (local.set $ok (v128.and (local.get $ok) (f32x4.eq (v128.load (local.get $m))
+            (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $h))) (local.get $s)))))
+          (local.set $ok (v128.and (local.get $ok) (f32x4.eq (v128.load offset=16 (local.get $m))
+            (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $h))) (local.get $s)))))
+          (local.set $h (i16x8.extend_high_i8x16_s (local.get $b)))
+          (local.set $ok (v128.and (local.get $ok) (f32x4.eq (v128.load offset=32 (local.get $m))
+            (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $h))) (local.get $s)))))
+          (local.set $ok (v128.and (local.get $ok) (f32x4.eq (v128.load offset=48 (local.get $m))
+            (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $h))) (local.get $s)))))
+          (local.set $m (i32.add (local.get $m) (i32.const 64)))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (br_if $sixteen (i32.lt_u (local.get $q) (local.get $rowEnd))))
+        (local.set $scales (i32.add (local.get $scales) (i32.const 4)))
+        (br_if $row (i32.lt_u (local.get $q) (local.get $end)))))
+    (i32x4.all_true (local.get $ok)))
+
+  ;; Where $varint reads next.
+  (global $at (mut i32) (i32.const 0))
+
+  ;; varint(end) → the unsigned LEB128 number at $at, which moves past it; −1 when the bytes
+  ;; end (at `end`) before the number does, or its sixth byte is not its last (ngram.ts'
+  ;; decodeTrigrams refuses exactly these).
+  (func $varint (param $end i32) (result i64)
+    (local $n i64) (local $shift i64) (local $b i32)
+    (loop $byte
+      (if (i32.ge_u (global.get $at) (local.get $end)) (then (return (i64.const -1))))
+      (local.set $b (i32.load8_u (global.get $at)))
+      (global.set $at (i32.add (global.get $at) (i32.const 1)))
+      (local.set $n (i64.or (local.get $n)
+        (i64.shl (i64.extend_i32_u (i32.and (local.get $b) (i32.const 0x7f))) (local.get $shift))))
+      (if (i32.lt_u (local.get $b) (i32.const 0x80)) (then (return (local.get $n))))
+      (local.set $shift (i64.add (local.get $shift) (i64.const 7)))
+      (br_if $byte (i64.le_u (local.get $shift) (i64.const 35))))
+    (i64.const -1))
+
+  ;; trigrams(src, len, count, words, out, keys, start, totals, perV) → the number of contexts k,
+  ;; or −1 when the bytes are damaged: ngram.ts' decodeTrigrams, which then decodes them again
+  ;; in JavaScript to name the damage. In: `len` bytes at `src` (encodeTrigrams' format),
+  ;; `count` trigram types over `words` words. Out: `out` the rows [u, v, w, count] (i32 ×4 each);
+  ;; for each context, keys[i] = u·262144 + v (f64), its first row start[i] (i32; start[k] =
+  ;; count) and the sum of its counts totals[i] (f64); perV[v] += rows with that v (i32, words
+  ;; of them, zeroed by the caller).
+  (func $trigrams (export "trigrams")
+    (param $src i32) (param $len i32) (param $count i32) (param $words i32)
+    (param $out i32) (param $keys i32) (param $start i32) (param $totals i32) (param $perV i32)
+    (result i32)
+    (local $end i32) (local $at i32) (local $b i32) (local $i i32) (local $k i32) (local $first i32) (local $left i32)
+    (local $p i32) (local $u i64) (local $v i64) (local $w i64) (local $du i64) (local $dv i64) (local $f i64) (local $c i64)
+    (local $total f64)
+    (local.set $at (local.get $src))
+    (local.set $end (i32.add (local.get $src) (local.get $len)))
+    (local.set $first (i32.const 1))
+    (block $bad
+      (block $done
+        (loop $context
+          (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+          ;; each number read inline when it is one byte (most are), else by $varint
+          (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $du (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $du (call $varint (local.get $end))) (local.set $at (global.get $at))))
+          (br_if $bad (i64.lt_s (local.get $du) (i64.const 0)))
+          (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $dv (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $dv (call $varint (local.get $end))) (local.set $at (global.get $at))))
+          (br_if $bad (i64.lt_s (local.get $dv) (i64.const 0)))
+          ;; a context written twice
+          (br_if $bad (i32.and (i32.eqz (local.get $first)) (i64.eqz (i64.or (local.get $du) (local.get $dv)))))
+          ;; v is absolute at a new u, a step from the last v within the same u
+          (if (i32.or (local.get $first) (i64.ne (local.get $du) (i64.const 0)))
+            (then (local.set $v (local.get $dv)))
+            (else (local.set $v (i64.add (local.get $v) (local.get $dv)))))
+          (local.set $u (i64.add (local.get $u) (local.get $du)))
+          (local.set $first (i32.const 0))
+          ;; 1 … count − i followers (−1 is a bad number)
+          (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $f (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $f (call $varint (local.get $end))) (local.set $at (global.get $at))))
+          (br_if $bad (i64.lt_s (local.get $f) (i64.const 1)))
+          (br_if $bad (i64.gt_u (local.get $f) (i64.extend_i32_u (i32.sub (local.get $count) (local.get $i)))))
+          (br_if $bad (i64.ge_u (local.get $u) (i64.extend_i32_u (local.get $words))))
+          (br_if $bad (i64.ge_u (local.get $v) (i64.extend_i32_u (local.get $words))))
+          (f64.store (i32.add (local.get $keys) (i32.shl (local.get $k) (i32.const 3)))
+            (f64.add (f64.mul (f64.convert_i64_u (local.get $u)) (f64.const 262144)) (f64.convert_i64_u (local.get $v))))
+          (i32.store (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2))) (local.get $i))
+          (local.set $p (i32.add (local.get $perV) (i32.shl (i32.wrap_i64 (local.get $v)) (i32.const 2))))
+          (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32.wrap_i64 (local.get $f))))
+          (local.set $total (f64.const 0))
+          (local.set $w (i64.const -1))
+          (local.set $left (i32.wrap_i64 (local.get $f)))
+          (loop $follower
+            ;; w: one past the last w plus Δw − 1; its count − 1
+            (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $c (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $c (call $varint (local.get $end))) (local.set $at (global.get $at))))
+            (br_if $bad (i64.lt_s (local.get $c) (i64.const 0)))
+            (local.set $w (i64.add (local.get $w) (i64.add (local.get $c) (i64.const 1))))
+            (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $c (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $c (call $varint (local.get $end))) (local.set $at (global.get $at))))
+            (br_if $bad (i64.lt_s (local.get $c) (i64.const 0)))
+            (local.set $c (i64.add (local.get $c) (i64.const 1)))
+            (br_if $bad (i64.ge_u (local.get $w) (i64.extend_i32_u (local.get $words))))
+            (br_if $bad (i64.gt_u (local.get $c) (i64.const 0x7fffffff)))
+            (local.set $p (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 4))))
+            (i32.store (local.get $p) (i32.wrap_i64 (local.get $u)))
+            (i32.store offset=4 (local.get $p) (i32.wrap_i64 (local.get $v)))
+            (i32.store offset=8 (local.get $p) (i32.wrap_i64 (local.get $w)))
+            (i32.store offset=12 (local.get $p) (i32.wrap_i64 (local.get $c)))
+            (local.set $total (f64.add (local.get $total) (f64.convert_i64_u (local.get $c))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $follower (local.tee $left (i32.sub (local.get $left) (i32.const 1)))))
+          (f64.store (i32.add (local.get $totals) (i32.shl (local.get $k) (i32.const 3))) (local.get $total))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $context)))
+      ;; every byte read, no more
+      (br_if $bad (i32.ne (local.get $at) (local.get $end)))
+      (i32.store (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2))) (local.get $count))
+      (return (local.get $k)))
+    (i32.const -1))
+
+  ;; bigrams(rows, n, perV, words, first, next, ids, keys, start, totals, uniCont, lastV) → the
+  ;; number of bigram contexts k: ngram.ts' bigramParts of decoded trigram rows (`n` rows
+  ;; [u, v, w, count] at `rows`; perV[v] of them with each v, i32). Out: first[v] (i32, words + 1)
+  ;; the first place of v's list; ids (i32, n) each row's w placed in its v's list, in row order;
+  ;; for each v with rows, in v order, keys[i] = v and totals[i] = perV[v] (f64), start[i] =
+  ;; first[v] (i32; start[k] = n); uniCont[w] (f64) the number of distinct v before w. Scratch,
+  ;; zeroed by the caller: next (i32, words), lastV (i32, words; v + 1 of the last v counted).
+  (func $bigrams (export "bigrams")
+    (param $rows i32) (param $n i32) (param $perV i32) (param $words i32) (param $first i32) (param $next i32)
+    (param $ids i32) (param $keys i32) (param $start i32) (param $totals i32) (param $uniCont i32) (param $lastV i32)
+    (result i32)
+    (local $v i32) (local $sum i32) (local $c i32) (local $i i32) (local $j i32) (local $jEnd i32) (local $p i32)
+    (local $k i32)
+    ;; first[v] = next[v] = the rows of every v before it
+    (block $none
+      (br_if $none (i32.eqz (local.get $words)))
+      (loop $each
+        (local.set $p (i32.shl (local.get $v) (i32.const 2)))
+        (i32.store (i32.add (local.get $first) (local.get $p)) (local.get $sum))
+        (i32.store (i32.add (local.get $next) (local.get $p)) (local.get $sum))
+        (local.set $sum (i32.add (local.get $sum) (i32.load (i32.add (local.get $perV) (local.get $p)))))
+        (br_if $each (i32.lt_u (local.tee $v (i32.add (local.get $v) (i32.const 1))) (local.get $words)))))
+    (i32.store (i32.add (local.get $first) (i32.shl (local.get $words) (i32.const 2))) (local.get $sum))
+    ;; each row's w at the next place of its v's list
+    (block $none
+      (br_if $none (i32.eqz (local.get $n)))
+      (loop $row
+        (local.set $p (i32.add (local.get $next) (i32.shl (i32.load offset=4 (local.get $rows)) (i32.const 2))))
+        (local.set $j (i32.load (local.get $p)))
+        (i32.store (i32.add (local.get $ids) (i32.shl (local.get $j) (i32.const 2))) (i32.load offset=8 (local.get $rows)))
+        (i32.store (local.get $p) (i32.add (local.get $j) (i32.const 1)))
+        (local.set $rows (i32.add (local.get $rows) (i32.const 16)))
+        (br_if $row (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+    ;; the lists in v order, counting each v once for each of its distinct followers
+    (local.set $v (i32.const 0))
+    (block $none
+      (br_if $none (i32.eqz (local.get $words)))
+      (loop $each
+        (if (local.tee $c (i32.load (i32.add (local.get $perV) (i32.shl (local.get $v) (i32.const 2)))))
+          (then
+            (local.set $j (i32.load (i32.add (local.get $first) (i32.shl (local.get $v) (i32.const 2)))))
+            (f64.store (i32.add (local.get $keys) (i32.shl (local.get $k) (i32.const 3))) (f64.convert_i32_u (local.get $v)))
+            (i32.store (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2))) (local.get $j))
+            (f64.store (i32.add (local.get $totals) (i32.shl (local.get $k) (i32.const 3))) (f64.convert_i32_u (local.get $c)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (local.set $jEnd (i32.add (local.get $j) (local.get $c)))
+            (loop $follower
+              (local.set $p (i32.load (i32.add (local.get $ids) (i32.shl (local.get $j) (i32.const 2)))))
+              (if (i32.ne (i32.load (i32.add (local.get $lastV) (i32.shl (local.get $p) (i32.const 2))))
+                          (i32.add (local.get $v) (i32.const 1)))
+                (then
+                  (i32.store (i32.add (local.get $lastV) (i32.shl (local.get $p) (i32.const 2))) (i32.add (local.get $v) (i32.const 1)))
+                  (local.set $p (i32.add (local.get $uniCont) (i32.shl (local.get $p) (i32.const 3))))
+                  (f64.store (local.get $p) (f64.add (f64.load (local.get $p)) (f64.const 1)))))
+              (br_if $follower (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $jEnd))))))
+        (br_if $each (i32.lt_u (local.tee $v (i32.add (local.get $v) (i32.const 1))) (local.get $words)))))
+    (i32.store (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2))) (local.get $n))
+    (local.get $k)))

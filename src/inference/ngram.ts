@@ -6,6 +6,7 @@
  */
 import { checkInteger, describe } from '../base/checks.js';
 import { BOS, EOS } from '../text/vocabulary.js';
+import { layout, scratchKernels } from './wasm.js';
 
 export const NGRAM_FORMAT = 'rnn-predict/kn3';
 /** Fewer distinct words than this (V³ < 2^53 keeps the training count keys exact). */
@@ -45,7 +46,7 @@ interface Followers {
  * reads them again to index them: passes over every entry, on a page's way to its first
  * suggestion.
  */
-const DECODED = new WeakMap<Int32Array, { wordCount: number; contexts: Contexts }>();
+const DECODED = new WeakMap<Int32Array, { wordCount: number; contexts: Contexts; bigrams?: BigramParts }>();
 
 /** Buffers this module allocated with room to grow (never shared: each backs one array). */
 const ROOMY = new WeakSet<ArrayBufferLike>();
@@ -70,7 +71,6 @@ function withRoom<T extends Int32Array | Float64Array>(a: T, make: (n: number) =
 }
 const int32 = (n: number) => new Int32Array(n);
 
-/** Stable counting sort of `order` by an integer key in [0, buckets). */
 /** `order` stably sorted by `keys[i]` (integers in [0, buckets)). */
 function countingSort(buckets: number, keys: Int32Array, order: Int32Array): Int32Array {
   const start = new Int32Array(buckets + 1);
@@ -222,18 +222,27 @@ function rowsPerV(table: Int32Array, V: number): Int32Array {
   return perV;
 }
 
+/** Bigram lists by v, as flat arrays (see bigramParts), and N1+(•w). */
+interface BigramParts {
+  /** Each v with rows, ascending, its list at ids[start[i] … start[i + 1]) summing to totals[i]. */
+  keys: Float64Array;
+  start: Int32Array;
+  totals: Float64Array;
+  ids: Int32Array;
+  /** The followers' counts (1 each when absent). */
+  counts?: Int32Array;
+  /** N1+(•w): the number of distinct v before each w. */
+  uniCont: Float64Array;
+}
+
 /**
  * Lists by v of a flat [u, v, w, count, …] table's rows, `perV` of them for each v (one pass
  * placing each row): its followers w with their counts, or 1 each with `ones` (bigram
  * continuation counts, one per trigram type, summed when a list is finished). Also N1+(•w),
- * the number of distinct v before each w.
+ * the number of distinct v before each w. (The kernels' `bigrams` does the same with `ones`
+ * for decoded rows.)
  */
-function bigramIndex(
-  table: Int32Array,
-  perV: Int32Array,
-  ones: boolean,
-  words: readonly string[],
-): { index: FollowerIndex; uniCont: Float64Array } {
+function bigramParts(table: Int32Array, perV: Int32Array, ones: boolean): BigramParts {
   const V = perV.length,
     n = table.length / 4;
   const first = new Int32Array(V + 1);
@@ -276,7 +285,7 @@ function bigramIndex(
     }
   }
   start[contexts] = n;
-  return { index: new FollowerIndex(keys, start, totals, finishList(words, ids, 0, counts, 0, 1)), uniCont };
+  return { keys, start, totals, ids, ...(counts ? { counts } : {}), uniCont };
 }
 
 /** Whether a flat [u, v, w, count, …] table's rows are in strictly ascending (u, v, w) order. */
@@ -413,9 +422,9 @@ export class KneserNeyTrigram {
     // Bigram continuation counts N1+(•vw): one per trigram type (u, v, w), i.e. per distinct u;
     // for pruned trigrams the given bigram table has them.
     const bi = bigrams
-      ? bigramIndex(bigrams, rowsPerV(bigrams, V), false, words)
-      : bigramIndex(rows, contexts.perV, true, words);
-    this.#bigrams = bi.index;
+      ? bigramParts(bigrams, rowsPerV(bigrams, V), false)
+      : ((known && decoded?.bigrams) ?? bigramParts(rows, contexts.perV, true));
+    this.#bigrams = new FollowerIndex(bi.keys, bi.start, bi.totals, finishList(words, bi.ids, 0, bi.counts, 0, 1));
     this.#uniCont = bi.uniCont;
     this.#totalCont = bi.uniCont.reduce((a, b) => a + b, 0);
   }
@@ -817,18 +826,24 @@ export class KneserNeyTrigram {
    */
   #unigramOrder(): Int32Array {
     if (!this.#byUnigram) {
-      // A counting sort by N1+(•w), highest first, ties by id: no comparator calls on the way to
-      // a page's first suggestion.
-      const c = this.#uniCont;
+      // A counting sort by N1+(•w), highest first, ties by id, in plain loops: it runs cold on
+      // a page's way to its first suggestion, where callbacks cost ten times as much.
+      const c = this.#uniCont,
+        n = c.length;
       let top = 0;
-      for (let w = 0; w < c.length; w++) top = Math.max(top, c[w]!);
-      this.#byUnigram = countingSort(
-        top + 1,
-        Int32Array.from(c, (x) => top - x),
-        identity(c.length),
-      );
-      this.#uniPos = new Int32Array(c.length);
-      this.#byUnigram.forEach((id, p) => (this.#uniPos![id] = p));
+      for (let w = 0; w < n; w++) if (c[w]! > top) top = c[w]!;
+      const start = new Int32Array(top + 2);
+      for (let w = 0; w < n; w++) start[top - c[w]! + 1]!++;
+      for (let b = 0; b <= top; b++) start[b + 1]! += start[b]!;
+      const by = new Int32Array(n),
+        pos = new Int32Array(n);
+      for (let w = 0; w < n; w++) {
+        const p = start[top - c[w]!]!++;
+        by[p] = w;
+        pos[w] = p;
+      }
+      this.#byUnigram = by;
+      this.#uniPos = pos;
     }
     return this.#byUnigram;
   }
@@ -988,9 +1003,78 @@ export function encodeTrigrams(trigrams: Int32Array): Uint8Array {
 
 /**
  * Decodes encodeTrigrams' bytes into `count` flat trigram types; a RangeError names where
- * damaged bytes stop making sense.
+ * damaged bytes stop making sense. The kernels' `trigrams` decodes them (a page's stored model
+ * in a few milliseconds, where this JavaScript runs cold for ~50); damaged bytes, or no
+ * WebAssembly, go through decodeTrigramsInJs, which names the damage.
  */
 export function decodeTrigrams(bytes: Uint8Array, count: number, wordCount: number): Int32Array {
+  return decodeTrigramsInWasm(bytes, count, wordCount) ?? decodeTrigramsInJs(bytes, count, wordCount);
+}
+
+/** decodeTrigrams by the kernels, or null without them or when the bytes are damaged (exported for tests). */
+export function decodeTrigramsInWasm(bytes: Uint8Array, count: number, wordCount: number): Int32Array | null {
+  if (!Number.isSafeInteger(count) || !Number.isSafeInteger(wordCount) || count < 0 || wordCount < 0) return null;
+  const { at, bytes: size } = layout({
+    src: bytes.length,
+    out: count * 16,
+    keys: count * 8,
+    totals: count * 8,
+    start: (count + 1) * 4,
+    perV: wordCount * 4,
+    first: (wordCount + 1) * 4,
+    next: wordCount * 4,
+    ids: count * 4,
+    biKeys: wordCount * 8,
+    biStart: (wordCount + 1) * 4,
+    biTotals: wordCount * 8,
+    uniCont: wordCount * 8,
+    lastV: wordCount * 4,
+  });
+  const scratch = scratchKernels(size);
+  if (!scratch) return null;
+  const { kernels, buffer } = scratch;
+  new Uint8Array(buffer).set(bytes, at.src);
+  const k = kernels.trigrams(at.src, bytes.length, count, wordCount, at.out, at.keys, at.start, at.totals, at.perV);
+  if (k < 0) return null;
+  // The bigram lists too, while the rows are in the kernels' memory (bigramParts with ones).
+  const b = kernels.bigrams(
+    at.out,
+    count,
+    at.perV,
+    wordCount,
+    at.first,
+    at.next,
+    at.ids,
+    at.biKeys,
+    at.biStart,
+    at.biTotals,
+    at.uniCont,
+    at.lastV,
+  );
+  const i32 = (at: number, n: number) => new Int32Array(buffer, at, n).slice();
+  const f64 = (at: number, n: number) => new Float64Array(buffer, at, n).slice();
+  const out = i32(at.out, count * 4);
+  DECODED.set(out, {
+    wordCount,
+    contexts: {
+      keys: f64(at.keys, k),
+      start: i32(at.start, k + 1),
+      totals: f64(at.totals, k),
+      perV: i32(at.perV, wordCount),
+    },
+    bigrams: {
+      keys: f64(at.biKeys, b),
+      start: i32(at.biStart, b + 1),
+      totals: f64(at.biTotals, b),
+      ids: i32(at.ids, count),
+      uniCont: f64(at.uniCont, wordCount),
+    },
+  });
+  return out;
+}
+
+/** decodeTrigrams in JavaScript: where there are no kernels, and what names damaged bytes. */
+export function decodeTrigramsInJs(bytes: Uint8Array, count: number, wordCount: number): Int32Array {
   const out = new Int32Array(count * 4);
   let at = 0;
   const read = (): number => {

@@ -4,6 +4,7 @@
  * Row r is kept as scales[r] · q[r·cols + j] with scales[r] = max_j |m[r·cols + j]| / 127, so
  * the rounding error is at most half a step of the row's largest weight. Pure: no DOM, no I/O.
  */
+import { layout, scratchKernels } from './wasm.js';
 
 /**
  * Matrices dequantizeRows made, with the rows they stand for. quantizeRows of one of them (a
@@ -14,6 +15,16 @@
 const SOURCES = new WeakMap<Float32Array, { q: Int8Array; scales: Float32Array; cols: number }>();
 
 function holdsExactly(m: Float32Array, { q, scales, cols }: { q: Int8Array; scales: Float32Array; cols: number }) {
+  if (cols % 16 === 0) {
+    const { at, bytes } = layout({ m: m.length * 4, q: q.length, scales: scales.length * 4 });
+    const scratch = scratchKernels(bytes);
+    if (scratch) {
+      new Float32Array(scratch.buffer, at.m, m.length).set(m);
+      new Int8Array(scratch.buffer, at.q, q.length).set(q);
+      new Float32Array(scratch.buffer, at.scales, scales.length).set(scales);
+      return scratch.kernels.exact(at.m, at.q, at.scales, scales.length, cols) === 1;
+    }
+  }
   for (let r = 0, at = 0; r < scales.length; r++, at += cols) {
     const s = scales[r]!;
     for (let j = at; j < at + cols; j++) if (m[j] !== Math.fround(q[j]! * s)) return false;
@@ -47,11 +58,26 @@ export function quantizeRows(
 
 /** The float32 values quantizeRows' output stands for. */
 export function dequantizeRows(q: Int8Array, scales: Float32Array, cols: number): Float32Array {
-  const out = new Float32Array(q.length);
-  for (let r = 0; r < scales.length; r++) {
-    const s = scales[r]!;
-    for (let j = 0; j < cols; j++) out[r * cols + j] = q[r * cols + j]! * s;
+  let out = dequantizeInWasm(q, scales, cols);
+  if (!out) {
+    out = new Float32Array(q.length);
+    for (let r = 0; r < scales.length; r++) {
+      const s = scales[r]!;
+      for (let j = 0; j < cols; j++) out[r * cols + j] = q[r * cols + j]! * s;
+    }
   }
   SOURCES.set(out, { q, scales, cols });
   return out;
+}
+
+/** dequantizeRows by the kernels (the same products), or null without them (exported for tests). */
+export function dequantizeInWasm(q: Int8Array, scales: Float32Array, cols: number): Float32Array | null {
+  if (cols % 16 !== 0 || q.length !== scales.length * cols) return null;
+  const { at, bytes } = layout({ q: q.length, scales: scales.length * 4, out: q.length * 4 });
+  const scratch = scratchKernels(bytes);
+  if (!scratch) return null;
+  new Int8Array(scratch.buffer, at.q, q.length).set(q);
+  new Float32Array(scratch.buffer, at.scales, scales.length).set(scales);
+  scratch.kernels.dequant(at.q, at.scales, scales.length, cols, at.out);
+  return new Float32Array(scratch.buffer, at.out, q.length).slice();
 }

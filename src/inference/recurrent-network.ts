@@ -5,7 +5,7 @@
  * Pure: no DOM, no I/O.
  */
 import { CELL_GATES, gateOffsets, weightShapes, type ModelConfig } from './model-config.js';
-import { KERNELS_WASM } from './kernels-wasm.js';
+import { kernelModule, instantiateKernels } from './wasm.js';
 import { quantizeRows } from './quantize.js';
 import { checkInteger } from '../base/checks.js';
 
@@ -20,8 +20,8 @@ export interface RecurrentState {
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 // ---- WebAssembly SIMD kernels ---------------------------------------------------------------
-// Four small functions (kernels.wat, assembled by wabt into kernels-wasm.ts at build time, 907
-// bytes, no tfjs): the matrix–vector products are 4–10× faster with f32x4 than in scalar
+// Four small functions of kernels.wat (assembled by wabt into kernels-wasm.ts at build time,
+// no tfjs; its other functions load models, see wasm.ts): the matrix–vector products are 4–10× faster with f32x4 than in scalar
 // JavaScript, which is what keeps a keystroke under a couple of milliseconds with a 15k-word
 // output layer. Where WebAssembly SIMD is missing the plain-JS loops below serve instead, with
 // the same results to rounding.
@@ -34,21 +34,6 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 //   expsum(l, mask, n, shift) → Σ_i mask[i]·exp(l[i] − shift)      (n % 4 = 0; exp as 2^y with
 //                                  a degree-7 polynomial, relative error under 2e-6)
 // Pointers and strides in bytes.
-
-let kernelModule: WebAssembly.Module | null | undefined;
-
-/** The compiled kernels, or null where WebAssembly SIMD is unavailable (or turned off). */
-function simdModule(): WebAssembly.Module | null {
-  if (kernelModule !== undefined) return kernelModule;
-  try {
-    const bytes = KERNELS_WASM;
-    kernelModule =
-      typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    kernelModule = null;
-  }
-  return kernelModule;
-}
 
 interface Kernels {
   heap: Float32Array;
@@ -76,7 +61,7 @@ function makeKernels(
   weights: ReadonlyMap<string, Float32Array>,
   quantize: boolean,
 ): Kernels | null {
-  const module = simdModule();
+  const module = kernelModule();
   const { embeddingSize: E, hiddenSize: H, vocabSize: V } = config;
   if (!module || E % 8 !== 0 || H % 4 !== 0 || (!config.tied && V % 4 !== 0)) return null;
   const G = CELL_GATES[config.cell];
@@ -108,10 +93,9 @@ function makeKernels(
     q16 = int8 ? scratch(E / 2) : 0;
   try {
     const memory = new WebAssembly.Memory({ initial: Math.ceil((floats * 4) / 65536) + 1 });
-    const instance = new WebAssembly.Instance(module, { env: { m: memory } });
+    const ex = instantiateKernels(memory)!;
     const heap = new Float32Array(memory.buffer);
     for (const n of names) heap.set(weights.get(n)!, at.get(n)! / 4);
-    const ex = instance.exports as unknown as Pick<Kernels, 'dots' | 'axpy' | 'dotsI8' | 'expsum'>;
     const k: Kernels = {
       heap,
       dots: ex.dots,
@@ -140,7 +124,7 @@ function makeKernels(
 
 /** Whether this runtime runs the WebAssembly SIMD kernels (for tests and benchmarks). */
 export function simdAvailable(): boolean {
-  return simdModule() !== null;
+  return kernelModule() !== null;
 }
 
 /** out += x · W for W row-major [x.length, out.length]. */

@@ -1,6 +1,15 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { KneserNeyTrigram, decodeTrigrams, encodeTrigrams } from '../../src/inference/ngram.js';
+import {
+  KneserNeyTrigram,
+  decodeTrigrams,
+  decodeTrigramsInJs,
+  decodeTrigramsInWasm,
+  encodeTrigrams,
+  NGRAM_FORMAT,
+  NGRAM_VERSION,
+} from '../../src/inference/ngram.js';
+import { simdAvailable } from '../../src/inference/recurrent-network.js';
 import { WordPredictor } from '../../src/inference/word-predictor.js';
 import { evaluate } from '../../src/inference/evaluate.js';
 import { evalWords } from '../../src/text/tokenize.js';
@@ -153,6 +162,62 @@ describe('Kneser-Ney trigram', () => {
       /context \(0, 2\) comes twice/,
     );
     assert.equal(decodeTrigrams(Uint8Array.of(0, 2, 1, 0, 0, 0, 1, 1, 1, 0), 2, 5).join(), '0,2,0,1,0,3,1,1');
+  });
+
+  test('the kernels decode the varint counts as the JavaScript does, refuse what it refuses, and index them alike', () => {
+    assert.ok(simdAvailable(), 'Node runs the WebAssembly kernels');
+    const rand = mulberry32(11);
+    const V = 40;
+    const words = ['<s>', '</s>', ...Array.from({ length: V - 2 }, (_, i) => `w${(i * 7919) % 1000}`)];
+    for (let round = 0; round < 40; round++) {
+      const seen = new Map<string, number>();
+      const n = 1 + Math.floor(rand() * 600);
+      while (seen.size < n) {
+        const key = [Math.floor(rand() * V), Math.floor(rand() * V), 2 + Math.floor(rand() * (V - 2))].join();
+        seen.set(key, 1 + Math.floor(rand() ** 6 * 5000));
+      }
+      const flat = Int32Array.from([...seen].flatMap(([k, c]) => [...k.split(',').map(Number), c]));
+      const bytes = encodeTrigrams(flat);
+      const fromWasm = decodeTrigramsInWasm(bytes, n, V);
+      assert.ok(fromWasm, 'intact bytes are decoded by the kernels');
+      assert.deepEqual([...fromWasm], [...decodeTrigramsInJs(bytes, n, V)]);
+      // The model indexed from the kernels' contexts and bigram lists equals one indexed from a
+      // plain copy of the rows (contexts and bigram lists found by the JavaScript).
+      const json = { format: NGRAM_FORMAT, version: NGRAM_VERSION, discount: 0.75, words };
+      const a = KneserNeyTrigram.fromJSON({ ...json, trigrams: fromWasm });
+      const b = KneserNeyTrigram.fromJSON({ ...json, trigrams: fromWasm.slice() });
+      for (let u = 0; u < V; u += 3)
+        for (let v = 0; v < V; v++)
+          for (let w = 1; w < V; w++) {
+            const h = [words[u]!, words[v]!];
+            assert.equal(a.probability(h, words[w]!), b.probability(h, words[w]!), `${h} ${words[w]}`);
+          }
+      assert.deepEqual(a.predict([words[3]!], 10), b.predict([words[3]!], 10));
+      // Damaged bytes: the kernels refuse exactly what the JavaScript refuses (which names it).
+      for (let d = 0; d < 30; d++) {
+        const bad = rand() < 0.3 ? bytes.slice(0, Math.floor(rand() * bytes.length)) : bytes.slice();
+        if (bad.length > 0) bad[Math.floor(rand() * bad.length)] = Math.floor(rand() * 256);
+        const count = rand() < 0.4 ? n + (rand() < 0.5 ? 1 : -1) : n;
+        const words2 = rand() < 0.2 ? V - 5 : V;
+        let js: Int32Array | Error;
+        try {
+          js = decodeTrigramsInJs(bad, count, words2);
+        } catch (e) {
+          js = e as Error;
+        }
+        const wasm = decodeTrigramsInWasm(bad, count, words2);
+        if (js instanceof Error) {
+          assert.equal(wasm, null, `refused in JavaScript (${js.message}), not by the kernels`);
+          assert.throws(() => decodeTrigrams(bad, count, words2), { message: js.message });
+        } else assert.deepEqual(wasm && [...wasm], [...js]);
+      }
+    }
+    // Six-byte numbers are read; a seventh byte is refused (a number too long), as in JavaScript.
+    const six = Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0, 1, 0, 0);
+    assert.deepEqual(decodeTrigramsInWasm(six, 1, 5) && [...decodeTrigramsInWasm(six, 1, 5)!], [0, 0, 0, 1]);
+    const seven = Uint8Array.of(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0, 1, 0, 0);
+    assert.equal(decodeTrigramsInWasm(seven, 1, 5), null);
+    assert.throws(() => decodeTrigrams(seven, 1, 5), /too long/);
   });
 
   test('JSON round trip gives identical predictions', () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quantizeRows, dequantizeRows } from '../../src/inference/quantize.js';
+import { quantizeRows, dequantizeRows, dequantizeInWasm } from '../../src/inference/quantize.js';
 import { KneserNeyTrigram } from '../../src/inference/ngram.js';
 import { resolveModelConfig, weightShapes } from '../../src/inference/model-config.js';
 import {
@@ -87,24 +87,29 @@ describe('float16 weights', () => {
 });
 
 describe('int8 weights', () => {
-  test('quantising a dequantised matrix again gives its rows back, and a changed one the rule', () => {
-    const random = mulberry32(3);
-    const m = Float32Array.from({ length: 40 * 8 }, () => random() - 0.5);
-    const { q, scales } = quantizeRows(m, 40, 8);
-    const back = dequantizeRows(q, scales, 8);
-    const again = quantizeRows(back, 40, 8);
-    assert.deepEqual([...again.q], [...q]);
-    assert.deepEqual([...again.scales], [...scales]);
-    // The same answer as the rule gives a copy that never came from dequantizeRows.
-    const rule = quantizeRows(Float32Array.from(back), 40, 8);
-    assert.deepEqual([...rule.q], [...q]);
-    back[8 * 7 + 2] = 3; // row 7 changed in place: its scale and values follow the rule
-    const changed = quantizeRows(back, 40, 8);
-    const expected = quantizeRows(Float32Array.from(back), 40, 8);
-    assert.deepEqual([...changed.q], [...expected.q]);
-    assert.deepEqual([...changed.scales], [...expected.scales]);
-    assert.equal(changed.q[8 * 7 + 2], 127);
-  });
+  // 8 columns: the JavaScript loops; 32: the kernels' dequant and exact (cols % 16 = 0).
+  for (const cols of [8, 32]) {
+    test(`quantising a dequantised matrix again gives its rows back, and a changed one the rule (${cols} columns)`, () => {
+      const random = mulberry32(3);
+      const m = Float32Array.from({ length: 40 * cols }, () => random() - 0.5);
+      const { q, scales } = quantizeRows(m, 40, cols);
+      const back = dequantizeRows(q, scales, cols);
+      for (let i = 0; i < back.length; i++) assert.equal(back[i], Math.fround(q[i]! * scales[Math.floor(i / cols)]!));
+      assert.equal(dequantizeInWasm(q, scales, cols) !== null, cols % 16 === 0, 'the kernels dequantise 32 columns');
+      const again = quantizeRows(back, 40, cols);
+      assert.deepEqual([...again.q], [...q]);
+      assert.deepEqual([...again.scales], [...scales]);
+      // The same answer as the rule gives a copy that never came from dequantizeRows.
+      const rule = quantizeRows(Float32Array.from(back), 40, cols);
+      assert.deepEqual([...rule.q], [...q]);
+      back[cols * 7 + 2] = 3; // row 7 changed in place: its scale and values follow the rule
+      const changed = quantizeRows(back, 40, cols);
+      const expected = quantizeRows(Float32Array.from(back), 40, cols);
+      assert.deepEqual([...changed.q], [...expected.q]);
+      assert.deepEqual([...changed.scales], [...expected.scales]);
+      assert.equal(changed.q[cols * 7 + 2], 127);
+    });
+  }
 
   test('per-row quantisation is within half a step of each row, and round-trips through artifacts', () => {
     const random = mulberry32(1);
