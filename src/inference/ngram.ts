@@ -394,7 +394,7 @@ export class KneserNeyTrigram {
   ) {
     this.discount = discount;
     this.#words = words;
-    words.forEach((w, i) => this.#ids.set(w, i));
+    for (let i = 0; i < words.length; i++) this.#ids.set(words[i]!, i); // a plain loop: it runs cold
     this.#raw = trigrams;
     this.#rawBigrams = bigrams;
     this.#pruned = bigrams !== undefined || (copyOf ? copyOf.#pruned : false);

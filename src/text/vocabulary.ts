@@ -47,12 +47,22 @@ export class Vocabulary {
     SPECIALS.forEach((s, i) => {
       if (tokens[i] !== s) throw new RangeError(`token ${i} must be the special ${s}, got ${describe(tokens[i])}`);
     });
+    // One Map.set a token in a plain loop (a page builds this on its way to its first
+    // suggestion); a repeated token shows as a Map smaller than the list, then is named.
     const ids = new Map<string, number>();
-    tokens.forEach((t, i) => {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
       if (typeof t !== 'string') throw new TypeError(`token ${i} must be a string, got ${describe(t)}`);
-      if (ids.has(t)) throw new RangeError(`token ${JSON.stringify(t)} appears twice (ids ${ids.get(t)} and ${i})`);
       ids.set(t, i);
-    });
+    }
+    if (ids.size !== tokens.length) {
+      const first = new Map<string, number>();
+      tokens.forEach((t, i) => {
+        if (first.has(t))
+          throw new RangeError(`token ${JSON.stringify(t)} appears twice (ids ${first.get(t)} and ${i})`);
+        first.set(t, i);
+      });
+    }
     this.#tokens = Object.freeze([...tokens]);
     this.#counts = Object.freeze([...counts]);
     this.#ids = ids;

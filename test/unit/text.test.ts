@@ -185,6 +185,18 @@ describe('vocabulary', () => {
     });
     assert.throws(() => Vocabulary.fromJSON({ format: 'other' }), TypeError);
     assert.throws(() => Vocabulary.fromJSON(null), TypeError);
+    // A damaged record: a token twice, or one that is not a string, is named with its ids.
+    const json = v.toJSON();
+    const twice = { ...json, tokens: [...json.tokens.slice(0, 5), json.tokens[4]!, ...json.tokens.slice(6)] };
+    assert.throws(() => Vocabulary.fromJSON(twice), {
+      name: 'RangeError',
+      message: `token ${JSON.stringify(json.tokens[4])} appears twice (ids 4 and 5)`,
+    });
+    const number = { ...json, tokens: [...json.tokens.slice(0, 5), 7, ...json.tokens.slice(6)] };
+    assert.throws(() => Vocabulary.fromJSON(number), {
+      name: 'TypeError',
+      message: 'token 5 must be a string, got the number 7',
+    });
   });
 
   test('bad arguments name what was expected', () => {
