@@ -10,7 +10,7 @@
  */
 import * as Comlink from 'comlink';
 import { parseCorpus, hashText } from '../data/corpus.js';
-import { modelWords } from '../text/tokenize.js';
+import { modelWords, prepareTokenizer } from '../text/tokenize.js';
 import {
   abortError,
   checkBoolean,
@@ -269,8 +269,11 @@ class RnnPredictor extends EventTarget implements Predictor {
     const source = this.#modelSource;
     let stored: Awaited<ReturnType<typeof loadRecord>>;
     if (this.#storageOk) {
+      const reading = Promise.all([loadRecord(this.#name), loadLearned(this.#name)]);
+      // While IndexedDB reads: what the first suggestion would otherwise wait for.
+      prepareTokenizer();
       try {
-        [stored, this.#learned] = await Promise.all([loadRecord(this.#name), loadLearned(this.#name)]);
+        [stored, this.#learned] = await reading;
       } catch (e) {
         const err = e as Error;
         if (err.name === 'StorageError') this.#emitError(err);
@@ -298,7 +301,9 @@ class RnnPredictor extends EventTarget implements Predictor {
     let model: RnnModel;
     let fetched: ModelArtifacts;
     try {
-      fetched = await fetchModelArtifacts(source.json, this.#fetch, source.weights);
+      const fetching = fetchModelArtifacts(source.json, this.#fetch, source.weights);
+      prepareTokenizer(); // while the model downloads (nothing to do when it ran during the read)
+      fetched = await fetching;
       model = fromArtifacts(fetched);
     } catch (e) {
       if (stored && source.sameModel(stored.key)) {

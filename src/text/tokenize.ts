@@ -192,6 +192,17 @@ export function typingContext(text: string): TypingContext {
   return { context: finished.map((t) => t.norm), partial, sentenceStart: sentenceStartBefore(finished) };
 }
 
+/**
+ * Compiles the tokenizer's patterns now. Their first use costs 10–20 ms (Unicode property
+ * classes); the SDK calls this while IndexedDB or the network reads the model, so that the
+ * first suggestion does not wait for it. Results are the same either way.
+ */
+export function prepareTokenizer(): void {
+  typingContext('¿Hola, qué tal? 😀 1,5 ');
+  modelWords('hola 😀');
+  isWordToken('hola');
+}
+
 /** True at the start of the text or after sentence-final punctuation (opening ¿ ¡ skipped). */
 function sentenceStartBefore(tokens: readonly Token[]): boolean {
   let i = tokens.length - 1;

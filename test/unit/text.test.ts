@@ -1,6 +1,15 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { tokenize, evalWords, recase, typingContext, normalizeToken, isWordToken } from '../../src/text/tokenize.js';
+import {
+  tokenize,
+  evalWords,
+  recase,
+  typingContext,
+  normalizeToken,
+  isWordToken,
+  modelWords,
+  prepareTokenizer,
+} from '../../src/text/tokenize.js';
 import { buildVocabulary, Vocabulary, SPECIALS, UNK_ID } from '../../src/text/vocabulary.js';
 import { parseCorpus, CorpusError, hashText } from '../../src/data/corpus.js';
 
@@ -129,6 +138,19 @@ describe('typingContext and recase', () => {
     assert.equal(typingContext('Bien. ').sentenceStart, true);
     assert.equal(typingContext('Bien. ¿').sentenceStart, true);
     assert.equal(typingContext('Bien, ').sentenceStart, false);
+  });
+
+  test('prepareTokenizer (the SDK runs it while the model is read) changes no result', () => {
+    const texts = ['Hola cómo se sie', 'Bien. ¿', 'Bien, ', 'jaja 😂 vale ', 'www.ejemplo.es y a@b.cc, 1,5 %'];
+    const before = texts.map((t) => [typingContext(t), modelWords(t), tokenize(t)]);
+    prepareTokenizer();
+    prepareTokenizer();
+    assert.deepEqual(
+      texts.map((t) => [typingContext(t), modelWords(t), tokenize(t)]),
+      before,
+    );
+    assert.deepEqual(typingContext('Hola cómo se sie').context, ['hola', 'cómo', 'se']);
+    assert.deepEqual(modelWords('Jaja 😂 vale'), ['jaja', '😂', 'vale']);
   });
 
   test('recases: typed letters keep their case, sentence starts are capitalised', () => {
