@@ -41,10 +41,10 @@ interface Followers {
 }
 
 /**
- * Tables decodeTrigrams wrote: the word count it checked every id against, and their contexts
- * as it read them (rows in strict (u, v, w) order). fromJSON neither checks them again nor
- * reads them again to index them: passes over every entry, on a page's way to its first
- * suggestion.
+ * Tables decodeTrigrams wrote: the word count it checked every id against, their contexts as
+ * it read them (rows in strict (u, v, w) order) and, from the kernels, their bigram lists.
+ * fromJSON neither checks them again nor reads them again to index them: passes over every
+ * entry, on a page's way to its first suggestion.
  */
 const DECODED = new WeakMap<Int32Array, { wordCount: number; contexts: Contexts; bigrams?: BigramParts }>();
 
@@ -826,22 +826,18 @@ export class KneserNeyTrigram {
    */
   #unigramOrder(): Int32Array {
     if (!this.#byUnigram) {
-      // A counting sort by N1+(•w), highest first, ties by id, in plain loops: it runs cold on
-      // a page's way to its first suggestion, where callbacks cost ten times as much.
+      // countingSort by N1+(•w), highest first, ties by id; keys and positions in plain loops
+      // (it runs cold on a page's way to its first suggestion, where callbacks cost ten times
+      // as much).
       const c = this.#uniCont,
         n = c.length;
       let top = 0;
       for (let w = 0; w < n; w++) if (c[w]! > top) top = c[w]!;
-      const start = new Int32Array(top + 2);
-      for (let w = 0; w < n; w++) start[top - c[w]! + 1]!++;
-      for (let b = 0; b <= top; b++) start[b + 1]! += start[b]!;
-      const by = new Int32Array(n),
+      const keys = new Int32Array(n);
+      for (let w = 0; w < n; w++) keys[w] = top - c[w]!;
+      const by = countingSort(top + 1, keys, identity(n)),
         pos = new Int32Array(n);
-      for (let w = 0; w < n; w++) {
-        const p = start[top - c[w]!]!++;
-        by[p] = w;
-        pos[w] = p;
-      }
+      for (let p = 0; p < n; p++) pos[by[p]!] = p;
       this.#byUnigram = by;
       this.#uniPos = pos;
     }
