@@ -64,6 +64,10 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
   --sampled N         sampled softmax with N drawn words per batch for the first 80 % of the
                       budget, full softmax after (default ${DEFAULT_SAMPLED || 'off'}; 0 turns it off)
   --dropout X         dropout while training (default 0.2)
+  --word-dropout X    drop each vocabulary word from a batch's inputs with this probability,
+                      at every position (embedding dropout; default 0)
+  --average X         from this share of the budget on (0–1), keep the running mean of the
+                      weights; the best on validation of the weights and their mean is kept
   --float16           store weights as float16 (half the size)
   --no-ngram          do not train and mix the Kneser-Ney trigram
   --seed N            random seed (default 1)
@@ -209,6 +213,8 @@ async function train(argv: string[], out: Output): Promise<number> {
       threads: { type: 'string' },
       lr: { type: 'string' },
       dropout: { type: 'string' },
+      'word-dropout': { type: 'string' },
+      average: { type: 'string' },
       sampled: { type: 'string' },
     },
     'train',
@@ -221,6 +227,13 @@ async function train(argv: string[], out: Output): Promise<number> {
   const minutes = numberOption(values.minutes, 'minutes', (x) => x > 0, 'a number > 0') ?? DEFAULT_MINUTES;
   const lr = numberOption(values.lr, 'lr', (x) => x > 0 && x < 10, 'a number in (0, 10)') ?? DEFAULT_LR;
   const dropout = numberOption(values.dropout, 'dropout', (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+  const wordDropout = numberOption(
+    values['word-dropout'],
+    'word-dropout',
+    (x) => x >= 0 && x < 1,
+    'a number in [0, 1)',
+  );
+  const average = numberOption(values.average, 'average', (x) => x >= 0 && x < 1, 'a number in [0, 1)');
   const threads = intOption(values.threads, 'threads', 1, 64);
   const sampled = intOption(values.sampled, 'sampled', 0, 1_000_000) ?? DEFAULT_SAMPLED;
   const checkpointMinutes = numberOption(
@@ -257,6 +270,8 @@ async function train(argv: string[], out: Output): Promise<number> {
     seed: intOption(values.seed, 'seed', 0) ?? 1,
     maxSeconds: minutes * 60,
     learningRate: lr,
+    ...(wordDropout !== undefined ? { wordDropout } : {}),
+    ...(average !== undefined ? { average } : {}),
     ...(sampled > 0 ? { sampledSoftmax: { samples: sampled } } : {}),
     parallel: nThreads > 1 && backend.backend === 'wasm' ? workerThreads(nThreads, backend.backend) : undefined,
     ngram: !values['no-ngram'],
@@ -282,7 +297,7 @@ async function train(argv: string[], out: Output): Promise<number> {
       }
       if (p.phase === 'epoch') {
         process.stderr.write(
-          `${tty ? '\n' : ''}epoch ${p.epoch}: loss ${p.loss.toFixed(3)}${p.validationLoss !== undefined ? `, validation loss ${p.validationLoss.toFixed(3)} (perplexity ${Math.exp(p.validationLoss).toFixed(1)})` : ''}\n`,
+          `${tty ? '\n' : ''}epoch ${p.epoch}: loss ${p.loss.toFixed(3)}${p.validationLoss !== undefined ? `, validation loss ${p.validationLoss.toFixed(3)} (perplexity ${Math.exp(p.validationLoss).toFixed(1)})` : ''}${p.averageValidationLoss !== undefined ? `, weights' mean ${p.averageValidationLoss.toFixed(3)}` : ''}\n`,
         );
       }
     },

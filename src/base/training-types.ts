@@ -26,6 +26,8 @@ export interface TrainProgress {
   etaSeconds: number;
   validationLoss?: number;
   validationAccuracy?: number;
+  /** Validation loss of the running mean of the weights (`average`), on 'epoch'. */
+  averageValidationLoss?: number;
   /** Learning rate used for this batch. */
   learningRate?: number;
 }

@@ -7,6 +7,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { ModelConfig } from '../inference/model-config.js';
 import type { Batch } from '../data/windows.js';
+import type { RunOptions } from '../training/train.js';
 
 /** This module's URL, for `new Worker`. */
 export const WORKER_URL: string = import.meta.url;
@@ -22,7 +23,7 @@ export interface WorkerData {
 export interface Job {
   id: number;
   batch: Batch;
-  o: { seed: number; training: boolean; grads: boolean; version: number };
+  o: RunOptions;
 }
 
 async function serve(data: WorkerData): Promise<void> {

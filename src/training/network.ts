@@ -515,7 +515,18 @@ export function seq2vecPass(
   config: ModelConfig,
   weights: ReadonlyMap<string, tf.Tensor>,
   batch: PassBatch,
-  o: { training: boolean; grads: boolean; seed?: number; xent?: boolean; sample?: SampledCandidates },
+  o: {
+    training: boolean;
+    grads: boolean;
+    seed?: number;
+    xent?: boolean;
+    sample?: SampledCandidates;
+    /** Embedding (word-type) dropout while training: each word of the vocabulary is dropped
+     * from this batch's inputs with this probability, at every position it occurs (Gal &
+     * Ghahramani 2016; AWD-LSTM's embedding dropout), the kept ones scaled by 1/(1−rate). The
+     * tied output layer is not dropped. */
+    wordDropout?: number;
+  },
 ): PassResult {
   const { size: B, length: T } = batch;
   const { hiddenSize: H, embeddingSize: E, vocabSize: V, layers: L, cell } = config;
@@ -546,7 +557,11 @@ export function seq2vecPass(
   const emb = t2(weights.get('embedding')!);
   const idsT = tf.tensor1d(ids, 'int32');
   const masks: (tf.Tensor2D | null)[] = [dropMask(N, E, rate, seed === undefined ? undefined : seed + 1)];
+  const wordRate = o.training ? (o.wordDropout ?? 0) : 0;
+  const byType = dropMask(V, 1, wordRate, seed === undefined ? undefined : seed + 97);
+  const wordMask = byType ? t2(tf.gather(byType, idsT)) : null; // [N, 1]: a word's draw at each of its positions
   let x = t2(tf.gather(emb, idsT));
+  if (wordMask) x = t2(tf.mul(x, wordMask));
   if (masks[0]) x = t2(tf.mul(x, masks[0]));
   const caches: LayerCache[] = [];
   for (let l = 0; l < L; l++) {
@@ -650,6 +665,7 @@ export function seq2vecPass(
     dx = r.dx!;
   }
   if (masks[0]) dx = t2(tf.mul(dx, masks[0]));
+  if (wordMask) dx = t2(tf.mul(dx, wordMask));
   const dGather = tf.unsortedSegmentSum(dx, idsT, V);
   grads.set('embedding', dEmb ? tf.add(dGather, dEmb) : dGather);
   return { loss, correct, count: n, grads };

@@ -72,9 +72,19 @@ export interface TrainOptions {
    */
   sampledSoftmax?: { samples: number; until?: number };
   /**
-   * Called with a copy of the weights every `everySeconds` of training; its own time is not
-   * counted as training time. Resolving to true stops training ('time').
+   * Embedding (word-type) dropout, seq2vec: each batch drops every occurrence of a vocabulary
+   * word from the inputs with this probability (network.ts `seq2vecPass`). Regularises the rare
+   * words' embeddings, which `dropout` (one draw per unit) barely does. Default 0.
    */
+  wordDropout?: number;
+  /**
+   * Weight averaging (Polyak–Ruppert): from this share of the budget (time or epochs, 0–1) on,
+   * keep the running mean of the weights after every step; at each epoch's end the mean is
+   * validated too, and the best on validation of the weights and their mean is returned. The
+   * mean of the last steps is usually better than the last step (AWD-LSTM's averaged SGD).
+   * Needs a validation split; with the device optimiser every step downloads the weights.
+   */
+  average?: number;
   /**
    * Keep the weights and Adam's moments on the tfjs backend and update them there (gradients,
    * their global norm, clipping and Adam as tensor ops): no download of every gradient and
@@ -82,6 +92,10 @@ export interface TrainOptions {
    * Numerically the same steps as the JS Adam.
    */
   deviceOptimizer?: boolean;
+  /**
+   * Called with a copy of the weights every `everySeconds` of training; its own time is not
+   * counted as training time. Resolving to true stops training ('time').
+   */
   checkpoint?: {
     everySeconds: number;
     callback: (weights: Map<string, Float32Array>, trainedSeconds: number) => boolean | void | Promise<boolean | void>;
@@ -108,6 +122,8 @@ function checkOptions(o: TrainOptions): void {
   num(o.validationSplit, 'validationSplit', (x) => x >= 0 && x < 1, 'a number in [0, 1)');
   int(o.patience, 'patience');
   num(o.maxSeconds, 'maxSeconds', (x) => x > 0, 'a number > 0');
+  num(o.wordDropout, 'wordDropout', (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+  num(o.average, 'average', (x) => x >= 0 && x < 1, 'a share of the budget in [0, 1)');
   if (o.signal !== undefined) checkSignal(o.signal);
   if (o.onProgress !== undefined) checkFunction(o.onProgress, 'onProgress');
 }
@@ -182,6 +198,8 @@ export interface RunOptions {
   version: number;
   /** Train this batch with a sampled softmax over these candidates (seq2vec, tied output). */
   sample?: SampledCandidates;
+  /** `TrainOptions.wordDropout` (seq2vec). */
+  wordDropout?: number;
 }
 
 /**
@@ -278,6 +296,7 @@ export async function localReplica(config: ModelConfig, weights: Float32Array, g
           grads: o.grads,
           seed: o.seed,
           sample: o.sample,
+          wordDropout: o.wordDropout,
         });
         count = p.count;
         return [p.loss, p.correct, ...(p.grads ? layout.map((l) => p.grads!.get(l.name)!) : [])];
@@ -611,6 +630,9 @@ export async function trainModel(
   let nextCheckpoint = options.checkpoint?.everySeconds ?? Infinity;
   const clock = () => (Date.now() - started - pausedMs) / 1000;
   let onDevice = false;
+  /** The running mean of the weights since `options.average` of the budget (null before). */
+  let mean: Float32Array | null = null;
+  let meanSteps = 0;
   /** A copy of the weights (from the device first, when the optimiser runs there). */
   const snapshot = async () => {
     if (onDevice) await replicas[0]!.download!();
@@ -641,6 +663,7 @@ export async function trainModel(
           training: true,
           grads: true,
           version,
+          ...(options.wordDropout ? { wordDropout: options.wordDropout } : {}),
           sample: sampled
             ? sampleCandidates(
                 batch.targets,
@@ -685,6 +708,15 @@ export async function trainModel(
             step++;
             adamStep(weights, g, m, v, step, lr, clip / count);
             version++;
+          }
+        }
+        if (options.average !== undefined && count > 0 && valBatches.length > 0) {
+          const progress = Math.max(clock() / maxSeconds, targetsSeen / (epochs * trainTargets));
+          if (progress >= options.average) {
+            if (onDevice) await replicas[0]!.download!();
+            meanSteps++;
+            if (!mean) mean = weights.slice();
+            else for (let i = 0; i < P; i++) mean[i]! += (weights[i]! - mean[i]!) / meanSteps;
           }
         }
         const meanLoss = loss / Math.max(count, 1);
@@ -742,6 +774,7 @@ export async function trainModel(
 
       async function endEpoch(ep: number, total: number, done: number): Promise<boolean> {
         let validationLoss: number | undefined, validationAccuracy: number | undefined;
+        let averageValidationLoss: number | undefined;
         let improvedNow = false;
         if (valBatches.length > 0) {
           ({ loss: validationLoss, accuracy: validationAccuracy } = await validate(replicas, valBatches, version));
@@ -749,6 +782,20 @@ export async function trainModel(
             best = validationLoss;
             bestWeights = await snapshot();
             improvedNow = true;
+          }
+          if (mean) {
+            // Validate the mean in the weights' place, then put the weights back.
+            if (onDevice) await replicas[0]!.download!();
+            const own = weights.slice();
+            weights.set(mean);
+            ({ loss: averageValidationLoss } = await validate(replicas, valBatches, ++version));
+            weights.set(own);
+            version++;
+            if (averageValidationLoss < best) {
+              best = averageValidationLoss;
+              bestWeights = new Map(layout.map((l) => [l.name, mean!.slice(l.offset, l.offset + l.size)]));
+              improvedNow = true;
+            }
           }
         }
         const elapsed = clock();
@@ -765,6 +812,7 @@ export async function trainModel(
           etaSeconds: (elapsed / ep) * (epochs - ep),
           validationLoss,
           validationAccuracy,
+          ...(averageValidationLoss !== undefined ? { averageValidationLoss } : {}),
         };
         history.push(p);
         onProgress?.(p);

@@ -46,6 +46,10 @@ describe('rnn-predict train: engine options', () => {
         '0.01',
         '--dropout',
         '0.1',
+        '--word-dropout',
+        '0.1',
+        '--average',
+        '0.5',
         '--quiet',
       ],
       { log: (l) => logs.push(l) },
@@ -57,6 +61,8 @@ describe('rnn-predict train: engine options', () => {
     assert.equal(settings.parallel, 2);
     assert.deepEqual(settings.sampledSoftmax, { samples: 64 });
     assert.equal(settings.learningRate, 0.01);
+    assert.equal(settings.wordDropout, 0.1);
+    assert.equal(settings.average, 0.5);
     assert.equal(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).modelTopology.config.dropout, 0.1);
   });
 
@@ -94,6 +100,8 @@ describe('rnn-predict train: engine options', () => {
       ['--threads', '0'],
       ['--lr', '-1'],
       ['--dropout', '1'],
+      ['--word-dropout', '1'],
+      ['--average', '1'],
       ['--sampled', 'x'],
       ['--minutes', '0'],
     ]) {

@@ -107,6 +107,57 @@ describe('hand-written gradients equal tfjs autograd', () => {
     tf.dispose([g1, g2, g3, g0, ...vars.values()]);
   });
 
+  test('word dropout drops a word at every position it occurs, as zeroing its embedding row would', async () => {
+    // Untied, so the embedding's gradient comes from the inputs alone: a dropped word's row is 0.
+    const config = resolveModelConfig({
+      vocabSize: 23,
+      embeddingSize: 6,
+      hiddenSize: 5,
+      cell: 'gru',
+      tied: false,
+      dropout: 0,
+    });
+    const vars = createWeights(config, 7);
+    const words = [2, 5, 9, 17, 4, 7, 8]; // 2 occurs twice, in both rows
+    let checked = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const dropped = (await tf
+        .tidy(() =>
+          seq2vecPass(config, vars, batch, { training: true, grads: true, seed, wordDropout: 0.5 }).grads!.get(
+            'embedding',
+          )!,
+        )
+        .array()) as number[][];
+      const gone = new Set(words.filter((w) => dropped[w]!.every((x) => x === 0)));
+      if (gone.size === 0 || gone.size === words.length) continue;
+      checked++;
+      // The same pass without word dropout on an embedding with those rows zeroed and the rest
+      // doubled (1 / (1 − 0.5)) gives the same loss and recurrent gradients.
+      const scaled = new Map<string, tf.Tensor>(vars);
+      const emb = (await vars.get('embedding')!.array()) as number[][];
+      scaled.set('embedding', tf.tensor2d(emb.map((row, i) => row.map((x) => (gone.has(i) ? 0 : 2 * x)))));
+      const [a, b] = [
+        { v: vars, o: { wordDropout: 0.5 } },
+        { v: scaled, o: {} },
+      ].map(({ v, o }) =>
+        tf.tidy(() => {
+          const r = seq2vecPass(config, v, batch, { training: true, grads: true, seed, ...o });
+          return [r.loss, r.grads!.get('rnn0/kernel')!, r.grads!.get('output/kernel')!];
+        }),
+      );
+      for (let i = 0; i < 3; i++)
+        assert.ok(maxDiff(await a![i]!.data(), await b![i]!.data()) < 1e-5, `seed ${seed}, output ${i}`);
+      tf.dispose([...a!, ...b!, scaled.get('embedding')!]);
+    }
+    assert.ok(checked >= 2, `some seeds drop some words and keep others (${checked})`);
+    // Not while evaluating.
+    const [off, none] = [{ wordDropout: 0.5 }, {}].map((o) =>
+      tf.tidy(() => seq2vecPass(config, vars, batch, { training: false, grads: false, seed: 1, ...o }).loss),
+    );
+    assert.equal(await off!.data().then((d) => d[0]), await none!.data().then((d) => d[0]));
+    tf.dispose([off!, none!, ...vars.values()]);
+  });
+
   test('sampled softmax over every token with no correction equals the full softmax; a subset trains only its rows', async () => {
     const config = resolveModelConfig({ vocabSize: 23, embeddingSize: 6, hiddenSize: 5, cell: 'lstm', dropout: 0 });
     const vars = createWeights(config, 6);

@@ -135,9 +135,9 @@ describe('the optimiser on the device (deviceOptimizer, the default on WebGL)', 
   };
   for (const [what, cfg, extra] of [
     [
-      'seq2vec, clipped, sampled softmax',
+      'seq2vec, clipped, sampled softmax, word dropout, the weights averaged',
       resolveModelConfig({ vocabSize: 20, embeddingSize: 8, hiddenSize: 12, dropout: 0, tied: true }),
-      { clipNorm: 0.05, sampledSoftmax: { samples: 6, until: 0.5 } },
+      { clipNorm: 0.05, sampledSoftmax: { samples: 6, until: 0.5 }, wordDropout: 0.2, average: 0.5 },
     ],
     [
       'seq2seq with a frozen encoder',
@@ -162,9 +162,13 @@ describe('the optimiser on the device (deviceOptimizer, the default on WebGL)', 
       const worst = close(js.weights, dev.weights);
       assert.ok(worst < 1e-4, `largest weight difference ${worst}`);
       assert.equal(dev.history.length, js.history.length);
+      if ('average' in extra) assert.ok(js.history.some((p) => p.averageValidationLoss !== undefined));
       dev.history.forEach((p, i) => {
         assert.ok(Math.abs(p.loss - js.history[i]!.loss) < 1e-3, `loss ${p.loss} vs ${js.history[i]!.loss}`);
         assert.ok(Math.abs(p.gradientNorm - js.history[i]!.gradientNorm) < 1e-3 * Math.max(1, p.gradientNorm));
+        assert.equal(p.averageValidationLoss === undefined, js.history[i]!.averageValidationLoss === undefined);
+        if (p.averageValidationLoss !== undefined)
+          assert.ok(Math.abs(p.averageValidationLoss - js.history[i]!.averageValidationLoss!) < 1e-5, 'the same mean');
       });
       // It learned: far from where a run that cannot move (learning rate 1e-12) ends.
       const still = await trainModel(cfg, lines, { ...o, learningRate: 1e-12 });
@@ -228,6 +232,51 @@ describe('schedule and checkpoints', () => {
       rates[rates.length - 1]! < 0.2 * Math.max(...rates),
       `last ${rates[rates.length - 1]} vs peak ${Math.max(...rates)}`,
     );
+  });
+});
+
+describe('weight averaging and word dropout', () => {
+  test('average: the running mean of the weights after each step is validated, and kept when it validates better', async () => {
+    const o = { epochs: 2, batchTokens: 16, learningRate: 0.2, schedule: 'constant' as const, decay: false };
+    const common = { ...o, seed: 4, validationSplit: 0.2, patience: 5 };
+    const secondEpoch: Map<string, Float32Array>[] = [];
+    let epoch = 0;
+    const r = await trainModel(config, lines, {
+      ...common,
+      average: 0.5, // the second of two epochs
+      onProgress: (p) => void (epoch = p.epoch),
+      // A checkpoint after every step sees the weights the mean is taken over.
+      checkpoint: { everySeconds: 1e-9, callback: (w) => void (epoch === 2 && secondEpoch.push(w)) },
+    });
+    const [first, second] = r.history as [TrainProgress, TrainProgress];
+    assert.equal(first.averageValidationLoss, undefined, 'no mean before half the budget');
+    assert.ok(second.averageValidationLoss !== undefined && second.validationLoss !== undefined);
+    // In this run the mean validates better than any epoch's last step, so the mean comes back.
+    assert.equal(r.bestValidationLoss, second.averageValidationLoss);
+    assert.ok(second.averageValidationLoss < Math.min(first.validationLoss!, second.validationLoss));
+    assert.ok(secondEpoch.length > 3);
+    for (const [name, w] of r.weights) {
+      for (let i = 0; i < w.length; i++) {
+        const mean = secondEpoch.reduce((s, m) => s + m.get(name)![i]!, 0) / secondEpoch.length;
+        assert.ok(Math.abs(w[i]! - mean) < 1e-5, `${name}[${i}]: ${w[i]} vs the mean ${mean}`);
+      }
+    }
+    // Without average: no mean reported, the last step's weights come back.
+    const plain = await trainModel(config, lines, common);
+    assert.ok(plain.history.every((p) => p.averageValidationLoss === undefined));
+    assert.equal(plain.bestValidationLoss, Math.min(...plain.history.map((p) => p.validationLoss!)));
+  });
+
+  test('wordDropout reaches the replicas, worker threads too, and is checked', async () => {
+    const o = { epochs: 1, batchTokens: 16, learningRate: 0.02, seed: 4, validationSplit: 0 };
+    const losses = async (extra: object) =>
+      (await trainModel(config, lines, { ...o, ...extra })).history.map((p) => p.loss);
+    const base = await losses({});
+    assert.notDeepEqual(await losses({ wordDropout: 0.5 }), base);
+    const threads = { parallel: workerThreads(2) };
+    assert.notDeepEqual(await losses({ ...threads, wordDropout: 0.5 }), await losses(threads));
+    await assert.rejects(trainModel(config, lines, { ...o, wordDropout: 1 }), /wordDropout.*\[0, 1\)/);
+    await assert.rejects(trainModel(config, lines, { ...o, average: -0.1 }), /average/);
   });
 });
 
