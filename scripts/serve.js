@@ -40,17 +40,28 @@ export function startServer(port = 8080, host = '127.0.0.1') {
   const server = createServer(async (req, res) => {
     const file = fileFor(req.url ?? '/');
     try {
-      if (!file || !(await stat(file)).isFile()) throw new Error('not found');
-      const body = await readFile(file);
+      const info = file ? await stat(file) : undefined;
+      if (!info?.isFile()) throw new Error('not found');
+      // As static hosts do (nginx's form): a validator from size and time, so a reload
+      // revalidates with 304 and the browser keeps its copy (and its compiled code).
+      const etag = `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
       const headers = {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-cache',
+        etag,
+        'last-modified': info.mtime.toUTCString(),
         'x-content-type-options': 'nosniff',
       };
       // ?csp=strict serves a page under the strict policy the SDK must work with.
       if (extname(file) === '.html' && /[?&]csp=strict\b/.test(req.url ?? '')) {
         headers['content-security-policy'] = STRICT_CSP;
       }
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      const body = await readFile(file);
       res.writeHead(200, headers);
       res.end(body);
     } catch {
