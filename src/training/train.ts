@@ -633,10 +633,15 @@ export async function trainModel(
   /** The running mean of the weights since `options.average` of the budget (null before). */
   let mean: Float32Array | null = null;
   let meanSteps = 0;
+  /** The share of the budget (time or epochs) spent once `count` more targets are trained. */
+  const progressAfter = (count: number) =>
+    Math.max(clock() / maxSeconds, (targetsSeen + count) / (epochs * trainTargets));
+  /** Copies of each weight out of a flat vector (the weights, or their mean). */
+  const byName = (flat: Float32Array) => new Map(layout.map((l) => [l.name, flat.slice(l.offset, l.offset + l.size)]));
   /** A copy of the weights (from the device first, when the optimiser runs there). */
   const snapshot = async () => {
     if (onDevice) await replicas[0]!.download!();
-    return new Map(layout.map((l) => [l.name, weights.slice(l.offset, l.offset + l.size)]));
+    return byName(weights);
   };
   try {
     if (shared) {
@@ -656,8 +661,7 @@ export async function trainModel(
       for (let b = 0; b < batches.length; b += R) {
         if (signal?.aborted) throw abortError(signal.reason, 'training was cancelled');
         const group = batches.slice(b, b + R);
-        const progressNow = Math.max(clock() / maxSeconds, targetsSeen / (epochs * trainTargets));
-        const sampled = sampling && progressNow < sampleUntil;
+        const sampled = sampling && progressAfter(0) < sampleUntil;
         const runOptions = group.map((batch, i): RunOptions => ({
           seed: seed * 100_003 + epoch * 1009 + b + i,
           training: true,
@@ -674,10 +678,7 @@ export async function trainModel(
               )
             : undefined,
         }));
-        const lrAt = (count: number) => {
-          const progress = Math.min(1, Math.max(clock() / maxSeconds, (targetsSeen + count) / (epochs * trainTargets)));
-          return learningRateAt(schedule, base, step, progress);
-        };
+        const lrAt = (count: number) => learningRateAt(schedule, base, step, Math.min(1, progressAfter(count)));
         let count: number, loss: number, correct: number, norm: number, lr: number;
         if (onDevice) {
           let used = 0;
@@ -711,8 +712,7 @@ export async function trainModel(
           }
         }
         if (options.average !== undefined && count > 0 && valBatches.length > 0) {
-          const progress = Math.max(clock() / maxSeconds, targetsSeen / (epochs * trainTargets));
-          if (progress >= options.average) {
+          if (progressAfter(0) >= options.average) {
             if (onDevice) await replicas[0]!.download!();
             meanSteps++;
             if (!mean) mean = weights.slice();
@@ -793,7 +793,7 @@ export async function trainModel(
             version++;
             if (averageValidationLoss < best) {
               best = averageValidationLoss;
-              bestWeights = new Map(layout.map((l) => [l.name, mean!.slice(l.offset, l.offset + l.size)]));
+              bestWeights = byName(mean);
               improvedNow = true;
             }
           }
