@@ -11,8 +11,16 @@ import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-p
 import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from './inference/evaluate.js';
 import { learnInto } from './inference/learning.js';
 import { predictorOf, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
-import { parameterCount, TRAIN_DEFAULTS, DEFAULT_MODEL, CELL_TYPES, MODEL_SHAPES } from './inference/model-config.js';
-import { checkInteger, checkNumber, checkOneOf } from './base/checks.js';
+import {
+  parameterCount,
+  TRAIN_DEFAULTS,
+  DEFAULT_MODEL,
+  CELL_TYPES,
+  MODEL_SHAPES,
+  LEARNING_RATE,
+  SIZE_LIMITS,
+} from './inference/model-config.js';
+import { checkInteger, checkNumber, checkOneOf, POSITIVE, SHARE, WEIGHT, type NumberRule } from './base/checks.js';
 import type { TrainProgress } from './base/training-types.js';
 import { loadModelDir, saveModelDir } from './node/model-dir.js';
 
@@ -162,7 +170,7 @@ function flag<T>(
 
 const intOption = (raw: unknown, name: string, min: number, max = Infinity) =>
   flag(raw, name, (v, n) => checkInteger(v, n, min, max));
-const numberOption = (raw: unknown, name: string, ok: (x: number) => boolean, expected: string) =>
+const numberOption = (raw: unknown, name: string, ...[ok, expected]: NumberRule) =>
   flag(raw, name, (v, n) => checkNumber(v, n, ok, expected));
 const choiceOption = <T extends string>(raw: unknown, name: string, allowed: readonly T[]): T | undefined =>
   flag(raw, name, (v, n) => checkOneOf<T>(v, n, allowed), String);
@@ -224,24 +232,14 @@ async function train(argv: string[], out: Output): Promise<number> {
   if (!values.out) throw new UsageError('train needs --out DIR (see "rnn-predict train --help")');
   const cell = choiceOption(values.cell, 'cell', CELL_TYPES) ?? DEFAULT_MODEL.cell;
   const shape = choiceOption(values.shape, 'shape', MODEL_SHAPES) ?? DEFAULT_MODEL.shape;
-  const minutes = numberOption(values.minutes, 'minutes', (x) => x > 0, 'a number > 0') ?? DEFAULT_MINUTES;
-  const lr = numberOption(values.lr, 'lr', (x) => x > 0 && x < 10, 'a number in (0, 10)') ?? DEFAULT_LR;
-  const dropout = numberOption(values.dropout, 'dropout', (x) => x >= 0 && x < 1, 'a number in [0, 1)');
-  const wordDropout = numberOption(
-    values['word-dropout'],
-    'word-dropout',
-    (x) => x >= 0 && x < 1,
-    'a number in [0, 1)',
-  );
-  const average = numberOption(values.average, 'average', (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+  const minutes = numberOption(values.minutes, 'minutes', ...POSITIVE) ?? DEFAULT_MINUTES;
+  const lr = numberOption(values.lr, 'lr', ...LEARNING_RATE) ?? DEFAULT_LR;
+  const dropout = numberOption(values.dropout, 'dropout', ...SHARE);
+  const wordDropout = numberOption(values['word-dropout'], 'word-dropout', ...SHARE);
+  const average = numberOption(values.average, 'average', ...SHARE);
   const threads = intOption(values.threads, 'threads', 1, 64);
   const sampled = intOption(values.sampled, 'sampled', 0, 1_000_000) ?? DEFAULT_SAMPLED;
-  const checkpointMinutes = numberOption(
-    values['checkpoint-minutes'],
-    'checkpoint-minutes',
-    (x) => x > 0,
-    'a number > 0',
-  );
+  const checkpointMinutes = numberOption(values['checkpoint-minutes'], 'checkpoint-minutes', ...POSITIVE);
   const corpora = values.corpus as unknown as string[];
   const lines: string[] = [];
   for (const file of corpora) lines.push(...(await readLines(file)));
@@ -258,10 +256,12 @@ async function train(argv: string[], out: Output): Promise<number> {
     model: {
       cell,
       shape,
-      ...(values.hidden ? { hiddenSize: intOption(values.hidden, 'hidden', 1, 4096)! } : {}),
-      ...(values.embedding ? { embeddingSize: intOption(values.embedding, 'embedding', 1, 4096)! } : {}),
+      ...(values.hidden ? { hiddenSize: intOption(values.hidden, 'hidden', ...SIZE_LIMITS.hiddenSize)! } : {}),
+      ...(values.embedding
+        ? { embeddingSize: intOption(values.embedding, 'embedding', ...SIZE_LIMITS.embeddingSize)! }
+        : {}),
       ...(values.layers ? { layers: intOption(values.layers, 'layers', 1, 2) as 1 | 2 } : {}),
-      ...(values.horizon ? { horizon: intOption(values.horizon, 'horizon', 1, 16)! } : {}),
+      ...(values.horizon ? { horizon: intOption(values.horizon, 'horizon', ...SIZE_LIMITS.horizon)! } : {}),
       ...(dropout !== undefined ? { dropout } : {}),
     },
     epochs: intOption(values.epochs, 'epochs', 1) ?? DEFAULT_EPOCHS,
@@ -387,7 +387,7 @@ async function pack(argv: string[], out: Output): Promise<number> {
     if (!model.ngram) throw new UsageError('--prune: this model has no n-gram model');
     model = { ...model, ngram: model.ngram.prune(prune) };
   }
-  const mix = numberOption(values.mix, 'mix', (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
+  const mix = numberOption(values.mix, 'mix', ...WEIGHT);
   if (mix !== undefined) model = { ...model, mix };
   if (release) model = { ...model, release };
   const bytes = await saveModelDir(model, values.out as string, { int8: !!values.int8, float16: !!values.float16 });

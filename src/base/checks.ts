@@ -43,6 +43,19 @@ export function checkNumber(value: unknown, name: string, ok: (x: number) => boo
   return value;
 }
 
+/**
+ * A rule a number must follow: the test and the words an error gives for it, checkNumber's
+ * last two arguments (`checkNumber(x, 'dropout', ...SHARE)`). Each rule that several layers
+ * check (an option and its CLI flag) is written once, here or beside its option.
+ */
+export type NumberRule = readonly [ok: (x: number) => boolean, expected: string];
+/** A share that stops short of all: dropout rates, the validation split, where averaging starts. */
+export const SHARE: NumberRule = [(x) => x >= 0 && x < 1, 'a number in [0, 1)'];
+/** A weight from none to all: the network's weight in the mix. */
+export const WEIGHT: NumberRule = [(x) => x >= 0 && x <= 1, 'a number in [0, 1]'];
+/** A length of time above zero. */
+export const POSITIVE: NumberRule = [(x) => x > 0, 'a number > 0'];
+
 /** `value` if it is one of `allowed`; otherwise a RangeError listing them. */
 export function checkOneOf<T extends string | number>(value: unknown, name: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {

@@ -2,7 +2,15 @@
  * Model settings: which cell, which shape, what sizes. Validated in one place.
  * Pure: no DOM, no I/O.
  */
-import { checkBoolean, checkInteger, checkNumber, checkOneOf, describe } from '../base/checks.js';
+import {
+  checkBoolean,
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  describe,
+  SHARE,
+  type NumberRule,
+} from '../base/checks.js';
 
 /** The recurrent cells, the one list every check of a cell name reads. */
 export const CELL_TYPES = ['rnn', 'lstm', 'gru'] as const;
@@ -89,6 +97,18 @@ export const TRAIN_DEFAULTS = {
   sampledSoftmax: 2048,
 } as const;
 
+/** The range of each size resolveModelConfig accepts, [min, max] (the CLI's flags check the same). */
+export const SIZE_LIMITS = {
+  vocabSize: [5, 1_000_000],
+  embeddingSize: [1, 4096],
+  hiddenSize: [1, 4096],
+  horizon: [1, 16],
+  maxLength: [1, 512],
+} as const;
+
+/** The learning rates training accepts (the option and the CLI's --lr). */
+export const LEARNING_RATE: NumberRule = [(x) => x > 0 && x < 10, 'a number in (0, 10)'];
+
 /** Fills defaults and checks every field; throws a TypeError/RangeError naming the bad one. */
 export function resolveModelConfig(partial: Partial<ModelConfig> & { vocabSize: number }): ModelConfig {
   if (typeof partial !== 'object' || partial === null) {
@@ -97,14 +117,14 @@ export function resolveModelConfig(partial: Partial<ModelConfig> & { vocabSize: 
   const c = { ...DEFAULT_MODEL, ...partial } as ModelConfig;
   checkOneOf(c.cell, 'cell', CELL_TYPES);
   checkOneOf(c.shape, 'shape', MODEL_SHAPES);
-  checkInteger(c.vocabSize, 'vocabSize', 5, 1_000_000);
-  checkInteger(c.embeddingSize, 'embeddingSize', 1, 4096);
-  checkInteger(c.hiddenSize, 'hiddenSize', 1, 4096);
+  checkInteger(c.vocabSize, 'vocabSize', ...SIZE_LIMITS.vocabSize);
+  checkInteger(c.embeddingSize, 'embeddingSize', ...SIZE_LIMITS.embeddingSize);
+  checkInteger(c.hiddenSize, 'hiddenSize', ...SIZE_LIMITS.hiddenSize);
   checkOneOf(c.layers, 'layers', [1, 2]);
-  checkNumber(c.dropout, 'dropout', (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+  checkNumber(c.dropout, 'dropout', ...SHARE);
   checkBoolean(c.tied, 'tied');
-  checkInteger(c.horizon, 'horizon', 1, 16);
-  checkInteger(c.maxLength, 'maxLength', 1, 512);
+  checkInteger(c.horizon, 'horizon', ...SIZE_LIMITS.horizon);
+  checkInteger(c.maxLength, 'maxLength', ...SIZE_LIMITS.maxLength);
   return c;
 }
 

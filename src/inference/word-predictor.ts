@@ -6,7 +6,7 @@
  * inside a word only filter a cached distribution. Pure: no DOM, no I/O.
  */
 import { isEmojiToken, isWordToken, modelWords, recase, typingContext } from '../text/tokenize.js';
-import { checkBoolean, checkInteger, describe } from '../base/checks.js';
+import { checkBoolean, checkInteger, checkNumber, describe, WEIGHT } from '../base/checks.js';
 import { BOS_ID, type Vocabulary } from '../text/vocabulary.js';
 import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
 import { insertTop, prefixRange, sortByString, type KneserNeyTrigram } from './ngram.js';
@@ -174,8 +174,7 @@ export class WordPredictor implements Scorer {
       );
     }
     const mix = parts.mix ?? (network && ngram ? 0.5 : network ? 1 : 0);
-    if (typeof mix !== 'number' || !(mix >= 0 && mix <= 1))
-      throw new RangeError(`mix must be a number in [0, 1], got ${describe(mix)}`);
+    checkNumber(mix, 'mix', ...WEIGHT);
     this.network = network;
     this.vocabulary = vocabulary;
     this.ngram = ngram;

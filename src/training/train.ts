@@ -16,7 +16,7 @@ import {
   type SampledCandidates,
   type Weights,
 } from './network.js';
-import { weightShapes } from '../inference/model-config.js';
+import { LEARNING_RATE, weightShapes } from '../inference/model-config.js';
 
 /** Target tokens per batch (per replica) by default. */
 export const DEFAULT_BATCH_TOKENS = 1024;
@@ -24,7 +24,17 @@ export const DEFAULT_BATCH_TOKENS = 1024;
 const WARMUP_STEPS = 30;
 import { mulberry32, sentenceBatches, type Batch } from '../data/windows.js';
 import { PAD_ID, BOS_ID, EOS_ID } from '../text/vocabulary.js';
-import { abortError, checkFunction, checkInteger, checkNumber, checkSignal, describe } from '../base/checks.js';
+import {
+  abortError,
+  checkFunction,
+  checkInteger,
+  checkNumber,
+  checkSignal,
+  describe,
+  POSITIVE,
+  SHARE,
+  type NumberRule,
+} from '../base/checks.js';
 import type { TrainProgress } from '../base/training-types.js';
 
 export type { TrainProgress };
@@ -112,18 +122,17 @@ export interface TrainResult {
 }
 
 function checkOptions(o: TrainOptions): void {
-  const num = (v: unknown, name: string, ok: (x: number) => boolean, expected: string) =>
-    v !== undefined && checkNumber(v, name, ok, expected);
+  const num = (v: unknown, name: string, rule: NumberRule) => v !== undefined && checkNumber(v, name, ...rule);
   const int = (v: unknown, name: string) => v !== undefined && checkInteger(v, name, 1);
   int(o.epochs, 'epochs');
   int(o.batchTokens, 'batchTokens');
-  num(o.learningRate, 'learningRate', (x) => x > 0 && x < 10, 'a number in (0, 10)');
-  num(o.clipNorm, 'clipNorm', (x) => x >= 0, 'a number ≥ 0');
-  num(o.validationSplit, 'validationSplit', (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+  num(o.learningRate, 'learningRate', LEARNING_RATE);
+  num(o.clipNorm, 'clipNorm', [(x) => x >= 0, 'a number ≥ 0']);
+  num(o.validationSplit, 'validationSplit', SHARE);
   int(o.patience, 'patience');
-  num(o.maxSeconds, 'maxSeconds', (x) => x > 0, 'a number > 0');
-  num(o.wordDropout, 'wordDropout', (x) => x >= 0 && x < 1, 'a number in [0, 1)');
-  num(o.average, 'average', (x) => x >= 0 && x < 1, 'a share of the budget in [0, 1)');
+  num(o.maxSeconds, 'maxSeconds', POSITIVE);
+  num(o.wordDropout, 'wordDropout', SHARE);
+  num(o.average, 'average', SHARE);
   if (o.signal !== undefined) checkSignal(o.signal);
   if (o.onProgress !== undefined) checkFunction(o.onProgress, 'onProgress');
 }

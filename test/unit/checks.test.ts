@@ -113,6 +113,16 @@ describe('one source for each rule', () => {
     assert.deepEqual(cellLists, [join('src', 'inference', 'model-config.ts')]);
   });
 
+  test('the shared number rules (a share, a weight, a time above zero, a learning rate) are written once', () => {
+    // SHARE, WEIGHT and POSITIVE in src/base/checks.ts, LEARNING_RATE beside the training defaults;
+    // an option and its CLI flag both use them.
+    const written = /'a number in \[0, 1[)\]]'|'a number > 0'|'a number in \(0, 10\)'/;
+    assert.deepEqual(
+      files.filter((f) => written.test(read(f))),
+      [join('src', 'inference', 'model-config.ts')],
+    );
+  });
+
   test('the special tokens are spelled once (src/text/vocabulary.ts)', () => {
     const offenders = files.filter((f) => /=\s*'<\/?s>'/.test(read(f)));
     assert.deepEqual(offenders, [join('src', 'text', 'vocabulary.ts')]);
