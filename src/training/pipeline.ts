@@ -25,14 +25,14 @@ export interface TrainLanguageModelOptions extends TrainOptions {
   /** Train the Kneser-Ney trigram and mix it in where it helps (default true). */
   ngram?: boolean;
   /**
-   * Called with the network trained so far (its vocabulary, no n-gram yet) every
-   * `everySeconds` of training, so a long run that is stopped leaves a usable model.
-   */
-  /**
    * Go on training this model (its vocabulary, configuration and weights) instead of a fresh
    * one: e.g. a second phase with the full softmax and a lower learning rate.
    */
   continueFrom?: Pick<RnnModel, 'vocabulary' | 'config' | 'weights'>;
+  /**
+   * Called with the network trained so far (its vocabulary, no n-gram yet) every
+   * `everySeconds` of training, so a long run that is stopped leaves a usable model.
+   */
   onCheckpoint?: { everySeconds: number; callback: (model: RnnModel, trainedSeconds: number) => void | Promise<void> };
 }
 
@@ -43,7 +43,9 @@ export function lineTokens(line: string): string[] {
 
 /**
  * Corpus lines → a trained model: vocabulary, network, Kneser-Ney trigram, and the mix weight
- * that minimises validation perplexity. Metrics are measured on the validation lines.
+ * that minimises validation perplexity. Metrics are measured on the validation lines, which
+ * the network never trains on; the trigram is trained on them too once the mix is chosen and
+ * the metrics measured (counting takes seconds, and more text is a better trigram).
  */
 export async function trainLanguageModel(
   lines: readonly string[],
@@ -144,6 +146,9 @@ export async function trainLanguageModel(
     const r = evaluate(predictorOf(model), validation.slice(0, 500), { skipKsr: true });
     Object.assign(model.metrics, { top1: r.top1, top3: r.top3, perplexity: r.perplexity });
   }
+  // Chosen and measured with the validation lines held out; the model keeps a trigram of every
+  // line (on the shipped model's text: 0.08 points more top-3 on the dev split, README Quality).
+  if (ngram && validation.length > 0) model.ngram = KneserNeyTrigram.train(kept.map((x) => modelWords(x.l)));
   return { ...model, result };
 }
 

@@ -199,6 +199,25 @@ describe('training', () => {
 });
 
 describe('the pipeline on the shipped corpus', () => {
+  test('the validation lines are held out of the network and counted by the trigram at the end', async () => {
+    // Every line has a word of its own: the network's vocabulary (built on the training part)
+    // lacks the validation lines' words; the trigram has them all.
+    const lines = Array.from({ length: 40 }, (_, i) => `hola amigo número palabra${i} hoy`);
+    const model = await trainLanguageModel(lines, {
+      epochs: 1,
+      validationSplit: 0.25,
+      model: { hiddenSize: 8, embeddingSize: 4 },
+      seed: 3,
+    });
+    const own = lines.map((_, i) => `palabra${i}`);
+    const inNetwork = own.filter((w) => model.vocabulary.has(w));
+    assert.equal(inNetwork.length, 30, 'the network saw the training part only');
+    assert.deepEqual(
+      own.filter((w) => !model.ngram!.has(w)),
+      [],
+    );
+  });
+
   test('trains a small model that suggests "hoy" after "Hola cómo se siente"; artifacts round-trip', async () => {
     const before = tf.memory().numTensors;
     const model = await trainLanguageModel(corpus.slice(0, 2500), {
