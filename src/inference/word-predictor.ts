@@ -137,6 +137,15 @@ interface Distribution {
   top8: number[];
 }
 
+/** A partial continuation in beam search: its words so far and what the models see after them. */
+interface Beam {
+  context: string[];
+  history: string[];
+  words: string[];
+  probabilities: number[];
+  logp: number;
+}
+
 const MAX_CONTEXT = 48;
 /** Longest typed word searched for typos (letters): longer ones are no word's prefix, and the
  * search grows with the square of the length. */
@@ -415,26 +424,7 @@ export class WordPredictor implements Scorer {
     const { context, partial, sentenceStart } = typingContext(text);
     const history = this.#history(text, partial);
     if (method === 'direct') return [this.#direct(context, partial, sentenceStart, n)];
-    type Beam = { context: string[]; history: string[]; words: string[]; probabilities: number[]; logp: number };
-    let beams: Beam[] = [{ context: [...context], history: [...history], words: [], probabilities: [], logp: 0 }];
-    for (let step = 0; step < n; step++) {
-      const next: Beam[] = [];
-      for (const b of beams) {
-        const prefix = step === 0 ? partial.toLowerCase() : '';
-        for (const { word, probability } of this.#rank(b.context, b.history, prefix, beam)) {
-          next.push({
-            context: [...b.context, word],
-            history: [...b.history, word].slice(-2),
-            words: [...b.words, word],
-            probabilities: [...b.probabilities, probability],
-            logp: b.logp + Math.log(probability),
-          });
-        }
-      }
-      if (next.length === 0) break;
-      next.sort((a, b) => b.logp - a.logp);
-      beams = next.slice(0, beam);
-    }
+    const beams = this.#beamSearch(context, history, { words: n, beam, prefix: partial.toLowerCase() });
     return beams
       .slice(0, k)
       .filter((b) => b.words.length > 0)
@@ -530,13 +520,27 @@ export class WordPredictor implements Scorer {
     history: readonly string[],
     o: Required<PhraseOptions>,
   ): { words: string[]; probabilities: number[] } {
-    type Beam = { context: string[]; history: string[]; words: string[]; probabilities: number[]; logp: number };
+    const best = this.#beamSearch(context, history, { words: o.words, beam: o.beam, floor: Math.log(o.threshold) })[0]!;
+    return { words: best.words, probabilities: best.probabilities };
+  }
+
+  /**
+   * Beam search over the mixed next-word distribution, each word fed back: up to `words` steps,
+   * `beam` beams kept, the first word starting with `prefix`. Stops early when no word follows,
+   * or when the best beam's log-probability falls under `floor` (it bounds every longer one's).
+   * Beams best first; one empty beam when nothing could be predicted.
+   */
+  #beamSearch(
+    context: readonly string[],
+    history: readonly string[],
+    o: { words: number; beam: number; prefix?: string; floor?: number },
+  ): Beam[] {
     let beams: Beam[] = [{ context: [...context], history: [...history], words: [], probabilities: [], logp: 0 }];
-    const floor = Math.log(o.threshold);
     for (let step = 0; step < o.words; step++) {
       const next: Beam[] = [];
       for (const b of beams) {
-        for (const { word, probability } of this.#rank(b.context, b.history, '', o.beam)) {
+        const prefix = step === 0 ? (o.prefix ?? '') : '';
+        for (const { word, probability } of this.#rank(b.context, b.history, prefix, o.beam)) {
           next.push({
             context: [...b.context, word],
             history: [...b.history, word].slice(-2),
@@ -549,10 +553,9 @@ export class WordPredictor implements Scorer {
       if (next.length === 0) break;
       next.sort((a, b) => b.logp - a.logp);
       beams = next.slice(0, o.beam);
-      // The best beam's probability bounds every longer phrase's: under the threshold, stop.
-      if (beams[0]!.logp < floor) break;
+      if (o.floor !== undefined && beams[0]!.logp < o.floor) break;
     }
-    return { words: beams[0]!.words, probabilities: beams[0]!.probabilities };
+    return beams;
   }
 
   /** The seq2seq decoder's words from the encoder state after the context, word tokens only. */
