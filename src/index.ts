@@ -42,6 +42,7 @@ export {
 export type {
   Predictor,
   PredictorOptions,
+  NetworkChoices,
   PredictorInfo,
   TrainRequest,
   PredictorEventMap,

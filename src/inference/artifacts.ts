@@ -76,18 +76,16 @@ export interface WeightSpec {
   byteLength?: number;
 }
 
-export interface ModelTopology {
+/** An RnnModel as model.json holds it: the vocabulary and the n-gram header as JSON (the weights
+ * and the n-gram counts are in weights.bin), the rest as it is. */
+export interface ModelTopology extends Pick<
+  RnnModel,
+  'config' | 'mix' | 'metrics' | 'corpusHash' | 'trainedAt' | 'settings' | 'release'
+> {
   format: typeof MODEL_FORMAT;
   version: number;
-  config: ModelConfig;
   vocabulary: VocabularyJSON;
   ngram?: { format: typeof NGRAM_FORMAT; version: number; discount: number; words: string[] };
-  mix: number;
-  metrics: ModelMetrics;
-  corpusHash: string;
-  trainedAt: string;
-  settings: Record<string, unknown>;
-  release?: ModelRelease;
 }
 
 export class ModelFormatError extends Error {

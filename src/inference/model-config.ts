@@ -109,6 +109,22 @@ export const SIZE_LIMITS = {
 /** The learning rates training accepts (the option and the CLI's --lr). */
 export const LEARNING_RATE: NumberRule = [(x) => x > 0 && x < 10, 'a number in (0, 10)'];
 
+/** The network a page trains in the worker: the SDK's options and the worker's job share them. */
+export interface NetworkChoices {
+  /** Recurrent cell for training (default 'gru', `DEFAULT_MODEL.cell`: the best measured). */
+  cell?: CellType;
+  /** 'seq2vec' (next word) or 'seq2seq' (next N words at once); default 'seq2vec'. */
+  shape?: ModelShape;
+  /** Network sizes for training (defaults: `DEFAULT_MODEL`). */
+  embeddingSize?: number;
+  hiddenSize?: number;
+  layers?: 1 | 2;
+  /** Network vocabulary size, specials included. */
+  vocabularySize?: number;
+  /** Epochs of the training (the SDK's automatic training: 4). */
+  epochs?: number;
+}
+
 /** Fills defaults and checks every field; throws a TypeError/RangeError naming the bad one. */
 export function resolveModelConfig(partial: Partial<ModelConfig> & { vocabSize: number }): ModelConfig {
   if (typeof partial !== 'object' || partial === null) {

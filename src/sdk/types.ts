@@ -4,7 +4,7 @@
  */
 import type { Suggestion, Continuation, ContinueOptions, PhraseOptions, Source } from '../inference/word-predictor.js';
 import type { ModelMetrics, ModelRelease } from '../inference/artifacts.js';
-import type { CellType, ModelShape } from '../inference/model-config.js';
+import type { CellType, ModelShape, NetworkChoices } from '../inference/model-config.js';
 import type { TrainProgress } from '../base/training-types.js';
 
 export type {
@@ -17,6 +17,7 @@ export type {
   ModelRelease,
   CellType,
   ModelShape,
+  NetworkChoices,
   TrainProgress,
 };
 
@@ -25,7 +26,8 @@ import type { BackendName } from '../base/training-types.js';
 /** A tfjs backend the worker can train on. */
 export type BackendPreference = BackendName;
 
-export interface PredictorOptions {
+/** What `createPredictor` takes; `NetworkChoices` (cell, sizes, epochs) are for a network trained on `corpus`. */
+export interface PredictorOptions extends NetworkChoices {
   /** Name under which the model is stored (IndexedDB) and locked; default 'default'. */
   name?: string;
   /** Corpus text, or the URL of a UTF-8 text file with one message per line: a trigram on it
@@ -36,17 +38,6 @@ export interface PredictorOptions {
    * answers instead of the shipped model (and instead of training on `corpus`); kept in
    * IndexedDB, so a reload answers offline. */
   model?: string | URL;
-  /** Recurrent cell for training (default 'gru', `DEFAULT_MODEL.cell`: the best measured). */
-  cell?: CellType;
-  /** 'seq2vec' (next word) or 'seq2seq' (next N words at once); default 'seq2vec'. */
-  shape?: ModelShape;
-  /** Network sizes for training. */
-  embeddingSize?: number;
-  hiddenSize?: number;
-  layers?: 1 | 2;
-  vocabularySize?: number;
-  /** Epochs of the automatic training (default 4). */
-  epochs?: number;
   /** Train in the worker when no stored model matches (default true). */
   autoTrain?: boolean;
   /** Force a tfjs backend for training; default: WebGL (hardware only), then wasm, then cpu. */

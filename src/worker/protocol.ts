@@ -4,7 +4,7 @@
  */
 import type { ModelArtifacts } from '../inference/artifacts.js';
 import type { BackendName, TrainProgress } from '../base/training-types.js';
-import type { CellType, ModelShape } from '../inference/model-config.js';
+import type { NetworkChoices } from '../inference/model-config.js';
 import type { ForecastOptions, ForecastResult, ForecastProgress } from '../base/forecast-types.js';
 
 export interface BackendInfo {
@@ -13,15 +13,8 @@ export interface BackendInfo {
   reason: string;
 }
 
-export interface TrainJob {
+export interface TrainJob extends NetworkChoices {
   lines: string[];
-  cell?: CellType;
-  shape?: ModelShape;
-  embeddingSize?: number;
-  hiddenSize?: number;
-  layers?: 1 | 2;
-  vocabularySize?: number;
-  epochs?: number;
   seed?: number;
   /** Fine-tune from these artifacts (same vocabulary) instead of starting fresh. */
   from?: ModelArtifacts;
