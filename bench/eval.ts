@@ -12,7 +12,7 @@ import { WordPredictor } from '../src/inference/word-predictor.js';
 import { RecurrentNetwork } from '../src/inference/recurrent-network.js';
 import { evaluate, type EvaluationResult } from '../src/inference/evaluate.js';
 import { predictorOf, toArtifacts } from '../src/inference/artifacts.js';
-import { parameterCount, TRAIN_DEFAULTS, type CellType } from '../src/inference/model-config.js';
+import { CELL_TYPES, parameterCount, TRAIN_DEFAULTS, type CellType } from '../src/inference/model-config.js';
 import { trainLanguageModel } from '../src/training/pipeline.js';
 import { initNodeBackend } from '../src/node/node-backend.js';
 import { saveModelDir } from '../src/node/model-dir.js';
@@ -63,7 +63,7 @@ const quick = !!o.quick;
 const cells = String(o.cells ?? 'rnn,lstm,gru')
   .split(',')
   .map((c) => c.trim()) as CellType[];
-for (const c of cells) if (!['rnn', 'lstm', 'gru'].includes(c)) fail(`--cells: unknown cell "${c}" (rnn, lstm, gru)`);
+for (const c of cells) if (!CELL_TYPES.includes(c)) fail(`--cells: unknown cell "${c}" (${CELL_TYPES.join(', ')})`);
 const minutes = num(o.minutes, 'minutes', quick ? 1 / 3 : TRAIN_DEFAULTS.minutes);
 const threads = Math.round(num(o.threads, 'threads', defaultThreads()));
 const train = readLines(String(o.train ?? DEFAULT_TRAIN), 'train', quick ? 8000 : undefined);
