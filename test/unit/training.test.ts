@@ -216,6 +216,15 @@ describe('the pipeline on the shipped corpus', () => {
       own.filter((w) => !model.ngram!.has(w)),
       [],
     );
+    // Another seed (as a second phase may go on with) holds out the same lines.
+    const trainedOn = (m: { vocabulary: { has(w: string): boolean } }) => own.filter((w) => m.vocabulary.has(w));
+    const fresh = await trainLanguageModel(lines, {
+      epochs: 1,
+      validationSplit: 0.25,
+      model: { hiddenSize: 8, embeddingSize: 4 },
+      seed: 4,
+    });
+    assert.deepEqual(trainedOn(fresh), inNetwork);
   });
 
   test('trains a small model that suggests "hoy" after "Hola cómo se siente"; artifacts round-trip', async () => {
