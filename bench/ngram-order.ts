@@ -20,6 +20,7 @@ import { loadModelDir } from '../src/node/model-dir.js';
 import { predictorOf } from '../src/inference/artifacts.js';
 import { evaluate, type Scorer } from '../src/inference/evaluate.js';
 import { modelWords } from '../src/text/tokenize.js';
+import { WEIGHT } from '../src/base/checks.js';
 import { args, DEFAULT_TEST, fail, pct, readLines, table } from './common.js';
 
 const HELP = `Usage: node --import tsx bench/ngram-order.ts [options]
@@ -251,7 +252,7 @@ const discount = Number(o.discount ?? 0.75);
 if (!(discount > 0 && discount < 1)) fail(`--discount must be a number in (0, 1), got "${o.discount}"`);
 const model = await loadModelDir(String(o.model ?? 'models/es'));
 const mix = o.mix === undefined ? model.mix : Number(o.mix);
-if (!(mix >= 0 && mix <= 1)) fail(`--mix must be a number in [0, 1], got "${o.mix}"`);
+if (!WEIGHT[0](mix)) fail(`--mix must be ${WEIGHT[1]}, got "${o.mix}"`);
 const testLines = o['test-lines'] === undefined ? undefined : Number(o['test-lines']);
 const test = readLines(String(o.test ?? DEFAULT_TEST), 'test', testLines);
 const train = TRAIN.flatMap((f) =>
@@ -315,10 +316,7 @@ if (!o.json) {
         r.types === undefined ? '' : Number(r.types).toLocaleString('en'),
         r.gzip === undefined ? '' : `${(Number(r.gzip) / 1e6).toFixed(2)} MB`,
       ]),
-    ) + `\n(${test.length} test lines, ${commandWords()})\n`,
+    ) +
+      `\n(${test.length} test lines, discount ${discount}, min count ${minCount}${o.ksr ? '' : ', KSR with --ksr'})\n`,
   );
-}
-
-function commandWords(): string {
-  return `discount ${discount}, min count ${minCount}${o.ksr ? '' : ', KSR with --ksr'}`;
 }

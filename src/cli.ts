@@ -265,7 +265,7 @@ async function train(argv: string[], out: Output): Promise<number> {
       ...(dropout !== undefined ? { dropout } : {}),
     },
     epochs: intOption(values.epochs, 'epochs', 1) ?? DEFAULT_EPOCHS,
-    vocabularySize: intOption(values.vocab, 'vocab', 5) ?? DEFAULT_VOCABULARY,
+    vocabularySize: intOption(values.vocab, 'vocab', SIZE_LIMITS.vocabSize[0]) ?? DEFAULT_VOCABULARY,
     batchTokens: intOption(values['batch-tokens'], 'batch-tokens', 1),
     seed: intOption(values.seed, 'seed', 0) ?? 1,
     maxSeconds: minutes * 60,
@@ -380,7 +380,7 @@ async function pack(argv: string[], out: Output): Promise<number> {
     release = { id: m[1]!, version: Number(m[2]) };
   }
   let model = await loadModelDir(values.model as string);
-  const vocab = intOption(values.vocab, 'vocab', 5, model.config.vocabSize);
+  const vocab = intOption(values.vocab, 'vocab', SIZE_LIMITS.vocabSize[0], model.config.vocabSize);
   if (vocab !== undefined) model = truncateVocabulary(model, vocab);
   const prune = intOption(values.prune, 'prune', 1, 1_000_000);
   if (prune !== undefined && prune > 1) {

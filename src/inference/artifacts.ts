@@ -6,7 +6,7 @@
  */
 import { checkInteger, describe } from '../base/checks.js';
 import { Vocabulary, type VocabularyJSON } from '../text/vocabulary.js';
-import { resolveModelConfig, weightShapes, type ModelConfig } from './model-config.js';
+import { resolveModelConfig, weightShapes, SIZE_LIMITS, type ModelConfig } from './model-config.js';
 import { RecurrentNetwork } from './recurrent-network.js';
 import { KneserNeyTrigram, NGRAM_FORMAT, decodeTrigrams, encodeTrigrams } from './ngram.js';
 import { WordPredictor } from './word-predictor.js';
@@ -99,7 +99,7 @@ export class ModelFormatError extends Error {
  */
 export function truncateVocabulary(model: RnnModel, size: number): RnnModel {
   const V = model.config.vocabSize;
-  checkInteger(size, 'vocabulary size', 5, V);
+  checkInteger(size, 'vocabulary size', SIZE_LIMITS.vocabSize[0], V);
   if (!model.config.tied) throw new RangeError('only a model with a tied output layer can have its vocabulary cut');
   if (size === V) return model;
   const v = model.vocabulary.toJSON();
