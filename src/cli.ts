@@ -114,7 +114,10 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
   --train FILE     training corpus (required with --baseline)
   --test FILE      test sentences, one per line (required)
   --max-lines N    use only the first N test lines
-  --no-ksr         skip keystroke savings (faster)
+  --no-ksr         skip keystroke savings (faster). KSR is printed twice: with plain ranked
+                   lists (docs/evaluation.md; JSON: ksr) and with the words shown and passed
+                   over for a word offered last, as <rnn-predict> offers them
+                   (JSON: ksrPassedOverLast)
   --adapt          score learning on a stream: --test in its order, the second half scored
                    before and after learning the first, each line then learned as the page's
                    learn() does (JSON: ksrBefore, ksrAfter, top1Before, top1After)
@@ -447,7 +450,10 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     });
   if (!values.phrases && (values['phrase-threshold'] || values.method || values.beam))
     throw new UsageError('--phrase-threshold, --method and --beam need --phrases');
-  const r: EvaluationResult = evaluate(scorer, test, { skipKsr: !!values['no-ksr'] || !!values.phrases });
+  const r: EvaluationResult = evaluate(scorer, test, {
+    skipKsr: !!values['no-ksr'] || !!values.phrases,
+    passedOverLast: true,
+  });
   const phrases = values.phrases
     ? evaluatePhrases(
         scorer,
@@ -468,6 +474,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     top1: r.top1,
     top3: r.top3,
     ksr: r.ksr,
+    ksrPassedOverLast: r.ksrPassedOverLast,
     perplexity: r.perplexity,
     oov: r.oov,
     words: r.words,
@@ -496,6 +503,8 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     out.log(
       `top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}  KSR ${pct(result.ksr)}  perplexity ${r.perplexity.toFixed(1)}  OOV ${pct(r.oov)}`,
     );
+    if (!Number.isNaN(r.ksrPassedOverLast))
+      out.log(`KSR ${pct(r.ksrPassedOverLast)} with the words passed over offered last, as <rnn-predict> offers them`);
     for (const t of phrases?.thresholds ?? []) {
       out.log(
         `phrases (${method}, threshold ${t.threshold}): KSR with phrases ${pct(t.ksrWithPhrases)}  precision ${pct(t.phrasePrecision)}  ${t.wordsPerPhrase.toFixed(2)} words per accepted phrase  ${t.phrasesShown} shown`,

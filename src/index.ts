@@ -26,6 +26,7 @@ export { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-p
 export type { Suggestion, Continuation, ContinueOptions, PhraseOptions, Source } from './inference/word-predictor.js';
 export { RecurrentNetwork } from './inference/recurrent-network.js';
 export { evaluate } from './inference/evaluate.js';
+export { PassedOver } from './inference/passed-over.js';
 export type { Scorer, EvaluationResult } from './inference/evaluate.js';
 export { toArtifacts, fromArtifacts, predictorOf, ModelFormatError } from './inference/artifacts.js';
 export type { RnnModel, ModelArtifacts, ModelMetrics } from './inference/artifacts.js';

@@ -15,7 +15,7 @@
  */
 import { LitElement, html, css, render, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Predictor, CellType } from '../src/index.js';
+import { PassedOver, type Predictor, type CellType } from '../src/index.js';
 import { wordEdit, ghostText, partialWord, phraseGhost } from './text-edit.js';
 import { PredictorController } from './predictor-controller.js';
 import { FieldController, type Field } from './field-controller.js';
@@ -187,6 +187,7 @@ export class RnnPredict extends LitElement {
     this,
     {
       fieldChanged: (field) => {
+        this.#passedOver.clear();
         this.#show([]);
         if (field) this.#schedule();
       },
@@ -221,6 +222,8 @@ export class RnnPredict extends LitElement {
   #dead = false;
   /** Escape hid the suggestions until the next keystroke. */
   #dismissed = false;
+  /** The words shown for the word being typed, which the person typed past. */
+  readonly #passedOver = new PassedOver();
   #lastLearned = { text: '', at: 0 };
   /** A touch held on a chip (long press: remove); #pressed: it fired, so the click that ends it accepts nothing. */
   #pressTimer: ReturnType<typeof setTimeout> | undefined;
@@ -484,10 +487,20 @@ export class RnnPredict extends LitElement {
     let words: string[] = [];
     try {
       const k = Number.isInteger(this.suggestions) && this.suggestions >= 1 ? Math.min(this.suggestions, 9) : 3;
-      words = [...new Set(p.predictNext(before, { k }).map((s) => s.word))].filter((w) => w !== '');
-      // Suggesting exactly the word already typed in full adds nothing.
       const partial = partialWord(before);
-      if (partial && words.length > 1) words = words.filter((w) => w !== partial);
+      // Words shown for this word and passed over (another letter typed) come last; not the
+      // ghost's word, which a person may be typing along.
+      words = this.#passedOver.rank(
+        before.slice(0, before.length - partial.length),
+        partial,
+        k,
+        (n) => {
+          const ranked = [...new Set(p.predictNext(before, { k: n }).map((s) => s.word))].filter((w) => w !== '');
+          // Suggesting exactly the word already typed in full adds nothing.
+          return partial && ranked.length > 1 ? ranked.filter((w) => w !== partial) : ranked;
+        },
+        this.ghost,
+      );
     } catch (e) {
       this.dispatchEvent(new RnnErrorEvent(e));
     }

@@ -7,6 +7,7 @@ import { EVAL_WORD_PATTERN } from '../text/tokenize.js';
 import { describe } from '../base/checks.js';
 import { mulberry32 } from '../data/windows.js';
 import { typeWithTypos } from './typos.js';
+import { PassedOver } from './passed-over.js';
 
 /** What the evaluation needs of a predictor. Words are lower case. */
 export interface Scorer {
@@ -24,6 +25,9 @@ export interface EvaluationResult {
   top1: number;
   top3: number;
   ksr: number;
+  /** KSR by the same typist when the words shown and passed over for the word being typed are
+   * offered last, as `<rnn-predict>` offers them (PassedOver); NaN unless `passedOverLast`. */
+  ksrPassedOverLast: number;
   /** exp(mean −log p) over in-vocabulary targets; NaN when the scorer gives no probabilities. */
   perplexity: number;
   oov: number;
@@ -45,6 +49,8 @@ export interface EvaluationOptions {
   typos?: number;
   /** Seed of the typist's errors (default 1). */
   seed?: number;
+  /** Also measure `ksrPassedOverLast` (a second KSR pass over the same words). */
+  passedOverLast?: boolean;
 }
 
 /**
@@ -76,9 +82,15 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
     hit3 = 0,
     oov = 0,
     keystrokes = 0,
+    keystrokesPassedOver = 0,
     characters = 0,
     nll = 0,
     scored = 0;
+  const memory = options.passedOverLast ? new PassedOver() : undefined;
+  const remembering: Scorer | undefined = memory && {
+    inVocabulary: (word) => scorer.inVocabulary(word),
+    suggest: (before, typed, k) => memory.rank(before, typed, k, (n) => scorer.suggest(before, typed, n)),
+  };
   const typos = options.typos ?? 0;
   if (typeof typos !== 'number' || !(typos >= 0 && typos <= 1))
     throw new RangeError(`typos must be a share of letters in [0, 1], got ${describe(typos)}`);
@@ -95,6 +107,7 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
       if (!scorer.inVocabulary(word)) {
         oov++;
         keystrokes += letters.length + 1;
+        keystrokesPassedOver += letters.length + 1;
         continue;
       }
       const top = scorer.suggest(before, '', 3);
@@ -111,6 +124,11 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
         // What the typist's keys give, letter by letter; with typos, the word may never come.
         const keys = typos > 0 ? Array.from(typeWithTypos(word, typos, random)) : undefined;
         keystrokes += wordKeystrokes(scorer, before, word, top, keys);
+        if (memory && remembering) {
+          // Nothing is passed over before a word's first letter: the same list shows.
+          const shown = memory.rank(before, '', 3, () => top);
+          keystrokesPassedOver += wordKeystrokes(remembering, before, word, shown, keys);
+        }
       }
     }
     options.afterLine?.(raw);
@@ -121,6 +139,7 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
     top1: share(hit1),
     top3: share(hit3),
     ksr: options.skipKsr || characters === 0 ? NaN : 1 - keystrokes / characters,
+    ksrPassedOverLast: options.skipKsr || !memory || characters === 0 ? NaN : 1 - keystrokesPassedOver / characters,
     perplexity: scored === 0 ? NaN : Math.exp(nll / scored),
     oov: share(oov),
     words,

@@ -89,6 +89,47 @@ test('typing "Hola cómo se siente " shows "hoy" among the suggestions; Tab inse
   await page.close();
 });
 
+test('words shown for a word and typed past come after new ones; a deleted letter starts the word afresh', async () => {
+  const { page, errors } = await open(
+    `<label for="f">Mensaje</label><rnn-predict id="el"><input id="f"></rnn-predict>`,
+    {
+      wait: false,
+    },
+  );
+  await page.waitForFunction(() => customElements.get('rnn-predict') !== undefined);
+  // A predictor that always ranks these words, filtered by the letters typed (a string: no
+  // helpers of the test's compiler reach the page).
+  await page.evaluate(`{
+    const words = ['casa', 'cosa', 'cama', 'como', 'casas', 'camino', 'casado'];
+    document.getElementById('el').predictor = Object.assign(new EventTarget(), {
+      ready: Promise.resolve(),
+      neuralReady: new Promise(() => {}),
+      predictNext: (text, o) => {
+        const typed = /\\p{L}*$/u.exec(text)[0];
+        return words.filter((w) => w.startsWith(typed)).slice(0, o?.k ?? 3).map((word) => ({ word, probability: 0.1 }));
+      },
+      continue: () => [],
+      phrase: () => null,
+      info: () => ({ source: 'ngram', state: 'ngram', vocabularySize: 7, corpusHash: '', corpusLines: 0 }),
+      train: async () => ({}), learn: async () => {}, save: async () => {}, delete: async () => {}, dispose: () => {},
+    });
+  }`);
+  await page.click('#f');
+  const after = async (keys: string) => {
+    await page.keyboard.type(keys);
+    await settle(page);
+    return chips(page);
+  };
+  assert.deepEqual(await after('hola '), ['casa', 'cosa', 'cama']);
+  assert.deepEqual(await after('c'), ['como', 'casas', 'camino'], 'casa, cosa and cama were passed over');
+  assert.deepEqual(await after('a'), ['casado', 'casa', 'cama'], 'only casado is new; then the oldest passed over');
+  await page.keyboard.press('Backspace');
+  await settle(page);
+  assert.deepEqual(await chips(page), ['casa', 'cosa', 'cama'], 'a letter deleted: the word starts afresh');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a click inserts another suggestion without taking focus from the field; the field sees an input event', async () => {
   const { page } = await open(INPUT);
   await recordAccepts(page);
@@ -229,8 +270,13 @@ test('nothing is accepted during an IME composition or after a dead key', async 
     f.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertCompositionText', data: 'ho' }));
   });
   assert.equal(await page.inputValue('#f'), 'Hola cómo se siente ho');
-  // After compositionend suggestions come back ("hoy" completes "ho").
-  await waitFor(page, 'hoy');
+  // After compositionend suggestions come back, completing "ho" (words shown before the
+  // composition were passed over, so "hoy" may come after others).
+  await page.waitForFunction(() => {
+    const shown = (document.querySelector('rnn-predict') as unknown as { currentSuggestions: string[] })
+      .currentSuggestions;
+    return shown.length > 0 && shown.every((w) => w.startsWith('ho'));
+  });
   // A dead key (´ before a vowel) holds suggestions back until the composed letter arrives.
   await page.evaluate(() => {
     const f = document.getElementById('f') as HTMLInputElement;
