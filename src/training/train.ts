@@ -48,7 +48,9 @@ export interface TrainOptions {
   clipNorm?: number;
   /** Share of lines held out for validation (default 0.05; 0 for none). */
   validationSplit?: number;
-  /** Epochs without validation improvement before stopping (default 2). */
+  /** Stop at the epoch that is the `patience`-th in all (not necessarily in a row) not to
+   * improve the best validation loss (default 2); each such epoch also halves the learning
+   * rate (`decay`), so the default stops after the second halving that did not help. */
   patience?: number;
   /** Stop after this many seconds (checked after each batch). */
   maxSeconds?: number;
