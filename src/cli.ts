@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseCorpus } from './data/corpus.js';
 import { modelWords, typingContext } from './text/tokenize.js';
-import { KneserNeyTrigram } from './inference/ngram.js';
+import { KneserNeyTrigram, NGRAM_HISTORY } from './inference/ngram.js';
 import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-predictor.js';
 import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from './inference/evaluate.js';
 import { learnInto } from './inference/learning.js';
@@ -94,6 +94,10 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
   --vocab N           keep the network's N most frequent words (rarer ones are left to the
                       n-gram model, which keeps every word)
   --prune N           drop trigram types seen fewer than N times (lower orders kept exact)
+  --fourgrams N       add a 4-gram layer counted on --corpus (the model's training text),
+                      keeping the 4-gram types seen at least N times (2 drops the singletons);
+                      the rest of each context backs off to the trigram
+  --corpus FILE       the text the 4-grams are counted on (repeat for several files)
   --mix X             the network's weight in the mix with the trigram, 0–1 (default: the
                       model's own, chosen on its validation split when it was trained)
   --release ID@VER    tag the model as a published one (e.g. es-default@1), so a stored copy
@@ -368,6 +372,8 @@ async function pack(argv: string[], out: Output): Promise<number> {
       float16: { type: 'boolean' },
       vocab: { type: 'string' },
       prune: { type: 'string' },
+      fourgrams: { type: 'string' },
+      corpus: { type: 'string', multiple: true },
       mix: { type: 'string' },
       release: { type: 'string' },
     },
@@ -389,6 +395,22 @@ async function pack(argv: string[], out: Output): Promise<number> {
   if (prune !== undefined && prune > 1) {
     if (!model.ngram) throw new UsageError('--prune: this model has no n-gram model');
     model = { ...model, ngram: model.ngram.prune(prune) };
+  }
+  const fourgrams = intOption(values.fourgrams, 'fourgrams', 1, 1_000_000);
+  const corpora = (values.corpus as unknown as string[] | undefined) ?? [];
+  if ((fourgrams === undefined) !== (corpora.length === 0))
+    throw new UsageError('--fourgrams N and --corpus FILE go together: the 4-grams are counted on the corpus');
+  if (fourgrams !== undefined) {
+    if (!model.ngram) throw new UsageError('--fourgrams: this model has no n-gram model');
+    const lines: string[][] = [];
+    for (const file of corpora) for (const line of await readLines(file)) lines.push(modelWords(line));
+    model = {
+      ...model,
+      ngram: model.ngram.withFourgrams(
+        lines.filter((l) => l.length > 0),
+        fourgrams,
+      ),
+    };
   }
   const mix = numberOption(values.mix, 'mix', ...WEIGHT);
   if (mix !== undefined) model = { ...model, mix };
@@ -459,7 +481,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
         scorer,
         test,
         (before) =>
-          scorer.phraseAt(typingContext(before).context, modelWords(before).slice(-2), {
+          scorer.phraseAt(typingContext(before).context, modelWords(before).slice(-NGRAM_HISTORY), {
             words: PHRASE_DEFAULTS.words,
             beam,
             threshold: 0,

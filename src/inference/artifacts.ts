@@ -9,6 +9,7 @@ import { Vocabulary, type VocabularyJSON } from '../text/vocabulary.js';
 import { resolveModelConfig, weightShapes, SIZE_LIMITS, type ModelConfig } from './model-config.js';
 import { RecurrentNetwork } from './recurrent-network.js';
 import { KneserNeyTrigram, NGRAM_FORMAT, decodeTrigrams, encodeTrigrams } from './ngram.js';
+import { decodeFourgrams, encodeFourgrams } from './fourgram.js';
 import { WordPredictor } from './word-predictor.js';
 import { quantizeRows, dequantizeRows } from './quantize.js';
 
@@ -229,6 +230,18 @@ export function toArtifacts(model: RnnModel, options: ArtifactOptions = {}): Mod
       });
       parts.push(biBytes);
     }
+    if (j.fourgrams) {
+      const four = j.fourgrams instanceof Int32Array ? j.fourgrams : Int32Array.from(j.fourgrams);
+      const fourBytes = encodeFourgrams(four);
+      specs.push({
+        name: 'ngram/fourgrams',
+        shape: [four.length / 5, 5],
+        dtype: 'int32',
+        encoding: 'varint',
+        byteLength: fourBytes.byteLength,
+      });
+      parts.push(fourBytes);
+    }
     ngram = { format: j.format, version: j.version, discount: j.discount, words: j.words };
   }
   const total = parts.reduce((n, p) => n + p.byteLength, 0);
@@ -291,22 +304,24 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
   const weights = new Map<string, Float32Array>();
   let trigrams: Int32Array | undefined;
   let bigrams: Int32Array | undefined;
+  let fourgrams: Int32Array | undefined;
   let offset = 0;
   const finite = new Set<string>(); // weights known finite without looking at every value
   for (const spec of a.weightSpecs) {
     const count = spec.shape.reduce((x, y) => x * y, 1);
     if (spec.encoding === 'varint') {
       const length = spec.byteLength;
+      const four = spec.name === 'ngram/fourgrams';
       if (
-        (spec.name !== 'ngram/trigrams' && spec.name !== 'ngram/bigrams') ||
+        (spec.name !== 'ngram/trigrams' && spec.name !== 'ngram/bigrams' && !four) ||
         typeof length !== 'number' ||
         !Number.isInteger(length) ||
         length < 0 ||
         spec.shape.length !== 2 ||
-        spec.shape[1] !== 4
+        spec.shape[1] !== (four ? 5 : 4)
       ) {
         throw new ModelFormatError(
-          `model record is damaged: varint data is only for ngram/trigrams or ngram/bigrams [n, 4] with a byteLength, got ${describe(spec.name)} ${describe(spec.shape)}`,
+          `model record is damaged: varint data is only for ngram/trigrams or ngram/bigrams [n, 4] and ngram/fourgrams [n, 5] with a byteLength, got ${describe(spec.name)} ${describe(spec.shape)}`,
         );
       }
       if (offset + length > buffer.byteLength) {
@@ -316,12 +331,14 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
       }
       const words = (t.ngram as { words?: unknown } | undefined)?.words;
       try {
-        const decoded = decodeTrigrams(
+        const decode = four ? decodeFourgrams : decodeTrigrams;
+        const decoded = decode(
           new Uint8Array(buffer, offset, length),
           spec.shape[0]!,
           Array.isArray(words) ? words.length : 0,
         );
-        if (spec.name === 'ngram/bigrams') bigrams = decoded;
+        if (four) fourgrams = decoded;
+        else if (spec.name === 'ngram/bigrams') bigrams = decoded;
         else trigrams = decoded;
       } catch (e) {
         throw new ModelFormatError(`model record is damaged: ${(e as Error).message}`);
@@ -384,7 +401,12 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
   if (t.ngram) {
     if (!trigrams) throw new ModelFormatError('model record is damaged: the n-gram counts are missing');
     try {
-      ngram = KneserNeyTrigram.fromJSON({ ...t.ngram, trigrams, ...(bigrams ? { bigrams } : {}) });
+      ngram = KneserNeyTrigram.fromJSON({
+        ...t.ngram,
+        trigrams,
+        ...(bigrams ? { bigrams } : {}),
+        ...(fourgrams ? { fourgrams } : {}),
+      });
     } catch (e) {
       throw new ModelFormatError(`model record is damaged: ${(e as Error).message}`);
     }

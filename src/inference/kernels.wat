@@ -551,6 +551,130 @@
       (return (local.get $k)))
     (i32.const -1))
 
+  ;; fourgrams(src, len, count, words, out, start, totals, sums, ns) → the number of contexts k,
+  ;; or −1 when the bytes are damaged: fourgram.ts' decodeFourgrams, which then decodes them
+  ;; again in JavaScript to name the damage. In: `len` bytes at `src` (encodeFourgrams' format:
+  ;; per context how many leading ids equal the last context's, the first that differs as a
+  ;; step of at least 1, the ids after it, the number of rows, then Δw − 1 and count − 1 for
+  ;; each row), `count` rows over `words` words. Out: `out` the rows [t, u, v, w, count] (i32 ×5
+  ;; each); for each context its first row start[i] (i32; start[k] = count), the sum of its
+  ;; counts totals[i] and of those with w > 0 sums[i] (f64), and how many have w > 0 ns[i] (i32).
+  (func $fourgrams (export "fourgrams")
+    (param $src i32) (param $len i32) (param $count i32) (param $words i32)
+    (param $out i32) (param $start i32) (param $totals i32) (param $sums i32) (param $ns i32)
+    (result i32)
+    (local $end i32) (local $at i32) (local $b i32) (local $i i32) (local $k i32) (local $left i32) (local $n i32)
+    (local $p i32) (local $t i64) (local $u i64) (local $v i64) (local $w i64) (local $same i64) (local $d i64)
+    (local $f i64) (local $c i64) (local $total f64) (local $sum f64)
+    (local.set $at (local.get $src))
+    (local.set $end (i32.add (local.get $src) (local.get $len)))
+    (block $bad
+      (block $done
+        (loop $context
+          (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+          ;; each number read inline when it is one byte (most are), else by $varint
+          (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $same (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $same (call $varint (local.get $end))) (local.set $at (global.get $at))))
+          (br_if $bad (i64.lt_s (local.get $same) (i64.const 0)))
+          (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $d (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $d (call $varint (local.get $end))) (local.set $at (global.get $at))))
+          (br_if $bad (i64.lt_s (local.get $d) (i64.const 0)))
+          ;; 0–2 ids shared (0 for the first context), and a step of at least 1 after the first
+          (br_if $bad (i64.gt_u (local.get $same) (i64.const 2)))
+          (br_if $bad (i32.and (i32.eqz (local.get $i)) (i64.ne (local.get $same) (i64.const 0))))
+          (br_if $bad (i32.and (i32.ne (local.get $i) (i32.const 0)) (i64.eqz (local.get $d))))
+          (if (i64.eqz (local.get $same))
+            (then
+              (local.set $t (i64.add (local.get $t) (local.get $d)))
+              (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $u (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $u (call $varint (local.get $end))) (local.set $at (global.get $at))))
+          (br_if $bad (i64.lt_s (local.get $u) (i64.const 0)))
+              (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $v (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $v (call $varint (local.get $end))) (local.set $at (global.get $at))))
+          (br_if $bad (i64.lt_s (local.get $v) (i64.const 0))))
+            (else
+              (if (i64.eq (local.get $same) (i64.const 1))
+                (then
+                  (local.set $u (i64.add (local.get $u) (local.get $d)))
+                  (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $v (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $v (call $varint (local.get $end))) (local.set $at (global.get $at))))
+          (br_if $bad (i64.lt_s (local.get $v) (i64.const 0))))
+                (else (local.set $v (i64.add (local.get $v) (local.get $d)))))))
+          ;; 1 … count − i rows
+          (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $f (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $f (call $varint (local.get $end))) (local.set $at (global.get $at))))
+          (br_if $bad (i64.lt_s (local.get $f) (i64.const 0)))
+          (br_if $bad (i64.lt_s (local.get $f) (i64.const 1)))
+          (br_if $bad (i64.gt_u (local.get $f) (i64.extend_i32_u (i32.sub (local.get $count) (local.get $i)))))
+          (br_if $bad (i64.ge_u (local.get $t) (i64.extend_i32_u (local.get $words))))
+          (br_if $bad (i64.ge_u (local.get $u) (i64.extend_i32_u (local.get $words))))
+          (br_if $bad (i64.ge_u (local.get $v) (i64.extend_i32_u (local.get $words))))
+          (i32.store (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2))) (local.get $i))
+          (local.set $total (f64.const 0))
+          (local.set $sum (f64.const 0))
+          (local.set $n (i32.const 0))
+          (local.set $w (i64.const -1))
+          (local.set $left (i32.wrap_i64 (local.get $f)))
+          (loop $row
+            ;; w: one past the last w plus Δw − 1; its count − 1
+            (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $c (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $c (call $varint (local.get $end))) (local.set $at (global.get $at))))
+          (br_if $bad (i64.lt_s (local.get $c) (i64.const 0)))
+            (local.set $w (i64.add (local.get $w) (i64.add (local.get $c) (i64.const 1))))
+            (if (i32.lt_u (local.get $at) (local.get $end))
+            (then (local.set $b (i32.load8_u (local.get $at)))) (else (local.set $b (i32.const 0x80))))
+          (if (i32.lt_u (local.get $b) (i32.const 0x80))
+            (then (local.set $c (i64.extend_i32_u (local.get $b))) (local.set $at (i32.add (local.get $at) (i32.const 1))))
+            (else (global.set $at (local.get $at)) (local.set $c (call $varint (local.get $end))) (local.set $at (global.get $at))))
+          (br_if $bad (i64.lt_s (local.get $c) (i64.const 0)))
+            (local.set $c (i64.add (local.get $c) (i64.const 1)))
+            (br_if $bad (i64.ge_u (local.get $w) (i64.extend_i32_u (local.get $words))))
+            (br_if $bad (i64.gt_u (local.get $c) (i64.const 0x7fffffff)))
+            (local.set $p (i32.add (local.get $out) (i32.mul (local.get $i) (i32.const 20))))
+            (i32.store (local.get $p) (i32.wrap_i64 (local.get $t)))
+            (i32.store offset=4 (local.get $p) (i32.wrap_i64 (local.get $u)))
+            (i32.store offset=8 (local.get $p) (i32.wrap_i64 (local.get $v)))
+            (i32.store offset=12 (local.get $p) (i32.wrap_i64 (local.get $w)))
+            (i32.store offset=16 (local.get $p) (i32.wrap_i64 (local.get $c)))
+            (local.set $total (f64.add (local.get $total) (f64.convert_i64_u (local.get $c))))
+            (if (i64.ne (local.get $w) (i64.const 0))
+              (then
+                (local.set $sum (f64.add (local.get $sum) (f64.convert_i64_u (local.get $c))))
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $row (local.tee $left (i32.sub (local.get $left) (i32.const 1)))))
+          (f64.store (i32.add (local.get $totals) (i32.shl (local.get $k) (i32.const 3))) (local.get $total))
+          (f64.store (i32.add (local.get $sums) (i32.shl (local.get $k) (i32.const 3))) (local.get $sum))
+          (i32.store (i32.add (local.get $ns) (i32.shl (local.get $k) (i32.const 2))) (local.get $n))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $context)))
+      ;; every byte read, no more
+      (br_if $bad (i32.ne (local.get $at) (local.get $end)))
+      (i32.store (i32.add (local.get $start) (i32.shl (local.get $k) (i32.const 2))) (local.get $count))
+      (return (local.get $k)))
+    (i32.const -1))
+
   ;; bigrams(rows, n, perV, words, first, next, ids, keys, start, totals, uniCont, lastV) → the
   ;; number of bigram contexts k: ngram.ts' bigramParts of decoded trigram rows (`n` rows
   ;; [u, v, w, count] at `rows`; perV[v] of them with each v, i32). Out: first[v] (i32, words + 1)

@@ -7,6 +7,7 @@
 import { checkInteger, describe } from '../base/checks.js';
 import { BOS, EOS } from '../text/vocabulary.js';
 import { layout, scratchKernels } from './wasm.js';
+import { FourgramLayer, decodedFor } from './fourgram.js';
 
 export const NGRAM_FORMAT = 'rnn-predict/kn3';
 /** Fewer distinct words than this (V³ < 2^53 keeps the training count keys exact). */
@@ -14,6 +15,8 @@ const MAX_WORDS = 208_063;
 /** Context keys u·KEY_BASE + v: fixed, so adding words never changes a key. */
 const KEY_BASE = 262_144;
 export const NGRAM_VERSION = 1;
+/** How many words before the target the n-gram model reads (the 4-gram layer's context). */
+export const NGRAM_HISTORY = 3;
 
 export interface NgramJSON {
   format: typeof NGRAM_FORMAT;
@@ -28,6 +31,11 @@ export interface NgramJSON {
    * flat [0, v, w, N1+(•vw), …], so the lower orders stay those of the full counts.
    */
   bigrams?: number[] | Int32Array;
+  /**
+   * Present when the model has a 4-gram layer (fourgram.ts): its rows as flat
+   * [t, u, v, w, count, …], w = 0 holding the count of a context's pruned types.
+   */
+  fourgrams?: number[] | Int32Array;
 }
 
 interface Followers {
@@ -374,6 +382,7 @@ export class KneserNeyTrigram {
   #raw: Int32Array | undefined; // undefined after add(): toJSON() rebuilds it from the followers
   #rawBigrams: Int32Array | undefined; // pruned models: the bigram table (undefined after add())
   readonly #pruned: boolean; // the bigram lists do not follow from the trigrams: toJSON writes them
+  readonly #four: FourgramLayer | undefined; // the 4-gram layer, when the model has one
   readonly #topByPrefix = new Map<string, number[]>();
   #byUnigram: Int32Array | undefined; // word ids by P1, highest first (ties by id)
   #uniPos: Int32Array | undefined; // id → position in #byUnigram
@@ -391,8 +400,10 @@ export class KneserNeyTrigram {
     discount: number,
     bigrams?: Int32Array,
     copyOf?: KneserNeyTrigram,
+    four?: FourgramLayer,
   ) {
     this.discount = discount;
+    this.#four = four ?? (copyOf ? copyOf.#four?.copy() : undefined);
     this.#words = words;
     for (let i = 0; i < words.length; i++) this.#ids.set(words[i]!, i); // a plain loop: it runs cold
     this.#raw = trigrams;
@@ -517,7 +528,11 @@ export class KneserNeyTrigram {
     const V = j.words.length;
     const tri = checkedTable(j.trigrams ?? [], 'trigram', V);
     const bi = j.bigrams === undefined ? undefined : checkedTable(j.bigrams, 'bigram', V);
-    return new KneserNeyTrigram(j.words, tri, j.discount ?? 0.75, bi);
+    const four =
+      j.fourgrams === undefined
+        ? undefined
+        : new FourgramLayer(decodedFor(j.fourgrams, V) ? j.fourgrams : checkedTable(j.fourgrams, '4-gram', V, 5));
+    return new KneserNeyTrigram(j.words, tri, j.discount ?? 0.75, bi, undefined, four);
   }
 
   /**
@@ -526,8 +541,25 @@ export class KneserNeyTrigram {
    */
   withLines(lines: Iterable<readonly string[]>): KneserNeyTrigram {
     const copy = new KneserNeyTrigram([...this.#words], this.#raw, this.discount, this.#rawBigrams, this);
-    for (const line of lines) copy.add(line);
+    copy.#addLines(lines, 1);
     return copy;
+  }
+
+  /**
+   * The same model with a 4-gram layer counted on `lines` (lines of words, as `train` takes
+   * them: the model's own training text), keeping the 4-gram types seen at least `minCount`
+   * times; the rest of each context backs off to the trigram (fourgram.ts). 4-grams with a word
+   * this model does not know are left out. Replaces a layer the model had.
+   */
+  withFourgrams(lines: Iterable<readonly string[]>, minCount: number): KneserNeyTrigram {
+    checkInteger(minCount, 'minCount', 1);
+    const ids: number[][] = [];
+    for (const line of lines) {
+      if (!Array.isArray(line)) throw new TypeError(`each line must be an array of words, got ${describe(line)}`);
+      ids.push([...line.filter((w) => w !== BOS && w !== EOS).map((w) => this.#ids.get(String(w)) ?? -1), 1]);
+    }
+    const four = FourgramLayer.count(ids, minCount);
+    return new KneserNeyTrigram([...this.#words], this.#raw, this.discount, this.#rawBigrams, this, four);
   }
 
   /**
@@ -542,7 +574,14 @@ export class KneserNeyTrigram {
     for (let i = 0; i < raw.length; i += 4) {
       if (raw[i + 3]! >= minCount) kept.push(raw[i]!, raw[i + 1]!, raw[i + 2]!, raw[i + 3]!);
     }
-    return new KneserNeyTrigram(this.#words, Int32Array.from(kept), this.discount, this.#bigramTable());
+    return new KneserNeyTrigram(
+      this.#words,
+      Int32Array.from(kept),
+      this.discount,
+      this.#bigramTable(),
+      undefined,
+      this.#four?.copy(),
+    );
   }
 
   toJSON(): NgramJSON {
@@ -553,6 +592,7 @@ export class KneserNeyTrigram {
       words: [...this.#words],
       trigrams: (this.#raw ??= this.#flatten()),
       ...(this.#pruned ? { bigrams: (this.#rawBigrams ??= this.#bigramTable()) } : {}),
+      ...(this.#four ? { fourgrams: this.#four.rows() } : {}),
     };
   }
 
@@ -587,23 +627,34 @@ export class KneserNeyTrigram {
   /**
    * Adds one line of words `times` times, updating the counts and the lookup structures in
    * place: afterwards every probability and prediction equals that of a model trained from
-   * scratch on the same lines followed by this one (`times` copies). Cost: the follower lists
+   * scratch on the same lines followed by this one (`times` copies); the 4-gram layer, when
+   * there is one, counts the line's 4-grams on top of its own (pruned) counts. Cost: the follower lists
    * of the line's contexts and, for a new word, one pass over the vocabulary (no rebuild).
    */
   add(line: readonly string[], times = 1): void {
-    if (!Array.isArray(line)) throw new TypeError(`line must be an array of words, got ${describe(line)}`);
+    this.#addLines([line], times);
+  }
+
+  /** add() for several lines; the 4-gram layer takes them in one merge. */
+  #addLines(lines: Iterable<readonly string[]>, times: number): void {
     checkInteger(times, 'times', 1);
-    const seq = line.filter((w) => w !== BOS && w !== EOS).map((w) => this.#idOrNew(String(w)));
-    seq.push(1);
-    for (let t = 0; t < times; t++) {
-      let u = 0,
-        v = 0;
-      for (const w of seq) {
-        this.#count(u, v, w);
-        u = v;
-        v = w;
+    const seqs: number[][] = [];
+    for (const line of lines) {
+      if (!Array.isArray(line)) throw new TypeError(`line must be an array of words, got ${describe(line)}`);
+      const seq = line.filter((w) => w !== BOS && w !== EOS).map((w) => this.#idOrNew(String(w)));
+      seq.push(1);
+      for (let t = 0; t < times; t++) {
+        let u = 0,
+          v = 0;
+        for (const w of seq) {
+          this.#count(u, v, w);
+          u = v;
+          v = w;
+        }
       }
+      seqs.push(seq);
     }
+    this.#four?.addLines(seqs, times);
     this.#raw = undefined;
     this.#rawBigrams = undefined; // a pruned model's table is written again from its lists
     this.#topByPrefix.clear();
@@ -744,18 +795,30 @@ export class KneserNeyTrigram {
     return (Math.max(count - D, 0) + D * tri.ids.length * p2) / tri.total;
   }
 
-  /** P(word | the words before it in the line). 0 for a word never seen in training. */
+  /** P(word | the words before it in the line; the last NGRAM_HISTORY count). 0 for a word never seen in training. */
   probability(history: readonly string[], word: string): number {
     const w = this.#ids.get(word);
     if (w === undefined || w === 0) return 0;
     const [u, v] = this.#context(history);
     const tri = u >= 0 && v >= 0 ? this.#trigrams.get(u * KEY_BASE + v) : undefined;
-    let count = 0;
-    if (tri) {
-      const j = this.#find(tri.ids, w);
-      if (j >= 0) count = tri.counts[j]!;
-    }
-    return this.#p3(u, v, w, tri, count);
+    const p3 = this.#p3(u, v, w, tri, this.#countIn(tri, w));
+    const four = this.#fourContext(history, u, v);
+    return four >= 0 ? this.#four!.probability(four, w, p3, this.discount) : p3;
+  }
+
+  /** w's count among a context's followers (0 when not one). */
+  #countIn(f: Followers | undefined, w: number): number {
+    if (!f) return 0;
+    const j = this.#find(f.ids, w);
+    return j >= 0 ? f.counts[j]! : 0;
+  }
+
+  /** The 4-gram layer's context (t, u, v) before the target, or −1 (no layer, or no counts for it). */
+  #fourContext(history: readonly string[], u: number, v: number): number {
+    if (!this.#four || u < 0 || v < 0) return -1;
+    const n = history.length;
+    const t = n >= 3 ? (this.#ids.get(history[n - 3]!) ?? -1) : 0;
+    return t < 0 ? -1 : this.#four.find(t, u, v);
   }
 
   /** Position of w in follower ids (sorted by string), or −1. */
@@ -790,6 +853,52 @@ export class KneserNeyTrigram {
   predict(history: readonly string[], k = 3, prefix = ''): { word: string; probability: number }[] {
     const [u, v] = this.#context(history);
     const tri = u >= 0 && v >= 0 ? this.#trigrams.get(u * KEY_BASE + v) : undefined;
+    const c = this.#fourContext(history, u, v);
+    if (c < 0) return this.#predict3(u, v, tri, k, prefix);
+    // P4(w) = own(w) + g·P3(w), own(w) > 0 only for the context's followers. A word neither
+    // among the trigram's best k nor a follower scores at most g·P3 of each of those k, so the
+    // k best are among them and the followers. A follower scores at most own(w) plus g times
+    // the trigram's best P3 (with the prefix): it is scored only where that reaches the k-th
+    // score found so far.
+    const four = this.#four!;
+    const scores = new Map<number, number>();
+    const best: number[] = [];
+    const consider = (w: number, p3: number) => {
+      scores.set(w, four.probability(c, w, p3, this.discount));
+      insertTop(best, w, (x) => scores.get(x)!, k);
+    };
+    const top3 = this.#predict3(u, v, tri, k, prefix);
+    for (const s of top3) consider(this.#ids.get(s.word)!, s.probability);
+    const gTop = top3.length > 0 ? four.probability(c, 0, top3[0]!.probability, this.discount) : 0;
+    const D = this.discount;
+    const beaten = (count: number) => best.length === k && four.own(c, count, D) + gTop < scores.get(best[k - 1]!)!;
+    if (prefix === '') {
+      // By count: once one cannot reach the k-th score, none further can.
+      const followers = four.followers(c);
+      for (let i = 0; i < followers.length && !beaten(followers[i + 1]!); i += 2) {
+        const w = followers[i]!;
+        if (!scores.has(w)) consider(w, this.#p3(u, v, w, tri, this.#countIn(tri, w)));
+      }
+    } else {
+      // The followers with the prefix are one range in string order; each is bounded first.
+      const { ids, counts } = four.followersByString(c, this.#words);
+      const [from, to] = prefixRange(ids, this.#words, prefix);
+      for (let i = from; i < to; i++) {
+        const w = ids[i]!;
+        if (!scores.has(w) && !beaten(counts[i]!)) consider(w, this.#p3(u, v, w, tri, this.#countIn(tri, w)));
+      }
+    }
+    return best.map((w) => ({ word: this.#words[w]!, probability: scores.get(w)! }));
+  }
+
+  /** predict() by the trigram alone. */
+  #predict3(
+    u: number,
+    v: number,
+    tri: Followers | undefined,
+    k: number,
+    prefix: string,
+  ): { word: string; probability: number }[] {
     const bi = v >= 0 ? this.#bigrams.get(v) : undefined;
     const scores = new Map<number, number>();
     if (prefix === '') this.#topWithoutPrefix(u, v, tri, bi, k, scores);
@@ -899,14 +1008,19 @@ export class KneserNeyTrigram {
  * A flat [u, v, w, count, …] table of n-gram JSON as an Int32Array, its ids checked against
  * V words (not again for a table decodeTrigrams wrote and checked).
  */
-function checkedTable(table: number[] | Int32Array, kind: 'trigram' | 'bigram', V: number): Int32Array {
+function checkedTable(
+  table: number[] | Int32Array,
+  kind: 'trigram' | 'bigram' | '4-gram',
+  V: number,
+  width = 4,
+): Int32Array {
   const t = table instanceof Int32Array ? table : Int32Array.from(table);
-  if (t.length % 4 !== 0)
-    throw new RangeError(`n-gram JSON: "${kind}s" length must be a multiple of 4, got ${t.length}`);
+  if (t.length % width !== 0)
+    throw new RangeError(`n-gram JSON: "${kind}s" length must be a multiple of ${width}, got ${t.length}`);
   if (DECODED.get(t)?.wordCount === V) return t;
   for (let i = 0; i < t.length; i++) {
     const x = t[i]!;
-    if (x < 0 || (i % 4 !== 3 && x >= V))
+    if (x < 0 || (i % width !== width - 1 && x >= V))
       throw new RangeError(`n-gram JSON: ${kind} entry ${i} is out of range (${x})`);
   }
   return t;

@@ -26,6 +26,17 @@ export interface KernelExports {
     totals: number,
     perV: number,
   ): number;
+  fourgrams(
+    src: number,
+    len: number,
+    count: number,
+    words: number,
+    out: number,
+    start: number,
+    totals: number,
+    sums: number,
+    ns: number,
+  ): number;
   bigrams(
     rows: number,
     n: number,

@@ -9,7 +9,7 @@ import { isEmojiToken, isWordToken, modelWords, recase, typingContext } from '..
 import { checkBoolean, checkInteger, checkNumber, describe, WEIGHT } from '../base/checks.js';
 import { BOS_ID, type Vocabulary } from '../text/vocabulary.js';
 import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
-import { insertTop, prefixRange, sortByString, type KneserNeyTrigram } from './ngram.js';
+import { insertTop, prefixRange, sortByString, NGRAM_HISTORY, type KneserNeyTrigram } from './ngram.js';
 import type { Scorer } from './evaluate.js';
 import { oneTypoPrefixes } from './typos.js';
 
@@ -89,7 +89,7 @@ const TAIL_CHARS = 1024;
 const MAX_TAIL_CHARS = 65_536;
 
 /**
- * The end of `text` that holds its last `MAX_CONTEXT` tokens (so its last two words too), cut
+ * The end of `text` that holds its last `MAX_CONTEXT` tokens (so the n-gram model's last words too), cut
  * after a space so that no word is split: what a keystroke reads, however long the text. The
  * window doubles while it holds too few tokens, up to `MAX_TAIL_CHARS`.
  */
@@ -405,7 +405,7 @@ export class WordPredictor implements Scorer {
 
   #history(text: string, partial: string): string[] {
     const nfc = text.normalize('NFC');
-    return modelWords(nfc.slice(0, nfc.length - partial.length)).slice(-2);
+    return modelWords(nfc.slice(0, nfc.length - partial.length)).slice(-NGRAM_HISTORY);
   }
 
   /**
@@ -496,7 +496,7 @@ export class WordPredictor implements Scorer {
   }
 
   /**
-   * The phrase at a word boundary, lower case: `context` (tokens) and `history` (the last two
+   * The phrase at a word boundary, lower case: `context` (tokens) and `history` (the last NGRAM_HISTORY
    * words) as `typingContext` and the n-gram model see them. Extending stops once the phrase's
    * probability falls under `threshold` (0: always `words` words); cached per boundary.
    */
@@ -543,7 +543,7 @@ export class WordPredictor implements Scorer {
         for (const { word, probability } of this.#rank(b.context, b.history, prefix, o.beam)) {
           next.push({
             context: [...b.context, word],
-            history: [...b.history, word].slice(-2),
+            history: [...b.history, word].slice(-NGRAM_HISTORY),
             words: [...b.words, word],
             probabilities: [...b.probabilities, probability],
             logp: b.logp + Math.log(probability),
@@ -595,14 +595,14 @@ export class WordPredictor implements Scorer {
 
   suggest(before: string, typed: string, k: number): string[] {
     const { context } = typingContext(before);
-    const history = modelWords(before).slice(-2);
+    const history = modelWords(before).slice(-NGRAM_HISTORY);
     return this.#rank(context, history, typed, k).map((s) => s.word);
   }
 
   probability(before: string, word: string): number | undefined {
     const { context } = typingContext(before);
     const nn = this.network && this.mix > 0 ? this.#distribution(context) : undefined;
-    const p = this.#mixed(nn, modelWords(before).slice(-2), word);
+    const p = this.#mixed(nn, modelWords(before).slice(-NGRAM_HISTORY), word);
     return p > 0 ? p : undefined;
   }
 

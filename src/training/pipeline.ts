@@ -7,7 +7,7 @@ import { describe } from '../base/checks.js';
 import { buildVocabulary } from '../text/vocabulary.js';
 import { resolveModelConfig, parameterCount, type ModelConfig } from '../inference/model-config.js';
 import { RecurrentNetwork } from '../inference/recurrent-network.js';
-import { KneserNeyTrigram } from '../inference/ngram.js';
+import { KneserNeyTrigram, NGRAM_HISTORY } from '../inference/ngram.js';
 import { WordPredictor } from '../inference/word-predictor.js';
 import { evaluate } from '../inference/evaluate.js';
 import { trainModel, type TrainOptions, type TrainResult } from './train.js';
@@ -211,7 +211,7 @@ export function bestMix(model: RnnModel, lines: readonly string[]): number {
     for (const m of line.matchAll(EVAL_WORD_PATTERN)) {
       const before = line.slice(0, m.index);
       const pn = nnOnly.probability(before, m[0]) ?? 0;
-      const pk = model.ngram!.probability(modelWords(before).slice(-2), m[0]);
+      const pk = model.ngram!.probability(modelWords(before).slice(-NGRAM_HISTORY), m[0]);
       if (pn > 0 || pk > 0) pairs.push([pn, pk]);
     }
   }

@@ -1,0 +1,453 @@
+/**
+ * The 4-gram layer of the n-gram model (KneserNeyTrigram): 4-gram counts on top of the
+ * trigram, pruned of the rare types when a model is packed. For a context (t, u, v) it has
+ * counts for,
+ *
+ *   P4(w | t, u, v) = (max(c(tuvw) − D, 0) + (T − Σc + D·n) · P3(w | u, v)) / T
+ *
+ * with T every occurrence of the context (the pruned types' too), Σc and n the counts and the
+ * number of the followers kept: the pruned types' share and the discounts back off to the
+ * trigram, and the probabilities still sum to 1. Other contexts answer with P3.
+ * Stored as flat rows [t, u, v, w, count, …]; a row with w = 0 (<s>, which never follows a
+ * context) holds the count of the pruned types. Pure: no DOM, no I/O.
+ */
+
+import { layout, scratchKernels } from './wasm.js';
+
+/** Row tables known to be sorted without repeats (decodeFourgrams checked them as it read them). */
+const SORTED = new WeakSet<Int32Array>();
+/** The index of row tables decodeFourgrams read (made as it read them). */
+const INDEXED = new WeakMap<
+  Int32Array,
+  { wordCount: number; start: Int32Array; total: Float64Array; sum: Float64Array; n: Int32Array }
+>();
+
+/** Whether decodeFourgrams read these rows, checking every id against this many words. */
+export function decodedFor(rows: unknown, wordCount: number): rows is Int32Array {
+  return rows instanceof Int32Array && INDEXED.get(rows)?.wordCount === wordCount;
+}
+
+/** Rows as (t, u, v, w) compare. */
+function compareRows(a: Int32Array, i: number, b: Int32Array, j: number, columns: number): number {
+  for (let c = 0; c < columns; c++) {
+    const d = a[i * 5 + c]! - b[j * 5 + c]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * The layer, read-only between changes: its rows sorted by (t, u, v, w) and an index of their
+ * contexts (built in one pass: a stored model's layer is ready in a millisecond or two, with
+ * no Map of its 100,000 rows). Learning merges the new counts in (addLines).
+ */
+export class FourgramLayer {
+  #rows: Int32Array;
+  /** Context c's rows are [start[c], start[c + 1]). */
+  #start: Int32Array = new Int32Array(1);
+  /** Per context: every occurrence (T), the kept followers' counts (Σc) and their number (n). */
+  #total: Float64Array = new Float64Array(0);
+  #sum: Float64Array = new Float64Array(0);
+  #n: Int32Array = new Int32Array(0);
+  /** Per context, made on first use: its followers (w > 1) by count, highest first. */
+  readonly #byCount = new Map<number, Int32Array>();
+  /** Per context, made on first use: followersByString(c). */
+  readonly #byString = new Map<number, { ids: Int32Array; counts: Int32Array }>();
+
+  /** From rows sorted by (t, u, v, w), as rows() gives them (ids checked by the caller). */
+  constructor(rows: Int32Array = new Int32Array(0)) {
+    if (!SORTED.has(rows)) {
+      for (let i = 1; i < rows.length / 5; i++)
+        if (compareRows(rows, i - 1, rows, i, 4) >= 0)
+          throw new RangeError(`4-gram rows must be sorted by (t, u, v, w) without repeats, row ${i} is not`);
+      SORTED.add(rows);
+    }
+    this.#rows = rows;
+    this.#index();
+  }
+
+  /** The contexts and their totals, in one pass over the rows (plain loops: it runs cold on a
+   * page's way to its first suggestion). */
+  #index(): void {
+    this.#byCount.clear();
+    this.#byString.clear();
+    const known = INDEXED.get(this.#rows);
+    if (known) {
+      this.#start = known.start;
+      this.#total = known.total;
+      this.#sum = known.sum;
+      this.#n = known.n;
+      return;
+    }
+    const rows = this.#rows,
+      n = rows.length / 5;
+    const start = new Int32Array(n + 1),
+      total = new Float64Array(n),
+      sum = new Float64Array(n),
+      followers = new Int32Array(n);
+    let k = -1;
+    for (let i = 0, r = 0; i < n; i++, r += 5) {
+      if (k < 0 || rows[r] !== rows[r - 5] || rows[r + 1] !== rows[r - 4] || rows[r + 2] !== rows[r - 3])
+        start[++k] = i;
+      const count = rows[r + 4]!;
+      total[k]! += count;
+      if (rows[r + 3] !== 0) {
+        sum[k]! += count;
+        followers[k]! += 1;
+      }
+    }
+    start[++k] = n;
+    this.#start = start.slice(0, k + 1);
+    this.#total = total.slice(0, k);
+    this.#sum = sum.slice(0, k);
+    this.#n = followers.slice(0, k);
+    this.#byCount.clear();
+    this.#byString.clear();
+  }
+
+  /**
+   * The layer of lines of ids (each ending with </s> = 1; <s> = 0 pads the start), keeping the
+   * types seen at least `minCount` times and, for each context with any kept, the count of the
+   * rest. Contexts with none kept are left to the trigram entirely. A 4-gram with an id below 0
+   * (a word the model does not know) is not counted.
+   */
+  static count(lines: Iterable<readonly number[]>, minCount: number): FourgramLayer {
+    const all = FourgramLayer.#counted(lines, 1);
+    const kept: number[] = [];
+    for (let c = 0; c + 1 < all.#start.length; c++) {
+      const from = all.#start[c]!,
+        to = all.#start[c + 1]!;
+      let rest = 0;
+      const context: number[] = [];
+      for (let i = from; i < to; i++) {
+        const count = all.#rows[i * 5 + 4]!;
+        if (count >= minCount) context.push(...all.#rows.subarray(i * 5, i * 5 + 5));
+        else rest += count;
+      }
+      if (context.length === 0) continue;
+      if (rest > 0) kept.push(all.#rows[from * 5]!, all.#rows[from * 5 + 1]!, all.#rows[from * 5 + 2]!, 0, rest);
+      kept.push(...context);
+    }
+    return new FourgramLayer(Int32Array.from(kept));
+  }
+
+  /** Every 4-gram of the lines, `times` times each, as a sorted layer. */
+  static #counted(lines: Iterable<readonly number[]>, times: number): FourgramLayer {
+    const counts = new Map<string, number>();
+    for (const seq of lines) {
+      let t = 0,
+        u = 0,
+        v = 0;
+      for (const w of seq) {
+        if (t >= 0 && u >= 0 && v >= 0 && w >= 0) {
+          const key = `${t},${u},${v},${w}`;
+          counts.set(key, (counts.get(key) ?? 0) + times);
+        }
+        t = u;
+        u = v;
+        v = w;
+      }
+    }
+    const list = [...counts].map(([key, c]) => [...key.split(',').map(Number), c]);
+    list.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]! || a[3]! - b[3]!);
+    const rows = Int32Array.from(list.flat());
+    SORTED.add(rows);
+    return new FourgramLayer(rows);
+  }
+
+  /** The index of context (t, u, v), or −1 when the layer has no counts for it. */
+  find(t: number, u: number, v: number): number {
+    const rows = this.#rows,
+      start = this.#start;
+    let lo = 0,
+      hi = start.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1,
+        r = start[mid]! * 5;
+      const d = rows[r]! - t || rows[r + 1]! - u || rows[r + 2]! - v;
+      if (d === 0) return mid;
+      if (d < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+
+  /** w's count in context c (0 when not a kept follower). */
+  count(c: number, w: number): number {
+    if (w === 0) return 0;
+    let lo = this.#start[c]!,
+      hi = this.#start[c + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1,
+        x = this.#rows[mid * 5 + 3]!;
+      if (x === w) return this.#rows[mid * 5 + 4]!;
+      if (x < w) lo = mid + 1;
+      else hi = mid;
+    }
+    return 0;
+  }
+
+  /** P4(w | context c) from P3(w | u, v): see the top of this file. */
+  probability(c: number, w: number, p3: number, discount: number): number {
+    const T = this.#total[c]!;
+    return (Math.max(this.count(c, w) - discount, 0) + (T - this.#sum[c]! + discount * this.#n[c]!) * p3) / T;
+  }
+
+  /** The part of P4(w) that is not P3 scaled: max(c − D, 0)/T for a follower of count c. */
+  own(c: number, count: number, discount: number): number {
+    return Math.max(count - discount, 0) / this.#total[c]!;
+  }
+
+  /**
+   * Context c's followers (w > 1) in the string order of `words` (the strings of the ids), ids
+   * and counts apart: a typed prefix's followers are one range of them (prefixRange).
+   */
+  followersByString(c: number, words: readonly string[]): { ids: Int32Array; counts: Int32Array } {
+    let lists = this.#byString.get(c);
+    if (!lists) {
+      const byCount = this.followers(c);
+      const order = Array.from({ length: byCount.length / 2 }, (_, i) => i).sort((a, b) => {
+        const x = words[byCount[a * 2]!]!,
+          y = words[byCount[b * 2]!]!;
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      lists = {
+        ids: Int32Array.from(order, (i) => byCount[i * 2]!),
+        counts: Int32Array.from(order, (i) => byCount[i * 2 + 1]!),
+      };
+      this.#byString.set(c, lists);
+    }
+    return lists;
+  }
+
+  /** Context c's followers (w > 1: words), highest count first, with their counts. */
+  followers(c: number): Int32Array {
+    let list = this.#byCount.get(c);
+    if (!list) {
+      const pairs: [number, number][] = [];
+      for (let i = this.#start[c]!; i < this.#start[c + 1]!; i++)
+        if (this.#rows[i * 5 + 3]! > 1) pairs.push([this.#rows[i * 5 + 3]!, this.#rows[i * 5 + 4]!]);
+      pairs.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      list = Int32Array.from(pairs.flat());
+      this.#byCount.set(c, list);
+    }
+    return list;
+  }
+
+  /** Adds every 4-gram of lines of ids (each ending with </s>) `times` times: one merge. */
+  addLines(lines: Iterable<readonly number[]>, times = 1): void {
+    const add = FourgramLayer.#counted(lines, times).#rows;
+    const old = this.#rows;
+    const out = new Int32Array(old.length + add.length);
+    let i = 0,
+      j = 0,
+      o = 0;
+    const n = old.length / 5,
+      m = add.length / 5;
+    while (i < n || j < m) {
+      const d = i === n ? 1 : j === m ? -1 : compareRows(old, i, add, j, 4);
+      if (d < 0) out.set(old.subarray(i * 5, ++i * 5), o);
+      else if (d > 0) out.set(add.subarray(j * 5, ++j * 5), o);
+      else {
+        out.set(old.subarray(i * 5, i * 5 + 4), o);
+        out[o + 4] = old[i * 5 + 4]! + add[j * 5 + 4]!;
+        i++;
+        j++;
+      }
+      o += 5;
+    }
+    this.#rows = out.slice(0, o);
+    SORTED.add(this.#rows);
+    this.#index();
+  }
+
+  copy(): FourgramLayer {
+    return new FourgramLayer(this.#rows);
+  }
+
+  /** The rows, sorted by (t, u, v, w): flat [t, u, v, w, count, …], w = 0 the pruned rest. */
+  rows(): Int32Array {
+    return this.#rows;
+  }
+
+  /** Number of contexts. */
+  get size(): number {
+    return this.#start.length - 1;
+  }
+}
+
+// ---- compact storage -------------------------------------------------------------------------
+// Rows sorted by (t, u, v, w), grouped by context: how many leading context ids equal the
+// previous context's, the first that differs as a delta and the rest as they are, the number of
+// rows, and for each Δw − 1 (w from −1) and count − 1.
+
+function writeVarint(out: number[], n: number): void {
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+}
+
+/** Encodes FourgramLayer.rows() (sorted) as bytes (see decodeFourgrams). */
+export function encodeFourgrams(rows: Int32Array): Uint8Array {
+  const out: number[] = [];
+  const n = rows.length / 5;
+  let previous: number[] = [];
+  for (let i = 0; i < n;) {
+    const context = [rows[i * 5]!, rows[i * 5 + 1]!, rows[i * 5 + 2]!];
+    let end = i;
+    while (end < n && context.every((x, j) => rows[end * 5 + j] === x)) end++;
+    let same = 0;
+    while (same < 3 && context[same] === previous[same]) same++;
+    if (same === 3) throw new RangeError(`4-gram rows must be sorted by context, row ${i} is not`);
+    writeVarint(out, same);
+    const delta = context[same]! - (previous[same] ?? 0);
+    if (delta < 0) throw new RangeError(`4-gram rows must be sorted by context, row ${i} is not`);
+    writeVarint(out, delta);
+    for (let j = same + 1; j < 3; j++) writeVarint(out, context[j]!);
+    writeVarint(out, end - i);
+    let w = -1;
+    for (let j = i; j < end; j++) {
+      const next = rows[j * 5 + 3]!,
+        c = rows[j * 5 + 4]!;
+      if (next <= w || c < 1) throw new RangeError(`4-gram row ${j} must follow in order with a count ≥ 1`);
+      writeVarint(out, next - w - 1);
+      writeVarint(out, c - 1);
+      w = next;
+    }
+    previous = context;
+    i = end;
+  }
+  return Uint8Array.from(out);
+}
+
+/** Decodes encodeFourgrams' `count` rows; a RangeError names where damaged bytes stop making sense. */
+export function decodeFourgrams(bytes: Uint8Array, count: number, wordCount: number): Int32Array {
+  return decodeFourgramsInWasm(bytes, count, wordCount) ?? decodeFourgramsInJs(bytes, count, wordCount);
+}
+
+/** decodeFourgrams by the kernels (a page's stored layer in about a millisecond, where the
+ * JavaScript runs cold for ~30), or null without them or when the bytes are damaged. */
+export function decodeFourgramsInWasm(bytes: Uint8Array, count: number, wordCount: number): Int32Array | null {
+  if (!Number.isSafeInteger(count) || !Number.isSafeInteger(wordCount) || count < 0 || wordCount < 0) return null;
+  const { at, bytes: size } = layout({
+    src: bytes.length,
+    out: count * 20,
+    start: (count + 1) * 4,
+    total: count * 8,
+    sum: count * 8,
+    n: count * 4,
+  });
+  const scratch = scratchKernels(size);
+  if (!scratch) return null;
+  const { kernels, buffer } = scratch;
+  new Uint8Array(buffer).set(bytes, at.src);
+  const k = kernels.fourgrams(at.src, bytes.length, count, wordCount, at.out, at.start, at.total, at.sum, at.n);
+  if (k < 0) return null;
+  const out = new Int32Array(buffer, at.out, count * 5).slice();
+  SORTED.add(out);
+  INDEXED.set(out, {
+    wordCount,
+    start: new Int32Array(buffer, at.start, k + 1).slice(),
+    total: new Float64Array(buffer, at.total, k).slice(),
+    sum: new Float64Array(buffer, at.sum, k).slice(),
+    n: new Int32Array(buffer, at.n, k).slice(),
+  });
+  return out;
+}
+
+/** decodeFourgrams in JavaScript: where there are no kernels, and what names damaged bytes. */
+export function decodeFourgramsInJs(bytes: Uint8Array, count: number, wordCount: number): Int32Array {
+  const out = new Int32Array(count * 5);
+  const len = bytes.length;
+  let at = 0;
+  /** The rest of a number whose first byte says more follow (rare: ids and counts mostly fit in one). */
+  const more = (first: number): number => {
+    let n = first & 0x7f,
+      scale = 128;
+    for (;;) {
+      if (at >= len) throw new RangeError(`4-gram counts end early at byte ${at} of ${len}`);
+      const b = bytes[at++]!;
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+      scale *= 128;
+      if (scale > 2 ** 35) throw new RangeError(`4-gram counts: a number at byte ${at} is too long`);
+    }
+  };
+  const read = (): number => {
+    if (at >= len) throw new RangeError(`4-gram counts end early at byte ${at} of ${len}`);
+    const b = bytes[at++]!;
+    return b < 0x80 ? b : more(b);
+  };
+  // The index FourgramLayer would make, made here as the rows go by (plain loops, no calls for
+  // one-byte numbers: this runs cold on a page's way to its first suggestion).
+  const start = new Int32Array(count + 1),
+    total = new Float64Array(count),
+    sum = new Float64Array(count),
+    followers = new Int32Array(count);
+  let t = 0,
+    u = 0,
+    v = 0,
+    i = 0,
+    k = 0;
+  while (i < count) {
+    // Each context follows the one before: the first id that differs grows by at least 1.
+    const same = read(),
+      delta = read();
+    if (same > 2 || (i === 0 && same !== 0) || (i > 0 && delta === 0))
+      throw new RangeError(`4-gram counts: the context at row ${i} does not follow the one before`);
+    if (same === 0) {
+      t += delta;
+      u = read();
+      v = read();
+    } else if (same === 1) {
+      u += delta;
+      v = read();
+    } else v += delta;
+    const rows = read();
+    if (rows < 1 || i + rows > count)
+      throw new RangeError(`4-gram counts: a context claims ${rows} rows where ${count - i} are left`);
+    if (t >= wordCount || u >= wordCount || v >= wordCount)
+      throw new RangeError(`4-gram counts: row ${i} (${t}, ${u}, ${v}, …) is out of range for ${wordCount} words`);
+    start[k] = i;
+    let w = -1,
+      all = 0,
+      kept = 0,
+      n = 0;
+    for (let j = 0; j < rows; j++, i++) {
+      if (at + 2 > len) throw new RangeError(`4-gram counts end early at byte ${at} of ${len}`);
+      let b = bytes[at++]!;
+      w += (b < 0x80 ? b : more(b)) + 1;
+      b = bytes[at++]!;
+      const c = (b < 0x80 ? b : more(b)) + 1;
+      if (w >= wordCount || c > 0x7fffffff)
+        throw new RangeError(`4-gram counts: row ${i} (${t}, ${u}, ${v}, ${w}) is out of range for ${wordCount} words`);
+      const r = i * 5;
+      out[r] = t;
+      out[r + 1] = u;
+      out[r + 2] = v;
+      out[r + 3] = w;
+      out[r + 4] = c;
+      all += c;
+      if (w !== 0) {
+        kept += c;
+        n++;
+      }
+    }
+    total[k] = all;
+    sum[k] = kept;
+    followers[k++] = n;
+  }
+  if (at !== len) throw new RangeError(`4-gram counts: ${len - at} bytes left over`);
+  start[k] = count;
+  SORTED.add(out);
+  INDEXED.set(out, {
+    wordCount,
+    start: start.slice(0, k + 1),
+    total: total.slice(0, k),
+    sum: sum.slice(0, k),
+    n: followers.slice(0, k),
+  });
+  return out;
+}
