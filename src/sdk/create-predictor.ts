@@ -60,7 +60,7 @@ export { DEFAULT_WORKER_URL } from './assets.js';
  * replaced by this one; learned messages are kept.
  */
 export const SHIPPED_MODEL: Readonly<{ release: ModelRelease; json: URL; weights: URL }> = {
-  release: { id: 'es-default', version: 1 },
+  release: { id: 'es-default', version: 2 },
   json: new URL('./models/es/model.json', import.meta.url),
   weights: new URL('./models/es/weights.bin', import.meta.url),
 };

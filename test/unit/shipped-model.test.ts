@@ -3,7 +3,7 @@
 // directory the package ships (models/es), tagged with the release the SDK expects.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quantizeRows, dequantizeRows, dequantizeInWasm } from '../../src/inference/quantize.js';
@@ -292,15 +292,41 @@ describe('rnn-predict pack', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('--fourgrams N --corpus FILE adds a 4-gram layer counted on the corpus; one without the other is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-predict-pack-'));
+    try {
+      await saveModelDir(smallModel(), join(dir, 'f32'));
+      const text = join(dir, 'corpus.txt');
+      writeFileSync(text, lines.map((l) => l.join(' ')).join('\n'));
+      const log: string[] = [];
+      const args = ['pack', '--model', join(dir, 'f32'), '--out', join(dir, 'packed')];
+      assert.equal(await main([...args, '--fourgrams', '1', '--corpus', text], { log: (l) => log.push(l) }), 0);
+      const packed = await loadModelDir(join(dir, 'packed'));
+      const expected = smallModel().ngram!.withFourgrams(lines, 1);
+      assert.deepEqual(packed.ngram!.toJSON().fourgrams, expected.toJSON().fourgrams);
+      assert.ok((expected.toJSON().fourgrams?.length ?? 0) > 0);
+      for (const bad of [
+        ['--fourgrams', '2'],
+        ['--corpus', text],
+        ['--fourgrams', '0', '--corpus', text],
+      ]) {
+        assert.equal(await main([...args, ...bad], { log: () => {} }), 1, bad.join(' '));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the shipped model (models/es)', () => {
-  test('is a packed model with int8 weights, its trigram and the release the SDK expects', async () => {
+  test('is a packed model with int8 weights, its trigram and 4-gram layer and the release the SDK expects', async () => {
     const dir = new URL('../../models/es/', import.meta.url).pathname;
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
     assert.deepEqual(json.modelTopology.release, SHIPPED_MODEL.release);
     const model = await loadModelDir(dir);
     assert.ok(model.ngram, 'it carries its trigram: no corpus needs to be fetched');
+    assert.ok((model.ngram.toJSON().fourgrams?.length ?? 0) > 0, 'and its 4-gram layer');
     assert.ok(model.mix > 0 && model.mix < 1, `the network is mixed with the trigram (mix ${model.mix})`);
     const words = predictorOf(model)
       .predictNext('Hola cómo se siente ', { k: 3 })
