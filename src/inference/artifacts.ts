@@ -208,40 +208,27 @@ export function toArtifacts(model: RnnModel, options: ArtifactOptions = {}): Mod
   let ngram: ModelTopology['ngram'];
   if (model.ngram) {
     const j = model.ngram.toJSON();
-    const tri = j.trigrams instanceof Int32Array ? j.trigrams : Int32Array.from(j.trigrams);
-    const bytes = encodeTrigrams(tri);
-    specs.push({
-      name: 'ngram/trigrams',
-      shape: [tri.length / 4, 4],
-      dtype: 'int32',
-      encoding: 'varint',
-      byteLength: bytes.byteLength,
-    });
-    parts.push(bytes);
-    if (j.bigrams) {
-      const bi = j.bigrams instanceof Int32Array ? j.bigrams : Int32Array.from(j.bigrams);
-      const biBytes = encodeTrigrams(bi);
+    // Each table of counts as varints: [rows, width] int32 before coding.
+    const varints = (
+      name: string,
+      table: number[] | Int32Array,
+      width: number,
+      encode: (t: Int32Array) => Uint8Array,
+    ) => {
+      const t = table instanceof Int32Array ? table : Int32Array.from(table);
+      const bytes = encode(t);
       specs.push({
-        name: 'ngram/bigrams',
-        shape: [bi.length / 4, 4],
+        name,
+        shape: [t.length / width, width],
         dtype: 'int32',
         encoding: 'varint',
-        byteLength: biBytes.byteLength,
+        byteLength: bytes.byteLength,
       });
-      parts.push(biBytes);
-    }
-    if (j.fourgrams) {
-      const four = j.fourgrams instanceof Int32Array ? j.fourgrams : Int32Array.from(j.fourgrams);
-      const fourBytes = encodeFourgrams(four);
-      specs.push({
-        name: 'ngram/fourgrams',
-        shape: [four.length / 5, 5],
-        dtype: 'int32',
-        encoding: 'varint',
-        byteLength: fourBytes.byteLength,
-      });
-      parts.push(fourBytes);
-    }
+      parts.push(bytes);
+    };
+    varints('ngram/trigrams', j.trigrams, 4, encodeTrigrams);
+    if (j.bigrams) varints('ngram/bigrams', j.bigrams, 4, encodeTrigrams);
+    if (j.fourgrams) varints('ngram/fourgrams', j.fourgrams, 5, encodeFourgrams);
     ngram = { format: j.format, version: j.version, discount: j.discount, words: j.words };
   }
   const total = parts.reduce((n, p) => n + p.byteLength, 0);

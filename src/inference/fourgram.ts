@@ -13,6 +13,7 @@
  */
 
 import { layout, scratchKernels } from './wasm.js';
+import { VarintReader, writeVarint } from './varint.js';
 
 /** Row tables known to be sorted without repeats (decodeFourgrams checked them as it read them). */
 const SORTED = new WeakSet<Int32Array>();
@@ -281,14 +282,6 @@ export class FourgramLayer {
 // previous context's, the first that differs as a delta and the rest as they are, the number of
 // rows, and for each Δw − 1 (w from −1) and count − 1.
 
-function writeVarint(out: number[], n: number): void {
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-}
-
 /** Encodes FourgramLayer.rows() (sorted) as bytes (see decodeFourgrams). */
 export function encodeFourgrams(rows: Int32Array): Uint8Array {
   const out: number[] = [];
@@ -360,28 +353,9 @@ export function decodeFourgramsInWasm(bytes: Uint8Array, count: number, wordCoun
 /** decodeFourgrams in JavaScript: where there are no kernels, and what names damaged bytes. */
 export function decodeFourgramsInJs(bytes: Uint8Array, count: number, wordCount: number): Int32Array {
   const out = new Int32Array(count * 5);
-  const len = bytes.length;
-  let at = 0;
-  /** The rest of a number whose first byte says more follow (rare: ids and counts mostly fit in one). */
-  const more = (first: number): number => {
-    let n = first & 0x7f,
-      scale = 128;
-    for (;;) {
-      if (at >= len) throw new RangeError(`4-gram counts end early at byte ${at} of ${len}`);
-      const b = bytes[at++]!;
-      n += (b & 0x7f) * scale;
-      if (b < 0x80) return n;
-      scale *= 128;
-      if (scale > 2 ** 35) throw new RangeError(`4-gram counts: a number at byte ${at} is too long`);
-    }
-  };
-  const read = (): number => {
-    if (at >= len) throw new RangeError(`4-gram counts end early at byte ${at} of ${len}`);
-    const b = bytes[at++]!;
-    return b < 0x80 ? b : more(b);
-  };
-  // The index FourgramLayer would make, made here as the rows go by (plain loops, no calls for
-  // one-byte numbers: this runs cold on a page's way to its first suggestion).
+  const reader = new VarintReader(bytes, '4-gram counts');
+  const read = () => reader.read();
+  // The index FourgramLayer would make, made here as the rows go by.
   const start = new Int32Array(count + 1),
     total = new Float64Array(count),
     sum = new Float64Array(count),
@@ -411,35 +385,22 @@ export function decodeFourgramsInJs(bytes: Uint8Array, count: number, wordCount:
     if (t >= wordCount || u >= wordCount || v >= wordCount)
       throw new RangeError(`4-gram counts: row ${i} (${t}, ${u}, ${v}, …) is out of range for ${wordCount} words`);
     start[k] = i;
-    let w = -1,
-      all = 0,
-      kept = 0,
-      n = 0;
+    let w = -1;
     for (let j = 0; j < rows; j++, i++) {
-      if (at + 2 > len) throw new RangeError(`4-gram counts end early at byte ${at} of ${len}`);
-      let b = bytes[at++]!;
-      w += (b < 0x80 ? b : more(b)) + 1;
-      b = bytes[at++]!;
-      const c = (b < 0x80 ? b : more(b)) + 1;
+      w += read() + 1;
+      const c = read() + 1;
       if (w >= wordCount || c > 0x7fffffff)
         throw new RangeError(`4-gram counts: row ${i} (${t}, ${u}, ${v}, ${w}) is out of range for ${wordCount} words`);
-      const r = i * 5;
-      out[r] = t;
-      out[r + 1] = u;
-      out[r + 2] = v;
-      out[r + 3] = w;
-      out[r + 4] = c;
-      all += c;
+      out.set([t, u, v, w, c], i * 5);
+      total[k]! += c;
       if (w !== 0) {
-        kept += c;
-        n++;
+        sum[k]! += c;
+        followers[k]! += 1;
       }
     }
-    total[k] = all;
-    sum[k] = kept;
-    followers[k++] = n;
+    k++;
   }
-  if (at !== len) throw new RangeError(`4-gram counts: ${len - at} bytes left over`);
+  reader.end();
   start[k] = count;
   SORTED.add(out);
   INDEXED.set(out, {

@@ -8,6 +8,7 @@ import { checkInteger, describe } from '../base/checks.js';
 import { BOS, EOS } from '../text/vocabulary.js';
 import { layout, scratchKernels } from './wasm.js';
 import { FourgramLayer, decodedFor } from './fourgram.js';
+import { VarintReader, writeVarint } from './varint.js';
 
 export const NGRAM_FORMAT = 'rnn-predict/kn3';
 /** Fewer distinct words than this (V³ < 2^53 keeps the training count keys exact). */
@@ -1067,14 +1068,6 @@ export function insertTop(best: number[], item: number, score: (x: number) => nu
 // same u), the number of followers, and for each follower Δw − 1 and count − 1. Typically
 // 2–3 bytes a trigram instead of 16 as four int32.
 
-function writeVarint(out: number[], n: number): void {
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-}
-
 /** Encodes flat [u, v, w, count, …] trigram types as bytes (see decodeTrigrams). */
 export function encodeTrigrams(trigrams: Int32Array): Uint8Array {
   const n = trigrams.length / 4;
@@ -1186,19 +1179,8 @@ export function decodeTrigramsInWasm(bytes: Uint8Array, count: number, wordCount
 /** decodeTrigrams in JavaScript: where there are no kernels, and what names damaged bytes. */
 export function decodeTrigramsInJs(bytes: Uint8Array, count: number, wordCount: number): Int32Array {
   const out = new Int32Array(count * 4);
-  let at = 0;
-  const read = (): number => {
-    let n = 0,
-      scale = 1;
-    for (;;) {
-      if (at >= bytes.length) throw new RangeError(`n-gram counts end early at byte ${at} of ${bytes.length}`);
-      const b = bytes[at++]!;
-      n += (b & 0x7f) * scale;
-      if (b < 0x80) return n;
-      scale *= 128;
-      if (scale > 2 ** 35) throw new RangeError(`n-gram counts: a number at byte ${at} is too long`);
-    }
-  };
+  const reader = new VarintReader(bytes, 'n-gram counts');
+  const read = () => reader.read();
   // The contexts as they go by (the rows come in strict (u, v, w) order), for fromJSON.
   const keys = new Float64Array(count),
     start = new Int32Array(count + 1),
@@ -1241,7 +1223,7 @@ export function decodeTrigramsInJs(bytes: Uint8Array, count: number, wordCount: 
     }
     totals[k++] = total;
   }
-  if (at !== bytes.length) throw new RangeError(`n-gram counts: ${bytes.length - at} bytes left over`);
+  reader.end();
   start[k] = count;
   DECODED.set(out, {
     wordCount,
