@@ -3,6 +3,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { KneserNeyTrigram } from '../../src/inference/ngram.js';
+import { WordPredictor } from '../../src/inference/word-predictor.js';
 import {
   FourgramLayer,
   decodeFourgrams,
@@ -214,5 +215,25 @@ describe('4-gram layer', () => {
     const repeated = Uint8Array.from([0, 1, 2, 3, 1, 1, 0, 2, 0, 1, 1, 0]);
     assert.equal(decodeFourgramsInWasm(repeated, 2, 10), null);
     assert.throws(() => decodeFourgramsInJs(repeated, 2, 10), /does not follow/);
+  });
+
+  test('the word predictor reads three words of history, so the layer answers there', () => {
+    const p = new WordPredictor({ ngram: pruned });
+    let reached = 0;
+    for (const l of lines.slice(0, 60).filter((l) => l.length >= 4)) {
+      const before = l.slice(0, 3).join(' ') + ' ';
+      const got = p.predictNext(before, { k: 3 });
+      const expected = pruned.predict(l.slice(0, 3), 3);
+      assert.deepEqual(
+        got.map((s) => s.word),
+        expected.map((s) => s.word),
+        before,
+      );
+      got.forEach((s, i) => assert.ok(Math.abs(s.probability - expected[i]!.probability) < 1e-12));
+      if (Math.abs(pruned.probability(l.slice(0, 3), l[3]!) - pruned.probability(l.slice(1, 3), l[3]!)) > 1e-9)
+        reached++;
+      assert.ok(Math.abs(p.probability(before, l[3]!)! - pruned.probability(l.slice(0, 3), l[3]!)) < 1e-12);
+    }
+    assert.ok(reached > 10, `the 4-gram context changed ${reached} answers`);
   });
 });
