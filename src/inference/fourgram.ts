@@ -12,7 +12,7 @@
  * context) holds the count of the pruned types. Pure: no DOM, no I/O.
  */
 
-import { layout, scratchKernels } from './wasm.js';
+import { decodingScratch } from './wasm.js';
 import { VarintReader, writeVarint } from './varint.js';
 
 /** Row tables known to be sorted without repeats (decodeFourgrams checked them as it read them). */
@@ -53,7 +53,7 @@ export class FourgramLayer {
   /** Per context, made on first use: its followers (w > 1) by count, highest first. */
   readonly #byCount = new Map<number, Int32Array>();
   /** Per context, made on first use: followersByString(c). */
-  readonly #byString = new Map<number, { ids: Int32Array; counts: Int32Array }>();
+  readonly #byString = new Map<number, Int32Array>();
 
   /** From rows sorted by (t, u, v, w), as rows() gives them (ids checked by the caller). */
   constructor(rows: Int32Array = new Int32Array(0)) {
@@ -188,37 +188,35 @@ export class FourgramLayer {
     return 0;
   }
 
-  /** P4(w | context c) from P3(w | u, v): see the top of this file. */
+  /** P4(w | context c) from P3(w | u, v) = own + backoff·P3: see the top of this file. */
   probability(c: number, w: number, p3: number, discount: number): number {
-    const T = this.#total[c]!;
-    return (Math.max(this.count(c, w) - discount, 0) + (T - this.#sum[c]! + discount * this.#n[c]!) * p3) / T;
+    return this.own(c, this.count(c, w), discount) + this.backoff(c, discount) * p3;
   }
 
-  /** The part of P4(w) that is not P3 scaled: max(c − D, 0)/T for a follower of count c. */
+  /** The part of P4 that is not P3 scaled: max(c − D, 0)/T for a follower of count c. */
   own(c: number, count: number, discount: number): number {
     return Math.max(count - discount, 0) / this.#total[c]!;
   }
 
+  /** What P3 is scaled by in context c: (T − Σc + D·n)/T, the share that backs off. */
+  backoff(c: number, discount: number): number {
+    const T = this.#total[c]!;
+    return (T - this.#sum[c]! + discount * this.#n[c]!) / T;
+  }
+
   /**
-   * Context c's followers (w > 1) in the string order of `words` (the strings of the ids), ids
-   * and counts apart: a typed prefix's followers are one range of them (prefixRange).
+   * Context c's followers (w > 1) in string order, as `sort` puts ids (the n-gram model's
+   * sortByString, so that a typed prefix's followers are one range: prefixRange). Made once a
+   * context; their counts: count(c, w).
    */
-  followersByString(c: number, words: readonly string[]): { ids: Int32Array; counts: Int32Array } {
-    let lists = this.#byString.get(c);
-    if (!lists) {
+  followersByString(c: number, sort: (ids: Int32Array) => Int32Array): Int32Array {
+    let ids = this.#byString.get(c);
+    if (!ids) {
       const byCount = this.followers(c);
-      const order = Array.from({ length: byCount.length / 2 }, (_, i) => i).sort((a, b) => {
-        const x = words[byCount[a * 2]!]!,
-          y = words[byCount[b * 2]!]!;
-        return x < y ? -1 : x > y ? 1 : 0;
-      });
-      lists = {
-        ids: Int32Array.from(order, (i) => byCount[i * 2]!),
-        counts: Int32Array.from(order, (i) => byCount[i * 2 + 1]!),
-      };
-      this.#byString.set(c, lists);
+      ids = sort(Int32Array.from({ length: byCount.length / 2 }, (_, i) => byCount[i * 2]!));
+      this.#byString.set(c, ids);
     }
-    return lists;
+    return ids;
   }
 
   /** Context c's followers (w > 1: words), highest count first, with their counts. */
@@ -323,19 +321,15 @@ export function decodeFourgrams(bytes: Uint8Array, count: number, wordCount: num
 /** decodeFourgrams by the kernels (the shipped layer in ~8 ms with the copying out, where the
  * JavaScript runs cold for ~30), or null without them or when the bytes are damaged. */
 export function decodeFourgramsInWasm(bytes: Uint8Array, count: number, wordCount: number): Int32Array | null {
-  if (!Number.isSafeInteger(count) || !Number.isSafeInteger(wordCount) || count < 0 || wordCount < 0) return null;
-  const { at, bytes: size } = layout({
-    src: bytes.length,
+  const scratch = decodingScratch(bytes, count, wordCount, {
     out: count * 20,
     start: (count + 1) * 4,
     total: count * 8,
     sum: count * 8,
     n: count * 4,
   });
-  const scratch = scratchKernels(size);
   if (!scratch) return null;
-  const { kernels, buffer } = scratch;
-  new Uint8Array(buffer).set(bytes, at.src);
+  const { kernels, buffer, at } = scratch;
   const k = kernels.fourgrams(at.src, bytes.length, count, wordCount, at.out, at.start, at.total, at.sum, at.n);
   if (k < 0) return null;
   const out = new Int32Array(buffer, at.out, count * 5).slice();

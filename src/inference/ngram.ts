@@ -6,7 +6,7 @@
  */
 import { checkInteger, describe } from '../base/checks.js';
 import { BOS, EOS } from '../text/vocabulary.js';
-import { layout, scratchKernels } from './wasm.js';
+import { decodingScratch } from './wasm.js';
 import { FourgramLayer, decodedFor } from './fourgram.js';
 import { VarintReader, writeVarint } from './varint.js';
 
@@ -485,7 +485,7 @@ export class KneserNeyTrigram {
     for (const line of lines) {
       if (!Array.isArray(line)) throw new TypeError(`each line must be an array of words, got ${describe(line)}`);
       // '<s>' and '</s>' mark the line's ends; the same strings inside a line are not words.
-      encoded.push([...line.filter((w) => w !== BOS && w !== EOS).map((w) => id(String(w))), 1]);
+      encoded.push(lineIds(line, id));
     }
     if (words.length <= 2) throw new RangeError('the n-gram model needs at least one word to train on');
     // Count trigrams under one integer key (exact while V³ < 2^53, i.e. V < 208,063 words).
@@ -556,8 +556,7 @@ export class KneserNeyTrigram {
     checkInteger(minCount, 'minCount', 1);
     const ids: number[][] = [];
     for (const line of lines) {
-      if (!Array.isArray(line)) throw new TypeError(`each line must be an array of words, got ${describe(line)}`);
-      ids.push([...line.filter((w) => w !== BOS && w !== EOS).map((w) => this.#ids.get(String(w)) ?? -1), 1]);
+      ids.push(lineIds(line, (w) => this.#ids.get(w) ?? -1));
     }
     const four = FourgramLayer.count(ids, minCount);
     return new KneserNeyTrigram([...this.#words], this.#raw, this.discount, this.#rawBigrams, this, four);
@@ -641,9 +640,7 @@ export class KneserNeyTrigram {
     checkInteger(times, 'times', 1);
     const seqs: number[][] = [];
     for (const line of lines) {
-      if (!Array.isArray(line)) throw new TypeError(`line must be an array of words, got ${describe(line)}`);
-      const seq = line.filter((w) => w !== BOS && w !== EOS).map((w) => this.#idOrNew(String(w)));
-      seq.push(1);
+      const seq = lineIds(line, (w) => this.#idOrNew(w));
       for (let t = 0; t < times; t++) {
         let u = 0,
           v = 0;
@@ -854,54 +851,73 @@ export class KneserNeyTrigram {
   predict(history: readonly string[], k = 3, prefix = ''): { word: string; probability: number }[] {
     const [u, v] = this.#context(history);
     const tri = u >= 0 && v >= 0 ? this.#trigrams.get(u * KEY_BASE + v) : undefined;
-    const c = this.#fourContext(history, u, v);
-    if (c < 0) return this.#predict3(u, v, tri, k, prefix);
-    // P4(w) = own(w) + g·P3(w), own(w) > 0 only for the context's followers. A word neither
-    // among the trigram's best k nor a follower scores at most g·P3 of each of those k, so the
-    // k best are among them and the followers. A follower scores at most own(w) plus g times
-    // the trigram's best P3 (with the prefix): it is scored only where that reaches the k-th
-    // score found so far.
-    const four = this.#four!;
     const scores = new Map<number, number>();
+    const top3 = this.#top3(u, v, tri, k, prefix, scores);
+    const c = this.#fourContext(history, u, v);
+    const best = c < 0 ? top3 : this.#top4(c, u, v, tri, k, prefix, top3, scores);
+    return best.map((w) => ({ word: this.#words[w]!, probability: scores.get(w)! }));
+  }
+
+  /**
+   * The k best ids under P4 in 4-gram context c, given the trigram's k best (`top3`) with their
+   * P3 in `scores`, which then holds P4 of every id scored. P4(w) = own(w) + g·P3(w), own(w) > 0
+   * only for the context's followers: a word neither among the trigram's best k nor a follower
+   * scores at most g·P3 of each of those k, so the k best are among them and the followers. A
+   * follower scores at most own(w) plus g times the trigram's best P3 (with the prefix): it is
+   * scored only where that reaches the k-th score found so far.
+   */
+  #top4(
+    c: number,
+    u: number,
+    v: number,
+    tri: Followers | undefined,
+    k: number,
+    prefix: string,
+    top3: readonly number[],
+    scores: Map<number, number>,
+  ): number[] {
+    const four = this.#four!,
+      D = this.discount;
+    const g = four.backoff(c, D);
+    const gTop = top3.length > 0 ? g * scores.get(top3[0]!)! : 0;
     const best: number[] = [];
+    const seen = new Set<number>();
     const consider = (w: number, p3: number) => {
-      scores.set(w, four.probability(c, w, p3, this.discount));
+      seen.add(w);
+      scores.set(w, four.own(c, four.count(c, w), D) + g * p3);
       insertTop(best, w, (x) => scores.get(x)!, k);
     };
-    const top3 = this.#predict3(u, v, tri, k, prefix);
-    for (const s of top3) consider(this.#ids.get(s.word)!, s.probability);
-    const gTop = top3.length > 0 ? four.probability(c, 0, top3[0]!.probability, this.discount) : 0;
-    const D = this.discount;
+    for (const w of top3) consider(w, scores.get(w)!);
     const beaten = (count: number) => best.length === k && four.own(c, count, D) + gTop < scores.get(best[k - 1]!)!;
     if (prefix === '') {
       // By count: once one cannot reach the k-th score, none further can.
       const followers = four.followers(c);
       for (let i = 0; i < followers.length && !beaten(followers[i + 1]!); i += 2) {
         const w = followers[i]!;
-        if (!scores.has(w)) consider(w, this.#p3(u, v, w, tri, this.#countIn(tri, w)));
+        if (!seen.has(w)) consider(w, this.#p3(u, v, w, tri, this.#countIn(tri, w)));
       }
     } else {
       // The followers with the prefix are one range in string order; each is bounded first.
-      const { ids, counts } = four.followersByString(c, this.#words);
+      const ids = four.followersByString(c, (x) => sortByString(x, this.#words));
       const [from, to] = prefixRange(ids, this.#words, prefix);
       for (let i = from; i < to; i++) {
         const w = ids[i]!;
-        if (!scores.has(w) && !beaten(counts[i]!)) consider(w, this.#p3(u, v, w, tri, this.#countIn(tri, w)));
+        if (!seen.has(w) && !beaten(four.count(c, w))) consider(w, this.#p3(u, v, w, tri, this.#countIn(tri, w)));
       }
     }
-    return best.map((w) => ({ word: this.#words[w]!, probability: scores.get(w)! }));
+    return best;
   }
 
-  /** predict() by the trigram alone. */
-  #predict3(
+  /** The trigram's k best ids after (u, v) that start with `prefix`; `scores` gets their P3 (and other ids'). */
+  #top3(
     u: number,
     v: number,
     tri: Followers | undefined,
     k: number,
     prefix: string,
-  ): { word: string; probability: number }[] {
+    scores: Map<number, number>,
+  ): number[] {
     const bi = v >= 0 ? this.#bigrams.get(v) : undefined;
-    const scores = new Map<number, number>();
     if (prefix === '') this.#topWithoutPrefix(u, v, tri, bi, k, scores);
     else {
       if (tri) {
@@ -924,7 +940,7 @@ export class KneserNeyTrigram {
     }
     const best: number[] = [];
     for (const w of scores.keys()) insertTop(best, w, (x) => scores.get(x)!, k);
-    return best.map((w) => ({ word: this.#words[w]!, probability: scores.get(w)! }));
+    return best;
   }
 
   /**
@@ -1003,6 +1019,17 @@ export class KneserNeyTrigram {
       if (best.length === k && scores.get(best[k - 1]!)! > bound * (1 + 1e-12)) break;
     }
   }
+}
+
+/**
+ * A line of words as ids, ending with </s> (1): '<s>' and '</s>' inside a line are not words.
+ * A line that is not an array is a TypeError.
+ */
+function lineIds(line: readonly string[], id: (word: string) => number): number[] {
+  if (!Array.isArray(line)) throw new TypeError(`each line must be an array of words, got ${describe(line)}`);
+  const ids = line.filter((w) => w !== BOS && w !== EOS).map((w) => id(String(w)));
+  ids.push(1);
+  return ids;
 }
 
 /**
@@ -1116,9 +1143,7 @@ export function decodeTrigrams(bytes: Uint8Array, count: number, wordCount: numb
 
 /** decodeTrigrams by the kernels, or null without them or when the bytes are damaged (exported for tests). */
 export function decodeTrigramsInWasm(bytes: Uint8Array, count: number, wordCount: number): Int32Array | null {
-  if (!Number.isSafeInteger(count) || !Number.isSafeInteger(wordCount) || count < 0 || wordCount < 0) return null;
-  const { at, bytes: size } = layout({
-    src: bytes.length,
+  const scratch = decodingScratch(bytes, count, wordCount, {
     out: count * 16,
     keys: count * 8,
     totals: count * 8,
@@ -1133,10 +1158,8 @@ export function decodeTrigramsInWasm(bytes: Uint8Array, count: number, wordCount
     uniCont: wordCount * 8,
     lastV: wordCount * 4,
   });
-  const scratch = scratchKernels(size);
   if (!scratch) return null;
-  const { kernels, buffer } = scratch;
-  new Uint8Array(buffer).set(bytes, at.src);
+  const { kernels, buffer, at } = scratch;
   const k = kernels.trigrams(at.src, bytes.length, count, wordCount, at.out, at.keys, at.start, at.totals, at.perV);
   if (k < 0) return null;
   // The bigram lists too, while the rows are in the kernels' memory (bigramParts with ones).

@@ -87,6 +87,25 @@ export function layout<K extends string>(sizes: Record<K, number>): { at: Record
 }
 
 /**
+ * A scratch memory for decoding `bytes` (`count` rows over `wordCount` words) with the kernels:
+ * the bytes copied to `at.src`, the other parts laid out after them; null without the kernels
+ * or for impossible sizes (the caller's JavaScript then says what is wrong).
+ */
+export function decodingScratch<K extends string>(
+  bytes: Uint8Array,
+  count: number,
+  wordCount: number,
+  sizes: Record<K, number>,
+): { kernels: KernelExports; buffer: ArrayBuffer; at: Record<K | 'src', number> } | null {
+  if (!Number.isSafeInteger(count) || !Number.isSafeInteger(wordCount) || count < 0 || wordCount < 0) return null;
+  const { at, bytes: size } = layout({ src: bytes.length, ...sizes } as Record<K | 'src', number>);
+  const scratch = scratchKernels(size);
+  if (!scratch) return null;
+  new Uint8Array(scratch.buffer).set(bytes, at.src);
+  return { ...scratch, at };
+}
+
+/**
  * The kernels over a fresh zeroed memory of at least `bytes` bytes, or null without them (or
  * when such a memory cannot be had: the caller's JavaScript loops then say what is wrong).
  */
