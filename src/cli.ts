@@ -10,6 +10,7 @@ import { KneserNeyTrigram, NGRAM_HISTORY } from './inference/ngram.js';
 import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-predictor.js';
 import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from './inference/evaluate.js';
 import { learnInto } from './inference/learning.js';
+import { COMPLETION_ORDERS } from './inference/savings-order.js';
 import { predictorOf, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
 import {
   parameterCount,
@@ -122,6 +123,11 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
                    lists (docs/evaluation.md; JSON: ksr) and with the words shown and passed
                    over for a word offered last, as <rnn-predict> offers them
                    (JSON: ksrPassedOverLast)
+  --completion-order savings|probability
+                   how the completions of a partly typed word are ordered (default savings:
+                   by the typing each is expected to save, as the SDK and the element offer
+                   them; probability: most probable first); the next word is always by
+                   probability, so top-1 and top-3 do not change
   --adapt          score learning on a stream: --test in its order, the second half scored
                    before and after learning the first, each line then learned as the page's
                    learn() does (JSON: ksrBefore, ksrAfter, top1Before, top1After)
@@ -439,6 +445,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
       beam: { type: 'string' },
       adapt: { type: 'boolean' },
       typos: { type: 'string' },
+      'completion-order': { type: 'string' },
     },
     'eval',
   );
@@ -451,12 +458,13 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
   if (values.baseline && !values.train) throw new UsageError('eval --baseline kn3 needs --train FILE');
   const test = await readLines(values.test as string, intOption(values['max-lines'], 'max-lines', 1));
   const started = Date.now();
+  const completionOrder = choiceOption(values['completion-order'], 'completion-order', COMPLETION_ORDERS);
   let scorer: WordPredictor;
   if (values.model) {
-    scorer = predictorOf(await loadModelDir(values.model as string));
+    scorer = predictorOf(await loadModelDir(values.model as string), { completionOrder });
   } else {
     const train = await readLines(values.train as string);
-    scorer = new WordPredictor({ ngram: KneserNeyTrigram.train(train.map(modelWords)) });
+    scorer = new WordPredictor({ ngram: KneserNeyTrigram.train(train.map(modelWords)), completionOrder });
   }
   if (values.adapt) return evalAdaptation(scorer, test, !!values.json, out, started);
   if (values.typos !== undefined) return evalTypos(scorer, test, values.typos as string, !!values.json, out, started);
@@ -502,6 +510,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     words: r.words,
     lines: r.lines,
     source: scorer.source,
+    completionOrder: scorer.completionOrder,
     ...(phrases && first
       ? {
           ksr: phrases.ksr,

@@ -24,6 +24,7 @@ export { KneserNeyTrigram } from './inference/ngram.js';
 export { DEFAULT_BLOCKLIST_ES } from './text/blocklist-es.js';
 export { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-predictor.js';
 export type { Suggestion, Continuation, ContinueOptions, PhraseOptions, Source } from './inference/word-predictor.js';
+export type { CompletionOrder } from './inference/savings-order.js';
 export { RecurrentNetwork } from './inference/recurrent-network.js';
 export { evaluate } from './inference/evaluate.js';
 export { PassedOver } from './inference/passed-over.js';

@@ -10,7 +10,7 @@ import { resolveModelConfig, weightShapes, SIZE_LIMITS, type ModelConfig } from 
 import { RecurrentNetwork } from './recurrent-network.js';
 import { KneserNeyTrigram, NGRAM_FORMAT, decodeTrigrams, encodeTrigrams } from './ngram.js';
 import { decodeFourgrams, encodeFourgrams } from './fourgram.js';
-import { WordPredictor } from './word-predictor.js';
+import { WordPredictor, type PredictorParts } from './word-predictor.js';
 import { quantizeRows, dequantizeRows } from './quantize.js';
 
 export const MODEL_FORMAT = 'rnn-predict/model';
@@ -112,13 +112,14 @@ export function truncateVocabulary(model: RnnModel, size: number): RnnModel {
   return { ...model, vocabulary, weights, config: { ...model.config, vocabSize: size } };
 }
 
-/** The predictor a model serves (network, n-gram model, mix). */
-export function predictorOf(model: RnnModel): WordPredictor {
+/** The predictor a model serves (network, n-gram model, mix), completing words in `options.completionOrder`. */
+export function predictorOf(model: RnnModel, options: Pick<PredictorParts, 'completionOrder'> = {}): WordPredictor {
   return new WordPredictor({
     network: new RecurrentNetwork(model.config, model.weights),
     vocabulary: model.vocabulary,
     ngram: model.ngram,
     mix: model.ngram ? model.mix : 1,
+    ...options,
   });
 }
 

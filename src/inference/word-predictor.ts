@@ -12,6 +12,7 @@ import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
 import { insertTop, prefixRange, sortByString, NGRAM_HISTORY, type KneserNeyTrigram } from './ngram.js';
 import type { Scorer } from './evaluate.js';
 import { oneTypoPrefixes } from './typos.js';
+import { bySavings, checkCompletionOrder, type CompletionOrder } from './savings-order.js';
 
 export interface Suggestion {
   /** The word, re-cased for where it goes. */
@@ -118,6 +119,10 @@ export interface PredictorParts {
   /** Suggest emoji that the models know (from the corpus or learned messages) after a word,
    * as they suggest words (default true); false: words only. */
   emoji?: boolean;
+  /** How the completions of a partly typed word are ordered: 'savings' (default), by the typing
+   * each is expected to save (probability × √letters saved: savings-order.ts), or 'probability'.
+   * The next word after a space is always ordered by probability. */
+  completionOrder?: CompletionOrder;
 }
 
 /** Which model answers. */
@@ -170,6 +175,8 @@ export class WordPredictor implements Scorer {
   readonly #typos: boolean;
   readonly #blocked: ReadonlySet<string>;
   readonly #emoji: boolean;
+  /** How completions of a partly typed word are ordered (`PredictorParts.completionOrder`). */
+  readonly completionOrder: CompletionOrder;
 
   constructor(parts: PredictorParts) {
     if (typeof parts !== 'object' || parts === null)
@@ -189,6 +196,7 @@ export class WordPredictor implements Scorer {
     this.ngram = ngram;
     this.mix = network ? (ngram ? mix : 1) : 0;
     [this.#typos, this.#blocked, this.#emoji] = learningParts(parts);
+    this.completionOrder = checkCompletionOrder(parts.completionOrder);
     const tokens = vocabulary?.tokens() ?? [];
     const suggestable = (t: string) => isWordToken(t) || (this.#emoji && isEmojiToken(t));
     this.#offered = Uint8Array.from(tokens, (t) => (suggestable(t) ? 1 : 0));
@@ -296,13 +304,16 @@ export class WordPredictor implements Scorer {
 
   /**
    * The k best lower-case words after `context` (tokens) and `history` (words, for the n-gram
-   * model) that start with `prefix`, with probabilities under the answering model.
+   * model) that start with `prefix`, with probabilities under the answering model. Most
+   * probable first; completions of a non-empty `prefix` for a bar of `shown` places are in the
+   * predictor's completion order instead (savings-order.ts) when `shown` is given.
    */
   #rank(
     context: readonly string[],
     history: readonly string[],
     prefix: string,
     k: number,
+    shown?: number,
   ): { word: string; probability: number }[] {
     const wide = Math.max(k, 8);
     const scores = new Map<string, number>();
@@ -327,7 +338,10 @@ export class WordPredictor implements Scorer {
     const ranked = [...scores]
       .filter(([w, p]) => p > 0 && !this.#blocked.has(w) && (this.#emoji || !isEmojiToken(w)))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    const out = ranked.slice(0, k).map(([word, probability]) => ({ word, probability }));
+    let completions = ranked.map(([word, probability]) => ({ word, probability }));
+    if (shown !== undefined && prefix !== '' && this.completionOrder === 'savings')
+      completions = bySavings(completions, prefix, shown);
+    const out = completions.slice(0, k);
     if (out.length < k && this.#typos) out.push(...this.#typoCompletions(nn, history, prefix, k - out.length, scores));
     return out;
   }
@@ -381,7 +395,9 @@ export class WordPredictor implements Scorer {
   /**
    * The k best words for the text before the caret. Inside a word, completions of it keeping
    * the typed letters' case; after a space or punctuation, the next word, capitalised at a
-   * sentence start. Sorted by probability, best first. Never throws on a string.
+   * sentence start. Best first: the next word by probability; a word's completions by the typing
+   * each is expected to save (`completionOrder`, savings-order.ts) unless the predictor was made
+   * with `completionOrder: 'probability'`. Never throws on a string.
    */
   predictNext(text: string, options: { k?: number } = {}): Suggestion[] {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
@@ -393,7 +409,7 @@ export class WordPredictor implements Scorer {
     // Re-casing can make two stored words one (σα and ςα both give Σα): keep the first.
     const seen = new Set<string>();
     const out: Suggestion[] = [];
-    for (const { word, probability } of this.#rank(context, history, prefix, k + 4)) {
+    for (const { word, probability } of this.#rank(context, history, prefix, k + 4, k)) {
       const shown = recase(word, partial, sentenceStart);
       if (seen.has(shown)) continue;
       seen.add(shown);
@@ -596,7 +612,7 @@ export class WordPredictor implements Scorer {
   suggest(before: string, typed: string, k: number): string[] {
     const { context } = typingContext(before);
     const history = modelWords(before).slice(-NGRAM_HISTORY);
-    return this.#rank(context, history, typed, k).map((s) => s.word);
+    return this.#rank(context, history, typed, k, k).map((s) => s.word);
   }
 
   probability(before: string, word: string): number | undefined {

@@ -37,6 +37,7 @@ import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } 
 import { loadForgotten, saveForgotten } from '../storage/idb.js';
 import { learnInto, learnedLines } from '../inference/learning.js';
 import { DEFAULT_BLOCKLIST_ES } from '../text/blocklist-es.js';
+import { checkCompletionOrder } from '../inference/savings-order.js';
 import type { WorkerApi } from '../worker/protocol.js';
 import { BACKEND_NAMES, type BackendName } from '../base/training-types.js';
 import type { ForecastOptions, ForecastResult } from '../base/forecast-types.js';
@@ -123,6 +124,7 @@ function validate(o: PredictorOptions): void {
     checkNumber(o.workerTimeout, 'workerTimeout', (x) => x > 0, 'a number of seconds > 0');
   for (const b of ['autoTrain', 'persist', 'typos', 'emoji'] as const) if (o[b] !== undefined) checkBoolean(o[b], b);
   if (o.fetch !== undefined) checkFunction(o.fetch, 'fetch');
+  checkCompletionOrder(o.completionOrder);
   validateLearning(o);
 }
 
@@ -643,10 +645,16 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (this.#predictor?.ngram !== this.#ngram) this.#refresh();
   }
 
-  /** What a predictor leaves out and how it completes: the block list, forgotten words, typos, emoji. */
-  #suggestionParts(): Pick<PredictorParts, 'blocked' | 'typos' | 'emoji'> {
+  /** What a predictor leaves out and how it completes: the block list, forgotten words, typos,
+   * emoji, the order of completions. */
+  #suggestionParts(): Pick<PredictorParts, 'blocked' | 'typos' | 'emoji' | 'completionOrder'> {
     const o = this.#o;
-    return { blocked: [...(o.block ?? DEFAULT_BLOCKLIST_ES), ...this.#forgotten], typos: o.typos, emoji: o.emoji };
+    return {
+      blocked: [...(o.block ?? DEFAULT_BLOCKLIST_ES), ...this.#forgotten],
+      typos: o.typos,
+      emoji: o.emoji,
+      completionOrder: o.completionOrder,
+    };
   }
 
   async forget(word: string): Promise<void> {

@@ -6,6 +6,7 @@ import type { Suggestion, Continuation, ContinueOptions, PhraseOptions, Source }
 import type { ModelMetrics, ModelRelease } from '../inference/artifacts.js';
 import type { CellType, ModelShape, NetworkChoices } from '../inference/model-config.js';
 import type { TrainProgress } from '../base/training-types.js';
+import type { CompletionOrder } from '../inference/savings-order.js';
 
 export type {
   Suggestion,
@@ -61,6 +62,11 @@ export interface PredictorOptions extends NetworkChoices {
   /** Suggest emoji after a word, as words are suggested, once the corpus or the person's learned
    * messages hold them (default true); false: words only. */
   emoji?: boolean;
+  /** How the completions of a partly typed word are ordered: 'savings' (default), by the typing
+   * each is expected to save (a long likely word before a short one that would show after one
+   * more letter anyway), or 'probability'. The next word after a space is always ordered by
+   * probability. */
+  completionOrder?: CompletionOrder;
 }
 
 export interface PredictorInfo {

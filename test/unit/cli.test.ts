@@ -108,6 +108,14 @@ describe('rnn-predict CLI', () => {
     const expected = evaluate(predictorOf(await loadModelDir(out)), testLines);
     for (const k of ['top1', 'top3', 'ksr', 'oov', 'perplexity', 'words'] as const) assert.equal(r[k], expected[k], k);
     assert.equal(r.words, 9);
+    assert.equal(r.completionOrder, 'savings');
+    // --completion-order probability scores the most probable completions first.
+    const e2 = run('eval', '--model', out, '--test', test, '--json', '--completion-order', 'probability');
+    assert.equal(e2.code, 0, e2.err);
+    const r2 = JSON.parse(e2.out);
+    const byProbability = evaluate(predictorOf(await loadModelDir(out), { completionOrder: 'probability' }), testLines);
+    assert.equal(r2.completionOrder, 'probability');
+    for (const k of ['top1', 'top3', 'ksr'] as const) assert.equal(r2[k], byProbability[k], k);
     const b = run('eval', '--baseline', 'kn3', '--train', small, '--test', test, '--json');
     assert.equal(b.code, 0, b.err);
     const kn = new WordPredictor({
@@ -139,6 +147,10 @@ describe('rnn-predict CLI', () => {
       [['train', '--corpus', corpus, '--out', join(dir, 'o'), '--bogus'], /Unknown option '--bogus'/],
       [['predict', '--model', broken, 'hola'], /model\.json not found/],
       [['eval', '--test', corpus], /exactly one of --model DIR or --baseline kn3/],
+      [
+        ['eval', '--baseline', 'kn3', '--train', corpus, '--test', corpus, '--completion-order', 'abc'],
+        /--completion-order must be one of "savings", "probability", got "abc"/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = run(...args);
