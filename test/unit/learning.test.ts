@@ -267,6 +267,28 @@ describe('the SDK: learn, forget, learned, block (in memory; IndexedDB in test/b
     await assert.rejects(make({ typos: 'sí' }).ready, /typos must be a boolean, got the string "sí"/);
   });
 
+  test('completionOrder reaches the predictor: savings by default, probability on request, a bad value refused', async () => {
+    const lines = [
+      ...Array<string>(6).fill('voy a dar'),
+      ...Array<string>(5).fill('voy a darle'),
+      ...Array<string>(2).fill('voy a decir'),
+    ].join('\n');
+    const first = async (o: object) => {
+      const p = createPredictor({ corpus: lines, persist: false, autoTrain: false, block: [], ...o });
+      await p.ready;
+      const out = p.predictNext('voy a d', { k: 1 }).map((s) => s.word);
+      p.dispose();
+      return out;
+    };
+    // One place: "darle" would wait for "darl" (3 letters), "dar" shows at "da" (savings-order.test.ts).
+    assert.deepEqual(await first({}), ['darle']);
+    assert.deepEqual(await first({ completionOrder: 'probability' }), ['dar']);
+    await assert.rejects(
+      make({ completionOrder: 'length' }).ready,
+      /completionOrder must be one of "savings", "probability", got the string "length"/,
+    );
+  });
+
   test('emoji the person sends are suggested after learn(); emoji: false turns them off; forget() removes one', async () => {
     for (const emoji of [true, false]) {
       const p = make({ emoji });
