@@ -41,8 +41,9 @@ export function bySavings<T extends { readonly word: string; readonly probabilit
   const scored = ranked.map((s, i) => {
     const letters = Array.from(s.word);
     let showsAt = letters.length;
+    let prefix = letters.slice(0, typedLetters).join('');
     for (let j = typedLetters + 1; j < letters.length; j++) {
-      const prefix = letters.slice(0, j).join('');
+      prefix += letters[j - 1];
       let above = 0;
       for (let q = 0; q < i && above < shown; q++) if (ranked[q]!.word.startsWith(prefix)) above++;
       if (above < shown) {
