@@ -3,7 +3,7 @@
 // depend on the order in which contexts were reached, nor on the cache.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { WordPredictor } from '../../src/inference/word-predictor.js';
+import { NETWORK_AFTER_MARK, WordPredictor } from '../../src/inference/word-predictor.js';
 import { RecurrentNetwork } from '../../src/inference/recurrent-network.js';
 import { KneserNeyTrigram } from '../../src/inference/ngram.js';
 import { resolveModelConfig, weightShapes } from '../../src/inference/model-config.js';
@@ -89,5 +89,37 @@ describe('WordPredictor caching', () => {
       a.continue('hola ', { words: 3, beam: 3, k: 2 }),
       b.continue('hola ', { words: 3, beam: 3, k: 2 }),
     );
+  });
+});
+
+describe('the mix after a mark the n-gram model does not see', () => {
+  const network = () => new RecurrentNetwork(config, weights);
+  const netAlone = new WordPredictor({ network: network(), vocabulary });
+  const ngramAlone = new WordPredictor({ ngram });
+  const both = (mix: number) => new WordPredictor({ network: network(), vocabulary, ngram, mix });
+
+  test(`after ¿ ¡ , ; : the network weighs ${NETWORK_AFTER_MARK}, elsewhere the model's mix`, () => {
+    const p = both(0.6);
+    for (const before of ['¿', 'hola, ', 'Hola, ¡', 'sí; ', 'dice: ', 'hola ', 'hola. ', '']) {
+      const afterMark = /[¿¡,;:]\s*$/u.test(before);
+      const w = afterMark ? NETWORK_AFTER_MARK : 0.6;
+      for (const word of ['cómo', 'hoy', 'se']) {
+        const expected =
+          w * (netAlone.probability(before, word) ?? 0) + (1 - w) * (ngramAlone.probability(before, word) ?? 0);
+        const got = p.probability(before, word) ?? 0;
+        assert.ok(Math.abs(got - expected) < 1e-12, `${JSON.stringify(before)} ${word}: ${got} ≠ ${expected}`);
+      }
+      // The suggestions are ranked by the same probabilities.
+      for (const s of p.predictNext(before + 'h', { k: 3 }))
+        assert.ok(Math.abs(s.probability - (p.probability(before, s.word.toLowerCase()) ?? 0)) < 1e-12);
+    }
+  });
+
+  test('a mix already above it, the network alone and the n-gram model alone are left as they are', () => {
+    const p = both(0.9);
+    const expected = 0.9 * (netAlone.probability('¿', 'cómo') ?? 0) + 0.1 * (ngramAlone.probability('¿', 'cómo') ?? 0);
+    assert.ok(Math.abs((p.probability('¿', 'cómo') ?? 0) - expected) < 1e-12);
+    assert.equal(both(0).probability('¿', 'cómo'), ngramAlone.probability('¿', 'cómo'));
+    assert.equal(both(1).probability('¿', 'cómo'), netAlone.probability('¿', 'cómo'));
   });
 });
