@@ -135,7 +135,8 @@ export interface Predictor extends EventTarget {
   readonly ready: Promise<void>;
   /** Resolves when a neural model answers (stored, loaded or trained). */
   readonly neuralReady: Promise<void>;
-  /** The k best words for the text before the caret (synchronous once ready). */
+  /** The k best words for the text before the caret (synchronous once ready): the next word
+   * by probability; a partly typed word's completions in `completionOrder`. */
   predictNext(text: string, options?: { k?: number }): Suggestion[];
   /** Several words ahead. */
   continue(text: string, options?: ContinueOptions): Continuation[];
