@@ -529,7 +529,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
   if (values.json) out.log(JSON.stringify(result));
   else {
     out.log(
-      `${values.model ?? 'KN trigram'} on ${values.test} (${r.lines} lines, ${r.words} words, answered by ${scorer.source})`,
+      `${values.model ?? 'KN trigram'} on ${values.test} (${r.lines} lines, ${r.words} words, answered by ${scorer.source}; completions by ${scorer.completionOrder})`,
     );
     out.log(
       `top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}  KSR ${pct(result.ksr)}  perplexity ${r.perplexity.toFixed(1)}  OOV ${pct(r.oov)}`,
