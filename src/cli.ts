@@ -121,8 +121,8 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
   --max-lines N    use only the first N test lines
   --no-ksr         skip keystroke savings (faster). KSR is printed twice: with plain ranked
                    lists (docs/evaluation.md; JSON: ksr) and with the words shown and passed
-                   over for a word offered last, as <rnn-predict> offers them
-                   (JSON: ksrPassedOverLast)
+                   over for a word offered last and none in an empty field, as
+                   <rnn-predict> offers them (JSON: ksrPassedOverLast)
   --completion-order savings|probability
                    how the completions of a partly typed word are ordered (default savings:
                    by the typing each is expected to save, as the SDK and the element offer
@@ -535,7 +535,9 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
       `top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}  KSR ${pct(result.ksr)}  perplexity ${r.perplexity.toFixed(1)}  OOV ${pct(r.oov)}`,
     );
     if (!Number.isNaN(r.ksrPassedOverLast))
-      out.log(`KSR ${pct(r.ksrPassedOverLast)} with the words passed over offered last, as <rnn-predict> offers them`);
+      out.log(
+        `KSR ${pct(r.ksrPassedOverLast)} as <rnn-predict> offers words: those passed over last, none in an empty field`,
+      );
     for (const t of phrases?.thresholds ?? []) {
       out.log(
         `phrases (${method}, threshold ${t.threshold}): KSR with phrases ${pct(t.ksrWithPhrases)}  precision ${pct(t.phrasePrecision)}  ${t.wordsPerPhrase.toFixed(2)} words per accepted phrase  ${t.phrasesShown} shown`,

@@ -26,7 +26,8 @@ export interface EvaluationResult {
   top3: number;
   ksr: number;
   /** KSR by the same typist when the words shown and passed over for the word being typed are
-   * offered last, as `<rnn-predict>` offers them (PassedOver); NaN unless `passedOverLast`. */
+   * offered last and nothing is offered in an empty field (before a line's first letter), as
+   * `<rnn-predict>` offers them (PassedOver); NaN unless `passedOverLast`. */
   ksrPassedOverLast: number;
   /** exp(mean −log p) over in-vocabulary targets; NaN when the scorer gives no probabilities. */
   perplexity: number;
@@ -98,6 +99,7 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
   lines.forEach((raw, lineIndex) => {
     if (typeof raw !== 'string') throw new TypeError(`lines[${lineIndex}] must be a string, got ${describe(raw)}`);
     const line = raw.normalize('NFC').toLowerCase();
+    memory?.clear(); // a new message: nothing passed over carries over (another context)
     for (const m of line.matchAll(EVAL_WORD_PATTERN)) {
       const word = m[0];
       const before = line.slice(0, m.index);
@@ -125,8 +127,10 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
         const keys = typos > 0 ? Array.from(typeWithTypos(word, typos, random)) : undefined;
         keystrokes += wordKeystrokes(scorer, before, word, top, keys);
         if (memory && remembering) {
-          // Nothing is passed over before a word's first letter: the same list shows.
-          const shown = memory.rank(before, '', 3, () => top);
+          // Nothing is passed over before a word's first letter: the same list shows. In an
+          // empty field the element shows nothing at all, so a line's first word gets its first
+          // offer after its first letter.
+          const shown = before.trim() === '' ? [] : memory.rank(before, '', 3, () => top);
           keystrokesPassedOver += wordKeystrokes(remembering, before, word, shown, keys);
         }
       }

@@ -83,6 +83,17 @@ describe('evaluate: passedOverLast', () => {
     assert.ok(Number.isNaN(evaluate(scorer, ['casado'], { passedOverLast: true, skipKsr: true }).ksrPassedOverLast));
   });
 
+  test("nothing is offered in an empty field: a line's first word shows after its first letter", () => {
+    // casa is offered before any letter: plain lists take it with 1 key; the element shows
+    // nothing in an empty field, so its typist types "c" first (2). After "¿" the field is not empty.
+    const characters = 4 + 1;
+    assert.equal(evaluate(scorer, ['casa'], { passedOverLast: true }).ksr, 1 - 1 / characters);
+    assert.equal(evaluate(scorer, ['casa'], { passedOverLast: true }).ksrPassedOverLast, 1 - 2 / characters);
+    assert.equal(evaluate(scorer, ['¿casa'], { passedOverLast: true }).ksrPassedOverLast, 1 - 1 / characters);
+    // The second word of a line is offered before its first letter, as after any word.
+    assert.equal(evaluate(scorer, ['x casa'], { passedOverLast: true }).ksrPassedOverLast, 1 - (2 + 1) / (2 + 5));
+  });
+
   test('each line starts afresh', () => {
     // The same one-word line twice costs the same both times.
     const once = evaluate(scorer, ['casado'], { passedOverLast: true }).ksrPassedOverLast;
