@@ -13,7 +13,7 @@
  */
 
 import { decodingScratch } from './wasm.js';
-import { VarintReader, writeVarint } from './varint.js';
+import { VarintReader, writeFollowers, writeVarint } from './varint.js';
 
 /** Row tables known to be sorted without repeats (decodeFourgrams checked them as it read them). */
 const SORTED = new WeakSet<Int32Array>();
@@ -298,15 +298,13 @@ export function encodeFourgrams(rows: Int32Array): Uint8Array {
     writeVarint(out, delta);
     for (let j = same + 1; j < 3; j++) writeVarint(out, context[j]!);
     writeVarint(out, end - i);
-    let w = -1;
-    for (let j = i; j < end; j++) {
-      const next = rows[j * 5 + 3]!,
-        c = rows[j * 5 + 4]!;
-      if (next <= w || c < 1) throw new RangeError(`4-gram row ${j} must follow in order with a count ≥ 1`);
-      writeVarint(out, next - w - 1);
-      writeVarint(out, c - 1);
-      w = next;
-    }
+    const at = i;
+    writeFollowers(
+      out,
+      end - i,
+      (j) => [rows[(at + j) * 5 + 3]!, rows[(at + j) * 5 + 4]!],
+      (j) => `4-gram row ${at + j}`,
+    );
     previous = context;
     i = end;
   }

@@ -8,7 +8,7 @@ import { checkInteger, describe } from '../base/checks.js';
 import { BOS, EOS } from '../text/vocabulary.js';
 import { decodingScratch } from './wasm.js';
 import { FourgramLayer, decodedFor } from './fourgram.js';
-import { VarintReader, writeVarint } from './varint.js';
+import { VarintReader, writeFollowers, writeVarint } from './varint.js';
 
 export const NGRAM_FORMAT = 'rnn-predict/kn3';
 /** Fewer distinct words than this (V³ < 2^53 keeps the training count keys exact). */
@@ -1115,15 +1115,13 @@ export function encodeTrigrams(trigrams: Int32Array): Uint8Array {
     writeVarint(out, u - prevU);
     writeVarint(out, u === prevU && i > 0 ? v - prevV : v);
     writeVarint(out, end - i);
-    let prevW = -1;
-    for (let j = i; j < end; j++) {
-      const w = trigrams[order[j]! * 4 + 2]!,
-        c = trigrams[order[j]! * 4 + 3]!;
-      if (c < 1) throw new RangeError(`trigram counts must be at least 1, got ${c}`);
-      writeVarint(out, w - prevW - 1);
-      writeVarint(out, c - 1);
-      prevW = w;
-    }
+    const at = i;
+    writeFollowers(
+      out,
+      end - i,
+      (j) => [trigrams[order[at + j]! * 4 + 2]!, trigrams[order[at + j]! * 4 + 3]!],
+      (j) => `trigram ${order[at + j]!} (${u}, ${v}, …)`,
+    );
     prevU = u;
     prevV = v;
     i = end;

@@ -12,6 +12,31 @@ export function writeVarint(out: number[], n: number): void {
   out.push(n);
 }
 
+/**
+ * Appends one context's followers as both n-gram tables store them: `n` rows in ascending word
+ * order, each as (word − previous word − 1, count − 1), the first word's previous being −1.
+ * `row(j)` gives row j's [word, count]; a RangeError names `what(j)` when a word does not come
+ * after the one before or a count is below 1.
+ */
+export function writeFollowers(
+  out: number[],
+  n: number,
+  row: (j: number) => readonly [word: number, count: number],
+  what: (j: number) => string,
+): void {
+  let previous = -1;
+  for (let j = 0; j < n; j++) {
+    const [w, c] = row(j);
+    if (w <= previous || c < 1)
+      throw new RangeError(
+        `${what(j)} must follow the row before in word order with a count ≥ 1, got word ${w}, count ${c}`,
+      );
+    writeVarint(out, w - previous - 1);
+    writeVarint(out, c - 1);
+    previous = w;
+  }
+}
+
 /** Reads varints from `bytes` in turn; a RangeError names `what` and the byte where they stop making sense. */
 export class VarintReader {
   /** The next byte to read. */
