@@ -27,7 +27,7 @@ export type { Suggestion, Continuation, ContinueOptions, PhraseOptions, Source }
 export type { CompletionOrder } from './inference/savings-order.js';
 export { RecurrentNetwork } from './inference/recurrent-network.js';
 export { evaluate } from './inference/evaluate.js';
-export { PassedOver } from './inference/passed-over.js';
+export { PassedOver, offersNothing } from './inference/passed-over.js';
 export type { Scorer, EvaluationResult } from './inference/evaluate.js';
 export { toArtifacts, fromArtifacts, predictorOf, ModelFormatError } from './inference/artifacts.js';
 export type { RnnModel, ModelArtifacts, ModelMetrics } from './inference/artifacts.js';

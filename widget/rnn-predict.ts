@@ -15,7 +15,7 @@
  */
 import { LitElement, html, css, render, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { PassedOver, type Predictor, type CellType } from '../src/index.js';
+import { PassedOver, offersNothing, type Predictor, type CellType } from '../src/index.js';
 import { wordEdit, ghostText, partialWord, phraseGhost } from './text-edit.js';
 import { PredictorController } from './predictor-controller.js';
 import { FieldController, type Field } from './field-controller.js';
@@ -483,7 +483,7 @@ export class RnnPredict extends LitElement {
     const start = f.selectionStart ?? f.value.length;
     if (start !== (f.selectionEnd ?? start)) return this.#show([]);
     const before = f.value.slice(0, start);
-    if (before.trim() === '') return this.#show([]);
+    if (offersNothing(before)) return this.#show([]);
     let words: string[] = [];
     try {
       const k = Number.isInteger(this.suggestions) && this.suggestions >= 1 ? Math.min(this.suggestions, 9) : 3;

@@ -7,7 +7,7 @@ import { EVAL_WORD_PATTERN } from '../text/tokenize.js';
 import { describe } from '../base/checks.js';
 import { mulberry32 } from '../data/windows.js';
 import { typeWithTypos } from './typos.js';
-import { PassedOver } from './passed-over.js';
+import { offersNothing, PassedOver } from './passed-over.js';
 
 /** What the evaluation needs of a predictor. Words are lower case. */
 export interface Scorer {
@@ -130,7 +130,7 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
           // Nothing is passed over before a word's first letter: the same list shows. In an
           // empty field the element shows nothing at all, so a line's first word gets its first
           // offer after its first letter.
-          const shown = before.trim() === '' ? [] : memory.rank(before, '', 3, () => top);
+          const shown = offersNothing(before) ? [] : memory.rank(before, '', 3, () => top);
           keystrokesPassedOver += wordKeystrokes(remembering, before, word, shown, keys);
         }
       }

@@ -6,6 +6,15 @@
  * there are. `<rnn-predict>` ranks its chips this way and `evaluate()` measures it
  * (`passedOverLast`, docs/evaluation.md). Pure: no DOM, no I/O.
  */
+/**
+ * Whether a suggestion bar offers nothing for this text before the caret: an empty (or blank)
+ * field. `<rnn-predict>` shows no suggestions there, and `evaluate()`'s passed-over typist is
+ * offered a line's first word only after its first letter.
+ */
+export function offersNothing(before: string): boolean {
+  return before.trim() === '';
+}
+
 export class PassedOver {
   /** The text before the word being typed at the last offer. */
   #context = '';
