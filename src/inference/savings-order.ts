@@ -20,8 +20,8 @@ export const COMPLETION_ORDERS: readonly CompletionOrder[] = ['savings', 'probab
 export const SAVINGS_POWER = 0.5;
 
 /** Checks a `completionOrder` option, default 'savings'. */
-export function checkCompletionOrder(value: unknown, name = 'completionOrder'): CompletionOrder {
-  return value === undefined ? 'savings' : checkOneOf(value, name, COMPLETION_ORDERS);
+export function checkCompletionOrder(value: unknown): CompletionOrder {
+  return value === undefined ? 'savings' : checkOneOf(value, 'completionOrder', COMPLETION_ORDERS);
 }
 
 /**
