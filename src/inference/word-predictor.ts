@@ -351,10 +351,12 @@ export class WordPredictor implements Scorer {
     const ranked = [...scores]
       .filter(([w, p]) => p > 0 && !this.#blocked.has(w) && (this.#emoji || !isEmojiToken(w)))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    let completions = ranked.map(([word, probability]) => ({ word, probability }));
-    if (shown !== undefined && prefix !== '' && this.completionOrder === 'savings')
-      completions = bySavings(completions, prefix, shown);
-    const out = completions.slice(0, k);
+    const asSuggestion = ([word, probability]: [string, number]) => ({ word, probability });
+    // The savings order weighs every candidate; otherwise only the k best are turned into results.
+    const out =
+      shown !== undefined && prefix !== '' && this.completionOrder === 'savings'
+        ? bySavings(ranked.map(asSuggestion), prefix, shown).slice(0, k)
+        : ranked.slice(0, k).map(asSuggestion);
     if (out.length < k && this.#typos)
       out.push(...this.#typoCompletions(nn, history, prefix, k - out.length, scores, mix));
     return out;
