@@ -260,6 +260,34 @@ export function toArtifacts(model: RnnModel, options: ArtifactOptions = {}): Mod
   };
 }
 
+/**
+ * The bytes of weight data a manifest's specs declare (int8 rows with their scales, float16,
+ * float32 or int32 values, varint data by its byteLength): what a download of the weights may
+ * hold. A ModelFormatError for a spec that is not one.
+ */
+export function declaredWeightBytes(specs: unknown): number {
+  if (!Array.isArray(specs)) throw new ModelFormatError('the weights manifest has no list of weights');
+  let total = 0;
+  for (const spec of specs as WeightSpec[]) {
+    const shape = spec?.shape;
+    if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0))
+      throw new ModelFormatError(
+        `weight ${describe(spec?.name)} has shape ${describe(shape)}, expected non-negative integers`,
+      );
+    const count = shape.reduce((x, y) => x * y, 1);
+    const dtype = spec.quantization?.dtype;
+    total +=
+      spec.encoding === 'varint'
+        ? Number(spec.byteLength)
+        : dtype === 'int8'
+          ? (shape[0] ?? 0) * 4 + count
+          : count * (dtype === 'float16' ? 2 : 4);
+    if (!Number.isSafeInteger(total) || total < 0)
+      throw new ModelFormatError(`weight ${describe(spec.name)}: the declared sizes are not a number of bytes`);
+  }
+  return total;
+}
+
 /** Rebuilds a model; a ModelFormatError names what is wrong with a damaged or foreign record. */
 export function fromArtifacts(artifacts: unknown): RnnModel {
   const a = artifacts as Partial<ModelArtifacts> | null;
@@ -296,6 +324,10 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
   let offset = 0;
   const finite = new Set<string>(); // weights known finite without looking at every value
   for (const spec of a.weightSpecs) {
+    if (!Array.isArray(spec?.shape) || spec.shape.some((d) => !Number.isSafeInteger(d) || d < 0))
+      throw new ModelFormatError(
+        `model record is damaged: weight ${describe(spec?.name)} has shape ${describe(spec?.shape)}, expected non-negative integers`,
+      );
     const count = spec.shape.reduce((x, y) => x * y, 1);
     if (spec.encoding === 'varint') {
       const length = spec.byteLength;
@@ -310,6 +342,13 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
       ) {
         throw new ModelFormatError(
           `model record is damaged: varint data is only for ngram/trigrams or ngram/bigrams [n, 4] and ngram/fourgrams [n, 5] with a byteLength, got ${describe(spec.name)} ${describe(spec.shape)}`,
+        );
+      }
+      // Each row takes two varints at least: a count beyond that is a lie, refused before the
+      // decoder sizes its buffers by it (no allocation past a small multiple of the file).
+      if (spec.shape[0]! * 2 > length) {
+        throw new ModelFormatError(
+          `model record is damaged: ${spec.name} claims ${spec.shape[0]} rows in ${length} bytes, each row takes 2 bytes at least`,
         );
       }
       if (offset + length > buffer.byteLength) {
@@ -361,6 +400,11 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
       continue;
     }
     const bytes = spec.quantization?.dtype === 'float16' ? 2 : 4;
+    if (!Number.isSafeInteger(count) || count < 0 || offset + count * bytes > buffer.byteLength) {
+      throw new ModelFormatError(
+        `model record is damaged: weight data ends at byte ${buffer.byteLength}, ${spec.name} ${describe(spec.shape)} needs bytes ${offset}…${offset + count * bytes}`,
+      );
+    }
     if (spec.dtype === 'int32') {
       const v = new Int32Array(buffer.slice(offset, offset + count * 4));
       if (spec.name === 'ngram/trigrams') trigrams = v;

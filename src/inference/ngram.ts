@@ -6,6 +6,7 @@
  */
 import { checkInteger, describe } from '../base/checks.js';
 import { BOS, EOS } from '../text/vocabulary.js';
+import { checkWordList, MAX_WORD_LENGTH } from '../text/tokenize.js';
 import { decodingScratch } from './wasm.js';
 import { FourgramLayer, decodedFor } from './fourgram.js';
 import { VarintReader, writeFollowers, writeVarint } from './varint.js';
@@ -526,6 +527,7 @@ export class KneserNeyTrigram {
       throw new RangeError(`n-gram format version ${NGRAM_VERSION} expected, got ${describe(j.version)}`);
     if (!Array.isArray(j.words) || j.words[0] !== BOS || j.words[1] !== EOS)
       throw new TypeError('n-gram JSON: "words" must start with <s>, </s>');
+    checkWordList(j.words, 'n-gram word');
     const V = j.words.length;
     const tri = checkedTable(j.trigrams ?? [], 'trigram', V);
     const bi = j.bigrams === undefined ? undefined : checkedTable(j.bigrams, 'bigram', V);
@@ -1027,7 +1029,11 @@ export class KneserNeyTrigram {
  */
 function lineIds(line: readonly string[], id: (word: string) => number): number[] {
   if (!Array.isArray(line)) throw new TypeError(`each line must be an array of words, got ${describe(line)}`);
-  const ids = line.filter((w) => w !== BOS && w !== EOS).map((w) => id(String(w)));
+  // Empty and over-long strings are not words a model keeps (checkWordList refuses them).
+  const ids = line
+    .map(String)
+    .filter((w) => w !== BOS && w !== EOS && w.length > 0 && w.length <= MAX_WORD_LENGTH)
+    .map(id);
   ids.push(1);
   return ids;
 }

@@ -1,5 +1,9 @@
 /**
- * The SDK's predictor. Two ways to start:
+ * The SDK's predictor: a thin object over its parts. Where the model comes from is sources.ts
+ * (the shipped model, `model`'s URL, or a corpus), downloads are download.ts and load-url.ts,
+ * what a person teaches it is kept by storage/learned-log.ts (one record per message, shared
+ * by the tabs of a site), the model itself by storage/idb.ts, and training runs in the worker
+ * behind worker-trainer.ts. Two ways to start:
  *  - a model (the Spanish one shipped with the package by default, or `model`'s URL): the
  *    network and the trigram it carries answer from the first keystroke; the model is kept in
  *    IndexedDB, so a reload answers offline; no corpus is fetched and no worker started unless
@@ -9,7 +13,7 @@
  * Prediction runs on the page in plain JavaScript (no tfjs here); training runs in the worker.
  */
 import * as Comlink from 'comlink';
-import { parseCorpus, hashText } from '../data/corpus.js';
+import { hashText } from '../data/corpus.js';
 import { modelWords, prepareTokenizer } from '../text/tokenize.js';
 import {
   abortError,
@@ -20,27 +24,32 @@ import {
   checkOneOf,
   describe,
 } from '../base/checks.js';
-import { CELL_TYPES, DEFAULT_MODEL, MODEL_SHAPES } from '../inference/model-config.js';
+import { CELL_TYPES, DEFAULT_MODEL, MODEL_SHAPES, SIZE_LIMITS } from '../inference/model-config.js';
 import { KneserNeyTrigram } from '../inference/ngram.js';
 import { RecurrentNetwork } from '../inference/recurrent-network.js';
 import { WordPredictor, type PredictorParts, type Suggestion } from '../inference/word-predictor.js';
+import { fromArtifacts, toArtifacts, type ModelArtifacts, type RnnModel } from '../inference/artifacts.js';
+import { fetchModelArtifacts, loadModelFromUrl } from './load-url.js';
+import { DEFAULT_WORKER_URL } from './assets.js';
+import { indexedDbHandler, loadRecord, deleteStored, takeLegacyLearned } from '../storage/idb.js';
 import {
-  fromArtifacts,
-  toArtifacts,
-  type ModelArtifacts,
-  type ModelRelease,
-  type RnnModel,
-} from '../inference/artifacts.js';
-import { fetchModelArtifacts, loadModelFromUrl, readFileUrl } from './load-url.js';
-import { DEFAULT_WORKER_URL, WASM_URLS } from './assets.js';
-import { indexedDbHandler, loadRecord, deleteStored, loadLearned, saveLearned } from '../storage/idb.js';
-import { loadForgotten, saveForgotten } from '../storage/idb.js';
+  LearnedLog,
+  MAX_LEARNED_MESSAGES,
+  MAX_MESSAGE_LENGTH,
+  type LearnedChange,
+  type LearnedMessage,
+  trimCount,
+  type LearnedState,
+} from '../storage/learned-log.js';
 import { learnInto, learnedLines } from '../inference/learning.js';
 import { DEFAULT_BLOCKLIST_ES } from '../text/blocklist-es.js';
 import { checkCompletionOrder } from '../inference/savings-order.js';
 import type { WorkerApi } from '../worker/protocol.js';
 import { BACKEND_NAMES, type BackendName } from '../base/training-types.js';
 import type { ForecastOptions, ForecastResult } from '../base/forecast-types.js';
+import { DEFAULT_MAX_CORPUS_BYTES, DEFAULT_STALL_SECONDS } from './download.js';
+import { SHIPPED_MODEL, DEFAULT_CORPUS_URL, loadCorpus, modelSource, type ModelSource } from './sources.js';
+import { startWorker, WorkerTrainer } from './worker-trainer.js';
 import type {
   Predictor,
   PredictorInfo,
@@ -54,47 +63,11 @@ import type {
 
 export type { Predictor, PredictorInfo, PredictorOptions, TrainRequest } from './types.js';
 export { DEFAULT_WORKER_URL } from './assets.js';
-
-/**
- * The Spanish model shipped with the package (`npm run train:default`; models/es in the
- * repository, next to this module in the built package). A stored copy of an older version is
- * replaced by this one; learned messages are kept.
- */
-export const SHIPPED_MODEL: Readonly<{ release: ModelRelease; json: URL; weights: URL }> = {
-  release: { id: 'es-default', version: 2 },
-  json: new URL('./models/es/model.json', import.meta.url),
-  weights: new URL('./models/es/weights.bin', import.meta.url),
-};
-
-/** Where the shipped corpus lies, next to this module in the built package. */
-export const DEFAULT_CORPUS_URL = new URL('./corpus/es-conversaciones.txt', import.meta.url);
+export { SHIPPED_MODEL, DEFAULT_CORPUS_URL } from './sources.js';
+export { MAX_LEARNED_MESSAGES } from '../storage/learned-log.js';
 
 /** Fine-tune the network on learned messages every this many new ones. */
 const FINE_TUNE_EVERY = 10;
-
-async function loadCorpus(corpus: string | URL, fetchImpl: typeof fetch): Promise<string[]> {
-  const isUrl = corpus instanceof URL || /^(https?:|file:|\.{0,2}\/)\S*$/.test(corpus);
-  if (!isUrl) return parseCorpus(corpus as string, 'corpus text');
-  const url = new URL(String(corpus), globalThis.location?.href ?? import.meta.url);
-  let bytes: ArrayBuffer;
-  if (url.protocol === 'file:') {
-    const b = await readFileUrl(url);
-    bytes = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  } else {
-    let res: Response;
-    try {
-      res = await fetchImpl(url);
-    } catch (e) {
-      throw new Error(`corpus ${url}: could not be fetched (${(e as Error).message})`, { cause: e });
-    }
-    if (!res.ok) throw new Error(`corpus ${url}: HTTP ${res.status}, expected a UTF-8 text file`);
-    if ((res.headers.get('content-type') ?? '').includes('text/html')) {
-      throw new Error(`corpus ${url}: the server returned an HTML page, expected plain text with one message per line`);
-    }
-    bytes = await res.arrayBuffer();
-  }
-  return parseCorpus(new Uint8Array(bytes), String(url));
-}
 
 function validate(o: PredictorOptions): void {
   if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${describe(o)}`);
@@ -114,22 +87,21 @@ function validate(o: PredictorOptions): void {
   oneOf(o.shape, 'shape', MODEL_SHAPES);
   oneOf(o.backend, 'backend', BACKEND_NAMES);
   oneOf(o.layers, 'layers', [1, 2]);
-  const int = (v: unknown, name: string, min: number, max: number) =>
+  const int = (v: unknown, name: string, [min, max]: readonly [number, number]) =>
     v !== undefined && checkInteger(v, name, min, max);
-  int(o.embeddingSize, 'embeddingSize', 1, 1024);
-  int(o.hiddenSize, 'hiddenSize', 1, 2048);
-  int(o.vocabularySize, 'vocabularySize', 10, 200_000);
-  int(o.epochs, 'epochs', 1, 1000);
-  if (o.workerTimeout !== undefined)
-    checkNumber(o.workerTimeout, 'workerTimeout', (x) => x > 0, 'a number of seconds > 0');
-  for (const b of ['autoTrain', 'persist', 'typos', 'emoji'] as const) if (o[b] !== undefined) checkBoolean(o[b], b);
+  int(o.embeddingSize, 'embeddingSize', SIZE_LIMITS.embeddingSize);
+  int(o.hiddenSize, 'hiddenSize', SIZE_LIMITS.hiddenSize);
+  int(o.vocabularySize, 'vocabularySize', SIZE_LIMITS.vocabSize);
+  int(o.epochs, 'epochs', [1, 1000]);
+  const positive = (v: unknown, name: string, what: string) =>
+    v !== undefined && checkNumber(v, name, (x) => x > 0, what);
+  positive(o.workerTimeout, 'workerTimeout', 'a number of seconds > 0');
+  positive(o.downloadTimeout, 'downloadTimeout', 'a number of seconds > 0');
+  positive(o.maxCorpusBytes, 'maxCorpusBytes', 'a number of bytes > 0');
+  for (const b of ['autoTrain', 'persist', 'typos', 'emoji', 'crossOriginWeights'] as const)
+    if (o[b] !== undefined) checkBoolean(o[b], b);
   if (o.fetch !== undefined) checkFunction(o.fetch, 'fetch');
   checkCompletionOrder(o.completionOrder);
-  validateLearning(o);
-}
-
-/** The options of learning and of what is suggested: `block`, `typos`. */
-function validateLearning(o: PredictorOptions): void {
   if (o.block !== undefined && (!Array.isArray(o.block) || o.block.some((w) => typeof w !== 'string')))
     throw new TypeError(`block must be an array of words (strings), got ${describe(o.block)}`);
 }
@@ -137,34 +109,12 @@ function validateLearning(o: PredictorOptions): void {
 /** A word as the models store it: NFC, lower case, without surrounding spaces. */
 const normWord = (w: string) => w.normalize('NFC').toLowerCase().trim();
 
-/** Starts a module worker and fails fast (instead of hanging) when it cannot start. */
-function startWorker(url: string | URL): { api: Comlink.Remote<WorkerApi>; worker: Worker; failed: Promise<never> } {
-  let worker: Worker;
-  try {
-    worker = new Worker(url, { type: 'module', name: 'rnn-predict' });
-  } catch (e) {
-    const err = new Error(
-      `the training worker could not start (${(e as Error).message}); a strict Content-Security-Policy needs worker-src 'self'`,
-    );
-    err.name = 'WorkerError';
-    const failed = Promise.reject(err);
-    failed.catch(() => {});
-    return { api: undefined as never, worker: undefined as never, failed };
-  }
-  const failed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (ev) => {
-      const err = new Error(
-        `the training worker failed: ${(ev as ErrorEvent).message || `could not load ${url} (missing file, or blocked by a Content-Security-Policy)`}`,
-      );
-      err.name = 'WorkerError';
-      reject(err);
-    });
-  });
-  failed.catch(() => {});
-  const api = Comlink.wrap<WorkerApi>(worker);
-  // Before anything else reaches the worker: where the wasm binaries were emitted.
-  api.setWasmPaths({ ...WASM_URLS }).catch(() => {});
-  return { api, worker, failed };
+/** A message cut to MAX_MESSAGE_LENGTH characters, at a space where there is one. */
+function capMessage(line: string): string {
+  if (line.length <= MAX_MESSAGE_LENGTH) return line;
+  const cut = line.slice(0, MAX_MESSAGE_LENGTH);
+  const space = cut.lastIndexOf(' ');
+  return space > MAX_MESSAGE_LENGTH / 2 ? cut.slice(0, space) : cut;
 }
 
 class RnnPredictor extends EventTarget implements Predictor {
@@ -172,23 +122,29 @@ class RnnPredictor extends EventTarget implements Predictor {
   readonly neuralReady: Promise<void>;
   readonly #o: PredictorOptions;
   readonly #name: string;
-  readonly #persist: boolean;
   readonly #fetch: typeof fetch;
   #lines: string[] = [];
   /** The corpus lines as words, made once (each learned message rebuilds the trigram). */
   #corpusWords: string[][] | undefined;
-  #learned: string[] = [];
+  /** What the person taught, oldest first, as every tab of the site knows it. */
+  #learned: LearnedMessage[] = [];
   /** Words the person asked never to see again (`forget`). */
   #forgotten: string[] = [];
+  /** Where the learned text is kept (undefined without IndexedDB or with persist: false). */
+  #log: LearnedLog | undefined;
+  /** Numbers the messages kept only in memory. */
+  #memoryIds = 0;
   #learnedSinceTune = 0;
   #corpusHash = '';
   #ngram: KneserNeyTrigram | undefined;
+  /** A rebuild of the page's trigram after messages were removed, waiting for idle time. */
+  #rebuildTimer: ReturnType<typeof setTimeout> | undefined;
   #model: RnnModel | undefined;
   /** The model's network, made once per model (its weights copied into WebAssembly memory). */
   #network: RecurrentNetwork | undefined;
   #predictor: WordPredictor | undefined;
   #info: PredictorInfo = { source: 'ngram', state: 'loading', vocabularySize: 0, corpusHash: '', corpusLines: 0 };
-  #worker: ReturnType<typeof startWorker> | undefined;
+  readonly #worker: WorkerTrainer;
   #storageOk: boolean;
   #disposed = false;
   /** The deferred first write of a fetched model (cancelled by delete()). */
@@ -204,14 +160,20 @@ class RnnPredictor extends EventTarget implements Predictor {
     super();
     this.#o = options;
     this.#name = options?.name ?? 'default';
-    this.#persist = options?.persist ?? true;
-    this.#storageOk = this.#persist && typeof indexedDB !== 'undefined';
+    this.#storageOk = (options?.persist ?? true) && typeof indexedDB !== 'undefined';
     this.#fetch = options?.fetch ?? globalThis.fetch?.bind(globalThis);
     this.#fromModel = options?.corpus === undefined || options?.model !== undefined;
+    this.#worker = new WorkerTrainer(options?.workerUrl ?? DEFAULT_WORKER_URL, options?.workerTimeout ?? 60, (e) =>
+      this.#emitError(e),
+    );
     this.ready = this.#fromModel ? this.#startFromModel() : this.#start();
     this.neuralReady = this.ready.then(() => this.#startNeural());
     this.ready.catch(() => {});
     this.neuralReady.catch(() => {});
+  }
+
+  get #stallSeconds(): number {
+    return this.#o.downloadTimeout ?? DEFAULT_STALL_SECONDS;
   }
 
   async #start(): Promise<void> {
@@ -221,16 +183,14 @@ class RnnPredictor extends EventTarget implements Predictor {
       this.#prefetched = loadRecord(this.#name);
       this.#prefetched.catch(() => {});
     }
-    this.#lines = await loadCorpus(this.#o.corpus ?? DEFAULT_CORPUS_URL, this.#fetch);
+    const learned = this.#readLearned();
+    this.#lines = await loadCorpus(this.#o.corpus ?? DEFAULT_CORPUS_URL, {
+      fetch: this.#fetch,
+      maxBytes: this.#o.maxCorpusBytes ?? DEFAULT_MAX_CORPUS_BYTES,
+      stallSeconds: this.#stallSeconds,
+    });
     this.#corpusHash = hashText(this.#lines.join('\n'));
-    if (this.#storageOk) {
-      try {
-        this.#learned = await loadLearned(this.#name);
-        this.#forgotten = await loadForgotten(this.#name);
-      } catch (e) {
-        this.#storageFailed(e as Error);
-      }
-    }
+    await learned;
     this.#info = { ...this.#info, state: 'ngram', corpusHash: this.#corpusHash, corpusLines: this.#lines.length };
     // A stored model carries a trigram on the same corpus: answer with both at once and build
     // the page's own trigram (which adds learned messages) only when needed, after `ready`.
@@ -242,23 +202,95 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#refresh();
   }
 
-  /** Where the model comes from, and the key its stored copy carries. */
-  get #modelSource(): { json: URL; weights?: URL; key: string; sameModel: (key: string) => boolean } {
-    if (this.#o.model !== undefined) {
-      const json = new URL(String(this.#o.model), globalThis.location?.href ?? import.meta.url);
-      const key = JSON.stringify({ model: String(json) });
-      return { json, key, sameModel: (k) => k === key };
-    }
-    const { release, json, weights } = SHIPPED_MODEL;
-    const key = JSON.stringify({ model: release.id, version: release.version });
-    const sameModel = (k: string) => {
-      try {
-        return (JSON.parse(k) as { model?: unknown }).model === release.id;
-      } catch {
-        return false;
+  /**
+   * The learned messages and forgotten words from storage (what an older version kept moved
+   * into the per-message records first), before the first suggestion; damaged records are
+   * reported and kept aside, and learning goes on.
+   */
+  async #readLearned(): Promise<void> {
+    if (!this.#storageOk) return;
+    try {
+      this.#log = new LearnedLog(this.#name, (c) => this.#applyChange(c));
+      const legacy = await takeLegacyLearned(this.#name);
+      if (legacy) {
+        await this.#log.importLegacy(legacy.messages, legacy.forgotten);
+        for (const key of legacy.damaged)
+          this.#emitError(
+            new Error(`the learned record ${key} of "${this.#name}" is damaged: kept aside as damaged:${key}`),
+          );
       }
-    };
-    return { json, weights, key, sameModel };
+      this.#adopt(await this.#log.load());
+    } catch (e) {
+      this.#log?.close();
+      this.#log = undefined;
+      this.#storageFailed(e as Error);
+    }
+  }
+
+  /** Takes storage's state as this tab's (after a load, or when another tab cleared it). */
+  #adopt(state: LearnedState): void {
+    this.#learned = state.messages;
+    this.#forgotten = state.forgotten;
+    for (const id of state.damaged)
+      this.#emitError(
+        new Error(
+          `a learned record of "${this.#name}" is damaged (${id}): kept aside under the 'x' kind, learning goes on`,
+        ),
+      );
+  }
+
+  /** Another tab learned, forgot or deleted: the same here, so both tabs suggest the same. */
+  #applyChange(c: LearnedChange): void {
+    if (this.#disposed || !this.#log) return;
+    if (c.type === 'cleared') {
+      void this.#clearMemory();
+      return;
+    }
+    if (c.generation !== this.#log.generation) return;
+    if (c.type === 'learned') {
+      if (this.#learned.some((m) => m.id === c.message.id)) return;
+      this.#learned.push(c.message);
+      if (c.trimmed.length > 0) this.#drop(new Set(c.trimmed));
+      else if (this.#predictor) this.#learnCounts(c.message.text);
+      return;
+    }
+    if (!this.#forgotten.includes(c.word)) this.#forgotten.push(c.word);
+    const removed = new Set(c.removed);
+    for (const m of this.#learned) if (modelWords(m.text).includes(c.word)) removed.add(m.id);
+    if (removed.size > 0) this.#drop(removed);
+    if (this.#predictor) this.#refresh();
+  }
+
+  /** Removes learned messages from memory; the trigram is rebuilt without them. */
+  #drop(ids: ReadonlySet<string>): string[] {
+    const gone = this.#learned.filter((m) => ids.has(m.id)).map((m) => m.text);
+    if (gone.length === 0) return gone;
+    this.#learned = this.#learned.filter((m) => !ids.has(m.id));
+    // Their counts go at the next idle moment (a forgotten word is blocked meanwhile).
+    if (this.#ngram && this.#rebuildTimer === undefined) {
+      this.#rebuildTimer = setTimeout(() => {
+        this.#rebuildTimer = undefined;
+        if (this.#disposed || !this.#ngram) return;
+        this.#ngram = undefined;
+        this.#rebuildNgram();
+        this.#refresh();
+      }, 500);
+    }
+    return gone;
+  }
+
+  /** The model to load (`model`'s URL or the shipped one). */
+  get #modelSource(): ModelSource {
+    return modelSource(this.#o.model);
+  }
+
+  #fetchModel(source: ModelSource): Promise<ModelArtifacts> {
+    return fetchModelArtifacts(source.json, {
+      fetch: this.#fetch,
+      weights: source.weights,
+      stallSeconds: this.#stallSeconds,
+      crossOriginWeights: this.#o.crossOriginWeights,
+    });
   }
 
   /**
@@ -270,18 +302,21 @@ class RnnPredictor extends EventTarget implements Predictor {
     validate(this.#o);
     const source = this.#modelSource;
     let stored: Awaited<ReturnType<typeof loadRecord>>;
+    const learned = this.#readLearned();
     if (this.#storageOk) {
-      const reading = Promise.all([loadRecord(this.#name), loadLearned(this.#name)]);
+      const reading = loadRecord(this.#name);
       // While IndexedDB reads: what the first suggestion would otherwise wait for.
       prepareTokenizer();
       try {
-        [stored, this.#learned] = await reading;
+        stored = await reading;
       } catch (e) {
         const err = e as Error;
         if (err.name === 'StorageError') this.#emitError(err);
         else this.#storageFailed(err);
       }
     }
+    // The forgotten words and learned messages apply from the first suggestion on.
+    await learned;
     const use = (model: RnnModel, fromStorage: boolean) => {
       if (!model.settings.fineTunedOn) this.#original = model;
       this.#corpusHash = model.corpusHash;
@@ -303,10 +338,14 @@ class RnnPredictor extends EventTarget implements Predictor {
     let model: RnnModel;
     let fetched: ModelArtifacts;
     try {
-      const fetching = fetchModelArtifacts(source.json, this.#fetch, source.weights);
+      const fetching = this.#fetchModel(source);
       prepareTokenizer(); // while the model downloads (nothing to do when it ran during the read)
       fetched = await fetching;
-      model = fromArtifacts(fetched);
+      try {
+        model = fromArtifacts(fetched);
+      } catch (e) {
+        throw new Error(`${source.json}: ${(e as Error).message}`, { cause: e });
+      }
     } catch (e) {
       if (stored && source.sameModel(stored.key)) {
         try {
@@ -336,10 +375,15 @@ class RnnPredictor extends EventTarget implements Predictor {
     }
   }
 
+  /** The learned messages' texts, oldest first. */
+  get #texts(): string[] {
+    return this.#learned.map((m) => m.text);
+  }
+
   /** The model's own trigram with the learned messages added. */
   #ngramWithLearned(model: RnnModel): KneserNeyTrigram | undefined {
     if (!model.ngram) return undefined;
-    return model.ngram.withLines(learnedLines(this.#learned));
+    return model.ngram.withLines(learnedLines(this.#texts));
   }
 
   /** Builds the page's trigram if it is not built yet (learned messages included). */
@@ -374,12 +418,14 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   #rebuildNgram(): void {
+    clearTimeout(this.#rebuildTimer);
+    this.#rebuildTimer = undefined;
     if (this.#fromModel) {
       if (this.#model) this.#ngram = this.#ngramWithLearned(this.#model);
       return;
     }
     this.#corpusWords ??= this.#lines.map(modelWords);
-    this.#ngram = KneserNeyTrigram.train([...this.#corpusWords, ...learnedLines(this.#learned)]);
+    this.#ngram = KneserNeyTrigram.train([...this.#corpusWords, ...learnedLines(this.#texts)]);
   }
 
   /** Rebuilds the answering predictor from the current network and trigram. */
@@ -434,7 +480,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (this.#model) return;
     if (this.#fromModel) throw new Error('the model could not be loaded');
     if (this.#o.model !== undefined) {
-      this.#setModel(await loadModelFromUrl(this.#o.model, this.#fetch), false);
+      this.#setModel(await loadModelFromUrl(this.#o.model, { fetch: this.#fetch }), false);
       return;
     }
     if (await this.#loadStored()) return;
@@ -468,17 +514,6 @@ class RnnPredictor extends EventTarget implements Predictor {
     }
   }
 
-  #api(): ReturnType<typeof startWorker> {
-    if (this.#disposed) throw new Error('this predictor was disposed');
-    this.#worker ??= startWorker(this.#o.workerUrl ?? DEFAULT_WORKER_URL);
-    return this.#worker;
-  }
-
-  async #call<T>(fn: (api: Comlink.Remote<WorkerApi>) => Promise<T>): Promise<T> {
-    const w = this.#api();
-    return Promise.race([w.failed, fn(w.api)]);
-  }
-
   /** Training under a Web Lock per model name, so two tabs never train the same model at once;
    * the one that waited loads the other's result when it matches. */
   async #trainWithLock(request: TrainRequest, auto: boolean): Promise<PredictorInfo> {
@@ -493,62 +528,30 @@ class RnnPredictor extends EventTarget implements Predictor {
   async #train(request: TrainRequest, fineTune = false): Promise<PredictorInfo> {
     const before = this.#info.state;
     this.#info = { ...this.#info, state: 'training' };
-    const onAbort = () => void this.#call((api) => api.cancel()).catch(() => {});
-    request.signal?.addEventListener('abort', onAbort);
     try {
-      if (request.signal?.aborted) throw abortError(request.signal.reason, 'training was cancelled');
-      const backend = await this.#call((api) => api.init(this.#o.backend as BackendName | undefined));
-      this.#info = { ...this.#info, backend: backend.backend, backendReason: backend.reason };
-      // A worker that crashed or was killed says nothing: take silence for death, report it,
-      // and start a fresh worker for the next call.
-      let lastSign = Date.now();
-      let watchdog: ReturnType<typeof setInterval> | undefined;
-      const dead = new Promise<never>((_, reject) => {
-        const limit = (this.#o.workerTimeout ?? 60) * 1000;
-        watchdog = setInterval(
-          () => {
-            if (Date.now() - lastSign < limit) return;
-            const err = new Error(
-              `the training worker stopped responding for ${limit / 1000} s and was restarted; the previous model is kept`,
-            );
-            err.name = 'WorkerError';
-            this.#worker?.worker?.terminate();
-            this.#worker = undefined;
-            this.#emitError(err);
-            reject(err);
-          },
-          Math.min(1000, limit / 2),
-        );
-      });
-      dead.catch(() => {});
-      const progress = Comlink.proxy((p: TrainProgress) => {
-        lastSign = Date.now();
-        request.onProgress?.(p);
-        this.dispatchEvent(new CustomEvent('progress', { detail: p }));
-      });
       const o = this.#o;
-      const artifacts = await Promise.race([
-        dead,
-        this.#call((api) =>
-          api.train(
-            {
-              lines: fineTune ? this.#learned.slice(-200) : [...this.#lines, ...this.#learned],
-              cell: o.cell,
-              shape: o.shape,
-              embeddingSize: o.embeddingSize,
-              hiddenSize: o.hiddenSize,
-              layers: o.layers,
-              vocabularySize: o.vocabularySize,
-              epochs: request.epochs ?? o.epochs ?? 4,
-              corpusHash: this.#corpusHash,
-              from: fineTune && this.#model ? toArtifacts(this.#model) : undefined,
-            },
-            progress,
-          ),
-        ),
-      ]).finally(() => clearInterval(watchdog));
-      const after = await this.#call((api) => api.init(this.#o.backend as BackendName | undefined));
-      this.#info = { ...this.#info, backend: after.backend, backendReason: after.reason };
+      const texts = this.#texts;
+      const { artifacts, backend, backendReason } = await this.#worker.train(
+        {
+          lines: fineTune ? texts.slice(-200) : [...this.#lines, ...texts],
+          cell: o.cell,
+          shape: o.shape,
+          embeddingSize: o.embeddingSize,
+          hiddenSize: o.hiddenSize,
+          layers: o.layers,
+          vocabularySize: o.vocabularySize,
+          epochs: request.epochs ?? o.epochs ?? 4,
+          corpusHash: this.#corpusHash,
+          from: fineTune && this.#model ? toArtifacts(this.#model) : undefined,
+        },
+        o.backend as BackendName | undefined,
+        (p: TrainProgress) => {
+          request.onProgress?.(p);
+          this.dispatchEvent(new CustomEvent('progress', { detail: p }));
+        },
+        request.signal,
+      );
+      this.#info = { ...this.#info, backend, backendReason };
       // The worker returns the model as it is stored (float16 weights, varint trigram counts):
       // the network that answers is the stored one, so a reload predicts exactly as now.
       const model = fromArtifacts(artifacts);
@@ -569,8 +572,6 @@ class RnnPredictor extends EventTarget implements Predictor {
     } catch (e) {
       this.#info = { ...this.#info, state: this.#model ? 'neural' : before === 'training' ? 'ngram' : before };
       throw e;
-    } finally {
-      request.signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -612,17 +613,43 @@ class RnnPredictor extends EventTarget implements Predictor {
   async learn(text: string): Promise<void> {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
     await this.ready;
-    const line = text.trim();
-    if (modelWords(line).length === 0) return;
-    this.#learned.push(line);
-    this.#learnCounts(line);
-    if (this.#storageOk) {
+    const line = capMessage(text.trim());
+    const words = modelWords(line);
+    if (words.length === 0) return;
+    // A message holding a forgotten word is not learned: it would teach that word again.
+    if (words.some((w) => this.#forgotten.includes(w))) return;
+    let message: LearnedMessage = { id: `memory:${this.#memoryIds++}`, text: line };
+    let trimmed: string[] = [];
+    if (this.#log) {
       try {
-        await saveLearned(this.#name, this.#learned);
+        let r = await this.#log.append(line, modelWords);
+        if (!r.stored && r.reason === 'stale') {
+          // Another tab deleted everything since this tab loaded: this tab forgets it too,
+          // then keeps this message (typed after the deletion).
+          await this.#clearMemory();
+          r = await this.#log.append(line, modelWords);
+        }
+        if (!r.stored) {
+          if (r.reason === 'forgotten' && !this.#forgotten.includes(r.word)) {
+            this.#forgotten.push(r.word);
+            this.#refresh();
+          }
+          return;
+        }
+        message = r.message;
+        trimmed = r.trimmed;
       } catch (e) {
         this.#emitError(e as Error);
       }
+    } else if (this.#learned.length + 1 > MAX_LEARNED_MESSAGES) {
+      trimmed = this.#learned.slice(0, trimCount(this.#learned.length + 1, MAX_LEARNED_MESSAGES)).map((m) => m.id);
     }
+    if (this.#disposed) return;
+    this.#learned.push(message);
+    if (trimmed.length > 0) {
+      const gone = this.#drop(new Set(trimmed));
+      this.dispatchEvent(new CustomEvent('trimmed', { detail: { messages: gone } }));
+    } else this.#learnCounts(line);
     if (
       this.#model &&
       ++this.#learnedSinceTune >= FINE_TUNE_EVERY &&
@@ -663,15 +690,12 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.ready;
     const norm = normWord(word);
     if (!this.#forgotten.includes(norm)) this.#forgotten.push(norm);
-    const kept = this.#learned.filter((l) => !modelWords(l).includes(norm));
-    const changed = kept.length !== this.#learned.length;
-    this.#learned = kept;
-    if (changed && this.#ngram) this.#rebuildNgram();
+    const holding = new Set(this.#learned.filter((m) => modelWords(m.text).includes(norm)).map((m) => m.id));
+    if (holding.size > 0) this.#drop(holding);
     this.#refresh();
-    if (this.#storageOk) {
+    if (this.#log) {
       try {
-        await saveForgotten(this.#name, this.#forgotten);
-        if (changed) await saveLearned(this.#name, this.#learned);
+        await this.#log.forget(norm, modelWords);
       } catch (e) {
         this.#emitError(e as Error);
       }
@@ -679,7 +703,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   learned(): { messages: string[]; forgotten: string[] } {
-    return { messages: [...this.#learned], forgotten: [...this.#forgotten] };
+    return { messages: this.#texts, forgotten: [...this.#forgotten] };
   }
 
   info(): PredictorInfo {
@@ -688,12 +712,12 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   /** For tests only: the worker's remote API (started on first use). Not part of the API. */
   [Symbol.for('rnn-predict.worker')](): Comlink.Remote<WorkerApi> {
-    return this.#api().api;
+    return this.#worker.handle().api;
   }
 
   /** For tests only: kills the worker without telling anyone, as a crash would. */
   [Symbol.for('rnn-predict.kill-worker')](): void {
-    this.#worker?.worker?.terminate();
+    this.#worker.kill();
   }
 
   async save(): Promise<void> {
@@ -704,42 +728,64 @@ class RnnPredictor extends EventTarget implements Predictor {
     await indexedDbHandler(this.#name, this.#key).save(toArtifacts(this.#model, { float16: true }));
   }
 
-  async delete(): Promise<void> {
-    await this.ready.catch(() => {});
-    clearTimeout(this.#saveTimer);
-    this.#saveTimer = undefined;
+  /**
+   * This tab forgets everything learned (delete() here or in another tab): the messages, the
+   * forgotten words, and a network fine-tuned on them (back to the model as published).
+   */
+  async #clearMemory(): Promise<void> {
     this.#learned = [];
     this.#forgotten = [];
     this.#learnedSinceTune = 0;
+    clearTimeout(this.#rebuildTimer);
     if (this.#fromModel) {
-      // Back to the model as published: the network fine-tuned on the person's messages goes too.
       this.#ngram = undefined;
-      if (typeof indexedDB !== 'undefined') await deleteStored(this.#name);
-      const source = this.#modelSource;
-      const original =
-        this.#original ??
-        (await loadModelFromUrl(source.json, this.#fetch, source.weights).catch((e: Error) => {
-          this.#emitError(e);
-          return undefined;
-        }));
-      if (original) this.#setModel(original, false);
+      if (this.#model?.settings.fineTunedOn) {
+        const source = this.#modelSource;
+        const original =
+          this.#original ??
+          (await loadModelFromUrl(source.json, { fetch: this.#fetch, weights: source.weights }).catch((e: Error) => {
+            this.#emitError(e);
+            return undefined;
+          }));
+        if (original && !this.#disposed) {
+          this.#setModel(original, false);
+          return;
+        }
+      }
+      if (this.#model) this.#refresh();
       return;
     }
-    this.#model = undefined;
-    this.#network = undefined;
-    this.#info = { ...this.#info, state: 'ngram', fromStorage: false };
     if (this.#lines.length > 0) {
       this.#rebuildNgram();
       this.#refresh();
     }
+  }
+
+  async delete(): Promise<void> {
+    await this.ready.catch(() => {});
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    if (this.#log) {
+      try {
+        await this.#log.clear();
+      } catch (e) {
+        this.#emitError(e as Error);
+      }
+    }
     if (typeof indexedDB !== 'undefined') await deleteStored(this.#name);
+    if (!this.#fromModel) {
+      this.#model = undefined;
+      this.#network = undefined;
+      this.#info = { ...this.#info, state: 'ngram', fromStorage: false };
+    }
+    await this.#clearMemory();
   }
 
   dispose(): void {
     this.#disposed = true;
-    this.#worker?.api?.[Comlink.releaseProxy]?.();
-    this.#worker?.worker?.terminate();
-    this.#worker = undefined;
+    clearTimeout(this.#rebuildTimer);
+    this.#log?.close();
+    this.#worker.dispose();
     this.#predictor = undefined;
   }
 }

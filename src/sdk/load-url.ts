@@ -1,94 +1,114 @@
 /**
  * Loads a model directory (as written by `rnn-predict train`) over HTTP: model.json, then its
- * weight files. Lives in the SDK layer: it uses fetch and the page's location.
+ * weight file, each download bounded (download.ts): model.json at MAX_MODEL_JSON_BYTES, the
+ * weights at the size model.json declares plus a small margin, both with a stall timeout; the
+ * weights on model.json's origin. Lives in the SDK layer: it uses fetch and the page's location.
  */
-import { fromArtifacts, ModelFormatError, type ModelArtifacts, type RnnModel } from '../inference/artifacts.js';
+import {
+  declaredWeightBytes,
+  fromArtifacts,
+  ModelFormatError,
+  type ModelArtifacts,
+  type RnnModel,
+} from '../inference/artifacts.js';
+import {
+  checkWeightsUrl,
+  concatBytes,
+  DEFAULT_STALL_SECONDS,
+  download,
+  MAX_MODEL_JSON_BYTES,
+  WEIGHTS_MARGIN_BYTES,
+} from './download.js';
 
-/**
- * Reads a file: URL (Node only). The import is kept out of sight of bundlers, which would
- * otherwise pull Node's fs into a page build (Vite warns, webpack fails).
- */
-export async function readFileUrl(url: URL): Promise<Uint8Array> {
-  const nodeFs = 'node:fs/promises';
-  const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ nodeFs)) as typeof import('node:fs/promises');
-  return fs.readFile(url);
+export { readFileUrl } from './download.js';
+
+/** How a model directory is fetched. */
+export interface ModelFetchOptions {
+  /** fetch to use (default: the global one). */
+  fetch?: typeof fetch;
+  /** Where the weight file is, when it is not beside model.json under the name the manifest
+   * gives (a bundler renames the files it emits). Trusted: not checked against model.json. */
+  weights?: URL;
+  /** Seconds without a byte before a download is abandoned (default 30). */
+  stallSeconds?: number;
+  /** Allow weights on another origin than model.json's (default false). */
+  crossOriginWeights?: boolean;
 }
 
-/** fetch, or the file system for file: URLs (Node, where fetch cannot read files). */
-async function get(url: URL, fetchImpl: typeof fetch): Promise<Response> {
-  if (url.protocol !== 'file:') return fetchImpl(url);
+/** Loads and decodes a model directory; errors name the file that is wrong. */
+export async function loadModelFromUrl(
+  url: string | URL,
+  fetchOrOptions: typeof fetch | ModelFetchOptions = {},
+  weights?: URL,
+): Promise<RnnModel> {
+  const options = typeof fetchOrOptions === 'function' ? { fetch: fetchOrOptions, weights } : fetchOrOptions;
+  const artifacts = await fetchModelArtifacts(url, options);
   try {
-    return new Response(new Uint8Array(await readFileUrl(url)));
-  } catch {
-    return new Response(null, { status: 404 });
+    return fromArtifacts(artifacts);
+  } catch (e) {
+    throw new ModelFormatError(`${modelJsonUrl(url)}: ${(e as Error).message}`, { cause: e });
   }
 }
 
-/**
- * Loads and decodes a model directory. `weights`: where the weight file is, when it is not
- * beside model.json under the name the manifest gives (a bundler renames the files it emits).
- */
-export async function loadModelFromUrl(
-  url: string | URL,
-  fetchImpl: typeof fetch = fetch,
-  weights?: URL,
-): Promise<RnnModel> {
-  return fromArtifacts(await fetchModelArtifacts(url, fetchImpl, weights));
+/** model.json's URL for a model directory or model.json URL. */
+export function modelJsonUrl(url: string | URL): URL {
+  return new URL(
+    String(url).endsWith('.json') ? String(url) : String(url).replace(/\/?$/, '/model.json'),
+    globalThis.location?.href,
+  );
 }
 
 /**
  * Fetches a model directory's files as they are (not decoded): what {@link loadModelFromUrl}
  * decodes, and what the SDK stores unchanged so that a reload decodes the very same bytes.
  */
-export async function fetchModelArtifacts(
-  url: string | URL,
-  fetchImpl: typeof fetch = fetch,
-  weights?: URL,
-): Promise<ModelArtifacts> {
-  const base = new URL(
-    String(url).endsWith('.json') ? String(url) : String(url).replace(/\/?$/, '/model.json'),
-    globalThis.location?.href,
+export async function fetchModelArtifacts(url: string | URL, options: ModelFetchOptions = {}): Promise<ModelArtifacts> {
+  const fetchImpl = options.fetch ?? fetch;
+  const stallSeconds = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
+  const base = modelJsonUrl(url);
+  const text = new TextDecoder().decode(
+    await download(base, fetchImpl, { maxBytes: MAX_MODEL_JSON_BYTES, stallSeconds, what: 'model.json' }),
   );
-  let res: Response;
-  try {
-    res = await get(base, fetchImpl);
-  } catch (e) {
-    throw new Error(`${base}: could not be fetched (${(e as Error).message})`, { cause: e });
-  }
-  if (!res.ok)
-    throw new ModelFormatError(`${base}: HTTP ${res.status}, expected a model.json written by "rnn-predict train"`);
   let json: { modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: unknown[] }[] };
   try {
-    json = await res.json();
+    json = JSON.parse(text) as typeof json;
   } catch {
     throw new ModelFormatError(`${base}: is not JSON, expected a model.json written by "rnn-predict train"`);
   }
-  const manifest = json.weightsManifest?.[0];
-  if (!manifest) throw new ModelFormatError(`${base}: has no weightsManifest`);
-  if (weights && manifest.paths.length !== 1)
+  const manifest = json?.weightsManifest?.[0];
+  if (!manifest || !Array.isArray(manifest.paths))
+    throw new ModelFormatError(`${base}: has no weightsManifest with paths`);
+  if (options.weights && manifest.paths.length !== 1)
     throw new ModelFormatError(`${base}: expected one weight file, the manifest lists ${manifest.paths.length}`);
-  const parts = await Promise.all(
-    manifest.paths.map(async (p) => {
-      const at = weights ?? new URL(p, base);
-      let r: Response;
-      try {
-        r = await get(at, fetchImpl);
-      } catch (e) {
-        throw new Error(`${at}: could not be fetched (${(e as Error).message})`, { cause: e });
-      }
-      if (!r.ok) throw new ModelFormatError(`${at}: HTTP ${r.status}, the model's weights are missing`);
-      return new Uint8Array(await r.arrayBuffer());
-    }),
-  );
-  const data = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let o = 0;
-  for (const p of parts) {
-    data.set(p, o);
-    o += p.byteLength;
+  let declared: number;
+  try {
+    declared = declaredWeightBytes(manifest.weights);
+  } catch (e) {
+    throw new ModelFormatError(`${base}: ${(e as Error).message}`, { cause: e });
   }
+  const urls = manifest.paths.map((p) => {
+    if (options.weights) return options.weights;
+    let at: URL;
+    try {
+      at = new URL(String(p), base);
+    } catch {
+      throw new ModelFormatError(`${base}: the weight path ${JSON.stringify(p)} is not a URL`);
+    }
+    checkWeightsUrl(at, base, options.crossOriginWeights);
+    return at;
+  });
+  // One after another, each within what is left of the declared size.
+  const parts: Uint8Array[] = [];
+  let left = declared + WEIGHTS_MARGIN_BYTES;
+  for (const at of urls) {
+    const part = await download(at, fetchImpl, { maxBytes: left, stallSeconds, what: 'weights' });
+    left -= part.byteLength;
+    parts.push(part);
+  }
+  const data = concatBytes(parts);
   return {
     modelTopology: json.modelTopology,
     weightSpecs: manifest.weights,
-    weightData: data.buffer,
+    weightData: data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer,
   } as ModelArtifacts;
 }

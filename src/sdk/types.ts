@@ -62,6 +62,15 @@ export interface PredictorOptions extends NetworkChoices {
   /** Suggest emoji after a word, as words are suggested, once the corpus or the person's learned
    * messages hold them (default true); false: words only. */
   emoji?: boolean;
+  /** Seconds without a byte after which a download of the model or the corpus is abandoned
+   * (default 30): `ready` then answers with a stored copy (and an `error` event naming the URL)
+   * or rejects naming it. */
+  downloadTimeout?: number;
+  /** The largest corpus file fetched, in bytes (default 64 MB). Model files are capped at the
+   * sizes their model.json declares. */
+  maxCorpusBytes?: number;
+  /** Allow a model.json to name weights on another origin than its own (default false). */
+  crossOriginWeights?: boolean;
   /** How the completions of a partly typed word are ordered: 'savings' (default), by the typing
    * each is expected to save (a long likely word before a short one that would show after one
    * more letter anyway), or 'probability'. The next word after a space is always ordered by
@@ -103,6 +112,9 @@ export interface PredictorEventMap {
   progress: CustomEvent<TrainProgress>;
   /** A new model answers (the network took over, or a stored one loaded): `detail` is info(). */
   model: CustomEvent<PredictorInfo>;
+  /** The oldest learned messages were removed to keep MAX_LEARNED_MESSAGES (2,000), in memory
+   * and in storage alike: `detail.messages` holds their texts. */
+  trimmed: CustomEvent<{ messages: string[] }>;
   /** Something went wrong that did not stop suggestions (storage full, training failed):
    * `detail` is the Error. */
   error: CustomEvent<Error>;
@@ -147,7 +159,10 @@ export interface Predictor extends EventTarget {
    * until it ends. Started from a model (shipped or `model`), it fine-tunes that network on the
    * learned messages instead. */
   train(request?: TrainRequest): Promise<PredictorInfo>;
-  /** Adapts to the person's own accepted message, on the device. */
+  /** Adapts to the person's own accepted message, on the device: stored as one record, seen
+   * by the site's other tabs within a moment. Words longer than MAX_WORD_LENGTH (40) are not
+   * learned; a message holding a forgotten word is not learned; past MAX_LEARNED_MESSAGES the
+   * oldest go (a `trimmed` event). */
   learn(text: string): Promise<void>;
   /** Never suggests this word again: it joins the forgotten words, and the learned messages
    * holding it are removed (with their counts). Kept in IndexedDB beside the model. */
@@ -158,7 +173,8 @@ export interface Predictor extends EventTarget {
   info(): PredictorInfo;
   /** Stores the current model (IndexedDB). */
   save(): Promise<void>;
-  /** Removes everything stored under this name (model and learned text). */
+  /** Removes everything stored under this name (model and learned text), for good: a tab that
+   * has not seen it yet cannot write the old messages back. */
   delete(): Promise<void>;
   /** Stops the worker and frees everything. */
   dispose(): void;

@@ -1,10 +1,11 @@
 /**
  * Persistence with idb-keyval: a model's topology, weights, vocabulary, settings, metrics and
  * corpus hash stored as ONE record (one `set`, one transaction), behind a tf.io-style handler
- * (`save(artifacts)` / `load()`). Also the text a person taught the predictor with `learn`.
+ * (`save(artifacts)` / `load()`). The text a person taught the predictor lives in
+ * learned-log.ts, one record per message; this module only hands over what older versions kept.
  * The store is a trailing default parameter, as in idb-keyval, so tests can pass their own.
  */
-import { createStore, get, set, del, type UseStore } from 'idb-keyval';
+import { createStore, get, set, del, promisifyRequest, type UseStore } from 'idb-keyval';
 import type { ModelArtifacts } from '../inference/artifacts.js';
 
 export const STORAGE_VERSION = 1;
@@ -101,7 +102,7 @@ export async function loadRecord(
   return r as StoredModel;
 }
 
-/** Removes the model, the learned text and the forgotten words of a name. */
+/** Removes the model of a name (and what an older version kept of its learned text). */
 export async function deleteStored(name: string, store: UseStore = defaultModelStore()): Promise<void> {
   try {
     await del(modelKey(name), store);
@@ -112,49 +113,38 @@ export async function deleteStored(name: string, store: UseStore = defaultModelS
   }
 }
 
-/** The messages a person taught the predictor (most recent last). */
-export async function loadLearned(name: string, store: UseStore = defaultModelStore()): Promise<string[]> {
-  try {
-    const v = await get(learnedKey(name), store);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch (e) {
-    throw explain(e, `reading learned text of "${name}"`);
-  }
-}
-
-/** Stores the learned messages (kept to the most recent `limit`). */
-export async function saveLearned(
+/**
+ * What an older version stored for a name (the learned messages and forgotten words as two
+ * lists), read and removed in one transaction, for moving into the per-message records of
+ * learned-log.ts; undefined when there is none. A list that is not one is kept aside under
+ * `damaged:learned:<name>` (or `damaged:forgotten:<name>`) and reported in `damaged`.
+ */
+export async function takeLegacyLearned(
   name: string,
-  lines: readonly string[],
-  limit = 2000,
   store: UseStore = defaultModelStore(),
-): Promise<void> {
+): Promise<{ messages: string[]; forgotten: string[]; damaged: string[] } | undefined> {
   try {
-    await set(learnedKey(name), lines.slice(-limit), store);
+    return await store('readwrite', async (s) => {
+      const [m, f] = await Promise.all([
+        promisifyRequest(s.get(learnedKey(name))),
+        promisifyRequest(s.get(forgottenKey(name))),
+      ]);
+      if (m === undefined && f === undefined) return undefined;
+      const damaged: string[] = [];
+      const list = (v: unknown, key: string): string[] => {
+        if (v === undefined) return [];
+        if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+        s.put(v, `damaged:${key}`);
+        damaged.push(key);
+        return [];
+      };
+      const out = { messages: list(m, learnedKey(name)), forgotten: list(f, forgottenKey(name)), damaged };
+      s.delete(learnedKey(name));
+      s.delete(forgottenKey(name));
+      await promisifyRequest(s.transaction);
+      return out;
+    });
   } catch (e) {
-    throw explain(e, `saving learned text of "${name}"`);
-  }
-}
-
-/** The words a person asked never to be suggested again (`forget`). */
-export async function loadForgotten(name: string, store: UseStore = defaultModelStore()): Promise<string[]> {
-  try {
-    const v = await get(forgottenKey(name), store);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch (e) {
-    throw explain(e, `reading forgotten words of "${name}"`);
-  }
-}
-
-/** Stores the forgotten words of a name. */
-export async function saveForgotten(
-  name: string,
-  words: readonly string[],
-  store: UseStore = defaultModelStore(),
-): Promise<void> {
-  try {
-    await set(forgottenKey(name), [...words], store);
-  } catch (e) {
-    throw explain(e, `saving forgotten words of "${name}"`);
+    throw explain(e, `reading the learned text of "${name}"`);
   }
 }

@@ -6,7 +6,7 @@
  * Pure: no DOM, no I/O. Never throws on a string, whatever it holds.
  */
 import NaturalTokenizer from 'natural/lib/natural/tokenizers/tokenizer.js';
-import { checkString } from '../base/checks.js';
+import { checkString, describe } from '../base/checks.js';
 
 /** What a token is. Only `word` tokens are offered as suggestions. */
 export type TokenKind = 'word' | 'number' | 'url' | 'email' | 'emoji' | 'punct' | 'other';
@@ -104,7 +104,37 @@ export function evalWords(text: string): string[] {
  */
 export function modelWords(text: string): string[] {
   const s = checkString(text, 'text').normalize('NFC').toLowerCase();
-  return s.match(MODEL_WORD_PATTERN) ?? [];
+  const words = s.match(MODEL_WORD_PATTERN) ?? [];
+  return words.some((w) => w.length > MAX_WORD_LENGTH) ? words.filter((w) => w.length <= MAX_WORD_LENGTH) : words;
+}
+
+/**
+ * The longest word, in characters, that the models count, learn or suggest: longer "words" (a
+ * pasted key, a URL without separators) are left out of `modelWords` and of a vocabulary, and a
+ * model whose vocabulary holds one is refused.
+ */
+export const MAX_WORD_LENGTH = 40;
+
+/**
+ * Checks a model's word list (a vocabulary's tokens, an n-gram's words): strings, none empty,
+ * none longer than MAX_WORD_LENGTH, none twice. The error names the index and the token.
+ * Returns each word's index (what a vocabulary looks words up in).
+ */
+export function checkWordList(words: readonly unknown[], what: string): Map<string, number> {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < words.length; i++) {
+    const t = words[i];
+    if (typeof t !== 'string') throw new TypeError(`${what} ${i} must be a string, got ${describe(t)}`);
+    if (t.length === 0) throw new RangeError(`${what} ${i} is empty`);
+    if (t.length > MAX_WORD_LENGTH)
+      throw new RangeError(
+        `${what} ${i} is ${t.length} characters long (${JSON.stringify(t.slice(0, 20))}…), at most ${MAX_WORD_LENGTH} expected`,
+      );
+    const first = seen.get(t);
+    if (first !== undefined) throw new RangeError(`${what} ${i} ${JSON.stringify(t)} appears twice (also at ${first})`);
+    seen.set(t, i);
+  }
+  return seen;
 }
 
 /** True when `token` is one emoji (a pictograph with its modifiers and joins, a flag, a keycap). */

@@ -3,6 +3,7 @@
  * Pure: no DOM, no I/O.
  */
 import { checkInteger, describe } from '../base/checks.js';
+import { checkWordList, MAX_WORD_LENGTH } from './tokenize.js';
 
 export const PAD = '<pad>';
 export const UNK = '<unk>';
@@ -48,21 +49,8 @@ export class Vocabulary {
       if (tokens[i] !== s) throw new RangeError(`token ${i} must be the special ${s}, got ${describe(tokens[i])}`);
     });
     // One Map.set a token in a plain loop (a page builds this on its way to its first
-    // suggestion); a repeated token shows as a Map smaller than the list, then is named.
-    const ids = new Map<string, number>();
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i];
-      if (typeof t !== 'string') throw new TypeError(`token ${i} must be a string, got ${describe(t)}`);
-      ids.set(t, i);
-    }
-    if (ids.size !== tokens.length) {
-      const first = new Map<string, number>();
-      tokens.forEach((t, i) => {
-        if (first.has(t))
-          throw new RangeError(`token ${JSON.stringify(t)} appears twice (ids ${first.get(t)} and ${i})`);
-        first.set(t, i);
-      });
-    }
+    // suggestion), the checks of a model's word list in the same pass.
+    const ids = checkWordList(tokens, 'token');
     this.#tokens = Object.freeze([...tokens]);
     this.#counts = Object.freeze([...counts]);
     this.#ids = ids;
@@ -164,7 +152,7 @@ export function buildVocabulary(tokens: Iterable<string>, options: VocabularyOpt
   for (const t of tokens) {
     if (typeof t !== 'string') throw new TypeError(`tokens[${i}] must be a string, got ${describe(t)}`);
     i++;
-    if (t.length === 0 || specials.has(t)) continue;
+    if (t.length === 0 || t.length > MAX_WORD_LENGTH || specials.has(t)) continue;
     counts.set(t, (counts.get(t) ?? 0) + 1);
   }
   const kept = [...counts].filter(([, c]) => c >= minCount);

@@ -212,8 +212,18 @@ describe('vocabulary', () => {
     const twice = { ...json, tokens: [...json.tokens.slice(0, 5), json.tokens[4]!, ...json.tokens.slice(6)] };
     assert.throws(() => Vocabulary.fromJSON(twice), {
       name: 'RangeError',
-      message: `token ${JSON.stringify(json.tokens[4])} appears twice (ids 4 and 5)`,
+      message: `token 5 ${JSON.stringify(json.tokens[4])} appears twice (also at 4)`,
     });
+    // Issue 30: an empty or over-long token is refused by its index, before anything uses it.
+    const empty = { ...json, tokens: [...json.tokens.slice(0, 5), '', ...json.tokens.slice(6)] };
+    assert.throws(() => Vocabulary.fromJSON(empty), { name: 'RangeError', message: 'token 5 is empty' });
+    const long = { ...json, tokens: [...json.tokens.slice(0, 5), 'x'.repeat(41), ...json.tokens.slice(6)] };
+    assert.throws(() => Vocabulary.fromJSON(long), {
+      name: 'RangeError',
+      message: /^token 5 is 41 characters long .*at most 40 expected$/,
+    });
+    // and a vocabulary built from text leaves such a token out.
+    assert.equal(buildVocabulary(['a', 'y'.repeat(41), 'b']).has('y'.repeat(41)), false);
     const number = { ...json, tokens: [...json.tokens.slice(0, 5), 7, ...json.tokens.slice(6)] };
     assert.throws(() => Vocabulary.fromJSON(number), {
       name: 'TypeError',
