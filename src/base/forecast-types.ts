@@ -73,7 +73,9 @@ export interface ForecastOptions {
   method?: ForecastMethod;
   /**
    * Train the recurrent network too, and score it and its blend with ETS beside the classical
-   * methods (default false: the network is slow and, on the series in data/, no better than ETS).
+   * methods. Default: true when any of the network's own options is given (window, cell, units,
+   * epochs, seeds, strategy, learningRate, batchSize), else false (the network is slow and, on
+   * the series in data/, no better than ETS).
    */
   network?: boolean;
   /** Backtest origins (default: as many as fit, up to 24, or 4 with the network; 0 skips the backtest). */

@@ -108,6 +108,18 @@ function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[]
   return v === undefined ? fallback : checkOneOf(v, name, allowed);
 }
 
+/** The options that only the network reads. */
+const NETWORK_OPTIONS = [
+  'window',
+  'cell',
+  'units',
+  'epochs',
+  'seeds',
+  'strategy',
+  'learningRate',
+  'batchSize',
+] as const satisfies readonly (keyof ForecastOptions)[];
+
 function resolveOptions(options: unknown): Resolved {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object')
@@ -118,7 +130,8 @@ function resolveOptions(options: unknown): Resolved {
   if (o.onProgress !== undefined) checkFunction(o.onProgress, 'onProgress');
   if (o.network !== undefined && typeof o.network !== 'boolean')
     throw new TypeError(`network must be true or false, got ${describe(o.network)}`);
-  const network = o.network ?? false;
+  // Asking for any of the network's options asks for the network (as callers did before it was optional).
+  const network = o.network ?? NETWORK_OPTIONS.some((k) => o[k] !== undefined);
   const int = (v: number | undefined, name: string, fallback: number, min: number, max: number) =>
     v === undefined ? fallback : checkInteger(v, name, min, max);
   return {

@@ -180,6 +180,15 @@ describe('forecast(), by default', () => {
     }
   });
 
+  it('trains the network when one of its options is given, unless network is false', async () => {
+    const series = data('air-passengers').slice(0, 60);
+    const asked = await forecast(series, { epochs: 1, seeds: 1, units: 2, origins: 0 });
+    assert.ok(asked.forecasts.network && asked.networkWeight !== null);
+    const refused = await forecast(series, { epochs: 1, network: false, origins: 0 });
+    assert.equal(refused.forecasts.network, undefined);
+    assert.equal(refused.networkWeight, null);
+  });
+
   it('answers with seasonal naive where every method lost to it, and says so', async () => {
     const series = data('quebec-car-sales');
     const r = await forecast(series);
