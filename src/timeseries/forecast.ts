@@ -1,6 +1,15 @@
 /**
- * Time-series forecasting with the same recurrent cells as the language model (SimpleRNN,
- * LSTM, GRU), on tf.layers, in the manner of ES-RNN (Smyl, winner of M4):
+ * Time-series forecasting (docs/forecasting.md). A rolling-origin backtest (several origins,
+ * `horizon` points each) scores Holt-Winters (ETS), Theta, a seasonal autoregression, seasonal
+ * naive with drift and seasonal naive on the same origins, with RMSE, MASE and sMAPE.
+ * `method: 'auto'` drops every method that did not beat seasonal naive's backtest RMSE and
+ * answers with the median of the others (`select.ts`); the 80 %/95 % bands come from the answer's
+ * backtest errors per step (non-decreasing with the horizon), widened as calibrated on the
+ * development half of data/.
+ *
+ * With `network: true` (or any of the network's options), a recurrent network joins them, with
+ * the same cells as the language model (SimpleRNN, LSTM, GRU), on tf.layers, in the manner of
+ * ES-RNN (Smyl, winner of M4):
  *
  *  1. take logs of a positive series (so season and trend act multiplicatively);
  *  2. fit Holt-Winters (level, season and no trend, a trend or a damped one, chosen by AICc;
@@ -9,13 +18,9 @@
  *  4. train the recurrent layer → dense to predict what Holt-Winters misses: the normalised
  *     residual y(t+h) − ETS(t, h), all `horizon` steps at once ('direct') or one step fed back
  *     through the smoothing ('recursive');
- *  5. average several seeds.
+ *  5. average several seeds;
  *
- * A rolling-origin backtest (several origins, `horizon` points each) scores the network beside
- * seasonal naive, seasonal naive with drift and Holt-Winters (ETS) on the same origins, with
- * RMSE, MASE and sMAPE. `method: 'auto'` returns whichever did best there (or the network–ETS
- * blend), says so in `warnings` when a baseline beat the network, and the 80 %/95 % intervals
- * come from that method's backtest errors per step (non-decreasing with the horizon).
+ * and its forecast and its mean with ETS ('blend') are scored beside the others.
  *
  * Pure: no DOM, no console, no I/O. Every tensor and model is disposed.
  */
