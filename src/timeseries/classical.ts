@@ -19,13 +19,13 @@ const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.lengt
 const SEASONAL_Z = 1.6448536269514722;
 
 /**
- * Whether `series` is seasonal with period `season`, as `forecast::thetaf` tests it: at least
- * three seasons, and the autocorrelation at lag `season` beyond 1.645 of its standard error
+ * Whether `series` is seasonal with period `season`, as `forecast::thetaf` tests it: more than
+ * two seasons, and the autocorrelation at lag `season` beyond 1.645 of its standard error
  * √((1 + 2·Σ_{k<season} r_k²)/n).
  */
 export function isSeasonal(series: readonly number[], season: number): boolean {
   const n = series.length;
-  if (season <= 1 || n < 3 * season) return false;
+  if (season <= 1 || n <= 2 * season) return false;
   const m = mean(series);
   let denom = 0;
   for (const v of series) denom += (v - m) ** 2;

@@ -40,6 +40,13 @@ describe('Theta', () => {
     f.forEach((v, h) => close(v, series[60 + h]!, 1e-6, `h ${h + 1}`));
   });
 
+  it('tests for a season from just over two seasons on, as thetaf does', () => {
+    // A spike every January: R's thetaf finds it seasonal from 25 months on (checked with R 4.2).
+    const series = Array.from({ length: 36 }, (_, t) => (t % 12 === 0 ? 10 : 1) + 0.01 * ((t * 7) % 5));
+    assert.equal(isSeasonal(series.slice(0, 24), 12), false);
+    assert.equal(isSeasonal(series.slice(0, 25), 12), true);
+  });
+
   it('rejects a series of one point', () => {
     assert.throws(() => theta([1], 12, 3), { name: 'RangeError', message: /at least two points, got 1/ });
   });
