@@ -1,40 +1,64 @@
 /**
- * `npm run bench:forecast`: the rolling-origin backtest of every series in data/ (horizon 12),
- * the network (direct and, with --recursive, recursive) beside seasonal naive, seasonal naive
- * with drift and Holt-Winters, on the same origins: MASE, sMAPE and RMSE per series, the
- * average MASE relative to seasonal naive, what 'auto' returns, and the intervals' coverage.
+ * `npm run bench:forecast`: a rolling-origin evaluation of `forecast()` on the real series of
+ * data/ (horizon 12; 6 origins 6 apart by default, the last one leaving the last 12 points). At
+ * each origin `forecast()` sees only the points before it (and runs its own backtest on them),
+ * as a user would. Per series: RMSE and MASE of its answer and of every method it scores,
+ * relative to seasonal naive's on the same points; their geometric means per half; the share of
+ * the outcomes inside its 80 % and 95 % bands, pooled.
+ *
+ * The series are split once (data/README.md): the development half, on which the forecaster was
+ * tuned, and the evaluation half, only reported. `--half dev|eval|all` (default all, each half
+ * summarised on its own).
+ *
+ * `--peer r` runs R's forecast package (scripts/forecast-peer.R: ets(), auto.arima(), thetaf(),
+ * snaive()) on the same series and origins, when `Rscript` is installed, and prints its figures
+ * beside. `--network` adds the recurrent network to what forecast() scores (slow).
  * `--write-sales` rewrites data/monthly-sales.csv from its formula and exits.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { initNodeBackend } from '../src/node/node-backend.js';
-import { forecast, parseSeriesCsv, type ForecastOptions, type ForecastResult } from '../src/timeseries/forecast.js';
+import { forecast, parseSeriesCsv, mase, rmse, type ForecastOptions } from '../src/timeseries/forecast.js';
 import { MONTHLY_SALES } from '../src/timeseries/monthly-sales.js';
 import { args } from './common.js';
 
-const HELP = `Usage: npm run bench:forecast -- [--series a,b] [--recursive | --strategy direct|recursive|both] [--origins N] [--step N] [--seeds N] [--seed N] [--epochs N] [--cell C] [--json]`;
+const HELP = `Usage: npm run bench:forecast -- [--half dev|eval|all] [--series a,b] [--origins N] [--step N] [--peer r] [--network] [--json]`;
 
-export const SERIES = [
-  'quebec-car-sales',
-  'air-passengers',
-  'uk-driver-deaths',
-  'nottingham-temperature',
-  'australian-wine-sales',
-  'monthly-sales',
-] as const;
+/** The real series of data/, their season and their half (data/README.md says why each is where). */
+export const SERIES: readonly { name: string; season: number; half: 'dev' | 'eval' }[] = [
+  { name: 'quebec-car-sales', season: 12, half: 'dev' },
+  { name: 'air-passengers', season: 12, half: 'dev' },
+  { name: 'uk-driver-deaths', season: 12, half: 'dev' },
+  { name: 'nottingham-temperature', season: 12, half: 'dev' },
+  { name: 'australian-wine-sales', season: 12, half: 'dev' },
+  { name: 'mauna-loa-co2', season: 12, half: 'dev' },
+  { name: 'uk-front-seat-casualties', season: 12, half: 'dev' },
+  { name: 'uk-distance-driven', season: 12, half: 'dev' },
+  { name: 'uk-gas-quarterly', season: 4, half: 'dev' },
+
+  { name: 'australian-gas', season: 12, half: 'eval' },
+  { name: 'uk-drivers-killed', season: 12, half: 'eval' },
+  { name: 'uk-rear-seat-casualties', season: 12, half: 'eval' },
+  { name: 'uk-van-drivers-killed', season: 12, half: 'eval' },
+  { name: 'uk-petrol-price', season: 12, half: 'eval' },
+  { name: 'johnson-johnson-quarterly', season: 4, half: 'eval' },
+  { name: 'australian-residents-quarterly', season: 4, half: 'eval' },
+  { name: 'australian-wool-quarterly', season: 4, half: 'eval' },
+];
+
+const HORIZON = 12;
 
 const a = args(
   {
+    half: { type: 'string' },
     series: { type: 'string' },
-    recursive: { type: 'boolean' },
-    strategy: { type: 'string' },
     origins: { type: 'string' },
     step: { type: 'string' },
-    seeds: { type: 'string' },
-    seed: { type: 'string' },
-    epochs: { type: 'string' },
-    units: { type: 'string' },
-    window: { type: 'string' },
-    cell: { type: 'string' },
+    peer: { type: 'string' },
+    network: { type: 'boolean' },
     json: { type: 'boolean' },
     'write-sales': { type: 'boolean' },
   },
@@ -47,81 +71,233 @@ if (a['write-sales']) {
   process.exit(0);
 }
 
-const num = (k: string) => (typeof a[k] === 'string' ? Number(a[k]) : undefined);
-const base: ForecastOptions = {
-  origins: num('origins'),
-  step: num('step'),
-  seeds: num('seeds'),
-  seed: num('seed'),
-  epochs: num('epochs'),
-  units: num('units'),
-  window: num('window'),
-  cell: a.cell as ForecastOptions['cell'],
-};
-const names = typeof a.series === 'string' ? a.series.split(',') : [...SERIES];
-const strategy = a.recursive ? 'both' : ((a.strategy as string | undefined) ?? 'direct');
-if (!['direct', 'recursive', 'both'].includes(strategy)) {
-  console.error(`--strategy must be direct, recursive or both, got "${strategy}"\n${HELP}`);
+const fail = (message: string): never => {
+  console.error(`${message}\n${HELP}`);
   process.exit(2);
+};
+const half = (a.half as string | undefined) ?? 'all';
+if (!['dev', 'eval', 'all'].includes(half)) fail(`--half must be dev, eval or all, got "${half}"`);
+if (a.peer !== undefined && a.peer !== 'r') fail(`--peer must be r, got "${String(a.peer)}"`);
+const whole = (k: string, fallback: number) => {
+  const v = a[k];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || Number(v) < 1)
+    return fail(`--${k} expects a whole number ≥ 1, got "${String(v)}"`);
+  return Number(v);
+};
+const ORIGINS = whole('origins', 6);
+const STEP = whole('step', 6);
+const wanted = typeof a.series === 'string' ? a.series.split(',') : null;
+for (const w of wanted ?? []) if (!SERIES.some((s) => s.name === w)) fail(`unknown series "${w}"`);
+const chosen = SERIES.filter((s) => (wanted ? wanted.includes(s.name) : half === 'all' || s.half === half));
+
+let rscript: string | null = null;
+if (a.peer === 'r') {
+  const found = spawnSync('Rscript', ['--version'], { encoding: 'utf8' });
+  if (found.error || found.status !== 0) {
+    console.error(
+      '--peer r needs Rscript with the forecast package (Debian: apt-get install -y r-cran-forecast); Rscript was not found, so only rnn-predict is measured',
+    );
+  } else rscript = 'Rscript';
 }
-const strategies = strategy === 'both' ? (['direct', 'recursive'] as const) : [strategy as 'direct' | 'recursive'];
+
+interface Job {
+  name: string;
+  season: number;
+  half: string;
+  values: number[];
+  origins: number[];
+}
+const jobs: Job[] = chosen.map((s) => {
+  const { values } = parseSeriesCsv(readFileSync(new URL(`../data/${s.name}.csv`, import.meta.url), 'utf8'));
+  const last = values.length - HORIZON;
+  const origins = Array.from({ length: ORIGINS }, (_, i) => last - (ORIGINS - 1 - i) * STEP);
+  return { ...s, values, origins };
+});
+
+/** One method's forecasts at every origin of a series, and optionally its bands. */
+interface Run {
+  mean: number[][];
+  bands?: { lo80: number[]; hi80: number[]; lo95: number[]; hi95: number[] }[];
+}
+type Runs = Record<string, Run>;
+const runs = new Map<string, Runs>();
+const answered = new Map<string, string[]>();
 
 const backend = await initNodeBackend();
-const rows: Record<string, unknown>[] = [];
-const f3 = (v: number) => v.toFixed(3);
-console.error(`backend ${backend.backend}; options ${JSON.stringify(base)}`);
-for (const name of names) {
-  const { values } = parseSeriesCsv(readFileSync(new URL(`../data/${name}.csv`, import.meta.url), 'utf8'));
-  for (const strategy of strategies) {
-    const started = Date.now();
-    const r: ForecastResult = await forecast(values, { ...base, strategy });
-    const b = r.backtest!;
-    const row = {
-      series: name,
-      strategy,
-      points: values.length,
-      origins: b.origins.length,
-      network: b.network.mase,
-      blend: b.blend.mase,
-      seasonalNaive: b.seasonalNaive.mase,
-      drift: b.drift.mase,
-      ets: b.ets.mase,
-      networkSmape: b.network.smape,
-      etsSmape: b.ets.smape,
-      networkRmse: b.network.rmse,
-      seasonalNaiveRmse: b.seasonalNaive.rmse,
-      auto: r.method,
-      coverage80: r.coverage.p80,
-      coverage95: r.coverage.p95,
-      seconds: (Date.now() - started) / 1000,
+console.error(`backend ${backend.backend}; ${ORIGINS} origins ${STEP} apart, horizon ${HORIZON}`);
+const started = Date.now();
+for (const job of jobs) {
+  const r: Runs = {};
+  const methods: string[] = [];
+  for (const origin of job.origins) {
+    const options: ForecastOptions = { season: job.season, horizon: HORIZON, network: a.network === true };
+    const f = await forecast(job.values.slice(0, origin), options);
+    const add = (name: string, mean: number[], bands?: Run['bands'] extends (infer B)[] | undefined ? B : never) => {
+      r[name] ??= { mean: [], bands: bands ? [] : undefined };
+      r[name]!.mean.push(mean);
+      if (bands) r[name]!.bands!.push(bands);
     };
-    rows.push(row);
-    console.error(
-      `${name} ${strategy}: MASE network ${f3(row.network)} blend ${f3(row.blend)} | snaive ${f3(row.seasonalNaive)} drift ${f3(row.drift)} ets ${f3(row.ets)} | auto ${r.method} | cover80 ${row.coverage80} cover95 ${row.coverage95} | ${row.seconds}s`,
+    add('forecast()', f.forecast, { lo80: f.lower80, hi80: f.upper80, lo95: f.lower95, hi95: f.upper95 });
+    for (const [m, path] of Object.entries(f.forecasts)) add(m, path!);
+    methods.push(f.method === 'combination' ? `median(${f.combined.join(',')})` : f.method);
+  }
+  runs.set(job.name, r);
+  answered.set(job.name, methods);
+  console.error(`${job.name}: ${methods.join(' | ')}`);
+}
+console.error(`rnn-predict: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+if (rscript) {
+  const dir = mkdtempSync(join(tmpdir(), 'forecast-peer-'));
+  try {
+    const lines = jobs.flatMap((j) =>
+      j.origins.map((o) => [j.name, j.season, o, HORIZON, j.values.slice(0, o).join(' ')].join('\t')),
     );
+    const text = `${lines.join('\n')}\n`;
+    writeFileSync(join(dir, 'jobs.tsv'), text);
+    // The same jobs give the same answers: R's are kept in the temporary folder under a hash of the jobs.
+    const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    const cached = join(tmpdir(), `rnn-predict-forecast-peer-${hash}.csv`);
+    if (existsSync(cached)) console.error(`R forecast: the answers kept in ${cached}`);
+    else {
+      const t = Date.now();
+      const script = new URL('../scripts/forecast-peer.R', import.meta.url).pathname;
+      execFileSync(rscript, [script, join(dir, 'jobs.tsv'), join(dir, 'out.csv')], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      copyFileSync(join(dir, 'out.csv'), cached);
+      console.error(`R forecast: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+    const rows = readFileSync(cached, 'utf8').trim().split('\n').slice(1);
+    for (const row of rows) {
+      const [name, origin, method, h, mean, lo80, hi80, lo95, hi95] = row.split(',');
+      const job = jobs.find((j) => j.name === name)!;
+      const k = job.origins.indexOf(Number(origin));
+      const key = `R ${method === 'snaive' ? 'seasonal-naive' : method}`;
+      const run = (runs.get(name!)![key] ??= {
+        mean: job.origins.map(() => []),
+        bands: job.origins.map(() => ({ lo80: [], hi80: [], lo95: [], hi95: [] })),
+      });
+      const i = Number(h) - 1;
+      run.mean[k]![i] = Number(mean);
+      const b = run.bands![k]!;
+      [b.lo80[i], b.hi80[i], b.lo95[i], b.hi95[i]] = [lo80, hi80, lo95, hi95].map(Number) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
-if (a.json) console.log(JSON.stringify(rows));
-else {
-  console.log('| series | strategy | network | blend | seasonal naive | drift | ETS | auto | 80 % | 95 % |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  const pct = (v: unknown) => (typeof v === 'number' ? `${(100 * v).toFixed(0)} %` : 'n/a');
-  for (const r of rows) {
-    const v = r as Record<string, number | string>;
-    const best = Math.min(v.seasonalNaive as number, v.drift as number, v.ets as number);
-    const mark = (x: number) => (x <= best ? `**${f3(x)}**` : f3(x));
-    console.log(
-      `| ${v.series} | ${v.strategy} | ${mark(v.network as number)} | ${mark(v.blend as number)} | ${f3(v.seasonalNaive as number)} | ${f3(v.drift as number)} | ${f3(v.ets as number)} | ${v.auto} | ${pct(v.coverage80)} | ${pct(v.coverage95)} |`,
-    );
-  }
-  for (const strategy of strategies) {
-    const mine = rows.filter((r) => r.strategy === strategy && r.series !== 'monthly-sales');
-    const ratio = (k: string) =>
-      mine.reduce((s, r) => s + (r[k] as number) / (r.seasonalNaive as number), 0) / Math.max(1, mine.length);
-    const covered = (k: string) =>
-      `${((100 * mine.reduce((x, r) => x + (r[k] as number), 0)) / Math.max(1, mine.length)).toFixed(1)} %`;
-    console.log(
-      `\n${strategy}, real series: MASE relative to seasonal naive, mean — network ${f3(ratio('network'))}, blend ${f3(ratio('blend'))}, drift ${f3(ratio('drift'))}, ETS ${f3(ratio('ets'))}; backtest points inside the bounds of the returned method (every series has the same number) — 80 %: ${covered('coverage80')}, 95 %: ${covered('coverage95')}`,
-    );
-  }
+
+/** Pooled RMSE and mean MASE of a run on a series, and the outcomes inside its bands. */
+function scoreRun(job: Job, run: Run) {
+  const actual: number[] = [];
+  const predicted: number[] = [];
+  let m = 0;
+  let in80 = 0;
+  let in95 = 0;
+  job.origins.forEach((o, k) => {
+    const y = job.values.slice(o, o + HORIZON);
+    actual.push(...y);
+    predicted.push(...run.mean[k]!);
+    m += mase(y, run.mean[k]!, job.values.slice(0, o), job.season);
+    const b = run.bands?.[k];
+    if (b)
+      y.forEach((v, h) => {
+        if (v >= b.lo80[h]! && v <= b.hi80[h]!) in80++;
+        if (v >= b.lo95[h]! && v <= b.hi95[h]!) in95++;
+      });
+  });
+  return { rmse: rmse(actual, predicted), mase: m / job.origins.length, in80, in95, points: actual.length };
 }
+
+const columns = [
+  'forecast()',
+  'ets',
+  'theta',
+  'arima',
+  'drift',
+  ...(a.network ? ['network', 'blend'] : []),
+  ...(rscript ? ['R ets', 'R arima', 'R theta', 'R seasonal-naive'] : []),
+];
+const table: Record<
+  string,
+  Record<string, { rmse: number; mase: number; in80: number; in95: number; points: number }>
+> = {};
+for (const job of jobs) {
+  const r = runs.get(job.name)!;
+  table[job.name] = Object.fromEntries(columns.map((c) => [c, scoreRun(job, r[c]!)]));
+  table[job.name]!['seasonal-naive'] = scoreRun(job, r['seasonal-naive']!);
+}
+const geo = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+const f3 = (v: number) => v.toFixed(3);
+const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
+
+const summary: Record<string, unknown>[] = [];
+for (const h of half === 'all' && !wanted ? ['dev', 'eval'] : [wanted ? 'chosen' : half]) {
+  const mine = jobs.filter((j) => wanted || j.half === h);
+  if (mine.length === 0) continue;
+  const rel = (c: string, k: 'rmse' | 'mase') =>
+    mine.map((j) => table[j.name]![c]![k] / table[j.name]!['seasonal-naive']![k]);
+  if (!a.json) {
+    console.log(
+      `\n### ${h === 'dev' ? 'Development half' : h === 'eval' ? 'Evaluation half' : 'Chosen series'}: RMSE relative to seasonal naive (MASE relative in the last rows)\n`,
+    );
+    console.log(`| series | ${columns.join(' | ')} | forecast() answered |`);
+    console.log(`| --- | ${columns.map(() => '---:').join(' | ')} | --- |`);
+    for (const j of mine) {
+      const cells = columns.map((c) => f3(table[j.name]![c]!.rmse / table[j.name]!['seasonal-naive']!.rmse));
+      const said = answered.get(j.name)!;
+      const counts = new Map<string, number>();
+      for (const s of said) counts.set(s, (counts.get(s) ?? 0) + 1);
+      console.log(`| ${j.name} | ${cells.join(' | ')} | ${[...counts].map(([s, n]) => `${s} ×${n}`).join('; ')} |`);
+    }
+    console.log(`| **geometric mean, RMSE** | ${columns.map((c) => `**${f3(geo(rel(c, 'rmse')))}**`).join(' | ')} | |`);
+    console.log(`| geometric mean, MASE | ${columns.map((c) => f3(geo(rel(c, 'mase')))).join(' | ')} | |`);
+    const banded = columns.filter((c) => c === 'forecast()' || c.startsWith('R '));
+    for (const level of ['80', '95'] as const) {
+      const key = level === '80' ? 'in80' : 'in95';
+      console.log(
+        `| coverage of the ${level} % bands | ${columns
+          .map((c) =>
+            banded.includes(c)
+              ? pct(
+                  mine.reduce((s, j) => s + table[j.name]![c]![key], 0),
+                  mine.reduce((s, j) => s + table[j.name]![c]!.points, 0),
+                )
+              : '',
+          )
+          .join(' | ')} | |`,
+      );
+    }
+    const best = rscript
+      ? ['R ets', 'R arima', 'R theta'].reduce((b, c) => (geo(rel(c, 'rmse')) < geo(rel(b, 'rmse')) ? c : b))
+      : null;
+    if (best)
+      console.log(
+        `\nforecast()'s geometric-mean RMSE is ${f3(geo(rel('forecast()', 'rmse')) / geo(rel(best, 'rmse')))} × R's best single method's (${best}) and ${f3(geo(rel('forecast()', 'rmse')))} × seasonal naive's.`,
+      );
+  }
+  summary.push({
+    half: h,
+    series: mine.map((j) => j.name),
+    geometricMeanRmse: Object.fromEntries(columns.map((c) => [c, geo(rel(c, 'rmse'))])),
+    geometricMeanMase: Object.fromEntries(columns.map((c) => [c, geo(rel(c, 'mase'))])),
+  });
+}
+if (a.json)
+  console.log(
+    JSON.stringify({
+      origins: ORIGINS,
+      step: STEP,
+      horizon: HORIZON,
+      table,
+      answered: Object.fromEntries(answered),
+      summary,
+    }),
+  );

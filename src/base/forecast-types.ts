@@ -18,11 +18,20 @@ export type ForecastCell = 'rnn' | 'lstm' | 'gru';
 /** Multi-step strategy: all steps from one output layer, or one step fed back `horizon` times. */
 export type ForecastStrategy = 'direct' | 'recursive';
 
-/** What to return: the best on the backtest ('auto'), or one method. */
-export type ForecastMethod = 'auto' | 'network' | 'blend' | 'ets' | 'drift' | 'seasonal-naive';
+/** What to return: 'auto' (the combination of the methods that beat seasonal naive on the backtest), or one method. */
+export type ForecastMethod = 'auto' | 'ets' | 'theta' | 'arima' | 'drift' | 'seasonal-naive' | 'network' | 'blend';
 
-/** The methods that are scored; 'blend' is the mean of the network and ETS forecasts. */
+/**
+ * The methods that are scored: 'ets' Holt-Winters with the trend form chosen by AICc (none,
+ * linear or damped), 'theta' the Theta method,
+ * 'arima' a seasonal autoregression on seasonal differences, 'drift' seasonal naive with drift,
+ * 'network' the recurrent network's correction of ETS and 'blend' the mean of the network's and
+ * ETS's forecasts (these two only with `network: true`).
+ */
 export type ScoredMethod = Exclude<ForecastMethod, 'auto'>;
+
+/** Which forecast answered: one method, or 'combination' (the median of `combined`). */
+export type AnswerMethod = ScoredMethod | 'combination';
 
 /** Progress after each epoch of each network. */
 export interface ForecastProgress {
@@ -57,11 +66,21 @@ export interface ForecastOptions {
   seeds?: number;
   /** 'direct' (default): one output per step; 'recursive': one step, fed back. */
   strategy?: ForecastStrategy;
-  /** What to return (default 'auto': the lowest backtest MASE among network, blend and baselines). */
+  /**
+   * What to return (default 'auto': the median of the methods whose backtest RMSE is below
+   * seasonal naive's; seasonal naive when none is).
+   */
   method?: ForecastMethod;
-  /** Backtest origins (default 4; 0 skips the backtest, and then 'auto' returns the network). */
+  /**
+   * Train the recurrent network too, and score it and its blend with ETS beside the classical
+   * methods. Default: true when any of the network's own options is given (window, cell, units,
+   * epochs, seeds, strategy, learningRate, batchSize), else false (the network is slow and, on
+   * the series in data/, no better than ETS).
+   */
+  network?: boolean;
+  /** Backtest origins (default: as many as fit, up to 24, or 4 with the network; 0 skips the backtest). */
   origins?: number;
-  /** Points between backtest origins (default 6). */
+  /** Points between backtest origins (default 1, or 6 with the network). */
   step?: number;
   /** Seed of the first network's initialisers and batch order (default 1). */
   seed?: number;
@@ -80,11 +99,17 @@ export interface ForecastOptions {
 export interface ForecastBacktest {
   /** Training lengths at which the forecasts were made. */
   origins: number[];
-  network: BacktestScore;
-  blend: BacktestScore;
   seasonalNaive: BacktestScore;
   drift: BacktestScore;
   ets: BacktestScore;
+  theta: BacktestScore;
+  arima: BacktestScore;
+  /** Only with `network: true`. */
+  network?: BacktestScore;
+  /** Only with `network: true`. */
+  blend?: BacktestScore;
+  /** What answered (`method`: one method, or the combination), scored on the same origins. */
+  answer: BacktestScore;
 }
 
 /** What {@link forecast} returns. */
@@ -96,10 +121,14 @@ export interface ForecastResult {
   upper80: number[];
   lower95: number[];
   upper95: number[];
-  /** The method that made `forecast`. */
-  method: ScoredMethod;
-  /** The next `horizon` points by every method. */
-  forecasts: Record<ScoredMethod, number[]>;
+  /** What made `forecast`: one method, or 'combination' (the median of `combined`'s forecasts). */
+  method: AnswerMethod;
+  /** The methods whose forecasts answered: several for 'combination', else `[method]`. */
+  combined: ScoredMethod[];
+  /** Why `method` answered, in words: the backtest figures that chose it, or that it was asked for. */
+  reason: string;
+  /** The next `horizon` points by every method scored ('network' and 'blend' only with `network: true`). */
+  forecasts: Partial<Record<ScoredMethod, number[]>>;
   /** Null when `origins` is 0. */
   backtest: ForecastBacktest | null;
   /** Share of backtest points inside the 80 %/95 % bounds, leave one origin out (null under two origins). */
@@ -118,9 +147,18 @@ export interface ForecastResult {
   /** How much of the networks' correction the network's forecast adds to Holt-Winters', in
    * [0, 1]: the least-squares weight on the last windows of the series, held out from fitting,
    * shrunk by how significant it is there (0: the correction did not clearly help, and the
-   * network's forecast is Holt-Winters'). */
-  networkWeight: number;
+   * network's forecast is Holt-Winters'); null when the network was not trained. */
+  networkWeight: number | null;
 }
 
 export const STRATEGIES: readonly ForecastStrategy[] = ['direct', 'recursive'];
-export const METHODS: readonly ForecastMethod[] = ['auto', 'network', 'blend', 'ets', 'drift', 'seasonal-naive'];
+export const METHODS: readonly ForecastMethod[] = [
+  'auto',
+  'ets',
+  'theta',
+  'arima',
+  'drift',
+  'seasonal-naive',
+  'network',
+  'blend',
+];

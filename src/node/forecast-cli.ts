@@ -18,29 +18,36 @@ import { CELL_TYPES } from '../inference/model-config.js';
 
 export const FORECAST_USAGE = `Usage: rnn-predict forecast --csv FILE [options]
 
-Forecasts one numeric column of a CSV (with a header row) with a recurrent network on the
-Holt-Winters-normalised series (ES-RNN style), after a rolling-origin backtest that scores it
-against seasonal naive, seasonal naive with drift and Holt-Winters (ETS) on the same origins.
+Forecasts one numeric column of a CSV (with a header row) after a rolling-origin backtest that
+scores Holt-Winters (ETS), Theta, a seasonal autoregression (arima), seasonal naive with drift and
+seasonal naive on the same origins. By default the median of the methods that beat seasonal
+naive on the backtest answers (seasonal naive when none did); the output says which and why.
+With --network, an ES-RNN-style recurrent network (slow) is scored too.
 
 Options:
   --csv FILE        the CSV to read (required)
   --column NAME     the column to forecast (default: the last numeric column)
-  --window N        past points read per prediction (default 12)
   --horizon N       points to forecast (default 12)
-  --cell C          lstm, gru or rnn (default gru)
-  --epochs N        training epochs per network (default 40)
-  --units N         hidden units (default 16)
-  --seeds N         networks averaged (default 3)
-  --strategy S      direct or recursive multi-step (default direct)
-  --method M        auto, network, blend, ets, drift or seasonal-naive (default auto: the
-                    lowest backtest MASE)
-  --origins N       backtest origins (default 4; 0 skips the backtest)
-  --step N          points between origins (default 6)
+  --network         train the recurrent network too and score it and its blend with ETS
+  --window N        (network) past points read per prediction (default 12)
+  --cell C          (network) lstm, gru or rnn (default gru)
+  --epochs N        (network) training epochs per network (default 40)
+  --units N         (network) hidden units (default 16)
+  --seeds N         (network) networks averaged (default 3)
+  --strategy S      (network) direct or recursive multi-step (default direct)
+  --method M        auto, ets, theta, arima, drift, seasonal-naive, network or blend (default
+                    auto: the median of the methods that beat seasonal naive on the backtest)
+  --origins N       backtest origins (default: as many as fit, up to 24, or 4 with --network;
+                    0 skips the backtest)
+  --step N          points between origins (default 1, or 6 with --network)
   --season N        season length (default 12)
   --seed N          random seed (default 1)
   --backtest        print the backtest table (MASE, sMAPE, RMSE per method)
   --json            print one JSON object instead of a table
   --help            show this help`;
+
+/** The backtest's scores, by key. */
+type ScoreKey = Exclude<keyof NonNullable<ForecastResult['backtest']>, 'origins'>;
 
 const INT_FLAGS = ['window', 'horizon', 'epochs', 'units', 'seeds', 'origins', 'step', 'season', 'seed'] as const;
 const CHOICES = { cell: CELL_TYPES, strategy: STRATEGIES, method: METHODS } as const;
@@ -59,7 +66,7 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
     if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}" (see rnn-predict forecast --help)`);
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (name === 'help' || name === 'json' || name === 'backtest') {
+    if (name === 'help' || name === 'json' || name === 'backtest' || name === 'network') {
       flags.set(name, true);
       continue;
     }
@@ -76,7 +83,7 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
 
   const file = flags.get('csv');
   if (typeof file !== 'string') throw new Error('--csv FILE is required (see rnn-predict forecast --help)');
-  const options: ForecastOptions = {};
+  const options: ForecastOptions = flags.has('network') ? { network: true } : {};
   for (const name of INT_FLAGS) {
     const raw = flags.get(name);
     if (typeof raw !== 'string') continue;
@@ -121,29 +128,39 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
     return 0;
   }
   const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const network =
+    result.networkWeight === null
+      ? ''
+      : `; network ${result.cell.toUpperCase()} ${result.strategy}, window ${result.window}, ${result.seeds} seeds × ${result.epochs} epochs, ${backend.backend} backend: ${
+          result.networkWeight > 0
+            ? `it adds ${(result.networkWeight * 100).toFixed(0)} % of its correction to Holt-Winters (weighed on the last windows)`
+            : "its correction did not hold on the last windows: its forecast is Holt-Winters'"
+        }`;
   out.log(
-    `Forecast of "${parsed.column}" (${parsed.values.length} points) by ${result.method}: network ${result.cell.toUpperCase()} ${result.strategy}, window ${result.window}, ${result.seeds} seeds × ${result.epochs} epochs, ${backend.backend} backend; ${
-      result.networkWeight > 0
-        ? `the network adds ${(result.networkWeight * 100).toFixed(0)} % of its correction to Holt-Winters (weighed on the last windows)`
-        : "the network's correction did not hold on the last windows: the forecast is Holt-Winters'"
-    }`,
+    `Forecast of "${parsed.column}" (${parsed.values.length} points) by ${
+      result.method === 'combination' ? `the median of ${result.combined.join(', ')}` : result.method
+    }${network}`,
   );
+  out.log(`Why: ${result.reason}`);
   const b = result.backtest;
+  const rows: [string, ScoreKey][] = [
+    ['forecast', 'answer'],
+    ['ETS', 'ets'],
+    ['Theta', 'theta'],
+    ['seasonal AR', 'arima'],
+    ['drift', 'drift'],
+    ['seasonal naive', 'seasonalNaive'],
+    ['network', 'network'],
+    ['blend', 'blend'],
+  ];
   if (b && flags.has('backtest')) {
     out.log(
-      `Backtest: ${b.origins.length} origins (training lengths ${b.origins.join(', ')}), horizon ${result.horizon}`,
+      `Backtest: ${b.origins.length} origins (training lengths ${b.origins[0]}…${b.origins[b.origins.length - 1]}), horizon ${result.horizon}`,
     );
     out.log('method            MASE    sMAPE %   RMSE');
-    const rows: [string, keyof typeof b][] = [
-      ['network', 'network'],
-      ['blend', 'blend'],
-      ['seasonal naive', 'seasonalNaive'],
-      ['drift', 'drift'],
-      ['ETS', 'ets'],
-    ];
     for (const [label, key] of rows) {
-      const s = b[key] as BacktestScore;
-      out.log(`${label.padEnd(16)}  ${s.mase.toFixed(3)}  ${s.smape.toFixed(2).padStart(7)}   ${f(s.rmse)}`);
+      const s = b[key] as BacktestScore | undefined;
+      if (s) out.log(`${label.padEnd(16)}  ${s.mase.toFixed(3)}  ${s.smape.toFixed(2).padStart(7)}   ${f(s.rmse)}`);
     }
     const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(0)} %`);
     out.log(
@@ -151,7 +168,10 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
     );
   } else if (b) {
     out.log(
-      `Backtest MASE: network ${b.network.mase.toFixed(3)}, seasonal naive ${b.seasonalNaive.mase.toFixed(3)}, drift ${b.drift.mase.toFixed(3)}, ETS ${b.ets.mase.toFixed(3)} (--backtest for the table)`,
+      `Backtest MASE: ${rows
+        .filter(([, key]) => b[key])
+        .map(([label, key]) => `${label} ${(b[key] as BacktestScore).mase.toFixed(3)}`)
+        .join(', ')} (--backtest for the table)`,
     );
   }
   out.log('step  forecast   80 %               95 %');

@@ -363,23 +363,38 @@ export function errorSpread(actuals: number[][], forecasts: number[][], log: boo
   return sigma;
 }
 
+/** How much wider than normal each band is drawn: its z multiplied by this (1 each: normal bands). */
+export interface BandWidening {
+  p80: number;
+  p95: number;
+}
+
 /**
  * Normal bounds around `forecast` from a spread per step: f·exp(±z·σₕ) when `log` (so they stay
- * positive and widen in proportion), else f ± z·σₕ.
+ * positive and widen in proportion), else f ± z·σₕ; each band's z multiplied by `widen`'s factor
+ * (errors have heavier tails than a normal's, so the 95 % band needs more than the 80 % one).
  */
-export function intervals(forecast: number[], sigma: number[], log: boolean): Intervals {
+export function intervals(
+  forecast: number[],
+  sigma: number[],
+  log: boolean,
+  widen: BandWidening = { p80: 1, p95: 1 },
+): Intervals {
   const bound = (z: number) => forecast.map((f, h) => (log ? f * Math.exp(z * sigma[h]!) : f + z * sigma[h]!));
-  return { lower80: bound(-Z80), upper80: bound(Z80), lower95: bound(-Z95), upper95: bound(Z95) };
+  const z80 = Z80 * widen.p80;
+  const z95 = Z95 * widen.p95;
+  return { lower80: bound(-z80), upper80: bound(z80), lower95: bound(-z95), upper95: bound(z95) };
 }
 
 /**
  * Coverage of the 80 % and 95 % intervals on a backtest, leave one origin out: the bounds at
- * each origin come from the errors at the other origins. Fractions 0–1 (null with one origin).
+ * each origin come from the errors at the other origins (widened as {@link intervals} does). Fractions 0–1 (null with one origin).
  */
 export function backtestCoverage(
   actuals: number[][],
   forecasts: number[][],
   log: boolean,
+  widen?: BandWidening,
 ): { p80: number | null; p95: number | null } {
   if (forecasts.length < 2) return { p80: null, p95: null };
   let in80 = 0;
@@ -387,7 +402,7 @@ export function backtestCoverage(
   let count = 0;
   forecasts.forEach((f, o) => {
     const others = (xs: number[][]) => xs.filter((_, i) => i !== o);
-    const b = intervals(f, errorSpread(others(actuals), others(forecasts), log), log);
+    const b = intervals(f, errorSpread(others(actuals), others(forecasts), log), log, widen);
     actuals[o]!.forEach((a, h) => {
       count++;
       if (a >= b.lower80[h]! && a <= b.upper80[h]!) in80++;

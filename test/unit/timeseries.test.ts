@@ -14,6 +14,7 @@ import { initNodeBackend } from '../../src/node/node-backend.js';
 import {
   correctionWeight,
   forecast,
+  medianForecast,
   parseSeriesCsv,
   validationSplit,
   type BacktestScore,
@@ -39,8 +40,8 @@ import { forecastCommand } from '../../src/node/forecast-cli.js';
 
 const LINE = Array.from({ length: 100 }, (_, i) => i);
 const SALES = MONTHLY_SALES.map((m) => m.sales);
-/** Small and fast: two origins, one seed, few epochs. */
-const QUICK: ForecastOptions = { origins: 2, step: 6, seeds: 1, epochs: 3, units: 4 };
+/** The network, small and fast: two origins, one seed, few epochs. */
+const QUICK: ForecastOptions = { network: true, origins: 2, step: 6, seeds: 1, epochs: 3, units: 4 };
 
 before(async () => {
   await initNodeBackend();
@@ -201,8 +202,8 @@ describe('forecast', () => {
     assert.equal(r.forecast.length, 12);
     assert.ok(r.backtest);
     assert.deepEqual(r.backtest.origins, [102, 108]);
-    for (const key of ['network', 'blend', 'seasonalNaive', 'drift', 'ets'] as const) {
-      const s: BacktestScore = r.backtest[key];
+    for (const key of ['network', 'blend', 'seasonalNaive', 'drift', 'ets', 'theta', 'arima', 'answer'] as const) {
+      const s: BacktestScore = r.backtest[key]!;
       assert.equal(s.forecasts.length, 2);
       assert.ok(Number.isFinite(s.mase) && Number.isFinite(s.smape) && Number.isFinite(s.rmse), key);
     }
@@ -232,31 +233,27 @@ describe('forecast', () => {
     assert.equal(r.log, true);
   });
 
-  it("'auto' returns the method with the lowest backtest MASE and warns for every baseline that beat the network", async () => {
+  it("'auto' drops every method that lost to seasonal naive on the backtest and combines the others", async () => {
     const r = await forecast(SALES, QUICK);
     const b = r.backtest!;
-    const scores = {
-      network: b.network.mase,
-      blend: b.blend.mase,
-      ets: b.ets.mase,
-      drift: b.drift.mase,
-      'seasonal-naive': b.seasonalNaive.mase,
+    const scores: Record<string, BacktestScore> = {
+      ets: b.ets,
+      theta: b.theta,
+      arima: b.arima,
+      drift: b.drift,
+      network: b.network!,
+      blend: b.blend!,
     };
-    const best = Object.entries(scores).reduce((a, c) => (c[1] < a[1] ? c : a));
-    assert.equal(r.method, best[0]);
-    assert.deepEqual(r.forecast, r.forecasts[r.method]);
-    for (const [name, key] of [
-      ['seasonal-naive', 'seasonalNaive'],
-      ['drift', 'drift'],
-      ['ets', 'ets'],
-    ] as const) {
-      const warned = r.warnings.some((w) => w.startsWith(`${name} beat the network`));
-      assert.equal(warned, b[key].mase < b.network.mase, `${name}: ${r.warnings.join(' | ')}`);
-    }
-    if (r.method !== 'network') assert.ok(r.warnings.some((w) => w.includes(`'auto' returned ${r.method}`)));
+    const kept = Object.keys(scores).filter((m) => scores[m]!.rmse < b.seasonalNaive.rmse);
+    assert.deepEqual(r.combined, kept.length ? kept : ['seasonal-naive']);
+    assert.equal(r.method, kept.length > 1 ? 'combination' : r.combined[0]);
+    assert.deepEqual(r.forecast, medianForecast(r.combined.map((m) => r.forecasts[m]!)));
+    for (const m of kept) assert.ok(r.reason.includes(m), r.reason);
     // One method by name: its own forecast, intervals from its own backtest errors.
     const e = await forecast(SALES, { ...QUICK, method: 'seasonal-naive' });
     assert.equal(e.method, 'seasonal-naive');
+    assert.deepEqual(e.combined, ['seasonal-naive']);
+    assert.match(e.reason, /'seasonal-naive' was asked for/);
     assert.deepEqual(e.forecast, SALES.slice(-12));
   });
 
@@ -325,7 +322,7 @@ describe('forecast', () => {
     const r = await forecast(SALES, { ...QUICK, origins: 0, method: 'network', strategy: 'recursive' });
     assert.equal(r.strategy, 'recursive');
     assert.equal(d.backtest, null);
-    for (const x of [d, r]) assert.ok(x.networkWeight >= 0 && x.networkWeight <= 1, `${x.networkWeight}`);
+    for (const x of [d, r]) assert.ok(x.networkWeight! >= 0 && x.networkWeight! <= 1, `${x.networkWeight}`);
     assert.notDeepEqual(d.forecast, r.forecast);
     const lastYear = SALES.slice(-12);
     for (const v of [...d.forecast, ...r.forecast])
@@ -382,6 +379,7 @@ describe('forecast', () => {
     const aborted = new AbortController();
     aborted.abort();
     await assert.rejects(forecast(SALES, { signal: aborted.signal }), { name: 'AbortError' });
+    await assert.rejects(forecast(SALES, { network: true, signal: aborted.signal }), { name: 'AbortError' });
     // Aborting from outside while fit runs (between batches).
     const later = new AbortController();
     setTimeout(() => later.abort(), 50);
@@ -406,10 +404,22 @@ describe('forecast', () => {
       name: 'TypeError',
       message: /series must be an array/,
     });
-    await assert.rejects(forecast(LINE.slice(0, 36)), { name: 'RangeError', message: /36 points.*need at least 37/ });
-    await assert.rejects(forecast(LINE.slice(0, 50)), {
+    await assert.rejects(forecast(LINE.slice(0, 36), { network: true }), {
+      name: 'RangeError',
+      message: /36 points.*need at least 37/,
+    });
+    await assert.rejects(forecast(LINE.slice(0, 24)), { name: 'RangeError', message: /24 points.*need at least 25/ });
+    await assert.rejects(forecast(LINE.slice(0, 50), { network: true, origins: 4 }), {
       name: 'RangeError',
       message: /4 origins 6 apart with horizon 12 leave 20 points to train on/,
+    });
+    await assert.rejects(forecast(LINE.slice(0, 50), { origins: 20 }), {
+      name: 'RangeError',
+      message: /20 origins 1 apart with horizon 12 leave 19 points to train on/,
+    });
+    await assert.rejects(forecast(LINE, { network: 'yes' as unknown as boolean }), {
+      name: 'TypeError',
+      message: /network must be true or false, got the string "yes"/,
     });
     await assert.rejects(forecast(LINE, { window: 0 }), { name: 'RangeError', message: /window must be an integer/ });
     await assert.rejects(forecast(LINE, { horizon: 1.5 }), { name: 'RangeError', message: /horizon .*1\.5/ });
@@ -421,9 +431,9 @@ describe('forecast', () => {
       name: 'RangeError',
       message: /strategy must be one of "direct", "recursive"/,
     });
-    await assert.rejects(forecast(LINE, { method: 'arima' as 'auto' }), {
+    await assert.rejects(forecast(LINE, { method: 'sarima' as 'auto' }), {
       name: 'RangeError',
-      message: /method must be one of "auto".*"arima"/,
+      message: /method must be one of "auto".*"arima".*got the string "sarima"/,
     });
     await assert.rejects(forecast(LINE, { epochs: -1 }), { name: 'RangeError', message: /epochs/ });
     await assert.rejects(forecast(LINE, { seeds: 0 }), { name: 'RangeError', message: /seeds/ });
@@ -515,6 +525,7 @@ describe('rnn-predict forecast (CLI)', () => {
           '1',
           '--origins',
           '2',
+          '--network',
           '--json',
         ],
         {
@@ -527,9 +538,12 @@ describe('rnn-predict forecast (CLI)', () => {
       assert.equal(json.forecast.length, 5);
       assert.ok(json.forecast.every((v: unknown) => typeof v === 'number' && Number.isFinite(v)));
       for (const key of ['lower80', 'upper80', 'lower95', 'upper95']) assert.equal(json[key].length, 5, key);
-      for (const key of ['network', 'seasonalNaive', 'drift', 'ets'])
+      for (const key of ['network', 'seasonalNaive', 'drift', 'ets', 'theta', 'arima', 'answer'])
         assert.equal(typeof json.backtest[key].mase, 'number', key);
-      assert.ok(['network', 'blend', 'ets', 'drift', 'seasonal-naive'].includes(json.method));
+      assert.ok(
+        ['combination', 'network', 'blend', 'ets', 'theta', 'arima', 'drift', 'seasonal-naive'].includes(json.method),
+      );
+      assert.ok(json.combined.length >= 1 && typeof json.reason === 'string');
       assert.equal(json.column, 'value');
       assert.match(json.warnings[0], /shorter than the season/);
 
@@ -550,13 +564,15 @@ describe('rnn-predict forecast (CLI)', () => {
             '--backtest',
             '--strategy',
             'recursive',
+            '--network',
           ],
           { log: (s) => table.push(s) },
         ),
         0,
       );
       // The network's share is said in words that fit it: never "adds 0 %".
-      assert.match(table[0]!, /the network adds [1-9]\d* % of its correction|the network's correction did not hold/);
+      assert.match(table[0]!, /: it adds [1-9]\d* % of its correction|: its correction did not hold/);
+      assert.match(table[1]!, /^Why: /);
       assert.match(table.join('\n'), /method +MASE +sMAPE %/);
       assert.match(table.join('\n'), /seasonal naive +\d\.\d{3}/);
       assert.match(table.join('\n'), /step {2}forecast +80 % +95 %\n {2}\+1 +\d+ +\d+–\d+ +\d+–\d+/);
@@ -582,7 +598,7 @@ describe('rnn-predict forecast (CLI)', () => {
     );
     await assert.rejects(
       forecastCommand(['--csv', 'x.csv', '--method', 'best'], { log }),
-      /--method expects auto, network, blend, ets, drift, seasonal-naive, got "best"/,
+      /--method expects auto, ets, theta, arima, drift, seasonal-naive, network, blend, got "best"/,
     );
     await assert.rejects(forecastCommand(['--bogus'], { log }), /unknown option --bogus/);
     const help: string[] = [];

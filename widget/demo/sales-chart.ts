@@ -1,6 +1,8 @@
 /**
  * The demo's time-series chart (chart.js): a monthly series as points, the forecast beyond it as
  * a line, and its 80 % and 95 % intervals as shaded bands that widen with the horizon. The
+ * forecast's legend entry names what answered: the methods a combination took the median of, or
+ * the one method. The
  * series are the CSVs in data/ (fetched from /data/, read with parseSeriesCsv). Loaded by the
  * demo page on demand; no training here.
  */
@@ -59,12 +61,36 @@ function addMonths(month: string, n: number): string {
   return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
 }
 
-/** The bands of a forecast, as `forecast()` returns them. */
+/** The bands of a forecast, as `forecast()` returns them, and (optionally) what answered. */
 export interface Bands {
   lower80: number[];
   upper80: number[];
   lower95: number[];
   upper95: number[];
+  /** `forecast()`'s `method`: one method's name, or 'combination'. */
+  method?: string;
+  /** `forecast()`'s `combined`: the methods whose median answered. */
+  combined?: readonly string[];
+}
+
+/** The methods' names in the legend (Spanish, as the demo). */
+const METHOD_NAMES: Record<string, string> = {
+  ets: 'Holt-Winters (ETS)',
+  theta: 'Theta',
+  arima: 'AR estacional',
+  drift: 'ingenuo estacional con deriva',
+  'seasonal-naive': 'ingenuo estacional',
+  network: 'red recurrente',
+  blend: 'red + ETS',
+};
+
+/** The forecast's legend entry: what answered, when the result says. */
+export function forecastLabel(base: string, bands?: Pick<Bands, 'method' | 'combined'>): string {
+  const name = (m: string) => METHOD_NAMES[m] ?? m;
+  if (!bands?.method) return base;
+  if (bands.method === 'combination' && bands.combined?.length)
+    return `${base}: mediana de ${bands.combined.map(name).join(', ')}`;
+  return `${base}: ${name(bands.method)}`;
 }
 
 export interface SalesChart {
@@ -74,6 +100,8 @@ export interface SalesChart {
   setHistory(history: MonthlyPoint[]): void;
   /** The plotted values per dataset: history, forecast, lower95, upper95, lower80, upper80. */
   plotted(): (number | null)[][];
+  /** The legend entries per dataset, in the same order (the forecast's names what answered). */
+  legend(): string[];
   destroy(): void;
 }
 
@@ -147,6 +175,7 @@ export function drawSales(
     sets[3]!.data = after(bands?.upper95 ?? []);
     sets[4]!.data = after(bands?.lower80 ?? []);
     sets[5]!.data = after(bands?.upper80 ?? []);
+    sets[1]!.label = forecastLabel(labels.forecast, bands);
     chart.update();
   };
   draw([]);
@@ -157,6 +186,7 @@ export function drawSales(
       draw([]);
     },
     plotted: () => chart.data.datasets.map((d) => d.data.slice()),
+    legend: () => chart.data.datasets.map((d) => d.label ?? ''),
     destroy: () => chart.destroy(),
   };
 }

@@ -1,0 +1,249 @@
+/**
+ * Two more classical forecasts beside those of `baselines.ts`, in plain TypeScript (no tfjs, so a
+ * page may import them):
+ *
+ *  - the Theta method as R's `forecast::thetaf` computes it (Hyndman & Billah 2003): a seasonal
+ *    test, classical multiplicative decomposition, simple exponential smoothing with drift equal
+ *    to half the least-squares slope, then the season put back;
+ *  - a seasonal autoregression, ARIMA(p,0,0)(P,1,0) with drift: least squares on the seasonal
+ *    differences (of the logs of a positive series), orders p ≤ 3 and P ≤ 2 chosen by AICc.
+ *
+ * Pure: no DOM, no console, no I/O.
+ */
+import { checkInteger } from '../base/checks.js';
+import { checkSeries } from './baselines.js';
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** 1.645: the 90 % one-sided normal quantile thetaf's seasonal test uses. */
+const SEASONAL_Z = 1.6448536269514722;
+
+/**
+ * Whether `series` is seasonal with period `season`, as `forecast::thetaf` tests it: more than
+ * two seasons, and the autocorrelation at lag `season` beyond 1.645 of its standard error
+ * √((1 + 2·Σ_{k<season} r_k²)/n).
+ */
+export function isSeasonal(series: readonly number[], season: number): boolean {
+  const n = series.length;
+  if (season <= 1 || n <= 2 * season) return false;
+  const m = mean(series);
+  let denom = 0;
+  for (const v of series) denom += (v - m) ** 2;
+  if (!(denom > 0)) return false;
+  const acf = (k: number) => {
+    let s = 0;
+    for (let t = k; t < n; t++) s += (series[t]! - m) * (series[t - k]! - m);
+    return s / denom;
+  };
+  let sum = 0;
+  for (let k = 1; k < season; k++) sum += acf(k) ** 2;
+  return Math.abs(acf(season)) / Math.sqrt((1 + 2 * sum) / n) > SEASONAL_Z;
+}
+
+/**
+ * Seasonal indices of a classical decomposition (R's `decompose`): the series over (or, when
+ * `multiplicative` is false, minus) its centred moving average of one season, averaged per
+ * position in the season and normalised to mean 1 (or 0). Index i belongs to times t ≡ i mod season.
+ */
+export function seasonalIndices(series: readonly number[], season: number, multiplicative: boolean): number[] {
+  const n = series.length;
+  const sums = new Array<number>(season).fill(0);
+  const counts = new Array<number>(season).fill(0);
+  const half = Math.floor(season / 2);
+  for (let t = half; t + half < n; t++) {
+    let trend: number;
+    if (season % 2 === 0) {
+      let s = (series[t - half]! + series[t + half]!) / 2;
+      for (let j = t - half + 1; j < t + half; j++) s += series[j]!;
+      trend = s / season;
+    } else {
+      let s = 0;
+      for (let j = t - half; j <= t + half; j++) s += series[j]!;
+      trend = s / season;
+    }
+    const i = t % season;
+    sums[i]! += multiplicative ? series[t]! / trend : series[t]! - trend;
+    counts[i]!++;
+  }
+  const raw = sums.map((s, i) => (counts[i]! > 0 ? s / counts[i]! : multiplicative ? 1 : 0));
+  const centre = mean(raw);
+  return raw.map((v) => (multiplicative ? v / centre : v - centre));
+}
+
+/** Simple exponential smoothing: the α in (0, 1) with the least squared one-step error, and the last level. */
+function ses(x: readonly number[]): { alpha: number; level: number } {
+  const sse = (alpha: number) => {
+    let level = x[0]!;
+    let s = 0;
+    for (let t = 1; t < x.length; t++) {
+      const e = x[t]! - level;
+      s += e * e;
+      level += alpha * e;
+    }
+    return { s, level };
+  };
+  // A coarse grid, then golden-section search around its best point.
+  let best = 0.5;
+  let bestS = Infinity;
+  for (let a = 0.05; a < 1; a += 0.05) {
+    const { s } = sse(a);
+    if (s < bestS) [best, bestS] = [a, s];
+  }
+  let lo = Math.max(1e-4, best - 0.05);
+  let hi = Math.min(0.9999, best + 0.05);
+  const g = (Math.sqrt(5) - 1) / 2;
+  for (let i = 0; i < 30; i++) {
+    const a = hi - g * (hi - lo);
+    const b = lo + g * (hi - lo);
+    if (sse(a).s < sse(b).s) hi = b;
+    else lo = a;
+  }
+  const alpha = (lo + hi) / 2;
+  return { alpha, level: sse(alpha).level };
+}
+
+/**
+ * The Theta method's forecast of the next `horizon` points (as `forecast::thetaf`): when the
+ * series is seasonal ({@link isSeasonal}), it is divided by the seasonal indices of a classical
+ * multiplicative decomposition (subtracted, additive, when a value is ≤ 0); simple exponential
+ * smoothing of what remains, plus half its least-squares slope per step,
+ * ŷ(h) = ℓ + b/2·(h − 1 + (1 − (1 − α)ⁿ)/α); the indices put back.
+ *
+ * @throws RangeError when the series has fewer than two points
+ */
+export function theta(series: number[], season: number, horizon: number): number[] {
+  const s = checkSeries(series);
+  checkInteger(season, 'season', 1);
+  checkInteger(horizon, 'horizon', 1);
+  if (s.length < 2) throw new RangeError(`theta needs at least two points, got ${s.length}`);
+  const n = s.length;
+  const multiplicative = s.every((v) => v > 0);
+  const seasonal = isSeasonal(s, season);
+  const idx = seasonal ? seasonalIndices(s, season, multiplicative) : null;
+  const adjust = (v: number, t: number) => (idx ? (multiplicative ? v / idx[t % season]! : v - idx[t % season]!) : v);
+  const restore = (v: number, t: number) => (idx ? (multiplicative ? v * idx[t % season]! : v + idx[t % season]!) : v);
+  const x = s.map(adjust);
+  // Least-squares slope of x on 0 … n−1.
+  const tm = (n - 1) / 2;
+  const xm = mean(x);
+  let sxy = 0;
+  let sxx = 0;
+  x.forEach((v, t) => ((sxy += (t - tm) * (v - xm)), (sxx += (t - tm) ** 2)));
+  const slope = sxy / sxx;
+  const { alpha, level } = ses(x);
+  const start = (1 - (1 - alpha) ** n) / alpha;
+  return Array.from({ length: horizon }, (_, h) => restore(level + (slope / 2) * (h + start), n + h));
+}
+
+/** Solves the normal equations (XᵀX)β = Xᵀy by Gaussian elimination with partial pivoting. */
+function leastSquares(rows: number[][], y: number[]): number[] | null {
+  const k = rows[0]!.length;
+  const a = Array.from({ length: k }, () => new Array<number>(k + 1).fill(0));
+  rows.forEach((r, i) => {
+    for (let p = 0; p < k; p++) {
+      for (let q = 0; q < k; q++) a[p]![q]! += r[p]! * r[q]!;
+      a[p]![k]! += r[p]! * y[i]!;
+    }
+  });
+  for (let c = 0; c < k; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < k; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[pivot]![c]!)) pivot = r;
+    if (!(Math.abs(a[pivot]![c]!) > 1e-12)) return null;
+    [a[c], a[pivot]] = [a[pivot]!, a[c]!];
+    for (let r = 0; r < k; r++) {
+      if (r === c) continue;
+      const f = a[r]![c]! / a[c]![c]!;
+      for (let q = c; q <= k; q++) a[r]![q]! -= f * a[c]![q]!;
+    }
+  }
+  return a.map((row, i) => row[k]! / row[i]!);
+}
+
+/** The orders of a {@link seasonalAr} fit: p lags 1 … p and P lags season, 2·season. */
+export interface SeasonalArOrder {
+  p: number;
+  P: number;
+}
+
+/**
+ * Fits ARIMA(p,0,0)(P,1,0) with drift by least squares: d(t) = z(t) − z(t − season), where z is
+ * log x for a positive series and x otherwise, regressed on a constant, d(t−1 … t−p) and
+ * d(t − season), d(t − 2·season) (P of them), every (p ≤ 3, P ≤ 2) on the same rows; the orders with
+ * the least AICc. Returns the orders and a forecaster of the next `horizon` points (recursive, in
+ * the series' own units).
+ */
+export function fitSeasonalAr(
+  series: number[],
+  season: number,
+): { order: SeasonalArOrder; log: boolean; forecast: (horizon: number) => number[] } {
+  const s = checkSeries(series);
+  checkInteger(season, 'season', 1);
+  if (s.length < season + 2) throw new RangeError(`seasonal AR needs more than ${season + 1} points, got ${s.length}`);
+  const log = s.every((v) => v > 0);
+  const z = log ? s.map(Math.log) : s.slice();
+  const d = z.map((v, t) => (t >= season ? v - z[t - season]! : NaN)).slice(season);
+  const MAX_P = 3;
+  const MAX_SP = season > 1 ? 2 : 0;
+  const lagsOf = (o: SeasonalArOrder) => [
+    ...Array.from({ length: o.p }, (_, i) => i + 1),
+    ...Array.from({ length: o.P }, (_, i) => (i + 1) * season),
+  ];
+  // The same rows for every order (those the largest order can use), so AICc compares like with like.
+  const first = Math.max(MAX_P, MAX_SP * season);
+  let best: { order: SeasonalArOrder; beta: number[]; score: number } = {
+    order: { p: 0, P: 0 },
+    beta: [d.length > 0 ? mean(d) : 0],
+    score: Infinity,
+  };
+  for (let p = 0; p <= MAX_P; p++) {
+    for (let P = 0; P <= MAX_SP; P++) {
+      const order = { p, P };
+      const lags = lagsOf(order);
+      const rows: number[][] = [];
+      const y: number[] = [];
+      for (let t = first; t < d.length; t++) {
+        rows.push([1, ...lags.map((l) => d[t - l]!)]);
+        y.push(d[t]!);
+      }
+      const k = lags.length + 1;
+      const n = y.length;
+      if (n - k - 1 <= 0) continue;
+      const beta = leastSquares(rows, y);
+      if (!beta) continue;
+      let sse = 0;
+      rows.forEach((r, i) => {
+        let f = 0;
+        r.forEach((v, j) => (f += v * beta[j]!));
+        sse += (y[i]! - f) ** 2;
+      });
+      const score = n * Math.log(Math.max(sse, 1e-300) / n) + 2 * k + (2 * k * (k + 1)) / (n - k - 1);
+      if (score < best.score) best = { order, beta, score };
+    }
+  }
+  const { order, beta } = best;
+  const lags = lagsOf(order);
+  return {
+    order,
+    log,
+    forecast(horizon: number) {
+      checkInteger(horizon, 'horizon', 1);
+      const dd = d.slice();
+      const zz = z.slice();
+      const out: number[] = [];
+      for (let h = 0; h < horizon; h++) {
+        let next = beta[0]!;
+        lags.forEach((l, j) => (next += beta[j + 1]! * (dd[dd.length - l] ?? 0)));
+        dd.push(next);
+        const v = zz[zz.length - season]! + next;
+        zz.push(v);
+        out.push(log ? Math.exp(v) : v);
+      }
+      return out;
+    },
+  };
+}
+
+/** The seasonal AR forecast ({@link fitSeasonalAr}) of the next `horizon` points. */
+export function seasonalAr(series: number[], season: number, horizon: number): number[] {
+  return fitSeasonalAr(series, season).forecast(horizon);
+}
