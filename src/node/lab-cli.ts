@@ -7,15 +7,16 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initNodeBackend } from './node-backend.js';
+import { runLab } from '../training/lab.js';
 import {
   LAB_CLIPS,
   LAB_DEFAULTS,
   LAB_INITS,
   labConfigName,
-  runLab,
+  labConfigs,
   type LabConfig,
   type LabResult,
-} from '../training/lab.js';
+} from '../inference/lab-config.js';
 import { ACTIVATIONS, CELL_TYPES, NORMS, type Activation, type Norm } from '../inference/model-config.js';
 
 export const LAB_USAGE = `Usage: rnn-predict lab [--json] [options]
@@ -61,7 +62,7 @@ const int = (value: string | undefined, name: string, min: number, fallback: num
   return n;
 };
 
-/** The configurations of the flags: every combination, activations for the SimpleRNN only. */
+/** The configurations of the flags (lab-config.ts `labConfigs`: every combination). */
 export function labConfigsOf(values: {
   cells?: string;
   activation?: string;
@@ -69,17 +70,13 @@ export function labConfigsOf(values: {
   init?: string;
   clip?: string;
 }): LabConfig[] {
-  const cells = list(values.cells, 'cells', CELL_TYPES, [...CELL_TYPES]) as LabConfig['cell'][];
-  const activations = list(values.activation, 'activation', ACTIVATIONS, ['tanh']) as Activation[];
-  const norms = list(values.norm, 'norm', NORMS, ['none']) as Norm[];
-  const inits = list(values.init, 'init', LAB_INITS, ['glorot']) as LabConfig['init'][];
-  const clips = list(values.clip, 'clip', LAB_CLIPS, ['norm']) as LabConfig['clip'][];
-  const out: LabConfig[] = [];
-  for (const cell of cells)
-    for (const activation of cell === 'rnn' ? activations : (['tanh'] as Activation[]))
-      for (const norm of norms)
-        for (const init of inits) for (const clip of clips) out.push({ cell, activation, norm, init, clip });
-  return out;
+  return labConfigs({
+    cells: list(values.cells, 'cells', CELL_TYPES, [...CELL_TYPES]) as LabConfig['cell'][],
+    activations: list(values.activation, 'activation', ACTIVATIONS, ['tanh']) as Activation[],
+    norms: list(values.norm, 'norm', NORMS, ['none']) as Norm[],
+    inits: list(values.init, 'init', LAB_INITS, ['glorot']) as LabConfig['init'][],
+    clips: list(values.clip, 'clip', LAB_CLIPS, ['norm']) as LabConfig['clip'][],
+  });
 }
 
 const e = (x: number) => x.toExponential(1);

@@ -18,60 +18,20 @@
  * tfjs (training side); run by `rnn-predict lab` (src/node/lab-cli.ts) and the lab page's worker.
  */
 import * as tf from '@tensorflow/tfjs';
+import { resolveModelConfig, type ModelConfig } from '../inference/model-config.js';
 import {
-  ACTIVATIONS,
-  CELL_TYPES,
-  NORMS,
-  resolveModelConfig,
-  type Activation,
-  type CellType,
-  type ModelConfig,
-  type Norm,
-} from '../inference/model-config.js';
-import { checkInteger, checkNumber, checkOneOf, describe } from '../base/checks.js';
+  LAB_DEFAULTS,
+  checkLabConfig,
+  defaultLabConfigs,
+  type LabClip,
+  type LabConfig,
+  type LabInit,
+  type LabProgress,
+  type LabResult,
+} from '../inference/lab-config.js';
+import { checkInteger, checkNumber, describe } from '../base/checks.js';
 import { mulberry32 } from '../data/windows.js';
 import { createWeights, maskedCrossEntropy, outputLogits, runLayer, type Weights } from './network.js';
-
-/** Initialisations: Glorot-uniform (the engine's), or a naive N(0, 1) for every matrix. */
-export const LAB_INITS = ['glorot', 'normal'] as const;
-export type LabInit = (typeof LAB_INITS)[number];
-/** Gradient clipping: by global norm (LAB_DEFAULTS.clipNorm), by value (±LAB_DEFAULTS.clipValue), or none. */
-export const LAB_CLIPS = ['norm', 'value', 'none'] as const;
-export type LabClip = (typeof LAB_CLIPS)[number];
-
-/** One configuration of the experiment. */
-export interface LabConfig {
-  cell: CellType;
-  /** The SimpleRNN's activation; LSTM and GRU: 'tanh'. */
-  activation: Activation;
-  norm: Norm;
-  init: LabInit;
-  clip: LabClip;
-}
-
-/** The experiment's defaults: what `rnn-predict lab` and the lab page run without options. */
-export const LAB_DEFAULTS = {
-  seeds: [1, 2, 3],
-  /** Training batches per configuration and seed (the budget, the same for every one). */
-  steps: 400,
-  batchSize: 32,
-  minLength: 10,
-  maxLength: 50,
-  /** How many keys the first token is drawn from (chance: 1/keys). */
-  keys: 4,
-  /** How many distractor tokens fill the middle. */
-  distractors: 8,
-  hiddenSize: 32,
-  embeddingSize: 16,
-  learningRate: 0.01,
-  clipNorm: 1,
-  clipValue: 0.1,
-  /** Sequences per probe and per length tested. */
-  probeSize: 64,
-  testSize: 128,
-  /** The lengths accuracy is reported at. */
-  testLengths: [10, 20, 30, 40, 50],
-} as const;
 
 export type LabOptions = {
   configs?: LabConfig[];
@@ -87,57 +47,6 @@ export type LabOptions = {
   /** Set `stop` to end the experiment early (between batches); the results so far are returned. */
   control?: { stop: boolean };
 };
-
-export type LabProgress =
-  | { type: 'start'; config: number; seed: number; norms: number[] }
-  | { type: 'batch'; config: number; seed: number; step: number; loss: number; gradientNorm: number }
-  | { type: 'end'; config: number; seed: number; norms: number[]; accuracy: number[] };
-
-/** The result of one configuration over every seed. */
-export interface LabResult extends LabConfig {
-  /** norms[1] / norms[T] after training, one per seed. */
-  ratio: number[];
-  /** The same at initialisation, one per seed. */
-  ratioBefore: number[];
-  /** Accuracy at the last step per test length, one per seed; distance = length − 1. */
-  accuracyByDistance: { length: number; distance: number; accuracy: number[] }[];
-  /** ‖∂ℓ/∂x_t‖, t = 1 … T, per seed, after training and before. */
-  norms: number[][];
-  normsBefore: number[][];
-  /** Mean loss over the last tenth of the batches, per seed. */
-  finalLoss: number[];
-}
-
-/** The default configurations: SimpleRNN-tanh, LSTM and GRU, Glorot, clipping by norm. */
-export function defaultLabConfigs(): LabConfig[] {
-  return CELL_TYPES.map((cell) => ({ cell, activation: 'tanh', norm: 'none', init: 'glorot', clip: 'norm' }));
-}
-
-/** Checks one configuration; throws naming the bad field. */
-export function checkLabConfig(c: LabConfig): LabConfig {
-  if (typeof c !== 'object' || c === null) throw new TypeError(`lab config must be an object, got ${describe(c)}`);
-  checkOneOf(c.cell, 'cell', CELL_TYPES);
-  checkOneOf(c.activation, 'activation', ACTIVATIONS);
-  if (c.cell !== 'rnn' && c.activation !== 'tanh')
-    throw new RangeError(`activation ${JSON.stringify(c.activation)} is for the SimpleRNN, not ${c.cell}`);
-  checkOneOf(c.norm, 'norm', NORMS);
-  checkOneOf(c.init, 'init', LAB_INITS);
-  checkOneOf(c.clip, 'clip', LAB_CLIPS);
-  return c;
-}
-
-/** A short name of a configuration, e.g. "SimpleRNN relu + LN, N(0,1), sin recorte". */
-export function labConfigName(c: LabConfig): string {
-  const cell = { rnn: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' }[c.cell];
-  return [
-    c.cell === 'rnn' ? `${cell} ${c.activation}` : cell,
-    c.norm === 'layer' ? '+ LN' : '',
-    c.init === 'normal' ? '· N(0,1)' : '',
-    c.clip === 'value' ? '· recorte por valor' : c.clip === 'none' ? '· sin recorte' : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
-}
 
 // Token ids: 0 padding (unused), 1 the query, 2 … 1+keys the keys, then the distractors.
 const QUERY = 1;
