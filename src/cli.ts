@@ -632,6 +632,10 @@ export async function main(
         const { forecastCommand } = await import('./node/forecast-cli.js');
         return await forecastCommand(rest, out);
       }
+      case 'lab': {
+        const { labCommand } = await import('./node/lab-cli.js');
+        return await labCommand(rest, out);
+      }
       case '--version':
       case '-v': {
         // package.json is one level up both from dist/cli.js and from src/cli.ts.

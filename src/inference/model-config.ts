@@ -15,6 +15,38 @@ import {
 /** The recurrent cells, the one list every check of a cell name reads. */
 export const CELL_TYPES = ['rnn', 'lstm', 'gru'] as const;
 export type CellType = (typeof CELL_TYPES)[number];
+/** The SimpleRNN's activations, the one list every check of an activation reads. tanh is the
+ * default and the only one of LSTM and GRU (their gates keep the gradient; the lecture's ReLU
+ * remedy is for the SimpleRNN). */
+export const ACTIVATIONS = ['tanh', 'relu', 'leaky-relu', 'elu'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+/** Normalisation inside the recurrent cells: none, or layer normalisation of each gate's
+ * pre-activation (docs/lab.md says why not batch normalisation over time steps). */
+export const NORMS = ['none', 'layer'] as const;
+export type Norm = (typeof NORMS)[number];
+/** The negative slope of 'leaky-relu' (x < 0 → LEAKY_SLOPE·x). */
+export const LEAKY_SLOPE = 0.01;
+/** The ε of layer normalisation: (z − mean) / sqrt(variance + ε). */
+export const LAYER_NORM_EPSILON = 1e-5;
+
+/**
+ * The SimpleRNN's activation of one value, in plain JavaScript (the page's inference;
+ * training/network.ts writes the same with tfjs ops): tanh, max(0, x), x ≥ 0 ? x : 0.01·x,
+ * x ≥ 0 ? x : eˣ − 1.
+ */
+export function activate(activation: Activation, x: number): number {
+  switch (activation) {
+    case 'tanh':
+      return Math.tanh(x);
+    case 'relu':
+      return x > 0 ? x : 0;
+    case 'leaky-relu':
+      return x > 0 ? x : LEAKY_SLOPE * x;
+    case 'elu':
+      return x > 0 ? x : Math.expm1(x);
+  }
+}
+
 /** The model shapes, the one list every check of a shape reads. */
 export const MODEL_SHAPES = ['seq2vec', 'seq2seq'] as const;
 /** seq2vec: the next word (trained many-to-many, every prefix a many-to-one example);
@@ -40,6 +72,12 @@ export interface ModelConfig {
   horizon: number;
   /** Longest window trained on. */
   maxLength: number;
+  /** The SimpleRNN's activation (default 'tanh'); LSTM and GRU accept only 'tanh'. */
+  activation: Activation;
+  /** 'layer': each gate's pre-activation x·W + h·U is layer-normalised over its hiddenSize
+   * units, scaled by a learned gain (`<layer>/gain`, starts at 1), then the bias is added
+   * (Ba et al. 2016). Default 'none'. */
+  norm: Norm;
 }
 
 /**
@@ -81,6 +119,8 @@ export const DEFAULT_MODEL: Omit<ModelConfig, 'vocabSize'> = {
   tied: true,
   horizon: 3,
   maxLength: 20,
+  activation: 'tanh',
+  norm: 'none',
 };
 
 /**
@@ -141,6 +181,12 @@ export function resolveModelConfig(partial: Partial<ModelConfig> & { vocabSize: 
   checkBoolean(c.tied, 'tied');
   checkInteger(c.horizon, 'horizon', ...SIZE_LIMITS.horizon);
   checkInteger(c.maxLength, 'maxLength', ...SIZE_LIMITS.maxLength);
+  checkOneOf(c.activation, 'activation', ACTIVATIONS);
+  if (c.cell !== 'rnn' && c.activation !== 'tanh')
+    throw new RangeError(
+      `activation ${JSON.stringify(c.activation)} is for the SimpleRNN (cell "rnn"); cell ${JSON.stringify(c.cell)} takes only "tanh"`,
+    );
+  checkOneOf(c.norm, 'norm', NORMS);
   return c;
 }
 
@@ -152,6 +198,7 @@ export function weightShapes(c: ModelConfig): [string, number[]][] {
     shapes.push([`${prefix}/kernel`, [input, g * c.hiddenSize]]);
     shapes.push([`${prefix}/recurrent`, [c.hiddenSize, g * c.hiddenSize]]);
     shapes.push([`${prefix}/bias`, [g * c.hiddenSize]]);
+    if (c.norm === 'layer') shapes.push([`${prefix}/gain`, [g * c.hiddenSize]]);
   };
   for (let l = 0; l < c.layers; l++) addCell(`rnn${l}`, l === 0 ? c.embeddingSize : c.hiddenSize);
   if (c.shape === 'seq2seq') {

@@ -4,7 +4,14 @@
  * (Keras gate order), so a model trained with tfjs predicts here without tfjs at all.
  * Pure: no DOM, no I/O.
  */
-import { CELL_GATES, gateOffsets, weightShapes, type ModelConfig } from './model-config.js';
+import {
+  CELL_GATES,
+  LAYER_NORM_EPSILON,
+  activate,
+  gateOffsets,
+  weightShapes,
+  type ModelConfig,
+} from './model-config.js';
 import { kernelModule, instantiateKernels } from './wasm.js';
 import { quantizeRows } from './quantize.js';
 import { checkInteger } from '../base/checks.js';
@@ -70,7 +77,9 @@ function makeKernels(
   // step): it is not copied into the heap.
   const names = weightShapes(config)
     .map(([n]) => n)
-    .filter((n) => !n.endsWith('/bias') && n !== 'decoder/steps' && !(int8 && n === 'embedding'));
+    .filter(
+      (n) => !n.endsWith('/bias') && !n.endsWith('/gain') && n !== 'decoder/steps' && !(int8 && n === 'embedding'),
+    );
   let floats = 0;
   const at = new Map<string, number>();
   for (const n of names) {
@@ -142,6 +151,23 @@ function addVecMat(
     if (xi === 0) continue;
     const base = (rowOffset + i) * stride + colOffset;
     for (let j = 0; j < cols; j++) out[j]! += xi * W[base + j]!;
+  }
+}
+
+/**
+ * Layer normalisation in place of `blocks` blocks of width H of z from `from` on: each block to
+ * mean 0 and variance 1, times gain, plus bias (network.ts `layerNormBlocks`).
+ */
+function layerNorm(z: Float32Array, from: number, blocks: number, H: number, gain: Float32Array, bias: Float32Array) {
+  for (let k = 0; k < blocks; k++) {
+    const o = from + k * H;
+    let mean = 0;
+    for (let j = 0; j < H; j++) mean += z[o + j]!;
+    mean /= H;
+    let variance = 0;
+    for (let j = 0; j < H; j++) variance += (z[o + j]! - mean) ** 2;
+    const scale = 1 / Math.sqrt(variance / H + LAYER_NORM_EPSILON);
+    for (let j = 0; j < H; j++) z[o + j] = (z[o + j]! - mean) * scale * gain[o + j]! + bias[o + j]!;
   }
 }
 
@@ -233,21 +259,27 @@ export class RecurrentNetwork {
     const U = this.#w.get(`${prefix}/recurrent`)!;
     const b = this.#w.get(`${prefix}/bias`)!;
     const k = this.#k;
-    if (k) return this.#cellSimd(k, prefix, x, h, c, b);
-    const z = new Float32Array(b);
+    const gain = this.#w.get(`${prefix}/gain`); // layer norm only
+    if (k) return this.#cellSimd(k, prefix, x, h, c, b, gain);
+    // With layer norm the bias is added after normalising.
+    const z = gain ? new Float32Array(b.length) : new Float32Array(b);
     addVecMat(z, x, W);
     if (cell === 'gru') {
       // update and reset use h·U[:, update…candidate]; the candidate uses (r⊙h)·U[:, candidate…]
       const at = gateOffsets('gru', H);
       addVecMat(z, h, U, 0, at.candidate, G * H, 0);
+      if (gain) layerNorm(z, 0, 2, H, gain, b);
       const rh = new Float32Array(H);
       for (let j = 0; j < H; j++) rh[j] = sigmoid(z[at.reset + j]!) * h[j]!;
       addVecMat(z.subarray(at.candidate), rh, U, 0, H, G * H, at.candidate);
+      if (gain) layerNorm(z, at.candidate, 1, H, gain, b);
       return [gruUpdate(z, at, h), null];
     }
     addVecMat(z, h, U);
+    if (gain) layerNorm(z, 0, G, H, gain, b);
     if (cell === 'rnn') {
-      for (let j = 0; j < H; j++) z[j] = Math.tanh(z[j]!);
+      const a = this.config.activation;
+      for (let j = 0; j < H; j++) z[j] = activate(a, z[j]!);
       return [z, null];
     }
     return lstmUpdate(z, gateOffsets('lstm', H), c!);
@@ -261,13 +293,15 @@ export class RecurrentNetwork {
     h: Float32Array,
     c: Float32Array | null,
     b: Float32Array,
+    gain: Float32Array | undefined,
   ): [Float32Array, Float32Array | null] {
     const { cell, hiddenSize: H } = this.config;
     const G = CELL_GATES[cell];
     const GH = G * H,
       heap = k.heap,
       zi = k.z >> 2;
-    heap.set(b, zi);
+    if (gain) heap.fill(0, zi, zi + GH);
+    else heap.set(b, zi);
     heap.set(x, k.x >> 2);
     k.axpy(k.x, k.at.get(`${prefix}/kernel`)!, k.z, x.length, GH, GH * 4);
     heap.set(h, k.h >> 2);
@@ -276,13 +310,19 @@ export class RecurrentNetwork {
     if (cell === 'gru') {
       const at = gateOffsets('gru', H);
       k.axpy(k.h, U, k.z, H, at.candidate, GH * 4);
+      if (gain) layerNorm(z, 0, 2, H, gain, b);
       const hi = k.h >> 2;
       for (let j = 0; j < H; j++) heap[hi + j] = sigmoid(z[at.reset + j]!) * h[j]!;
       k.axpy(k.h, U + 4 * at.candidate, k.z + 4 * at.candidate, H, H, GH * 4);
+      if (gain) layerNorm(z, at.candidate, 1, H, gain, b);
       return [gruUpdate(z, at, h), null];
     }
     k.axpy(k.h, U, k.z, H, GH, GH * 4);
-    if (cell === 'rnn') return [z.map(Math.tanh), null];
+    if (gain) layerNorm(z, 0, G, H, gain, b);
+    if (cell === 'rnn') {
+      const a = this.config.activation;
+      return [z.map((v) => activate(a, v)), null];
+    }
     return lstmUpdate(z, gateOffsets('lstm', H), c!);
   }
 

@@ -10,9 +10,22 @@
  *          c' = f⊙c + i⊙g (forget, input, candidate); h' = o⊙tanh(c') (output)
  *  - GRU: [z r] = σ(x·W + h·U + b)(update, reset); ĥ = tanh(x·W_h + (r⊙h)·U_h + b_h);
  *          h' = z⊙h + (1−z)⊙ĥ
+ *
+ * Remedies (ModelConfig): the SimpleRNN's tanh may be relu, leaky-relu or elu (`activation`);
+ * with `norm: 'layer'` each gate's pre-activation x·W + h·U (GRU candidate: x·W + (r⊙h)·U) is
+ * normalised over its H units, times a learned gain, plus the bias, before its σ/tanh.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CELL_GATES, GATE_ORDER, gateOffsets, weightShapes, type ModelConfig } from '../inference/model-config.js';
+import {
+  CELL_GATES,
+  GATE_ORDER,
+  LAYER_NORM_EPSILON,
+  LEAKY_SLOPE,
+  gateOffsets,
+  weightShapes,
+  type Activation,
+  type ModelConfig,
+} from '../inference/model-config.js';
 import { XENT_KERNEL, hasXentKernel } from './tfjs-backend.js';
 
 export type Weights = Map<string, tf.Variable>;
@@ -45,6 +58,7 @@ export function createWeights(config: ModelConfig, seed: number): Weights {
   let s = seed;
   for (const [name, shape] of weightShapes(config)) {
     const value = tf.tidy(() => {
+      if (name.endsWith('/gain')) return tf.ones(shape);
       if (name.endsWith('/bias')) {
         if (config.cell === 'lstm' && !name.startsWith('output')) {
           const h = config.hiddenSize;
@@ -66,19 +80,62 @@ export function createWeights(config: ModelConfig, seed: number): Weights {
   return weights;
 }
 
-/** One recurrent step for a batch: `xp` is x·W + b for this step, [B, G·H]. */
+/** The SimpleRNN's activation as tfjs ops (model-config.ts `activate` is the same in plain JS). */
+export function activationOp(a: Activation, x: tf.Tensor): tf.Tensor {
+  switch (a) {
+    case 'tanh':
+      return tf.tanh(x);
+    case 'relu':
+      return tf.relu(x);
+    case 'leaky-relu':
+      return tf.leakyRelu(x, LEAKY_SLOPE);
+    case 'elu':
+      return tf.elu(x);
+  }
+}
+
+/**
+ * Layer normalisation of `k` blocks of width H side by side in z [B, k·H]: each block of each
+ * row to mean 0 and variance 1, then times `gain` plus `bias` (both [k·H]).
+ */
+export function layerNormBlocks(z: tf.Tensor2D, k: number, H: number, gain: tf.Tensor, bias: tf.Tensor): tf.Tensor2D {
+  const B = z.shape[0];
+  const r = tf.reshape(z, [B, k, H]);
+  const { mean, variance } = tf.moments(r, 2, true);
+  const n = tf.mul(tf.sub(r, mean), tf.rsqrt(tf.add(variance, LAYER_NORM_EPSILON)));
+  return tf.add(tf.mul(tf.reshape(n, [B, k * H]), gain), bias) as tf.Tensor2D;
+}
+
+/** The weights one step reads beside x·W: U (GRU: split), and with layer norm the gain and bias. */
+interface StepWeights {
+  U: tf.Tensor2D;
+  Ux?: { zr: tf.Tensor2D; h: tf.Tensor2D };
+  /** Layer norm: gain and bias, each split like the GRU's U (zr, candidate). */
+  ln?: {
+    gain: tf.Tensor;
+    bias: tf.Tensor;
+    gainZr?: tf.Tensor;
+    biasZr?: tf.Tensor;
+    gainH?: tf.Tensor;
+    biasH?: tf.Tensor;
+  };
+}
+
+/** One recurrent step for a batch: `xp` is x·W (+ b without layer norm) for this step, [B, G·H]. */
 function step(
-  cell: ModelConfig['cell'],
+  config: ModelConfig,
   xp: tf.Tensor2D,
   h: tf.Tensor2D,
   c: tf.Tensor2D | null,
-  U: tf.Tensor2D,
-  H: number,
-  Ux?: { zr: tf.Tensor2D; h: tf.Tensor2D },
+  w: StepWeights,
 ): { h: tf.Tensor2D; c: tf.Tensor2D | null } {
-  if (cell === 'rnn') return { h: tf.tanh(tf.add(xp, mm(h, U))) as tf.Tensor2D, c: null };
-  if (cell === 'lstm') {
-    const z = tf.add(xp, mm(h, U)) as tf.Tensor2D;
+  const { cell, hiddenSize: H } = config;
+  const G = CELL_GATES[cell];
+  const ln = w.ln;
+  if (cell === 'rnn' || cell === 'lstm') {
+    let z = tf.add(xp, mm(h, w.U)) as tf.Tensor2D;
+    if (ln) z = layerNormBlocks(z, G, H, ln.gain, ln.bias);
+    if (cell === 'rnn') return { h: activationOp(config.activation, z) as tf.Tensor2D, c: null };
     const at = gateOffsets('lstm', H);
     const gate = (start: number) => tf.slice(z, [0, start], [-1, H]) as tf.Tensor2D;
     const [i, f, g, o] = [gate(at.input), gate(at.forget), gate(at.candidate), gate(at.output)];
@@ -86,11 +143,15 @@ function step(
     return { h: tf.mul(tf.sigmoid(o), tf.tanh(cNext)) as tf.Tensor2D, c: cNext };
   }
   const at = gateOffsets('gru', H);
-  const zr = tf.sigmoid(tf.add(tf.slice(xp, [0, 0], [-1, at.candidate]), mm(h, Ux!.zr)));
+  let zrPre = tf.add(tf.slice(xp, [0, 0], [-1, at.candidate]), mm(h, w.Ux!.zr)) as tf.Tensor2D;
+  if (ln) zrPre = layerNormBlocks(zrPre, 2, H, ln.gainZr!, ln.biasZr!);
+  const zr = tf.sigmoid(zrPre);
   const z = tf.slice(zr, [0, at.update], [-1, H]) as tf.Tensor2D;
   const r = tf.slice(zr, [0, at.reset], [-1, H]) as tf.Tensor2D;
   const xh = tf.slice(xp, [0, at.candidate], [-1, H]);
-  const hh = tf.tanh(tf.add(xh, mm(tf.mul(r, h) as tf.Tensor2D, Ux!.h)));
+  let hPre = tf.add(xh, mm(tf.mul(r, h) as tf.Tensor2D, w.Ux!.h)) as tf.Tensor2D;
+  if (ln) hPre = layerNormBlocks(hPre, 1, H, ln.gainH!, ln.biasH!);
+  const hh = tf.tanh(hPre);
   return { h: tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh)) as tf.Tensor2D, c: null };
 }
 
@@ -119,16 +180,30 @@ export function runLayer(
   const W = weights.get(`${prefix}/kernel`)!;
   const U = weights.get(`${prefix}/recurrent`)! as unknown as tf.Tensor2D;
   const b = weights.get(`${prefix}/bias`)!;
-  const proj = tf.add(mm(x, W as unknown as tf.Tensor2D), b).reshape([B, T, G * H]);
+  const layerNorm = config.norm === 'layer';
+  // With layer norm the bias is added after normalising, inside the step.
+  const xw = mm(x, W as unknown as tf.Tensor2D);
+  const proj = (layerNorm ? xw : tf.add(xw, b)).reshape([B, T, G * H]);
   const steps =
     T === 1 ? [proj.reshape([B, G * H]) as tf.Tensor2D] : (tf.unstack(tf.transpose(proj, [1, 0, 2])) as tf.Tensor2D[]);
   const cand = gateOffsets('gru', H).candidate;
   const Ux = config.cell === 'gru' ? { zr: U.slice([0, 0], [H, cand]), h: U.slice([0, cand], [H, H]) } : undefined;
+  const gain = layerNorm ? weights.get(`${prefix}/gain`)! : undefined;
+  const sw: StepWeights = { U, Ux };
+  if (gain) {
+    sw.ln = { gain, bias: b };
+    if (config.cell === 'gru') {
+      sw.ln.gainZr = gain.slice(0, cand);
+      sw.ln.biasZr = b.slice(0, cand);
+      sw.ln.gainH = gain.slice(cand, H);
+      sw.ln.biasH = b.slice(cand, H);
+    }
+  }
   let h: tf.Tensor2D = initial?.h ?? (tf.zeros([B, H]) as tf.Tensor2D);
   let c = initial?.c ?? (config.cell === 'lstm' ? (tf.zeros([B, H]) as tf.Tensor2D) : null);
   const outs: tf.Tensor2D[] = [];
   for (let t = 0; t < T; t++) {
-    const next = step(config.cell, steps[t]!, h, c, U, H, Ux);
+    const next = step(config, steps[t]!, h, c, sw);
     h = (onStep ? onStep(t, next.h) : next.h) as tf.Tensor2D;
     c = next.c;
     outs.push(h);
@@ -363,9 +438,30 @@ interface LayerCache {
   rhPrev?: tf.Tensor2D;
 }
 
+/** The SimpleRNN's activation in the hand-written pass (tanh through σ, as `tanh` above). */
+function activateFast(a: Activation, x: tf.Tensor): tf.Tensor2D {
+  return a === 'tanh' ? tanh(x) : t2(activationOp(a, x));
+}
+
+/** The activation's derivative written from its output y = act(z): 1 − y² for tanh, and for the
+ * piecewise ones 1 where y > 0, else 0 (relu), the slope (leaky-relu), y + 1 (elu). */
+function activationGrad(a: Activation, y: tf.Tensor): tf.Tensor {
+  switch (a) {
+    case 'tanh':
+      return tf.sub(1, tf.square(y));
+    case 'relu':
+      return tf.cast(tf.greater(y, 0), 'float32');
+    case 'leaky-relu':
+      return tf.where(tf.greater(y, 0), tf.onesLike(y), tf.fill(y.shape, LEAKY_SLOPE));
+    case 'elu':
+      return tf.where(tf.greater(y, 0), tf.onesLike(y), tf.add(y, 1));
+  }
+}
+
 /** One recurrent layer forward, time-major. Returns outputs [N, H] and what backward needs. */
 function layerForward(
   cell: ModelConfig['cell'],
+  activation: Activation,
   x: tf.Tensor2D,
   W: tf.Tensor2D,
   U: tf.Tensor2D,
@@ -390,7 +486,7 @@ function layerForward(
     const xp = t2(T === 1 ? proj : tf.slice(proj, [t * B, 0], [B, G * H]));
     prevs.push(h);
     if (cell === 'rnn') {
-      h = t2(tanh(tf.add(xp, tf.matMul(h, U))));
+      h = activateFast(activation, tf.add(xp, tf.matMul(h, U)));
       steps.push([h]);
     } else if (cell === 'lstm') {
       const z = tf.add(xp, tf.matMul(h, U));
@@ -426,6 +522,7 @@ function layerForward(
 /** One recurrent layer backward through time: from dY [N, H] to dX [N, in] and the weights' gradients. */
 function layerBackward(
   cell: ModelConfig['cell'],
+  activation: Activation,
   dy: tf.Tensor2D,
   cache: LayerCache,
   W: tf.Tensor2D,
@@ -450,7 +547,7 @@ function layerBackward(
     const st = cache.steps[t]!;
     if (cell === 'rnn') {
       const h = st[0]!;
-      const da = t2(tf.mul(dh, tf.sub(one, tf.square(h))));
+      const da = t2(tf.mul(dh, activationGrad(activation, h)));
       dzs[t] = da;
       if (t > 0) dhNext = t2(tf.matMul(da, UT!));
     } else if (cell === 'lstm') {
@@ -528,6 +625,10 @@ export function seq2vecPass(
     wordDropout?: number;
   },
 ): PassResult {
+  if (config.norm !== 'none')
+    throw new RangeError(
+      `the hand-written pass has no layer normalisation (norm ${JSON.stringify(config.norm)}): train it with tfjs's gradients (forwardSeq2Vec)`,
+    );
   const { size: B, length: T } = batch;
   const { hiddenSize: H, embeddingSize: E, vocabSize: V, layers: L, cell } = config;
   const N = B * T;
@@ -568,7 +669,7 @@ export function seq2vecPass(
     const W = t2(weights.get(`rnn${l}/kernel`)!),
       U = t2(weights.get(`rnn${l}/recurrent`)!),
       b = weights.get(`rnn${l}/bias`)!;
-    const r = layerForward(cell, x, W, U, b, B, T, H);
+    const r = layerForward(cell, config.activation, x, W, U, b, B, T, H);
     caches.push(r.cache);
     const m = dropMask(N, H, rate, seed === undefined ? undefined : seed + 2 + l);
     masks.push(m);
@@ -658,7 +759,7 @@ export function seq2vecPass(
     if (m) dx = t2(tf.mul(dx, m));
     const W = t2(weights.get(`rnn${l}/kernel`)!),
       U = t2(weights.get(`rnn${l}/recurrent`)!);
-    const r = layerBackward(cell, dx, caches[l]!, W, U, B, T, H, true);
+    const r = layerBackward(cell, config.activation, dx, caches[l]!, W, U, B, T, H, true);
     grads.set(`rnn${l}/kernel`, r.dW);
     grads.set(`rnn${l}/recurrent`, r.dU);
     grads.set(`rnn${l}/bias`, r.db);

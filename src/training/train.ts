@@ -86,7 +86,8 @@ export interface TrainOptions {
   /**
    * Embedding (word-type) dropout, seq2vec: each batch drops every occurrence of a vocabulary
    * word from the inputs with this probability (network.ts `seq2vecPass`). Regularises the rare
-   * words' embeddings, which `dropout` (one draw per unit) barely does. Default 0.
+   * words' embeddings, which `dropout` (one draw per unit) barely does. Default 0. Not with
+   * layer norm (a RangeError); sampled softmax is off there too (tfjs's gradients, full softmax).
    */
   wordDropout?: number;
   /**
@@ -268,7 +269,8 @@ export function weightLayout(config: ModelConfig): { name: string; shape: number
 
 /**
  * A replica on this thread's tfjs backend. seq2vec batches run the hand-written pass
- * (network.ts `seq2vecPass`); seq2seq uses tfjs's automatic gradients.
+ * (network.ts `seq2vecPass`); seq2seq and layer norm use tfjs's automatic gradients
+ * (`usesHandPass`).
  */
 export async function localReplica(config: ModelConfig, weights: Float32Array, grads: Float32Array): Promise<Replica> {
   const layout = weightLayout(config);
@@ -299,7 +301,7 @@ export async function localReplica(config: ModelConfig, weights: Float32Array, g
     batch: Batch,
     o: RunOptions,
   ): { loss: tf.Tensor; correct: tf.Tensor; count: number | tf.Tensor; grads: tf.Tensor[] } => {
-    if (config.shape === 'seq2vec') {
+    if (usesHandPass(config)) {
       let count = 0;
       const [loss, correct, ...gs] = tf.tidy(() => {
         const p = seq2vecPass(config, vars, batch, {
@@ -415,6 +417,12 @@ export async function localReplica(config: ModelConfig, weights: Float32Array, g
       tf.dispose([...vars.values(), ...[...moments.values()].flat()]);
     },
   };
+}
+
+/** Whether batches run the hand-written pass (seq2vec without layer norm) rather than tfjs's
+ * automatic gradients (seq2seq, layer norm): sampled softmax and word dropout need it. */
+export function usesHandPass(config: ModelConfig): boolean {
+  return config.shape === 'seq2vec' && config.norm === 'none';
 }
 
 /** Loss and counts of one batch; `training` turns dropout on. */
@@ -579,6 +587,10 @@ export async function trainModel(
   options: TrainOptions = {},
 ): Promise<TrainResult> {
   checkOptions(options);
+  if (options.wordDropout && config.norm !== 'none')
+    throw new RangeError(
+      `wordDropout needs the hand-written pass, which has no layer normalisation: got norm ${JSON.stringify(config.norm)}`,
+    );
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of token-id arrays, got ${describe(lines)}`);
   const {
     epochs = 5,
@@ -604,7 +616,7 @@ export async function trainModel(
   const valBatches = valLines.length > 0 ? makeBatches(config, valLines, Math.min(batchTokens, 2048), seed) : [];
   const trainTargets = trainLines.reduce((n, l) => n + l.length + 1, 0);
   const sampling =
-    options.sampledSoftmax && options.sampledSoftmax.samples > 0 && config.tied && config.shape === 'seq2vec'
+    options.sampledSoftmax && options.sampledSoftmax.samples > 0 && config.tied && usesHandPass(config)
       ? proposal(config.vocabSize, trainLines)
       : undefined;
   const sampleUntil = options.sampledSoftmax?.until ?? 0.8;

@@ -371,7 +371,7 @@ interface Setup {
 
 function setup(
   lines: string[],
-  settings: Omit<ModelConfig, 'vocabSize' | 'dropout' | 'maxLength'>,
+  settings: Omit<ModelConfig, 'vocabSize' | 'dropout' | 'maxLength' | 'activation' | 'norm'>,
   weights: (c: ModelConfig) => Map<string, Float32Array>,
 ): Setup {
   const vocabulary = buildVocabulary(lines.flatMap((l) => tokenize(l).map((t) => t.norm)));

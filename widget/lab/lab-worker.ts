@@ -1,9 +1,10 @@
 /**
- * The lab's worker: runs lab-train.ts on the page's 'start' and stops on 'stop'. tfjs lives
- * here, never on the page.
+ * The lab's worker: runs the lab's experiment (src/training/lab.ts, the same code as
+ * `rnn-predict lab`) on the page's 'start' and stops on 'stop'. tfjs lives here, never on the page.
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { train } from './lab-train.js';
+import { chooseBackend } from '../../src/training/tfjs-backend.js';
+import { runLab } from '../../src/training/lab.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 setWasmPaths(new URL('../', import.meta.url).href);
@@ -17,12 +18,21 @@ self.addEventListener('message', (e: MessageEvent<ToWorker>) => {
     if (running) running.stop = true;
   } else if (m.type === 'start') {
     if (running) running.stop = true;
-    const run = { stop: false };
-    running = run;
-    train(m.settings, run, post)
+    const control = { stop: false };
+    running = control;
+    (async () => {
+      const choice = await chooseBackend(['wasm', 'cpu']);
+      post({ type: 'ready', backend: choice.backend });
+      const results = await runLab({
+        ...m.settings,
+        control,
+        onProgress: (progress) => post({ type: 'progress', progress }),
+      });
+      post({ type: 'done', stopped: control.stop, results });
+    })()
       .catch((err: Error) => post({ type: 'error', message: err.message ?? String(err) }))
       .finally(() => {
-        if (running === run) running = undefined;
+        if (running === control) running = undefined;
       });
   }
 });
