@@ -171,5 +171,5 @@ export function ghostLevels(fg: RGBA, bg: RGBA): string[] {
 function setColours(mirror: HTMLElement, f: HTMLElement): void {
   const fg = parseColour(getComputedStyle(f).color) ?? [0, 0, 0, 1];
   const levels = ghostLevels(fg, backgroundOf(f));
-  levels.forEach((c, i) => mirror.style.setProperty(`--rnn-ghost-${i}`, c));
+  levels.forEach((c, i) => mirror.style.setProperty(`--_rnn-ghost-${i}`, c));
 }
