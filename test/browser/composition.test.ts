@@ -95,6 +95,16 @@ test('Android: Tab during a Latin composition replaces it; the caret lands after
 
 test("a CJK composition is the IME's own: no suggestions while it is open, and Tab is left alone", async () => {
   const { context, page, cdp } = await phone();
+  // A predictor that offers words for any text, so that only the composition can hold them back.
+  await page.evaluate(`{
+    document.querySelector('rnn-predict').predictor = Object.assign(new EventTarget(), {
+      ready: Promise.resolve(), neuralReady: new Promise(() => {}),
+      predictNext: (text, o) => ['uno', 'dos', 'tres'].slice(0, o?.k ?? 3).map((word) => ({ word, probability: 0.3 })),
+      continue: () => [], phrase: () => null,
+      info: () => ({ source: 'ngram', state: 'ngram', vocabularySize: 3, corpusHash: '', corpusLines: 0 }),
+      train: async () => ({}), learn: async () => {}, save: async () => {}, delete: async () => {}, dispose: () => {},
+    });
+  }`);
   await page.tap('#f');
   await page.keyboard.type('Hola cómo se siente ');
   await page.waitForFunction(() => (document.querySelector('rnn-predict') as El).currentSuggestions.length > 0);
