@@ -72,12 +72,18 @@ function caretIndex(sel: Selection, pieces: Piece[], length: number): number {
   return length;
 }
 
-/** The DOM point of text offset `i` (in a Text node), or null. */
-function pointAt(pieces: Piece[], i: number): [Node, number] | null {
-  for (const p of pieces)
-    if (p.node.nodeType === Node.TEXT_NODE && p.start <= i && i <= p.start + p.text.length)
-      return [p.node, i - p.start];
-  return null;
+/** The DOM point of text offset `i` (in a Text node), or null. At a boundary between two Text
+ * nodes, the start of the next one (`after`) or the end of the previous one: an edit's range
+ * then stays inside the word's own node and never touches its neighbours (Firefox drops a
+ * space node that an edit's range starts at the end of). */
+function pointAt(pieces: Piece[], i: number, after: boolean): [Node, number] | null {
+  let found: [Node, number] | null = null;
+  for (const p of pieces) {
+    if (p.node.nodeType !== Node.TEXT_NODE || i < p.start || i > p.start + p.text.length) continue;
+    found = [p.node, i - p.start];
+    if (!after || i < p.start + p.text.length) return found;
+  }
+  return found;
 }
 
 export function contentEditableField(el: HTMLElement): FieldAdapter {
@@ -104,8 +110,18 @@ export function contentEditableField(el: HTMLElement): FieldAdapter {
     insertAtCaret(edit: CaretEdit) {
       const s = state();
       if (!s || !hasFocus(adapter)) return false;
-      const from = pointAt(s.pieces, s.caret - edit.deleteBefore);
-      const to = pointAt(s.pieces, s.caret + edit.deleteAfter);
+      // An edit that would replace a text node from its start keeps the letters the word shares
+      // with those it replaces, and starts after them, inside that node: Firefox drops a space
+      // node between inline elements when an edit replaces the next node's text from its start.
+      // (Elsewhere the whole word is replaced, which also ends an IME composition cleanly.)
+      const replaced = s.text.slice(s.caret - edit.deleteBefore, s.caret);
+      if (pointAt(s.pieces, s.caret - edit.deleteBefore, true)?.[1] === 0) {
+        let same = 0;
+        while (same < replaced.length && replaced[same] === edit.text[same]) same++;
+        edit = { ...edit, deleteBefore: edit.deleteBefore - same, text: edit.text.slice(same) };
+      }
+      const from = pointAt(s.pieces, s.caret - edit.deleteBefore, true);
+      const to = pointAt(s.pieces, s.caret + edit.deleteAfter, false);
       if (edit.deleteBefore + edit.deleteAfter > 0) {
         if (!from || !to) return false;
         s.sel.setBaseAndExtent(from[0], from[1], to[0], to[1]);
@@ -119,7 +135,7 @@ export function contentEditableField(el: HTMLElement): FieldAdapter {
       if (!done) return false;
       if (edit.caretAfter > 0) {
         const after = state();
-        const point = after && pointAt(after.pieces, after.caret + edit.caretAfter);
+        const point = after && pointAt(after.pieces, after.caret + edit.caretAfter, false);
         if (after && point) after.sel.collapse(point[0], point[1]);
       }
       return true;
