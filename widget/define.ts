@@ -17,6 +17,9 @@ export {
   type RemoveDetail,
   type RnnPredictEventMap,
 } from './events.js';
+// JSX typings (React 19's JSX.IntrinsicElements, only where React is installed): jsx.ts.
+export type { RnnPredictJSXProps } from './jsx.js';
+export type { FieldAdapter, CaretEdit, FieldChange } from './fields/adapter.js';
 
 /**
  * Registers the element under `tagName` and returns its class. A name already registered is

@@ -1,27 +1,36 @@
 /**
- * `<rnn-predict>`: next-word suggestions for the `<input>` or `<textarea>` placed inside it. The
- * field stays the page's own (forms, frameworks and styles keep working); the element adds a bar
- * of suggestion chips and, optionally, the top suggestion as ghost text after the caret.
+ * `<rnn-predict>`: next-word suggestions for the text field placed inside it: an `<input>`, a
+ * `<textarea>`, a contenteditable element, or an editor's own field through a field adapter
+ * (`el.field`; fields/adapter.ts). The field stays the page's own (forms, frameworks and styles
+ * keep working); the element adds a bar of suggestion chips and, optionally, the top suggestion
+ * as ghost text after the caret.
  *
  * Accessibility (WAI-ARIA combobox pattern): an `<input>` becomes the combobox (`role`,
  * `aria-expanded`, `aria-controls`, `aria-autocomplete="list"`, `aria-activedescendant`); a
- * `<textarea>` keeps its textbox role (ARIA in HTML allows no other) and gets the same
- * attributes but `aria-expanded`. The listbox of chips and a polite live region ("3 sugerencias")
- * are light-DOM children of the element, beside the field, so the ids resolve.
+ * `<textarea>` or an editable element keeps (or gets) the textbox role and the same attributes
+ * but `aria-expanded`. The listbox of chips and a polite live region ("hoy, 1 de 3") are
+ * light-DOM children of the element, beside the field, so the ids resolve.
  *
- * Two controllers do the wiring: PredictorController (predictor-controller.ts) makes, follows and
- * disposes the predictor; FieldController (field-controller.ts) finds the field and listens to
- * it. This file is what the element shows and what each key, click and keystroke does.
+ * The parts: PredictorController (the predictor's lifecycle), FieldController (finds the field
+ * and listens to it), fields/ (the adapters), keyboard.ts (the key map), ghost.ts (where the
+ * ghost goes, its colours), styles.ts, aria.ts. This file is what the element shows and what it
+ * does with each key, click and keystroke.
  */
-import { LitElement, html, css, render, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, render, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { PassedOver, offersNothing, type Predictor, type CellType } from '../src/index.js';
 import { wordEdit, ghostText, partialWord, phraseGhost } from './text-edit.js';
 import { PredictorController } from './predictor-controller.js';
-import { FieldController, type Field } from './field-controller.js';
+import { FieldController } from './field-controller.js';
+import type { FieldAdapter } from './fields/adapter.js';
+import { keyAction, latinComposition, needsFresh } from './keyboard.js';
+import { placeGhost } from './ghost.js';
+import { elementStyles, addLightStyles } from './styles.js';
+import { listbox, liveRegion, messages } from './aria.js';
 import { RnnAcceptEvent, RnnErrorEvent, RnnRemoveEvent } from './events.js';
 
 export type { AcceptDetail, RemoveDetail } from './events.js';
+export type { FieldAdapter, CaretEdit, FieldChange } from './fields/adapter.js';
 
 /** How long a touch on a chip removes its word (ms). */
 const LONG_PRESS_MS = 600;
@@ -38,20 +47,23 @@ let instances = 0;
  * Next-word suggestions for the text field inside it.
  *
  * @tag rnn-predict
- * @summary Next-word suggestions (chips and ghost text) for a slotted `<input>` or `<textarea>`.
+ * @summary Next-word suggestions (chips and ghost text) for a slotted `<input>`, `<textarea>` or contenteditable element, or an editor's field adapter.
  *
  * ```html
  * <rnn-predict ghost learn><input name="message" aria-label="Mensaje"></rnn-predict>
+ * <rnn-predict ghost learn><div contenteditable role="textbox" aria-label="Mensaje"></div></rnn-predict>
  * ```
  *
  * Keys: Tab accepts the top (or the chosen) suggestion while suggestions show; ↑/↓ choose one and
  * Enter accepts it; Alt+1…9 accept that one; Escape hides them until the next keystroke
  * (Alt+↓ shows them again). With `ghost`, a confident phrase (the next 2–4 words) shows as
- * ghost text: → at the end of the text accepts all of it, Ctrl+→ its next word. A click or tap accepts without moving focus. Nothing is accepted
- * during an IME composition or a dead key. Shift+Delete on the chosen suggestion, or a long
+ * ghost text: → at the end of the text accepts all of it, Ctrl+→ its next word. A click or tap
+ * accepts without moving focus. During a Latin-script IME composition (Android keyboards compose
+ * every word) the composed letters are the word being typed: a tap or Tab replaces them with the
+ * word; any other composition (CJK …) or a dead key is left alone, and nothing is accepted. Shift+Delete on the chosen suggestion, or a long
  * press on a chip, removes that word: `predictor.forget(word)`, never suggested again.
  *
- * @slot - The text field: one `<input>` or `<textarea>` (or an element containing one).
+ * @slot - The text field: one `<input>` (text or search), `<textarea>` or contenteditable element (or an element containing one). Anything else is reported once (`rnn-error` and a console warning).
  * @fires {RnnReadyEvent} rnn-ready - Suggestions are available; `detail` is the predictor's info().
  * @fires {RnnProgressEvent} rnn-progress - Training progress; `detail` is a TrainProgress (epoch, batch, loss, accuracy, …).
  * @fires {RnnModelEvent} rnn-model - A new model answers (the network took over); `detail` is info().
@@ -60,94 +72,26 @@ let instances = 0;
  * @fires {RnnRemoveEvent} rnn-remove - The person removed a suggestion (Shift+Delete, long press); `detail` is `{word, index}`.
  * @csspart bar - The bar that holds the suggestion chips (below the field; `--rnn-bar-order: -1` puts it above).
  * @csspart ghost - The ghost text: the top suggestion's rest, or the phrase, shown after the caret (`ghost` attribute).
- * @csspart ghost-word - Each word of a ghost phrase; it fades as the phrase's probability up to it falls (`data-p`: that probability, 0–1).
+ * @csspart ghost-word - Each word of a ghost phrase; it fades (never below 4.5:1 contrast) as the phrase's probability up to it falls (`data-p`: that probability, 0–1). Words that would leave the field are hidden.
  * @csspart chip - Each suggestion. The chips are light-DOM children (ARIA needs them beside the field), so style them with `rnn-predict [part~="chip"]` or the custom properties.
+ * @csspart chip-default - The top suggestion, which Tab inserts while none is chosen (also `[aria-selected="true"]`).
  * @csspart chip-active - The suggestion chosen with ↑/↓ (also `[aria-selected="true"]`).
  * @cssprop --rnn-chip-bg - Chip background.
  * @cssprop --rnn-chip-fg - Chip text colour.
  * @cssprop --rnn-chip-border - Chip border colour.
  * @cssprop --rnn-chip-radius - Chip corner radius (default fully rounded).
  * @cssprop --rnn-chip-padding - Chip padding.
- * @cssprop --rnn-chip-height - Chip minimum height (default 2rem, a comfortable touch target).
+ * @cssprop --rnn-chip-height - Chip minimum height (default 2rem; at least 44px on a phone: coarse pointer or a window under 40rem).
  * @cssprop --rnn-chip-hover-bg - Chip background under the pointer.
  * @cssprop --rnn-chip-active-bg - Background (and focus ring) of the chosen chip.
  * @cssprop --rnn-chip-active-fg - Text colour of the chosen chip.
  * @cssprop --rnn-gap - Space between chips, and between the field and the bar.
  * @cssprop --rnn-bar-min-height - Height kept for the bar while no suggestion shows, so the page does not jump (default 2.25rem; 0 to collapse).
  * @cssprop --rnn-bar-order - -1 puts the bar above the field (chat boxes at the bottom of a page).
- * @cssprop --rnn-ghost-fg - Ghost text colour.
+ * @cssprop --rnn-ghost-fg - Ghost text colour (default: the field's text colour faded as far as 4.5:1 contrast allows).
  */
 export class RnnPredict extends LitElement {
-  static override styles = css`
-    :host {
-      display: flex;
-      flex-direction: column;
-      gap: var(--rnn-gap, 0.375rem);
-    }
-    :host([hidden]) {
-      display: none;
-    }
-    .field {
-      position: relative;
-      display: block;
-    }
-    .mirror {
-      position: absolute;
-      top: 0;
-      left: 0;
-      overflow: hidden;
-      pointer-events: none;
-      box-sizing: border-box;
-      border-style: solid;
-      border-color: transparent;
-      background: transparent;
-      margin: 0;
-    }
-    .inner {
-      position: relative;
-    }
-    .pre {
-      color: transparent;
-    }
-    [part~='ghost'] {
-      color: var(--rnn-ghost-fg, #6b7280);
-    }
-    /* A phrase fades word by word as its probability falls (CSS only: no inline style, CSP-safe). */
-    [part~='ghost-word'][data-level='3'] {
-      opacity: 0.85;
-    }
-    [part~='ghost-word'][data-level='2'] {
-      opacity: 0.7;
-    }
-    [part~='ghost-word'][data-level='1'] {
-      opacity: 0.55;
-    }
-    [part~='ghost-word'][data-level='0'] {
-      opacity: 0.4;
-    }
-    [part~='bar'] {
-      order: var(--rnn-bar-order, 1);
-      min-height: var(--rnn-bar-min-height, 2.25rem);
-      display: flex;
-      align-items: center;
-    }
-    ::slotted([data-rnn-live]) {
-      position: absolute !important;
-      width: 1px !important;
-      height: 1px !important;
-      overflow: hidden !important;
-      clip-path: inset(50%) !important;
-      white-space: nowrap !important;
-      margin: -1px !important;
-      padding: 0 !important;
-      border: 0 !important;
-    }
-    @media (prefers-color-scheme: dark) {
-      [part~='ghost'] {
-        color: var(--rnn-ghost-fg, #9aa3b2);
-      }
-    }
-  `;
+  static override styles = elementStyles;
 
   /** URL of a model directory (model.json + weights.bin) written by `rnn-predict train`. */
   @property() model?: string;
@@ -188,22 +132,36 @@ export class RnnPredict extends LitElement {
     {
       fieldChanged: (field) => {
         this.#passedOver.clear();
+        this.#trailing = undefined;
         this.#show([]);
         if (field) this.#schedule();
       },
       keydown: (e) => this.#onKeyDown(e),
-      input: (e) => this.#onInput(e),
-      composition: (composing) => {
-        this.#composing = composing;
-        if (composing) this.#show([]);
+      change: (change) => {
+        if (change === 'text') this.#dead = this.#dismissed = false;
+        this.#schedule();
+      },
+      composition: (text) => {
+        this.#composition = text;
+        if (text !== null && !latinComposition(text)) this.#show([]);
         else this.#schedule();
       },
       focus: () => this.#schedule(),
       blur: () => this.#show([]),
-      caret: () => this.#schedule(),
       scroll: () => this.#placeGhost(),
       submit: () => {
-        if (this.learn && this.#field) this.#learnText(this.#field.value);
+        this.#dropTrailingSpace();
+        if (this.learn && this.#field) this.#learnText(this.#field.text());
+      },
+      notAField: (found) => {
+        if (this.#warned) return;
+        this.#warned = true;
+        const error = new Error(
+          `<${this.localName}> found no text field in ${found}: it needs an <input> (type text or search), a <textarea>, ` +
+            'a contenteditable element, or a field adapter set as its `field` property (docs/element.md).',
+        );
+        console.warn(error.message);
+        this.dispatchEvent(new RnnErrorEvent(error));
       },
     },
     { listboxId: this.#listbox.id },
@@ -213,24 +171,32 @@ export class RnnPredict extends LitElement {
   #ghost: GhostPart[] = [];
   /** Whether #ghost is the phrase (else the top or chosen word). */
   #ghostIsPhrase = false;
+  /** How many of the phrase's last words are hidden so that the ghost stays inside the field. */
+  #ghostHidden = 0;
   #announced = '';
   #announcedPhrase = '';
   /** The frame the next prediction runs in (0: none scheduled). */
   #raf = 0;
-  /** IME state: a composition runs, or a dead key waits for its letter; nothing is accepted meanwhile. */
-  #composing = false;
+  /** The IME composition's text (null: none open). A Latin one is completed like typed letters;
+   * any other holds suggestions back. A dead key waits for its letter: nothing is accepted. */
+  #composition: string | null = null;
   #dead = false;
   /** Escape hid the suggestions until the next keystroke. */
   #dismissed = false;
   /** The words shown for the word being typed, which the person typed past. */
   readonly #passedOver = new PassedOver();
   #lastLearned = { text: '', at: 0 };
+  /** The field's text right after an accepted word added a space at its end (undefined: none);
+   * a send while the text is still that drops the space. */
+  #trailing: string | undefined;
+  /** The slot's elements were reported as no field (said once). */
+  #warned = false;
   /** A touch held on a chip (long press: remove); #pressed: it fired, so the click that ends it accepts nothing. */
   #pressTimer: ReturnType<typeof setTimeout> | undefined;
   #pressed = false;
 
-  /** The text field (found in the slot by FieldController). */
-  get #field(): Field | undefined {
+  /** The text field's adapter (found in the slot by FieldController, or set as `field`). */
+  get #field(): FieldAdapter | undefined {
     return this.#fields.field;
   }
 
@@ -263,6 +229,17 @@ export class RnnPredict extends LitElement {
 
   set predictor(p: Predictor | undefined) {
     this.#predictors.predictor = p;
+  }
+
+  /** The field the element serves, as a field adapter (docs/element.md). Set one for an editor
+   * that owns its DOM (ProseMirror, Lexical, Quill, CodeMirror); its element must be inside this
+   * one. Undefined: the `<input>`, `<textarea>` or contenteditable element in the slot. */
+  get field(): FieldAdapter | undefined {
+    return this.#fields.field;
+  }
+
+  set field(adapter: FieldAdapter | undefined) {
+    this.#fields.custom = adapter;
   }
 
   // ── lifecycle ─────────────────────────────────────────────────────────────
@@ -298,11 +275,12 @@ export class RnnPredict extends LitElement {
   }
 
   protected override render() {
+    const native = this.#field?.kind === 'input' || this.#field?.kind === 'textarea';
     return html`<div class="field" part="field">
         <slot @slotchange=${this.#onSlotChange}></slot>
         ${
           this.#ghost.length > 0
-            ? html`<div class="mirror" aria-hidden="true"><div class="inner"><span class="pre">${this._before}</span><span part="ghost">${
+            ? html`<div class="mirror" aria-hidden="true"><div class="inner"><span class="pre">${native ? this._before : ''}</span><span part="ghost">${
                 !this.#ghostIsPhrase
                   ? this.#ghost[0]!.text
                   : this.#ghost.map(
@@ -317,19 +295,22 @@ export class RnnPredict extends LitElement {
       <slot name="live"></slot>`;
   }
 
-  /** The chips, into the light-DOM listbox, and the field's combobox state. */
+  /** The chips, into the light-DOM listbox, and the field's combobox state. The chip Tab
+   * inserts (the chosen one, else the top one) is aria-selected and marked. */
   #renderLight(): void {
     const listbox = this.#listbox;
-    const f = this.#field;
+    const f = this.#field?.element;
     const open = this._open;
     const id = (i: number) => `${this.#id}-option-${i}`;
+    const target = this._active >= 0 ? this._active : 0;
+    const part = (i: number) => (i === this._active ? 'chip chip-active' : i === target ? 'chip chip-default' : 'chip');
     listbox.hidden = !open;
-    listbox.setAttribute('aria-label', this.#messages().label);
+    listbox.setAttribute('aria-label', messages(this).label);
     render(
       html`${this._words.map(
         (w, i) =>
-          html`<div role="option" id=${id(i)} data-rnn-chip part=${i === this._active ? 'chip chip-active' : 'chip'}
-          aria-selected=${i === this._active ? 'true' : 'false'}
+          html`<div role="option" id=${id(i)} data-rnn-chip part=${part(i)}
+          aria-selected=${i === target ? 'true' : 'false'}
           @mousedown=${(e: Event) => e.preventDefault()} @pointerdown=${(e: PointerEvent) => this.#pressStart(e, i)}
           @pointerup=${() => this.#pressEnd()} @pointercancel=${() => this.#pressEnd()} @pointerleave=${() => this.#pressEnd()}
           @contextmenu=${(e: Event) => this.#pressTimer !== undefined && e.preventDefault()}
@@ -338,34 +319,16 @@ export class RnnPredict extends LitElement {
       listbox,
     );
     if (!f) return;
-    if (f instanceof HTMLInputElement) f.setAttribute('aria-expanded', String(open));
+    if (this.#field!.kind === 'input') f.setAttribute('aria-expanded', String(open));
     if (open && this._active >= 0) f.setAttribute('aria-activedescendant', id(this._active));
     else f.removeAttribute('aria-activedescendant');
   }
 
-  /** Lays the ghost's mirror over the field: same box, font and scroll, so the ghost sits after the caret. */
+  /** Lays the ghost over the field (ghost.ts); phrase words that would leave the field are hidden. */
   #placeGhost(): void {
     const f = this.#field;
     const mirror = this.renderRoot.querySelector<HTMLElement>('.mirror');
-    if (!f || !mirror) return;
-    const cs = getComputedStyle(f);
-    const s = mirror.style;
-    for (const p of MIRRORED) s.setProperty(p, cs.getPropertyValue(p));
-    const box = f.getBoundingClientRect();
-    const wrap = (mirror.parentElement as HTMLElement).getBoundingClientRect();
-    s.left = `${box.left - wrap.left}px`;
-    s.top = `${box.top - wrap.top}px`;
-    s.width = `${box.width}px`;
-    s.height = `${box.height}px`;
-    const single = f instanceof HTMLInputElement;
-    s.whiteSpace = single ? 'pre' : 'pre-wrap';
-    s.overflowWrap = single ? 'normal' : 'break-word';
-    if (single) {
-      const inner = f.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
-      s.lineHeight = `${inner}px`;
-    }
-    const inner = mirror.firstElementChild as HTMLElement;
-    inner.style.transform = `translate(${-f.scrollLeft}px, ${-f.scrollTop}px)`;
+    this.#ghostHidden = f && mirror ? placeGhost(mirror, f) : 0;
   }
 
   // ── the field's events (wired by FieldController) ─────────────────────────
@@ -375,71 +338,65 @@ export class RnnPredict extends LitElement {
     this.#fields.discover(e.target as HTMLSlotElement);
   }
 
-  #onInput(e: InputEvent): void {
-    this.#dead = false;
-    this.#dismissed = false;
-    if (e.isComposing) return;
-    this.#schedule();
+  /** A composition is open that the element stays out of (not Latin script), or a dead key waits. */
+  get #held(): boolean {
+    return this.#dead || (this.#composition !== null && !latinComposition(this.#composition));
   }
 
   #onKeyDown(e: KeyboardEvent): void {
-    const consume = () => {
-      e.preventDefault();
-      e.stopPropagation();
-    };
-    if (e.isComposing || this.#composing || e.keyCode === 229) return;
+    const composing = this.#composition !== null || e.isComposing || e.keyCode === 229;
+    if (composing && (this.#held || e.key !== 'Tab')) return;
     if (e.key === 'Dead') {
       this.#dead = true;
       this.#show([]);
       return;
     }
-    if ((this._open && ['Tab', 'Enter', 'ArrowDown', 'ArrowUp'].includes(e.key)) || e.altKey) this.#freshen();
-    const open = this._open && this._words.length > 0 && !this.#dead;
-    const plain = !e.altKey && !e.ctrlKey && !e.metaKey;
-    const n = this._words.length;
-    if (e.key === 'ArrowRight' && this._phrase) this.#freshen();
-    if (e.key === 'ArrowRight' && !e.shiftKey && !e.altKey && !e.metaKey && this.#phraseShown()) {
-      // The phrase shows only where nothing follows the caret on its line, so → (which would
-      // not move the caret there) accepts it all and Ctrl+→ its next word, as shells do.
-      consume();
-      this.#acceptPhrase(e.ctrlKey ? 1 : Infinity);
-    } else if (open && e.key === 'Tab' && plain && !e.shiftKey) {
-      consume();
-      this.#accept(this._active >= 0 ? this._active : 0);
-    } else if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp') && plain && !e.shiftKey) {
-      consume();
-      const step = e.key === 'ArrowDown' ? 1 : -1;
-      this._active = this._active < 0 ? (step > 0 ? 0 : n - 1) : (this._active + step + n) % n;
-    } else if (open && e.key === 'Enter' && this._active >= 0 && plain && !e.shiftKey) {
-      consume();
-      this.#accept(this._active);
-    } else if (open && e.key === 'Escape') {
-      consume();
-      this.#dismissed = true;
-      this.#show([]);
-    } else if (open && e.key === 'Delete' && e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
-      // Shift+Delete removes the chosen suggestion, as browsers remove an autofill entry.
-      if (this._active >= 0) {
-        consume();
-        this.#remove(this._active);
-      }
-    } else if (open && e.altKey && !e.ctrlKey && !e.metaKey && /^(Digit|Numpad)[1-9]$/.test(e.code)) {
-      const index = Number(e.code.slice(-1)) - 1;
-      if (index < n) {
-        consume();
-        this.#accept(index);
-      }
-    } else if (!open && e.altKey && e.key === 'ArrowDown') {
+    if (needsFresh(e, this._open, this._phrase !== null)) this.#freshen();
+    const action = keyAction(e, {
+      open: this._open && this._words.length > 0 && !this.#dead,
+      count: this._words.length,
+      active: this._active,
+      phrase: this.#phraseShown(),
+      composing,
+    });
+    if (!action) return;
+    if (action.kind === 'send') return this.#send(e);
+    if (action.kind === 'reopen') {
       this.#dismissed = false;
       this.#schedule();
-    } else if (e.key === 'Enter' && plain && !e.shiftKey && this.learn) {
-      // Enter that sends: the page handles the key or clears the field. A newline is not a send.
-      const field = this.#field!;
-      const text = field.value;
-      setTimeout(() => {
-        if (e.defaultPrevented || (field.value.trim() === '' && text.trim() !== '')) this.#learnText(text);
-      });
+      return;
     }
+    e.preventDefault();
+    e.stopPropagation();
+    if (action.kind === 'accept') this.#accept(action.index);
+    else if (action.kind === 'phrase') this.#acceptPhrase(action.words);
+    else if (action.kind === 'choose') this._active = action.index;
+    else if (action.kind === 'remove') this.#remove(action.index);
+    else {
+      this.#dismissed = true;
+      this.#show([]);
+    }
+  }
+
+  /** Enter that sends: the page handles the key or clears the field (a newline is not a send).
+   * The space an accepted word left at the end goes first, so the page never sends it. */
+  #send(e: KeyboardEvent): void {
+    const field = this.#field!;
+    this.#dropTrailingSpace();
+    if (!this.learn) return;
+    const text = field.text();
+    setTimeout(() => {
+      if (e.defaultPrevented || (field.text().trim() === '' && text.trim() !== '')) this.#learnText(text);
+    });
+  }
+
+  /** Removes the space an accepted word added at the end of the text, if nothing was typed since. */
+  #dropTrailingSpace(): void {
+    const f = this.#field;
+    if (!f || this.#trailing === undefined || f.text() !== this.#trailing) return;
+    this.#trailing = undefined;
+    if (f.textAfterCaret() === '' && f.textBeforeCaret()?.endsWith(' '))
+      f.insertAtCaret({ deleteBefore: 1, deleteAfter: 0, text: '', caretAfter: 0 });
   }
 
   // ── suggestions ───────────────────────────────────────────────────────────
@@ -457,7 +414,7 @@ export class RnnPredict extends LitElement {
    * that has changed since) is never accepted. */
   #freshen(): void {
     const f = this.#field;
-    const stale = f !== undefined && f.value.slice(0, f.selectionStart ?? 0) !== this._before;
+    const stale = f !== undefined && (f.textBeforeCaret() ?? '') !== this._before;
     if (!this.#raf && !stale) return;
     cancelAnimationFrame(this.#raf);
     this.#raf = 0;
@@ -467,23 +424,9 @@ export class RnnPredict extends LitElement {
   #predict(): void {
     const f = this.#field;
     const p = this.#predictors.answering;
-    if (
-      !f ||
-      !p ||
-      this.#composing ||
-      this.#dead ||
-      this.#dismissed ||
-      f.readOnly ||
-      f.disabled ||
-      !this.#fields.focused
-    ) {
-      this.#show([]);
-      return;
-    }
-    const start = f.selectionStart ?? f.value.length;
-    if (start !== (f.selectionEnd ?? start)) return this.#show([]);
-    const before = f.value.slice(0, start);
-    if (offersNothing(before)) return this.#show([]);
+    if (!f || !p || this.#held || this.#dismissed || !f.editable() || !this.#fields.focused) return this.#show([]);
+    const before = f.textBeforeCaret();
+    if (before === null || offersNothing(before)) return this.#show([]);
     let words: string[] = [];
     try {
       const k = Number.isInteger(this.suggestions) && this.suggestions >= 1 ? Math.min(this.suggestions, 9) : 3;
@@ -522,7 +465,14 @@ export class RnnPredict extends LitElement {
 
   /** Whether a phrase shows now as ghost text (keys act on it only then). */
   #phraseShown(): boolean {
-    return this._phrase !== null && this.#ghostIsPhrase && this._active < 0 && this._open && !this.#dead;
+    return (
+      this._phrase !== null &&
+      this.#ghostIsPhrase &&
+      this._active < 0 &&
+      this._open &&
+      !this.#dead &&
+      this.#ghostHidden !== Infinity
+    );
   }
 
   #show(words: string[], before = '', phrase: Phrase | null = null): void {
@@ -535,7 +485,7 @@ export class RnnPredict extends LitElement {
     this._before = before;
     const samePhrase = (phrase?.words.join(' ') ?? '') === (this._phrase?.words.join(' ') ?? '');
     if (!samePhrase || phrase?.probabilities.join() !== this._phrase?.probabilities.join()) this._phrase = phrase;
-    if (!same || !samePhrase) this.#announce(words.length);
+    if (!same || !samePhrase) this.#announce();
   }
 
   /** The ghost text for the phrase, or else the chosen (or top) suggestion, in parts (one per
@@ -544,11 +494,8 @@ export class RnnPredict extends LitElement {
     const f = this.#field;
     const word = this._words[this._active >= 0 ? this._active : 0];
     if (!this.ghost || !this._open || word === undefined || !f) return [];
-    // Inline only where nothing follows on the line; elsewhere the chips suffice. (A window
-    // after the caret is read, not the whole rest of a long text.)
-    const start = f.selectionStart ?? 0;
-    const after = f.value.slice(start, start + 256);
-    if (!(start + 256 >= f.value.length ? /^[^\S\n]*(\n|$)/ : /^[^\S\n]*\n/).test(after)) return [];
+    // Inline only where nothing follows on the line; elsewhere the chips suffice.
+    if (!/^[^\S\n]*(\n|$)/.test(f.textAfterCaret())) return [];
     const text = ghostText(this._before, word);
     return text ? [{ text, p: 1 }] : [];
   }
@@ -560,21 +507,18 @@ export class RnnPredict extends LitElement {
     return phraseGhost(this._before, phrase.words, phrase.probabilities);
   }
 
-  #announce(n: number): void {
-    let text = n > 0 ? this.#messages().count(n) : '';
-    // The phrase is said once, when it first shows (letters that only filter it say nothing new).
+  /** Says the top suggestion once per change ("hoy, 1 de 3"), and a phrase once, when it first shows. */
+  #announce(): void {
+    const m = messages(this);
+    const n = this._words.length;
+    let text = n > 0 ? m.top(this._words[0]!, n) : '';
+    // Letters that only filter the phrase say nothing new.
     const phrase = this._phrase && n > 0 ? this._phrase.words.join(' ') : '';
-    if (phrase !== '' && phrase.toLowerCase() !== this.#announcedPhrase.toLowerCase())
-      text += `; ${this.#messages().phrase(phrase)}`;
+    if (phrase !== '' && phrase.toLowerCase() !== this.#announcedPhrase.toLowerCase()) text += `; ${m.phrase(phrase)}`;
     this.#announcedPhrase = phrase;
-    if (text !== '' && text === this.#announced) text += '\u00a0'; // new words, same count: say it again
+    if (text === this.#announced) return;
     this.#announced = text;
     this.#live.textContent = text;
-  }
-
-  #messages() {
-    const lang = (this.closest('[lang]')?.getAttribute('lang') ?? 'es').toLowerCase().slice(0, 2);
-    return MESSAGES[lang] ?? MESSAGES.es!;
   }
 
   // ── accepting and removing ────────────────────────────────────────────────
@@ -585,11 +529,12 @@ export class RnnPredict extends LitElement {
     if (this.#insert(word)) this.dispatchEvent(new RnnAcceptEvent({ word, index, kind: 'word', words: [word] }));
   }
 
-  /** Inserts the phrase's first `count` words (all with Infinity). */
+  /** Inserts the phrase's first `count` words (all with Infinity; never the words hidden to fit). */
   #acceptPhrase(count: number): void {
     const phrase = this._phrase;
     if (!phrase) return;
-    const words = phrase.words.slice(0, count);
+    const shown = phrase.words.length - (Number.isFinite(this.#ghostHidden) ? this.#ghostHidden : 0);
+    const words = phrase.words.slice(0, Math.min(count, shown));
     const all = words.length === phrase.words.length;
     const text = words.join(' ');
     const index = all ? -1 : this._words.indexOf(text);
@@ -597,31 +542,23 @@ export class RnnPredict extends LitElement {
       this.dispatchEvent(new RnnAcceptEvent({ word: text, index, kind: all ? 'phrase' : 'word', words }));
   }
 
-  /** Puts `word` (or a phrase) at the caret as an edit the field's undo knows; false when nothing was inserted. */
+  /** Puts `word` (or a phrase) at the caret as the person's own edit; false when nothing was
+   * inserted. During a Latin composition the composed letters are replaced (the word being typed). */
   #insert(word: string): boolean {
     const f = this.#field;
-    if (!f || this.#composing || this.#dead) return false;
-    const start = f.selectionStart ?? f.value.length;
-    const end = f.selectionEnd ?? start;
-    const edit = wordEdit(f.value, start, end, word);
-    const expected = f.value.slice(0, edit.from) + edit.text + f.value.slice(edit.to);
-    let done = false;
-    if (this.#fields.focused) {
-      // execCommand keeps the field's undo history and fires beforeinput/input natively.
-      f.setSelectionRange(edit.from, edit.to);
-      try {
-        done = document.execCommand('insertText', false, edit.text);
-      } catch {
-        done = false;
-      }
-    }
-    if (!done) {
-      f.value = expected;
-      f.dispatchEvent(
-        new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertReplacementText', data: edit.text }),
-      );
-    }
-    if (f.value === expected) f.setSelectionRange(edit.caret, edit.caret);
+    const before = f?.textBeforeCaret();
+    if (!f || this.#held || before == null) return false;
+    const after = f.textAfterCaret();
+    const edit = wordEdit(before + after, before.length, before.length, word);
+    const done = f.insertAtCaret({
+      deleteBefore: before.length - edit.from,
+      deleteAfter: edit.to - before.length,
+      text: edit.text,
+      caretAfter: edit.caret - edit.from - edit.text.length,
+    });
+    if (!done) return false;
+    this.#composition = null;
+    this.#trailing = edit.to === before.length + after.length && edit.text.endsWith(' ') ? f.text() : undefined;
     this._active = -1;
     this.#schedule();
     return true;
@@ -676,104 +613,5 @@ export class RnnPredict extends LitElement {
       return;
     }
     this.#accept(index);
-  }
-}
-
-/** The element's own words (the live region, the listbox's name), by `lang`. */
-const MESSAGES: Record<string, { label: string; count: (n: number) => string; phrase: (p: string) => string }> = {
-  es: {
-    label: 'Sugerencias',
-    count: (n) => (n === 1 ? '1 sugerencia' : `${n} sugerencias`),
-    phrase: (p) => `frase: ${p}`,
-  },
-  en: {
-    label: 'Suggestions',
-    count: (n) => (n === 1 ? '1 suggestion' : `${n} suggestions`),
-    phrase: (p) => `phrase: ${p}`,
-  },
-};
-
-/** The field's styles the ghost's mirror copies, so its text lines up with the field's. */
-const MIRRORED = [
-  'font-family',
-  'font-size',
-  'font-weight',
-  'font-style',
-  'font-variant',
-  'font-stretch',
-  'letter-spacing',
-  'word-spacing',
-  'text-transform',
-  'text-indent',
-  'tab-size',
-  'direction',
-  'text-align',
-  'padding-top',
-  'padding-right',
-  'padding-bottom',
-  'padding-left',
-  'border-top-width',
-  'border-right-width',
-  'border-bottom-width',
-  'border-left-width',
-  'line-height',
-];
-
-function listbox(id: string): HTMLElement {
-  const el = document.createElement('div');
-  el.id = id;
-  el.setAttribute('role', 'listbox');
-  el.dataset.rnnListbox = '';
-  el.slot = 'listbox';
-  el.hidden = true;
-  return el;
-}
-
-function liveRegion(): HTMLElement {
-  const el = document.createElement('div');
-  el.setAttribute('role', 'status');
-  el.setAttribute('aria-live', 'polite');
-  el.setAttribute('aria-atomic', 'true');
-  el.dataset.rnnLive = '';
-  el.slot = 'live';
-  return el;
-}
-
-const styledRoots = new WeakMap<Node, Set<string>>();
-
-/** Styles for the light-DOM chips (the listbox must live beside the field for ARIA), added once
- * per root and tag name. Zero specificity: any page rule wins. */
-function lightStyles(tag: string): string {
-  return `
-:where(${tag} [data-rnn-listbox]){display:flex;flex-wrap:wrap;align-items:center;gap:var(--rnn-gap,.375rem);margin:0;padding:0}
-:where(${tag} [data-rnn-listbox][hidden]){display:none}
-:where(${tag} [data-rnn-chip]){display:inline-flex;align-items:center;min-height:var(--rnn-chip-height,2rem);box-sizing:border-box;padding:var(--rnn-chip-padding,.25rem .85rem);border-radius:var(--rnn-chip-radius,999px);border:1px solid var(--rnn-chip-border,#00000024);background:var(--rnn-chip-bg,#eef1f6);color:var(--rnn-chip-fg,#1a2230);font:inherit;line-height:1.2;cursor:pointer;user-select:none;-webkit-user-select:none;touch-action:manipulation;white-space:pre}
-:where(${tag} [data-rnn-chip]:hover){background:var(--rnn-chip-hover-bg,#dfe6f0)}
-:where(${tag} [data-rnn-chip][aria-selected=true]){background:var(--rnn-chip-active-bg,#1f5fbf);color:var(--rnn-chip-active-fg,#fff);border-color:transparent;outline:2px solid var(--rnn-chip-active-bg,#1f5fbf);outline-offset:2px}
-@media (prefers-color-scheme:dark){
-:where(${tag} [data-rnn-chip]){border-color:var(--rnn-chip-border,#ffffff2e);background:var(--rnn-chip-bg,#2a3240);color:var(--rnn-chip-fg,#e8edf5)}
-:where(${tag} [data-rnn-chip]:hover){background:var(--rnn-chip-hover-bg,#364052)}
-:where(${tag} [data-rnn-chip][aria-selected=true]){background:var(--rnn-chip-active-bg,#8ab4f8);color:var(--rnn-chip-active-fg,#0b1a33);outline-color:var(--rnn-chip-active-bg,#8ab4f8)}
-}`;
-}
-
-function addLightStyles(root: Node, tag: string): void {
-  let tags = styledRoots.get(root);
-  if (tags?.has(tag)) return;
-  styledRoots.set(root, (tags ??= new Set()));
-  tags.add(tag);
-  const target = root as Document | ShadowRoot;
-  if (
-    'adoptedStyleSheets' in target &&
-    typeof CSSStyleSheet === 'function' &&
-    'replaceSync' in CSSStyleSheet.prototype
-  ) {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(lightStyles(tag));
-    target.adoptedStyleSheets = [...target.adoptedStyleSheets, sheet];
-  } else {
-    const style = document.createElement('style');
-    style.textContent = lightStyles(tag);
-    (root instanceof Document ? root.head : (root as ShadowRoot)).append(style);
   }
 }

@@ -88,35 +88,95 @@ test('element: "hoy" for "Hola cómo se siente ", Tab accepts the top one, ↓ a
   await page.close();
 });
 
-test('element: nothing is accepted during an IME composition; suggestions return after compositionend', async () => {
+/** Sends a composition as an IME drives it: compositionstart, then for each step a
+ * compositionupdate and an input with isComposing (the field's value holds the composed text). */
+async function composeIn(page: Page, base: string, steps: string[]): Promise<void> {
+  await page.evaluate(
+    (base, steps) => {
+      const f = document.getElementById('f') as HTMLInputElement;
+      f.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true, data: '' }));
+      for (const data of steps) {
+        f.dispatchEvent(new CompositionEvent('compositionupdate', { bubbles: true, data }));
+        f.value = base + data;
+        f.setSelectionRange(f.value.length, f.value.length);
+        f.dispatchEvent(
+          new InputEvent('input', { bubbles: true, isComposing: true, inputType: 'insertCompositionText', data }),
+        );
+      }
+    },
+    base,
+    steps,
+  );
+}
+
+test('element: a Latin composition (Android keyboards) is completed and Tab replaces it; a CJK one is left alone', async () => {
   const { page, errors } = await openElement();
-  // A composition as an IME drives it: compositionstart/update and input with isComposing.
-  await page.evaluate(() => {
-    const f = document.getElementById('f') as HTMLInputElement;
-    f.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true, data: '' }));
-    f.dispatchEvent(new CompositionEvent('compositionupdate', { bubbles: true, data: 'h' }));
-    f.value += 'h';
-    f.dispatchEvent(
-      new InputEvent('input', { bubbles: true, isComposing: true, inputType: 'insertCompositionText', data: 'h' }),
-    );
-  });
-  await page.waitForFunction(() => document.querySelectorAll('[role=option]').length === 0);
-  await page.keyboard.press('Tab');
-  assert.equal(await value(page), 'Hola cómo se siente h');
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'next', 'Tab was left to the page');
-  await page.focus('#f');
-  await page.evaluate(() => {
-    const f = document.getElementById('f') as HTMLInputElement;
-    f.value = 'Hola cómo se siente ho';
-    f.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: 'ho' }));
-    f.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertCompositionText', data: 'ho' }));
-  });
-  // Suggestions come back, completing "ho" (the words shown before the composition were passed
-  // over, so "hoy" may come after others).
+  await page.$eval('#f', (f) => ((f as HTMLInputElement).value = ''));
+  await page.keyboard.type('Hola cómo se ');
+  await composeIn(page, 'Hola cómo se ', ['s', 'si', 'sie']);
   await page.waitForFunction(() => {
     const shown = [...document.querySelectorAll('[role=option]')].map((o) => o.textContent ?? '');
-    return shown.length > 0 && shown.every((w) => w.startsWith('ho'));
+    return shown.length > 0 && shown.every((w) => w.startsWith('sie'));
   });
+  const top = (await suggestions(page))[0]!;
+  await page.keyboard.press('Tab');
+  assert.equal(await value(page), `Hola cómo se ${top} `);
+  assert.equal(await page.$eval('#f', (f) => (f as HTMLInputElement).selectionStart), `Hola cómo se ${top} `.length);
+  // The IME ends its composition afterwards: nothing doubles, suggestions for the next word come.
+  await page.$eval('#f', (f) =>
+    f.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: 'sie' })),
+  );
+  assert.equal(await value(page), `Hola cómo se ${top} `);
+  await page.waitForFunction(() => document.querySelectorAll('[role=option]').length > 0);
+  // A Japanese composition: no suggestions while it is open, and Tab is left to the page.
+  await composeIn(page, `Hola cómo se ${top} `, ['に']);
+  await page.waitForFunction(() => document.querySelectorAll('[role=option]').length === 0);
+  await page.keyboard.press('Tab');
+  assert.equal(await value(page), `Hola cómo se ${top} に`);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'next', 'Tab was left to the page');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('element: a contenteditable message box gets chips, Tab, and reads <br> and inline formatting as text', async () => {
+  const { page, errors } = await newPage();
+  await page.goto(`${origin}/test/fixtures/contenteditable.html`);
+  await page.waitForFunction(() => customElements.get('rnn-predict') !== undefined);
+  await page.evaluate(() => (document.getElementById('el') as HTMLElement & { ready: Promise<void> }).ready);
+  const text = () => page.$eval('#el', (e) => (e as unknown as { field: { text(): string } }).field.text());
+  await page.click('#f');
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  const shown = await page.$eval(
+    '#el',
+    (e) => (e as HTMLElement & { currentSuggestions: string[] }).currentSuggestions,
+  );
+  await page.keyboard.press('Tab');
+  assert.equal(await text(), `Hola cómo se siente ${shown[0]} `);
+  await page.keyboard.type('x');
+  assert.equal(await text(), `Hola cómo se siente ${shown[0]} x`, 'the caret was after the word');
+  await page.evaluate(() => {
+    const f = document.getElementById('f')!;
+    f.innerHTML = 'Buenos días<br>Hola cómo <b>se</b> <i>sie</i>';
+    getSelection()!.collapse(f.querySelector('i')!.firstChild!, 3);
+  });
+  await page.waitForFunction(() => {
+    const shown = (document.getElementById('el') as HTMLElement & { currentSuggestions: string[] }).currentSuggestions;
+    return shown.length > 0 && shown.every((w) => w.startsWith('sie'));
+  });
+  assert.equal(
+    await page.$eval('#el', (e) => (e as unknown as { field: { textBeforeCaret(): string } }).field.textBeforeCaret()),
+    'Buenos días\nHola cómo se sie',
+  );
+  const top = await page.$eval(
+    '#el',
+    (e) => (e as HTMLElement & { currentSuggestions: string[] }).currentSuggestions[0],
+  );
+  await page.keyboard.press('Tab');
+  assert.equal(await text(), `Buenos días\nHola cómo se ${top} `);
+  // Enter sends (the page's handler), without the accepted word's trailing space.
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await page.evaluate(() => (window as any).__sent), [`Buenos días\nHola cómo se ${top}`]);
   assert.deepEqual(errors, []);
   await page.close();
 });
