@@ -261,17 +261,25 @@ describe('privacy', () => {
         await p.neuralReady;
         await p.learn('Mañana quedamos con Zenobia en la terraza del zoco');
         const learned = p.predictNext('quedamos con ', { k: 3 }).map((s: any) => s.word);
-        const dump = async () =>
-          new Promise<string[]>((resolve) => {
-            const open = indexedDB.open('rnn-predict');
+        // Both databases: the models, and the learned text (one record per message).
+        const keys = (db: string, store: string) =>
+          new Promise<unknown[]>((resolve) => {
+            const open = indexedDB.open(db);
             open.onsuccess = () => {
-              const req = open.result.transaction('models').objectStore('models').getAllKeys();
-              req.onsuccess = () => {
+              const tx = open.result.transaction(store);
+              const k = tx.objectStore(store).getAllKeys();
+              const v = tx.objectStore(store).getAll();
+              tx.oncomplete = () => {
                 open.result.close();
-                resolve(req.result.map(String).sort());
+                resolve(k.result.map((x, i) => [x, v.result[i]]));
               };
             };
           });
+        const dump = async () => {
+          const models = (await keys('rnn-predict', 'models')).map((e: any) => String(e[0])).sort();
+          const learned = (await keys('rnn-predict-learned', 'records')).map((e: any) => JSON.stringify(e));
+          return [...models, ...learned];
+        };
         const storedBefore = await dump();
         await p.delete();
         const storedAfter = await dump();
@@ -282,8 +290,11 @@ describe('privacy', () => {
       { TINY, origin: env.origin },
     );
     assert.ok(r.learned.includes('Zenobia') || r.learned.includes('zenobia'), r.learned.join(','));
-    assert.deepEqual(r.storedBefore, ['learned:privacy', 'model:privacy']);
-    assert.deepEqual(r.storedAfter, []);
+    assert.equal(r.storedBefore.length, 2, r.storedBefore.join(' '));
+    assert.equal(r.storedBefore[0], 'model:privacy');
+    assert.match(r.storedBefore[1]!, /^\[\["privacy","m",\d+,"\w+",\d+\],\{"text":"Mañana quedamos con Zenobia/);
+    // What is left is the deletion's generation number, which holds no text.
+    assert.deepEqual(r.storedAfter, ['[["privacy","g"],{"generation":1}]']);
     assert.ok(
       !r.afterDelete.map((w: string) => w.toLowerCase()).includes('zenobia'),
       'learned text is gone from memory too',

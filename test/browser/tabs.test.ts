@@ -1,0 +1,81 @@
+// Issue 30 in Chromium: two tabs of one site (two pages of one browser context share
+// IndexedDB and BroadcastChannel) with the shipped model, as a site gets it by default.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startBrowser, openSdkPage } from './helpers.js';
+
+let env: Awaited<ReturnType<typeof startBrowser>>;
+before(async () => {
+  env = await startBrowser();
+});
+after(async () => {
+  await env?.close();
+});
+
+/** A tab with `window.p`, the default predictor (no training, so nothing but learning runs). */
+async function tab(context: BrowserContext): Promise<Page> {
+  const page = await openSdkPage(env.origin, context);
+  await page.evaluate(async () => {
+    const w = window as any;
+    w.p = w.sdk.createPredictor({ name: 'tabs', autoTrain: false });
+    await w.p.ready;
+  });
+  return page;
+}
+const learn = (page: Page, text: string) => page.evaluate((t) => (window as any).p.learn(t), text);
+const learned = (page: Page): Promise<string[]> => page.evaluate(() => (window as any).p.learned().messages);
+const next = (page: Page, text: string): Promise<string[]> =>
+  page.evaluate((t) => (window as any).p.predictNext(t, { k: 5 }).map((s: any) => s.word.toLowerCase()), text);
+
+test('two tabs learning interleaved, one reloading midway, keep every message exactly once', async () => {
+  const context = await env.browser.newContext();
+  let a = await tab(context);
+  const b = await tab(context);
+  for (let i = 0; i < 10; i++) {
+    await learn(a, `mensaje de la pestaña a número ${i}`);
+    await learn(b, `mensaje de la pestaña b número ${i}`);
+    if (i === 4) {
+      await a.close();
+      a = await tab(context); // the reload
+    }
+  }
+  const c = await tab(context);
+  const all = await learned(c);
+  assert.equal(all.length, 20, all.join(' | '));
+  assert.equal(new Set(all).size, 20);
+  // Each tab hears of the other's messages (BroadcastChannel), so both suggest the same.
+  await a.waitForFunction(() => (window as any).p.learned().messages.length === 20, null, { timeout: 5000 });
+  await learn(a, 'quedamos con Zenobia en el zoco');
+  await b.waitForFunction(() => (window as any).p.learned().messages.some((m: string) => m.includes('Zenobia')), null, {
+    timeout: 5000,
+  });
+  assert.ok((await next(b, 'quedamos con ')).includes('zenobia'));
+  await context.close();
+});
+
+test('delete() in one tab is final: a stale tab never writes the old messages back', async () => {
+  const context = await env.browser.newContext();
+  const a = await tab(context);
+  const b = await tab(context);
+  for (let i = 0; i < 5; i++) await learn(b, `antes del borrado ${i}`);
+  await a.evaluate(() => (window as any).p.delete());
+  await b.waitForFunction(() => (window as any).p.learned().messages.length === 0, null, { timeout: 5000 });
+  await learn(b, 'después del borrado');
+  const c = await tab(context);
+  assert.deepEqual(await learned(c), ['después del borrado']);
+  await context.close();
+});
+
+test('forget() with the default model is final across a reload, from the first suggestion on', async () => {
+  const context = await env.browser.newContext();
+  const a = await tab(context);
+  assert.ok((await next(a, 'Hola cómo se siente ')).includes('hoy'));
+  await a.evaluate(() => (window as any).p.forget('hoy'));
+  assert.ok(!(await next(a, 'Hola cómo se siente ')).includes('hoy'));
+  await a.close();
+  const again = await tab(context);
+  assert.ok(!(await next(again, 'Hola cómo se siente ')).includes('hoy'), 'not back after a reload');
+  assert.deepEqual(await again.evaluate(() => (window as any).p.learned().forgotten), ['hoy']);
+  await context.close();
+});
