@@ -17,6 +17,8 @@ import {
   TRAIN_DEFAULTS,
   DEFAULT_MODEL,
   CELL_TYPES,
+  ACTIVATIONS,
+  NORMS,
   MODEL_SHAPES,
   LEARNING_RATE,
   SIZE_LIMITS,
@@ -56,6 +58,8 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
                       train on several files, read in the order given)
   --out DIR           where to write model.json and weights.bin (required)
   --cell C            gru | lstm | rnn (default gru: the best found for the budget)
+  --activation A      the SimpleRNN's activation: tanh (default) | relu | leaky-relu | elu
+  --norm N            none (default) | layer: layer normalisation inside the recurrent cell
   --shape S           seq2vec (next word) | seq2seq (next N words at once) (default seq2vec)
   --epochs N          passes over the corpus at most (default ${DEFAULT_EPOCHS})
   --minutes M         training time budget in minutes; the learning rate decays linearly to
@@ -215,6 +219,8 @@ async function train(argv: string[], out: Output): Promise<number> {
       corpus: { type: 'string', multiple: true },
       out: { type: 'string' },
       cell: { type: 'string' },
+      activation: { type: 'string' },
+      norm: { type: 'string' },
       shape: { type: 'string' },
       'checkpoint-minutes': { type: 'string' },
       continue: { type: 'string' },
@@ -244,6 +250,8 @@ async function train(argv: string[], out: Output): Promise<number> {
   if (!values.corpus) throw new UsageError('train needs --corpus FILE (see "rnn-predict train --help")');
   if (!values.out) throw new UsageError('train needs --out DIR (see "rnn-predict train --help")');
   const cell = choiceOption(values.cell, 'cell', CELL_TYPES) ?? DEFAULT_MODEL.cell;
+  const activation = choiceOption(values.activation, 'activation', ACTIVATIONS);
+  const norm = choiceOption(values.norm, 'norm', NORMS);
   const shape = choiceOption(values.shape, 'shape', MODEL_SHAPES) ?? DEFAULT_MODEL.shape;
   const minutes = numberOption(values.minutes, 'minutes', ...POSITIVE) ?? DEFAULT_MINUTES;
   const lr = numberOption(values.lr, 'lr', ...LEARNING_RATE) ?? DEFAULT_LR;
@@ -269,6 +277,8 @@ async function train(argv: string[], out: Output): Promise<number> {
     model: {
       cell,
       shape,
+      ...(activation !== undefined ? { activation } : {}),
+      ...(norm !== undefined ? { norm } : {}),
       ...(values.hidden ? { hiddenSize: intOption(values.hidden, 'hidden', ...SIZE_LIMITS.hiddenSize)! } : {}),
       ...(values.embedding
         ? { embeddingSize: intOption(values.embedding, 'embedding', ...SIZE_LIMITS.embeddingSize)! }

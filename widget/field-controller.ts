@@ -106,7 +106,7 @@ export class FieldController implements ReactiveController {
       }
     }
     if (field && this.#field && field.element === this.#field.element) field = this.#field;
-    if (!field && elements.length > 0) this.#handlers.notAField(elements.map(describe).join(', '));
+    if (!field && elements.length > 0) this.#handlers.notAField(elements.map(describeElement).join(', '));
     this.#attach(field);
   }
 
@@ -181,7 +181,7 @@ export class FieldController implements ReactiveController {
 }
 
 /** How an element is named in a message: its tag and the attributes that say what it is. */
-function describe(el: Element): string {
+function describeElement(el: Element): string {
   const attrs = ['type', 'role', 'contenteditable']
     .filter((a) => el.hasAttribute(a))
     .map((a) => ` ${a}="${el.getAttribute(a)}"`)

@@ -4,6 +4,7 @@
  * next-word GRU against none, the same batches each, scored on a slice of a test file. Bad
  * input throws an Error with a one-line message; the caller prints it and exits 1.
  */
+import { checkInteger } from '../base/checks.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initNodeBackend } from './node-backend.js';
@@ -57,9 +58,7 @@ const list = (value: string | undefined, name: string, allowed: readonly string[
 
 const int = (value: string | undefined, name: string, min: number, fallback: number) => {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${value}"`);
-  return n;
+  return checkInteger(Number(value), `--${name}`, min);
 };
 
 /** The configurations of the flags (lab-config.ts `labConfigs`: every combination). */

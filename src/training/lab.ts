@@ -18,7 +18,7 @@
  * tfjs (training side); run by `rnn-predict lab` (src/node/lab-cli.ts) and the lab page's worker.
  */
 import * as tf from '@tensorflow/tfjs';
-import { resolveModelConfig, type ModelConfig } from '../inference/model-config.js';
+import { LEARNING_RATE, resolveModelConfig, type ModelConfig } from '../inference/model-config.js';
 import {
   LAB_DEFAULTS,
   checkLabConfig,
@@ -137,7 +137,7 @@ export async function runLab(options: LabOptions = {}): Promise<LabResult[]> {
   checkInteger(minLength, 'minLength', 2, 512);
   checkInteger(maxLength, 'maxLength', minLength, 512);
   checkInteger(hiddenSize, 'hiddenSize', 1, 1024);
-  checkNumber(learningRate, 'learningRate', (x) => x > 0 && x < 10, 'a number in (0, 10)');
+  checkNumber(learningRate, 'learningRate', ...LEARNING_RATE);
   const vocabSize = FIRST_KEY + LAB_DEFAULTS.keys + LAB_DEFAULTS.distractors;
   const testLengths = LAB_DEFAULTS.testLengths.filter((l) => l >= minLength && l <= maxLength);
   const results: LabResult[] = [];

@@ -105,7 +105,10 @@ test('the demo: a chosen series is charted; the forecast runs in the worker and 
     await page.click('#forecast');
     await page.waitForSelector('body[data-forecast="done"]', { timeout: 180_000 });
     const note = (await page.textContent('#forecast-note')) ?? '';
-    assert.match(note, /Devuelto: (network|blend|ets|drift|seasonal-naive)\. MASE en 3 orígenes — red \d+\.\d\d/);
+    assert.match(
+      note,
+      /Devuelto: (network|blend|ets|drift|seasonal-naive|combination|theta|arima|seasonal-ar)\. MASE en 3 orígenes — red \d+\.\d\d/,
+    );
     assert.match(note, /Cobertura de los intervalos: 80 % → \d+ %/);
     const [history, line, lower95, upper95, lower80, upper80] = await page.evaluate(() =>
       (window as unknown as { __salesChart: { plotted(): (number | null)[][] } }).__salesChart.plotted(),

@@ -114,3 +114,37 @@ describe('rnn-predict train: engine options', () => {
     assert.ok(!existsSync(join(dir, 'bad')));
   });
 });
+
+describe('rnn-predict train: the remedies of issue 32', () => {
+  test('--activation and --norm reach the model written, and a bad value is named', async () => {
+    const out = join(dir, 'remedies');
+    const code = await main(
+      [
+        'train',
+        '--corpus',
+        small,
+        '--out',
+        out,
+        '--epochs',
+        '1',
+        '--vocab',
+        '200',
+        '--hidden',
+        '8',
+        '--embedding',
+        '4',
+      ].concat(['--cell', 'rnn', '--activation', 'leaky-relu', '--norm', 'layer', '--max-lines', '100', '--quiet']),
+      quiet,
+    );
+    assert.equal(code, 0);
+    const config = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).modelTopology.config;
+    assert.equal(config.activation, 'leaky-relu');
+    assert.equal(config.norm, 'layer');
+    const errors: string[] = [];
+    const bad = await main(['train', '--corpus', small, '--out', join(dir, 'x'), '--norm', 'batch'], {
+      log: () => {},
+      error: (m: string) => errors.push(m),
+    } as never);
+    assert.equal(bad, 1);
+  });
+});
