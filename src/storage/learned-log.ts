@@ -131,6 +131,8 @@ export class LearnedLog {
     this.#store = store;
     if (typeof BroadcastChannel !== 'undefined') {
       this.#channel = new BroadcastChannel(`rnn-predict:${name}`);
+      // In Node an open channel would keep the process alive: it only listens while others run.
+      (this.#channel as { unref?: () => void }).unref?.();
       this.#channel.onmessage = (ev: MessageEvent<LearnedChange>) => {
         const c = ev.data;
         if (c?.type === 'cleared') this.#generation = Math.max(this.#generation, c.generation);
