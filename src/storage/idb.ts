@@ -37,7 +37,7 @@ const learnedKey = (name: string) => `learned:${name}`;
 const forgottenKey = (name: string) => `forgotten:${name}`;
 
 /** Maps IndexedDB failures to errors that say what happened. Quota errors keep their name. */
-function explain(e: unknown, what: string): Error {
+export function explain(e: unknown, what: string): Error {
   const err = e as DOMException;
   if (err?.name === 'QuotaExceededError') {
     const q = new Error(

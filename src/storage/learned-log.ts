@@ -15,6 +15,7 @@
  * stores cannot share one). The store is a trailing default parameter, as in idb-keyval.
  */
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { explain } from './idb.js';
 
 /** How many learned messages a predictor keeps, in memory and in storage alike. */
 export const MAX_LEARNED_MESSAGES = 2000;
@@ -63,10 +64,6 @@ export type AppendResult =
   /** The message holds a word forgotten (maybe in another tab): nothing was written. */
   | { stored: false; reason: 'forgotten'; word: string };
 
-export class LearnedStorageError extends Error {
-  override name = 'StorageError';
-}
-
 let defaultStore: UseStore | undefined;
 /** The learned-text store (database 'rnn-predict-learned', object store 'records'), opened lazily. */
 export function defaultLearnedStore(): UseStore {
@@ -93,20 +90,6 @@ function isMessage(v: unknown): v is { text: string } {
 function generationOf(v: unknown): number {
   const g = (v as { generation?: unknown } | undefined)?.generation;
   return typeof g === 'number' && Number.isInteger(g) && g >= 0 ? g : 0;
-}
-
-function explain(e: unknown, what: string): Error {
-  const err = e as DOMException;
-  if (err?.name === 'QuotaExceededError') {
-    const q = new Error(
-      `storage quota exceeded while ${what}: nothing was written; suggestions keep working in memory`,
-    );
-    q.name = 'QuotaExceededError';
-    return q;
-  }
-  return new LearnedStorageError(
-    `IndexedDB failed while ${what}: ${err?.name ?? 'Error'}: ${err?.message ?? String(e)}`,
-  );
 }
 
 /**
