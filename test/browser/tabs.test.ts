@@ -79,3 +79,47 @@ test('forget() with the default model is final across a reload, from the first s
   assert.deepEqual(await again.evaluate(() => (window as any).p.learned().forgotten), ['hoy']);
   await context.close();
 });
+
+test('lists an older version stored are moved into per-message records once, forgotten words first', async () => {
+  const context = await env.browser.newContext();
+  const page = await openSdkPage(env.origin, context);
+  // What release 2 wrote: two lists in the model store (database 'rnn-predict', store 'models').
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onupgradeneeded = () => open.result.createObjectStore('models');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('models', 'readwrite');
+          const s = tx.objectStore('models');
+          s.put(['quedamos con Zenobia en el zoco', 'hoy no puedo, mañana sí'], 'learned:tabs');
+          s.put(['hoy'], 'forgotten:tabs');
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+  );
+  const a = await tab(context);
+  assert.deepEqual(await learned(a), ['quedamos con Zenobia en el zoco', 'hoy no puedo, mañana sí']);
+  assert.deepEqual(await a.evaluate(() => (window as any).p.learned().forgotten), ['hoy']);
+  assert.ok((await next(a, 'quedamos con ')).includes('zenobia'), 'the moved message is learned');
+  assert.ok(!(await next(a, 'Hola cómo se siente ')).includes('hoy'), 'the moved forgotten word applies');
+  // The old lists are gone, so a reload does not import them twice.
+  const left = await a.evaluate(
+    () =>
+      new Promise<unknown[]>((resolve) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onsuccess = () => {
+          const s = open.result.transaction('models').objectStore('models');
+          const r = [s.get('learned:tabs'), s.get('forgotten:tabs')];
+          s.transaction.oncomplete = () => (open.result.close(), resolve(r.map((x) => x.result)));
+        };
+      }),
+  );
+  assert.deepEqual(left, [undefined, undefined]);
+  await a.close();
+  const again = await tab(context);
+  assert.equal((await learned(again)).length, 2, 'imported exactly once');
+  await context.close();
+});
