@@ -233,31 +233,138 @@ export class FourgramLayer {
     return list;
   }
 
-  /** Adds every 4-gram of lines of ids (each ending with </s>) `times` times: one merge. */
+  /**
+   * Adds every 4-gram of lines of ids (each ending with </s>) `times` times: one merge. A
+   * learned message adds a few rows to ~100,000: each finds its place by binary search, the
+   * runs between are copied whole, and the contexts' index is moved along rather than rebuilt.
+   */
   addLines(lines: Iterable<readonly number[]>, times = 1): void {
     const add = FourgramLayer.#counted(lines, times).#rows;
     const old = this.#rows;
-    const out = new Int32Array(old.length + add.length);
-    let i = 0,
-      j = 0,
-      o = 0;
     const n = old.length / 5,
       m = add.length / 5;
-    while (i < n || j < m) {
-      const d = i === n ? 1 : j === m ? -1 : compareRows(old, i, add, j, 4);
-      if (d < 0) out.set(old.subarray(i * 5, ++i * 5), o);
-      else if (d > 0) out.set(add.subarray(j * 5, ++j * 5), o);
-      else {
-        out.set(old.subarray(i * 5, i * 5 + 4), o);
-        out[o + 4] = old[i * 5 + 4]! + add[j * 5 + 4]!;
-        i++;
-        j++;
+    if (m === 0) return;
+    // Where each new row goes among the old (rows sorted, so the places only grow).
+    const at = new Int32Array(m);
+    const same = new Uint8Array(m);
+    let inserted = 0;
+    for (let j = 0, lo = 0; j < m; j++) {
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareRows(old, mid, add, j, 4) < 0) lo = mid + 1;
+        else hi = mid;
       }
+      at[j] = lo;
+      same[j] = lo < n && compareRows(old, lo, add, j, 4) === 0 ? 1 : 0;
+      if (!same[j]) inserted++;
+    }
+    const out = new Int32Array((n + inserted) * 5);
+    let from = 0,
+      o = 0;
+    for (let j = 0; j < m; j++) {
+      out.set(old.subarray(from * 5, at[j]! * 5), o);
+      o += (at[j]! - from) * 5;
+      out.set(add.subarray(j * 5, j * 5 + 5), o);
+      if (same[j]) {
+        out[o + 4] = old[at[j]! * 5 + 4]! + add[j * 5 + 4]!;
+        from = at[j]! + 1;
+      } else from = at[j]!;
       o += 5;
     }
-    this.#rows = out.slice(0, o);
-    SORTED.add(this.#rows);
-    this.#index();
+    out.set(old.subarray(from * 5), o);
+    this.#reindex(add, same);
+    this.#rows = out;
+    SORTED.add(out);
+  }
+
+  /**
+   * The contexts' index after addLines merged `add` (sorted rows; `same[j]` when row j was
+   * already there): each context's start moves by the rows inserted before it, the contexts
+   * the new rows open are inserted, the touched contexts' totals grow. Called before #rows is
+   * replaced (it looks the contexts up in the old rows).
+   */
+  #reindex(add: Int32Array, same: Uint8Array): void {
+    const m = add.length / 5,
+      C = this.#start.length - 1,
+      n = this.#start[C]!;
+    // The new rows in groups of one context: [first row, end, old context or −1, its place].
+    const groups: [number, number, number, number][] = [];
+    for (let j = 0; j < m;) {
+      let end = j + 1;
+      while (end < m && compareRows(add, j, add, end, 3) === 0) end++;
+      const c = this.find(add[j * 5]!, add[j * 5 + 1]!, add[j * 5 + 2]!);
+      groups.push([j, end, c, c >= 0 ? c : this.#contextPlace(add, j)]);
+      j = end;
+    }
+    const opened = groups.filter((g) => g[2] < 0).length;
+    const start = new Int32Array(C + opened + 1),
+      total = new Float64Array(C + opened),
+      sum = new Float64Array(C + opened),
+      followers = new Int32Array(C + opened);
+    let shift = 0,
+      k = 0,
+      g = 0;
+    const moved = new Map<number, number>(); // old context → new index, for the caches
+    const take = (gr: [number, number, number, number], c: number) => {
+      let inserted = 0;
+      for (let j = gr[0]; j < gr[1]; j++) {
+        const w = add[j * 5 + 3]!,
+          count = add[j * 5 + 4]!;
+        total[c]! += count;
+        if (w !== 0) sum[c]! += count;
+        if (!same[j]) {
+          inserted++;
+          if (w !== 0) followers[c]! += 1;
+        }
+      }
+      return inserted;
+    };
+    for (let c = 0; c <= C; c++) {
+      // New contexts that sort before old context c (or after the last one).
+      while (g < groups.length && groups[g]![2] < 0 && groups[g]![3] === c) {
+        start[k] = (c < C ? this.#start[c]! : n) + shift;
+        shift += take(groups[g]!, k);
+        k++;
+        g++;
+      }
+      if (c === C) break;
+      start[k] = this.#start[c]! + shift;
+      total[k] = this.#total[c]!;
+      sum[k] = this.#sum[c]!;
+      followers[k] = this.#n[c]!;
+      if (g < groups.length && groups[g]![2] === c) {
+        shift += take(groups[g]!, k);
+        this.#byCount.delete(c);
+        this.#byString.delete(c);
+        g++;
+      }
+      if (k !== c) moved.set(c, k);
+      k++;
+    }
+    start[k] = n + shift;
+    if (moved.size > 0)
+      for (const cache of [this.#byCount, this.#byString]) {
+        const entries = [...cache].filter(([c]) => moved.has(c));
+        for (const [c] of entries) cache.delete(c);
+        for (const [c, v] of entries) cache.set(moved.get(c)!, v);
+      }
+    this.#start = start;
+    this.#total = total;
+    this.#sum = sum;
+    this.#n = followers;
+  }
+
+  /** The index of the first context after row j's context (t, u, v), in the current rows. */
+  #contextPlace(rows: Int32Array, j: number): number {
+    let lo = 0,
+      hi = this.#start.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareRows(this.#rows, this.#start[mid]!, rows, j, 3) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   copy(): FourgramLayer {

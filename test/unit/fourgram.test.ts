@@ -237,3 +237,32 @@ describe('4-gram layer', () => {
     assert.ok(reached > 10, `the 4-gram context changed ${reached} answers`);
   });
 });
+
+test('learning moves the index along: every context reads as in a layer indexed from scratch', () => {
+  const rand = mulberry32(11);
+  const ids = (n: number) =>
+    Array.from({ length: n }, () =>
+      Array.from({ length: 2 + Math.floor(rand() * 6) }, () => 2 + Math.floor(30 * rand() ** 2)).concat(1),
+    );
+  // A pruned layer (rest rows, w = 0) that then learns lines in several merges: some 4-grams it
+  // has, some new followers of its contexts, some contexts it has never seen (before the first,
+  // between and after the last).
+  const layer = FourgramLayer.count(ids(300), 2);
+  // Cached follower lists must follow their contexts when new contexts are inserted before them.
+  for (let c = 0; c < layer.size; c += 7) layer.followers(c);
+  for (let round = 0; round < 20; round++) {
+    layer.addLines(ids(1 + Math.floor(rand() * 4)), 1 + (round % 3));
+    const fresh = new FourgramLayer(layer.rows().slice());
+    assert.equal(layer.size, fresh.size, `round ${round}`);
+    const rows = layer.rows();
+    for (let r = 0; r < rows.length; r += 5) {
+      const [t, u, v, w] = [rows[r]!, rows[r + 1]!, rows[r + 2]!, rows[r + 3]!];
+      const c = layer.find(t, u, v);
+      assert.equal(c, fresh.find(t, u, v), `round ${round}: context ${t},${u},${v}`);
+      assert.equal(layer.count(c, w), fresh.count(c, w));
+      assert.equal(layer.own(c, layer.count(c, w), 0.75), fresh.own(c, fresh.count(c, w), 0.75));
+      assert.equal(layer.backoff(c, 0.75), fresh.backoff(c, 0.75));
+      assert.deepEqual([...layer.followers(c)], [...fresh.followers(c)], `round ${round}: followers of ${c}`);
+    }
+  }
+});
