@@ -4,6 +4,9 @@
  *
  * - a learned message is `[name, 'm', time, tab, seq] → { text }`; a forgotten word is
  *   `[name, 'f', word] → { word }`; `[name, 'g'] → { generation }` counts the deletions;
+ *   `[name, 'n'] → { count }` holds the number of messages, so that a write does not count them
+ *   (IndexedDB's count() walks every key): written by load() and append(), removed by whatever
+ *   else changes the messages (then counted again at the next write);
  * - every write runs in one transaction that first reads the generation: a tab that has not
  *   seen the last `clear()` (another tab's `delete()`) cannot write under it, and learns so;
  * - a message holding a forgotten word is never written, whichever tab forgot it;
@@ -73,6 +76,8 @@ export function defaultLearnedStore(): UseStore {
 
 const idOf = (key: IDBValidKey): string => JSON.stringify(key);
 const keyOf = (id: string): Key => JSON.parse(id) as Key;
+/** The key of the message count of a name. */
+const COUNT = (name: string): Key => [name, 'n'];
 const range = (name: string, kind: string) => IDBKeyRange.bound([name, kind], [name, kind, []]);
 /** One tab's id, so that two tabs writing in the same millisecond make different keys. */
 const TAB = Math.random().toString(36).slice(2, 10);
@@ -85,6 +90,12 @@ function isMessage(v: unknown): v is { text: string } {
     typeof (v as { text?: unknown }).text === 'string' &&
     (v as { text: string }).text.length <= MAX_MESSAGE_LENGTH
   );
+}
+
+/** The stored message count, or undefined when it is missing or not a count. */
+function countOf(v: unknown): number | undefined {
+  const n = (v as { count?: unknown } | undefined)?.count;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 function generationOf(v: unknown): number {
@@ -189,6 +200,7 @@ export class LearnedLog {
           if (typeof w === 'string' && w === (key as unknown[])[2]) out.forgotten.push(w);
           else aside(key, fvalues[i]);
         });
+        s.put({ count: out.messages.length }, COUNT(name));
         return out;
       });
     } catch (e) {
@@ -210,20 +222,26 @@ export class LearnedLog {
     let result: AppendResult;
     try {
       result = await this.#tx(async (s): Promise<AppendResult> => {
-        const [meta, forgotten, count] = await Promise.all([
+        const [meta, forgotten, counted] = await Promise.all([
           promisifyRequest(s.get([name, 'g'])),
           promisifyRequest(s.getAllKeys(range(name, 'f'))),
-          promisifyRequest(s.count(range(name, 'm'))),
+          promisifyRequest(s.get(COUNT(name))),
         ]);
         const stored = generationOf(meta);
         if (stored !== generation) return { stored: false, reason: 'stale', generation: stored };
         const words = new Set(wordsOf(text));
         const hit = forgotten.map((k) => (k as unknown[])[2] as string).find((w) => words.has(w));
         if (hit !== undefined) return { stored: false, reason: 'forgotten', word: hit };
+        let count = countOf(counted);
+        // Counted when the record is missing, and before trimming (once per many messages), so
+        // that a wrong count never removes a message it should keep.
+        if (count === undefined || trimCount(count + 1, this.limit) > 0)
+          count = await promisifyRequest(s.count(range(name, 'm')));
         s.put({ text }, key);
         const over = trimCount(count + 1, this.limit);
         const trimmed = over > 0 ? (await promisifyRequest(s.getAllKeys(range(name, 'm'), over))).map(idOf) : [];
         for (const id of trimmed) s.delete(keyOf(id));
+        s.put({ count: count + 1 - trimmed.length }, COUNT(name));
         return { stored: true, message: { id: idOf(key), text }, trimmed };
       });
     } catch (e) {
@@ -248,6 +266,7 @@ export class LearnedLog {
         ]);
         generation = generationOf(meta);
         s.put({ word }, [name, 'f', word]);
+        s.delete(COUNT(name));
         const gone: string[] = [];
         keys.forEach((key, i) => {
           const v = values[i];
@@ -296,6 +315,7 @@ export class LearnedLog {
           if (text.length <= MAX_MESSAGE_LENGTH) s.put({ text }, [name, 'm', 0, 'legacy', i]);
         });
         for (const word of forgotten) s.put({ word }, [name, 'f', word]);
+        s.delete(COUNT(name));
       });
     } catch (e) {
       throw explain(e, `moving the learned text of "${name}" to its new records`);

@@ -114,6 +114,43 @@ test('past the cap the oldest messages go, in the same write, and the count stay
   assert.equal(trimCount(21, 20), 2);
 });
 
+test('a write does not count the stored messages (kept in a record), and two tabs stay under the cap', async () => {
+  const s = site();
+  const a = s.tab(undefined, 200);
+  const b = s.tab(undefined, 200);
+  await a.load();
+  await b.load();
+  // IndexedDB's count() walks every key: a write that calls it costs more as messages pile up.
+  const count = IDBObjectStore.prototype.count;
+  let counts = 0;
+  IDBObjectStore.prototype.count = function (this: IDBObjectStore, ...args: Parameters<typeof count>) {
+    counts++;
+    return count.apply(this, args);
+  };
+  let trimmed = 0;
+  try {
+    for (let i = 0; i < 250; i++) {
+      for (const [tab, who] of [
+        [a, 'a'],
+        [b, 'b'],
+      ] as const) {
+        const r = await tab.append(`mensaje ${who}${i}`, modelWords);
+        if (r.stored) trimmed += r.trimmed.length;
+      }
+      // A forget in the middle removes messages and the count record with them.
+      if (i === 200) assert.equal((await b.forget('a199', modelWords)).length, 1);
+    }
+  } finally {
+    IDBObjectStore.prototype.count = count;
+  }
+  const kept = (await s.tab().load()).messages.map((m) => m.text);
+  assert.ok(kept.length <= 200 && kept.length >= 189, `${kept.length} kept`);
+  assert.equal(kept.length + trimmed + 1, 500, 'each message kept, trimmed or forgotten exactly once');
+  assert.ok(counts <= 40, `count() ran ${counts} times for 500 writes`);
+  a.close();
+  b.close();
+});
+
 test('a damaged record is kept aside and reported; learning goes on', async () => {
   const s = site();
   const a = s.tab();
