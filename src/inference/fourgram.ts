@@ -297,7 +297,7 @@ export class FourgramLayer {
       groups.push([j, end, c, c >= 0 ? c : this.#contextPlace(add, j)]);
       j = end;
     }
-    const opened = groups.filter((g) => g[2] < 0).length;
+    const opened = groups.filter((gr) => gr[2] < 0).length;
     const start = new Int32Array(C + opened + 1),
       total = new Float64Array(C + opened),
       sum = new Float64Array(C + opened),
@@ -305,7 +305,6 @@ export class FourgramLayer {
     let shift = 0,
       k = 0,
       g = 0;
-    const moved = new Map<number, number>(); // old context → new index, for the caches
     const take = (gr: [number, number, number, number], c: number) => {
       let inserted = 0;
       for (let j = gr[0]; j < gr[1]; j++) {
@@ -339,15 +338,21 @@ export class FourgramLayer {
         this.#byString.delete(c);
         g++;
       }
-      if (k !== c) moved.set(c, k);
       k++;
     }
     start[k] = n + shift;
-    if (moved.size > 0)
+    // The cached follower lists (a few contexts: those predictions used) follow their
+    // contexts: an old context moves up by the number of new ones placed at or before it.
+    const places = groups.filter((gr) => gr[2] < 0).map((gr) => gr[3]);
+    if (places.length > 0)
       for (const cache of [this.#byCount, this.#byString]) {
-        const entries = [...cache].filter(([c]) => moved.has(c));
-        for (const [c] of entries) cache.delete(c);
-        for (const [c, v] of entries) cache.set(moved.get(c)!, v);
+        const entries = [...cache];
+        cache.clear();
+        for (const [c, v] of entries) {
+          let before = 0;
+          while (before < places.length && places[before]! <= c) before++;
+          cache.set(c + before, v);
+        }
       }
     this.#start = start;
     this.#total = total;
