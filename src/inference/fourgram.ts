@@ -43,7 +43,14 @@ function compareRows(a: Int32Array, i: number, b: Int32Array, j: number, columns
  * no Map of its 100,000 rows). Learning merges the new counts in (addLines).
  */
 export class FourgramLayer {
+  /** Rows [0, #rowCount) hold the layer; past them, room to grow in place (owned arrays). */
   #rows: Int32Array;
+  #rowCount = 0;
+  /** Contexts [0, #contexts) (and #start[#contexts], the end of the rows). */
+  #contexts = 0;
+  /** Whether the arrays are this layer's alone (not shared with a copy, a decoded model or a
+   * caller of rows()): only then does learning change them in place. */
+  #owned = false;
   /** Context c's rows are [start[c], start[c + 1]). */
   #start: Int32Array = new Int32Array(1);
   /** Per context: every occurrence (T), the kept followers' counts (Σc) and their number (n). */
@@ -72,12 +79,15 @@ export class FourgramLayer {
   #index(): void {
     this.#byCount.clear();
     this.#byString.clear();
+    this.#rowCount = this.#rows.length / 5;
+    this.#owned = false;
     const known = INDEXED.get(this.#rows);
     if (known) {
       this.#start = known.start;
       this.#total = known.total;
       this.#sum = known.sum;
       this.#n = known.n;
+      this.#contexts = known.start.length - 1;
       return;
     }
     const rows = this.#rows,
@@ -99,6 +109,7 @@ export class FourgramLayer {
     }
     start[++k] = n;
     this.#start = start.slice(0, k + 1);
+    this.#contexts = k;
     this.#total = total.slice(0, k);
     this.#sum = sum.slice(0, k);
     this.#n = followers.slice(0, k);
@@ -161,7 +172,7 @@ export class FourgramLayer {
     const rows = this.#rows,
       start = this.#start;
     let lo = 0,
-      hi = start.length - 1;
+      hi = this.#contexts;
     while (lo < hi) {
       const mid = (lo + hi) >> 1,
         r = start[mid]! * 5;
@@ -234,17 +245,21 @@ export class FourgramLayer {
   }
 
   /**
-   * Adds every 4-gram of lines of ids (each ending with </s>) `times` times: one merge. A
-   * learned message adds a few rows to ~100,000: each finds its place by binary search, the
-   * runs between are copied whole, and the contexts' index is moved along rather than rebuilt.
+   * Adds every 4-gram of lines of ids (each ending with </s>) `times` times. A learned message
+   * adds a few rows to ~100,000: each finds its place by binary search, the rows after are
+   * moved up in place (each once, from the end), the new contexts are inserted into the index
+   * and the others' starts moved along; nothing is allocated but the first time (this layer's
+   * own copy, with room to grow) and when the room runs out. Allocating and filling a
+   * megabyte-sized array per message cost 5–10 ms in Chromium.
    */
   addLines(lines: Iterable<readonly number[]>, times = 1): void {
     const add = FourgramLayer.#counted(lines, times).#rows;
-    const old = this.#rows;
-    const n = old.length / 5,
-      m = add.length / 5;
+    const m = add.length / 5;
     if (m === 0) return;
-    // Where each new row goes among the old (rows sorted, so the places only grow).
+    const n = this.#rowCount,
+      C = this.#contexts;
+    // Where each new row goes among the old (rows sorted, so the places only grow), and
+    // whether it is there already.
     const at = new Int32Array(m);
     const same = new Uint8Array(m);
     let inserted = 0;
@@ -252,98 +267,91 @@ export class FourgramLayer {
       let hi = n;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (compareRows(old, mid, add, j, 4) < 0) lo = mid + 1;
+        if (compareRows(this.#rows, mid, add, j, 4) < 0) lo = mid + 1;
         else hi = mid;
       }
       at[j] = lo;
-      same[j] = lo < n && compareRows(old, lo, add, j, 4) === 0 ? 1 : 0;
+      same[j] = lo < n && compareRows(this.#rows, lo, add, j, 4) === 0 ? 1 : 0;
       if (!same[j]) inserted++;
     }
-    const out = new Int32Array((n + inserted) * 5);
-    let from = 0,
-      o = 0;
-    for (let j = 0; j < m; j++) {
-      out.set(old.subarray(from * 5, at[j]! * 5), o);
-      o += (at[j]! - from) * 5;
-      out.set(add.subarray(j * 5, j * 5 + 5), o);
-      if (same[j]) {
-        out[o + 4] = old[at[j]! * 5 + 4]! + add[j * 5 + 4]!;
-        from = at[j]! + 1;
-      } else from = at[j]!;
-      o += 5;
-    }
-    out.set(old.subarray(from * 5), o);
-    this.#reindex(add, same);
-    this.#rows = out;
-    SORTED.add(out);
-  }
-
-  /**
-   * The contexts' index after addLines merged `add` (sorted rows; `same[j]` when row j was
-   * already there): each context's start moves by the rows inserted before it, the contexts
-   * the new rows open are inserted, the touched contexts' totals grow. Called before #rows is
-   * replaced (it looks the contexts up in the old rows).
-   */
-  #reindex(add: Int32Array, same: Uint8Array): void {
-    const m = add.length / 5,
-      C = this.#start.length - 1,
-      n = this.#start[C]!;
-    // The new rows in groups of one context: [first row, end, old context or −1, its place].
-    const groups: [number, number, number, number][] = [];
-    for (let j = 0; j < m;) {
-      let end = j + 1;
-      while (end < m && compareRows(add, j, add, end, 3) === 0) end++;
+    // The new rows in groups of one context: first row, end, old context (−1: a new one), the
+    // old context it goes before (new ones), rows inserted before it, its totals' growth.
+    type Group = { from: number; to: number; c: number; place: number; before: number; rows: number };
+    const groups: Group[] = [];
+    for (let j = 0, before = 0; j < m;) {
+      let to = j + 1;
+      while (to < m && compareRows(add, j, add, to, 3) === 0) to++;
       const c = this.find(add[j * 5]!, add[j * 5 + 1]!, add[j * 5 + 2]!);
-      groups.push([j, end, c, c >= 0 ? c : this.#contextPlace(add, j)]);
-      j = end;
+      let rows = 0;
+      for (let i = j; i < to; i++) rows += same[i] ? 0 : 1;
+      groups.push({ from: j, to, c, place: c >= 0 ? c : this.#contextPlace(add, j), before, rows });
+      before += rows;
+      j = to;
     }
-    const opened = groups.filter((gr) => gr[2] < 0).length;
-    const start = new Int32Array(C + opened + 1),
-      total = new Float64Array(C + opened),
-      sum = new Float64Array(C + opened),
-      followers = new Int32Array(C + opened);
-    let shift = 0,
-      k = 0,
-      g = 0;
-    const take = (gr: [number, number, number, number], c: number) => {
-      let inserted = 0;
-      for (let j = gr[0]; j < gr[1]; j++) {
+    const opened = groups.filter((g) => g.c < 0).length;
+    this.#reserve(n + inserted, C + opened);
+    const rows = this.#rows,
+      start = this.#start,
+      total = this.#total,
+      sum = this.#sum,
+      followers = this.#n;
+    // 1. Rows: counts of those already there, then the rest moved up from the end.
+    for (let j = 0; j < m; j++) if (same[j]) rows[at[j]! * 5 + 4]! += add[j * 5 + 4]!;
+    let src = n,
+      dst = n + inserted;
+    for (let j = m - 1; j >= 0; j--) {
+      if (same[j]) continue;
+      const len = src - at[j]!;
+      rows.copyWithin((dst - len) * 5, at[j]! * 5, src * 5);
+      dst -= len + 1;
+      src = at[j]!;
+      rows.set(add.subarray(j * 5, j * 5 + 5), dst * 5);
+    }
+    // 2. The contexts that were there: totals, then each start moved by the rows inserted before it.
+    const grow = (g: Group, c: number) => {
+      for (let j = g.from; j < g.to; j++) {
         const w = add[j * 5 + 3]!,
           count = add[j * 5 + 4]!;
         total[c]! += count;
-        if (w !== 0) sum[c]! += count;
-        if (!same[j]) {
-          inserted++;
-          if (w !== 0) followers[c]! += 1;
+        if (w !== 0) {
+          sum[c]! += count;
+          if (!same[j]) followers[c]! += 1;
         }
       }
-      return inserted;
     };
-    for (let c = 0; c <= C; c++) {
-      // New contexts that sort before old context c (or after the last one).
-      while (g < groups.length && groups[g]![2] < 0 && groups[g]![3] === c) {
-        start[k] = (c < C ? this.#start[c]! : n) + shift;
-        shift += take(groups[g]!, k);
-        k++;
-        g++;
-      }
-      if (c === C) break;
-      start[k] = this.#start[c]! + shift;
-      total[k] = this.#total[c]!;
-      sum[k] = this.#sum[c]!;
-      followers[k] = this.#n[c]!;
-      if (g < groups.length && groups[g]![2] === c) {
-        shift += take(groups[g]!, k);
-        this.#byCount.delete(c);
-        this.#byString.delete(c);
-        g++;
-      }
-      k++;
+    for (let gi = 0, c = 0, shift = 0; c < C; c++) {
+      while (gi < groups.length && (groups[gi]!.c < 0 ? groups[gi]!.place <= c : groups[gi]!.c < c))
+        shift += groups[gi++]!.rows;
+      start[c]! += shift;
     }
-    start[k] = n + shift;
+    for (const g of groups)
+      if (g.c >= 0) {
+        grow(g, g.c);
+        this.#byCount.delete(g.c);
+        this.#byString.delete(g.c);
+      }
+    // 3. The new contexts, inserted from the end (the old ones after each moved up).
+    let readEnd = C,
+      write = C + opened;
+    for (let gi = groups.length - 1; gi >= 0; gi--) {
+      const g = groups[gi]!;
+      if (g.c >= 0) continue;
+      const len = readEnd - g.place;
+      for (const a of [start, total, sum, followers]) a.copyWithin(write - len, g.place, readEnd);
+      write -= len + 1;
+      readEnd = g.place;
+      start[write] = at[g.from]! + g.before;
+      total[write] = 0;
+      sum[write] = 0;
+      followers[write] = 0;
+      grow(g, write);
+    }
+    this.#rowCount = n + inserted;
+    this.#contexts = C + opened;
+    start[this.#contexts] = this.#rowCount;
     // The cached follower lists (a few contexts: those predictions used) follow their
     // contexts: an old context moves up by the number of new ones placed at or before it.
-    const places = groups.filter((gr) => gr[2] < 0).map((gr) => gr[3]);
+    const places = groups.filter((g) => g.c < 0).map((g) => g.place);
     if (places.length > 0)
       for (const cache of [this.#byCount, this.#byString]) {
         const entries = [...cache];
@@ -354,16 +362,31 @@ export class FourgramLayer {
           cache.set(c + before, v);
         }
       }
-    this.#start = start;
-    this.#total = total;
-    this.#sum = sum;
-    this.#n = followers;
+  }
+
+  /** Makes the arrays this layer's own, with room for `rows` rows and `contexts` contexts. */
+  #reserve(rows: number, contexts: number): void {
+    if (this.#owned && rows * 5 <= this.#rows.length && contexts < this.#start.length) return;
+    const room = (x: number) => x + (x >> 3) + 1024;
+    const grown = <T extends Int32Array | Float64Array>(a: T, used: number, size: number): T => {
+      const out = new (a.constructor as new (n: number) => T)(size);
+      out.set(a.subarray(0, used));
+      return out;
+    };
+    const R = room(rows),
+      K = room(contexts);
+    this.#rows = grown(this.#rows, this.#rowCount * 5, R * 5);
+    this.#start = grown(this.#start, this.#contexts + 1, K + 1);
+    this.#total = grown(this.#total, this.#contexts, K);
+    this.#sum = grown(this.#sum, this.#contexts, K);
+    this.#n = grown(this.#n, this.#contexts, K);
+    this.#owned = true;
   }
 
   /** The index of the first context after row j's context (t, u, v), in the current rows. */
   #contextPlace(rows: Int32Array, j: number): number {
     let lo = 0,
-      hi = this.#start.length - 1;
+      hi = this.#contexts;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (compareRows(this.#rows, this.#start[mid]!, rows, j, 3) < 0) lo = mid + 1;
@@ -372,18 +395,32 @@ export class FourgramLayer {
     return lo;
   }
 
+  /** A layer with the same counts; learning in either leaves the other as it was. */
   copy(): FourgramLayer {
-    return new FourgramLayer(this.#rows);
+    const rows = this.rows();
+    const C = this.#contexts;
+    INDEXED.set(rows, {
+      wordCount: -1,
+      start: this.#start.subarray(0, C + 1),
+      total: this.#total.subarray(0, C),
+      sum: this.#sum.subarray(0, C),
+      n: this.#n.subarray(0, C),
+    });
+    return new FourgramLayer(rows);
   }
 
-  /** The rows, sorted by (t, u, v, w): flat [t, u, v, w, count, …], w = 0 the pruned rest. */
+  /** The rows, sorted by (t, u, v, w): flat [t, u, v, w, count, …], w = 0 the pruned rest. A
+   * view: this layer copies its arrays before it next learns. */
   rows(): Int32Array {
-    return this.#rows;
+    this.#owned = false;
+    const rows = this.#rows.subarray(0, this.#rowCount * 5);
+    SORTED.add(rows);
+    return rows;
   }
 
   /** Number of contexts. */
   get size(): number {
-    return this.#start.length - 1;
+    return this.#contexts;
   }
 }
 

@@ -251,7 +251,9 @@ test('learning moves the index along: every context reads as in a layer indexed 
   // Cached follower lists must follow their contexts when new contexts are inserted before them.
   for (let c = 0; c < layer.size; c += 7) layer.followers(c);
   for (let round = 0; round < 20; round++) {
-    layer.addLines(ids(1 + Math.floor(rand() * 4)), 1 + (round % 3));
+    // Three merges a round: the first copies the arrays (rows() below shared them), the next
+    // two change them in place.
+    for (let k = 0; k < 3; k++) layer.addLines(ids(1 + Math.floor(rand() * 4)), 1 + (round % 3));
     const fresh = new FourgramLayer(layer.rows().slice());
     assert.equal(layer.size, fresh.size, `round ${round}`);
     const rows = layer.rows();
@@ -265,4 +267,20 @@ test('learning moves the index along: every context reads as in a layer indexed 
       assert.deepEqual([...layer.followers(c)], [...fresh.followers(c)], `round ${round}: followers of ${c}`);
     }
   }
+});
+
+test('a copy and its original learn apart', () => {
+  const rand = mulberry32(5);
+  const ids = (n: number) =>
+    Array.from({ length: n }, () => Array.from({ length: 6 }, () => 2 + Math.floor(20 * rand())).concat(1));
+  const a = FourgramLayer.count(ids(200), 1);
+  a.addLines(ids(3)); // a owns its arrays now
+  const before = a.rows().slice();
+  const b = a.copy();
+  a.addLines(ids(5));
+  a.addLines(ids(5));
+  assert.deepEqual([...b.rows()], [...before], 'the copy did not change with its original');
+  const aRows = a.rows().slice();
+  b.addLines(ids(5));
+  assert.deepEqual([...a.rows()], [...aRows], 'the original did not change with its copy');
 });
