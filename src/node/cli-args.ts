@@ -7,7 +7,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** `args` with each value that starts with one '-' after a string option joined to it by '='. */
-export function attachDashValues(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+export function attachDashValues(args: readonly string[], options: Options): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -21,12 +21,19 @@ export function attachDashValues(args: readonly string[], options: NonNullable<P
   return out;
 }
 
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** What parseArgs gives for `options` (strict). */
+export type ParsedCommandLine<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: boolean }>
+>;
+
 /** parseArgs (strict, with positionals when asked) on `args` after attachDashValues. */
-export function parseCommandLine<O extends NonNullable<ParseArgsConfig['options']>>(
+export function parseCommandLine<O extends Options>(
   args: readonly string[],
   options: O,
   allowPositionals = true,
-) {
+): ParsedCommandLine<O> {
   return parseArgs({ args: attachDashValues(args, options), options, strict: true, allowPositionals });
 }
 
