@@ -20,8 +20,13 @@ import terser from '@rollup/plugin-terser';
 /** Where the build goes: dist/, or the folder scripts/build.js swaps in for it. */
 const DIST = process.env.RNN_PREDICT_DIST ?? 'dist';
 
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
-const deps = Object.keys(pkg.dependencies);
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
+/** Left as imports in the ESM outputs: the dependencies, and tfjs (an optional peer dependency:
+ * only training imports it, and the worker and the one-file bundle carry what they need). */
+const deps = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)];
 const external = (id: string) => id.startsWith('node:') || deps.some((d) => id === d || id.startsWith(`${d}/`));
 
 /** Prints each output file's gzip size, so growth shows at once. */

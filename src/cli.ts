@@ -2,7 +2,7 @@
  * The command line: `rnn-predict train | predict | eval | forecast`. Errors print one line and
  * exit 1; `--help` on each command.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
@@ -649,6 +649,19 @@ function evalTypos(scorer: WordPredictor, test: string[], rate: string, json: bo
   return 0;
 }
 
+/**
+ * What train, forecast and lab say when TensorFlow.js is not installed: it is an optional peer
+ * dependency (a site serving the shipped model never loads it); the versions are the package's.
+ */
+function tfjsMissing(name: string): string {
+  // package.json is one level up both from dist/cli.js and from src/cli.ts.
+  const { peerDependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    peerDependencies: Record<string, string>;
+  };
+  const install = Object.entries(peerDependencies).map(([p, v]) => `${p}@${v}`);
+  return `this command trains with TensorFlow.js, which is not installed (${name}): npm install ${install.join(' ')}`;
+}
+
 export interface Output {
   log: (line: string) => void;
 }
@@ -699,6 +712,8 @@ export async function main(
     }
   } catch (e) {
     const err = e as Error;
+    const tfjs = /Cannot find (?:package|module) '(@tensorflow\/[\w-]+)'/.exec(err.message)?.[1];
+    if (tfjs) err.message = tfjsMissing(tfjs);
     process.stderr.write(`rnn-predict ${command ?? ''}: ${err.message.split('\n')[0]}\n`);
     if (process.env.RNN_PREDICT_DEBUG) process.stderr.write(`${err.stack}\n`);
     return 1;
