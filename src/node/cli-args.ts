@@ -41,7 +41,7 @@ export function parseCommandLine<O extends Options>(
  * A flag's value through one of the library's checks (src/base/checks.ts), so a flag and the
  * option it sets reject the same values: `check` gets the number (or `parse`'s value) and the
  * flag's name; its error comes back as one line naming the flag and the range, quoting what
- * was typed ('--k must be an integer in 1…100, got "-1"'). Undefined when the flag is absent.
+ * was typed (for --k -1: the rule's words, then got "-1"). Undefined when the flag is absent.
  */
 export function checkedFlag<T>(
   raw: unknown,
