@@ -24,6 +24,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'dist.building/**',
+      'dist.old-*/**',
       'node_modules/**',
       'test-results/**',
       'models/**',

@@ -5,18 +5,28 @@
  *  - dist/rnn-predict.bundle.js — one file for a page: `<script type="module" src=…>`, no
  *    bundler needed, everything inside and minified;
  *  - dist/corpus/ — the default Spanish corpus, fetched by the SDK next to itself.
- * Type declarations come from `tsc -p tsconfig.build.json` (dist/types).
+ * Type declarations come from `tsc -p tsconfig.build.json` (dist/types). `npm run build`
+ * (scripts/build.js) writes all of it into RNN_PREDICT_DIST (dist.building/) and renames that
+ * to dist/ when the build is complete.
  */
 import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import type { Plugin, RollupOptions } from 'rollup';
+import type { LoggingFunction, Plugin, RollupLog, RollupOptions } from 'rollup';
 import typescript from '@rollup/plugin-typescript';
 import resolve from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
 import terser from '@rollup/plugin-terser';
 
-const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
-const deps = Object.keys(pkg.dependencies);
+/** Where the build goes: dist/, or the folder scripts/build.js swaps in for it. */
+const DIST = process.env.RNN_PREDICT_DIST ?? 'dist';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
+/** Left as imports in the ESM outputs: the dependencies, and tfjs (an optional peer dependency:
+ * only training imports it, and the worker and the one-file bundle carry what they need). */
+const deps = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)];
 const external = (id: string) => id.startsWith('node:') || deps.some((d) => id === d || id.startsWith(`${d}/`));
 
 /** Prints each output file's gzip size, so growth shows at once. */
@@ -39,11 +49,12 @@ function copyCorpus(): Plugin {
   return {
     name: 'copy-corpus',
     writeBundle() {
-      mkdirSync('dist/corpus', { recursive: true });
-      copyFileSync('corpus/es-conversaciones.txt', 'dist/corpus/es-conversaciones.txt');
+      mkdirSync(`${DIST}/corpus`, { recursive: true });
+      copyFileSync('corpus/es-conversaciones.txt', `${DIST}/corpus/es-conversaciones.txt`);
       // The shipped model (npm run train:default), found by the SDK next to itself.
-      mkdirSync('dist/models/es', { recursive: true });
-      for (const f of ['model.json', 'weights.bin', 'README.md']) copyFileSync(`models/es/${f}`, `dist/models/es/${f}`);
+      mkdirSync(`${DIST}/models/es`, { recursive: true });
+      for (const f of ['model.json', 'weights.bin', 'README.md'])
+        copyFileSync(`models/es/${f}`, `${DIST}/models/es/${f}`);
     },
   };
 }
@@ -54,7 +65,7 @@ function executableCli(): Plugin {
   return {
     name: 'executable-cli',
     writeBundle(options, bundle) {
-      if ('cli.js' in bundle) chmodSync(`${options.dir ?? 'dist'}/cli.js`, 0o755);
+      if ('cli.js' in bundle) chmodSync(`${options.dir ?? DIST}/cli.js`, 0o755);
     },
   };
 }
@@ -69,7 +80,7 @@ function copyWasm(): Plugin {
         'tfjs-backend-wasm-simd.wasm',
         'tfjs-backend-wasm-threaded-simd.wasm',
       ]) {
-        copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`, `dist/${f}`);
+        copyFileSync(`node_modules/@tensorflow/tfjs-backend-wasm/dist/${f}`, `${DIST}/${f}`);
       }
     },
   };
@@ -78,7 +89,7 @@ function copyWasm(): Plugin {
 const ts = () =>
   typescript({
     tsconfig: './tsconfig.json',
-    compilerOptions: { outDir: 'dist', declaration: false, noEmit: false },
+    compilerOptions: { outDir: DIST, declaration: false, noEmit: false },
     include: ['src/**/*.ts', 'widget/**/*.ts'],
   });
 
@@ -87,7 +98,7 @@ const config: RollupOptions[] = [
     input: { index: 'src/index.ts', core: 'src/core.ts', cli: 'src/cli.ts', element: 'widget/define.ts' },
     external,
     output: {
-      dir: 'dist',
+      dir: DIST,
       format: 'es',
       sourcemap: true,
       chunkFileNames: '[name]-[hash].js',
@@ -98,7 +109,7 @@ const config: RollupOptions[] = [
   {
     input: { 'rnn-predict.bundle': 'widget/bundle.ts' },
     external: (id) => id.startsWith('node:'),
-    output: { dir: 'dist', format: 'es', sourcemap: true, inlineDynamicImports: true },
+    output: { dir: DIST, format: 'es', sourcemap: true, inlineDynamicImports: true },
     plugins: [resolve({ browser: true }), commonjs(), ts(), terser({ format: { comments: false } }), sizes()],
   },
 ];
@@ -106,14 +117,25 @@ const config: RollupOptions[] = [
 // The training worker: tfjs and the core bundled into one module worker file.
 config.push({
   input: { worker: 'src/worker/worker.ts' },
-  output: { dir: 'dist', format: 'es', sourcemap: true, inlineDynamicImports: true },
+  output: { dir: DIST, format: 'es', sourcemap: true, inlineDynamicImports: true },
+  onwarn: quietTfjs,
   plugins: [resolve({ browser: true }), commonjs(), ts(), terser({ format: { comments: false } }), sizes(), copyWasm()],
 });
+
+/**
+ * Rollup's warnings, less one that tfjs's own code always gives: its TypeScript helpers read
+ * `this` at the top of an ES module (`this && this.__rest`), which is undefined there, as the
+ * helpers expect. Only that warning and only from node_modules/@tensorflow is dropped.
+ */
+function quietTfjs(warning: RollupLog, warn: LoggingFunction): void {
+  if (warning.code === 'THIS_IS_UNDEFINED' && /node_modules[\\/]@tensorflow[\\/]/.test(warning.id ?? '')) return;
+  warn(warning);
+}
 
 const pageTs = () =>
   typescript({
     tsconfig: './tsconfig.json',
-    compilerOptions: { outDir: 'dist/widget', declaration: false, noEmit: false },
+    compilerOptions: { outDir: `${DIST}/widget`, declaration: false, noEmit: false },
     include: ['src/**/*.ts', 'widget/**/*.ts'],
   });
 
@@ -122,12 +144,13 @@ const pageTs = () =>
 config.push(
   {
     input: { lab: 'widget/lab/lab.ts', 'sales-chart': 'widget/demo/sales-chart.ts' },
-    output: { dir: 'dist/widget', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js' },
+    output: { dir: `${DIST}/widget`, format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js' },
     plugins: [resolve({ browser: true }), commonjs(), pageTs(), terser({ format: { comments: false } }), sizes()],
   },
   {
     input: { 'lab-worker': 'widget/lab/lab-worker.ts' },
-    output: { dir: 'dist/widget', format: 'es', sourcemap: false, inlineDynamicImports: true },
+    output: { dir: `${DIST}/widget`, format: 'es', sourcemap: false, inlineDynamicImports: true },
+    onwarn: quietTfjs,
     plugins: [resolve({ browser: true }), commonjs(), pageTs(), terser({ format: { comments: false } }), sizes()],
   },
 );

@@ -1,6 +1,8 @@
 /**
- * Shared pieces of `npm run eval` and `npm run bench`: argument parsing, corpus paths (default
- * ../shared/corpus/… when present), tables, timing helpers. Benchmarks only; never in npm test.
+ * Shared pieces of `npm run eval` and `npm run bench`: argument parsing, corpus paths (the
+ * training split in the repository's corpus/, the dev split in ../shared/corpus/, the
+ * workplace's data beside the repository), tables, timing helpers. Benchmarks only; never in
+ * npm test.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,7 +10,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseCorpus } from '../src/data/corpus.js';
 
 export const SHARED = resolve(process.cwd(), '../shared/corpus');
-export const DEFAULT_TRAIN = `${SHARED}/tatoeba-es.train.txt`;
+export const DEFAULT_TRAIN = resolve(process.cwd(), 'corpus/tatoeba-es.train.txt');
 export const DEFAULT_TEST = `${SHARED}/tatoeba-es.dev.txt`;
 
 export function args(
@@ -41,7 +43,7 @@ export function fail(message: string): never {
 export function readLines(file: string, what: string, maxLines?: number): string[] {
   if (!existsSync(file)) {
     fail(
-      `${what} not found: ${file}\nPass --${what} FILE, or put the shared corpus at ${SHARED} (tatoeba-es.train.txt, tatoeba-es.dev.txt).`,
+      `${what} not found: ${file}\nPass --${what} FILE, or put the dev split at ${SHARED}/tatoeba-es.dev.txt (README, The command line).`,
     );
   }
   const lines = parseCorpus(readFileSync(file), file);

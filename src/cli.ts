@@ -2,8 +2,10 @@
  * The command line: `rnn-predict train | predict | eval | forecast`. Errors print one line and
  * exit 1; `--help` on each command.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import type { ParseArgsConfig } from 'node:util';
 import { parseCorpus } from './data/corpus.js';
 import { modelWords, typingContext } from './text/tokenize.js';
 import { KneserNeyTrigram, NGRAM_HISTORY } from './inference/ngram.js';
@@ -25,7 +27,9 @@ import {
 } from './inference/model-config.js';
 import { checkInteger, checkNumber, checkOneOf, POSITIVE, SHARE, WEIGHT, type NumberRule } from './base/checks.js';
 import type { TrainProgress } from './base/training-types.js';
-import { loadModelDir, saveModelDir } from './node/model-dir.js';
+import { loadModelDir, saveModelDir, MODEL_JSON } from './node/model-dir.js';
+import { checkedFlag, parseCommandLine } from './node/cli-args.js';
+import { TOKENS_PER_PARAMETER } from './training/corpus-size.js';
 
 /** `rnn-predict train` defaults: the best settings found for a 30-minute run on 2 cores
  * (src/inference/model-config.ts TRAIN_DEFAULTS, bench/RESULTS.md). */
@@ -89,7 +93,10 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
   --checkpoint-minutes M
                       every M minutes of training, write the network so far to DIR.checkpoint
                       (a model directory without the n-gram), so a stopped run leaves a model
-  --quiet             no progress bar`,
+  --quiet             no progress bar
+
+A corpus with fewer training tokens than one per ${Math.round(1 / TOKENS_PER_PARAMETER)} weights of the network gets a warning
+before training starts: such a network learns the lines by heart and little else.`,
   pack: `Usage: rnn-predict pack --model DIR --out DIR [options]
 
   --model DIR         a model directory written by "rnn-predict train" (required)
@@ -107,11 +114,19 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
                       model's own, chosen on its validation split when it was trained)
   --release ID@VER    tag the model as a published one (e.g. es-default@1), so a stored copy
                       can be recognised and upgraded by the SDK`,
-  predict: `Usage: rnn-predict predict --model DIR [--k 3] [--json] [--words N [--method M]] TEXT
+  predict: `Usage: rnn-predict predict [--model DIR] [--k 3] [--next] [--json] [--words N [--method M]] TEXT
 
-  --model DIR   a model directory written by "rnn-predict train" (required)
-  --k N         how many suggestions (default 3)
-  --words N     also continue N words ahead, with each step's probability
+Suggests what comes next in TEXT, best first: the completions of its last word when TEXT ends
+inside a word ("Hola cómo se siente" completes "siente"), else the next word.
+
+  --model DIR   a model directory written by "rnn-predict train" or "pack" (default: the
+                Spanish model shipped with the package)
+  --k N         how many suggestions, 1–100 (default 3)
+  --next        the next word even when TEXT ends inside a word (as if it ended with a space)
+  --completion-order probability|savings
+                completions most probable first (default) or by the typing each saves, as
+                <rnn-predict> shows them
+  --words N     also continue N words ahead (1–20), with each step's probability
   --method M    recursive (each word fed back, beam search; default) | direct (a seq2seq
                 model's decoder)
   --json        print JSON: an array of {word, probability}; with --words,
@@ -156,32 +171,23 @@ function parse(
   command: string,
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    return parseArgs({
-      args: argv,
-      options: { ...options, help: { type: 'boolean' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    return parseCommandLine(argv, { ...options, help: { type: 'boolean' } });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.split('\n')[0]} (see "rnn-predict ${command} --help")`);
   }
 }
 
-/**
- * A flag's value through one of the library's checks (src/base/checks.ts), so a flag and the
- * option it sets reject the same values; the error becomes a UsageError quoting what was typed.
- */
+/** checkedFlag's answer, its error a UsageError. */
 function flag<T>(
   raw: unknown,
   name: string,
   check: (value: unknown, name: string) => T,
   parse: (s: string) => unknown = Number,
 ): T | undefined {
-  if (raw === undefined) return undefined;
   try {
-    return check(typeof raw === 'string' && raw.trim() !== '' ? parse(raw) : raw, `--${name}`);
+    return checkedFlag(raw, name, check, parse);
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/, got [^]*$/, '')}, got "${String(raw)}"`);
+    throw new UsageError((e as Error).message, { cause: e });
   }
 }
 
@@ -261,10 +267,18 @@ async function train(argv: string[], out: Output): Promise<number> {
   const threads = intOption(values.threads, 'threads', 1, 64);
   const sampled = intOption(values.sampled, 'sampled', 0, 1_000_000) ?? DEFAULT_SAMPLED;
   const checkpointMinutes = numberOption(values['checkpoint-minutes'], 'checkpoint-minutes', ...POSITIVE);
+  const hiddenSize = intOption(values.hidden, 'hidden', ...SIZE_LIMITS.hiddenSize);
+  const embeddingSize = intOption(values.embedding, 'embedding', ...SIZE_LIMITS.embeddingSize);
+  const layers = intOption(values.layers, 'layers', 1, 2) as 1 | 2 | undefined;
+  const horizon = intOption(values.horizon, 'horizon', ...SIZE_LIMITS.horizon);
+  const epochs = intOption(values.epochs, 'epochs', 1) ?? DEFAULT_EPOCHS;
+  const vocabularySize = intOption(values.vocab, 'vocab', SIZE_LIMITS.vocabSize[0]) ?? DEFAULT_VOCABULARY;
+  const batchTokens = intOption(values['batch-tokens'], 'batch-tokens', 1);
+  const seed = intOption(values.seed, 'seed', 0) ?? 1;
+  const maxLines = intOption(values['max-lines'], 'max-lines', 1);
   const corpora = values.corpus as unknown as string[];
   const lines: string[] = [];
   for (const file of corpora) lines.push(...(await readLines(file)));
-  const maxLines = intOption(values['max-lines'], 'max-lines', 1);
   if (maxLines !== undefined) lines.length = Math.min(lines.length, maxLines);
   const { initNodeBackend } = await import('./node/node-backend.js');
   const { trainLanguageModel } = await import('./training/pipeline.js');
@@ -279,18 +293,16 @@ async function train(argv: string[], out: Output): Promise<number> {
       shape,
       ...(activation !== undefined ? { activation } : {}),
       ...(norm !== undefined ? { norm } : {}),
-      ...(values.hidden ? { hiddenSize: intOption(values.hidden, 'hidden', ...SIZE_LIMITS.hiddenSize)! } : {}),
-      ...(values.embedding
-        ? { embeddingSize: intOption(values.embedding, 'embedding', ...SIZE_LIMITS.embeddingSize)! }
-        : {}),
-      ...(values.layers ? { layers: intOption(values.layers, 'layers', 1, 2) as 1 | 2 } : {}),
-      ...(values.horizon ? { horizon: intOption(values.horizon, 'horizon', ...SIZE_LIMITS.horizon)! } : {}),
+      ...(hiddenSize !== undefined ? { hiddenSize } : {}),
+      ...(embeddingSize !== undefined ? { embeddingSize } : {}),
+      ...(layers !== undefined ? { layers } : {}),
+      ...(horizon !== undefined ? { horizon } : {}),
       ...(dropout !== undefined ? { dropout } : {}),
     },
-    epochs: intOption(values.epochs, 'epochs', 1) ?? DEFAULT_EPOCHS,
-    vocabularySize: intOption(values.vocab, 'vocab', SIZE_LIMITS.vocabSize[0]) ?? DEFAULT_VOCABULARY,
-    batchTokens: intOption(values['batch-tokens'], 'batch-tokens', 1),
-    seed: intOption(values.seed, 'seed', 0) ?? 1,
+    epochs,
+    vocabularySize,
+    batchTokens,
+    seed,
     maxSeconds: minutes * 60,
     learningRate: lr,
     ...(wordDropout !== undefined ? { wordDropout } : {}),
@@ -298,6 +310,7 @@ async function train(argv: string[], out: Output): Promise<number> {
     ...(sampled > 0 ? { sampledSoftmax: { samples: sampled } } : {}),
     parallel: nThreads > 1 && backend.backend === 'wasm' ? workerThreads(nThreads, backend.backend) : undefined,
     ngram: !values['no-ngram'],
+    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     ...(values.continue ? { continueFrom: await loadModelDir(values.continue as string) } : {}),
     ...(checkpointMinutes !== undefined
       ? {
@@ -341,12 +354,23 @@ function methodOption(value: string | boolean | undefined): 'recursive' | 'direc
   return choiceOption(value, 'method', ['recursive', 'direct'] as const);
 }
 
+/** The model shipped with the package: dist/models/es beside the built CLI, models/es in the repository. */
+function shippedModelDir(): string {
+  for (const relative of ['./models/es', '../models/es']) {
+    const dir = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(`${dir}/${MODEL_JSON}`)) return dir;
+  }
+  throw new UsageError('the shipped model is missing from this installation: give --model DIR');
+}
+
 async function predict(argv: string[], out: Output): Promise<number> {
   const { values, positionals } = parse(
     argv,
     {
       model: { type: 'string' },
       k: { type: 'string' },
+      next: { type: 'boolean' },
+      'completion-order': { type: 'string' },
       json: { type: 'boolean' },
       words: { type: 'string' },
       method: { type: 'string' },
@@ -354,21 +378,28 @@ async function predict(argv: string[], out: Output): Promise<number> {
     'predict',
   );
   if (values.help) return (out.log(HELP.predict!), 0);
-  if (!values.model) throw new UsageError('predict needs --model DIR (see "rnn-predict predict --help")');
   if (positionals.length === 0)
-    throw new UsageError('predict needs the TEXT to continue, e.g. rnn-predict predict --model DIR "Hola cómo se "');
+    throw new UsageError('predict needs the TEXT to continue, e.g. rnn-predict predict "Hola cómo se "');
   const k = intOption(values.k, 'k', 1, 100) ?? 3;
-  const predictor = predictorOf(await loadModelDir(values.model as string));
-  const text = positionals.join(' ');
-  const suggestions = predictor.predictNext(text, { k });
   const words = intOption(values.words, 'words', 1, 20);
   const method = methodOption(values.method);
   if (method && !words) throw new UsageError('--method needs --words N');
+  const completionOrder =
+    choiceOption(values['completion-order'], 'completion-order', COMPLETION_ORDERS) ?? 'probability';
+  const predictor = predictorOf(await loadModelDir((values.model as string | undefined) ?? shippedModelDir()), {
+    completionOrder,
+  });
+  let text = positionals.join(' ');
+  if (values.next && !/\s$/u.test(text)) text += ' ';
+  const suggestions = predictor.predictNext(text, { k });
   const continuations = () => predictor.continue(text, { words, k: Math.min(k, 4), beam: 4, method });
   if (values.json) {
     out.log(JSON.stringify(words ? { suggestions, continuations: continuations() } : suggestions));
     return 0;
   }
+  const { partial } = typingContext(text);
+  const order = partial && completionOrder === 'savings' ? 'by typing saved' : 'most probable first';
+  out.log(partial ? `completing '${partial}' (${order}):` : `next word (${order}):`);
   for (const s of suggestions) out.log(`${s.word}\t${s.probability.toFixed(4)}`);
   if (words) {
     for (const c of continuations()) {
@@ -404,15 +435,16 @@ async function pack(argv: string[], out: Output): Promise<number> {
     if (!m) throw new UsageError(`--release must look like NAME@VERSION (e.g. es-default@1), got "${values.release}"`);
     release = { id: m[1]!, version: Number(m[2]) };
   }
+  const prune = intOption(values.prune, 'prune', 1, 1_000_000);
+  const fourgrams = intOption(values.fourgrams, 'fourgrams', 1, 1_000_000);
+  const mix = numberOption(values.mix, 'mix', ...WEIGHT);
   let model = await loadModelDir(values.model as string);
   const vocab = intOption(values.vocab, 'vocab', SIZE_LIMITS.vocabSize[0], model.config.vocabSize);
   if (vocab !== undefined) model = truncateVocabulary(model, vocab);
-  const prune = intOption(values.prune, 'prune', 1, 1_000_000);
   if (prune !== undefined && prune > 1) {
     if (!model.ngram) throw new UsageError('--prune: this model has no n-gram model');
     model = { ...model, ngram: model.ngram.prune(prune) };
   }
-  const fourgrams = intOption(values.fourgrams, 'fourgrams', 1, 1_000_000);
   const corpora = (values.corpus as unknown as string[] | undefined) ?? [];
   if ((fourgrams === undefined) !== (corpora.length === 0))
     throw new UsageError('--fourgrams N and --corpus FILE go together: the 4-grams are counted on the corpus');
@@ -428,7 +460,6 @@ async function pack(argv: string[], out: Output): Promise<number> {
       ),
     };
   }
-  const mix = numberOption(values.mix, 'mix', ...WEIGHT);
   if (mix !== undefined) model = { ...model, mix };
   if (release) model = { ...model, release };
   const bytes = await saveModelDir(model, values.out as string, { int8: !!values.int8, float16: !!values.float16 });
@@ -618,6 +649,19 @@ function evalTypos(scorer: WordPredictor, test: string[], rate: string, json: bo
   return 0;
 }
 
+/**
+ * What train, forecast and lab say when TensorFlow.js is not installed: it is an optional peer
+ * dependency (a site serving the shipped model never loads it); the versions are the package's.
+ */
+function tfjsMissing(name: string): string {
+  // package.json is one level up both from dist/cli.js and from src/cli.ts.
+  const { peerDependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    peerDependencies: Record<string, string>;
+  };
+  const install = Object.entries(peerDependencies).map(([p, v]) => `${p}@${v}`);
+  return `this command trains with TensorFlow.js, which is not installed (${name}): npm install ${install.join(' ')}`;
+}
+
 export interface Output {
   log: (line: string) => void;
 }
@@ -668,6 +712,8 @@ export async function main(
     }
   } catch (e) {
     const err = e as Error;
+    const tfjs = /Cannot find (?:package|module) '(@tensorflow\/[\w-]+)'/.exec(err.message)?.[1];
+    if (tfjs) err.message = tfjsMissing(tfjs);
     process.stderr.write(`rnn-predict ${command ?? ''}: ${err.message.split('\n')[0]}\n`);
     if (process.env.RNN_PREDICT_DEBUG) process.stderr.write(`${err.stack}\n`);
     return 1;

@@ -87,7 +87,7 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
   for (const name of INT_FLAGS) {
     const raw = flags.get(name);
     if (typeof raw !== 'string') continue;
-    if (!/^\d+$/.test(raw)) throw new Error(`--${name} expects a whole number, got "${raw}"`);
+    if (!/^\d+$/.test(raw)) throw new Error(`--${name} expects a whole number (0 or more), got "${raw}"`);
     options[name] = Number(raw);
   }
   for (const [name, allowed] of Object.entries(CHOICES)) {

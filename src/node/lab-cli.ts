@@ -6,7 +6,7 @@
  */
 import { checkInteger } from '../base/checks.js';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { checkedFlag, parseCommandLine } from './cli-args.js';
 import { initNodeBackend } from './node-backend.js';
 import { runLab } from '../training/lab.js';
 import {
@@ -56,10 +56,8 @@ const list = (value: string | undefined, name: string, allowed: readonly string[
   return items;
 };
 
-const int = (value: string | undefined, name: string, min: number, fallback: number) => {
-  if (value === undefined) return fallback;
-  return checkInteger(Number(value), `--${name}`, min);
-};
+const int = (value: string | undefined, name: string, min: number, fallback: number) =>
+  checkedFlag(value, name, (v, n) => checkInteger(v, n, min)) ?? fallback;
 
 /** The configurations of the flags (lab-config.ts `labConfigs`: every combination). */
 export function labConfigsOf(values: {
@@ -90,9 +88,9 @@ export async function labCommand(argv: string[], out: { log: (s: string) => void
   if (argv[0] === 'next-word') return nextWord(argv.slice(1), out);
   let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
+    ({ values } = parseCommandLine(
+      argv,
+      {
         cells: { type: 'string' },
         activation: { type: 'string' },
         norm: { type: 'string' },
@@ -103,9 +101,8 @@ export async function labCommand(argv: string[], out: { log: (s: string) => void
         json: { type: 'boolean' },
         help: { type: 'boolean' },
       },
-      strict: true,
-      allowPositionals: false,
-    }));
+      false,
+    ));
   } catch (err) {
     throw new Error(`${(err as Error).message.split('\n')[0]} (see rnn-predict lab --help)`, { cause: err });
   }
@@ -191,9 +188,9 @@ const readLines = (file: string) =>
 
 /** `rnn-predict lab next-word`: GRU with and without layer norm, the same batches. */
 async function nextWord(argv: string[], out: { log: (s: string) => void }): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values } = parseCommandLine(
+    argv,
+    {
       corpus: { type: 'string' },
       test: { type: 'string' },
       'max-lines': { type: 'string' },
@@ -205,8 +202,8 @@ async function nextWord(argv: string[], out: { log: (s: string) => void }): Prom
       norm: { type: 'string' },
       help: { type: 'boolean' },
     },
-    strict: true,
-  });
+    false,
+  );
   if (values.help) return (out.log(LAB_USAGE), 0);
   if (!values.corpus || !values.test) throw new Error('lab next-word needs --corpus FILE and --test FILE');
   const lines = readLines(values.corpus).slice(0, int(values['max-lines'], 'max-lines', 1, 20_000));

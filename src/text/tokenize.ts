@@ -1,11 +1,11 @@
 /**
  * The tokenizer: text → tokens that keep their original form and position.
  *
- * Built on natural's `Tokenizer` base class (imported from its own module so that the browser
- * bundle does not pull in natural's index, which drags database clients along).
+ * Built on natural's `Tokenizer` base class, copied with its licence into natural-tokenizer.ts
+ * (the package itself would install database clients and WordNet along with it).
  * Pure: no DOM, no I/O. Never throws on a string, whatever it holds.
  */
-import NaturalTokenizer from 'natural/lib/natural/tokenizers/tokenizer.js';
+import NaturalTokenizer from './natural-tokenizer.js';
 import { checkString, describe } from '../base/checks.js';
 
 /** What a token is. Only `word` tokens are offered as suggestions. */

@@ -15,6 +15,7 @@ import { createWeights } from './network.js';
 import { predictorOf, type RnnModel } from '../inference/artifacts.js';
 import { mulberry32 } from '../data/windows.js';
 import { hashText } from '../data/corpus.js';
+import { corpusSizeWarning } from './corpus-size.js';
 
 export interface TrainLanguageModelOptions extends TrainOptions {
   model?: Partial<Omit<ModelConfig, 'vocabSize'>>;
@@ -34,6 +35,11 @@ export interface TrainLanguageModelOptions extends TrainOptions {
    * `everySeconds` of training, so a long run that is stopped leaves a usable model.
    */
   onCheckpoint?: { everySeconds: number; callback: (model: RnnModel, trainedSeconds: number) => void | Promise<void> };
+  /**
+   * Called before training with a one-line warning when the training lines are too few for
+   * the network to learn more than them by heart (corpus-size.ts states the rule).
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** Seeds the choice of validation lines; the value earlier releases drew them with for seed 1. */
@@ -80,11 +86,17 @@ export async function trainLanguageModel(
         { maxSize: vocabularySize, minCount },
       );
   const config = start ? start.config : resolveModelConfig({ ...options.model, vocabSize: vocabulary.size });
+  const sizeWarning = corpusSizeWarning(
+    trainPart.reduce((n, x) => n + x.t.length, 0),
+    parameterCount(config),
+  );
+  if (sizeWarning) options.onWarning?.(sizeWarning);
   const corpusHash = hashText(lines.join('\n'));
   const settings = {
     ...options,
     signal: undefined,
     onProgress: undefined,
+    onWarning: undefined,
     initialWeights: undefined,
     onCheckpoint: undefined,
     continueFrom: undefined,

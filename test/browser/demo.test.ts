@@ -31,6 +31,12 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
   assert.match((await page.textContent('#info-vocab')) ?? '', /^[\d.,\s]+ palabras$/);
   assert.match((await page.textContent('#info-model')) ?? '', /^es-default v\d+ \(incluido con el paquete\)$/);
   assert.match((await page.textContent('#train-text')) ?? '', /primera tecla/);
+  // The page's words match what it does: the lead names the model panel's cell, and no
+  // training bar shows while nothing trains on the page.
+  const cell = /· (GRU|LSTM|RNN)\b/.exec((await page.textContent('#info-metrics')) ?? '')?.[1];
+  assert.ok(cell, 'the model panel names the cell');
+  assert.match((await page.textContent('.lead')) ?? '', new RegExp(`La red ${cell} incluida con el paquete`));
+  assert.equal(await page.isVisible('#train'), false, 'a training bar while nothing trains');
 
   await page.click('#message');
   await page.keyboard.type('Hola cómo se siente ');

@@ -14,6 +14,9 @@ import { WordPredictor } from '../../src/inference/word-predictor.js';
 import { loadModelDir } from '../../src/node/model-dir.js';
 
 const cli = new URL('../../dist/cli.js', import.meta.url).pathname;
+/** The package by its own name, resolved at run time only: the build's TypeScript programs
+ * (and npm run typecheck) run before dist/types exists and would not find it. */
+const PACKAGE: string = 'rnn-predict';
 const corpus = new URL('../../corpus/es-conversaciones.txt', import.meta.url).pathname;
 let dir: string;
 
@@ -30,7 +33,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the package', () => {
   test('imports by its own name after a build', async () => {
-    const pkg = await import('rnn-predict');
+    const pkg = await import(PACKAGE);
     assert.deepEqual(
       pkg.tokenize('¿Qué tal?').map((t: { text: string }) => t.text),
       ['¿', 'Qué', 'tal', '?'],
@@ -39,7 +42,7 @@ describe('the package', () => {
   });
 
   test('the SDK predicts "hoy" for "Hola cómo se siente " from the shipped corpus', async () => {
-    const { predictNext } = await import('rnn-predict');
+    const { predictNext } = await import(PACKAGE);
     const words = (await predictNext('Hola cómo se siente ', { k: 3 })).map((s: { word: string }) => s.word);
     assert.ok(words.includes('hoy'), words.join(', '));
   });

@@ -590,7 +590,11 @@ describe('rnn-predict forecast (CLI)', () => {
     );
     await assert.rejects(
       forecastCommand(['--csv', 'x.csv', '--window', 'ten'], { log }),
-      /--window expects a whole number, got "ten"/,
+      /--window expects a whole number \(0 or more\), got "ten"/,
+    );
+    await assert.rejects(
+      forecastCommand(['--csv', 'x.csv', '--horizon', '-1'], { log }),
+      /^Error: --horizon expects a whole number \(0 or more\), got "-1"$/,
     );
     await assert.rejects(
       forecastCommand(['--csv', 'x.csv', '--cell', 'cnn'], { log }),
