@@ -6,18 +6,28 @@
  * trigram from the model's counts (once per page): reported apart. Node, no browser: the same
  * code runs on the page. CPU time of this process (so other load on the machine does not count).
  *
- * Usage: npm run bench:learn -- [--messages N] [--test FILE] [--corpus] [--json]
+ * `--browser`: the same in Chromium, as a page gets it (the bundle, createPredictor() with the
+ * shipped model, stored in IndexedDB): each learn() timed with performance.now() around the
+ * awaited call (its record written), with none stored and with the cap (2,000) stored, so the
+ * figure shows whether the cost grows with the count. Needs a build (npm run build).
+ *
+ * Usage: npm run bench:learn -- [--messages N] [--test FILE] [--corpus] [--browser] [--json]
  */
 import { readFileSync } from 'node:fs';
 import { createPredictor } from '../src/sdk/create-predictor.js';
 import { KneserNeyTrigram } from '../src/inference/ngram.js';
 import { modelWords } from '../src/text/tokenize.js';
 import { learnedLines } from '../src/inference/learning.js';
+import type { Predictor } from '../src/index.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
 const n = Number(opt('--messages', '300'));
 const test = opt('--test', '../shared/corpus/tatoeba-es.dev.txt');
+if (args.includes('--browser')) {
+  await browserRow();
+  process.exit(0);
+}
 const corpus = readFileSync(new URL('../corpus/es-conversaciones.txt', import.meta.url), 'utf8');
 const messages = readFileSync(test, 'utf8').split('\n').filter(Boolean).slice(0, n);
 
@@ -67,3 +77,120 @@ else
   console.log(
     `learn() with ${what}, ${times.length} messages after the first: median ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${q(1).toFixed(1)} ms CPU; the first (builds the page's trigram once) ${firstMs.toFixed(0)} ms; a full rebuild ${rebuild.toFixed(0)} ms`,
   );
+
+/** learn() in Chromium: `--messages` (default 200) timed with none stored, then the store filled
+ * to the cap and as many timed again (each one now trims the oldest). */
+async function browserRow(): Promise<void> {
+  const { existsSync } = await import('node:fs');
+  const { chromium } = await import('playwright-core');
+  // @ts-expect-error plain JS module
+  const { startServer } = await import('../scripts/serve.js');
+  const { CHROME_FLAGS } = await import('../test/browser/helpers.js');
+  const { MAX_LEARNED_MESSAGES } = await import('../src/storage/learned-log.js');
+  if (!existsSync('dist/rnn-predict.bundle.js')) throw new Error('dist/ is missing: run npm run build first');
+  const timed = Number(opt('--messages', '200'));
+  // Messages to learn: the dev split where ../shared is there, else the repository's chat
+  // held-out split; repeated with a number when there are fewer than needed.
+  const file = existsSync(test) ? test : new URL('../corpus/es-chat.heldout.txt', import.meta.url);
+  const pool = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const need = MAX_LEARNED_MESSAGES + 2 * timed;
+  const msgs = Array.from({ length: need }, (_, i) => pool[i % pool.length]! + (i >= pool.length ? ` ${i}` : ''));
+  const server = await startServer(0);
+  const origin = `http://localhost:${server.address().port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: CHROME_FLAGS,
+    headless: true,
+  });
+  try {
+    const page = await (await browser.newContext()).newPage();
+    // tsx may wrap the named functions of the evaluated callback in __name().
+    await page.addInitScript('window.__name = (f) => f;');
+    await page.goto(`${origin}/test/fixtures/blank.html`);
+    const cdp = await page.context().newCDPSession(page);
+    // Task durations in the main thread's CPU time (other processes on the machine do not
+    // count), less the time DevTools spent running this script's commands.
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const taskMs = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const v = (name: string) => metrics.find((m) => m.name === name)!.value * 1000;
+      return v('TaskDuration') - v('DevToolsCommandDuration');
+    };
+    type Bench = { p: Predictor; learnOne(text: string): Promise<number> };
+    await page.evaluate(async () => {
+      const m = await import('/dist/rnn-predict.bundle.js' as string);
+      const p = m.createPredictor({ name: 'bench-learn', autoTrain: false });
+      await p.ready;
+      // The wall time of the awaited call: until its record is committed.
+      (window as unknown as { bench: Bench }).bench = {
+        p,
+        async learnOne(text: string) {
+          const t = performance.now();
+          await p.learn(text);
+          return performance.now() - t;
+        },
+      };
+    });
+    // Each message: the wall time until stored, and the main thread's busy time for it (the
+    // main thread's CPU time in tasks, Chromium's TaskDuration metric, around the call: what the page pays).
+    const time = async (list: string[]) => {
+      const wall: number[] = [];
+      const main: number[] = [];
+      for (const text of list) {
+        const t0 = await taskMs();
+        wall.push(await page.evaluate((t) => (window as unknown as { bench: Bench }).bench.learnOne(t), text));
+        main.push((await taskMs()) - t0);
+        // The person types on: a suggestion between messages (not timed).
+        await page.evaluate(
+          (t) => (window as unknown as { bench: Bench }).bench.p.predictNext(t.split(' ').slice(0, 2).join(' ') + ' '),
+          text,
+        );
+      }
+      return { wall, main };
+    };
+    const count = () => page.evaluate(() => (window as unknown as { bench: Bench }).bench.p.learned().messages.length);
+    const cap = MAX_LEARNED_MESSAGES;
+    const empty = await time(msgs.slice(0, timed));
+    // Fill to the cap (untimed), then time as many more: the store holds the cap throughout.
+    await page.evaluate(
+      async (rest) => {
+        for (const t of rest) await (window as unknown as { bench: Bench }).bench.p.learn(t);
+      },
+      msgs.slice(timed, cap),
+    );
+    const stored = await count();
+    const full = await time(msgs.slice(cap, cap + timed));
+    const r = { empty, full, stored, after: await count() };
+    await page.evaluate(async () => {
+      const { p } = (window as unknown as { bench: Bench }).bench;
+      await p.delete();
+      p.dispose();
+    });
+    const stats = (xs: number[]) => {
+      const s = [...xs].sort((a, b) => a - b);
+      const at = (x: number) => s[Math.min(s.length - 1, Math.floor(x * s.length))]!;
+      return { medianMs: at(0.5), p95Ms: at(0.95), maxMs: at(1) };
+    };
+    const result = {
+      browser: 'chromium',
+      messages: timed,
+      none: { wall: stats(r.empty.wall.slice(1)), mainThread: stats(r.empty.main.slice(1)) },
+      full: { stored: r.stored, wall: stats(r.full.wall), mainThread: stats(r.full.main) },
+      learnedAfter: r.after,
+    };
+    if (args.includes('--json')) console.log(JSON.stringify(result));
+    else {
+      const f = (x: { medianMs: number; p95Ms: number; maxMs: number }) =>
+        `median ${x.medianMs.toFixed(2)}, p95 ${x.p95Ms.toFixed(2)}, max ${x.maxMs.toFixed(1)} ms`;
+      console.log(
+        `learn() in Chromium (the shipped model, learned messages in IndexedDB), ${timed} messages each:\n` +
+          `  none stored:   main thread ${f(result.none.mainThread)}; until stored ${f(result.none.wall)}\n` +
+          `  ${r.stored} stored: main thread ${f(result.full.mainThread)}; until stored ${f(result.full.wall)}\n` +
+          `  (at the cap each message trims the oldest; ${r.after} kept)`,
+      );
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
