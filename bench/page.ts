@@ -4,13 +4,18 @@
  * synchronous on the page: no worker round trip), and gzip sizes of what a page loads.
  *
  * Usage: node --import tsx bench/page.ts [--json] [--corpus] [--quick] [--runs N] [--test FILE]
+ *        [--page demo]
  * (default: the shipped model, as createPredictor() gives it; --corpus: the shipped corpus with
- * a network trained in the worker, --quick with small sizes)
+ * a network trained in the worker, --quick with small sizes; --page demo: the demo page, as a
+ * visitor opens it and types "Hola ").
+ * Each load also prints the median time of each step the SDK marks (src/sdk/marks.ts:
+ * rnn-predict:evaluated, record-read, downloaded, decoded, network, ready), so that a
+ * regression shows which step moved.
  * Needs a build (npm run build) and Chromium (CHROME_PATH or /usr/bin/chromium).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Predictor, PredictorInfo as Info } from '../src/index.js';
 // @ts-expect-error plain JS module
 import { startServer } from '../scripts/serve.js';
@@ -40,6 +45,17 @@ async function main() {
   const server = await startServer(0);
   const origin = `http://localhost:${server.address().port}`;
   const browser = await chromium.launch({ executablePath, args: CHROME_FLAGS, headless: true });
+  if (args.includes('--page')) {
+    const which = args[args.indexOf('--page') + 1];
+    if (which !== 'demo') throw new Error(`--page takes "demo", got ${JSON.stringify(which)}`);
+    try {
+      await demoPage(browser, origin);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+    return;
+  }
   // Default: the shipped model (createPredictor() as a site calls it). --corpus: the shipped
   // corpus, trained on in the worker (--quick: small sizes for that).
   const corpusMode = args.includes('--corpus');
@@ -60,7 +76,7 @@ async function main() {
   // first suggestion recorded by the page itself (window.firstSuggestion), so no test harness
   // round trip sits between navigation and the SDK.
   const pageUrl = `${origin}/test/fixtures/first-suggestion.html?settings=${encodeURIComponent(JSON.stringify(settings))}`;
-  type First = { ms: number; importedMs: number; source: string };
+  type First = { ms: number; importedMs: number; source: string; marks: Record<string, number> };
   const firstOf = async (page: Page): Promise<First> =>
     (await page
       .waitForFunction(() => (window as { firstSuggestion?: First }).firstSuggestion, null, {
@@ -185,6 +201,8 @@ async function main() {
     keystrokeP95Ms: +pct(stored.times, 95).toFixed(3),
     gzipBytes: sizes,
     settings: quick ? settings : 'defaults',
+    freshStepsMs: stepMedians(freshRuns.map((r) => ({ ...r.marks, 'first suggestion': r.ms }))),
+    storedStepsMs: stepMedians(storedRuns.map((r) => ({ ...r.marks, 'first suggestion': r.ms }))),
   };
   if (json) {
     console.log(JSON.stringify(result));
@@ -228,7 +246,107 @@ async function main() {
       `${(sizes.element / 1024).toFixed(1)} KB`,
     ]);
   for (const [k, v] of rows) console.log(`${k.padEnd(62)} ${v}`);
+  console.log(`\nsteps, median ms after navigation (fresh profile): ${formatSteps(result.freshStepsMs)}`);
+  console.log(`steps, median ms after navigation (model stored):  ${formatSteps(result.storedStepsMs)}`);
   console.log(`\nbackend: ${result.backendReason}`);
+}
+
+/** Each step's median over the runs that passed it (a stored load downloads nothing). */
+function stepMedians(runs: Record<string, number>[]): Record<string, number> {
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r)))];
+  const out: [string, number][] = names.map((n) => [
+    n,
+    Math.round(
+      pct(
+        runs.filter((r) => n in r).map((r) => r[n]!),
+        50,
+      ),
+    ),
+  ]);
+  return Object.fromEntries(out.sort((a, b) => a[1] - b[1]));
+}
+
+const formatSteps = (steps: Record<string, number>) =>
+  Object.entries(steps)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' → ');
+
+/**
+ * The demo page as a visitor meets it: fresh profiles, then reloads with the model stored; in
+ * each, "Hola " typed as soon as the field is there, timed to the first suggestion chip; with
+ * the SDK's steps and when the model's, the bundle's and the chart module's requests started.
+ */
+async function demoPage(browser: Browser, origin: string): Promise<void> {
+  type Demo = { firstChipMs: number; steps: Record<string, number>; requests: Record<string, number> };
+  const load = async (page: Page, reload: boolean): Promise<Demo> => {
+    await (reload ? page.reload({ waitUntil: 'commit' }) : page.goto(`${origin}/`, { waitUntil: 'commit' }));
+    await page.waitForSelector('#message');
+    await page.fill('#message', 'Hola ');
+    await page.dispatchEvent('#message', 'input');
+    await page.waitForSelector('#predict [role=option]', { timeout: 0 });
+    return page.evaluate(() => {
+      const firstChipMs = performance.now();
+      const steps = Object.fromEntries(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('rnn-predict:'))
+          .map((m) => [m.name.slice('rnn-predict:'.length), m.startTime]),
+      );
+      const requests: Record<string, number> = {};
+      for (const r of performance.getEntriesByType('resource')) {
+        const name = r.name.includes('rnn-predict.bundle')
+          ? 'bundle'
+          : r.name.includes('model.json')
+            ? 'model.json'
+            : r.name.includes('weights.bin')
+              ? 'weights.bin'
+              : r.name.includes('sales-chart')
+                ? 'chart module'
+                : undefined;
+        if (name && !(name in requests)) requests[name] = r.startTime;
+      }
+      return { firstChipMs, steps, requests };
+    });
+  };
+  const fresh: Demo[] = [];
+  let kept: Page | undefined;
+  for (let run = 0; run < runs; run++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    fresh.push(await load(page, false));
+    if (run === 0) {
+      kept = page;
+      await page.waitForTimeout(1500); // the model's store to IndexedDB
+    } else await context.close();
+  }
+  const stored: Demo[] = [];
+  for (let run = 0; run < runs; run++) stored.push(await load(kept!, true));
+  const summary = (xs: Demo[]) => ({
+    firstChipMs: Math.round(
+      pct(
+        xs.map((x) => x.firstChipMs),
+        50,
+      ),
+    ),
+    firstChipRunsMs: xs.map((x) => Math.round(x.firstChipMs)),
+    stepsMs: stepMedians(xs.map((x) => x.steps)),
+    requestStartMs: stepMedians(xs.map((x) => x.requests)),
+  });
+  const result = { page: 'demo', fresh: summary(fresh), stored: summary(stored) };
+  if (json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  for (const [label, r] of [
+    ['fresh profile', result.fresh],
+    ['model stored', result.stored],
+  ] as const) {
+    console.log(
+      `demo page, ${label}: first suggestion chip after "Hola " typed at once, median ${r.firstChipMs} ms (${r.firstChipRunsMs.join(', ')})`,
+    );
+    console.log(`  requests started (ms): ${formatSteps(r.requestStartMs)}`);
+    console.log(`  steps (ms): ${formatSteps(r.stepsMs)}`);
+  }
 }
 
 main().catch((e) => {

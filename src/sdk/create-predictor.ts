@@ -27,11 +27,12 @@ import {
 import { CELL_TYPES, DEFAULT_MODEL, MODEL_SHAPES, SIZE_LIMITS } from '../inference/model-config.js';
 import { KneserNeyTrigram } from '../inference/ngram.js';
 import { RecurrentNetwork } from '../inference/recurrent-network.js';
+import { markStep } from './marks.js';
 import { WordPredictor, type PredictorParts, type Suggestion } from '../inference/word-predictor.js';
 import { fromArtifacts, toArtifacts, type ModelArtifacts, type RnnModel } from '../inference/artifacts.js';
 import { fetchModelArtifacts, loadModelFromUrl } from './load-url.js';
 import { DEFAULT_WORKER_URL } from './assets.js';
-import { indexedDbHandler, loadRecord, deleteStored, takeLegacyLearned } from '../storage/idb.js';
+import { indexedDbHandler, loadRecord, deleteStored, nothingStored, takeLegacyLearned } from '../storage/idb.js';
 import {
   LearnedLog,
   MAX_LEARNED_MESSAGES,
@@ -166,7 +167,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#worker = new WorkerTrainer(options?.workerUrl ?? DEFAULT_WORKER_URL, options?.workerTimeout ?? 60, (e) =>
       this.#emitError(e),
     );
-    this.ready = this.#fromModel ? this.#startFromModel() : this.#start();
+    this.ready = (this.#fromModel ? this.#startFromModel() : this.#start()).then(() => markStep('ready'));
     this.neuralReady = this.ready.then(() => this.#startNeural());
     this.ready.catch(() => {});
     this.neuralReady.catch(() => {});
@@ -302,6 +303,15 @@ class RnnPredictor extends EventTarget implements Predictor {
     validate(this.#o);
     const source = this.#modelSource;
     let stored: Awaited<ReturnType<typeof loadRecord>>;
+    // A first visit (no database yet) downloads at once, while IndexedDB creates its databases.
+    let fetching: Promise<ModelArtifacts> | undefined;
+    const firstVisit = this.#storageOk
+      ? nothingStored().then((none) => {
+          if (!none || fetching) return;
+          fetching = this.#fetchModel(source);
+          fetching.catch(() => {}); // awaited below, where a failure is handled
+        })
+      : Promise.resolve();
     const learned = this.#readLearned();
     if (this.#storageOk) {
       const reading = loadRecord(this.#name);
@@ -314,9 +324,11 @@ class RnnPredictor extends EventTarget implements Predictor {
         if (err.name === 'StorageError') this.#emitError(err);
         else this.#storageFailed(err);
       }
+      markStep('record-read');
     }
     // The forgotten words and learned messages apply from the first suggestion on.
     await learned;
+    await firstVisit;
     const use = (model: RnnModel, fromStorage: boolean) => {
       if (!model.settings.fineTunedOn) this.#original = model;
       this.#corpusHash = model.corpusHash;
@@ -326,7 +338,9 @@ class RnnPredictor extends EventTarget implements Predictor {
     };
     if (stored && stored.key === source.key) {
       try {
-        use(fromArtifacts(stored.artifacts), true);
+        const model = fromArtifacts(stored.artifacts);
+        markStep('decoded');
+        use(model, true);
         return;
       } catch (e) {
         this.#emitError(
@@ -338,11 +352,13 @@ class RnnPredictor extends EventTarget implements Predictor {
     let model: RnnModel;
     let fetched: ModelArtifacts;
     try {
-      const fetching = this.#fetchModel(source);
+      fetching ??= this.#fetchModel(source);
       prepareTokenizer(); // while the model downloads (nothing to do when it ran during the read)
       fetched = await fetching;
+      markStep('downloaded');
       try {
         model = fromArtifacts(fetched);
+        markStep('decoded');
       } catch (e) {
         throw new Error(`${source.json}: ${(e as Error).message}`, { cause: e });
       }
@@ -471,6 +487,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   #setModel(model: RnnModel, fromStorage: boolean): void {
     this.#model = model;
     this.#network = new RecurrentNetwork(model.config, model.weights);
+    markStep('network');
     this.#info = { ...this.#info, state: 'neural', fromStorage };
     this.#refresh();
     this.dispatchEvent(new CustomEvent('model', { detail: this.info() }));
@@ -837,3 +854,5 @@ export async function forecast(
     w.worker?.terminate();
   }
 }
+
+markStep('evaluated');

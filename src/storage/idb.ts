@@ -19,6 +19,21 @@ export function defaultModelStore(): UseStore {
   return defaultStore;
 }
 
+/**
+ * Whether this origin has no model database at all (a first visit), asked before anything opens
+ * one: `indexedDB.databases()` lists without creating. Then the model's download need not wait
+ * for IndexedDB to create its databases (a second or more on a busy machine). False when unsure
+ * (the call missing or failing): the caller reads storage first, as always.
+ */
+export async function nothingStored(): Promise<boolean> {
+  try {
+    const list = await globalThis.indexedDB?.databases?.();
+    return Array.isArray(list) && !list.some((d) => d.name === DB);
+  } catch {
+    return false;
+  }
+}
+
 /** What one stored model record holds. */
 export interface StoredModel {
   version: number;
