@@ -9,7 +9,7 @@
 # 2. the same network trained on with the full softmax at a lower learning rate for 40 minutes
 #    (the first phase stopped before its full-softmax part), the trigram and the mix chosen again;
 # 3. packed to ship within the size budget (first visit ≤ 3.0 MB gzip): int8 weights, the
-#    network's 7,250 most frequent words; the Kneser-Ney trigram counted on all three corpora,
+#    network's 7,200 most frequent words; the Kneser-Ney trigram counted on all three corpora,
 #    every type of Tatoeba and es-conversaciones kept and the chat types seen once dropped
 #    (lower orders of the kept types, no bigram table); a 4-gram layer of the 4-grams of Tatoeba
 #    and es-conversaciones seen at least twice; the network's weight per register (createPredictor's
@@ -29,7 +29,7 @@ corpus=("${whole[@]}" --corpus corpus/es-chat.train.txt)
   --vocab 15000 --minutes 105 --epochs 60 --seed 1 --checkpoint-minutes 15
 "${cli[@]}" train "${corpus[@]}" --continue models/es-f32 --out models/es-f32-phase2 --sampled 0 --lr 1e-3 \
   --minutes 40 --epochs 20 --seed 1 --checkpoint-minutes 10
-"${cli[@]}" pack --model models/es-f32-phase2 --out models/es --int8 --vocab 7250 --recount "${whole[@]}" \
+"${cli[@]}" pack --model models/es-f32-phase2 --out models/es --int8 --vocab 7200 --recount "${whole[@]}" \
   --prune-corpus corpus/es-chat.train.txt --prune 2 --prune-approx --fourgrams 2 \
   --mix-chat 0.3 --mix-formal 0.55 --release es-default@3
 "${cli[@]}" eval --model models/es --test corpus/es-chat.heldout.txt --json
