@@ -13,7 +13,7 @@ import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-p
 import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from './inference/evaluate.js';
 import { learnInto } from './inference/learning.js';
 import { COMPLETION_ORDERS } from './inference/savings-order.js';
-import { predictorOf, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
+import { DEFAULT_REGISTER, predictorOf, REGISTERS, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
 import {
   parameterCount,
   TRAIN_DEFAULTS,
@@ -106,12 +106,20 @@ before training starts: such a network learns the lines by heart and little else
   --vocab N           keep the network's N most frequent words (rarer ones are left to the
                       n-gram model, which keeps every word)
   --prune N           drop trigram types seen fewer than N times (lower orders kept exact)
-  --fourgrams N       add a 4-gram layer counted on --corpus (the model's training text),
-                      keeping the 4-gram types seen at least N times (2 drops the singletons);
-                      the rest of each context backs off to the trigram
-  --corpus FILE       the text the 4-grams are counted on (repeat for several files)
+  --prune-contexts C  with --prune: only those whose context (two words) was seen at most C
+                      times (contexts seen once are seldom met again)
+  --prune-approx      with --prune: count the lower orders on the kept types (no bigram table
+                      to store: smaller, but not the full counts' lower orders)
+  --prune-corpus FILE with --recount and --prune: more text the trigram (not the 4-gram
+                      layer) is counted on, whose rare types go; every type in the --corpus
+                      files stays (repeat for several files)
+  --corpus FILE       the text the 4-grams (and with --recount the trigram) are counted on
+                      (repeat for several files)
   --mix X             the network's weight in the mix with the trigram, 0–1 (default: the
                       model's own, chosen on its validation split when it was trained)
+  --mix-chat X, --mix-formal X
+                      the network's weight for each register (createPredictor's register
+                      option; eval --register), both together, instead of --mix
   --release ID@VER    tag the model as a published one (e.g. es-default@1), so a stored copy
                       can be recognised and upgraded by the SDK`,
   predict: `Usage: rnn-predict predict [--model DIR] [--k 3] [--next] [--json] [--words N [--method M]] TEXT
@@ -147,6 +155,8 @@ inside a word ("Hola cómo se siente" completes "siente"), else the next word.
                    by the typing each is expected to save, as the SDK and the element offer
                    them; probability: most probable first); the next word is always by
                    probability, so top-1 and top-3 do not change
+  --register R     chat (default) | formal: the model's mix for that kind of text, where it
+                   has one per register (pack --mix-chat, --mix-formal)
   --adapt          score learning on a stream: --test in its order, the second half scored
                    before and after learning the first, each line then learned as the page's
                    learn() does (JSON: ksrBefore, ksrAfter, top1Before, top1After)
@@ -409,6 +419,17 @@ async function predict(argv: string[], out: Output): Promise<number> {
   return 0;
 }
 
+/** The lines of the files as the n-gram model counts them (`modelWords`), empty ones left out. */
+async function corpusWords(files: readonly string[]): Promise<string[][]> {
+  const lines: string[][] = [];
+  for (const file of files)
+    for (const line of await readLines(file)) {
+      const words = modelWords(line);
+      if (words.length > 0) lines.push(words);
+    }
+  return lines;
+}
+
 async function pack(argv: string[], out: Output): Promise<number> {
   const { values } = parse(
     argv,
@@ -419,9 +440,15 @@ async function pack(argv: string[], out: Output): Promise<number> {
       float16: { type: 'boolean' },
       vocab: { type: 'string' },
       prune: { type: 'string' },
+      'prune-contexts': { type: 'string' },
+      'prune-corpus': { type: 'string', multiple: true },
+      'prune-approx': { type: 'boolean' },
       fourgrams: { type: 'string' },
+      recount: { type: 'boolean' },
       corpus: { type: 'string', multiple: true },
       mix: { type: 'string' },
+      'mix-chat': { type: 'string' },
+      'mix-formal': { type: 'string' },
       release: { type: 'string' },
     },
     'pack',
@@ -435,32 +462,56 @@ async function pack(argv: string[], out: Output): Promise<number> {
     if (!m) throw new UsageError(`--release must look like NAME@VERSION (e.g. es-default@1), got "${values.release}"`);
     release = { id: m[1]!, version: Number(m[2]) };
   }
+  // Every number checked before any file is read.
   const prune = intOption(values.prune, 'prune', 1, 1_000_000);
+  const pruneContexts = intOption(values['prune-contexts'], 'prune-contexts', 1, 1_000_000);
   const fourgrams = intOption(values.fourgrams, 'fourgrams', 1, 1_000_000);
   const mix = numberOption(values.mix, 'mix', ...WEIGHT);
+  const chat = numberOption(values['mix-chat'], 'mix-chat', ...WEIGHT);
+  const formal = numberOption(values['mix-formal'], 'mix-formal', ...WEIGHT);
+  if ((chat === undefined) !== (formal === undefined) || (chat !== undefined && mix !== undefined))
+    throw new UsageError('--mix-chat X and --mix-formal X go together, instead of --mix');
+  const recount = !!values.recount;
+  const corpora = (values.corpus as unknown as string[] | undefined) ?? [];
+  if ((fourgrams === undefined && !recount) !== (corpora.length === 0))
+    throw new UsageError(
+      '--corpus FILE goes with --fourgrams N or --recount (and they with it): the n-grams are counted on the corpus',
+    );
+  const pruneCorpora = (values['prune-corpus'] as unknown as string[] | undefined) ?? [];
+  if ((pruneContexts !== undefined || values['prune-approx']) && prune === undefined)
+    throw new UsageError('--prune-contexts C and --prune-approx need --prune N: they say how the rare types go');
+  if (pruneCorpora.length > 0 && (!recount || prune === undefined))
+    throw new UsageError(
+      '--prune-corpus FILE needs --recount and --prune N: its rare types go, the --corpus types stay',
+    );
   let model = await loadModelDir(values.model as string);
   const vocab = intOption(values.vocab, 'vocab', SIZE_LIMITS.vocabSize[0], model.config.vocabSize);
   if (vocab !== undefined) model = truncateVocabulary(model, vocab);
+  const lines = await corpusWords(corpora);
+  const extra = await corpusWords(pruneCorpora);
+  if (recount) model = { ...model, ngram: KneserNeyTrigram.train([...lines, ...extra]) };
   if (prune !== undefined && prune > 1) {
     if (!model.ngram) throw new UsageError('--prune: this model has no n-gram model');
-    model = { ...model, ngram: model.ngram.prune(prune) };
-  }
-  const corpora = (values.corpus as unknown as string[] | undefined) ?? [];
-  if ((fourgrams === undefined) !== (corpora.length === 0))
-    throw new UsageError('--fourgrams N and --corpus FILE go together: the 4-grams are counted on the corpus');
-  if (fourgrams !== undefined) {
-    if (!model.ngram) throw new UsageError('--fourgrams: this model has no n-gram model');
-    const lines: string[][] = [];
-    for (const file of corpora) for (const line of await readLines(file)) lines.push(modelWords(line));
+    // With --prune-corpus, the types of the --corpus text stay whatever their count.
+    const keep = pruneCorpora.length > 0 ? KneserNeyTrigram.train(lines) : undefined;
     model = {
       ...model,
-      ngram: model.ngram.withFourgrams(
-        lines.filter((l) => l.length > 0),
-        fourgrams,
-      ),
+      ngram: model.ngram.prune(prune, {
+        maxContextCount: pruneContexts,
+        exactLowerOrders: !values['prune-approx'],
+        ...(keep ? { keep } : {}),
+      }),
     };
   }
-  if (mix !== undefined) model = { ...model, mix };
+  if (fourgrams !== undefined) {
+    if (!model.ngram) throw new UsageError('--fourgrams: this model has no n-gram model');
+    model = { ...model, ngram: model.ngram.withFourgrams(lines, fourgrams) };
+  }
+  if (mix !== undefined) model = { ...model, mix, registerMix: undefined };
+  if (chat !== undefined && formal !== undefined) {
+    const registerMix = { chat, formal };
+    model = { ...model, registerMix, mix: registerMix[DEFAULT_REGISTER] };
+  }
   if (release) model = { ...model, release };
   const bytes = await saveModelDir(model, values.out as string, { int8: !!values.int8, float16: !!values.float16 });
   out.log(
@@ -487,6 +538,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
       adapt: { type: 'boolean' },
       typos: { type: 'string' },
       'completion-order': { type: 'string' },
+      register: { type: 'string' },
     },
     'eval',
   );
@@ -500,9 +552,10 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
   const test = await readLines(values.test as string, intOption(values['max-lines'], 'max-lines', 1));
   const started = Date.now();
   const completionOrder = choiceOption(values['completion-order'], 'completion-order', COMPLETION_ORDERS);
+  const register = choiceOption(values.register, 'register', REGISTERS) ?? DEFAULT_REGISTER;
   let scorer: WordPredictor;
   if (values.model) {
-    scorer = predictorOf(await loadModelDir(values.model as string), { completionOrder });
+    scorer = predictorOf(await loadModelDir(values.model as string), { completionOrder, register });
   } else {
     const train = await readLines(values.train as string);
     scorer = new WordPredictor({ ngram: KneserNeyTrigram.train(train.map(modelWords)), completionOrder });
@@ -552,6 +605,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
     lines: r.lines,
     source: scorer.source,
     completionOrder: scorer.completionOrder,
+    ...(values.model ? { register, mix: scorer.mix } : {}),
     ...(phrases && first
       ? {
           ksr: phrases.ksr,
@@ -570,7 +624,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
   if (values.json) out.log(JSON.stringify(result));
   else {
     out.log(
-      `${values.model ?? 'KN trigram'} on ${values.test} (${r.lines} lines, ${r.words} words, answered by ${scorer.source}; completions by ${scorer.completionOrder})`,
+      `${values.model ?? 'KN trigram'} on ${values.test} (${r.lines} lines, ${r.words} words, answered by ${scorer.source}${values.model ? `, network weight ${scorer.mix} (${register})` : ''}; completions by ${scorer.completionOrder})`,
     );
     out.log(
       `top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}  KSR ${pct(result.ksr)}  perplexity ${r.perplexity.toFixed(1)}  OOV ${pct(r.oov)}`,

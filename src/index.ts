@@ -29,8 +29,16 @@ export { RecurrentNetwork } from './inference/recurrent-network.js';
 export { evaluate } from './inference/evaluate.js';
 export { PassedOver, offersNothing } from './inference/passed-over.js';
 export type { Scorer, EvaluationResult } from './inference/evaluate.js';
-export { toArtifacts, fromArtifacts, predictorOf, ModelFormatError } from './inference/artifacts.js';
-export type { RnnModel, ModelArtifacts, ModelMetrics } from './inference/artifacts.js';
+export {
+  toArtifacts,
+  fromArtifacts,
+  predictorOf,
+  mixFor,
+  ModelFormatError,
+  REGISTERS,
+  DEFAULT_REGISTER,
+} from './inference/artifacts.js';
+export type { RnnModel, ModelArtifacts, ModelMetrics, Register } from './inference/artifacts.js';
 export { loadModelFromUrl } from './sdk/load-url.js';
 export { resolveModelConfig, parameterCount } from './inference/model-config.js';
 export type { ModelConfig, CellType, ModelShape } from './inference/model-config.js';

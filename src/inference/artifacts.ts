@@ -4,7 +4,7 @@
  * and one binary buffer), so that weights never travel without their vocabulary.
  * No tfjs here: a browser page can load and serve a model without it. Pure: no DOM, no I/O.
  */
-import { checkInteger, describe } from '../base/checks.js';
+import { checkInteger, checkNumber, checkOneOf, describe, WEIGHT } from '../base/checks.js';
 import { Vocabulary, type VocabularyJSON } from '../text/vocabulary.js';
 import { resolveModelConfig, weightShapes, SIZE_LIMITS, type ModelConfig } from './model-config.js';
 import { RecurrentNetwork } from './recurrent-network.js';
@@ -38,6 +38,9 @@ export interface RnnModel {
   ngram?: KneserNeyTrigram;
   /** Network weight in the mix with the n-gram model, 0–1. */
   mix: number;
+  /** The network's weight for each register (the kind of text typed), chosen on validation text
+   * of each; `mix` serves a model without them (mixFor). */
+  registerMix?: Record<Register, number>;
   metrics: ModelMetrics;
   corpusHash: string;
   trainedAt: string;
@@ -46,6 +49,23 @@ export interface RnnModel {
   /** Set on a model published for others to use (the one shipped with the package): its name
    * and version, so a stored copy can be recognised and upgraded. */
   release?: ModelRelease;
+}
+
+/** The kinds of text a site can say its people type: chat messages, or formal text (email,
+ * support tickets). The model's mix weights differ by register (`registerMix`). */
+export const REGISTERS = ['chat', 'formal'] as const;
+export type Register = (typeof REGISTERS)[number];
+/** The register when a site names none: the product is a chat box. */
+export const DEFAULT_REGISTER: Register = 'chat';
+
+/** Checks a `register` option, default DEFAULT_REGISTER. */
+export function checkRegister(value: unknown): Register {
+  return value === undefined ? DEFAULT_REGISTER : checkOneOf(value, 'register', REGISTERS);
+}
+
+/** The network's weight in the mix for `register`: the model's weight for it, else its `mix`. */
+export function mixFor(model: Pick<RnnModel, 'mix' | 'registerMix'>, register?: Register): number {
+  return model.registerMix?.[checkRegister(register)] ?? model.mix;
 }
 
 /** The name and version of a published model. */
@@ -81,7 +101,7 @@ export interface WeightSpec {
  * and the n-gram counts are in weights.bin), the rest as it is. */
 export interface ModelTopology extends Pick<
   RnnModel,
-  'config' | 'mix' | 'metrics' | 'corpusHash' | 'trainedAt' | 'settings' | 'release'
+  'config' | 'mix' | 'registerMix' | 'metrics' | 'corpusHash' | 'trainedAt' | 'settings' | 'release'
 > {
   format: typeof MODEL_FORMAT;
   version: number;
@@ -112,14 +132,19 @@ export function truncateVocabulary(model: RnnModel, size: number): RnnModel {
   return { ...model, vocabulary, weights, config: { ...model.config, vocabSize: size } };
 }
 
-/** The predictor a model serves (network, n-gram model, mix), completing words in `options.completionOrder`. */
-export function predictorOf(model: RnnModel, options: Pick<PredictorParts, 'completionOrder'> = {}): WordPredictor {
+/** The predictor a model serves (network, n-gram model, the mix for `options.register`),
+ * completing words in `options.completionOrder`. */
+export function predictorOf(
+  model: RnnModel,
+  options: Pick<PredictorParts, 'completionOrder'> & { register?: Register } = {},
+): WordPredictor {
+  const { register, ...parts } = options;
   return new WordPredictor({
     network: new RecurrentNetwork(model.config, model.weights),
     vocabulary: model.vocabulary,
     ngram: model.ngram,
-    mix: model.ngram ? model.mix : 1,
-    ...options,
+    mix: model.ngram ? mixFor(model, register) : 1,
+    ...parts,
   });
 }
 
@@ -249,6 +274,7 @@ export function toArtifacts(model: RnnModel, options: ArtifactOptions = {}): Mod
       vocabulary: model.vocabulary.toJSON(),
       ngram,
       mix: model.mix,
+      ...(model.registerMix ? { registerMix: model.registerMix } : {}),
       metrics: model.metrics,
       corpusHash: model.corpusHash,
       trainedAt: model.trainedAt,
@@ -449,12 +475,29 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     weights,
     ngram,
     mix: typeof t.mix === 'number' ? t.mix : 1,
+    ...(t.registerMix === undefined ? {} : { registerMix: checkedRegisterMix(t.registerMix) }),
     metrics: t.metrics ?? {},
     corpusHash: String(t.corpusHash ?? ''),
     trainedAt: String(t.trainedAt ?? ''),
     settings: t.settings ?? {},
     ...(isRelease(t.release) ? { release: t.release } : {}),
   };
+}
+
+/** A record's `registerMix`: a weight in [0, 1] for each register, else a ModelFormatError. */
+function checkedRegisterMix(value: unknown): Record<Register, number> {
+  const x = value as Partial<Record<Register, unknown>> | null;
+  if (typeof x !== 'object' || x === null)
+    throw new ModelFormatError(`model record: registerMix must be an object, got ${describe(value)}`);
+  const out = {} as Record<Register, number>;
+  for (const r of REGISTERS) {
+    try {
+      out[r] = checkNumber(x[r], `registerMix.${r}`, ...WEIGHT);
+    } catch (e) {
+      throw new ModelFormatError(`model record: ${(e as Error).message}`);
+    }
+  }
+  return out;
 }
 
 function isRelease(r: unknown): r is ModelRelease {

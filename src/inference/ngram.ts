@@ -568,22 +568,56 @@ export class KneserNeyTrigram {
    * The same model with the trigram types seen fewer than `minCount` times dropped (their
    * contexts back off to the bigram sooner) and the lower orders kept exactly: the bigram
    * continuation counts travel as a table of their own. Several times smaller to store.
+   * `options.maxContextCount`: only the types whose context (u, v) was seen at most that many
+   * times go (a context seen once is seldom met again; one seen often keeps its rare words).
+   * `options.keep`: the types another model has (e.g. one counted on part of this one's text)
+   * stay whatever their count. `options.exactLowerOrders: false`: the lower orders are those of
+   * the kept types (no bigram table to store: smaller, but not the full counts' lower orders).
    */
-  prune(minCount: number): KneserNeyTrigram {
+  prune(
+    minCount: number,
+    options: { maxContextCount?: number; keep?: KneserNeyTrigram; exactLowerOrders?: boolean } = {},
+  ): KneserNeyTrigram {
     checkInteger(minCount, 'minCount', 1);
+    const { maxContextCount = Infinity, keep } = options;
+    if (maxContextCount !== Infinity) checkInteger(maxContextCount, 'maxContextCount', 1);
     const raw = (this.#raw ??= this.#flatten());
-    const kept: number[] = [];
+    const seen = new Map<number, number>();
+    if (maxContextCount !== Infinity)
+      for (let i = 0; i < raw.length; i += 4) {
+        const key = raw[i]! * KEY_BASE + raw[i + 1]!;
+        seen.set(key, (seen.get(key) ?? 0) + raw[i + 3]!);
+      }
+    const w = this.#words;
+    const keptTypes = keep ? keep.#typeNames() : undefined;
+    const stays = new Uint8Array(raw.length / 4);
     for (let i = 0; i < raw.length; i += 4) {
-      if (raw[i + 3]! >= minCount) kept.push(raw[i]!, raw[i + 1]!, raw[i + 2]!, raw[i + 3]!);
+      stays[i / 4] = Number(
+        raw[i + 3]! >= minCount ||
+          (seen.get(raw[i]! * KEY_BASE + raw[i + 1]!) ?? 0) > maxContextCount ||
+          !!keptTypes?.has(`${w[raw[i]!]}\n${w[raw[i + 1]!]}\n${w[raw[i + 2]!]}`),
+      );
     }
+    const exact = options.exactLowerOrders !== false;
+    const kept: number[] = [];
+    for (let i = 0; i < raw.length; i += 4) if (stays[i / 4]) kept.push(raw[i]!, raw[i + 1]!, raw[i + 2]!, raw[i + 3]!);
     return new KneserNeyTrigram(
       this.#words,
       Int32Array.from(kept),
       this.discount,
-      this.#bigramTable(),
+      exact ? this.#bigramTable() : undefined,
       undefined,
       this.#four?.copy(),
     );
+  }
+
+  /** The trigram types as "u\nv\nw" strings (prune's `keep`). */
+  #typeNames(): Set<string> {
+    const raw = (this.#raw ??= this.#flatten());
+    const w = this.#words;
+    const out = new Set<string>();
+    for (let i = 0; i < raw.length; i += 4) out.add(`${w[raw[i]!]}\n${w[raw[i + 1]!]}\n${w[raw[i + 2]!]}`);
+    return out;
   }
 
   toJSON(): NgramJSON {

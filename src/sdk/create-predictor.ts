@@ -29,7 +29,14 @@ import { KneserNeyTrigram } from '../inference/ngram.js';
 import { RecurrentNetwork } from '../inference/recurrent-network.js';
 import { markStep } from './marks.js';
 import { WordPredictor, type PredictorParts, type Suggestion } from '../inference/word-predictor.js';
-import { fromArtifacts, toArtifacts, type ModelArtifacts, type RnnModel } from '../inference/artifacts.js';
+import {
+  checkRegister,
+  fromArtifacts,
+  mixFor,
+  toArtifacts,
+  type ModelArtifacts,
+  type RnnModel,
+} from '../inference/artifacts.js';
 import { fetchModelArtifacts, loadModelFromUrl } from './load-url.js';
 import { DEFAULT_WORKER_URL } from './assets.js';
 import { indexedDbHandler, loadRecord, deleteStored, nothingStored, takeLegacyLearned } from '../storage/idb.js';
@@ -103,6 +110,7 @@ function validate(o: PredictorOptions): void {
     if (o[b] !== undefined) checkBoolean(o[b], b);
   if (o.fetch !== undefined) checkFunction(o.fetch, 'fetch');
   checkCompletionOrder(o.completionOrder);
+  checkRegister(o.register);
   if (o.block !== undefined && (!Array.isArray(o.block) || o.block.some((w) => typeof w !== 'string')))
     throw new TypeError(`block must be an array of words (strings), got ${describe(o.block)}`);
 }
@@ -461,7 +469,7 @@ class RnnPredictor extends EventTarget implements Predictor {
           network: this.#network!,
           vocabulary: m.vocabulary,
           ngram: ownNgram,
-          mix: ownNgram ? m.mix : 1,
+          mix: ownNgram ? mixFor(m, this.#o.register) : 1,
           ...this.#suggestionParts(),
         })
       : new WordPredictor({ ngram: this.#ngram!, ...this.#suggestionParts() });

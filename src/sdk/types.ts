@@ -7,6 +7,7 @@ import type { ModelMetrics, ModelRelease } from '../inference/artifacts.js';
 import type { CellType, ModelShape, NetworkChoices } from '../inference/model-config.js';
 import type { TrainProgress } from '../base/training-types.js';
 import type { CompletionOrder } from '../inference/savings-order.js';
+import type { Register } from '../inference/artifacts.js';
 
 export type {
   Suggestion,
@@ -16,6 +17,7 @@ export type {
   Source,
   ModelMetrics,
   ModelRelease,
+  Register,
   CellType,
   ModelShape,
   NetworkChoices,
@@ -76,6 +78,10 @@ export interface PredictorOptions extends NetworkChoices {
    * more letter anyway), or 'probability'. The next word after a space is always ordered by
    * probability. */
   completionOrder?: CompletionOrder;
+  /** The kind of text people type on this site: 'chat' (default; messages) or 'formal' (email,
+   * support tickets, documents). It picks the model's mix of network and n-gram model chosen for
+   * that kind of text, where the model has one per register (the shipped model does). */
+  register?: Register;
 }
 
 export interface PredictorInfo {

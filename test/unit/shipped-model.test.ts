@@ -15,10 +15,11 @@ import {
   halvesToFloats,
   truncateVocabulary,
   predictorOf,
+  mixFor,
   type RnnModel,
 } from '../../src/inference/artifacts.js';
 import { buildVocabulary } from '../../src/text/vocabulary.js';
-import { evalWords } from '../../src/text/tokenize.js';
+import { evalWords, modelWords } from '../../src/text/tokenize.js';
 import { mulberry32 } from '../../src/data/windows.js';
 import { loadModelDir, saveModelDir } from '../../src/node/model-dir.js';
 import { main } from '../../src/cli.js';
@@ -222,6 +223,7 @@ describe('pruned trigrams', () => {
       allProbabilities(pruned, ['hola', 'cómo'], words),
     );
     assert.throws(() => kn.prune(0), /minCount must be an integer ≥ 1/);
+    assert.throws(() => kn.prune(2, { maxContextCount: 0 }), /maxContextCount must be an integer ≥ 1/);
     // Learned lines after pruning: what toJSON writes reloads as the same model (its bigram
     // table includes the new bigram types).
     const learnedLine = evalWords('el zorro salta la valla');
@@ -231,6 +233,50 @@ describe('pruned trigrams', () => {
       const all = [...words, ...learnedLine];
       assert.deepEqual(allProbabilities(reloaded, h, all), allProbabilities(pruned, h, all), h.join(' '));
     }
+  });
+});
+
+/** A trigram model's counts as "u v w count" strings, sorted (the stored order may differ). */
+function quads(m: KneserNeyTrigram): string[] {
+  const t = m.toJSON();
+  const w = t.words;
+  const out: string[] = [];
+  for (let i = 0; i < t.trigrams.length; i += 4)
+    out.push(`${w[t.trigrams[i]!]} ${w[t.trigrams[i + 1]!]} ${w[t.trigrams[i + 2]!]} ${t.trigrams[i + 3]}`);
+  return out.sort();
+}
+
+describe('trigrams pruned in rare contexts only', () => {
+  test('drop the rare types of contexts seen at most C times and keep those of frequent contexts', () => {
+    const kn = KneserNeyTrigram.train(lines);
+    const all = quads(kn);
+    const rare = quads(kn.prune(2, { maxContextCount: 1 }));
+    // "siente hoy" is seen 3 times (</s>, su, mucho): its rare types stay; "muy bien" once: it goes.
+    assert.ok(all.includes('siente hoy mucho 1') && rare.includes('siente hoy mucho 1'), 'a frequent context keeps it');
+    assert.ok(all.includes('muy bien hoy 1') && !rare.includes('muy bien hoy 1'), 'a context seen once loses it');
+    assert.ok(rare.length < all.length && rare.length > quads(kn.prune(2)).length, `${rare.length} types`);
+    // Without a bound on the context it is the plain prune.
+    assert.deepEqual(quads(kn.prune(2, {})), quads(kn.prune(2)));
+    // keep: the types another model has stay whatever their count.
+    const part = KneserNeyTrigram.train(lines.slice(7, 8)); // 'me siento muy bien hoy'
+    const kept = quads(kn.prune(2, { keep: part }));
+    assert.ok(kept.includes('muy bien hoy 1') && !kept.includes('me siento bien 1'), 'the kept model’s types stay');
+    assert.deepEqual(kept.length, quads(kn.prune(2)).length + 4, 'the 4 rare types of that line, no other');
+    // exactLowerOrders: false stores no bigram table: the lower orders are the kept types'.
+    const approx = kn.prune(2, { exactLowerOrders: false });
+    assert.equal(approx.toJSON().bigrams, undefined);
+    assert.ok(kn.prune(2).toJSON().bigrams, 'exact lower orders: a bigram table');
+    assert.deepEqual(quads(approx), quads(kn.prune(2)));
+    assert.deepEqual(
+      allProbabilities(approx, ['cómo', 'se'], [...new Set(lines.flat()), '</s>']),
+      allProbabilities(KneserNeyTrigram.fromJSON(approx.toJSON()), ['cómo', 'se'], [...new Set(lines.flat()), '</s>']),
+    );
+    const words = [...new Set(lines.flat()), '</s>'];
+    const sum = allProbabilities(kn.prune(2, { maxContextCount: 1 }), ['se', 'siente'], words).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    assert.ok(Math.abs(sum - 1) < 1e-9, `sums to ${sum}`);
   });
 });
 
@@ -316,6 +362,159 @@ describe('rnn-predict pack', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('rnn-predict pack: the n-grams counted anew and the mix per register', () => {
+  test('--recount --corpus FILE counts the trigram on the corpus; the network, int8 too, is kept as it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-predict-pack-'));
+    try {
+      await saveModelDir(smallModel(), join(dir, 'int8'), { int8: true });
+      const text = join(dir, 'corpus.txt');
+      const other = ['Nos vemos mañana en casa.', 'Vale, nos vemos mañana.', 'Me siento bien, nos vemos.'];
+      writeFileSync(text, other.join('\n'));
+      const args = ['pack', '--model', join(dir, 'int8'), '--out', join(dir, 'again'), '--int8'];
+      const log: string[] = [];
+      assert.equal(await main([...args, '--recount', '--corpus', text], { log: (l) => log.push(l) }), 0, log.join());
+      const before = await loadModelDir(join(dir, 'int8'));
+      const after = await loadModelDir(join(dir, 'again'));
+      assert.deepEqual(quads(after.ngram!), quads(KneserNeyTrigram.train(other.map(modelWords))));
+      assert.notDeepEqual(after.ngram!.toJSON().words, before.ngram!.toJSON().words);
+      for (const [name, w] of before.weights) assert.deepEqual([...after.weights.get(name)!], [...w], name);
+      assert.deepEqual(after.vocabulary.toJSON(), before.vocabulary.toJSON());
+      // With a 4-gram layer and a prune, both on the recounted trigram.
+      const more = ['--recount', '--corpus', text, '--fourgrams', '1', '--prune', '2', '--prune-contexts', '1'];
+      assert.equal(await main([...args, ...more], { log: () => {} }), 0);
+      const both = await loadModelDir(join(dir, 'again'));
+      const expected = KneserNeyTrigram.train(other.map(modelWords))
+        .prune(2, { maxContextCount: 1 })
+        .withFourgrams(other.map(modelWords), 1);
+      assert.deepEqual(quads(both.ngram!), quads(expected));
+      const words = [...new Set(other.flatMap(modelWords)), '</s>'];
+      for (const h of [['nos', 'vemos'], ['vale', ','], ['siento']])
+        assert.deepEqual(allProbabilities(both.ngram!, h, words), allProbabilities(expected, h, words), h.join(' '));
+      assert.deepEqual(both.ngram!.toJSON().fourgrams, expected.toJSON().fourgrams);
+      // --prune-corpus: counted too, its rare types go, the --corpus types stay; no 4-grams from it.
+      const extraFile = join(dir, 'extra.txt');
+      const extraLines = ['Vale, nos vemos en la plaza.', 'Nos vemos mañana en la plaza.'];
+      writeFileSync(extraFile, extraLines.join('\n'));
+      const withExtra = [
+        '--recount',
+        '--corpus',
+        text,
+        '--prune-corpus',
+        extraFile,
+        '--prune',
+        '2',
+        '--fourgrams',
+        '1',
+      ];
+      assert.equal(await main([...args, ...withExtra, '--prune-approx'], { log: () => {} }), 0);
+      const mixed = await loadModelDir(join(dir, 'again'));
+      const own = other.map(modelWords);
+      const all = [...own, ...extraLines.map(modelWords)];
+      const expectedMixed = KneserNeyTrigram.train(all)
+        .prune(2, { keep: KneserNeyTrigram.train(own), exactLowerOrders: false })
+        .withFourgrams(own, 1);
+      assert.deepEqual(quads(mixed.ngram!), quads(expectedMixed));
+      const got = quads(mixed.ngram!);
+      assert.ok(got.includes('en la plaza 2') && !got.includes('vemos en la 1'), 'rare types of --prune-corpus go');
+      assert.ok(got.includes('mañana en casa 1'), 'a rare type of --corpus stays');
+      assert.equal(mixed.ngram!.toJSON().bigrams, undefined);
+      assert.deepEqual(mixed.ngram!.toJSON().fourgrams, expectedMixed.toJSON().fourgrams);
+      for (const bad of [
+        ['--recount'],
+        ['--prune-contexts', '1'],
+        ['--prune-approx'],
+        ['--prune', '2', '--prune-contexts', '0'],
+        ['--prune-corpus', extraFile, '--prune', '2'],
+        ['--recount', '--corpus', text, '--prune-corpus', extraFile],
+      ])
+        assert.equal(await main([...args, ...bad], { log: () => {} }), 1, bad.join(' '));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--mix-chat X --mix-formal Y store a mix per register; eval --register picks one; half or with --mix is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rnn-predict-pack-'));
+    try {
+      await saveModelDir(smallModel(), join(dir, 'f32'));
+      const args = ['pack', '--model', join(dir, 'f32'), '--out', join(dir, 'reg')];
+      assert.equal(await main([...args, '--mix-chat', '0.3', '--mix-formal', '0.8'], { log: () => {} }), 0);
+      const model = await loadModelDir(join(dir, 'reg'));
+      assert.deepEqual(model.registerMix, { chat: 0.3, formal: 0.8 });
+      assert.equal(model.mix, 0.3, 'the mix of a reader that knows no registers is the default register’s');
+      const test = join(dir, 'test.txt');
+      writeFileSync(test, corpus.join('\n'));
+      const scored = async (register?: string) => {
+        const log: string[] = [];
+        const extra = register ? ['--register', register] : [];
+        const code = await main(['eval', '--model', join(dir, 'reg'), '--test', test, '--no-ksr', '--json', ...extra], {
+          log: (l) => log.push(l),
+        });
+        assert.equal(code, 0, log.join());
+        return JSON.parse(log.at(-1)!) as { register: string; mix: number; perplexity: number };
+      };
+      const chat = await scored();
+      const formal = await scored('formal');
+      assert.deepEqual([chat.register, chat.mix, formal.register, formal.mix], ['chat', 0.3, 'formal', 0.8]);
+      assert.notEqual(chat.perplexity, formal.perplexity);
+      assert.equal(await scored('casual').catch(() => 'refused'), 'refused');
+      for (const bad of [
+        ['--mix-chat', '0.3'],
+        ['--mix-chat', '0.3', '--mix-formal', '0.8', '--mix', '0.5'],
+        ['--mix-chat', '0.3', '--mix-formal', '2'],
+      ])
+        assert.equal(await main([...args, ...bad], { log: () => {} }), 1, bad.join(' '));
+      // --mix alone replaces the per-register weights.
+      assert.equal(
+        await main(['pack', '--model', join(dir, 'reg'), '--out', join(dir, 'one'), '--mix', '0.5'], { log: () => {} }),
+        0,
+      );
+      const one = await loadModelDir(join(dir, 'one'));
+      assert.deepEqual([one.mix, one.registerMix], [0.5, undefined]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the register', () => {
+  test('picks the model’s mix for chat (the default) or formal text, and a bad value is refused naming it', () => {
+    const model = { ...smallModel(), mix: 0.3, registerMix: { chat: 0.3, formal: 0.8 } };
+    assert.equal(mixFor(model), 0.3);
+    assert.equal(mixFor(model, 'chat'), 0.3);
+    assert.equal(mixFor(model, 'formal'), 0.8);
+    assert.equal(mixFor({ ...model, registerMix: undefined }, 'formal'), 0.3, 'a model without registers: its mix');
+    assert.throws(
+      () => mixFor(model, 'casual' as never),
+      /register must be one of "chat", "formal", got the string "casual"/,
+    );
+    const p = (register?: 'chat' | 'formal') => predictorOf(model, { register }).predictNext('Hola, ¿cómo ', { k: 3 });
+    assert.equal(predictorOf(model, { register: 'formal' }).mix, 0.8);
+    assert.deepEqual(p(), p('chat'));
+    assert.notDeepEqual(
+      p('formal').map((s) => s.probability),
+      p('chat').map((s) => s.probability),
+    );
+  });
+
+  test('a model record keeps its register mix; a damaged one is named', () => {
+    const model = { ...smallModel(), registerMix: { chat: 0.25, formal: 0.75 } };
+    const a = toArtifacts(model, { int8: true });
+    assert.deepEqual(fromArtifacts(a).registerMix, { chat: 0.25, formal: 0.75 });
+    assert.equal(fromArtifacts(toArtifacts(smallModel())).registerMix, undefined);
+    const damaged = (registerMix: unknown) => ({ ...a, modelTopology: { ...a.modelTopology, registerMix } }) as never;
+    assert.throws(
+      () => fromArtifacts(damaged({ chat: 0.25 })),
+      /registerMix\.formal must be a number in \[0, 1\], got undefined/,
+    );
+    assert.throws(
+      () => fromArtifacts(damaged({ chat: 1.5, formal: 0.5 })),
+      /registerMix\.chat must be a number in \[0, 1\], got the number 1\.5/,
+    );
+    assert.throws(() => fromArtifacts(damaged('chat')), /registerMix must be an object, got the string "chat"/);
   });
 });
 
