@@ -10,14 +10,14 @@
  * tuned, and the evaluation half, only reported. `--half dev|eval|all` (default all, each half
  * summarised on its own).
  *
- * `--peer r` runs R's forecast package (scripts/forecast-peer.R: ets(), auto.arima(), thetaf(),
- * snaive()) on the same series and origins, when `Rscript` is installed, and prints its figures
- * beside. `--network` adds the recurrent network to what forecast() scores (slow).
+ * `--peer r` prints beside them the figures of R's forecast package (scripts/forecast-peer.R:
+ * ets(), auto.arima(), thetaf(), snaive()) on the same series and origins: its answers kept in
+ * data/forecast-peer-r.csv, and those not kept yet run with `Rscript` when it is installed. `--network` adds the recurrent network to what forecast() scores (slow).
  * `--write-sales` rewrites data/monthly-sales.csv from its formula and exits.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initNodeBackend } from '../src/node/node-backend.js';
@@ -94,11 +94,7 @@ const chosen = SERIES.filter((s) => (wanted ? wanted.includes(s.name) : half ===
 let rscript: string | null = null;
 if (a.peer === 'r') {
   const found = spawnSync('Rscript', ['--version'], { encoding: 'utf8' });
-  if (found.error || found.status !== 0) {
-    console.error(
-      '--peer r needs Rscript with the forecast package (Debian: apt-get install -y r-cran-forecast); Rscript was not found, so only rnn-predict is measured',
-    );
-  } else rscript = 'Rscript';
+  if (!found.error && found.status === 0) rscript = 'Rscript';
 }
 
 interface Job {
@@ -148,50 +144,107 @@ for (const job of jobs) {
 }
 console.error(`rnn-predict: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-if (rscript) {
-  const dir = mkdtempSync(join(tmpdir(), 'forecast-peer-'));
-  try {
-    const lines = jobs.flatMap((j) =>
-      j.origins.map((o) => [j.name, j.season, o, HORIZON, j.values.slice(0, o).join(' ')].join('\t')),
+/**
+ * R's answers are kept in data/forecast-peer-r.csv, one row per job and method: the series, the
+ * origin (training length), the horizon, a hash of the training values, the R and forecast
+ * versions that answered, and the 80 % and 95 % bands, each a list of `horizon` numbers separated
+ * by spaces. Jobs found there are not run again; the others are run when Rscript is installed and
+ * added. So the peer's figures need R only once, and come out the same without it.
+ */
+const PEER_FILE = new URL('../data/forecast-peer-r.csv', import.meta.url);
+const PEER_HEADER = 'name,origin,horizon,values,peer,method,mean,lo80,hi80,lo95,hi95';
+const PEER_METHODS = ['ets', 'arima', 'theta', 'snaive'] as const;
+let peerRan = false;
+if (a.peer === 'r') {
+  const hashOf = (xs: number[]) => createHash('sha256').update(xs.join(' ')).digest('hex').slice(0, 12);
+  const keyOf = (name: string, origin: number, values: string) => `${name},${origin},${HORIZON},${values}`;
+  const kept = new Map<string, string[]>(); // key → rows
+  if (existsSync(PEER_FILE))
+    for (const row of readFileSync(PEER_FILE, 'utf8').trim().split('\n').slice(1)) {
+      const key = row.split(',').slice(0, 4).join(',');
+      kept.set(key, [...(kept.get(key) ?? []), row]);
+    }
+  const wantedJobs = jobs.flatMap((j) =>
+    j.origins.map((o) => ({ job: j, origin: o, key: keyOf(j.name, o, hashOf(j.values.slice(0, o))) })),
+  );
+  const missing = wantedJobs.filter((w) => (kept.get(w.key)?.length ?? 0) < PEER_METHODS.length);
+  if (missing.length > 0 && !rscript)
+    console.error(
+      `--peer r: ${missing.length} of ${wantedJobs.length} jobs are not in data/forecast-peer-r.csv and Rscript, which would answer them, was not found (Debian: apt-get install -y r-cran-forecast); R's figures are left out`,
     );
-    const text = `${lines.join('\n')}\n`;
-    writeFileSync(join(dir, 'jobs.tsv'), text);
-    // The same jobs give the same answers: R's are kept in the temporary folder under a hash of the jobs.
-    const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-    const cached = join(tmpdir(), `rnn-predict-forecast-peer-${hash}.csv`);
-    if (existsSync(cached)) console.error(`R forecast: the answers kept in ${cached}`);
-    else {
-      const t = Date.now();
-      const script = new URL('../scripts/forecast-peer.R', import.meta.url).pathname;
-      execFileSync(rscript, [script, join(dir, 'jobs.tsv'), join(dir, 'out.csv')], {
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      copyFileSync(join(dir, 'out.csv'), cached);
-      console.error(`R forecast: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  else {
+    if (missing.length > 0) {
+      const version = execFileSync(
+        rscript!,
+        ['-e', 'cat(sprintf("R %s forecast %s", getRversion(), packageVersion("forecast")))'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+      ).trim();
+      const dir = mkdtempSync(join(tmpdir(), 'forecast-peer-'));
+      try {
+        const lines = missing.map((m) =>
+          [m.job.name, m.job.season, m.origin, HORIZON, m.job.values.slice(0, m.origin).join(' ')].join('\t'),
+        );
+        writeFileSync(join(dir, 'jobs.tsv'), `${lines.join('\n')}\n`);
+        const t = Date.now();
+        const script = new URL('../scripts/forecast-peer.R', import.meta.url).pathname;
+        execFileSync(rscript!, [script, join(dir, 'jobs.tsv'), join(dir, 'out.csv')], {
+          stdio: ['ignore', 'inherit', 'inherit'],
+        });
+        console.error(`R forecast: ${missing.length} jobs in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+        addPeerRows(readFileSync(join(dir, 'out.csv'), 'utf8'), missing, version, kept);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const all = [...kept.values()].flat().sort();
+      writeFileSync(PEER_FILE, `${PEER_HEADER}\n${all.join('\n')}\n`);
+      console.error(`R forecast: answers kept in data/forecast-peer-r.csv`);
     }
-    const rows = readFileSync(cached, 'utf8').trim().split('\n').slice(1);
-    for (const row of rows) {
-      const [name, origin, method, h, mean, lo80, hi80, lo95, hi95] = row.split(',');
-      const job = jobs.find((j) => j.name === name)!;
-      const k = job.origins.indexOf(Number(origin));
-      const key = `R ${method === 'snaive' ? 'seasonal-naive' : method}`;
-      const run = (runs.get(name!)![key] ??= {
-        mean: job.origins.map(() => []),
-        bands: job.origins.map(() => ({ lo80: [], hi80: [], lo95: [], hi95: [] })),
-      });
-      const i = Number(h) - 1;
-      run.mean[k]![i] = Number(mean);
-      const b = run.bands![k]!;
-      [b.lo80[i], b.hi80[i], b.lo95[i], b.hi95[i]] = [lo80, hi80, lo95, hi95].map(Number) as [
-        number,
-        number,
-        number,
-        number,
-      ];
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    const versions = new Set<string>();
+    for (const w of wantedJobs)
+      for (const row of kept.get(w.key)!) {
+        const [, , , , peer, method, ...cols] = row.split(',');
+        versions.add(peer!);
+        const [mean, lo80, hi80, lo95, hi95] = cols.map((c) => c.split(' ').map(Number)) as number[][];
+        const key = `R ${method === 'snaive' ? 'seasonal-naive' : method}`;
+        const run = (runs.get(w.job.name)![key] ??= {
+          mean: w.job.origins.map(() => []),
+          bands: w.job.origins.map(() => ({ lo80: [], hi80: [], lo95: [], hi95: [] })),
+        });
+        const k = w.job.origins.indexOf(w.origin);
+        run.mean[k] = mean!;
+        run.bands![k] = { lo80: lo80!, hi80: hi80!, lo95: lo95!, hi95: hi95! };
+      }
+    peerRan = true;
+    console.error(
+      `R forecast: ${[...versions].join('; ')} (${wantedJobs.length - missing.length} of ${wantedJobs.length} jobs from data/forecast-peer-r.csv)`,
+    );
   }
+}
+
+/** Folds the long CSV of scripts/forecast-peer.R into one row per job and method. */
+function addPeerRows(
+  text: string,
+  jobsRun: { job: Job; origin: number; key: string }[],
+  version: string,
+  into: Map<string, string[]>,
+) {
+  const cols = new Map<string, string[][]>(); // name,origin,method → the five columns
+  for (const row of text.trim().split('\n').slice(1)) {
+    const [name, origin, method, , ...values] = row.split(',');
+    const id = `${name},${origin},${method}`;
+    const c = cols.get(id) ?? [[], [], [], [], []];
+    values.forEach((v, i) => c[i]!.push(String(Number(Number(v).toPrecision(8)))));
+    cols.set(id, c);
+  }
+  for (const m of jobsRun)
+    into.set(
+      m.key,
+      PEER_METHODS.map((method) => {
+        const c = cols.get(`${m.job.name},${m.origin},${method}`);
+        if (!c || c[0]!.length !== HORIZON) throw new Error(`R gave no ${method} forecast for ${m.key}`);
+        return `${m.key},${version},${method},${c.map((x) => x.join(' ')).join(',')}`;
+      }),
+    );
 }
 
 /** Pooled RMSE and mean MASE of a run on a series, and the outcomes inside its bands. */
@@ -223,7 +276,7 @@ const columns = [
   'arima',
   'drift',
   ...(a.network ? ['network', 'blend'] : []),
-  ...(rscript ? ['R ets', 'R arima', 'R theta', 'R seasonal-naive'] : []),
+  ...(peerRan ? ['R ets', 'R arima', 'R theta', 'R seasonal-naive'] : []),
 ];
 const table: Record<
   string,
@@ -275,7 +328,7 @@ for (const h of half === 'all' && !wanted ? ['dev', 'eval'] : [wanted ? 'chosen'
           .join(' | ')} | |`,
       );
     }
-    const best = rscript
+    const best = peerRan
       ? ['R ets', 'R arima', 'R theta'].reduce((b, c) => (geo(rel(c, 'rmse')) < geo(rel(b, 'rmse')) ? c : b))
       : null;
     if (best)

@@ -19,7 +19,7 @@ import { CELL_TYPES } from '../inference/model-config.js';
 export const FORECAST_USAGE = `Usage: rnn-predict forecast --csv FILE [options]
 
 Forecasts one numeric column of a CSV (with a header row) after a rolling-origin backtest that
-scores Holt-Winters (ETS), Theta, a seasonal autoregression (arima), seasonal naive with drift and
+scores Holt-Winters (ETS), Theta, a seasonal ARIMA (arima), seasonal naive with drift and
 seasonal naive on the same origins. By default the median of the methods that beat seasonal
 naive on the backtest answers (seasonal naive when none did); the output says which and why.
 With --network, an ES-RNN-style recurrent network (slow) is scored too.

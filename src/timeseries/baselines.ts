@@ -78,7 +78,7 @@ export type HoltWintersTrend = 'none' | 'linear' | 'damped';
 
 /** A Holt-Winters fit: its parameters, the states after every point, and its scale. */
 export interface HoltWintersFit extends HoltWintersParams {
-  /** True when fitted on log(x) (the series is positive): a multiplicative season and trend. */
+  /** True when fitted on log(x) (a positive series whose logs fit better by AICc): a multiplicative season and trend. */
   log: boolean;
   /** Level after each point (in log units when `log`). */
   level: number[];
@@ -150,44 +150,54 @@ export function holtWintersWith(y: number[], season: number, p: HoltWintersParam
 }
 
 /**
- * Fits Holt-Winters (additive season; on log(x) when every value is positive, which makes season
- * and trend multiplicative) as forecast::ets chooses its model: for each trend form — none,
- * linear, damped (φ ≤ 0.98) — a grid search over α, β, γ, φ for the least squared one-step error
- * after the first season; then the form with the lowest AICc, n·ln(SSE/n) + 2k + 2k(k+1)/(n−k−1),
- * k counting the smoothing parameters and the initial states. With too few points for AICc (n ≤
- * k + 1 for every form) the least squared error decides.
+ * Fits Holt-Winters (additive season) as forecast::ets chooses its model: for each trend form —
+ * none, linear, damped (φ ≤ 0.98) — a grid search over α, β, γ, φ for the least squared one-step
+ * error after the first season; then the form with the lowest AICc, n·ln(SSE/n) + 2k +
+ * 2k(k+1)/(n−k−1), k counting the smoothing parameters and the initial states. A positive series
+ * is also fitted on log(x), which makes season and trend multiplicative (a seasonal swing that
+ * grows with the level); the logs' AICc gains 2·Σ ln x (the Jacobian, so that both measure the
+ * likelihood of x itself), and the scale with the lower AICc is kept. With too few points for
+ * AICc (n ≤ k + 1 for every form) the logs of a positive series are fitted and the least squared
+ * error decides.
  *
  * @throws RangeError when the series is shorter than one season
  */
 export function fitHoltWinters(series: number[], season: number): HoltWintersFit {
   const s = checkSeries(series);
   checkSeason(s, season, 1);
-  const log = s.every((v) => v > 0);
-  const y = log ? s.map(Math.log) : s;
-  const n = Math.max(1, y.length - season);
-  const forms = (['none', 'linear', 'damped'] as const).map((trend) => {
-    let form: HoltWintersParams = { alpha: 0.3, beta: 0, gamma: 0.1, phi: 0 };
-    let sse = Infinity;
-    for (const phi of PHI[trend])
-      for (const alpha of GRID.alpha)
-        for (const beta of trend === 'none' ? [0] : GRID.beta)
-          for (const gamma of GRID.gamma) {
-            const p = { alpha, beta, gamma, phi };
-            const fit = filter(y, season, p, false);
-            if (fit.sse < sse - 1e-12) {
-              sse = fit.sse;
-              form = p;
+  const positive = s.every((v) => v > 0);
+  const n = Math.max(1, s.length - season);
+  const scales = (positive ? [true, false] : [false]).map((log) => {
+    const y = log ? s.map(Math.log) : s;
+    // The likelihood of x under a fit of log x: that of log x less Σ ln x over the scored points.
+    let jacobian = 0;
+    if (log) for (let t = season; t < y.length; t++) jacobian += 2 * y[t]!;
+    const forms = (['none', 'linear', 'damped'] as const).map((trend) => {
+      let form: HoltWintersParams = { alpha: 0.3, beta: 0, gamma: 0.1, phi: 0 };
+      let sse = Infinity;
+      for (const phi of PHI[trend])
+        for (const alpha of GRID.alpha)
+          for (const beta of trend === 'none' ? [0] : GRID.beta)
+            for (const gamma of GRID.gamma) {
+              const p = { alpha, beta, gamma, phi };
+              const fit = filter(y, season, p, false);
+              if (fit.sse < sse - 1e-12) {
+                sse = fit.sse;
+                form = p;
+              }
             }
-          }
-    // α, γ and the level and season - 1 initial states; β, the trend's state and φ when there.
-    const k = 2 + season + (trend === 'none' ? 0 : 2) + (trend === 'damped' ? 1 : 0);
-    return { form, sse, score: n - k - 1 > 0 ? aicc(sse, n, k) : Infinity };
+      // α, γ and the level and season - 1 initial states; β, the trend's state and φ when there.
+      const k = 2 + season + (trend === 'none' ? 0 : 2) + (trend === 'damped' ? 1 : 0);
+      return { form, sse, score: n - k - 1 > 0 ? aicc(sse, n, k) + jacobian : Infinity };
+    });
+    // The least AICc; a series too short for it for every form: the least one-step error.
+    const chosen = forms.some((f) => f.score < Infinity)
+      ? forms.reduce((a, b) => (b.score < a.score ? b : a))
+      : forms.reduce((a, b) => (b.sse < a.sse - 1e-12 ? b : a));
+    return { log, y, ...chosen };
   });
-  // The least AICc; a series too short for it for every form: the least one-step error.
-  const chosen = forms.some((f) => f.score < Infinity)
-    ? forms.reduce((a, b) => (b.score < a.score ? b : a))
-    : forms.reduce((a, b) => (b.sse < a.sse - 1e-12 ? b : a));
-  return holtWintersWith(y, season, chosen.form, log);
+  const best = scales.reduce((a, b) => (b.score < a.score ? b : a));
+  return holtWintersWith(best.y, season, best.form, best.log);
 }
 
 /** Corrected Akaike information criterion of a Gaussian fit: n points, k parameters. */

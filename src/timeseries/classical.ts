@@ -5,8 +5,8 @@
  *  - the Theta method as R's `forecast::thetaf` computes it (Hyndman & Billah 2003): a seasonal
  *    test, classical multiplicative decomposition, simple exponential smoothing with drift equal
  *    to half the least-squares slope, then the season put back;
- *  - a seasonal autoregression, ARIMA(p,0,0)(P,1,0) with drift: least squares on the seasonal
- *    differences (of the logs of a positive series), orders p ≤ 3 and P ≤ 2 chosen by AICc.
+ *  - a seasonal ARIMA(p,0,0)(P,1,Q) with drift: conditional least squares on the seasonal
+ *    differences (of the logs of a positive series), orders p ≤ 3, P ≤ 2, Q ≤ 1 chosen by AICc.
  *
  * Pure: no DOM, no console, no I/O.
  */
@@ -159,18 +159,27 @@ function leastSquares(rows: number[][], y: number[]): number[] | null {
   return a.map((row, i) => row[k]! / row[i]!);
 }
 
-/** The orders of a {@link seasonalAr} fit: p lags 1 … p and P lags season, 2·season. */
+/**
+ * The orders of a {@link seasonalAr} fit: p lags 1 … p and P lags season, 2·season, and the
+ * seasonal moving-average coefficient Θ (0 without one).
+ */
 export interface SeasonalArOrder {
   p: number;
   P: number;
+  Theta: number;
 }
 
+/** The seasonal MA coefficients tried (0: none), −0.9 … 0.9 in steps of 0.1. */
+const SEASONAL_MA = Array.from({ length: 19 }, (_, i) => Math.round((i - 9) * 10) / 100);
+
 /**
- * Fits ARIMA(p,0,0)(P,1,0) with drift by least squares: d(t) = z(t) − z(t − season), where z is
- * log x for a positive series and x otherwise, regressed on a constant, d(t−1 … t−p) and
- * d(t − season), d(t − 2·season) (P of them), every (p ≤ 3, P ≤ 2) on the same rows; the orders with
- * the least AICc. Returns the orders and a forecaster of the next `horizon` points (recursive, in
- * the series' own units).
+ * Fits ARIMA(p,0,0)(P,1,Q) with drift, Q ≤ 1, by conditional least squares: d(t) = z(t) −
+ * z(t − season), where z is log x for a positive series and x otherwise, regressed on a constant,
+ * d(t−1 … t−p) and d(t − season), d(t − 2·season) (P of them), with the seasonal MA error
+ * e(t) + Θ·e(t − season) (errors before the first row taken as 0): for each Θ on a grid the
+ * regression is linear in the filtered variables u(t) − Θ·u(t − season). Every (p ≤ 3, P ≤ 2,
+ * Θ) on the same rows; the least AICc. Returns the orders and a forecaster of the next `horizon`
+ * points (recursive, in the series' own units).
  */
 export function fitSeasonalAr(
   series: number[],
@@ -184,43 +193,55 @@ export function fitSeasonalAr(
   const d = z.map((v, t) => (t >= season ? v - z[t - season]! : NaN)).slice(season);
   const MAX_P = 3;
   const MAX_SP = season > 1 ? 2 : 0;
-  const lagsOf = (o: SeasonalArOrder) => [
+  const lagsOf = (o: { p: number; P: number }) => [
     ...Array.from({ length: o.p }, (_, i) => i + 1),
     ...Array.from({ length: o.P }, (_, i) => (i + 1) * season),
   ];
   // The same rows for every order (those the largest order can use), so AICc compares like with like.
   const first = Math.max(MAX_P, MAX_SP * season);
-  let best: { order: SeasonalArOrder; beta: number[]; score: number } = {
-    order: { p: 0, P: 0 },
+  let best: { order: SeasonalArOrder; beta: number[]; errors: number[]; score: number } = {
+    order: { p: 0, P: 0, Theta: 0 },
     beta: [d.length > 0 ? mean(d) : 0],
+    errors: [],
     score: Infinity,
   };
-  for (let p = 0; p <= MAX_P; p++) {
-    for (let P = 0; P <= MAX_SP; P++) {
-      const order = { p, P };
-      const lags = lagsOf(order);
-      const rows: number[][] = [];
-      const y: number[] = [];
-      for (let t = first; t < d.length; t++) {
-        rows.push([1, ...lags.map((l) => d[t - l]!)]);
-        y.push(d[t]!);
+  for (const Theta of season > 1 ? SEASONAL_MA : [0]) {
+    for (let p = 0; p <= MAX_P; p++) {
+      for (let P = 0; P <= MAX_SP; P++) {
+        const lags = lagsOf({ p, P });
+        const raw: number[][] = [];
+        const y: number[] = [];
+        for (let t = first; t < d.length; t++) {
+          raw.push([1, ...lags.map((l) => d[t - l]!)]);
+          y.push(d[t]!);
+        }
+        const k = lags.length + 1 + (Theta !== 0 ? 1 : 0);
+        const n = y.length;
+        if (n - k - 1 <= 0) continue;
+        // Filtered: u(i) − Θ·u(i − season) over the rows, so that e = y~ − X~β.
+        const rows = raw.map((r) => r.slice());
+        const yy = y.slice();
+        if (Theta !== 0)
+          for (let i = season; i < n; i++) {
+            yy[i]! -= Theta * yy[i - season]!;
+            for (let j = 0; j < rows[i]!.length; j++) rows[i]![j]! -= Theta * rows[i - season]![j]!;
+          }
+        const beta = leastSquares(rows, yy);
+        if (!beta) continue;
+        let sse = 0;
+        const errors = rows.map((r, i) => {
+          let f = 0;
+          r.forEach((v, j) => (f += v * beta[j]!));
+          const e = yy[i]! - f;
+          sse += e * e;
+          return e;
+        });
+        const score = n * Math.log(Math.max(sse, 1e-300) / n) + 2 * k + (2 * k * (k + 1)) / (n - k - 1);
+        if (score < best.score) best = { order: { p, P, Theta }, beta, errors, score };
       }
-      const k = lags.length + 1;
-      const n = y.length;
-      if (n - k - 1 <= 0) continue;
-      const beta = leastSquares(rows, y);
-      if (!beta) continue;
-      let sse = 0;
-      rows.forEach((r, i) => {
-        let f = 0;
-        r.forEach((v, j) => (f += v * beta[j]!));
-        sse += (y[i]! - f) ** 2;
-      });
-      const score = n * Math.log(Math.max(sse, 1e-300) / n) + 2 * k + (2 * k * (k + 1)) / (n - k - 1);
-      if (score < best.score) best = { order, beta, score };
     }
   }
-  const { order, beta } = best;
+  const { order, beta, errors } = best;
   const lags = lagsOf(order);
   return {
     order,
@@ -229,10 +250,13 @@ export function fitSeasonalAr(
       checkInteger(horizon, 'horizon', 1);
       const dd = d.slice();
       const zz = z.slice();
+      const ee = errors.slice(); // the errors of the rows; those ahead are 0
       const out: number[] = [];
       for (let h = 0; h < horizon; h++) {
         let next = beta[0]!;
         lags.forEach((l, j) => (next += beta[j + 1]! * (dd[dd.length - l] ?? 0)));
+        next += order.Theta * (ee[ee.length - season] ?? 0);
+        ee.push(0);
         dd.push(next);
         const v = zz[zz.length - season]! + next;
         zz.push(v);

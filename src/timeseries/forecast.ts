@@ -1,6 +1,6 @@
 /**
  * Time-series forecasting (docs/forecasting.md). A rolling-origin backtest (several origins,
- * `horizon` points each) scores Holt-Winters (ETS), Theta, a seasonal autoregression, seasonal
+ * `horizon` points each) scores Holt-Winters (ETS), Theta, a seasonal ARIMA, seasonal
  * naive with drift and seasonal naive on the same origins, with RMSE, MASE and sMAPE.
  * `method: 'auto'` drops every method that did not beat seasonal naive's backtest RMSE and
  * answers with the median of the others (`select.ts`); the 80 %/95 % bands come from the answer's
@@ -449,7 +449,7 @@ const answerOf = (forecasts: Partial<Record<ScoredMethod, number[]>>, combined: 
 
 /**
  * Forecasts the next `horizon` points of `series` after a rolling-origin backtest that scores
- * Holt-Winters (ETS), Theta, a seasonal autoregression ('arima'), seasonal naive with drift and
+ * Holt-Winters (ETS), Theta, a seasonal ARIMA ('arima'), seasonal naive with drift and
  * seasonal naive on the same origins (and, with `network: true`, an ES-RNN-style recurrent
  * network and its blend with ETS). With `method: 'auto'` (the default) a method whose backtest
  * RMSE is not below seasonal naive's is not used; the median of the others answers

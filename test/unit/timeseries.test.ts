@@ -99,6 +99,22 @@ describe('classical baselines', () => {
     assert.ok(f[11]! > climb.at(-1)! + 10, `${f[11]} should keep climbing from ${climb.at(-1)}`);
   });
 
+  it('Holt-Winters fits the logs of a positive series only where they fit better by AICc', () => {
+    const random = mulberry32(5);
+    const noise = () => random() - 0.5;
+    const swing = (t: number) => Math.sin((2 * Math.PI * t) / 12);
+    // Exponential growth, a seasonal swing that grows with the level (±20 %, noise 2 %):
+    // multiplicative, the logs.
+    const growing = Array.from(
+      { length: 120 },
+      (_, t) => 100 * Math.exp(0.015 * t) * (1 + 0.2 * swing(t) + 0.04 * noise()),
+    );
+    assert.equal(fitHoltWinters(growing, 12).log, true);
+    // The same climb with a swing of fixed size (±20, noise 4): additive, the series itself.
+    const fixed = Array.from({ length: 120 }, (_, t) => 100 + 4 * t + 20 * swing(t) + 8 * noise());
+    assert.equal(fitHoltWinters(fixed, 12).log, false);
+  });
+
   it('Holt-Winters on a series too short for AICc keeps the form with the least one-step error', () => {
     // Season 4, 9 points: 5 one-step errors, fewer than any form's parameters + 1. A steady
     // climb: the least error has a trend (φ > 0); AICc's pick would be the first form, none.
