@@ -24,7 +24,7 @@ export type ForecastMethod = 'auto' | 'ets' | 'theta' | 'arima' | 'drift' | 'sea
 /**
  * The methods that are scored: 'ets' Holt-Winters with the trend form chosen by AICc (none,
  * linear or damped), 'theta' the Theta method,
- * 'arima' a seasonal autoregression on seasonal differences, 'drift' seasonal naive with drift,
+ * 'arima' a seasonal ARIMA on seasonal differences, 'drift' seasonal naive with drift,
  * 'network' the recurrent network's correction of ETS and 'blend' the mean of the network's and
  * ETS's forecasts (these two only with `network: true`).
  */
