@@ -6,3 +6,13 @@ declare module 'natural/lib/natural/tokenizers/tokenizer.js' {
     trim(array: string[]): string[];
   }
 }
+
+// natural's TF-IDF, imported by its module path (the retrieval baseline of eval --replies).
+declare module 'natural/lib/natural/tfidf/tfidf.js' {
+  export default class TfIdf {
+    /** Adds a document: a string (natural's English tokenizer) or a list of terms, kept as they are. */
+    addDocument(document: string | string[], key?: unknown): void;
+    /** 1 + ln(documents / (1 + documents holding the term)), cached per term. */
+    idf(term: string): number;
+  }
+}
