@@ -129,9 +129,10 @@ export function distinctStarts(texts: readonly string[]): boolean {
 export class ReplyRanker {
   readonly network: RecurrentNetwork;
   readonly vocabulary: Vocabulary;
-  readonly replies: readonly string[];
-  readonly #ids: number[][];
-  readonly #firsts: string[];
+  readonly #replies: string[] = [];
+  readonly #keys = new Set<string>();
+  readonly #ids: number[][] = [];
+  readonly #firsts: string[] = [];
   readonly #root: TrieNode = { children: new Map(), reply: -1 };
   readonly #logits: Float32Array;
   /** Learned boost per reply key (learn()): added to the normalised score. */
@@ -146,19 +147,33 @@ export class ReplyRanker {
       throw new RangeError(`a reply model needs its list of replies, got ${describe(model.replies)}`);
     this.network = new RecurrentNetwork(model.config, model.weights);
     this.vocabulary = model.vocabulary;
-    this.replies = model.replies;
-    this.#ids = model.replies.map((r) => model.vocabulary.encode(replyTokens(r)));
-    this.#firsts = model.replies.map((r) => replyKey(r).split(' ')[0] ?? '');
-    this.#ids.forEach((ids, i) => {
-      let node = this.#root;
-      for (const id of ids) {
-        let next = node.children.get(id);
-        if (!next) node.children.set(id, (next = { children: new Map(), reply: -1 }));
-        node = next;
-      }
-      if (node.reply < 0) node.reply = i;
-    });
     this.#logits = new Float32Array(model.config.vocabSize);
+    for (const r of model.replies) this.#add(r);
+  }
+
+  /** The replies ranked: the model's list, then the person's own (learnReply). */
+  get replies(): readonly string[] {
+    return this.#replies;
+  }
+
+  /** Adds a reply to the list and the trie; false when it is there already (by replyKey) or empty. */
+  #add(text: string): boolean {
+    const key = replyKey(text);
+    const ids = this.vocabulary.encode(replyTokens(text)).slice(0, REPLY_MAX_TOKENS);
+    if (!key || ids.length === 0 || this.#keys.has(key)) return false;
+    const i = this.#replies.length;
+    this.#keys.add(key);
+    this.#replies.push(text);
+    this.#ids.push(ids);
+    this.#firsts.push(key.split(' ')[0]!);
+    let node = this.#root;
+    for (const id of ids) {
+      let next = node.children.get(id);
+      if (!next) node.children.set(id, (next = { children: new Map(), reply: -1 }));
+      node = next;
+    }
+    if (node.reply < 0) node.reply = i;
+    return true;
   }
 
   /** The encoder's final state for a message. */
@@ -186,7 +201,7 @@ export class ReplyRanker {
     const first = this.#next(enc, BOS_ID);
     const firstLp = this.#ids.map((ids) => first.logits[ids[0]!]! - first.lse);
     let chosen: number[];
-    if (prune >= this.replies.length) chosen = this.#ids.map((_, i) => i);
+    if (prune >= this.#replies.length) chosen = this.#ids.map((_, i) => i);
     else {
       const order = firstLp.map((lp, i) => [lp, i] as const).sort((a, b) => b[0] - a[0]);
       chosen = order.slice(0, prune).map(([, i]) => i);
@@ -208,7 +223,7 @@ export class ReplyRanker {
         const total = lp + here.logits[EOS_ID]! - here.lse;
         out.push({
           index: node.reply,
-          text: this.replies[node.reply]!,
+          text: this.#replies[node.reply]!,
           logProbability: total,
           normalized: total / (steps + 1),
         });
@@ -293,10 +308,23 @@ export class ReplyRanker {
     return out;
   }
 
-  /** Adds `amount` to a reply's normalised score from now on (learning; see learnReply). */
+  /** Adds `amount` to a reply's normalised score from now on. */
   boost(reply: string, amount: number): void {
     const key = replyKey(reply);
     this.#boost.set(key, (this.#boost.get(key) ?? 0) + amount);
+  }
+
+  /**
+   * Learns a reply the person sent: it joins the list when it is not there (their own way of
+   * saying it, scored by the decoder like the rest) and gains LEARNED_REPLY_BOOST each time, so
+   * that it ranks higher wherever the model finds it plausible.
+   */
+  learnReply(reply: string): void {
+    if (typeof reply !== 'string') throw new TypeError(`reply must be a string, got ${describe(reply)}`);
+    const text = reply.trim().replace(/\s+/g, ' ');
+    if (!replyKey(text)) return;
+    this.#add(text);
+    this.boost(text, LEARNED_REPLY_BOOST);
   }
 }
 

@@ -56,7 +56,7 @@ import {
   repliesSource,
   type ModelSource,
 } from './sources.js';
-import { ReplyRanker, LEARNED_REPLY_BOOST, type Reply } from '../inference/replies.js';
+import { ReplyRanker, type Reply } from '../inference/replies.js';
 import { startWorker, WorkerTrainer } from './worker-trainer.js';
 import type {
   Predictor,
@@ -170,6 +170,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   #repliesLoading: Promise<void> | undefined;
   /** Replies the person sent (learn's inReplyTo), applied to the reply model once it loads. */
   #sentReplies: string[] = [];
+  /** The learned messages' first read from storage (the reply model applies the stored replies). */
+  #learnedRead: Promise<void> = Promise.resolve();
 
   constructor(options: PredictorOptions) {
     super();
@@ -198,7 +200,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       this.#prefetched = loadRecord(this.#name);
       this.#prefetched.catch(() => {});
     }
-    const learned = this.#readLearned();
+    const learned = (this.#learnedRead = this.#readLearned());
     this.#lines = await loadCorpus(this.#o.corpus ?? DEFAULT_CORPUS_URL, {
       fetch: this.#fetch,
       maxBytes: this.#o.maxCorpusBytes ?? DEFAULT_MAX_CORPUS_BYTES,
@@ -317,7 +319,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     validate(this.#o);
     const source = this.#modelSource;
     let stored: Awaited<ReturnType<typeof loadRecord>>;
-    const learned = this.#readLearned();
+    const learned = (this.#learnedRead = this.#readLearned());
     if (this.#storageOk) {
       const reading = loadRecord(this.#name);
       // While IndexedDB reads: what the first suggestion would otherwise wait for.
@@ -657,7 +659,11 @@ class RnnPredictor extends EventTarget implements Predictor {
     }
     if (this.#disposed) return;
     const ranker = new ReplyRanker(model);
-    for (const r of this.#sentReplies) ranker.boost(r, LEARNED_REPLY_BOOST);
+    // The replies learned on earlier visits (stored), then those of this one.
+    await this.#learnedRead.catch(() => {});
+    for (const m of this.#learned)
+      if (m.inReplyTo !== undefined && !this.#sentReplies.includes(m.text)) ranker.learnReply(m.text);
+    for (const r of this.#sentReplies) ranker.learnReply(r);
     this.#replies = ranker;
   }
 
@@ -696,27 +702,33 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
     if (inReplyTo !== undefined && typeof inReplyTo !== 'string')
       throw new TypeError(`inReplyTo must be the message replied to (a string), got ${describe(inReplyTo)}`);
-    await this.ready;
     const line = capMessage(text.trim());
-    // A reply to a message: replies like it rank higher from now on (replies.ts learnReply).
-    if (inReplyTo !== undefined && inReplyTo.trim() !== '' && line !== '') {
+    const replyTo = inReplyTo?.trim() ? inReplyTo : undefined;
+    // A reply to a message ranks higher from now on (replies.ts learnReply), whether or not
+    // the next-word model is in; stored with the message (its inReplyTo) for the next visit.
+    if (replyTo !== undefined && line !== '') {
       this.#sentReplies.push(line);
-      this.#replies?.boost(line, LEARNED_REPLY_BOOST);
+      this.#replies?.learnReply(line);
     }
+    await this.ready;
     const words = modelWords(line);
     if (words.length === 0) return;
     // A message holding a forgotten word is not learned: it would teach that word again.
     if (words.some((w) => this.#forgotten.includes(w))) return;
-    let message: LearnedMessage = { id: `memory:${this.#memoryIds++}`, text: line };
+    let message: LearnedMessage = {
+      id: `memory:${this.#memoryIds++}`,
+      text: line,
+      ...(replyTo !== undefined ? { inReplyTo: replyTo } : {}),
+    };
     let trimmed: string[] = [];
     if (this.#log) {
       try {
-        let r = await this.#log.append(line, modelWords);
+        let r = await this.#log.append(line, modelWords, replyTo);
         if (!r.stored && r.reason === 'stale') {
           // Another tab deleted everything since this tab loaded: this tab forgets it too,
           // then keeps this message (typed after the deletion).
           await this.#clearMemory();
-          r = await this.#log.append(line, modelWords);
+          r = await this.#log.append(line, modelWords, replyTo);
         }
         if (!r.stored) {
           if (r.reason === 'forgotten' && !this.#forgotten.includes(r.word)) {

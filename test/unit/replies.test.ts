@@ -30,6 +30,7 @@ const TOPICS: [string[], string][] = [
   [['¿Vienes mañana?', '¿Nos vemos mañana?', '¿Quedamos mañana?', '¿Mañana vienes?'], 'Sí, claro'],
   [['¿Puedes hoy?', '¿Hoy te va bien?', '¿Quedamos hoy?', '¿Vienes hoy?'], 'No puedo hoy'],
   [['Lo siento mucho', 'Perdona el retraso', 'Perdón por lo de ayer', 'Lo siento'], 'Tranquilo, no pasa nada'],
+  [['¿Está bien así?', '¿Te gusta?', '¿Lo dejo así?', '¿Así vale?'], 'Sí, perfecto'],
 ];
 const pairs: [string, string][] = [];
 for (let i = 0; i < 12; i++) for (const [messages, reply] of TOPICS) for (const m of messages) pairs.push([m, reply]);
@@ -71,6 +72,18 @@ describe('the reply list', () => {
 describe('ranking and decoding', () => {
   test('the reply a message gets ranks first; three offered start with different words', () => {
     const ranker = new ReplyRanker(model);
+    // Without the rule, two of the best three start with "sí" for some message.
+    assert.ok(
+      TOPICS.some(
+        ([m]) =>
+          !distinctStarts(
+            ranker
+              .score(m[0]!)
+              .slice(0, 3)
+              .map((r) => r.text),
+          ),
+      ),
+    );
     for (const [messages, reply] of TOPICS) {
       const offered = ranker.rank(messages[0]!, 3, 0);
       assert.equal(offered[0]?.text, reply, `${messages[0]} → ${offered.map((r) => r.text).join(' | ')}`);
@@ -102,14 +115,24 @@ describe('ranking and decoding', () => {
     assert.ok(out.map(replyKey).includes('de nada'), out.join(' | '));
   });
 
-  test('a reply the person sends ranks higher next time', () => {
+  test('a reply the person sends ranks higher next time, one of the list or their own', () => {
     const ranker = new ReplyRanker(model);
     const message = '¿Quedamos mañana?';
     const before = ranker.rank(message, 3, 0).map((r) => r.text);
     const sent = 'No puedo hoy';
     assert.notEqual(before[0], sent);
-    for (let i = 0; i < 8; i++) ranker.boost(sent, LEARNED_REPLY_BOOST);
+    for (let i = 0; i < 8; i++) ranker.learnReply(sent);
     assert.equal(ranker.rank(message, 3, 0)[0]!.text, sent);
+    // A reply of their own joins the list once, and is offered.
+    const own = 'Mañana no, hoy';
+    assert.ok(!ranker.replies.includes(own));
+    const rankOf = () => ranker.score('¿Vienes mañana?', 100).findIndex((r) => r.text === own);
+    ranker.learnReply(own);
+    const first = rankOf();
+    for (let i = 0; i < 19; i++) ranker.learnReply(own);
+    assert.equal(ranker.replies.filter((r) => r === own).length, 1);
+    assert.ok(rankOf() < first, `${first} → ${rankOf()}`);
+    assert.ok(LEARNED_REPLY_BOOST > 0);
   });
 });
 
@@ -202,6 +225,12 @@ describe('the SDK', () => {
     assert.equal(offered[0]!.text, 'De nada');
     assert.ok(offered[0]!.probability > 0 && offered[0]!.probability <= 1);
     assert.throws(() => p.replies(3 as unknown as string), /message must be a string/);
+    // learn(text, inReplyTo): the person's reply ranks first from then on.
+    assert.notEqual(p.replies('¿Quedamos mañana?')[0]!.text, 'No puedo hoy');
+    const learning = p.learn('No puedo hoy', '¿Quedamos mañana?').catch(() => {}); // (no next-word model here)
+    for (let i = 0; i < 7; i++) void p.learn('No puedo hoy', '¿Quedamos mañana?').catch(() => {});
+    await learning;
+    assert.equal(p.replies('¿Quedamos mañana?')[0]!.text, 'No puedo hoy');
     p.dispose();
     const off = createPredictor({ replies: false, persist: false, autoTrain: false });
     off.ready.catch(() => {});
