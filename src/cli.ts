@@ -11,6 +11,7 @@ import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-p
 import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from './inference/evaluate.js';
 import { learnInto } from './inference/learning.js';
 import { COMPLETION_ORDERS } from './inference/savings-order.js';
+import { REPLY_PRUNE } from './inference/replies.js';
 import { predictorOf, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
 import {
   parameterCount,
@@ -153,6 +154,8 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
                    replyRecall3, replyMrr, replyDistinct, replyOffered; README, Replies)
   --reply-method M rank (default: the model ranks its reply list) | beam (free decoding) |
                    tfidf (the reply of the nearest --train message, no network) | all
+  --reply-prune N  rank: replies scored in full per message, those with the best first
+                   word (default ${REPLY_PRUNE}; the whole list scores every reply)
   --beam N         beam width of recursive phrases (default ${PHRASE_DEFAULTS.beam})
   --json           print one JSON object {top1, top3, ksr, perplexity, oov, words} (fractions 0–1);
                    with --phrases also {ksrWithPhrases, phrasePrecision, wordsPerPhrase,
@@ -379,12 +382,13 @@ async function evalReplies(values: Record<string, unknown>, out: Output): Promis
   const max = intOption(values['max-lines'] as string | undefined, 'max-lines', 1);
   if (max !== undefined) pairs = pairs.slice(0, max);
   const { ReplyRanker, evaluateReplies } = await import('./inference/replies.js');
+  const prune = intOption(values['reply-prune'] as string | undefined, 'reply-prune', 1) ?? REPLY_PRUNE;
   const ranker = wantsModel ? new ReplyRanker(await loadModelDir(values.model as string)) : undefined;
   const results: Record<string, Record<string, number>> = {};
   for (const m of methods) {
     const started = Date.now();
     let suggest: (message: string) => readonly string[];
-    if (m === 'rank') suggest = (msg) => ranker!.rank(msg, 3, 0).map((r) => r.text);
+    if (m === 'rank') suggest = (msg) => ranker!.rank(msg, 3, 0, prune).map((r) => r.text);
     else if (m === 'beam') suggest = (msg) => ranker!.beam(msg, 3);
     else {
       const { tfidfReplier } = await import('./node/reply-baseline.js');
@@ -562,6 +566,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
       'completion-order': { type: 'string' },
       replies: { type: 'string' },
       'reply-method': { type: 'string' },
+      'reply-prune': { type: 'string' },
     },
     'eval',
   );

@@ -135,6 +135,8 @@ export class ReplyRanker {
   readonly #firsts: string[] = [];
   readonly #root: TrieNode = { children: new Map(), reply: -1 };
   readonly #logits: Float32Array;
+  /** Every token: the mask of the full softmax's normaliser. */
+  readonly #all: Uint8Array;
   /** Learned boost per reply key (learn()): added to the normalised score. */
   readonly #boost = new Map<string, number>();
 
@@ -148,6 +150,7 @@ export class ReplyRanker {
     this.network = new RecurrentNetwork(model.config, model.weights);
     this.vocabulary = model.vocabulary;
     this.#logits = new Float32Array(model.config.vocabSize);
+    this.#all = new Uint8Array(model.config.vocabSize).fill(1);
     for (const r of model.replies) this.#add(r);
   }
 
@@ -183,11 +186,15 @@ export class ReplyRanker {
     return s;
   }
 
-  /** The decoder's log-probabilities of the next token after reading `id` from state `s`. */
+  /** The decoder's logits of the next token after reading `id` from state `s`, and their
+   * log-normaliser (the WebAssembly expsum where the kernels run). */
   #next(s: RecurrentState, id: number): { state: RecurrentState; logits: Float32Array; lse: number } {
     const state = this.network.step(s, id, 'dec');
     const logits = this.network.logits(state.top, this.#logits);
-    return { state, logits, lse: logSumExp(logits) };
+    if (!this.network.simd) return { state, logits, lse: logSumExp(logits) };
+    let max = -Infinity;
+    for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
+    return { state, logits, lse: max + Math.log(this.network.expSum(logits, max, this.#all)) };
   }
 
   /**
