@@ -154,6 +154,8 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
                    replyRecall3, replyMrr, replyDistinct, replyOffered; README, Replies)
   --reply-method M rank (default: the model ranks its reply list) | beam (free decoding) |
                    tfidf (the reply of the nearest --train message, no network) | all
+  --adapt          with --replies: the second half of the pairs scored before and after
+                   learning the replies of the first (JSON: adapt.replyRecall3Before/After)
   --reply-prune N  rank: replies scored in full per message, those with the best first
                    word (default ${REPLY_PRUNE}; the whole list scores every reply)
   --beam N         beam width of recursive phrases (default ${PHRASE_DEFAULTS.beam})
@@ -397,8 +399,28 @@ async function evalReplies(values: Record<string, unknown>, out: Output): Promis
     const r = evaluateReplies(pairs, suggest);
     results[m] = { ...r, seconds: (Date.now() - started) / 1000 };
   }
+  if (values.adapt) {
+    // Learning (issue 31, item 7): the pairs in order as one person's; the second half scored
+    // before and after learning the replies of the first (learn(text, inReplyTo)).
+    if (!ranker) throw new UsageError('eval --replies --adapt needs --model DIR');
+    const half = Math.floor(pairs.length / 2);
+    const later = pairs.slice(half);
+    const before = evaluateReplies(later, (msg) => ranker.rank(msg, 3, 0, prune).map((r) => r.text));
+    for (const [, reply] of pairs.slice(0, half)) ranker.learnReply(reply);
+    const after = evaluateReplies(later, (msg) => ranker.rank(msg, 3, 0, prune).map((r) => r.text));
+    results.adapt = {
+      pairs: later.length,
+      learned: half,
+      replyRecall3Before: before.replyRecall3,
+      replyRecall3After: after.replyRecall3,
+      replyMrrBefore: before.replyMrr,
+      replyMrrAfter: after.replyMrr,
+    };
+  }
   const first = results[methods[0]]!;
-  if (values.json) out.log(JSON.stringify({ method: methods[0], ...first, methods: results }, null, 2));
+  const { adapt, ...byMethod } = results;
+  if (values.json)
+    out.log(JSON.stringify({ method: methods[0], ...first, methods: byMethod, ...(adapt ? { adapt } : {}) }, null, 2));
   else
     for (const m of methods) {
       const r = results[m]!;
@@ -406,6 +428,11 @@ async function evalReplies(values: Record<string, unknown>, out: Output): Promis
         `${m}: reply recall@3 ${pct(r.replyRecall3)}, MRR ${r.replyMrr!.toFixed(3)}, distinct ${pct(r.replyDistinct)}, offered ${pct(r.replyOffered)} (${r.pairs} pairs, ${r.seconds!.toFixed(0)} s)`,
       );
     }
+  const a = results.adapt;
+  if (a && !values.json)
+    out.log(
+      `learning the replies of the first ${a.learned} pairs: recall@3 on the other ${a.pairs} ${pct(a.replyRecall3Before)} → ${pct(a.replyRecall3After)}, MRR ${a.replyMrrBefore!.toFixed(3)} → ${a.replyMrrAfter!.toFixed(3)}`,
+    );
   return 0;
 }
 

@@ -137,8 +137,10 @@ export class ReplyRanker {
   readonly #logits: Float32Array;
   /** Every token: the mask of the full softmax's normaliser. */
   readonly #all: Uint8Array;
-  /** Learned boost per reply key (learn()): added to the normalised score. */
+  /** Added to a reply's normalised score, by replyKey (learnReply, boost). */
   readonly #boost = new Map<string, number>();
+  /** How many times each reply was learned, by replyKey. */
+  readonly #learned = new Map<string, number>();
 
   constructor(model: Pick<RnnModel, 'config' | 'vocabulary' | 'weights' | 'replies'>) {
     if (model.config.shape !== 'seq2seq' || model.config.layers !== 1)
@@ -323,15 +325,21 @@ export class ReplyRanker {
 
   /**
    * Learns a reply the person sent: it joins the list when it is not there (their own way of
-   * saying it, scored by the decoder like the rest) and gains LEARNED_REPLY_BOOST each time, so
-   * that it ranks higher wherever the model finds it plausible.
+   * saying it, scored by the decoder like the rest), and its normalised score gains
+   * LEARNED_REPLY_BOOST × ln(1 + times sent), so that it ranks higher wherever the model finds it
+   * plausible.
    */
   learnReply(reply: string): void {
     if (typeof reply !== 'string') throw new TypeError(`reply must be a string, got ${describe(reply)}`);
     const text = reply.trim().replace(/\s+/g, ' ');
-    if (!replyKey(text)) return;
+    const key = replyKey(text);
+    if (!key) return;
     this.#add(text);
-    this.boost(text, LEARNED_REPLY_BOOST);
+    // ln(1 + times sent): the first few sends count most, and a reply sent a hundred times
+    // does not drown what the message asks for.
+    const n = this.#learned.get(key) ?? 0;
+    this.#learned.set(key, n + 1);
+    this.boost(text, LEARNED_REPLY_BOOST * (Math.log(n + 2) - Math.log(n + 1)));
   }
 }
 
@@ -383,8 +391,8 @@ export function evaluateReplies(
 }
 
 /**
- * What learning one sent reply adds to its normalised score (log-probability per token) when
- * it is in the reply list: enough to lift a reply the person sends into the three offered for
- * messages where the model already finds it plausible (README, Replies: Learning).
+ * The weight of the person's own replies: a reply sent n times gains LEARNED_REPLY_BOOST ×
+ * ln(1 + n) on its normalised score (log-probability per token), enough to lift it into the
+ * three offered where the model finds it plausible (measured: README, Replies).
  */
-export const LEARNED_REPLY_BOOST = 0.5;
+export const LEARNED_REPLY_BOOST = 1;

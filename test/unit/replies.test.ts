@@ -121,10 +121,10 @@ describe('ranking and decoding', () => {
     const before = ranker.rank(message, 3, 0).map((r) => r.text);
     const sent = 'No puedo hoy';
     assert.notEqual(before[0], sent);
-    for (let i = 0; i < 8; i++) ranker.learnReply(sent);
+    for (let i = 0; i < 20; i++) ranker.learnReply(sent);
     assert.equal(ranker.rank(message, 3, 0)[0]!.text, sent);
     // A reply of their own joins the list once, and is offered.
-    const own = 'Mañana no, hoy';
+    const own = 'Sí, mañana';
     assert.ok(!ranker.replies.includes(own));
     const rankOf = () => ranker.score('¿Vienes mañana?', 100).findIndex((r) => r.text === own);
     ranker.learnReply(own);
@@ -205,6 +205,52 @@ describe('evaluation', () => {
     assert.equal(r.replyRecall3, r.methods.rank.replyRecall3);
     assert.ok(r.replyRecall3 > 0.9, String(r.replyRecall3));
     assert.ok(r.methods.tfidf.replyRecall3 > 0.9, String(r.methods.tfidf.replyRecall3));
+    // --adapt: the second half scored before and after learning the first half's replies.
+    logs.length = 0;
+    assert.equal(
+      await main(['eval', '--replies', tsv, '--model', model_, '--max-lines', '40', '--adapt', '--json'], {
+        log: (s: string) => logs.push(s),
+      }),
+      0,
+    );
+    const a = JSON.parse(logs.join('\n')).adapt;
+    assert.equal(a.pairs, 20);
+    assert.equal(a.learned, 20);
+    for (const x of [a.replyRecall3Before, a.replyRecall3After]) assert.ok(x >= 0 && x <= 1, JSON.stringify(a));
+  });
+});
+
+describe('the command line', () => {
+  test('train --shape qa writes a reply model; its flags are checked', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const tsv = join(dir, 'train.tsv');
+    writeFileSync(tsv, pairs.map(([m, r]) => `${m}\t${r}`).join('\n'));
+    const logs: string[] = [];
+    const out = { log: (s: string) => logs.push(s) };
+    const to = join(dir, 'cli-model');
+    const code = await main(
+      ['train', '--shape', 'qa', '--pairs', tsv, '--out', to, '--minutes', '0.02', '--hidden', '8', '--quiet'],
+      out,
+    );
+    assert.equal(code, 0, logs.join('\n'));
+    assert.match(logs.join('\n'), /replies\); validation loss/);
+    const { loadModelDir } = await import('../../src/node/model-dir.js');
+    const back = await loadModelDir(to);
+    assert.equal(back.config.hiddenSize, 8);
+    assert.ok(back.replies!.length > 0);
+    // Errors: one line on stderr, exit 1.
+    const errors: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((s: string) => errors.push(String(s)) > 0) as typeof write;
+    try {
+      writeFileSync(join(dir, 'bad.tsv'), 'sin tabulador\n');
+      assert.equal(await main(['train', '--shape', 'qa', '--pairs', join(dir, 'bad.tsv'), '--out', to], out), 1);
+      assert.equal(await main(['train', '--pairs', tsv, '--corpus', tsv, '--out', to], out), 1);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.match(errors[0] ?? '', /line 1 must be message<TAB>reply/);
+    assert.match(errors[1] ?? '', /--pairs is for --shape qa/);
   });
 });
 
@@ -228,7 +274,7 @@ describe('the SDK', () => {
     // learn(text, inReplyTo): the person's reply ranks first from then on.
     assert.notEqual(p.replies('¿Quedamos mañana?')[0]!.text, 'No puedo hoy');
     const learning = p.learn('No puedo hoy', '¿Quedamos mañana?').catch(() => {}); // (no next-word model here)
-    for (let i = 0; i < 7; i++) void p.learn('No puedo hoy', '¿Quedamos mañana?').catch(() => {});
+    for (let i = 0; i < 19; i++) void p.learn('No puedo hoy', '¿Quedamos mañana?').catch(() => {});
     await learning;
     assert.equal(p.replies('¿Quedamos mañana?')[0]!.text, 'No puedo hoy');
     p.dispose();
