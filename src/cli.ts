@@ -405,9 +405,14 @@ async function evalReplies(values: Record<string, unknown>, out: Output): Promis
     if (!ranker) throw new UsageError('eval --replies --adapt needs --model DIR');
     const half = Math.floor(pairs.length / 2);
     const later = pairs.slice(half);
-    const before = evaluateReplies(later, (msg) => ranker.rank(msg, 3, 0, prune).map((r) => r.text));
+    const { replyKey } = await import('./inference/replies.js');
+    const sentKeys = new Set(pairs.slice(0, half).map(([, r]) => replyKey(r)));
+    // The pairs answered with a reply the person had sent before: where learning should show.
+    const again = later.filter(([, r]) => sentKeys.has(replyKey(r)));
+    const score = (ps: typeof pairs) => evaluateReplies(ps, (msg) => ranker.rank(msg, 3, 0, prune).map((r) => r.text));
+    const [before, beforeAgain] = [score(later), score(again)];
     for (const [, reply] of pairs.slice(0, half)) ranker.learnReply(reply);
-    const after = evaluateReplies(later, (msg) => ranker.rank(msg, 3, 0, prune).map((r) => r.text));
+    const [after, afterAgain] = [score(later), score(again)];
     results.adapt = {
       pairs: later.length,
       learned: half,
@@ -415,6 +420,9 @@ async function evalReplies(values: Record<string, unknown>, out: Output): Promis
       replyRecall3After: after.replyRecall3,
       replyMrrBefore: before.replyMrr,
       replyMrrAfter: after.replyMrr,
+      sentBefore: again.length,
+      replyRecall3SentBefore: beforeAgain.replyRecall3,
+      replyRecall3SentAfter: afterAgain.replyRecall3,
     };
   }
   const first = results[methods[0]]!;
@@ -431,7 +439,7 @@ async function evalReplies(values: Record<string, unknown>, out: Output): Promis
   const a = results.adapt;
   if (a && !values.json)
     out.log(
-      `learning the replies of the first ${a.learned} pairs: recall@3 on the other ${a.pairs} ${pct(a.replyRecall3Before)} → ${pct(a.replyRecall3After)}, MRR ${a.replyMrrBefore!.toFixed(3)} → ${a.replyMrrAfter!.toFixed(3)}`,
+      `learning the replies of the first ${a.learned} pairs: recall@3 on the other ${a.pairs} ${pct(a.replyRecall3Before)} → ${pct(a.replyRecall3After)}, MRR ${a.replyMrrBefore!.toFixed(3)} → ${a.replyMrrAfter!.toFixed(3)}; on the ${a.sentBefore} answered with a reply sent before ${pct(a.replyRecall3SentBefore)} → ${pct(a.replyRecall3SentAfter)}`,
     );
   return 0;
 }

@@ -117,10 +117,10 @@ describe('ranking and decoding', () => {
 
   test('a reply the person sends ranks higher next time, one of the list or their own', () => {
     const ranker = new ReplyRanker(model);
-    const message = '¿Quedamos mañana?';
-    const before = ranker.rank(message, 3, 0).map((r) => r.text);
-    const sent = 'No puedo hoy';
-    assert.notEqual(before[0], sent);
+    // A message between two topics: "No puedo hoy" first, "Sí, claro" a little behind.
+    const message = '¿Mañana o hoy?';
+    const sent = 'Sí, claro';
+    assert.notEqual(ranker.rank(message, 3, 0)[0]!.text, sent);
     for (let i = 0; i < 20; i++) ranker.learnReply(sent);
     assert.equal(ranker.rank(message, 3, 0)[0]!.text, sent);
     // A reply of their own joins the list once, and is offered.
@@ -272,11 +272,11 @@ describe('the SDK', () => {
     assert.ok(offered[0]!.probability > 0 && offered[0]!.probability <= 1);
     assert.throws(() => p.replies(3 as unknown as string), /message must be a string/);
     // learn(text, inReplyTo): the person's reply ranks first from then on.
-    assert.notEqual(p.replies('¿Quedamos mañana?')[0]!.text, 'No puedo hoy');
-    const learning = p.learn('No puedo hoy', '¿Quedamos mañana?').catch(() => {}); // (no next-word model here)
-    for (let i = 0; i < 19; i++) void p.learn('No puedo hoy', '¿Quedamos mañana?').catch(() => {});
+    assert.notEqual(p.replies('¿Mañana o hoy?')[0]!.text, 'Sí, claro');
+    const learning = p.learn('Sí, claro', '¿Quedamos mañana?').catch(() => {}); // (no next-word model here)
+    for (let i = 0; i < 19; i++) void p.learn('Sí, claro', '¿Vienes mañana?').catch(() => {});
     await learning;
-    assert.equal(p.replies('¿Quedamos mañana?')[0]!.text, 'No puedo hoy');
+    assert.equal(p.replies('¿Mañana o hoy?')[0]!.text, 'Sí, claro');
     p.dispose();
     const off = createPredictor({ replies: false, persist: false, autoTrain: false });
     off.ready.catch(() => {});
