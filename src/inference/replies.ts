@@ -219,8 +219,21 @@ export class ReplyRanker {
     let chosen: number[];
     if (prune >= this.#replies.length) chosen = this.#ids.map((_, i) => i);
     else {
-      const order = firstLp.map((lp, i) => [lp, i] as const).sort((a, b) => b[0] - a[0]);
-      chosen = order.slice(0, prune).map(([, i]) => i);
+      // At most a quarter of them (and 2 or more) per first token, the list's most frequent
+      // first: the three offered start with different words, so that the best first token
+      // ("sí" for a yes/no question) cannot fill the whole pruned set.
+      const order = firstLp.map((lp, i) => [lp, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+      const cap = Math.max(2, Math.ceil(prune / 4));
+      const perFirst = new Map<number, number>();
+      chosen = [];
+      for (const [, i] of order) {
+        const f = this.#ids[i]![0]!;
+        const n = perFirst.get(f) ?? 0;
+        if (n >= cap) continue;
+        perFirst.set(f, n + 1);
+        chosen.push(i);
+        if (chosen.length === prune) break;
+      }
     }
     const wanted = new Set(chosen);
     const out: ScoredReply[] = [];
