@@ -44,6 +44,10 @@ function copyCorpus(): Plugin {
       // The shipped model (npm run train:default), found by the SDK next to itself.
       mkdirSync('dist/models/es', { recursive: true });
       for (const f of ['model.json', 'weights.bin', 'README.md']) copyFileSync(`models/es/${f}`, `dist/models/es/${f}`);
+      // The shipped reply model (train --shape qa), loaded the first time replies are asked for.
+      mkdirSync('dist/models/es-replies', { recursive: true });
+      for (const f of ['model.json', 'weights.bin', 'README.md'])
+        copyFileSync(`models/es-replies/${f}`, `dist/models/es-replies/${f}`);
     },
   };
 }

@@ -836,6 +836,10 @@ class RnnPredictor extends EventTarget implements Predictor {
   async #clearMemory(): Promise<void> {
     this.#learned = [];
     this.#forgotten = [];
+    // The replies learned go too: the reply model is made again, as shipped, when next asked for.
+    this.#sentReplies = [];
+    this.#replies = undefined;
+    this.#repliesLoading = undefined;
     this.#learnedSinceTune = 0;
     clearTimeout(this.#rebuildTimer);
     if (this.#fromModel) {
