@@ -55,6 +55,10 @@ function copyCorpus(): Plugin {
       mkdirSync(`${DIST}/models/es`, { recursive: true });
       for (const f of ['model.json', 'weights.bin', 'README.md'])
         copyFileSync(`models/es/${f}`, `${DIST}/models/es/${f}`);
+      // The shipped reply model (train --shape qa), loaded the first time replies are asked for.
+      mkdirSync(`${DIST}/models/es-replies`, { recursive: true });
+      for (const f of ['model.json', 'weights.bin', 'README.md'])
+        copyFileSync(`models/es-replies/${f}`, `${DIST}/models/es-replies/${f}`);
     },
   };
 }

@@ -38,6 +38,7 @@ import { trainModel } from '../src/training/train.js';
 import { bestMix, lineTokens } from '../src/training/pipeline.js';
 import { initNodeBackend } from '../src/node/node-backend.js';
 import { loadModelDir } from '../src/node/model-dir.js';
+import { ReplyRanker, REPLY_PRUNE } from '../src/inference/replies.js';
 import { workerThreads, defaultThreads } from '../src/node/parallel.js';
 import { windows } from '../src/data/windows.js';
 import { hashText } from '../src/data/corpus.js';
@@ -508,6 +509,31 @@ if (!model) {
   );
 }
 
+// ---- 5b. replies for a message (issue 31: ≤ 20 ms p95) --------------------------------------
+// The shipped reply model (models/es-replies) ranking its list for held-out messages, as
+// predictor.replies() does on the page: encoder, one decoder step, the pruned replies scored.
+{
+  const dir = new URL('../models/es-replies/', import.meta.url).pathname;
+  const held = new URL('../corpus/es-respuestas.heldout.tsv', import.meta.url).pathname;
+  try {
+    const ranker = new ReplyRanker(await loadModelDir(dir));
+    const messages = readLines(held, 'replies')
+      .map((l) => l.split('\t')[0]!)
+      .slice(0, quick ? 200 : 1000);
+    for (const m of messages.slice(0, 50)) ranker.rank(m, 3); // warm-up (JIT)
+    const times: number[] = [];
+    for (const m of messages) {
+      const s = performance.now();
+      ranker.rank(m, 3);
+      times.push(performance.now() - s);
+    }
+    out.replies = { ...stats(times), replies: ranker.replies.length, prune: REPLY_PRUNE };
+    note(`replies: median ${stats(times).median.toFixed(2)} ms, p95 ${stats(times).p95.toFixed(2)} ms`);
+  } catch (e) {
+    note(`replies: skipped (${(e as Error).message})`);
+  }
+}
+
 function setLayersWeights(lm: tf.LayersModel, m: RnnModel): void {
   const c = m.config,
     w = m.weights;
@@ -586,6 +612,7 @@ else {
     keystrokes: number;
     lines: number;
   };
+  const rep = out.replies as (ReturnType<typeof stats> & { replies: number; prune: number }) | undefined;
   const st = out.storage as {
     plainFloat32Bytes: number;
     storedBytes: number;
@@ -667,6 +694,16 @@ else {
           lat.straightforward.n,
         ],
         ['speed-up (straightforward / served)', f(lat.speedupMedian, 1) + '×', f(lat.speedupP95, 1) + '×', ''],
+        ...(rep
+          ? [
+              [
+                `replies for a message (es-replies, ${rep.prune} of ${rep.replies} scored)`,
+                f(rep.median, 3),
+                f(rep.p95, 3),
+                rep.n,
+              ],
+            ]
+          : []),
       ],
     ) + '\n\n',
   );

@@ -13,6 +13,7 @@ import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-p
 import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from './inference/evaluate.js';
 import { learnInto } from './inference/learning.js';
 import { COMPLETION_ORDERS } from './inference/savings-order.js';
+import { REPLY_PRUNE } from './inference/replies.js';
 import { DEFAULT_REGISTER, predictorOf, REGISTERS, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
 import {
   parameterCount,
@@ -64,7 +65,11 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
   --cell C            gru | lstm | rnn (default gru: the best found for the budget)
   --activation A      the SimpleRNN's activation: tanh (default) | relu | leaky-relu | elu
   --norm N            none (default) | layer: layer normalisation inside the recurrent cell
-  --shape S           seq2vec (next word) | seq2seq (next N words at once) (default seq2vec)
+  --shape S           seq2vec (next word) | seq2seq (next N words at once) | qa (a reply
+                      model: reads a message, scores replies; needs --pairs, not --corpus)
+                      (default seq2vec)
+  --pairs FILE        --shape qa: message<TAB>reply, one pair a line
+  --int8              store matrices as per-row int8 (a quarter of the size)
   --epochs N          passes over the corpus at most (default ${DEFAULT_EPOCHS})
   --minutes M         training time budget in minutes; the learning rate decays linearly to
                       its end (default ${DEFAULT_MINUTES}: with the trigram and the mix, ~30 minutes)
@@ -140,6 +145,7 @@ inside a word ("Hola cómo se siente" completes "siente"), else the next word.
   --json        print JSON: an array of {word, probability}; with --words,
                 {suggestions, continuations}`,
   eval: `Usage: rnn-predict eval (--model DIR | --baseline kn3) [--train FILE] --test FILE [--json]
+       rnn-predict eval --replies FILE [--model DIR] [--train FILE] [--reply-method M] [--json]
 
   --model DIR      score a model directory as the SDK serves it (with its n-gram mix)
   --baseline kn3   score the Kneser-Ney trigram trained on --train
@@ -169,6 +175,14 @@ inside a word ("Hola cómo se siente" completes "siente"), else the next word.
                    phrase confidence threshold(s), comma-separated, each scored on the same
                    phrases (default ${PHRASE_DEFAULTS.threshold}); the first fills the top-level fields
   --method M       phrases by recursive (default) or direct (a seq2seq model's decoder)
+  --replies FILE   score reply suggestions on held-out message<TAB>reply pairs instead (JSON:
+                   replyRecall3, replyMrr, replyDistinct, replyOffered; README, Replies)
+  --reply-method M rank (default: the model ranks its reply list) | beam (free decoding) |
+                   tfidf (the reply of the nearest --train message, no network) | all
+  --adapt          with --replies: the second half of the pairs scored before and after
+                   learning the replies of the first (JSON: adapt.replyRecall3Before/After)
+  --reply-prune N  rank: replies scored in full per message, those with the best first
+                   word (default ${REPLY_PRUNE}; the whole list scores every reply)
   --beam N         beam width of recursive phrases (default ${PHRASE_DEFAULTS.beam})
   --json           print one JSON object {top1, top3, ksr, perplexity, oov, words} (fractions 0–1);
                    with --phrases also {ksrWithPhrases, phrasePrecision, wordsPerPhrase,
@@ -238,6 +252,8 @@ async function train(argv: string[], out: Output): Promise<number> {
       activation: { type: 'string' },
       norm: { type: 'string' },
       shape: { type: 'string' },
+      pairs: { type: 'string' },
+      int8: { type: 'boolean' },
       'checkpoint-minutes': { type: 'string' },
       continue: { type: 'string' },
       epochs: { type: 'string' },
@@ -263,12 +279,15 @@ async function train(argv: string[], out: Output): Promise<number> {
     'train',
   );
   if (values.help) return (out.log(HELP.train!), 0);
+  if (values.shape === 'qa') return trainReplies(values, out);
+  if (values.pairs) throw new UsageError('--pairs is for --shape qa (a reply model)');
   if (!values.corpus) throw new UsageError('train needs --corpus FILE (see "rnn-predict train --help")');
   if (!values.out) throw new UsageError('train needs --out DIR (see "rnn-predict train --help")');
   const cell = choiceOption(values.cell, 'cell', CELL_TYPES) ?? DEFAULT_MODEL.cell;
   const activation = choiceOption(values.activation, 'activation', ACTIVATIONS);
   const norm = choiceOption(values.norm, 'norm', NORMS);
-  const shape = choiceOption(values.shape, 'shape', MODEL_SHAPES) ?? DEFAULT_MODEL.shape;
+  const shape = choiceOption(values.shape, 'shape', [...MODEL_SHAPES, 'qa'] as const) ?? DEFAULT_MODEL.shape;
+  if (shape === 'qa') throw new UsageError('unreachable: qa is trained by trainReplies');
   const minutes = numberOption(values.minutes, 'minutes', ...POSITIVE) ?? DEFAULT_MINUTES;
   const lr = numberOption(values.lr, 'lr', ...LEARNING_RATE) ?? DEFAULT_LR;
   const dropout = numberOption(values.dropout, 'dropout', ...SHARE);
@@ -348,12 +367,140 @@ async function train(argv: string[], out: Output): Promise<number> {
       }
     },
   });
-  const bytes = await saveModelDir(model, values.out as string, { float16: !!values.float16 });
+  const bytes = await saveModelDir(model, values.out as string, { float16: !!values.float16, int8: !!values.int8 });
   out.log(
     `wrote ${values.out} (${(bytes / 1e6).toFixed(1)} MB weights, ${parameterCount(model.config).toLocaleString('en')} parameters, ${model.vocabulary.size} tokens, backend ${backend.backend}, ${nThreads > 1 && backend.backend === 'wasm' ? nThreads : 1} thread(s), ${Math.round(model.result.targets / Math.max(model.result.seconds, 1e-3))} targets/s)`,
   );
   out.log(
     `trained ${model.result.seconds.toFixed(0)} s (${model.result.stopped}); validation: top-1 ${pct(model.metrics.top1)}, top-3 ${pct(model.metrics.top3)}, perplexity ${model.metrics.perplexity?.toFixed(1)}; n-gram mix weight ${model.ngram ? (1 - model.mix).toFixed(1) : 'none'}`,
+  );
+  return 0;
+}
+
+/** Reads a file of message<TAB>reply pairs; a UsageError names a line that is not one. */
+async function readPairs(file: string): Promise<[string, string][]> {
+  const pairs: [string, string][] = [];
+  (await readLines(file)).forEach((line, i) => {
+    const parts = line.split('\t');
+    if (parts.length !== 2 || !parts[0]!.trim() || !parts[1]!.trim())
+      throw new UsageError(
+        `${file}: line ${i + 1} must be message<TAB>reply, got ${JSON.stringify(line.slice(0, 80))}`,
+      );
+    pairs.push([parts[0]!, parts[1]!]);
+  });
+  return pairs;
+}
+
+/** The methods `eval --replies` compares (README, Replies). */
+const REPLY_METHODS = ['rank', 'beam', 'tfidf', 'all'] as const;
+
+/** eval --replies: reply recall@3, MRR and distinctness on held-out pairs. */
+async function evalReplies(values: Record<string, unknown>, out: Output): Promise<number> {
+  const method = choiceOption(values['reply-method'] as string | undefined, 'reply-method', REPLY_METHODS) ?? 'rank';
+  const methods = method === 'all' ? (['rank', 'beam', 'tfidf'] as const) : ([method] as const);
+  const wantsModel = methods.some((m) => m !== 'tfidf');
+  if (wantsModel && !values.model)
+    throw new UsageError(`eval --replies with --reply-method ${method} needs --model DIR`);
+  if (methods.includes('tfidf') && !values.train)
+    throw new UsageError('eval --replies with the tfidf baseline needs --train FILE (the training pairs)');
+  let pairs = await readPairs(values.replies as string);
+  const max = intOption(values['max-lines'] as string | undefined, 'max-lines', 1);
+  if (max !== undefined) pairs = pairs.slice(0, max);
+  const { ReplyRanker, evaluateReplies } = await import('./inference/replies.js');
+  const prune = intOption(values['reply-prune'] as string | undefined, 'reply-prune', 1) ?? REPLY_PRUNE;
+  const ranker = wantsModel ? new ReplyRanker(await loadModelDir(values.model as string)) : undefined;
+  const results: Record<string, Record<string, number>> = {};
+  for (const m of methods) {
+    const started = Date.now();
+    let suggest: (message: string) => readonly string[];
+    if (m === 'rank') suggest = (msg) => ranker!.rank(msg, 3, 0, prune).map((r) => r.text);
+    else if (m === 'beam') suggest = (msg) => ranker!.beam(msg, 3);
+    else {
+      const { tfidfReplier } = await import('./node/reply-baseline.js').catch((e: Error) => {
+        throw new UsageError(
+          `--reply-method tfidf needs the natural package (npm install natural): ${e.message.split('\n')[0]}`,
+        );
+      });
+      suggest = tfidfReplier(await readPairs(values.train as string));
+    }
+    const r = evaluateReplies(pairs, suggest);
+    results[m] = { ...r, seconds: (Date.now() - started) / 1000 };
+  }
+  if (values.adapt) {
+    // Learning (issue 31, item 7): the pairs in order as one person's; the second half scored
+    // before and after learning the replies of the first (learn(text, inReplyTo)).
+    if (!ranker) throw new UsageError('eval --replies --adapt needs --model DIR');
+    const half = Math.floor(pairs.length / 2);
+    const later = pairs.slice(half);
+    const { replyKey } = await import('./inference/replies.js');
+    const sentKeys = new Set(pairs.slice(0, half).map(([, r]) => replyKey(r)));
+    // The pairs answered with a reply the person had sent before: where learning should show.
+    const again = later.filter(([, r]) => sentKeys.has(replyKey(r)));
+    const score = (ps: typeof pairs) => evaluateReplies(ps, (msg) => ranker.rank(msg, 3, 0, prune).map((r) => r.text));
+    const [before, beforeAgain] = [score(later), score(again)];
+    for (const [, reply] of pairs.slice(0, half)) ranker.learnReply(reply);
+    const [after, afterAgain] = [score(later), score(again)];
+    results.adapt = {
+      pairs: later.length,
+      learned: half,
+      replyRecall3Before: before.replyRecall3,
+      replyRecall3After: after.replyRecall3,
+      replyMrrBefore: before.replyMrr,
+      replyMrrAfter: after.replyMrr,
+      sentBefore: again.length,
+      replyRecall3SentBefore: beforeAgain.replyRecall3,
+      replyRecall3SentAfter: afterAgain.replyRecall3,
+    };
+  }
+  const first = results[methods[0]]!;
+  const { adapt, ...byMethod } = results;
+  if (values.json)
+    out.log(JSON.stringify({ method: methods[0], ...first, methods: byMethod, ...(adapt ? { adapt } : {}) }, null, 2));
+  else
+    for (const m of methods) {
+      const r = results[m]!;
+      out.log(
+        `${m}: reply recall@3 ${pct(r.replyRecall3)}, MRR ${r.replyMrr!.toFixed(3)}, distinct ${pct(r.replyDistinct)}, offered ${pct(r.replyOffered)} (${r.pairs} pairs, ${r.seconds!.toFixed(0)} s)`,
+      );
+    }
+  const a = results.adapt;
+  if (a && !values.json)
+    out.log(
+      `learning the replies of the first ${a.learned} pairs: recall@3 on the other ${a.pairs} ${pct(a.replyRecall3Before)} → ${pct(a.replyRecall3After)}, MRR ${a.replyMrrBefore!.toFixed(3)} → ${a.replyMrrAfter!.toFixed(3)}; on the ${a.sentBefore} answered with a reply sent before ${pct(a.replyRecall3SentBefore)} → ${pct(a.replyRecall3SentAfter)}`,
+    );
+  return 0;
+}
+
+/** train --shape qa: the reply model (training/replies.ts). */
+async function trainReplies(values: Record<string, unknown>, out: Output): Promise<number> {
+  if (!values.pairs) throw new UsageError('train --shape qa needs --pairs FILE (message<TAB>reply lines)');
+  if (!values.out) throw new UsageError('train needs --out DIR (see "rnn-predict train --help")');
+  const pairs = await readPairs(values.pairs as string);
+  const minutes = numberOption(values.minutes as string | undefined, 'minutes', ...POSITIVE) ?? 30;
+  const { initNodeBackend } = await import('./node/node-backend.js');
+  const { trainReplyModel } = await import('./training/replies.js');
+  await initNodeBackend();
+  const model = await trainReplyModel(pairs, {
+    maxSeconds: minutes * 60,
+    ...(values.epochs ? { epochs: intOption(values.epochs as string, 'epochs', 1)! } : {}),
+    ...(values.vocab ? { vocabularySize: intOption(values.vocab as string, 'vocab', SIZE_LIMITS.vocabSize[0])! } : {}),
+    ...(values.hidden ? { hiddenSize: intOption(values.hidden as string, 'hidden', ...SIZE_LIMITS.hiddenSize)! } : {}),
+    ...(values.embedding
+      ? { embeddingSize: intOption(values.embedding as string, 'embedding', ...SIZE_LIMITS.embeddingSize)! }
+      : {}),
+    ...(values.lr ? { learningRate: numberOption(values.lr as string, 'lr', ...LEARNING_RATE)! } : {}),
+    ...(values.dropout ? { dropout: numberOption(values.dropout as string, 'dropout', ...SHARE)! } : {}),
+    seed: intOption(values.seed as string | undefined, 'seed', 0) ?? 1,
+    onProgress: (p) => {
+      if (!values.quiet)
+        process.stderr.write(
+          `epoch ${p.epoch} batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(3)} ${Math.round(p.seconds)} s\n`,
+        );
+    },
+  });
+  const bytes = await saveModelDir(model, values.out as string, { float16: !!values.float16, int8: !!values.int8 });
+  out.log(
+    `wrote ${values.out as string} (${(bytes / 1e3).toFixed(0)} KB weights, ${parameterCount(model.config).toLocaleString('en')} parameters, ${model.vocabulary.size} tokens, ${model.replies!.length} replies); validation loss ${model.metrics.validationLoss?.toFixed(3)} (perplexity ${model.metrics.perplexity?.toFixed(1)}) after ${model.metrics.trainSeconds} s`,
   );
   return 0;
 }
@@ -539,10 +686,15 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
       typos: { type: 'string' },
       'completion-order': { type: 'string' },
       register: { type: 'string' },
+      replies: { type: 'string' },
+      'reply-method': { type: 'string' },
+      'reply-prune': { type: 'string' },
     },
     'eval',
   );
   if (values.help) return (out.log(HELP.eval!), 0);
+  if (values.replies) return evalReplies(values, out);
+  if (values['reply-method']) throw new UsageError('--reply-method needs --replies FILE');
   if (!values.model === !values.baseline)
     throw new UsageError('eval needs exactly one of --model DIR or --baseline kn3');
   if (values.baseline && values.baseline !== 'kn3')

@@ -9,11 +9,23 @@ interface Messages {
   /** The top suggestion, said once per change: "hoy, 1 de 3". */
   top: (word: string, n: number) => string;
   phrase: (p: string) => string;
+  /** Reply chips, said once when they show: "respuestas: Sí, claro, 1 de 3". */
+  replies: (top: string, n: number) => string;
 }
 
 const MESSAGES: Record<string, Messages> = {
-  es: { label: 'Sugerencias', top: (w, n) => `${w}, 1 de ${n}`, phrase: (p) => `frase: ${p}` },
-  en: { label: 'Suggestions', top: (w, n) => `${w}, 1 of ${n}`, phrase: (p) => `phrase: ${p}` },
+  es: {
+    label: 'Sugerencias',
+    top: (w, n) => `${w}, 1 de ${n}`,
+    phrase: (p) => `frase: ${p}`,
+    replies: (r, n) => `respuestas: ${r}, 1 de ${n}`,
+  },
+  en: {
+    label: 'Suggestions',
+    top: (w, n) => `${w}, 1 of ${n}`,
+    phrase: (p) => `phrase: ${p}`,
+    replies: (r, n) => `replies: ${r}, 1 of ${n}`,
+  },
 };
 
 /** The element's words in the language of `el` (its `lang` or an ancestor's; default Spanish). */

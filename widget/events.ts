@@ -14,8 +14,9 @@ export interface AcceptDetail {
   /** Position of the word in the bar, 0 = the top suggestion; -1 for a phrase, or a phrase's
    * next word that is not in the bar. */
   index: number;
-  /** 'word': one word (a chip, or a phrase's next word); 'phrase': the whole phrase. */
-  kind: 'word' | 'phrase';
+  /** 'word': one word (a chip, or a phrase's next word); 'phrase': the whole phrase; 'reply':
+   * a reply chip (offered for `reply-to` while the field was empty), which fills the field. */
+  kind: 'word' | 'phrase' | 'reply';
   /** The words inserted (one for a word). */
   words: string[];
 }

@@ -111,6 +111,12 @@ export class RnnPredict extends LitElement {
   @property({ type: Boolean, attribute: 'no-phrases' }) noPhrases = false;
   /** Never suggest emoji (by default emoji the corpus or the person uses are suggested after a word, as words are). */
   @property({ type: Boolean, attribute: 'no-emoji' }) noEmoji = false;
+  /** The last message received: while the field is empty the chips offer replies to it
+   * (`predictor.replies`); a click or Tab fills the field with one (the page decides whether to
+   * send); typing brings the next words back. */
+  @property({ attribute: 'reply-to' }) replyTo?: string;
+  /** Never offer replies (`reply-to` is ignored). */
+  @property({ type: Boolean, attribute: 'no-replies' }) noReplies = false;
 
   /** The suggestions, best first (shown while `_open`). */
   @state() private _words: string[] = [];
@@ -121,6 +127,8 @@ export class RnnPredict extends LitElement {
   @state() private _before = '';
   /** The phrase offered for that text, or null. */
   @state() private _phrase: Phrase | null = null;
+  /** The chips are replies to `replyTo` (the field is empty), not next words. */
+  @state() private _replying = false;
 
   readonly #id = `rnn-predict-${++instances}`;
   /** The chips' listbox and the polite live region: light-DOM children, beside the field (ARIA ids resolve). */
@@ -175,6 +183,10 @@ export class RnnPredict extends LitElement {
   #ghostHidden = 0;
   #announced = '';
   #announcedPhrase = '';
+  /** The reply chips last announced (they are said once, not again when they come back). */
+  #announcedReplies = '';
+  /** The reply model is loading for this element (a prediction follows when it is in). */
+  #awaitingReplies = false;
   /** The frame the next prediction runs in (0: none scheduled). */
   #raf = 0;
   /** The IME composition's text (null: none open). A Latin one is completed like typed letters;
@@ -269,7 +281,14 @@ export class RnnPredict extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     // (The predictor follows model, corpus, cell and no-train: PredictorController.hostUpdated.)
-    if (changed.has('suggestions') || changed.has('noPhrases') || changed.has('ghost')) this.#schedule();
+    if (
+      changed.has('suggestions') ||
+      changed.has('noPhrases') ||
+      changed.has('ghost') ||
+      changed.has('replyTo') ||
+      changed.has('noReplies')
+    )
+      this.#schedule();
     this.#renderLight();
     this.#placeGhost();
   }
@@ -426,7 +445,12 @@ export class RnnPredict extends LitElement {
     const p = this.#predictors.answering;
     if (!f || !p || this.#held || this.#dismissed || !f.editable() || !this.#fields.focused) return this.#show([]);
     const before = f.textBeforeCaret();
-    if (before === null || offersNothing(before)) return this.#show([]);
+    if (before === null) return this.#show([]);
+    if (f.text().trim() === '' && this.replyTo && !this.noReplies) {
+      const replies = this.#repliesFor(p, this.replyTo);
+      if (replies.length > 0) return this.#show(replies, before, null, true);
+    }
+    if (offersNothing(before)) return this.#show([]);
     let words: string[] = [];
     try {
       const k = Number.isInteger(this.suggestions) && this.suggestions >= 1 ? Math.min(this.suggestions, 9) : 3;
@@ -448,6 +472,26 @@ export class RnnPredict extends LitElement {
       this.dispatchEvent(new RnnErrorEvent(e));
     }
     this.#show(words, before, this.#phraseFor(p, before, words));
+  }
+
+  /** The replies to `message` (empty while the reply model loads: a prediction follows when it is in). */
+  #repliesFor(p: Predictor, message: string): string[] {
+    if (typeof p.replies !== 'function') return [];
+    try {
+      const k = Number.isInteger(this.suggestions) && this.suggestions >= 1 ? Math.min(this.suggestions, 9) : 3;
+      const replies = p.replies(message, { k }).map((r) => r.text);
+      if (replies.length === 0 && !this.#awaitingReplies) {
+        this.#awaitingReplies = true;
+        p.repliesReady.then(
+          () => this.#schedule(),
+          (e: unknown) => this.dispatchEvent(new RnnErrorEvent(e)),
+        );
+      }
+      return replies;
+    } catch (e) {
+      this.dispatchEvent(new RnnErrorEvent(e));
+      return [];
+    }
   }
 
   /** The phrase for the text before the caret (computed once per word boundary by the
@@ -475,12 +519,14 @@ export class RnnPredict extends LitElement {
     );
   }
 
-  #show(words: string[], before = '', phrase: Phrase | null = null): void {
-    const same = words.length === this._words.length && words.every((w, i) => w === this._words[i]);
+  #show(words: string[], before = '', phrase: Phrase | null = null, replying = false): void {
+    const same =
+      replying === this._replying && words.length === this._words.length && words.every((w, i) => w === this._words[i]);
     if (!same) {
       this._words = words;
       this._active = -1;
     }
+    this._replying = replying && words.length > 0;
     this._open = words.length > 0;
     this._before = before;
     const samePhrase = (phrase?.words.join(' ') ?? '') === (this._phrase?.words.join(' ') ?? '');
@@ -511,6 +557,14 @@ export class RnnPredict extends LitElement {
   #announce(): void {
     const m = messages(this);
     const n = this._words.length;
+    if (this._replying) {
+      // Replies to a message are said once; the same replies showing again say nothing.
+      const replies = this._words.join('\n');
+      if (replies === this.#announcedReplies) return;
+      this.#announcedReplies = replies;
+      this.#announced = this.#live.textContent = m.replies(this._words[0]!, n);
+      return;
+    }
     let text = n > 0 ? m.top(this._words[0]!, n) : '';
     // Letters that only filter the phrase say nothing new.
     const phrase = this._phrase && n > 0 ? this._phrase.words.join(' ') : '';
@@ -526,7 +580,27 @@ export class RnnPredict extends LitElement {
   #accept(index: number): void {
     const word = this._words[index];
     if (word === undefined) return;
+    if (this._replying) return this.#acceptReply(word, index);
     if (this.#insert(word)) this.dispatchEvent(new RnnAcceptEvent({ word, index, kind: 'word', words: [word] }));
+  }
+
+  /** Fills the empty field with a reply (the page decides whether to send it). */
+  #acceptReply(reply: string, index: number): void {
+    const f = this.#field;
+    const before = f?.textBeforeCaret();
+    if (!f || this.#held || before == null) return;
+    const after = f.textAfterCaret();
+    const done = f.insertAtCaret({
+      deleteBefore: before.length,
+      deleteAfter: after.length,
+      text: reply,
+      caretAfter: 0,
+    });
+    if (!done) return;
+    this.#trailing = undefined;
+    this._active = -1;
+    this.#schedule();
+    this.dispatchEvent(new RnnAcceptEvent({ word: reply, index, kind: 'reply', words: reply.split(/\s+/) }));
   }
 
   /** Inserts the phrase's first `count` words (all with Infinity; never the words hidden to fit). */
@@ -584,7 +658,9 @@ export class RnnPredict extends LitElement {
     if (!p || typeof p.learn !== 'function' || text.trim() === '') return;
     if (this.#lastLearned.text === text && now - this.#lastLearned.at < 1000) return;
     this.#lastLearned = { text, at: now };
-    p.learn(text).then(
+    // A message sent while one received is set is learned as a reply to it.
+    const inReplyTo = this.replyTo && !this.noReplies ? this.replyTo : undefined;
+    p.learn(text, inReplyTo).then(
       () => this.#schedule(),
       (e: unknown) => this.dispatchEvent(new RnnErrorEvent(e)),
     );

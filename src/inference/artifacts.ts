@@ -49,6 +49,9 @@ export interface RnnModel {
   /** Set on a model published for others to use (the one shipped with the package): its name
    * and version, so a stored copy can be recognised and upgraded. */
   release?: ModelRelease;
+  /** A reply model (`train --shape qa`): the replies it ranks, mined from its training pairs
+   * (replies.ts). Absent on a next-word model. */
+  replies?: string[];
 }
 
 /** The kinds of text a site can say its people type: chat messages, or formal text (email,
@@ -101,7 +104,7 @@ export interface WeightSpec {
  * and the n-gram counts are in weights.bin), the rest as it is. */
 export interface ModelTopology extends Pick<
   RnnModel,
-  'config' | 'mix' | 'registerMix' | 'metrics' | 'corpusHash' | 'trainedAt' | 'settings' | 'release'
+  'config' | 'mix' | 'registerMix' | 'metrics' | 'corpusHash' | 'trainedAt' | 'settings' | 'release' | 'replies'
 > {
   format: typeof MODEL_FORMAT;
   version: number;
@@ -280,6 +283,7 @@ export function toArtifacts(model: RnnModel, options: ArtifactOptions = {}): Mod
       trainedAt: model.trainedAt,
       settings: model.settings,
       ...(model.release ? { release: model.release } : {}),
+      ...(model.replies ? { replies: model.replies } : {}),
     },
     weightSpecs: specs,
     weightData: data.buffer,
@@ -481,6 +485,7 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     trainedAt: String(t.trainedAt ?? ''),
     settings: t.settings ?? {},
     ...(isRelease(t.release) ? { release: t.release } : {}),
+    ...(t.replies !== undefined ? { replies: checkReplies(t.replies) } : {}),
   };
 }
 
@@ -498,6 +503,15 @@ function checkedRegisterMix(value: unknown): Record<Register, number> {
     }
   }
   return out;
+}
+
+/** The reply list of a record: strings, none empty, or a ModelFormatError. */
+function checkReplies(r: unknown): string[] {
+  if (!Array.isArray(r) || r.some((x) => typeof x !== 'string' || x.trim() === ''))
+    throw new ModelFormatError(
+      `model record is damaged: replies must be a list of non-empty strings, got ${describe(r)}`,
+    );
+  return r as string[];
 }
 
 function isRelease(r: unknown): r is ModelRelease {

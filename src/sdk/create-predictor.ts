@@ -56,7 +56,15 @@ import type { WorkerApi } from '../worker/protocol.js';
 import { BACKEND_NAMES, type BackendName } from '../base/training-types.js';
 import type { ForecastOptions, ForecastResult } from '../base/forecast-types.js';
 import { DEFAULT_MAX_CORPUS_BYTES, DEFAULT_STALL_SECONDS } from './download.js';
-import { SHIPPED_MODEL, DEFAULT_CORPUS_URL, loadCorpus, modelSource, type ModelSource } from './sources.js';
+import {
+  SHIPPED_MODEL,
+  DEFAULT_CORPUS_URL,
+  loadCorpus,
+  modelSource,
+  repliesSource,
+  type ModelSource,
+} from './sources.js';
+import { ReplyRanker, type Reply } from '../inference/replies.js';
 import { startWorker, WorkerTrainer } from './worker-trainer.js';
 import type {
   Predictor,
@@ -71,7 +79,8 @@ import type {
 
 export type { Predictor, PredictorInfo, PredictorOptions, TrainRequest } from './types.js';
 export { DEFAULT_WORKER_URL } from './assets.js';
-export { SHIPPED_MODEL, DEFAULT_CORPUS_URL } from './sources.js';
+export { SHIPPED_MODEL, SHIPPED_REPLIES, DEFAULT_CORPUS_URL } from './sources.js';
+export { REPLY_MIN_PROBABILITY } from '../inference/replies.js';
 export { MAX_LEARNED_MESSAGES } from '../storage/learned-log.js';
 
 /** Fine-tune the network on learned messages every this many new ones. */
@@ -108,6 +117,7 @@ function validate(o: PredictorOptions): void {
   positive(o.maxCorpusBytes, 'maxCorpusBytes', 'a number of bytes > 0');
   for (const b of ['autoTrain', 'persist', 'typos', 'emoji', 'crossOriginWeights'] as const)
     if (o[b] !== undefined) checkBoolean(o[b], b);
+  if (o.replies !== undefined && typeof o.replies !== 'boolean') str(o.replies, 'replies');
   if (o.fetch !== undefined) checkFunction(o.fetch, 'fetch');
   checkCompletionOrder(o.completionOrder);
   checkRegister(o.register);
@@ -164,6 +174,13 @@ class RnnPredictor extends EventTarget implements Predictor {
   readonly #fromModel: boolean;
   /** That model as published (not fine-tuned), for delete(). */
   #original: RnnModel | undefined;
+  /** The reply model, once loaded (`repliesReady`). */
+  #replies: ReplyRanker | undefined;
+  #repliesLoading: Promise<void> | undefined;
+  /** Replies the person sent (learn's inReplyTo), applied to the reply model once it loads. */
+  #sentReplies: string[] = [];
+  /** The learned messages' first read from storage (the reply model applies the stored replies). */
+  #learnedRead: Promise<void> = Promise.resolve();
 
   constructor(options: PredictorOptions) {
     super();
@@ -192,7 +209,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       this.#prefetched = loadRecord(this.#name);
       this.#prefetched.catch(() => {});
     }
-    const learned = this.#readLearned();
+    const learned = (this.#learnedRead = this.#readLearned());
     this.#lines = await loadCorpus(this.#o.corpus ?? DEFAULT_CORPUS_URL, {
       fetch: this.#fetch,
       maxBytes: this.#o.maxCorpusBytes ?? DEFAULT_MAX_CORPUS_BYTES,
@@ -320,7 +337,7 @@ class RnnPredictor extends EventTarget implements Predictor {
           fetching.catch(() => {}); // awaited below, where a failure is handled
         })
       : Promise.resolve();
-    const learned = this.#readLearned();
+    const learned = (this.#learnedRead = this.#readLearned());
     if (this.#storageOk) {
       const reading = loadRecord(this.#name);
       // While IndexedDB reads: what the first suggestion would otherwise wait for.
@@ -604,6 +621,77 @@ class RnnPredictor extends EventTarget implements Predictor {
     return this.#need().predictNext(text, options);
   }
 
+  get repliesReady(): Promise<void> {
+    this.#repliesLoading ??= this.#loadReplies();
+    return this.#repliesLoading;
+  }
+
+  replies(message: string, options: { k?: number } = {}): Reply[] {
+    if (this.#disposed) throw new Error('this predictor was disposed');
+    if (typeof message !== 'string') throw new TypeError(`message must be a string, got ${describe(message)}`);
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(`options must be an object, got ${describe(options)}`);
+    const k = options.k ?? 3;
+    checkInteger(k, 'k', 0, 10);
+    if (this.#o.replies === false) return [];
+    if (!this.#replies) {
+      // The first ask loads the model; an error is reported by repliesReady and an event.
+      this.repliesReady.catch(() => {});
+      return [];
+    }
+    return this.#replies.rank(message, k);
+  }
+
+  /**
+   * The reply model: the stored copy when it is this model, else downloaded (then stored, so
+   * that a reload answers offline); a failed download falls back on a stored copy of the same
+   * model. Stored under the predictor's name + ':replies', beside the next-word model.
+   */
+  async #loadReplies(): Promise<void> {
+    validate(this.#o);
+    if (this.#o.replies === false) return;
+    const source = repliesSource(typeof this.#o.replies === 'boolean' ? undefined : this.#o.replies);
+    const name = `${this.#name}:replies`;
+    let stored: Awaited<ReturnType<typeof loadRecord>>;
+    if (this.#storageOk) stored = await loadRecord(name).catch(() => undefined);
+    let model: RnnModel | undefined;
+    if (stored && stored.key === source.key) {
+      try {
+        model = fromArtifacts(stored.artifacts);
+      } catch {
+        stored = undefined;
+      }
+    }
+    if (!model) {
+      try {
+        const fetched = await this.#fetchModel(source);
+        try {
+          model = fromArtifacts(fetched);
+        } catch (e) {
+          throw new Error(`${source.json}: ${(e as Error).message}`, { cause: e });
+        }
+        if (this.#storageOk)
+          indexedDbHandler(name, source.key)
+            .save(fetched)
+            .catch((err: Error) => this.#emitError(err));
+      } catch (e) {
+        if (!stored || !source.sameModel(stored.key)) {
+          this.#emitError(e as Error);
+          throw e;
+        }
+        model = fromArtifacts(stored.artifacts);
+      }
+    }
+    if (this.#disposed) return;
+    const ranker = new ReplyRanker(model);
+    // The replies learned on earlier visits (stored), then those of this one.
+    await this.#learnedRead.catch(() => {});
+    for (const m of this.#learned)
+      if (m.inReplyTo !== undefined && !this.#sentReplies.includes(m.text)) ranker.learnReply(m.text);
+    for (const r of this.#sentReplies) ranker.learnReply(r);
+    this.#replies = ranker;
+  }
+
   continue(text: string, options?: ContinueOptions): Continuation[] {
     return this.#need().continue(text, options);
   }
@@ -635,24 +723,37 @@ class RnnPredictor extends EventTarget implements Predictor {
     }
   }
 
-  async learn(text: string): Promise<void> {
+  async learn(text: string, inReplyTo?: string): Promise<void> {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
-    await this.ready;
+    if (inReplyTo !== undefined && typeof inReplyTo !== 'string')
+      throw new TypeError(`inReplyTo must be the message replied to (a string), got ${describe(inReplyTo)}`);
     const line = capMessage(text.trim());
+    const replyTo = inReplyTo?.trim() ? inReplyTo : undefined;
+    // A reply to a message ranks higher from now on (replies.ts learnReply), whether or not
+    // the next-word model is in; stored with the message (its inReplyTo) for the next visit.
+    if (replyTo !== undefined && line !== '') {
+      this.#sentReplies.push(line);
+      this.#replies?.learnReply(line);
+    }
+    await this.ready;
     const words = modelWords(line);
     if (words.length === 0) return;
     // A message holding a forgotten word is not learned: it would teach that word again.
     if (words.some((w) => this.#forgotten.includes(w))) return;
-    let message: LearnedMessage = { id: `memory:${this.#memoryIds++}`, text: line };
+    let message: LearnedMessage = {
+      id: `memory:${this.#memoryIds++}`,
+      text: line,
+      ...(replyTo !== undefined ? { inReplyTo: replyTo } : {}),
+    };
     let trimmed: string[] = [];
     if (this.#log) {
       try {
-        let r = await this.#log.append(line, modelWords);
+        let r = await this.#log.append(line, modelWords, replyTo);
         if (!r.stored && r.reason === 'stale') {
           // Another tab deleted everything since this tab loaded: this tab forgets it too,
           // then keeps this message (typed after the deletion).
           await this.#clearMemory();
-          r = await this.#log.append(line, modelWords);
+          r = await this.#log.append(line, modelWords, replyTo);
         }
         if (!r.stored) {
           if (r.reason === 'forgotten' && !this.#forgotten.includes(r.word)) {
@@ -760,6 +861,10 @@ class RnnPredictor extends EventTarget implements Predictor {
   async #clearMemory(): Promise<void> {
     this.#learned = [];
     this.#forgotten = [];
+    // The replies learned go too: the reply model is made again, as shipped, when next asked for.
+    this.#sentReplies = [];
+    this.#replies = undefined;
+    this.#repliesLoading = undefined;
     this.#learnedSinceTune = 0;
     clearTimeout(this.#rebuildTimer);
     if (this.#fromModel) {

@@ -18,6 +18,25 @@ export const SHIPPED_MODEL: Readonly<{ release: ModelRelease; json: URL; weights
   weights: new URL('./models/es/weights.bin', import.meta.url),
 };
 
+/**
+ * The Spanish reply model shipped with the package (`rnn-predict train --shape qa` on
+ * corpus/es-respuestas.train.tsv; models/es-replies in the repository, next to this module in
+ * the built package): loaded the first time replies are asked for, not on the first visit.
+ */
+export const SHIPPED_REPLIES: Readonly<{ release: ModelRelease; json: URL; weights: URL }> = {
+  release: { id: 'es-replies', version: 1 },
+  json: new URL('./models/es-replies/model.json', import.meta.url),
+  weights: new URL('./models/es-replies/weights.bin', import.meta.url),
+};
+
+/** The reply model at `replies`' URL, or the shipped one (its stored copy keyed like modelSource's). */
+export function repliesSource(replies: string | URL | undefined): ModelSource {
+  if (replies !== undefined) return modelSource(replies);
+  const { release, json, weights } = SHIPPED_REPLIES;
+  const key = JSON.stringify({ model: release.id, version: release.version });
+  return { json, weights, key, sameModel: (k) => k === key };
+}
+
 /** Where the shipped corpus lies, next to this module in the built package. */
 export const DEFAULT_CORPUS_URL = new URL('./corpus/es-conversaciones.txt', import.meta.url);
 

@@ -8,8 +8,10 @@ import type { CellType, ModelShape, NetworkChoices } from '../inference/model-co
 import type { TrainProgress } from '../base/training-types.js';
 import type { CompletionOrder } from '../inference/savings-order.js';
 import type { Register } from '../inference/artifacts.js';
+import type { Reply } from '../inference/replies.js';
 
 export type {
+  Reply,
   Suggestion,
   Continuation,
   ContinueOptions,
@@ -82,6 +84,10 @@ export interface PredictorOptions extends NetworkChoices {
    * support tickets, documents). It picks the model's mix of network and n-gram model chosen for
    * that kind of text, where the model has one per register (the shipped model does). */
   register?: Register;
+  /** Reply suggestions (`replies()`): true (default) for the Spanish reply model shipped with
+   * the package, loaded the first time replies are asked for and then kept in IndexedDB; the
+   * URL of a reply model directory (`rnn-predict train --shape qa`); false turns them off. */
+  replies?: boolean | string | URL;
 }
 
 export interface PredictorInfo {
@@ -161,6 +167,15 @@ export interface Predictor extends EventTarget {
   /** The phrase to offer after the text (the next 2–4 words while confident), or null;
    * computed once per word boundary, letters inside a word only filter it. */
   phrase(text: string, options?: PhraseOptions): Continuation | null;
+  /** Up to `k` (default 3) replies to a message received, best first, no two starting with
+   * the same word, each with its probability among the replies scored (synchronous once
+   * `repliesReady` resolved; before, it starts loading the reply model and answers []). []
+   * for an empty message, when replies are off (`replies: false`), or when the best is below
+   * REPLY_MIN_PROBABILITY (0.05). */
+  replies(message: string, options?: { k?: number }): Reply[];
+  /** Resolves when `replies()` answers: reading it starts loading the reply model (stored, or
+   * downloaded once and stored); rejects naming what failed. Resolves at once with replies off. */
+  readonly repliesReady: Promise<void>;
   /** Trains (or retrains) the network on the corpus in the worker; the previous model stays
    * until it ends. Started from a model (shipped or `model`), it fine-tunes that network on the
    * learned messages instead. */
@@ -169,7 +184,7 @@ export interface Predictor extends EventTarget {
    * by the site's other tabs within a moment. Words longer than MAX_WORD_LENGTH (40) are not
    * learned; a message holding a forgotten word is not learned; past MAX_LEARNED_MESSAGES the
    * oldest go (a `trimmed` event). */
-  learn(text: string): Promise<void>;
+  learn(text: string, inReplyTo?: string): Promise<void>;
   /** Never suggests this word again: it joins the forgotten words, and the learned messages
    * holding it are removed (with their counts). Kept in IndexedDB beside the model. */
   forget(word: string): Promise<void>;

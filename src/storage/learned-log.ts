@@ -2,7 +2,8 @@
  * What a person taught a predictor, kept in IndexedDB one record per message (never by
  * rewriting a list), so that two tabs of one site never overwrite each other's messages:
  *
- * - a learned message is `[name, 'm', time, tab, seq] → { text }`; a forgotten word is
+ * - a learned message is `[name, 'm', time, tab, seq] → { text, inReplyTo? }` (inReplyTo: the
+ *   message it answered, when it was sent as a reply); a forgotten word is
  *   `[name, 'f', word] → { word }`; `[name, 'g'] → { generation }` counts the deletions;
  *   `[name, 'n'] → { count }` holds the number of messages, so that a write does not count them
  *   (IndexedDB's count() walks every key): written by load() and append(), removed by whatever
@@ -41,6 +42,8 @@ export interface LearnedMessage {
   /** Stable across tabs and reloads: what `trimmed` and `forgot` announcements name. */
   id: string;
   text: string;
+  /** The message received that this one answered (learn's inReplyTo), when there was one. */
+  inReplyTo?: string;
 }
 
 /** What one name holds. */
@@ -83,7 +86,7 @@ const range = (name: string, kind: string) => IDBKeyRange.bound([name, kind], [n
 const TAB = Math.random().toString(36).slice(2, 10);
 let seq = 0;
 
-function isMessage(v: unknown): v is { text: string } {
+function isMessage(v: unknown): v is { text: string; inReplyTo?: string } {
   return (
     typeof v === 'object' &&
     v !== null &&
@@ -192,7 +195,12 @@ export class LearnedLog {
         };
         keys.forEach((key, i) => {
           const v = values[i];
-          if (isMessage(v)) out.messages.push({ id: idOf(key), text: v.text });
+          if (isMessage(v))
+            out.messages.push({
+              id: idOf(key),
+              text: v.text,
+              ...(typeof v.inReplyTo === 'string' ? { inReplyTo: v.inReplyTo.slice(0, MAX_MESSAGE_LENGTH) } : {}),
+            });
           else aside(key, v);
         });
         fkeys.forEach((key, i) => {
@@ -215,7 +223,7 @@ export class LearnedLog {
    * the name) or when a word of it was forgotten (`wordsOf` splits the text as the models do);
    * the oldest messages past `limit` are removed with it.
    */
-  async append(text: string, wordsOf: (text: string) => string[]): Promise<AppendResult> {
+  async append(text: string, wordsOf: (text: string) => string[], inReplyTo?: string): Promise<AppendResult> {
     const name = this.name;
     const generation = this.#generation;
     const key: Key = [name, 'm', Date.now(), TAB, seq++];
@@ -237,12 +245,13 @@ export class LearnedLog {
         // that a wrong count never removes a message it should keep.
         if (count === undefined || trimCount(count + 1, this.limit) > 0)
           count = await promisifyRequest(s.count(range(name, 'm')));
-        s.put({ text }, key);
+        const replyTo = inReplyTo === undefined ? {} : { inReplyTo: inReplyTo.slice(0, MAX_MESSAGE_LENGTH) };
+        s.put({ text, ...replyTo }, key);
         const over = trimCount(count + 1, this.limit);
         const trimmed = over > 0 ? (await promisifyRequest(s.getAllKeys(range(name, 'm'), over))).map(idOf) : [];
         for (const id of trimmed) s.delete(keyOf(id));
         s.put({ count: count + 1 - trimmed.length }, COUNT(name));
-        return { stored: true, message: { id: idOf(key), text }, trimmed };
+        return { stored: true, message: { id: idOf(key), text, ...replyTo }, trimmed };
       });
     } catch (e) {
       throw explain(e, `saving a learned message of "${name}"`);

@@ -38,7 +38,19 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
   assert.match((await page.textContent('.lead')) ?? '', new RegExp(`La red ${cell} incluida con el paquete`));
   assert.equal(await page.isVisible('#train'), false, 'a training bar while nothing trains');
 
+  // The other person (Ana) writes; while the field is empty the chips offer replies to her.
+  await page.waitForSelector('#log li.bot');
   await page.click('#message');
+  await page.waitForFunction(() => document.querySelectorAll('#predict [role=option]').length > 0);
+  const replies = await page.$$eval('#predict [role=option]', (os) => os.map((o) => o.textContent));
+  assert.deepEqual(
+    replies,
+    await page.evaluate(() =>
+      (document.getElementById('predict') as any).predictor
+        .replies(document.querySelector('#log li.bot')!.textContent, { k: 3 })
+        .map((r: { text: string }) => r.text),
+    ),
+  );
   await page.keyboard.type('Hola cómo se siente ');
   await page.waitForFunction(() =>
     [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'hoy'),
@@ -60,7 +72,10 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
 
   // Sending: the message joins the log, the field empties, and the element learns it.
   await page.keyboard.press('Enter');
-  assert.equal(await page.textContent('#log li:last-child'), `Hola cómo se siente ${first} ${second}`);
+  assert.equal(
+    await page.$$eval('#log li:not(.bot)', (ls) => ls.at(-1)?.textContent),
+    `Hola cómo se siente ${first} ${second}`,
+  );
   assert.equal(await page.inputValue('#message'), '');
   await page.fill('#message', 'El ornitorrinco azul');
   await page.keyboard.press('Enter');

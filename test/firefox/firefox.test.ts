@@ -88,6 +88,34 @@ test('element: "hoy" for "Hola cómo se siente ", Tab accepts the top one, ↓ a
   await page.close();
 });
 
+test('element: reply-to offers replies while the field is empty, Tab fills the field, typing brings words back', async () => {
+  const { page, errors } = await newPage();
+  await page.goto(`${origin}/test/fixtures/element.html`);
+  await page.waitForFunction(() => customElements.get('rnn-predict') !== undefined);
+  await page.evaluate(() => (document.querySelector('rnn-predict') as HTMLElement & { ready: Promise<void> }).ready);
+  await page.evaluate(() => {
+    (document.querySelector('rnn-predict') as HTMLElement & { replyTo: string }).replyTo = '¿Vienes mañana a cenar?';
+  });
+  await page.click('#f');
+  await page.waitForFunction(() => document.querySelectorAll('[role=option]').length > 0, { timeout: 60_000 });
+  const replies = await page.evaluate(() =>
+    (document.querySelector('rnn-predict') as HTMLElement & { predictor: any }).predictor
+      .replies('¿Vienes mañana a cenar?')
+      .map((r: { text: string }) => r.text),
+  );
+  assert.deepEqual(await suggestions(page), replies);
+  assert.match(await page.$eval('[role=status]', (l) => l.textContent ?? ''), /^respuestas: /);
+  await page.keyboard.press('Tab');
+  assert.equal(await value(page), replies[0]);
+  await page.$eval('#f', (f) => {
+    (f as HTMLInputElement).value = '';
+  });
+  await page.keyboard.type('Hola cómo se siente ');
+  await waitFor(page, 'hoy');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 /** Sends a composition as an IME drives it: compositionstart, then for each step a
  * compositionupdate and an input with isComposing (the field's value holds the composed text). */
 async function composeIn(page: Page, base: string, steps: string[]): Promise<void> {

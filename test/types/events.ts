@@ -11,7 +11,7 @@ export function elementEvents(el: RnnPredict): void {
     const event: RnnAcceptEvent = e;
     const detail: AcceptDetail = e.detail;
     const word: string = e.detail.word;
-    const kind: 'word' | 'phrase' = e.detail.kind;
+    const kind: 'word' | 'phrase' | 'reply' = e.detail.kind;
     // @ts-expect-error rnn-accept's detail has no such field
     void e.detail.nope;
     void [event, detail, word, kind];
@@ -42,7 +42,7 @@ export function elementEvents(el: RnnPredict): void {
   document.querySelector('rnn-predict')?.addEventListener('rnn-accept', (e) => void e.detail.words.length);
   // They bubble out of the element: listeners on the document and the window are typed too.
   document.addEventListener('rnn-accept', (e) => {
-    const kind: 'word' | 'phrase' = e.detail.kind;
+    const kind: 'word' | 'phrase' | 'reply' = e.detail.kind;
     // @ts-expect-error rnn-accept's detail has no such field
     void e.detail.nope;
     void kind;

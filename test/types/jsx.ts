@@ -16,7 +16,7 @@ export const props: Props = {
   className: 'chat',
   'onrnn-accept': (e) => {
     const word: string = e.detail.word;
-    const kind: 'word' | 'phrase' = e.detail.kind;
+    const kind: 'word' | 'phrase' | 'reply' = e.detail.kind;
     void [word, kind];
   },
   'onrnn-error': (e) => void e.detail.message,

@@ -193,3 +193,22 @@ test('the other tabs hear of each message, forgotten word and deletion', async (
   a.close();
   b.close();
 });
+
+test('a message sent as a reply keeps the message it answered across a reload', async () => {
+  const s = site();
+  const a = s.tab();
+  await a.load();
+  await a.append('Sí, claro', modelWords, '¿Vienes mañana?');
+  await a.append('hola', modelWords);
+  a.close();
+  const b = s.tab();
+  const { messages } = await b.load();
+  assert.deepEqual(
+    messages.map((m) => [m.text, m.inReplyTo]),
+    [
+      ['Sí, claro', '¿Vienes mañana?'],
+      ['hola', undefined],
+    ],
+  );
+  b.close();
+});
