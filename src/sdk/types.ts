@@ -167,8 +167,10 @@ export interface Predictor extends EventTarget {
   /** The phrase to offer after the text (the next 2–4 words while confident), or null;
    * computed once per word boundary, letters inside a word only filter it. */
   phrase(text: string, options?: PhraseOptions): Continuation | null;
-  /** Up to `k` (default 3) replies to a message received, best first, no two starting with
-   * the same word, each with its probability among the replies scored (synchronous once
+  /** Up to `k` (default 3) replies to a message received, best first by the decoder's
+   * log-probability per token (the order chosen on held-out pairs: it does not favour the
+   * shortest replies), no two starting with the same word, each with its probability among the
+   * replies scored, so a later reply can have a higher probability (synchronous once
    * `repliesReady` resolved; before, it starts loading the reply model and answers []). []
    * for an empty message, when replies are off (`replies: false`), or when the best is below
    * REPLY_MIN_PROBABILITY (0.05). */
