@@ -16,7 +16,7 @@ const score: number = evaluate({ suggest: () => [], inVocabulary: () => true }, 
 // The element's events are typed by the published declarations: on the element and on the document.
 element?.addEventListener('rnn-accept', (e) => {
   const accepted: RnnAcceptEvent = e;
-  const kind: 'word' | 'phrase' = e.detail.kind;
+  const kind: 'word' | 'phrase' | 'reply' = e.detail.kind;
   void [accepted, kind];
 });
 document.addEventListener('rnn-remove', (e) => void e.detail.word.toUpperCase());
