@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KneserNeyTrigram } from '../../src/inference/ngram.js';
-import { resolveModelConfig, weightShapes } from '../../src/inference/model-config.js';
+import { resolveModelConfig } from '../../src/inference/model-config.js';
 import { predictorOf, toArtifacts, type RnnModel } from '../../src/inference/artifacts.js';
 import { buildVocabulary } from '../../src/text/vocabulary.js';
 import { modelWords } from '../../src/text/tokenize.js';
-import { mulberry32 } from '../../src/data/windows.js';
 import { createPredictor } from '../../src/sdk/create-predictor.js';
+import { randomWeights } from './random-weights.js';
 
 const corpus = [
   'hola, ¿cómo estás?',
@@ -25,13 +25,7 @@ function model(): RnnModel {
   const lines = corpus.map(modelWords);
   const vocabulary = buildVocabulary(lines.flat(), { maxSize: 40 });
   const config = resolveModelConfig({ cell: 'gru', embeddingSize: 8, hiddenSize: 8, vocabSize: vocabulary.size });
-  const random = mulberry32(3);
-  const weights = new Map(
-    weightShapes(config).map(([name, shape]) => [
-      name,
-      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() - 0.5),
-    ]),
-  );
+  const weights = randomWeights(config, 3);
   return {
     config,
     vocabulary,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quantizeRows, dequantizeRows, dequantizeInWasm } from '../../src/inference/quantize.js';
 import { KneserNeyTrigram } from '../../src/inference/ngram.js';
-import { resolveModelConfig, weightShapes } from '../../src/inference/model-config.js';
+import { resolveModelConfig } from '../../src/inference/model-config.js';
 import {
   toArtifacts,
   fromArtifacts,
@@ -24,6 +24,7 @@ import { mulberry32 } from '../../src/data/windows.js';
 import { loadModelDir, saveModelDir } from '../../src/node/model-dir.js';
 import { main } from '../../src/cli.js';
 import { SHIPPED_MODEL } from '../../src/sdk/create-predictor.js';
+import { randomWeights } from './random-weights.js';
 
 const corpus = [
   'Hola, ¿cómo se siente hoy?',
@@ -42,13 +43,7 @@ const lines = corpus.map(evalWords);
 function smallModel(): RnnModel {
   const vocabulary = buildVocabulary(lines.flat(), { maxSize: 40 });
   const config = resolveModelConfig({ cell: 'gru', embeddingSize: 16, hiddenSize: 8, vocabSize: vocabulary.size });
-  const random = mulberry32(7);
-  const weights = new Map(
-    weightShapes(config).map(([name, shape]) => [
-      name,
-      Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() - 0.5),
-    ]),
-  );
+  const weights = randomWeights(config, 7);
   return {
     config,
     vocabulary,
