@@ -44,6 +44,20 @@ export function replyKey(text: string): string {
   return evalWords(text).join(' ');
 }
 
+/** The first `k` texts, best first, that differ by replyKey (none empty by it). */
+export function firstDistinct(texts: Iterable<string>, k: number): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const text of texts) {
+    const key = replyKey(text);
+    if (!key || seen.has(key)) continue;
+    seen.add(key);
+    out.push(text);
+    if (out.length === k) break;
+  }
+  return out;
+}
+
 /** The tokens the reply model reads for a text (lower-cased, punctuation included). */
 export function replyTokens(text: string): string[] {
   return tokenize(text).map((t) => t.norm);
@@ -324,17 +338,11 @@ export class ReplyRanker {
       }
       beams = next.sort((a, c) => c.lp - a.lp).slice(0, width);
     }
-    const seen = new Set<string>();
-    const out: string[] = [];
-    for (const d of done.filter((x) => x.ids.length > 0).sort((a, b) => b.score - a.score)) {
-      const text = d.ids.map((id) => this.vocabulary.tokenOf(id)).join(' ');
-      const key = replyKey(text);
-      if (!key || seen.has(key)) continue;
-      seen.add(key);
-      out.push(text);
-      if (out.length === k) break;
-    }
-    return out;
+    const texts = done
+      .filter((x) => x.ids.length > 0)
+      .sort((a, b) => b.score - a.score)
+      .map((d) => d.ids.map((id) => this.vocabulary.tokenOf(id)).join(' '));
+    return firstDistinct(texts, k);
   }
 
   /** Adds `amount` to a reply's normalised score from now on. */

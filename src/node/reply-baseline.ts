@@ -9,7 +9,7 @@
  */
 import TfIdf from 'natural/lib/natural/tfidf/tfidf.js';
 import { evalWords } from '../text/tokenize.js';
-import { replyKey } from '../inference/replies.js';
+import { firstDistinct } from '../inference/replies.js';
 
 /** A TF-IDF nearest-message replier over training pairs. */
 export function tfidfReplier(pairs: readonly (readonly [string, string])[]): (message: string, k?: number) => string[] {
@@ -43,16 +43,9 @@ export function tfidfReplier(pairs: readonly (readonly [string, string])[]): (me
     const best = [...scores]
       .map(([d, s]) => [d, s / Math.sqrt(docs[d]!.length)] as const)
       .sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    const out: string[] = [];
-    const seen = new Set<string>();
-    for (const [d] of best) {
-      const reply = pairs[d]![1];
-      const key = replyKey(reply);
-      if (!key || seen.has(key)) continue;
-      seen.add(key);
-      out.push(reply);
-      if (out.length === k) break;
-    }
-    return out;
+    return firstDistinct(
+      best.map(([d]) => pairs[d]![1]),
+      k,
+    );
   };
 }
