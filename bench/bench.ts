@@ -20,11 +20,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { isWordToken, modelWords, typingContext } from '../src/text/tokenize.js';
 import { buildVocabulary, BOS_ID } from '../src/text/vocabulary.js';
-import { KneserNeyTrigram } from '../src/inference/ngram.js';
-import { WordPredictor, boundedTail } from '../src/inference/word-predictor.js';
-import { RecurrentNetwork } from '../src/inference/recurrent-network.js';
-import { evaluate } from '../src/inference/evaluate.js';
-import { fromArtifacts, predictorOf, toArtifacts, type RnnModel } from '../src/inference/artifacts.js';
+import { KneserNeyTrigram } from '../src/inference/model/ngram.js';
+import { WordPredictor, boundedTail } from '../src/inference/model/word-predictor.js';
+import { RecurrentNetwork } from '../src/inference/model/recurrent-network.js';
+import { evaluate } from '../src/inference/suggest/evaluate.js';
+import { fromArtifacts, predictorOf, toArtifacts, type RnnModel } from '../src/inference/format/artifacts.js';
 import {
   CELL_GATES,
   DEFAULT_MODEL,
@@ -33,12 +33,12 @@ import {
   TRAIN_DEFAULTS,
   type CellType,
   type ModelConfig,
-} from '../src/inference/model-config.js';
+} from '../src/inference/model/model-config.js';
 import { trainModel } from '../src/training/train.js';
 import { bestMix, lineTokens } from '../src/training/pipeline.js';
 import { initNodeBackend } from '../src/node/node-backend.js';
 import { loadModelDir } from '../src/node/model-dir.js';
-import { ReplyRanker, REPLY_PRUNE } from '../src/inference/replies.js';
+import { ReplyRanker, REPLY_PRUNE } from '../src/inference/suggest/replies.js';
 import { workerThreads, defaultThreads } from '../src/node/parallel.js';
 import { windows } from '../src/data/windows.js';
 import { hashText } from '../src/data/corpus.js';

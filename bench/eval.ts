@@ -7,12 +7,12 @@
  *   npm run eval -- [--train FILE] [--test FILE] [--minutes N] [--cells lstm,gru,rnn] [--quick] [--json]
  */
 import { modelWords } from '../src/text/tokenize.js';
-import { KneserNeyTrigram } from '../src/inference/ngram.js';
-import { WordPredictor } from '../src/inference/word-predictor.js';
-import { RecurrentNetwork } from '../src/inference/recurrent-network.js';
-import { evaluate, type EvaluationResult } from '../src/inference/evaluate.js';
-import { predictorOf, toArtifacts } from '../src/inference/artifacts.js';
-import { CELL_TYPES, parameterCount, TRAIN_DEFAULTS, type CellType } from '../src/inference/model-config.js';
+import { KneserNeyTrigram } from '../src/inference/model/ngram.js';
+import { WordPredictor } from '../src/inference/model/word-predictor.js';
+import { RecurrentNetwork } from '../src/inference/model/recurrent-network.js';
+import { evaluate, type EvaluationResult } from '../src/inference/suggest/evaluate.js';
+import { predictorOf, toArtifacts } from '../src/inference/format/artifacts.js';
+import { CELL_TYPES, parameterCount, TRAIN_DEFAULTS, type CellType } from '../src/inference/model/model-config.js';
 import { trainLanguageModel } from '../src/training/pipeline.js';
 import { initNodeBackend } from '../src/node/node-backend.js';
 import { saveModelDir } from '../src/node/model-dir.js';

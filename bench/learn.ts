@@ -15,9 +15,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createPredictor } from '../src/sdk/create-predictor.js';
-import { KneserNeyTrigram } from '../src/inference/ngram.js';
+import { KneserNeyTrigram } from '../src/inference/model/ngram.js';
 import { modelWords } from '../src/text/tokenize.js';
-import { learnedLines } from '../src/inference/learning.js';
+import { learnedLines } from '../src/inference/model/learning.js';
 import type { Predictor } from '../src/index.js';
 
 const args = process.argv.slice(2);

@@ -4,9 +4,9 @@
  *   node --import tsx bench/network-alone.ts models/DIR [--test FILE]
  */
 import { loadModelDir } from '../src/node/model-dir.js';
-import { WordPredictor } from '../src/inference/word-predictor.js';
-import { RecurrentNetwork } from '../src/inference/recurrent-network.js';
-import { evaluate } from '../src/inference/evaluate.js';
+import { WordPredictor } from '../src/inference/model/word-predictor.js';
+import { RecurrentNetwork } from '../src/inference/model/recurrent-network.js';
+import { evaluate } from '../src/inference/suggest/evaluate.js';
 import { DEFAULT_TEST, fail, readLines } from './common.js';
 
 const [dir, flag, file] = process.argv.slice(2);

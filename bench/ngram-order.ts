@@ -17,8 +17,8 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { loadModelDir } from '../src/node/model-dir.js';
-import { predictorOf } from '../src/inference/artifacts.js';
-import { evaluate, type Scorer } from '../src/inference/evaluate.js';
+import { predictorOf } from '../src/inference/format/artifacts.js';
+import { evaluate, type Scorer } from '../src/inference/suggest/evaluate.js';
 import { modelWords } from '../src/text/tokenize.js';
 import { WEIGHT } from '../src/base/checks.js';
 import { args, DEFAULT_TEST, fail, pct, readLines, table } from './common.js';

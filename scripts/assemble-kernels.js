@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Assembles the WebAssembly SIMD kernels (src/inference/kernels.wat) with wabt into
-// src/inference/kernels-wasm.ts, the bytes the page loads. Run by `npm run build`; the output
+// Assembles the WebAssembly SIMD kernels (src/inference/kernels/kernels.wat) with wabt into
+// src/inference/kernels/kernels-wasm.ts, the bytes the page loads. Run by `npm run build`; the output
 // is committed so that the sources run without a build, and a unit test checks it is current.
 // Usage: node scripts/assemble-kernels.js [--check]   (--check: exit 1 if the file is stale)
 import { Buffer } from 'node:buffer';
@@ -8,8 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtModule from 'wabt';
 
-export const WAT_PATH = fileURLToPath(new URL('../src/inference/kernels.wat', import.meta.url));
-export const TS_PATH = fileURLToPath(new URL('../src/inference/kernels-wasm.ts', import.meta.url));
+export const WAT_PATH = fileURLToPath(new URL('../src/inference/kernels/kernels.wat', import.meta.url));
+export const TS_PATH = fileURLToPath(new URL('../src/inference/kernels/kernels-wasm.ts', import.meta.url));
 
 /** The module's bytes, assembled from kernels.wat (SIMD on, no names section). */
 export async function assembleKernels() {

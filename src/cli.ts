@@ -8,13 +8,19 @@ import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import { parseCorpus } from './data/corpus.js';
 import { modelWords, typingContext } from './text/tokenize.js';
-import { KneserNeyTrigram, NGRAM_HISTORY } from './inference/ngram.js';
-import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-predictor.js';
-import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from './inference/evaluate.js';
-import { learnInto } from './inference/learning.js';
-import { COMPLETION_ORDERS } from './inference/savings-order.js';
-import { REPLY_PRUNE } from './inference/replies.js';
-import { DEFAULT_REGISTER, predictorOf, REGISTERS, truncateVocabulary, type RnnModel } from './inference/artifacts.js';
+import { KneserNeyTrigram, NGRAM_HISTORY } from './inference/model/ngram.js';
+import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/model/word-predictor.js';
+import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from './inference/suggest/evaluate.js';
+import { learnInto } from './inference/model/learning.js';
+import { COMPLETION_ORDERS } from './inference/model/savings-order.js';
+import { REPLY_PRUNE } from './inference/suggest/replies.js';
+import {
+  DEFAULT_REGISTER,
+  predictorOf,
+  REGISTERS,
+  truncateVocabulary,
+  type RnnModel,
+} from './inference/format/artifacts.js';
 import {
   parameterCount,
   TRAIN_DEFAULTS,
@@ -25,7 +31,7 @@ import {
   MODEL_SHAPES,
   LEARNING_RATE,
   SIZE_LIMITS,
-} from './inference/model-config.js';
+} from './inference/model/model-config.js';
 import { checkInteger, checkNumber, checkOneOf, POSITIVE, SHARE, WEIGHT, type NumberRule } from './base/checks.js';
 import type { TrainProgress } from './base/training-types.js';
 import { loadModelDir, saveModelDir, MODEL_JSON } from './node/model-dir.js';
@@ -33,7 +39,7 @@ import { checkedFlag, parseCommandLine } from './node/cli-args.js';
 import { TOKENS_PER_PARAMETER } from './training/corpus-size.js';
 
 /** `rnn-predict train` defaults: the best settings found for a 30-minute run on 2 cores
- * (src/inference/model-config.ts TRAIN_DEFAULTS, bench/RESULTS.md). */
+ * (src/inference/model/model-config.ts TRAIN_DEFAULTS, bench/RESULTS.md). */
 const DEFAULT_MINUTES: number = TRAIN_DEFAULTS.minutes;
 const DEFAULT_EPOCHS: number = TRAIN_DEFAULTS.epochs;
 const DEFAULT_VOCABULARY: number = TRAIN_DEFAULTS.vocabularySize;
@@ -406,7 +412,7 @@ async function evalReplies(values: Record<string, unknown>, out: Output): Promis
   let pairs = await readPairs(values.replies as string);
   const max = intOption(values['max-lines'] as string | undefined, 'max-lines', 1);
   if (max !== undefined) pairs = pairs.slice(0, max);
-  const { ReplyRanker, evaluateReplies } = await import('./inference/replies.js');
+  const { ReplyRanker, evaluateReplies } = await import('./inference/suggest/replies.js');
   const prune = intOption(values['reply-prune'] as string | undefined, 'reply-prune', 1) ?? REPLY_PRUNE;
   const ranker = wantsModel ? new ReplyRanker(await loadModelDir(values.model as string)) : undefined;
   const results: Record<string, Record<string, number>> = {};
@@ -432,7 +438,7 @@ async function evalReplies(values: Record<string, unknown>, out: Output): Promis
     if (!ranker) throw new UsageError('eval --replies --adapt needs --model DIR');
     const half = Math.floor(pairs.length / 2);
     const later = pairs.slice(half);
-    const { replyKey } = await import('./inference/replies.js');
+    const { replyKey } = await import('./inference/suggest/replies.js');
     const sentKeys = new Set(pairs.slice(0, half).map(([, r]) => replyKey(r)));
     // The pairs answered with a reply the person had sent before: where learning should show.
     const again = later.filter(([, r]) => sentKeys.has(replyKey(r)));

@@ -20,15 +20,21 @@ export type { VocabularyJSON, VocabularyOptions } from './text/vocabulary.js';
 export { windows, batches, sentenceBatches } from './data/windows.js';
 export type { Window, Batch, WindowOptions, WindowShape } from './data/windows.js';
 export { parseCorpus, CorpusError, hashText } from './data/corpus.js';
-export { KneserNeyTrigram } from './inference/ngram.js';
+export { KneserNeyTrigram } from './inference/model/ngram.js';
 export { DEFAULT_BLOCKLIST_ES } from './text/blocklist-es.js';
-export { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/word-predictor.js';
-export type { Suggestion, Continuation, ContinueOptions, PhraseOptions, Source } from './inference/word-predictor.js';
-export type { CompletionOrder } from './inference/savings-order.js';
-export { RecurrentNetwork } from './inference/recurrent-network.js';
-export { evaluate } from './inference/evaluate.js';
-export { PassedOver, offersNothing } from './inference/passed-over.js';
-export type { Scorer, EvaluationResult } from './inference/evaluate.js';
+export { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/model/word-predictor.js';
+export type {
+  Suggestion,
+  Continuation,
+  ContinueOptions,
+  PhraseOptions,
+  Source,
+} from './inference/model/word-predictor.js';
+export type { CompletionOrder } from './inference/model/savings-order.js';
+export { RecurrentNetwork } from './inference/model/recurrent-network.js';
+export { evaluate } from './inference/suggest/evaluate.js';
+export { PassedOver, offersNothing } from './inference/suggest/passed-over.js';
+export type { Scorer, EvaluationResult } from './inference/suggest/evaluate.js';
 export {
   toArtifacts,
   fromArtifacts,
@@ -37,11 +43,11 @@ export {
   ModelFormatError,
   REGISTERS,
   DEFAULT_REGISTER,
-} from './inference/artifacts.js';
-export type { RnnModel, ModelArtifacts, ModelMetrics, Register } from './inference/artifacts.js';
+} from './inference/format/artifacts.js';
+export type { RnnModel, ModelArtifacts, ModelMetrics, Register } from './inference/format/artifacts.js';
 export { loadModelFromUrl } from './sdk/load-url.js';
-export { resolveModelConfig, parameterCount } from './inference/model-config.js';
-export type { ModelConfig, CellType, ModelShape } from './inference/model-config.js';
+export { resolveModelConfig, parameterCount } from './inference/model/model-config.js';
+export type { ModelConfig, CellType, ModelShape } from './inference/model/model-config.js';
 export {
   createPredictor,
   predictNext,

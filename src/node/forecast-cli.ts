@@ -14,7 +14,7 @@ import {
   type ForecastOptions,
   type ForecastResult,
 } from '../timeseries/forecast.js';
-import { CELL_TYPES } from '../inference/model-config.js';
+import { CELL_TYPES } from '../inference/model/model-config.js';
 
 export const FORECAST_USAGE = `Usage: rnn-predict forecast --csv FILE [options]
 

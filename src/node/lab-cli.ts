@@ -17,8 +17,8 @@ import {
   labConfigs,
   type LabConfig,
   type LabResult,
-} from '../inference/lab-config.js';
-import { ACTIVATIONS, CELL_TYPES, NORMS, type Activation, type Norm } from '../inference/model-config.js';
+} from '../inference/model/lab-config.js';
+import { ACTIVATIONS, CELL_TYPES, NORMS, type Activation, type Norm } from '../inference/model/model-config.js';
 
 export const LAB_USAGE = `Usage: rnn-predict lab [--json] [options]
        rnn-predict lab next-word --corpus FILE --test FILE [options]
@@ -211,8 +211,8 @@ async function nextWord(argv: string[], out: { log: (s: string) => void }): Prom
   const norms = list(values.norm, 'norm', NORMS, [...NORMS]) as Norm[];
   await initNodeBackend();
   const { trainLanguageModel } = await import('../training/pipeline.js');
-  const { predictorOf } = await import('../inference/artifacts.js');
-  const { evaluate } = await import('../inference/evaluate.js');
+  const { predictorOf } = await import('../inference/format/artifacts.js');
+  const { evaluate } = await import('../inference/suggest/evaluate.js');
   for (const norm of norms) {
     const started = Date.now();
     const model = await trainLanguageModel(lines, {

@@ -11,7 +11,7 @@ import {
   ModelFormatError,
   type ArtifactOptions,
   type RnnModel,
-} from '../inference/artifacts.js';
+} from '../inference/format/artifacts.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';

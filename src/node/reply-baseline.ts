@@ -9,7 +9,7 @@
  */
 import TfIdf from 'natural/lib/natural/tfidf/tfidf.js';
 import { evalWords } from '../text/tokenize.js';
-import { firstDistinct } from '../inference/replies.js';
+import { firstDistinct } from '../inference/suggest/replies.js';
 
 /** A TF-IDF nearest-message replier over training pairs. */
 export function tfidfReplier(pairs: readonly (readonly [string, string])[]): (message: string, k?: number) => string[] {

@@ -5,7 +5,7 @@
  * with this module's own URL, so the built package and the TypeScript sources both find it.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { ModelConfig } from '../inference/model-config.js';
+import type { ModelConfig } from '../inference/model/model-config.js';
 import type { Batch } from '../data/windows.js';
 import type { RunOptions } from '../training/train.js';
 

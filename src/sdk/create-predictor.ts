@@ -24,11 +24,11 @@ import {
   checkOneOf,
   describe,
 } from '../base/checks.js';
-import { CELL_TYPES, DEFAULT_MODEL, MODEL_SHAPES, SIZE_LIMITS } from '../inference/model-config.js';
-import { KneserNeyTrigram } from '../inference/ngram.js';
-import { RecurrentNetwork } from '../inference/recurrent-network.js';
+import { CELL_TYPES, DEFAULT_MODEL, MODEL_SHAPES, SIZE_LIMITS } from '../inference/model/model-config.js';
+import { KneserNeyTrigram } from '../inference/model/ngram.js';
+import { RecurrentNetwork } from '../inference/model/recurrent-network.js';
 import { markStep } from './marks.js';
-import { WordPredictor, type PredictorParts, type Suggestion } from '../inference/word-predictor.js';
+import { WordPredictor, type PredictorParts, type Suggestion } from '../inference/model/word-predictor.js';
 import {
   checkRegister,
   fromArtifacts,
@@ -36,7 +36,7 @@ import {
   toArtifacts,
   type ModelArtifacts,
   type RnnModel,
-} from '../inference/artifacts.js';
+} from '../inference/format/artifacts.js';
 import { fetchModelArtifacts, loadModelFromUrl } from './load-url.js';
 import { DEFAULT_WORKER_URL } from './assets.js';
 import { indexedDbHandler, loadRecord, deleteStored, nothingStored, takeLegacyLearned } from '../storage/idb.js';
@@ -49,9 +49,9 @@ import {
   trimCount,
   type LearnedState,
 } from '../storage/learned-log.js';
-import { learnInto, learnedLines } from '../inference/learning.js';
+import { learnInto, learnedLines } from '../inference/model/learning.js';
 import { DEFAULT_BLOCKLIST_ES } from '../text/blocklist-es.js';
-import { checkCompletionOrder } from '../inference/savings-order.js';
+import { checkCompletionOrder } from '../inference/model/savings-order.js';
 import type { WorkerApi } from '../worker/protocol.js';
 import { BACKEND_NAMES, type BackendName } from '../base/training-types.js';
 import type { ForecastOptions, ForecastResult } from '../base/forecast-types.js';
@@ -64,7 +64,7 @@ import {
   repliesSource,
   type ModelSource,
 } from './sources.js';
-import { ReplyRanker, type Reply } from '../inference/replies.js';
+import { ReplyRanker, type Reply } from '../inference/suggest/replies.js';
 import { startWorker, WorkerTrainer } from './worker-trainer.js';
 import type {
   Predictor,
@@ -80,7 +80,7 @@ import type {
 export type { Predictor, PredictorInfo, PredictorOptions, TrainRequest } from './types.js';
 export { DEFAULT_WORKER_URL } from './assets.js';
 export { SHIPPED_MODEL, SHIPPED_REPLIES, DEFAULT_CORPUS_URL } from './sources.js';
-export { REPLY_MIN_PROBABILITY } from '../inference/replies.js';
+export { REPLY_MIN_PROBABILITY } from '../inference/suggest/replies.js';
 export { MAX_LEARNED_MESSAGES } from '../storage/learned-log.js';
 
 /** Fine-tune the network on learned messages every this many new ones. */

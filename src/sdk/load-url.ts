@@ -10,7 +10,7 @@ import {
   ModelFormatError,
   type ModelArtifacts,
   type RnnModel,
-} from '../inference/artifacts.js';
+} from '../inference/format/artifacts.js';
 import {
   checkWeightsUrl,
   concatBytes,

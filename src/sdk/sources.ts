@@ -4,7 +4,7 @@
  * stored copy must carry to be reused for it.
  */
 import { parseCorpus } from '../data/corpus.js';
-import type { ModelRelease } from '../inference/artifacts.js';
+import type { ModelRelease } from '../inference/format/artifacts.js';
 import { DEFAULT_MAX_CORPUS_BYTES, DEFAULT_STALL_SECONDS, download } from './download.js';
 
 /**

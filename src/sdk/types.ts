@@ -2,13 +2,19 @@
  * The SDK's public types: what `createPredictor` takes and returns. The element and pages code
  * against these; the runtime behind them (worker, storage) may change without breaking them.
  */
-import type { Suggestion, Continuation, ContinueOptions, PhraseOptions, Source } from '../inference/word-predictor.js';
-import type { ModelMetrics, ModelRelease } from '../inference/artifacts.js';
-import type { CellType, ModelShape, NetworkChoices } from '../inference/model-config.js';
+import type {
+  Suggestion,
+  Continuation,
+  ContinueOptions,
+  PhraseOptions,
+  Source,
+} from '../inference/model/word-predictor.js';
+import type { ModelMetrics, ModelRelease } from '../inference/format/artifacts.js';
+import type { CellType, ModelShape, NetworkChoices } from '../inference/model/model-config.js';
 import type { TrainProgress } from '../base/training-types.js';
-import type { CompletionOrder } from '../inference/savings-order.js';
-import type { Register } from '../inference/artifacts.js';
-import type { Reply } from '../inference/replies.js';
+import type { CompletionOrder } from '../inference/model/savings-order.js';
+import type { Register } from '../inference/format/artifacts.js';
+import type { Reply } from '../inference/suggest/replies.js';
 
 export type {
   Reply,

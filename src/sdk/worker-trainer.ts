@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { abortError } from '../base/checks.js';
-import type { ModelArtifacts } from '../inference/artifacts.js';
+import type { ModelArtifacts } from '../inference/format/artifacts.js';
 import type { BackendName, TrainProgress } from '../base/training-types.js';
 import type { TrainJob, WorkerApi } from '../worker/protocol.js';
 import { WASM_URLS } from './assets.js';

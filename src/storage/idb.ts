@@ -6,7 +6,7 @@
  * The store is a trailing default parameter, as in idb-keyval, so tests can pass their own.
  */
 import { createStore, get, set, del, promisifyRequest, type UseStore } from 'idb-keyval';
-import type { ModelArtifacts } from '../inference/artifacts.js';
+import type { ModelArtifacts } from '../inference/format/artifacts.js';
 
 export const STORAGE_VERSION = 1;
 const DB = 'rnn-predict';

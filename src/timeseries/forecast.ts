@@ -34,7 +34,7 @@ import {
   checkSignal,
   describe,
 } from '../base/checks.js';
-import { CELL_TYPES } from '../inference/model-config.js';
+import { CELL_TYPES } from '../inference/model/model-config.js';
 import { mulberry32 } from '../data/windows.js';
 import {
   backtestCoverage,

@@ -18,7 +18,7 @@
  * tfjs (training side); run by `rnn-predict lab` (src/node/lab-cli.ts) and the lab page's worker.
  */
 import * as tf from '@tensorflow/tfjs';
-import { LEARNING_RATE, resolveModelConfig, type ModelConfig } from '../inference/model-config.js';
+import { LEARNING_RATE, resolveModelConfig, type ModelConfig } from '../inference/model/model-config.js';
 import {
   LAB_DEFAULTS,
   checkLabConfig,
@@ -28,7 +28,7 @@ import {
   type LabInit,
   type LabProgress,
   type LabResult,
-} from '../inference/lab-config.js';
+} from '../inference/model/lab-config.js';
 import { checkInteger, checkNumber, describe } from '../base/checks.js';
 import { mulberry32 } from '../data/windows.js';
 import { createWeights, maskedCrossEntropy, outputLogits, runLayer, type Weights } from './network.js';

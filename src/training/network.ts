@@ -25,7 +25,7 @@ import {
   weightShapes,
   type Activation,
   type ModelConfig,
-} from '../inference/model-config.js';
+} from '../inference/model/model-config.js';
 import { XENT_KERNEL, hasXentKernel } from './tfjs-backend.js';
 
 export type Weights = Map<string, tf.Variable>;

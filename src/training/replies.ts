@@ -7,9 +7,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe } from '../base/checks.js';
 import { buildVocabulary, BOS_ID, EOS_ID, PAD_ID, type Vocabulary } from '../text/vocabulary.js';
-import { resolveModelConfig, parameterCount, type ModelConfig } from '../inference/model-config.js';
-import type { RnnModel } from '../inference/artifacts.js';
-import { REPLY_MAX_TOKENS, mineReplies, messageIds, replyTokens, type MineOptions } from '../inference/replies.js';
+import { resolveModelConfig, parameterCount, type ModelConfig } from '../inference/model/model-config.js';
+import type { RnnModel } from '../inference/format/artifacts.js';
+import {
+  REPLY_MAX_TOKENS,
+  mineReplies,
+  messageIds,
+  replyTokens,
+  type MineOptions,
+} from '../inference/suggest/replies.js';
 import { mulberry32 } from '../data/windows.js';
 import { hashText } from '../data/corpus.js';
 import { createWeights, maskedCrossEntropy, outputLogits, runLayer, type Weights } from './network.js';

@@ -5,7 +5,7 @@
  * Every tensor is disposed. Pure: no DOM, no I/O, no console.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelConfig } from '../inference/model-config.js';
+import type { ModelConfig } from '../inference/model/model-config.js';
 import {
   createWeights,
   forwardSeq2Seq,
@@ -16,7 +16,7 @@ import {
   type SampledCandidates,
   type Weights,
 } from './network.js';
-import { LEARNING_RATE, weightShapes } from '../inference/model-config.js';
+import { LEARNING_RATE, weightShapes } from '../inference/model/model-config.js';
 
 /** Target tokens per batch (per replica) by default. */
 export const DEFAULT_BATCH_TOKENS = 1024;

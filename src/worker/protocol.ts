@@ -2,9 +2,9 @@
  * The one typed boundary between a page and the training worker (comlink: the page holds a
  * `Remote<WorkerApi>`). Only plain data crosses it; weights travel as a transferred ArrayBuffer.
  */
-import type { ModelArtifacts } from '../inference/artifacts.js';
+import type { ModelArtifacts } from '../inference/format/artifacts.js';
 import type { BackendName, TrainProgress } from '../base/training-types.js';
-import type { NetworkChoices } from '../inference/model-config.js';
+import type { NetworkChoices } from '../inference/model/model-config.js';
 import type { ForecastOptions, ForecastResult, ForecastProgress } from '../base/forecast-types.js';
 
 export interface BackendInfo {

@@ -10,7 +10,7 @@ import { chooseBackend } from '../training/tfjs-backend.js';
 import { trainLanguageModel, lineTokens } from '../training/pipeline.js';
 import { trainModel } from '../training/train.js';
 import { abortError, isAbortError } from '../base/checks.js';
-import { toArtifacts, fromArtifacts, type ModelArtifacts } from '../inference/artifacts.js';
+import { toArtifacts, fromArtifacts, type ModelArtifacts } from '../inference/format/artifacts.js';
 import { forecast } from '../timeseries/forecast.js';
 import type { BackendInfo, TrainJob, WorkerApi } from './protocol.js';
 import type { BackendName } from '../base/training-types.js';

@@ -173,7 +173,7 @@ test('a model URL answers without fetching a corpus; an unreachable one with not
 
 test('a model is stored exactly as it was fetched: a float32 model stays float32, byte for byte', async () => {
   // The shipped model's files rewritten with float32 weights, served from a route.
-  const { fromArtifacts, toArtifacts } = await import('../../src/inference/artifacts.js');
+  const { fromArtifacts, toArtifacts } = await import('../../src/inference/format/artifacts.js');
   const dir = new URL('../../models/es/', import.meta.url);
   const shipped = JSON.parse(readFileSync(new URL('model.json', dir), 'utf8'));
   const weights = readFileSync(new URL('weights.bin', dir));

@@ -110,7 +110,7 @@ describe('one source for each rule', () => {
     const cellLists = files.filter((f) =>
       /\[\s*'(rnn|lstm|gru)',\s*'(rnn|lstm|gru)',\s*'(rnn|lstm|gru)'\s*\]/.test(read(f)),
     );
-    assert.deepEqual(cellLists, [join('src', 'inference', 'model-config.ts')]);
+    assert.deepEqual(cellLists, [join('src', 'inference', 'model', 'model-config.ts')]);
   });
 
   test('the shared number rules (a share, a weight, a time above zero, a learning rate) are written once', () => {
@@ -119,7 +119,7 @@ describe('one source for each rule', () => {
     const written = /'a number in \[0, 1[)\]]'|'a number > 0'|'a number in \(0, 10\)'/;
     assert.deepEqual(
       files.filter((f) => written.test(read(f))),
-      [join('src', 'inference', 'model-config.ts')],
+      [join('src', 'inference', 'model', 'model-config.ts')],
     );
   });
 

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCorpus } from '../../src/data/corpus.js';
 import { evalWords } from '../../src/text/tokenize.js';
-import { evaluate } from '../../src/inference/evaluate.js';
-import { predictorOf } from '../../src/inference/artifacts.js';
-import { KneserNeyTrigram } from '../../src/inference/ngram.js';
-import { WordPredictor } from '../../src/inference/word-predictor.js';
+import { evaluate } from '../../src/inference/suggest/evaluate.js';
+import { predictorOf } from '../../src/inference/format/artifacts.js';
+import { KneserNeyTrigram } from '../../src/inference/model/ngram.js';
+import { WordPredictor } from '../../src/inference/model/word-predictor.js';
 import { loadModelDir } from '../../src/node/model-dir.js';
 
 const cli = new URL('../../dist/cli.js', import.meta.url).pathname;

@@ -1,19 +1,19 @@
-// The n-gram model's 4-gram layer (src/inference/fourgram.ts): probabilities that sum to 1,
+// The n-gram model's 4-gram layer (src/inference/model/fourgram.ts): probabilities that sum to 1,
 // exact top-k, exact learning, storage that round-trips and names damage.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { KneserNeyTrigram } from '../../src/inference/ngram.js';
-import { WordPredictor } from '../../src/inference/word-predictor.js';
+import { KneserNeyTrigram } from '../../src/inference/model/ngram.js';
+import { WordPredictor } from '../../src/inference/model/word-predictor.js';
 import {
   FourgramLayer,
   decodeFourgrams,
   decodeFourgramsInJs,
   decodeFourgramsInWasm,
   encodeFourgrams,
-} from '../../src/inference/fourgram.js';
-import { simdAvailable } from '../../src/inference/recurrent-network.js';
-import { fromArtifacts, toArtifacts } from '../../src/inference/artifacts.js';
-import { resolveModelConfig, weightShapes } from '../../src/inference/model-config.js';
+} from '../../src/inference/model/fourgram.js';
+import { simdAvailable } from '../../src/inference/model/recurrent-network.js';
+import { fromArtifacts, toArtifacts } from '../../src/inference/format/artifacts.js';
+import { resolveModelConfig, weightShapes } from '../../src/inference/model/model-config.js';
 import { buildVocabulary } from '../../src/text/vocabulary.js';
 import { mulberry32 } from '../../src/data/windows.js';
 

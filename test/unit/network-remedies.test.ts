@@ -15,12 +15,12 @@ import {
   type CellType,
   type ModelConfig,
   type Norm,
-} from '../../src/inference/model-config.js';
+} from '../../src/inference/model/model-config.js';
 import { createWeights, forwardSeq2Vec, maskedCrossEntropy, seq2vecPass } from '../../src/training/network.js';
-import { RecurrentNetwork } from '../../src/inference/recurrent-network.js';
+import { RecurrentNetwork } from '../../src/inference/model/recurrent-network.js';
 import { trainModel } from '../../src/training/train.js';
 import { trainLanguageModel } from '../../src/training/pipeline.js';
-import { toArtifacts, fromArtifacts, predictorOf } from '../../src/inference/artifacts.js';
+import { toArtifacts, fromArtifacts, predictorOf } from '../../src/inference/format/artifacts.js';
 import { mulberry32 } from '../../src/data/windows.js';
 
 before(async () => {

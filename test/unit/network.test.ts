@@ -4,7 +4,7 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initNodeBackend } from '../../src/node/node-backend.js';
-import { resolveModelConfig, type CellType } from '../../src/inference/model-config.js';
+import { resolveModelConfig, type CellType } from '../../src/inference/model/model-config.js';
 import {
   createWeights,
   forwardSeq2Vec,

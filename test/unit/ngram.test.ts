@@ -8,10 +8,10 @@ import {
   encodeTrigrams,
   NGRAM_FORMAT,
   NGRAM_VERSION,
-} from '../../src/inference/ngram.js';
-import { simdAvailable } from '../../src/inference/recurrent-network.js';
-import { WordPredictor } from '../../src/inference/word-predictor.js';
-import { evaluate } from '../../src/inference/evaluate.js';
+} from '../../src/inference/model/ngram.js';
+import { simdAvailable } from '../../src/inference/model/recurrent-network.js';
+import { WordPredictor } from '../../src/inference/model/word-predictor.js';
+import { evaluate } from '../../src/inference/suggest/evaluate.js';
 import { evalWords } from '../../src/text/tokenize.js';
 import { mulberry32 } from '../../src/data/windows.js';
 

@@ -1,9 +1,9 @@
-// The words shown and passed over for a word come last (src/inference/passed-over.ts), in the
+// The words shown and passed over for a word come last (src/inference/suggest/passed-over.ts), in the
 // element and in evaluate()'s ksrPassedOverLast.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassedOver } from '../../src/inference/passed-over.js';
-import { evaluate } from '../../src/inference/evaluate.js';
+import { PassedOver } from '../../src/inference/suggest/passed-over.js';
+import { evaluate } from '../../src/inference/suggest/evaluate.js';
 
 /** A predictor that always ranks these words, filtered by the letters typed. */
 const WORDS = ['casa', 'cosa', 'cama', 'como', 'casas', 'camino', 'casado'];

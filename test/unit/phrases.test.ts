@@ -2,10 +2,10 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { initNodeBackend } from '../../src/node/node-backend.js';
 import { trainLanguageModel } from '../../src/training/pipeline.js';
-import { predictorOf } from '../../src/inference/artifacts.js';
-import { KneserNeyTrigram } from '../../src/inference/ngram.js';
-import { WordPredictor, phraseLength, boundedTail } from '../../src/inference/word-predictor.js';
-import { evaluatePhrases, type Scorer } from '../../src/inference/evaluate.js';
+import { predictorOf } from '../../src/inference/format/artifacts.js';
+import { KneserNeyTrigram } from '../../src/inference/model/ngram.js';
+import { WordPredictor, phraseLength, boundedTail } from '../../src/inference/model/word-predictor.js';
+import { evaluatePhrases, type Scorer } from '../../src/inference/suggest/evaluate.js';
 import { evalWords } from '../../src/text/tokenize.js';
 
 const lines = [

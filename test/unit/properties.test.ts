@@ -29,24 +29,24 @@ import {
   type Window,
   type WindowShape,
 } from '../../src/data/windows.js';
-import { KneserNeyTrigram } from '../../src/inference/ngram.js';
-import { oneTypoPrefixes } from '../../src/inference/typos.js';
-import { WordPredictor, type Suggestion } from '../../src/inference/word-predictor.js';
-import { RecurrentNetwork } from '../../src/inference/recurrent-network.js';
+import { KneserNeyTrigram } from '../../src/inference/model/ngram.js';
+import { oneTypoPrefixes } from '../../src/text/typos.js';
+import { WordPredictor, type Suggestion } from '../../src/inference/model/word-predictor.js';
+import { RecurrentNetwork } from '../../src/inference/model/recurrent-network.js';
 import {
   resolveModelConfig,
   weightShapes,
   type CellType,
   type ModelConfig,
   type ModelShape,
-} from '../../src/inference/model-config.js';
+} from '../../src/inference/model/model-config.js';
 import {
   toArtifacts,
   fromArtifacts,
   predictorOf,
   type RnnModel,
   type ModelArtifacts,
-} from '../../src/inference/artifacts.js';
+} from '../../src/inference/format/artifacts.js';
 
 // ---- arbitraries ---------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 // Test fixture: a network's weights drawn uniformly from [−0.5, 0.5) with a fixed seed, for
 // tests that need a small model and not a trained one.
-import { weightShapes, type ModelConfig } from '../../src/inference/model-config.js';
+import { weightShapes, type ModelConfig } from '../../src/inference/model/model-config.js';
 import { mulberry32 } from '../../src/data/windows.js';
 
 export function randomWeights(config: ModelConfig, seed: number): Map<string, Float32Array> {

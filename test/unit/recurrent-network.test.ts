@@ -6,9 +6,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 // @ts-expect-error plain JS module without types
 import { assembleKernels, kernelsSource, TS_PATH } from '../../scripts/assemble-kernels.js';
-import { KERNELS_WASM } from '../../src/inference/kernels-wasm.js';
-import { RecurrentNetwork, simdAvailable } from '../../src/inference/recurrent-network.js';
-import { resolveModelConfig, weightShapes, type CellType, type ModelConfig } from '../../src/inference/model-config.js';
+import { KERNELS_WASM } from '../../src/inference/kernels/kernels-wasm.js';
+import { RecurrentNetwork, simdAvailable } from '../../src/inference/model/recurrent-network.js';
+import {
+  resolveModelConfig,
+  weightShapes,
+  type CellType,
+  type ModelConfig,
+} from '../../src/inference/model/model-config.js';
 import { mulberry32 } from '../../src/data/windows.js';
 
 function randomWeights(config: ModelConfig, seed: number): Map<string, Float32Array> {

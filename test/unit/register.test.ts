@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KneserNeyTrigram } from '../../src/inference/ngram.js';
-import { resolveModelConfig } from '../../src/inference/model-config.js';
-import { predictorOf, toArtifacts, type RnnModel } from '../../src/inference/artifacts.js';
+import { KneserNeyTrigram } from '../../src/inference/model/ngram.js';
+import { resolveModelConfig } from '../../src/inference/model/model-config.js';
+import { predictorOf, toArtifacts, type RnnModel } from '../../src/inference/format/artifacts.js';
 import { buildVocabulary } from '../../src/text/vocabulary.js';
 import { modelWords } from '../../src/text/tokenize.js';
 import { createPredictor } from '../../src/sdk/create-predictor.js';

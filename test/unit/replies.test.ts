@@ -16,8 +16,8 @@ import {
   evaluateReplies,
   distinctStarts,
   LEARNED_REPLY_BOOST,
-} from '../../src/inference/replies.js';
-import { toArtifacts, fromArtifacts, ModelFormatError, type RnnModel } from '../../src/inference/artifacts.js';
+} from '../../src/inference/suggest/replies.js';
+import { toArtifacts, fromArtifacts, ModelFormatError, type RnnModel } from '../../src/inference/format/artifacts.js';
 import { buildVocabulary } from '../../src/text/vocabulary.js';
 import { saveModelDir } from '../../src/node/model-dir.js';
 import { main } from '../../src/cli.js';

@@ -1,10 +1,10 @@
 // Completions of a partly typed word are ordered by the typing they are expected to save
-// (src/inference/savings-order.ts); the next word after a space by probability.
+// (src/inference/model/savings-order.ts); the next word after a space by probability.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { bySavings, checkCompletionOrder, SAVINGS_POWER } from '../../src/inference/savings-order.js';
-import { WordPredictor } from '../../src/inference/word-predictor.js';
-import { KneserNeyTrigram } from '../../src/inference/ngram.js';
+import { bySavings, checkCompletionOrder, SAVINGS_POWER } from '../../src/inference/model/savings-order.js';
+import { WordPredictor } from '../../src/inference/model/word-predictor.js';
+import { KneserNeyTrigram } from '../../src/inference/model/ngram.js';
 import { evalWords } from '../../src/text/tokenize.js';
 
 const s = (word: string, probability: number) => ({ word, probability });

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quantizeRows, dequantizeRows, dequantizeInWasm } from '../../src/inference/quantize.js';
-import { KneserNeyTrigram } from '../../src/inference/ngram.js';
-import { resolveModelConfig } from '../../src/inference/model-config.js';
+import { quantizeRows, dequantizeRows, dequantizeInWasm } from '../../src/inference/kernels/quantize.js';
+import { KneserNeyTrigram } from '../../src/inference/model/ngram.js';
+import { resolveModelConfig } from '../../src/inference/model/model-config.js';
 import {
   toArtifacts,
   fromArtifacts,
@@ -17,7 +17,7 @@ import {
   predictorOf,
   mixFor,
   type RnnModel,
-} from '../../src/inference/artifacts.js';
+} from '../../src/inference/format/artifacts.js';
 import { buildVocabulary } from '../../src/text/vocabulary.js';
 import { evalWords, modelWords } from '../../src/text/tokenize.js';
 import { mulberry32 } from '../../src/data/windows.js';

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initNodeBackend } from '../../src/node/node-backend.js';
 import { workerThreads } from '../../src/node/parallel.js';
-import { resolveModelConfig } from '../../src/inference/model-config.js';
-import { RecurrentNetwork } from '../../src/inference/recurrent-network.js';
+import { resolveModelConfig } from '../../src/inference/model/model-config.js';
+import { RecurrentNetwork } from '../../src/inference/model/recurrent-network.js';
 import { adamStep, localReplica, trainModel, weightLayout, type TrainProgress } from '../../src/training/train.js';
 
 before(async () => {

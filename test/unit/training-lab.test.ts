@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initNodeBackend } from '../../src/node/node-backend.js';
 import { runLab } from '../../src/training/lab.js';
-import { checkLabConfig, labConfigName, labConfigs, type LabConfig } from '../../src/inference/lab-config.js';
+import { checkLabConfig, labConfigName, labConfigs, type LabConfig } from '../../src/inference/model/lab-config.js';
 import { labCommand } from '../../src/node/lab-cli.js';
 
 before(async () => {

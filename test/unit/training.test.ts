@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { initNodeBackend } from '../../src/node/node-backend.js';
-import { resolveModelConfig, parameterCount, type CellType } from '../../src/inference/model-config.js';
+import { resolveModelConfig, parameterCount, type CellType } from '../../src/inference/model/model-config.js';
 import { createWeights, forwardSeq2Vec, forwardSeq2Seq } from '../../src/training/network.js';
-import { RecurrentNetwork } from '../../src/inference/recurrent-network.js';
+import { RecurrentNetwork } from '../../src/inference/model/recurrent-network.js';
 import { trainModel } from '../../src/training/train.js';
 import { trainLanguageModel } from '../../src/training/pipeline.js';
-import { toArtifacts, fromArtifacts, predictorOf, ModelFormatError } from '../../src/inference/artifacts.js';
+import { toArtifacts, fromArtifacts, predictorOf, ModelFormatError } from '../../src/inference/format/artifacts.js';
 
 const corpus = readFileSync(new URL('../../corpus/es-conversaciones.txt', import.meta.url), 'utf8')
   .split('\n')

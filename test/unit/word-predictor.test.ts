@@ -3,10 +3,10 @@
 // depend on the order in which contexts were reached, nor on the cache.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { NETWORK_AFTER_MARK, WordPredictor } from '../../src/inference/word-predictor.js';
-import { RecurrentNetwork } from '../../src/inference/recurrent-network.js';
-import { KneserNeyTrigram } from '../../src/inference/ngram.js';
-import { resolveModelConfig, weightShapes } from '../../src/inference/model-config.js';
+import { NETWORK_AFTER_MARK, WordPredictor } from '../../src/inference/model/word-predictor.js';
+import { RecurrentNetwork } from '../../src/inference/model/recurrent-network.js';
+import { KneserNeyTrigram } from '../../src/inference/model/ngram.js';
+import { resolveModelConfig, weightShapes } from '../../src/inference/model/model-config.js';
 import { buildVocabulary } from '../../src/text/vocabulary.js';
 import { evalWords } from '../../src/text/tokenize.js';
 import { lineTokens } from '../../src/training/pipeline.js';

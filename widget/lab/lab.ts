@@ -21,7 +21,7 @@ import {
   type CellType,
   type Activation,
   type Norm,
-} from '../../src/inference/model-config.js';
+} from '../../src/inference/model/model-config.js';
 import {
   LAB_CLIPS,
   LAB_DEFAULTS,
@@ -32,7 +32,7 @@ import {
   type LabConfig,
   type LabInit,
   type LabProgress,
-} from '../../src/inference/lab-config.js';
+} from '../../src/inference/model/lab-config.js';
 import type { FromWorker, LabSettings, ToWorker } from './protocol.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);

@@ -1,5 +1,5 @@
 /** The lab page ↔ lab worker messages: plain data only. */
-import type { LabConfig, LabProgress, LabResult } from '../../src/inference/lab-config.js';
+import type { LabConfig, LabProgress, LabResult } from '../../src/inference/model/lab-config.js';
 
 /** What the page asks the worker to run (src/training/lab.ts `runLab`). */
 export interface LabSettings {

@@ -4,14 +4,14 @@
  * and one binary buffer), so that weights never travel without their vocabulary.
  * No tfjs here: a browser page can load and serve a model without it. Pure: no DOM, no I/O.
  */
-import { checkInteger, checkNumber, checkOneOf, describe, WEIGHT } from '../base/checks.js';
-import { Vocabulary, type VocabularyJSON } from '../text/vocabulary.js';
-import { resolveModelConfig, weightShapes, SIZE_LIMITS, type ModelConfig } from './model-config.js';
-import { RecurrentNetwork } from './recurrent-network.js';
-import { KneserNeyTrigram, NGRAM_FORMAT, decodeTrigrams, encodeTrigrams } from './ngram.js';
-import { decodeFourgrams, encodeFourgrams } from './fourgram.js';
-import { WordPredictor, type PredictorParts } from './word-predictor.js';
-import { quantizeRows, dequantizeRows } from './quantize.js';
+import { checkInteger, checkNumber, checkOneOf, describe, WEIGHT } from '../../base/checks.js';
+import { Vocabulary, type VocabularyJSON } from '../../text/vocabulary.js';
+import { resolveModelConfig, weightShapes, SIZE_LIMITS, type ModelConfig } from '../model/model-config.js';
+import { RecurrentNetwork } from '../model/recurrent-network.js';
+import { KneserNeyTrigram, NGRAM_FORMAT, decodeTrigrams, encodeTrigrams } from '../model/ngram.js';
+import { decodeFourgrams, encodeFourgrams } from '../model/fourgram.js';
+import { WordPredictor, type PredictorParts } from '../model/word-predictor.js';
+import { quantizeRows, dequantizeRows } from '../kernels/quantize.js';
 
 export const MODEL_FORMAT = 'rnn-predict/model';
 /** 2: the n-gram counts are varint-coded; 3: int8 weights and a release tag may appear.

@@ -12,8 +12,8 @@
  * context) holds the count of the pruned types. Pure: no DOM, no I/O.
  */
 
-import { decodingScratch } from './wasm.js';
-import { VarintReader, writeFollowers, writeVarint } from './varint.js';
+import { decodingScratch } from '../kernels/wasm.js';
+import { VarintReader, writeFollowers, writeVarint } from '../kernels/varint.js';
 
 /** Row tables known to be sorted without repeats (decodeFourgrams checked them as it read them). */
 const SORTED = new WeakSet<Int32Array>();

@@ -4,7 +4,7 @@
  * No tfjs, no DOM.
  */
 import { ACTIVATIONS, CELL_TYPES, NORMS, type Activation, type CellType, type Norm } from './model-config.js';
-import { checkOneOf, describe } from '../base/checks.js';
+import { checkOneOf, describe } from '../../base/checks.js';
 
 /** Initialisations: Glorot-uniform (the engine's), or a naive N(0, 1) for every matrix. */
 export const LAB_INITS = ['glorot', 'normal'] as const;

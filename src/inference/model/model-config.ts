@@ -10,7 +10,7 @@ import {
   describe,
   SHARE,
   type NumberRule,
-} from '../base/checks.js';
+} from '../../base/checks.js';
 
 /** The recurrent cells, the one list every check of a cell name reads. */
 export const CELL_TYPES = ['rnn', 'lstm', 'gru'] as const;

@@ -2,7 +2,7 @@
  * What learning a person's message does to the trigram, written once for the SDK's `learn()`
  * and the evaluation of a stream (`rnn-predict eval --adapt`). Pure: no DOM, no I/O.
  */
-import { modelWords } from '../text/tokenize.js';
+import { modelWords } from '../../text/tokenize.js';
 import type { KneserNeyTrigram } from './ngram.js';
 
 /** How many times a learned message counts in the trigram, against one corpus line. */

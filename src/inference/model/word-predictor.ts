@@ -5,13 +5,13 @@
  * The recurrent state of each context is cached, so a new word costs one step and letters
  * inside a word only filter a cached distribution. Pure: no DOM, no I/O.
  */
-import { isEmojiToken, isWordToken, modelWords, recase, typingContext } from '../text/tokenize.js';
-import { checkBoolean, checkInteger, checkNumber, describe, WEIGHT } from '../base/checks.js';
-import { BOS_ID, type Vocabulary } from '../text/vocabulary.js';
+import { isEmojiToken, isWordToken, modelWords, recase, typingContext } from '../../text/tokenize.js';
+import { checkBoolean, checkInteger, checkNumber, describe, WEIGHT } from '../../base/checks.js';
+import { BOS_ID, type Vocabulary } from '../../text/vocabulary.js';
 import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
 import { insertTop, prefixRange, sortByString, NGRAM_HISTORY, type KneserNeyTrigram } from './ngram.js';
-import type { Scorer } from './evaluate.js';
-import { oneTypoPrefixes } from './typos.js';
+import type { Scorer } from './scorer.js';
+import { oneTypoPrefixes } from '../../text/typos.js';
 import { bySavings, checkCompletionOrder, type CompletionOrder } from './savings-order.js';
 
 export interface Suggestion {

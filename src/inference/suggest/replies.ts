@@ -8,11 +8,11 @@
  * token (BOS first) from the encoder's final state, trained by `rnn-predict train --shape qa`
  * (training/replies.ts), with its reply list in `model.replies`.
  */
-import { checkInteger, describe } from '../base/checks.js';
-import { evalWords, tokenize } from '../text/tokenize.js';
-import { BOS_ID, EOS_ID, UNK_ID, type Vocabulary } from '../text/vocabulary.js';
-import { RecurrentNetwork, type RecurrentState } from './recurrent-network.js';
-import type { RnnModel } from './artifacts.js';
+import { checkInteger, describe } from '../../base/checks.js';
+import { evalWords, tokenize } from '../../text/tokenize.js';
+import { BOS_ID, EOS_ID, UNK_ID, type Vocabulary } from '../../text/vocabulary.js';
+import { RecurrentNetwork, type RecurrentState } from '../model/recurrent-network.js';
+import type { RnnModel } from '../format/artifacts.js';
 
 /** The encoder reads the last this many tokens of a message. */
 export const REPLY_MESSAGE_TOKENS = 24;

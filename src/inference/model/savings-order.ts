@@ -6,7 +6,7 @@
  * word after a space keeps the order of probability (what top-1 and top-3 measure). Pure: no
  * DOM, no I/O.
  */
-import { checkOneOf } from '../base/checks.js';
+import { checkOneOf } from '../../base/checks.js';
 
 /** How completions of a partly typed word are ordered: 'savings' (default) or 'probability'. */
 export type CompletionOrder = 'savings' | 'probability';

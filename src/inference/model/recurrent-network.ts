@@ -12,9 +12,9 @@ import {
   weightShapes,
   type ModelConfig,
 } from './model-config.js';
-import { kernelModule, instantiateKernels } from './wasm.js';
-import { quantizeRows } from './quantize.js';
-import { checkInteger } from '../base/checks.js';
+import { kernelModule, instantiateKernels } from '../kernels/wasm.js';
+import { quantizeRows } from '../kernels/quantize.js';
+import { checkInteger } from '../../base/checks.js';
 
 /** The recurrent state after some words: per layer h (and c for LSTM). */
 export interface RecurrentState {

@@ -3,22 +3,14 @@
  * with 3 suggestions, perplexity over in-vocabulary targets, OOV rate.
  * Pure: no DOM, no I/O.
  */
-import { EVAL_WORD_PATTERN } from '../text/tokenize.js';
-import { describe } from '../base/checks.js';
-import { mulberry32 } from '../data/windows.js';
-import { typeWithTypos } from './typos.js';
+import { EVAL_WORD_PATTERN } from '../../text/tokenize.js';
+import { describe } from '../../base/checks.js';
+import { mulberry32 } from '../../data/windows.js';
+import { typeWithTypos } from '../../text/typos.js';
 import { offersNothing, PassedOver } from './passed-over.js';
+import type { Scorer } from '../model/scorer.js';
 
-/** What the evaluation needs of a predictor. Words are lower case. */
-export interface Scorer {
-  /** The k best next words that start with `typed`, best first. `before` is the line's text
-   * before the word (lower-cased NFC, punctuation included). */
-  suggest(before: string, typed: string, k: number): string[];
-  /** P(word | before), or undefined when the model gives no probabilities. */
-  probability?(before: string, word: string): number | undefined;
-  /** Whether the word can be predicted at all. */
-  inVocabulary(word: string): boolean;
-}
+export type { Scorer };
 
 export interface EvaluationResult {
   /** Shares as fractions 0–1. */

@@ -4,12 +4,12 @@
  * is ready. Trains in seconds; serialises to a compact list of trigram types.
  * Pure: no DOM, no I/O.
  */
-import { checkInteger, describe } from '../base/checks.js';
-import { BOS, EOS } from '../text/vocabulary.js';
-import { checkWordList, MAX_WORD_LENGTH } from '../text/tokenize.js';
-import { decodingScratch } from './wasm.js';
+import { checkInteger, describe } from '../../base/checks.js';
+import { BOS, EOS } from '../../text/vocabulary.js';
+import { checkWordList, MAX_WORD_LENGTH } from '../../text/tokenize.js';
+import { decodingScratch } from '../kernels/wasm.js';
 import { FourgramLayer, decodedFor } from './fourgram.js';
-import { VarintReader, writeFollowers, writeVarint } from './varint.js';
+import { VarintReader, writeFollowers, writeVarint } from '../kernels/varint.js';
 
 export const NGRAM_FORMAT = 'rnn-predict/kn3';
 /** Fewer distinct words than this (V³ < 2^53 keeps the training count keys exact). */
