@@ -1,14 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { KneserNeyTrigram, NGRAM_FORMAT, NGRAM_VERSION } from '../../src/inference/model/ngram.js';
 import {
-  KneserNeyTrigram,
   decodeTrigrams,
   decodeTrigramsInJs,
   decodeTrigramsInWasm,
   encodeTrigrams,
-  NGRAM_FORMAT,
-  NGRAM_VERSION,
-} from '../../src/inference/model/ngram.js';
+} from '../../src/inference/format/ngram-codec.js';
 import { simdAvailable } from '../../src/inference/model/recurrent-network.js';
 import { WordPredictor } from '../../src/inference/model/word-predictor.js';
 import { evaluate } from '../../src/inference/suggest/evaluate.js';

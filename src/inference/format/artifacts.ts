@@ -8,7 +8,8 @@ import { checkInteger, checkNumber, checkOneOf, describe, WEIGHT } from '../../b
 import { Vocabulary, type VocabularyJSON } from '../../text/vocabulary.js';
 import { resolveModelConfig, weightShapes, SIZE_LIMITS, type ModelConfig } from '../model/model-config.js';
 import { RecurrentNetwork } from '../model/recurrent-network.js';
-import { KneserNeyTrigram, NGRAM_FORMAT, decodeTrigrams, encodeTrigrams } from '../model/ngram.js';
+import { KneserNeyTrigram, NGRAM_FORMAT } from '../model/ngram.js';
+import { decodeTrigrams, encodeTrigrams } from './ngram-codec.js';
 import { decodeFourgrams, encodeFourgrams } from '../model/fourgram.js';
 import { WordPredictor, type PredictorParts } from '../model/word-predictor.js';
 import { quantizeRows, dequantizeRows } from '../kernels/quantize.js';

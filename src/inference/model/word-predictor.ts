@@ -9,7 +9,8 @@ import { isEmojiToken, isWordToken, modelWords, recase, typingContext } from '..
 import { checkBoolean, checkInteger, checkNumber, describe, WEIGHT } from '../../base/checks.js';
 import { BOS_ID, type Vocabulary } from '../../text/vocabulary.js';
 import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
-import { insertTop, prefixRange, sortByString, NGRAM_HISTORY, type KneserNeyTrigram } from './ngram.js';
+import { NGRAM_HISTORY, type KneserNeyTrigram } from './ngram.js';
+import { insertTop, prefixRange, sortByString } from './prefix.js';
 import type { Scorer } from './scorer.js';
 import { oneTypoPrefixes } from '../../text/typos.js';
 import { bySavings, checkCompletionOrder, type CompletionOrder } from './savings-order.js';
