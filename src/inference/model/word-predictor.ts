@@ -6,7 +6,7 @@
  * inside a word only filter a cached distribution. Pure: no DOM, no I/O.
  */
 import { isEmojiToken, isWordToken, modelWords, recase, typingContext } from '../../text/tokenize.js';
-import { checkBoolean, checkInteger, checkNumber, describe, WEIGHT } from '../../base/checks.js';
+import { checkInteger, checkNumber, describe, WEIGHT } from '../../base/checks.js';
 import { BOS_ID, type Vocabulary } from '../../text/vocabulary.js';
 import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
 import { NGRAM_HISTORY, type KneserNeyTrigram } from './ngram.js';
@@ -14,118 +14,32 @@ import { insertTop, prefixRange, sortByString } from './prefix.js';
 import type { Scorer } from './scorer.js';
 import { oneTypoPrefixes } from '../../text/typos.js';
 import { bySavings, checkCompletionOrder, type CompletionOrder } from './savings-order.js';
+import { boundedTail, MAX_CONTEXT } from './tail.js';
+import { learningParts, type PredictorParts } from './predictor-parts.js';
+import {
+  PHRASE_DEFAULTS,
+  phraseLength,
+  type Continuation,
+  type ContinueOptions,
+  type PhraseOptions,
+} from './phrases.js';
+
+// What the predictor's methods take and return, declared beside the rules they go with.
+export {
+  PHRASE_DEFAULTS,
+  phraseLength,
+  boundedTail,
+  type PredictorParts,
+  type Continuation,
+  type ContinueOptions,
+  type PhraseOptions,
+};
 
 export interface Suggestion {
   /** The word, re-cased for where it goes. */
   word: string;
   /** Its probability under the answering model, in [0, 1]. */
   probability: number;
-}
-
-export interface Continuation {
-  /** The words, in order; the first completes a partly typed word when there is one. */
-  words: string[];
-  /** The probability of each word given everything before it, showing how confidence decays. */
-  probabilities: number[];
-  /** Their product: the probability of the whole continuation. */
-  probability: number;
-}
-
-export interface ContinueOptions {
-  /** How many words (default 3). */
-  words?: number;
-  /** Beam width for the recursive method (default 4). */
-  beam?: number;
-  /** How many continuations to return, best first (default 1, at most `beam`). */
-  k?: number;
-  /** 'recursive': each predicted word fed back (one-to-many, beam search); 'direct': the
-   * seq2seq model's decoder output. Default: 'recursive'. */
-  method?: 'recursive' | 'direct';
-}
-
-/** Phrase suggestions (`WordPredictor.phrase`): the defaults, chosen on tatoeba-es.dev.txt
- * (README, Phrases). */
-export const PHRASE_DEFAULTS = {
-  /** Most words in a phrase. */
-  words: 4,
-  /** Fewest words: a one-word phrase is just the top suggestion. */
-  minWords: 2,
-  /** Least probability of the whole phrase (the product of its words' probabilities). */
-  threshold: 0.2,
-  /** Beam width of the recursive method (1: greedy, the cheapest per word boundary). */
-  beam: 1,
-} as const;
-
-export interface PhraseOptions {
-  /** Most words (default 4, at most the decoder's horizon with 'direct'). */
-  words?: number;
-  /** Least probability of the whole phrase, in [0, 1] (default `PHRASE_DEFAULTS.threshold`):
-   * the phrase keeps its longest head whose probability reaches it. */
-  threshold?: number;
-  /** 'recursive': the next-word model fed back word by word, mixed with the trigram;
-   * 'direct': a seq2seq model's decoder. Default: `'recursive'`. */
-  method?: 'recursive' | 'direct';
-  /** Beam width of the recursive method (default 1). */
-  beam?: number;
-}
-
-/**
- * How many of a phrase's words to show: the longest head whose probability (the product of
- * its words' probabilities) is at least `threshold`, or 0 when that is under `minWords`.
- * The one rule for the element, the SDK and the evaluation's typist.
- */
-export function phraseLength(
-  probabilities: readonly number[],
-  threshold: number,
-  minWords: number = PHRASE_DEFAULTS.minWords,
-): number {
-  let p = 1,
-    n = 0;
-  while (n < probabilities.length && (p *= probabilities[n]!) >= threshold) n++;
-  return n >= minWords ? n : 0;
-}
-
-/** Characters of the text before the caret read per keystroke at first, and at most: the
- * context is the last `MAX_CONTEXT` tokens, so a long text costs no more than a short one. */
-const TAIL_CHARS = 1024;
-const MAX_TAIL_CHARS = 65_536;
-
-/**
- * The end of `text` that holds its last `MAX_CONTEXT` tokens (so the n-gram model's last words too), cut
- * after a space so that no word is split: what a keystroke reads, however long the text. The
- * window doubles while it holds too few tokens, up to `MAX_TAIL_CHARS`.
- */
-export function boundedTail(text: string): string {
-  for (let size = TAIL_CHARS; size < text.length; size *= 2) {
-    const window = text.slice(text.length - size);
-    const cut = window.search(/\s/u);
-    if (cut < 0 && size < MAX_TAIL_CHARS) continue;
-    const tail = cut < 0 ? window : window.slice(cut);
-    if (size >= MAX_TAIL_CHARS || typingContext(tail).context.length > MAX_CONTEXT) return tail;
-  }
-  return text;
-}
-
-export interface PredictorParts {
-  network?: RecurrentNetwork;
-  vocabulary?: Vocabulary;
-  ngram?: KneserNeyTrigram;
-  /** Weight of the network in the mix, 0–1 (default 0.5 when both are present); raised to
-   * `NETWORK_AFTER_MARK` (0.85) right after "¿", "¡", ",", ";" or ":", which the n-gram model
-   * does not see. */
-  mix?: number;
-  /** Complete a word typed with one error (a neighbouring key, a forgotten accent, a letter
-   * left out or one too many), ranked below every exact completion (default true). */
-  typos?: boolean;
-  /** Words never suggested (any case; compared in lower-case NFC). */
-  blocked?: Iterable<string>;
-  /** Suggest emoji that the models know (from the corpus or learned messages) after a word,
-   * as they suggest words (default true); false: words only. */
-  emoji?: boolean;
-  /** How the completions of a partly typed word are ordered: 'savings' (default), by the typing
-   * each is expected to save (probability × √letters saved: savings-order.ts), or 'probability'.
-   * The next word after a space is always ordered by probability. */
-  completionOrder?: CompletionOrder;
 }
 
 /** Which model answers. */
@@ -154,7 +68,6 @@ interface Beam {
   logp: number;
 }
 
-const MAX_CONTEXT = 48;
 /** Longest typed word searched for typos (letters): longer ones are no word's prefix, and the
  * search grows with the square of the length. */
 const MAX_TYPO_PREFIX = 24;
@@ -660,20 +573,4 @@ export class WordPredictor implements Scorer {
     this.#states.clear();
     this.#distributions.clear();
   }
-}
-
-/** The typo, block and emoji settings of a predictor's parts, checked. */
-function learningParts(parts: PredictorParts): [boolean, ReadonlySet<string>, boolean] {
-  const typos = checkBoolean(parts.typos ?? true, 'typos');
-  const emoji = checkBoolean(parts.emoji ?? true, 'emoji');
-  const blocked = new Set<string>();
-  if (parts.blocked !== undefined) {
-    if (typeof parts.blocked !== 'object' || parts.blocked === null || !(Symbol.iterator in parts.blocked))
-      throw new TypeError(`blocked must be an iterable of words, got ${describe(parts.blocked)}`);
-    for (const w of parts.blocked) {
-      if (typeof w !== 'string') throw new TypeError(`blocked must hold words (strings), got ${describe(w)}`);
-      blocked.add(w.normalize('NFC').toLowerCase());
-    }
-  }
-  return [typos, blocked, emoji];
 }
