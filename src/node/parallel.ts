@@ -6,7 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { ParallelOptions, Replica, BatchStats } from '../training/train.js';
+import type { ParallelOptions, Replica, BatchStats } from '../training/replica.js';
 import type { Job, WorkerData } from './train-worker.js';
 import { checkInteger } from '../base/checks.js';
 

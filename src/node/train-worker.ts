@@ -7,7 +7,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { ModelConfig } from '../inference/model/model-config.js';
 import type { Batch } from '../data/windows.js';
-import type { RunOptions } from '../training/train.js';
+import type { RunOptions } from '../training/replica.js';
 
 /** This module's URL, for `new Worker`. */
 export const WORKER_URL: string = import.meta.url;
@@ -30,7 +30,7 @@ async function serve(data: WorkerData): Promise<void> {
   const port = parentPort!;
   try {
     const { initNodeBackend } = await import('./node-backend.js');
-    const { localReplica } = await import('../training/train.js');
+    const { localReplica } = await import('../training/replica.js');
     await initNodeBackend(data.backend);
     const replica = await localReplica(data.config, data.weights, data.grads);
     port.on('message', (job: Job | 'close') => {

@@ -16,7 +16,8 @@ import {
   type ModelConfig,
   type Norm,
 } from '../../src/inference/model/model-config.js';
-import { createWeights, forwardSeq2Vec, maskedCrossEntropy, seq2vecPass } from '../../src/training/network.js';
+import { createWeights, forwardSeq2Vec, maskedCrossEntropy } from '../../src/training/network.js';
+import { seq2vecPass } from '../../src/training/hand-pass.js';
 import { RecurrentNetwork } from '../../src/inference/model/recurrent-network.js';
 import { trainModel } from '../../src/training/train.js';
 import { trainLanguageModel } from '../../src/training/pipeline.js';

@@ -5,14 +5,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initNodeBackend } from '../../src/node/node-backend.js';
 import { resolveModelConfig, type CellType } from '../../src/inference/model/model-config.js';
-import {
-  createWeights,
-  forwardSeq2Vec,
-  maskedCrossEntropy,
-  seq2vecPass,
-  sampleCandidates,
-  mm,
-} from '../../src/training/network.js';
+import { createWeights, forwardSeq2Vec, maskedCrossEntropy, mm } from '../../src/training/network.js';
+import { seq2vecPass, sampleCandidates } from '../../src/training/hand-pass.js';
 import { mulberry32 } from '../../src/data/windows.js';
 
 before(async () => {

@@ -8,7 +8,8 @@ import { initNodeBackend } from '../../src/node/node-backend.js';
 import { workerThreads } from '../../src/node/parallel.js';
 import { resolveModelConfig } from '../../src/inference/model/model-config.js';
 import { RecurrentNetwork } from '../../src/inference/model/recurrent-network.js';
-import { adamStep, localReplica, trainModel, weightLayout, type TrainProgress } from '../../src/training/train.js';
+import { adamStep, trainModel, type TrainProgress } from '../../src/training/train.js';
+import { localReplica, weightLayout } from '../../src/training/replica.js';
 
 before(async () => {
   const b = await initNodeBackend();
