@@ -5,6 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
+import { oneSourceConfig } from './scripts/lint/one-source.js';
 
 const noTfjs = {
   patterns: [
@@ -83,4 +84,5 @@ export default tseslint.config(
     plugins: { lit, wc },
     rules: { ...lit.configs.recommended.rules, ...wc.configs.recommended.rules },
   },
+  ...oneSourceConfig(),
 );

@@ -724,12 +724,7 @@ async function evalCommand(argv: string[], out: Output): Promise<number> {
   const beam = intOption(values.beam, 'beam', 1, 16) ?? PHRASE_DEFAULTS.beam;
   const thresholds = ((values['phrase-threshold'] as string | undefined) ?? String(PHRASE_DEFAULTS.threshold))
     .split(',')
-    .map((t) => {
-      const x = Number(t);
-      if (t.trim() === '' || !(x >= 0 && x <= 1))
-        throw new UsageError(`--phrase-threshold must be numbers in [0, 1], comma-separated, got "${t}"`);
-      return x;
-    });
+    .map((t) => checkedFlag(t, 'phrase-threshold', (x, name) => checkNumber(x, name, ...WEIGHT))!);
   if (!values.phrases && (values['phrase-threshold'] || values.method || values.beam))
     throw new UsageError('--phrase-threshold, --method and --beam need --phrases');
   const r: EvaluationResult = evaluate(scorer, test, {

@@ -53,6 +53,10 @@ export type NumberRule = readonly [ok: (x: number) => boolean, expected: string]
 export const SHARE: NumberRule = [(x) => x >= 0 && x < 1, 'a number in [0, 1)'];
 /** A weight from none to all: the network's weight in the mix. */
 export const WEIGHT: NumberRule = [(x) => x >= 0 && x <= 1, 'a number in [0, 1]'];
+/** A share strictly between none and all: a discount. */
+export const OPEN_SHARE: NumberRule = [(x) => x > 0 && x < 1, 'a number in (0, 1)'];
+/** A share above none, up to all: a forecaster's learning rate. */
+export const UP_TO_ONE: NumberRule = [(x) => x > 0 && x <= 1, 'a number in (0, 1]'];
 /** A length of time above zero. */
 export const POSITIVE: NumberRule = [(x) => x > 0, 'a number > 0'];
 

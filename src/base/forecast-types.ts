@@ -2,6 +2,7 @@
  * The forecasting API's names and types, tfjs-free: the page (SDK, worker protocol) and the
  * forecaster (tfjs, in the worker or in Node) both use them, written once here below both.
  */
+import type { CellType } from './cells.js';
 
 /** A method's scores over a backtest's origins (MASE and sMAPE averaged over origins, RMSE pooled). */
 export interface BacktestScore {
@@ -13,7 +14,7 @@ export interface BacktestScore {
 }
 
 /** The recurrent cell: SimpleRNN, LSTM or GRU. */
-export type ForecastCell = 'rnn' | 'lstm' | 'gru';
+export type ForecastCell = CellType;
 
 /** Multi-step strategy: all steps from one output layer, or one step fed back `horizon` times. */
 export type ForecastStrategy = 'direct' | 'recursive';

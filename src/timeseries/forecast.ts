@@ -33,6 +33,7 @@ import {
   checkOneOf,
   checkSignal,
   describe,
+  UP_TO_ONE,
 } from '../base/checks.js';
 import { CELL_TYPES } from '../inference/model/model-config.js';
 import { mulberry32 } from '../data/windows.js';
@@ -130,7 +131,7 @@ function resolveOptions(options: unknown): Resolved {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`options must be an object, got ${describe(options)}`);
   const o = options as ForecastOptions;
-  const lr = checkNumber(o.learningRate ?? 0.005, 'learningRate', (x) => x > 0 && x <= 1, 'a number in (0, 1]');
+  const lr = checkNumber(o.learningRate ?? 0.005, 'learningRate', ...UP_TO_ONE);
   if (o.signal !== undefined) checkSignal(o.signal);
   if (o.onProgress !== undefined) checkFunction(o.onProgress, 'onProgress');
   if (o.network !== undefined && typeof o.network !== 'boolean')

@@ -1,7 +1,7 @@
 // src/base/checks.ts: the one module of argument checks and errors, and that it stays the one.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { ESLint } from 'eslint';
 import { join } from 'node:path';
 import {
   abortError,
@@ -83,48 +83,36 @@ describe('argument checks', () => {
   });
 });
 
-/** Every .ts file under a folder. */
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
-  });
-}
+describe('one source for each rule (scripts/lint/one-source.js, enforced by npm run lint)', () => {
+  // The rules work on the syntax tree: a check's wording in a template literal, a cell list in
+  // a union type or an array are caught alike; only the owning file may write them.
+  const lint = async (code: string, filePath: string) => {
+    const [result] = await new ESLint({ cwd: process.cwd() }).lintText(code, { filePath });
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  };
+  const elsewhere = join('src', 'inference', 'model', 'sample.ts');
 
-describe('one source for each rule', () => {
-  const files = [...sources('src'), ...sources('widget')].filter((f) => !f.endsWith(join('base', 'checks.ts')));
-  const read = (f: string) => readFileSync(f, 'utf8');
-
-  test('integer, boolean, function and signal messages and AbortErrors are made only in src/base/checks.ts', () => {
-    const rule =
-      /must be an integer|must be a boolean|must be a function|must be an AbortSignal|name\s*[:=]\s*'AbortError'/;
-    const offenders = files.filter((f) => rule.test(read(f)));
-    assert.deepEqual(offenders, []);
-  });
-
-  test('describe() has one definition, and cell names one list (CELL_TYPES)', () => {
-    assert.deepEqual(
-      files.filter((f) => /function describe\(/.test(read(f))),
-      [],
-    );
-    const cellLists = files.filter((f) =>
-      /\[\s*'(rnn|lstm|gru)',\s*'(rnn|lstm|gru)',\s*'(rnn|lstm|gru)'\s*\]/.test(read(f)),
-    );
-    assert.deepEqual(cellLists, [join('src', 'inference', 'model', 'model-config.ts')]);
+  test('a check message is written only in src/base/checks.ts, in a template literal too', async () => {
+    const code = 'const t = 2;\nexport const m = `threshold must be a number in [0, 1], got ${t}`;\n';
+    assert.match((await lint(code, elsewhere)).join(), /written once, in src\/base\/checks\.ts/);
+    assert.match((await lint("export const m = 'n must be an integer';\n", elsewhere)).join(), /checks\.ts/);
+    assert.match((await lint("export const e = { name: 'AbortError' };\n", elsewhere)).join(), /checks\.ts/);
+    assert.match((await lint('export function describe() {}\n', elsewhere)).join(), /checks\.ts/);
+    assert.deepEqual(await lint(code, join('src', 'base', 'checks.ts')), []);
   });
 
-  test('the shared number rules (a share, a weight, a time above zero, a learning rate) are written once', () => {
-    // SHARE, WEIGHT and POSITIVE in src/base/checks.ts, LEARNING_RATE beside the training defaults;
-    // an option and its CLI flag both use them.
-    const written = /'a number in \[0, 1[)\]]'|'a number > 0'|'a number in \(0, 10\)'/;
-    assert.deepEqual(
-      files.filter((f) => written.test(read(f))),
-      [join('src', 'inference', 'model', 'model-config.ts')],
-    );
+  test('the cell names are listed only in src/base/cells.ts, in a union type too', async () => {
+    const union = "export type C = 'rnn' | 'lstm' | 'gru';\n";
+    const array = "export const c = ['gru', 'lstm', 'rnn'];\n";
+    assert.match((await lint(union, elsewhere)).join(), /written once, in src\/base\/cells\.ts/);
+    assert.match((await lint(array, join('widget', 'sample.ts'))).join(), /cells\.ts/);
+    assert.deepEqual(await lint(array, join('src', 'base', 'cells.ts')), []);
+    // One or two of the names are not the list.
+    assert.deepEqual(await lint("export type C = 'lstm' | 'gru';\n", elsewhere), []);
   });
 
-  test('the special tokens are spelled once (src/text/vocabulary.ts)', () => {
-    const offenders = files.filter((f) => /=\s*'<\/?s>'/.test(read(f)));
-    assert.deepEqual(offenders, [join('src', 'text', 'vocabulary.ts')]);
+  test('the special tokens are spelled only in src/text/vocabulary.ts', async () => {
+    assert.match((await lint("export const BOS = '<s>';\n", elsewhere)).join(), /vocabulary\.ts/);
+    assert.deepEqual(await lint("export const BOS = '<s>';\n", join('src', 'text', 'vocabulary.ts')), []);
   });
 });

@@ -12,9 +12,9 @@ import {
   type NumberRule,
 } from '../../base/checks.js';
 
-/** The recurrent cells, the one list every check of a cell name reads. */
-export const CELL_TYPES = ['rnn', 'lstm', 'gru'] as const;
-export type CellType = (typeof CELL_TYPES)[number];
+import { CELL_TYPES, type CellType } from '../../base/cells.js';
+
+export { CELL_TYPES, type CellType };
 /** The SimpleRNN's activations, the one list every check of an activation reads. tanh is the
  * default and the only one of LSTM and GRU (their gates keep the gradient; the lecture's ReLU
  * remedy is for the SimpleRNN). */

@@ -4,7 +4,7 @@
  * is ready. Trains in seconds; serialises to a compact list of trigram types.
  * Pure: no DOM, no I/O.
  */
-import { checkInteger, describe } from '../../base/checks.js';
+import { checkInteger, checkNumber, describe, OPEN_SHARE } from '../../base/checks.js';
 import { BOS, EOS } from '../../text/vocabulary.js';
 import { checkWordList } from '../../text/tokenize.js';
 import { FourgramLayer, decodedFor } from './fourgram.js';
@@ -152,10 +152,7 @@ export class KneserNeyTrigram {
 
   /** Trains on lines of words (already normalised, e.g. `modelWords(line)`). */
   static train(lines: Iterable<readonly string[]>, options: { discount?: number } = {}): KneserNeyTrigram {
-    const discount = options.discount ?? 0.75;
-    if (typeof discount !== 'number' || !(discount > 0 && discount < 1)) {
-      throw new RangeError(`discount must be a number in (0, 1), got ${describe(discount)}`);
-    }
+    const discount = checkNumber(options.discount ?? 0.75, 'discount', ...OPEN_SHARE);
     const { words, flat } = countTrigrams(lines);
     return new KneserNeyTrigram(words, flat, discount);
   }

@@ -4,6 +4,11 @@
  * Pure: no DOM, no I/O.
  */
 
+/** How several words are made: 'recursive', the next-word model fed back word by word
+ * (one-to-many); 'direct', a seq2seq model's decoder output (many-to-many). */
+export const PHRASE_METHODS = ['recursive', 'direct'] as const;
+export type PhraseMethod = (typeof PHRASE_METHODS)[number];
+
 export interface Continuation {
   /** The words, in order; the first completes a partly typed word when there is one. */
   words: string[];
@@ -22,7 +27,7 @@ export interface ContinueOptions {
   k?: number;
   /** 'recursive': each predicted word fed back (one-to-many, beam search); 'direct': the
    * seq2seq model's decoder output. Default: 'recursive'. */
-  method?: 'recursive' | 'direct';
+  method?: PhraseMethod;
 }
 
 /** Phrase suggestions (`WordPredictor.phrase`): the defaults, chosen on tatoeba-es.dev.txt
@@ -46,7 +51,7 @@ export interface PhraseOptions {
   threshold?: number;
   /** 'recursive': the next-word model fed back word by word, mixed with the trigram;
    * 'direct': a seq2seq model's decoder. Default: `'recursive'`. */
-  method?: 'recursive' | 'direct';
+  method?: PhraseMethod;
   /** Beam width of the recursive method (default 1). */
   beam?: number;
 }

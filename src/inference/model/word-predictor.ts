@@ -6,7 +6,7 @@
  * inside a word only filter a cached distribution. Pure: no DOM, no I/O.
  */
 import { isEmojiToken, isWordToken, modelWords, recase, typingContext } from '../../text/tokenize.js';
-import { checkInteger, checkNumber, describe, WEIGHT } from '../../base/checks.js';
+import { checkInteger, checkNumber, checkOneOf, describe, WEIGHT } from '../../base/checks.js';
 import { BOS_ID, type Vocabulary } from '../../text/vocabulary.js';
 import type { RecurrentNetwork, RecurrentState } from './recurrent-network.js';
 import { NGRAM_HISTORY, type KneserNeyTrigram } from './ngram.js';
@@ -18,6 +18,7 @@ import { boundedTail, MAX_CONTEXT } from './tail.js';
 import { learningParts, type PredictorParts } from './predictor-parts.js';
 import {
   PHRASE_DEFAULTS,
+  PHRASE_METHODS,
   phraseLength,
   type Continuation,
   type ContinueOptions,
@@ -372,9 +373,7 @@ export class WordPredictor implements Scorer {
     const n = checkInteger(options?.words ?? 3, 'words', 1, 20);
     const beam = checkInteger(options.beam ?? 4, 'beam', 1, 16);
     const k = checkInteger(options.k ?? 1, 'k', 1, beam);
-    const method = options.method ?? 'recursive';
-    if (method !== 'recursive' && method !== 'direct')
-      throw new RangeError(`method must be 'recursive' or 'direct', got ${describe(method)}`);
+    const method = checkOneOf(options.method ?? 'recursive', 'method', PHRASE_METHODS);
     text = boundedTail(text);
     const { context, partial, sentenceStart } = typingContext(text);
     const history = this.#history(text, partial);
@@ -429,12 +428,8 @@ export class WordPredictor implements Scorer {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
     const words = checkInteger(options?.words ?? PHRASE_DEFAULTS.words, 'words', 1, 20);
     const beam = checkInteger(options.beam ?? PHRASE_DEFAULTS.beam, 'beam', 1, 16);
-    const threshold = options.threshold ?? PHRASE_DEFAULTS.threshold;
-    if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))
-      throw new RangeError(`threshold must be a number in [0, 1], got ${describe(threshold)}`);
-    const method = options.method ?? 'recursive';
-    if (method !== 'recursive' && method !== 'direct')
-      throw new RangeError(`method must be 'recursive' or 'direct', got ${describe(method)}`);
+    const threshold = checkNumber(options.threshold ?? PHRASE_DEFAULTS.threshold, 'threshold', ...WEIGHT);
+    const method = checkOneOf(options.method ?? 'recursive', 'method', PHRASE_METHODS);
     text = boundedTail(text);
     const { context, partial, sentenceStart } = typingContext(text);
     const raw = this.phraseAt(context, this.#history(text, partial), { words, beam, threshold, method });

@@ -4,7 +4,7 @@
  * Pure: no DOM, no I/O.
  */
 import { EVAL_WORD_PATTERN } from '../../text/tokenize.js';
-import { describe } from '../../base/checks.js';
+import { checkNumber, describe, WEIGHT } from '../../base/checks.js';
 import { mulberry32 } from '../../data/windows.js';
 import { typeWithTypos } from '../../text/typos.js';
 import { offersNothing, PassedOver } from './passed-over.js';
@@ -196,9 +196,7 @@ export function evaluatePhrases(
   options: { onLine?: (done: number, total: number) => void } = {},
 ): PhraseEvaluationResult {
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of strings, got ${describe(lines)}`);
-  for (const t of thresholds)
-    if (typeof t !== 'number' || !(t >= 0 && t <= 1))
-      throw new RangeError(`thresholds must be numbers in [0, 1], got ${describe(t)}`);
+  for (const t of thresholds) checkNumber(t, 'each threshold', ...WEIGHT);
   const stats = thresholds.map((threshold) => ({ threshold, keystrokes: 0, shown: 0, accepted: 0, acceptedWords: 0 }));
   let characters = 0,
     wordOnly = 0,
