@@ -24,7 +24,13 @@ import {
   checkOneOf,
   describe,
 } from '../base/checks.js';
-import { CELL_TYPES, DEFAULT_MODEL, MODEL_SHAPES, SIZE_LIMITS } from '../inference/model/model-config.js';
+import {
+  CELL_TYPES,
+  DEFAULT_MODEL,
+  MODEL_SHAPES,
+  SIZE_LIMITS,
+  TRAIN_DEFAULTS,
+} from '../inference/model/model-config.js';
 import { KneserNeyTrigram } from '../inference/model/ngram.js';
 import { RecurrentNetwork } from '../inference/model/recurrent-network.js';
 import { markStep } from './marks.js';
@@ -109,7 +115,7 @@ function validate(o: PredictorOptions): void {
   int(o.embeddingSize, 'embeddingSize', SIZE_LIMITS.embeddingSize);
   int(o.hiddenSize, 'hiddenSize', SIZE_LIMITS.hiddenSize);
   int(o.vocabularySize, 'vocabularySize', SIZE_LIMITS.vocabSize);
-  int(o.epochs, 'epochs', [1, 1000]);
+  int(o.epochs, 'epochs', SIZE_LIMITS.epochs);
   const positive = (v: unknown, name: string, what: string) =>
     v !== undefined && checkNumber(v, name, (x) => x > 0, what);
   positive(o.workerTimeout, 'workerTimeout', 'a number of seconds > 0');
@@ -528,7 +534,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (await this.#loadStored()) return;
     if (this.#o.autoTrain === false)
       throw new Error('no stored model matches this corpus and these settings, and autoTrain is off: call train()');
-    await this.#trainWithLock({ epochs: this.#o.epochs ?? 4 }, true);
+    await this.#trainWithLock({ epochs: this.#o.epochs ?? TRAIN_DEFAULTS.pageEpochs }, true);
   }
 
   /** Loads the stored model when it matches; reports and removes a damaged or foreign one. */
@@ -582,7 +588,7 @@ class RnnPredictor extends EventTarget implements Predictor {
           hiddenSize: o.hiddenSize,
           layers: o.layers,
           vocabularySize: o.vocabularySize,
-          epochs: request.epochs ?? o.epochs ?? 4,
+          epochs: request.epochs ?? o.epochs ?? TRAIN_DEFAULTS.pageEpochs,
           corpusHash: this.#corpusHash,
           from: fineTune && this.#model ? toArtifacts(this.#model) : undefined,
         },
@@ -784,7 +790,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       this.#o.autoTrain !== false
     ) {
       this.#learnedSinceTune = 0;
-      this.#training = this.#train({ epochs: 1 }, true);
+      this.#training = this.#train({ epochs: TRAIN_DEFAULTS.fineTuneEpochs }, true);
       this.#training.catch((e) => this.#emitError(e)).finally(() => (this.#training = undefined));
     }
   }

@@ -5,7 +5,12 @@
 import { tokenize, modelWords, EVAL_WORD_PATTERN } from '../text/tokenize.js';
 import { describe } from '../base/checks.js';
 import { buildVocabulary } from '../text/vocabulary.js';
-import { resolveModelConfig, parameterCount, type ModelConfig } from '../inference/model/model-config.js';
+import {
+  resolveModelConfig,
+  parameterCount,
+  TRAIN_DEFAULTS,
+  type ModelConfig,
+} from '../inference/model/model-config.js';
 import { RecurrentNetwork } from '../inference/model/recurrent-network.js';
 import { KneserNeyTrigram, NGRAM_HISTORY } from '../inference/model/ngram.js';
 import { WordPredictor } from '../inference/model/word-predictor.js';
@@ -61,7 +66,7 @@ export async function trainLanguageModel(
   options: TrainLanguageModelOptions = {},
 ): Promise<RnnModel & { result: TrainResult }> {
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of strings, got ${describe(lines)}`);
-  const { vocabularySize = 15_000, minCount = 1, ngram: useNgram = true, seed = 1 } = options;
+  const { vocabularySize = TRAIN_DEFAULTS.vocabularySize, minCount = 1, ngram: useNgram = true, seed = 1 } = options;
   const kept = lines.map((l) => ({ l, t: lineTokens(l) })).filter((x) => x.t.length > 0);
   if (kept.length < 2)
     throw new RangeError(`the corpus is too small to train on: ${kept.length} line(s) with words, expected at least 2`);

@@ -16,7 +16,7 @@ import {
   type Replica,
   type RunOptions,
 } from './replica.js';
-import { LEARNING_RATE } from '../inference/model/model-config.js';
+import { LEARNING_RATE, TRAIN_DEFAULTS } from '../inference/model/model-config.js';
 import { mulberry32, sentenceBatches, type Batch } from '../data/windows.js';
 import { PAD_ID, BOS_ID, EOS_ID } from '../text/vocabulary.js';
 import {
@@ -329,9 +329,9 @@ export async function trainModel(
     );
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of token-id arrays, got ${describe(lines)}`);
   const {
-    epochs = 5,
+    epochs = TRAIN_DEFAULTS.callEpochs,
     batchTokens = DEFAULT_BATCH_TOKENS,
-    learningRate = 2e-3,
+    learningRate = TRAIN_DEFAULTS.callLearningRate,
     clipNorm = 5,
     validationSplit = 0.05,
     patience = 2,

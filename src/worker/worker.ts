@@ -11,6 +11,7 @@ import { trainLanguageModel, lineTokens } from '../training/pipeline.js';
 import { trainModel } from '../training/train.js';
 import { abortError, isAbortError } from '../base/checks.js';
 import { toArtifacts, fromArtifacts, type ModelArtifacts } from '../inference/format/artifacts.js';
+import { TRAIN_DEFAULTS } from '../inference/model/model-config.js';
 import { forecast } from '../timeseries/forecast.js';
 import type { BackendInfo, TrainJob, WorkerApi } from './protocol.js';
 import type { BackendName } from '../base/training-types.js';
@@ -92,8 +93,8 @@ async function runTraining(
     const model = fromArtifacts(job.from);
     const ids = job.lines.map((l) => model.vocabulary.encode(lineTokens(l))).filter((l) => l.length > 0);
     const r = await trainModel(model.config, ids, {
-      epochs: job.epochs ?? 1,
-      learningRate: 5e-4,
+      epochs: job.epochs ?? TRAIN_DEFAULTS.fineTuneEpochs,
+      learningRate: TRAIN_DEFAULTS.fineTuneLearningRate,
       validationSplit: 0,
       initialWeights: model.weights,
       signal,

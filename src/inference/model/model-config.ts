@@ -135,6 +135,14 @@ export const TRAIN_DEFAULTS = {
   vocabularySize: 15_000,
   learningRate: 3e-3,
   sampledSoftmax: 2048,
+  /** `trainModel()` called with no budget: a short run (a library call, a test, the lab). */
+  callEpochs: 5,
+  callLearningRate: 2e-3,
+  /** The SDK's automatic training in the page's worker, from a corpus. */
+  pageEpochs: 4,
+  /** Fine-tuning on what the person sent: one gentle pass. */
+  fineTuneEpochs: 1,
+  fineTuneLearningRate: 5e-4,
 } as const;
 
 /** The range of each size resolveModelConfig accepts, [min, max] (the CLI's flags check the same). */
@@ -144,6 +152,7 @@ export const SIZE_LIMITS = {
   hiddenSize: [1, 4096],
   horizon: [1, 16],
   maxLength: [1, 512],
+  epochs: [1, 1000],
 } as const;
 
 /** The learning rates training accepts (the option and the CLI's --lr). */
@@ -161,7 +170,7 @@ export interface NetworkChoices {
   layers?: 1 | 2;
   /** Network vocabulary size, specials included. */
   vocabularySize?: number;
-  /** Epochs of the training (the SDK's automatic training: 4). */
+  /** Epochs of the training (the SDK's automatic training: `TRAIN_DEFAULTS.pageEpochs`). */
   epochs?: number;
 }
 
