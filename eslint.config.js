@@ -1,6 +1,6 @@
 // ESLint (flat config): typescript-eslint's recommended rules everywhere, Lit's and the
 // web-components rules on the element, and the project's one architectural rule: the page-side
-// code never imports tfjs or the training folder (README, "Development").
+// code never imports tfjs or the training folder (docs/architecture.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import lit from 'eslint-plugin-lit';
