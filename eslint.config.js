@@ -1,11 +1,55 @@
 // ESLint (flat config): typescript-eslint's recommended rules everywhere, Lit's and the
-// web-components rules on the element, and the project's one architectural rule: the page-side
-// code never imports tfjs or the training folder (README, "Development").
+// web-components rules on the element, and the project's architectural rules: the layer order as
+// an allow-list (LAYERS), the page-side code never importing tfjs or the training folder, and one
+// source for each rule (docs/architecture.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import lit from 'eslint-plugin-lit';
 import wc from 'eslint-plugin-wc';
 import { oneSourceConfig } from './scripts/lint/one-source.js';
+import { layersConfig } from './scripts/lint/layers.js';
+
+// The layer order as an allow-list (scripts/lint/layers.js; docs/architecture.md draws it): each
+// folder (or entry file) and the rows it may import from by relative path; its own row always.
+// A file in no row is an error: a new folder must be placed here. Longest path wins.
+const INFERENCE = ['src/inference/kernels', 'src/inference/model', 'src/inference/format', 'src/inference/suggest'];
+const BELOW_INFERENCE = ['src/base', 'src/text', 'src/data'];
+const PAGE = [...BELOW_INFERENCE, ...INFERENCE, 'src/storage', 'src/sdk'];
+const TRAINING = [...BELOW_INFERENCE, ...INFERENCE, 'src/storage', 'src/training', 'src/timeseries', 'src/worker'];
+export const LAYERS = {
+  // Page side: no tfjs (the deny-list below), nothing upward.
+  'src/base': [],
+  'src/text': ['src/base'],
+  'src/data': ['src/base', 'src/text'],
+  'src/inference/kernels': ['src/base'],
+  'src/inference/model': [...BELOW_INFERENCE, 'src/inference/kernels'],
+  'src/inference/format': [...BELOW_INFERENCE, 'src/inference/kernels', 'src/inference/model'],
+  'src/inference/suggest': [...BELOW_INFERENCE, ...INFERENCE.slice(0, 3)],
+  'src/storage': [...BELOW_INFERENCE, ...INFERENCE],
+  'src/sdk': [...BELOW_INFERENCE, ...INFERENCE, 'src/storage', 'src/worker'], // the worker's protocol (types)
+  'src/index.ts': PAGE,
+  widget: ['src/index.ts', ...PAGE],
+  'widget/demo': ['widget', 'src/index.ts', ...PAGE, 'src/timeseries'],
+  'widget/lab': ['widget', 'src/index.ts', ...PAGE, 'src/training'],
+  // Training side: tfjs and Node.
+  'src/training': [...BELOW_INFERENCE, ...INFERENCE],
+  'src/timeseries': [...BELOW_INFERENCE, ...INFERENCE, 'src/training'],
+  'src/worker': [...BELOW_INFERENCE, ...INFERENCE, 'src/storage', 'src/training', 'src/timeseries'],
+  'src/node': [...TRAINING],
+  'src/cli.ts': [...TRAINING, 'src/node', 'src/cli'],
+  'src/cli': [...TRAINING, 'src/node', 'src/cli.ts'],
+  'src/core.ts': [...PAGE, 'src/index.ts', 'src/training', 'src/timeseries', 'src/worker', 'src/node'],
+  'src/types': [],
+  // Examples for users: they import the package by its name, as a site does.
+  'docs/examples': [],
+  // Beside the code: they measure, build and check it, and may import anything.
+  bench: [],
+  scripts: [],
+  test: [],
+  '.': [],
+};
+for (const beside of ['bench', 'scripts', 'test', '.'])
+  LAYERS[beside] = Object.keys(LAYERS).filter((k) => k !== beside);
 
 const noTfjs = {
   patterns: [
@@ -84,5 +128,6 @@ export default tseslint.config(
     plugins: { lit, wc },
     rules: { ...lit.configs.recommended.rules, ...wc.configs.recommended.rules },
   },
+  ...layersConfig(LAYERS),
   ...oneSourceConfig(),
 );

@@ -1,6 +1,6 @@
 /**
  * What an n-gram of a higher order than the shipped trigram would give, and what it would
- * weigh: an experiment for the shipped model's goals (README, Quality), not product code.
+ * weigh: an experiment for the shipped model's goals (docs/quality.md), not product code.
  * Builds an interpolated Kneser-Ney model of each order asked for (the shipped trigram's
  * smoothing: one absolute discount, continuation counts for the lower orders, sentence starts
  * padded with <s>) on the shipped recipe's training text, then scores it alone and mixed with a

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm run train:default — makes models/es, the Spanish model the package ships (README, "The
-# shipped model"). Fixed seed; about 2.5 hours on 2 cores (longer with the chat corpus). Run it
+# npm run train:default — makes models/es, the Spanish model the package ships (its model card:
+# models/es/README.md). Fixed seed; about 2.5 hours on 2 cores (longer with the chat corpus). Run it
 # in the background:
 #   nohup npm run train:default > models/train-default.log 2>&1 &
 # 1. a GRU (E 128, H 384, dropout 0.3, 15,000 words) on the three corpora (Tatoeba, the

@@ -169,7 +169,7 @@ export async function trainLanguageModel(
     Object.assign(model.metrics, { top1: r.top1, top3: r.top3, perplexity: r.perplexity });
   }
   // Chosen and measured with the validation lines held out; the model keeps a trigram of every
-  // line (on the shipped model's text: 0.08 points more top-3 on the dev split, README Quality).
+  // line (on the shipped model's text: 0.08 points more top-3 on the dev split, docs/quality.md).
   if (ngram && validation.length > 0) model.ngram = KneserNeyTrigram.train(kept.map((x) => modelWords(x.l)));
   return { ...model, result };
 }

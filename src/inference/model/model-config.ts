@@ -109,7 +109,7 @@ export function gateOffsets<C extends CellType>(cell: C, H: number): Record<Gate
 /** Defaults of every model, trained by the CLI or in the worker; the training budget's own
  * defaults are TRAIN_DEFAULTS. */
 export const DEFAULT_MODEL: Omit<ModelConfig, 'vocabSize'> = {
-  /** GRU: on dev it beat the LSTM and the SimpleRNN trained the same way (README, Quality). */
+  /** GRU: on dev it beat the LSTM and the SimpleRNN trained the same way (docs/quality.md, "Engines compared at one budget"). */
   cell: 'gru',
   shape: 'seq2vec',
   embeddingSize: 128,

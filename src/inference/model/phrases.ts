@@ -31,7 +31,7 @@ export interface ContinueOptions {
 }
 
 /** Phrase suggestions (`WordPredictor.phrase`): the defaults, chosen on tatoeba-es.dev.txt
- * (README, Phrases). */
+ * (docs/quality.md, "Phrases: two ways compared"). */
 export const PHRASE_DEFAULTS = {
   /** Most words in a phrase. */
   words: 4,

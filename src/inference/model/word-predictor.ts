@@ -80,7 +80,7 @@ const DISTRIBUTION_CACHE = 16;
  * or ":" its history reads on as if the mark were not there (or as a sentence start, after an
  * opening "¿"), and the network, which reads the mark, answers better (dev split: top-3 after
  * "¿" 23.9 % from the network, 5.0 % from the n-gram model). There the network's weight in the
- * mix is raised to NETWORK_AFTER_MARK, chosen on the dev split (README, Quality); the n-gram
+ * mix is raised to NETWORK_AFTER_MARK, chosen on the dev split (docs/quality.md); the n-gram
  * model keeps the rest, so the words only it knows (a person's learned words) still show.
  */
 const MARKS_UNSEEN_BY_NGRAM = new Set(['¿', '¡', ',', ';', ':']);
