@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { pct, readLines as readCorpusLines } from '../src/node/text-io.js';
+import { parseOptions, usage, type OptionTable, type OptionValues } from '../src/cli/options.js';
 
 export const SHARED = resolve(process.cwd(), '../shared/corpus');
 export const DEFAULT_TRAIN = resolve(process.cwd(), 'corpus/tatoeba-es.train.txt');
@@ -98,4 +99,22 @@ export function commandLine(script: string): string {
 /** Progress on stderr (stdout stays clean for --json). */
 export function note(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+/**
+ * A bench's options by the CLI's one schema (src/cli/options.ts): checked values with their
+ * defaults, the help written from the same table; --help prints it, a bad value fails.
+ */
+export function options<T extends OptionTable>(head: string, table: T): { values: OptionValues<T>; help: string } {
+  const help = usage(head, table, '', { column: 19 });
+  try {
+    const r = parseOptions(process.argv.slice(2), table, { positionals: false });
+    if (r.help) {
+      process.stdout.write(help + '\n');
+      process.exit(0);
+    }
+    return { values: r.values, help };
+  } catch (e) {
+    fail(`${(e as Error).message.split('\n')[0]}\n\n${help}`);
+  }
 }
