@@ -99,7 +99,7 @@ const ts = () =>
 
 const config: RollupOptions[] = [
   {
-    input: { index: 'src/index.ts', core: 'src/core.ts', cli: 'src/cli.ts', element: 'widget/define.ts' },
+    input: { index: 'src/index.ts', core: 'src/core.ts', cli: 'src/cli/main.ts', element: 'widget/define.ts' },
     external,
     output: {
       dir: DIST,

@@ -4,10 +4,11 @@
  * workplace's data beside the repository), tables, timing helpers. Benchmarks only; never in
  * npm test.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseCorpus } from '../src/data/corpus.js';
+import { pct, readLines as readCorpusLines } from '../src/node/text-io.js';
+import { parseOptions, usage, type OptionTable, type OptionValues } from '../src/cli/options.js';
 
 export const SHARED = resolve(process.cwd(), '../shared/corpus');
 export const DEFAULT_TRAIN = resolve(process.cwd(), 'corpus/tatoeba-es.train.txt');
@@ -39,15 +40,14 @@ export function fail(message: string): never {
   process.exit(1);
 }
 
-/** Lines of a corpus file; a clear error when it is missing. */
+/** Lines of a corpus file (src/node/text-io.ts); a clear error when it is missing. */
 export function readLines(file: string, what: string, maxLines?: number): string[] {
   if (!existsSync(file)) {
     fail(
       `${what} not found: ${file}\nPass --${what} FILE, or put the dev split at ${SHARED}/tatoeba-es.dev.txt (README, The command line).`,
     );
   }
-  const lines = parseCorpus(readFileSync(file), file);
-  return maxLines ? lines.slice(0, maxLines) : lines;
+  return readCorpusLines(file, maxLines);
 }
 
 export function num(v: string | boolean | undefined, name: string, fallback: number): number {
@@ -65,7 +65,7 @@ export function table(header: string[], rows: (string | number)[][]): string {
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-export const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(1)} %`);
+export { pct };
 
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -99,4 +99,22 @@ export function commandLine(script: string): string {
 /** Progress on stderr (stdout stays clean for --json). */
 export function note(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+/**
+ * A bench's options by the CLI's one schema (src/cli/options.ts): checked values with their
+ * defaults, the help written from the same table; --help prints it, a bad value fails.
+ */
+export function options<T extends OptionTable>(head: string, table: T): { values: OptionValues<T>; help: string } {
+  const help = usage(head, table, '', { column: 19 });
+  try {
+    const r = parseOptions(process.argv.slice(2), table, { positionals: false });
+    if (r.help) {
+      process.stdout.write(help + '\n');
+      process.exit(0);
+    }
+    return { values: r.values, help };
+  } catch (e) {
+    fail(`${(e as Error).message.split('\n')[0]}\n\n${help}`);
+  }
 }

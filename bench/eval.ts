@@ -17,20 +17,10 @@ import { trainLanguageModel } from '../src/training/pipeline.js';
 import { initNodeBackend } from '../src/node/node-backend.js';
 import { saveModelDir } from '../src/node/model-dir.js';
 import { join } from 'node:path';
-import { workerThreads, defaultThreads } from '../src/node/parallel.js';
-import { args, commandLine, DEFAULT_TEST, DEFAULT_TRAIN, fail, note, num, pct, readLines, table } from './common.js';
-
-const HELP = `Usage: npm run eval -- [options]
-
-  --train FILE     training corpus (default ${DEFAULT_TRAIN})
-  --test FILE      test sentences (default ${DEFAULT_TEST})
-  --minutes N      training budget per recurrent model (default ${TRAIN_DEFAULTS.minutes}, as "rnn-predict train")
-  --cells LIST     which cells, comma-separated (default rnn,lstm,gru)
-  --threads N      training threads (default: one per core, at most 2)
-  --test-lines N   score only the first N test lines
-  --save DIR       keep each trained model in DIR/<cell> (as "rnn-predict train --out" writes it)
-  --quick          a smoke check in under 3 minutes: small models, 20 s each, 300 test lines
-  --json           print one JSON object instead of the table`;
+import { workerThreads, defaultThreads, THREAD_LIMITS } from '../src/node/parallel.js';
+import { commandLine, DEFAULT_TEST, DEFAULT_TRAIN, fail, note, options, pct, readLines, table } from './common.js';
+import { defineOptions } from '../src/cli/options.js';
+import { POSITIVE } from '../src/base/checks.js';
 
 interface Row extends Pick<EvaluationResult, 'top1' | 'top3' | 'ksr' | 'perplexity' | 'oov' | 'words'> {
   model: string;
@@ -45,33 +35,40 @@ interface Row extends Pick<EvaluationResult, 'top1' | 'top3' | 'ksr' | 'perplexi
   scoreSeconds: number;
 }
 
-const o = args(
-  {
-    train: { type: 'string' },
-    test: { type: 'string' },
-    minutes: { type: 'string' },
-    cells: { type: 'string' },
-    threads: { type: 'string' },
-    'test-lines': { type: 'string' },
-    save: { type: 'string' },
-    quick: { type: 'boolean' },
-    json: { type: 'boolean' },
-  },
-  HELP,
+const { values: o } = options(
+  'Usage: npm run eval -- [options]',
+  defineOptions({
+    train: { type: 'string', value: 'FILE', default: DEFAULT_TRAIN, help: 'training corpus' },
+    test: { type: 'string', value: 'FILE', default: DEFAULT_TEST, help: 'test sentences' },
+    minutes: {
+      type: 'number',
+      rule: POSITIVE,
+      shown: TRAIN_DEFAULTS.minutes,
+      help: 'training budget per recurrent model (default {default}, as "rnn-predict train")',
+    },
+    cells: { type: 'string', value: 'LIST', default: CELL_TYPES.join(','), help: 'which cells, comma-separated' },
+    threads: {
+      type: 'integer',
+      limits: THREAD_LIMITS,
+      help: 'training threads (default: one per core, at most 2)',
+    },
+    'test-lines': { type: 'integer', limits: [1], help: 'score only the first N test lines' },
+    save: {
+      type: 'string',
+      value: 'DIR',
+      help: 'keep each trained model in DIR/<cell> (as "rnn-predict train --out" writes it)',
+    },
+    quick: { type: 'boolean', help: 'a smoke check in under 3 minutes: small models, 20 s each, 300 test lines' },
+    json: { type: 'boolean', help: 'print one JSON object instead of the table' },
+  }),
 );
-const quick = !!o.quick;
-const cells = String(o.cells ?? 'rnn,lstm,gru')
-  .split(',')
-  .map((c) => c.trim()) as CellType[];
+const quick = o.quick;
+const cells = o.cells.split(',').map((c) => c.trim()) as CellType[];
 for (const c of cells) if (!CELL_TYPES.includes(c)) fail(`--cells: unknown cell "${c}" (${CELL_TYPES.join(', ')})`);
-const minutes = num(o.minutes, 'minutes', quick ? 1 / 3 : TRAIN_DEFAULTS.minutes);
-const threads = Math.round(num(o.threads, 'threads', defaultThreads()));
-const train = readLines(String(o.train ?? DEFAULT_TRAIN), 'train', quick ? 8000 : undefined);
-const test = readLines(
-  String(o.test ?? DEFAULT_TEST),
-  'test',
-  o['test-lines'] ? Math.round(num(o['test-lines'], 'test-lines', 1)) : quick ? 300 : undefined,
-);
+const minutes = o.minutes ?? (quick ? 1 / 3 : TRAIN_DEFAULTS.minutes);
+const threads = o.threads ?? defaultThreads();
+const train = readLines(o.train, 'train', quick ? 8000 : undefined);
+const test = readLines(o.test, 'test', o['test-lines'] ?? (quick ? 300 : undefined));
 const backend = await initNodeBackend();
 const rows: Row[] = [];
 

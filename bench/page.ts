@@ -34,7 +34,7 @@ function gz(path: string): number {
   return gzipSync(readFileSync(path), { level: 9 }).length;
 }
 
-const pct = (xs: number[], p: number) => {
+const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
@@ -175,7 +175,7 @@ async function main() {
     : sizes.bundle + sizes.model;
   const median = (runs: First[], key: 'ms' | 'importedMs') =>
     Math.round(
-      pct(
+      percentile(
         runs.map((r) => r[key]),
         50,
       ),
@@ -197,8 +197,8 @@ async function main() {
     backend: fresh!.info.backend,
     backendReason: fresh!.info.backendReason,
     keystrokes: stored.times.length,
-    keystrokeMedianMs: +pct(stored.times, 50).toFixed(3),
-    keystrokeP95Ms: +pct(stored.times, 95).toFixed(3),
+    keystrokeMedianMs: +percentile(stored.times, 50).toFixed(3),
+    keystrokeP95Ms: +percentile(stored.times, 95).toFixed(3),
     gzipBytes: sizes,
     settings: quick ? settings : 'defaults',
     freshStepsMs: stepMedians(freshRuns.map((r) => ({ ...r.marks, 'first suggestion': r.ms }))),
@@ -257,7 +257,7 @@ function stepMedians(runs: Record<string, number>[]): Record<string, number> {
   const out: [string, number][] = names.map((n) => [
     n,
     Math.round(
-      pct(
+      percentile(
         runs.filter((r) => n in r).map((r) => r[n]!),
         50,
       ),
@@ -323,7 +323,7 @@ async function demoPage(browser: Browser, origin: string): Promise<void> {
   for (let run = 0; run < runs; run++) stored.push(await load(kept!, true));
   const summary = (xs: Demo[]) => ({
     firstChipMs: Math.round(
-      pct(
+      percentile(
         xs.map((x) => x.firstChipMs),
         50,
       ),

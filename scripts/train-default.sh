@@ -22,7 +22,7 @@
 # too, and the two mix weights should then be chosen again on validation text.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cli=(node --import tsx src/cli.ts)
+cli=(node --import tsx src/cli/main.ts)
 whole=(--corpus corpus/es-conversaciones.txt --corpus corpus/tatoeba-es.train.txt)
 corpus=("${whole[@]}" --corpus corpus/es-chat.train.txt)
 "${cli[@]}" train "${corpus[@]}" --out models/es-f32 --cell gru --hidden 384 --embedding 128 --dropout 0.3 \

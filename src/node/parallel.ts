@@ -21,6 +21,9 @@ function startWorker(url: string, workerData: WorkerData): Worker {
   return new Worker(code, { eval: true, workerData });
 }
 
+/** The worker threads a run may use, [min, max] (the option and `rnn-predict train --threads`). */
+export const THREAD_LIMITS = [1, 64] as const;
+
 /** Worker threads to use by default: one per core, at most 2 (a bigger global batch per step
  * is not free: fewer steps per epoch). */
 export function defaultThreads(): number {
@@ -29,7 +32,7 @@ export function defaultThreads(): number {
 
 /** `trainModel`'s `parallel` option for `threads` worker threads. */
 export function workerThreads(threads = defaultThreads(), backend?: 'wasm' | 'cpu'): ParallelOptions {
-  checkInteger(threads, 'threads', 1, 64);
+  checkInteger(threads, 'threads', ...THREAD_LIMITS);
   return {
     threads,
     async create(config, weights, grads): Promise<Replica> {

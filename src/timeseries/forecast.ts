@@ -126,6 +126,20 @@ const NETWORK_OPTIONS = [
   'batchSize',
 ] as const satisfies readonly (keyof ForecastOptions)[];
 
+/** The defaults of forecast()'s options, written once (`rnn-predict forecast --help` shows them). */
+export const FORECAST_DEFAULTS = {
+  window: 12,
+  horizon: 12,
+  cell: 'gru',
+  units: 16,
+  epochs: 40,
+  seeds: 3,
+  strategy: 'direct',
+  method: 'auto',
+  season: 12,
+  seed: 1,
+} as const;
+
 function resolveOptions(options: unknown): Resolved {
   if (options === undefined) options = {};
   if (options === null || typeof options !== 'object')
@@ -141,21 +155,21 @@ function resolveOptions(options: unknown): Resolved {
   const int = (v: number | undefined, name: string, fallback: number, min: number, max: number) =>
     v === undefined ? fallback : checkInteger(v, name, min, max);
   return {
-    window: int(o.window, 'window', 12, 1, 1000),
-    horizon: int(o.horizon, 'horizon', 12, 1, 10_000),
-    cell: oneOf(o.cell, 'cell', CELL_TYPES, 'gru'),
-    units: int(o.units, 'units', 16, 1, 1024),
-    epochs: int(o.epochs, 'epochs', 40, 1, 100_000),
-    seeds: int(o.seeds, 'seeds', 3, 1, 100),
-    strategy: oneOf(o.strategy, 'strategy', STRATEGIES, 'direct'),
-    method: oneOf(o.method, 'method', METHODS, 'auto'),
+    window: int(o.window, 'window', FORECAST_DEFAULTS.window, 1, 1000),
+    horizon: int(o.horizon, 'horizon', FORECAST_DEFAULTS.horizon, 1, 10_000),
+    cell: oneOf(o.cell, 'cell', CELL_TYPES, FORECAST_DEFAULTS.cell),
+    units: int(o.units, 'units', FORECAST_DEFAULTS.units, 1, 1024),
+    epochs: int(o.epochs, 'epochs', FORECAST_DEFAULTS.epochs, 1, 100_000),
+    seeds: int(o.seeds, 'seeds', FORECAST_DEFAULTS.seeds, 1, 100),
+    strategy: oneOf(o.strategy, 'strategy', STRATEGIES, FORECAST_DEFAULTS.strategy),
+    method: oneOf(o.method, 'method', METHODS, FORECAST_DEFAULTS.method),
     network,
     origins: o.origins === undefined ? undefined : checkInteger(o.origins, 'origins', 0, 1000),
     step: int(o.step, 'step', network ? 6 : 1, 1, 10_000),
-    seed: int(o.seed, 'seed', 1, 0, 2 ** 31 - 1),
+    seed: int(o.seed, 'seed', FORECAST_DEFAULTS.seed, 0, 2 ** 31 - 1),
     learningRate: lr,
     batchSize: int(o.batchSize, 'batchSize', 16, 1, 100_000),
-    season: int(o.season, 'season', 12, 1, 10_000),
+    season: int(o.season, 'season', FORECAST_DEFAULTS.season, 1, 10_000),
     signal: o.signal,
     onProgress: o.onProgress,
   };

@@ -15,7 +15,7 @@
  *    initialisation;
  *  - accuracy at the last step on fresh sequences of each length.
  *
- * tfjs (training side); run by `rnn-predict lab` (src/node/lab-cli.ts) and the lab page's worker.
+ * tfjs (training side); run by `rnn-predict lab` (src/cli/lab.ts) and the lab page's worker.
  */
 import * as tf from '@tensorflow/tfjs';
 import { LEARNING_RATE, resolveModelConfig, type ModelConfig } from '../inference/model/model-config.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/cli/main.js';
 import { attachDashValues } from '../../src/node/cli-args.js';
 import { corpusSizeWarning, TOKENS_PER_PARAMETER } from '../../src/training/corpus-size.js';
 
@@ -74,7 +74,10 @@ describe('numbers out of range', () => {
     [['predict', '--k', '-1', 'hola'], '--k must be an integer in 1…100, got "-1"'],
     [['predict', '--k', 'abc', 'hola'], '--k must be an integer in 1…100, got "abc"'],
     [['predict', '--words', '-2', 'hola'], '--words must be an integer in 1…20, got "-2"'],
-    [['train', '--corpus', 'missing.txt', '--out', 'x', '--epochs', '-3'], '--epochs must be an integer ≥ 1, got "-3"'],
+    [
+      ['train', '--corpus', 'missing.txt', '--out', 'x', '--epochs', '-3'],
+      '--epochs must be an integer in 1…1000, got "-3"',
+    ],
     [
       ['train', '--corpus', 'missing.txt', '--out', 'x', '--dropout', '-0.5'],
       '--dropout must be a number in [0, 1), got "-0.5"',

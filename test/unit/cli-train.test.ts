@@ -1,11 +1,11 @@
-// `rnn-predict train`'s engine options (src/cli.ts): worker threads, sampled softmax, the
+// `rnn-predict train`'s engine options (src/cli/train.ts): worker threads, sampled softmax, the
 // learning rate and dropout, and their errors. Runs the CLI in process on the TypeScript sources.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/cli/main.js';
 
 const corpus = new URL('../../corpus/es-conversaciones.txt', import.meta.url).pathname;
 let dir: string;

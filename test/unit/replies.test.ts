@@ -20,7 +20,7 @@ import {
 import { toArtifacts, fromArtifacts, ModelFormatError, type RnnModel } from '../../src/inference/format/artifacts.js';
 import { buildVocabulary } from '../../src/text/vocabulary.js';
 import { saveModelDir } from '../../src/node/model-dir.js';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/cli/main.js';
 import { createPredictor } from '../../src/sdk/create-predictor.js';
 
 /** Each message with the reply it gets (many wordings of each), as a chat corpus holds them. */

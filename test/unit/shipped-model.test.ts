@@ -22,7 +22,7 @@ import { buildVocabulary } from '../../src/text/vocabulary.js';
 import { evalWords, modelWords } from '../../src/text/tokenize.js';
 import { mulberry32 } from '../../src/data/windows.js';
 import { loadModelDir, saveModelDir } from '../../src/node/model-dir.js';
-import { main } from '../../src/cli.js';
+import { main } from '../../src/cli/main.js';
 import { SHIPPED_MODEL } from '../../src/sdk/create-predictor.js';
 import { randomWeights } from './random-weights.js';
 

@@ -36,7 +36,7 @@ import {
 } from '../../src/timeseries/baselines.js';
 import { mulberry32 } from '../../src/data/windows.js';
 import { MONTHLY_SALES } from '../../src/timeseries/monthly-sales.js';
-import { forecastCommand } from '../../src/node/forecast-cli.js';
+import { forecastCommand } from '../../src/cli/forecast.js';
 
 const LINE = Array.from({ length: 100 }, (_, i) => i);
 const SALES = MONTHLY_SALES.map((m) => m.sales);

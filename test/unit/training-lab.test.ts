@@ -1,4 +1,4 @@
-// The lab's experiment (src/training/lab.ts) and `rnn-predict lab` (src/node/lab-cli.ts): the
+// The lab's experiment (src/training/lab.ts) and `rnn-predict lab` (src/cli/lab.ts): the
 // configurations of the choices, the measurement (‖∂ℓ/∂x_t‖ per step, the ratio first/last),
 // reproducible per seed, no tensor left behind, and the JSON's last line.
 import { test, describe, before } from 'node:test';
@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initNodeBackend } from '../../src/node/node-backend.js';
 import { runLab } from '../../src/training/lab.js';
 import { checkLabConfig, labConfigName, labConfigs, type LabConfig } from '../../src/inference/model/lab-config.js';
-import { labCommand } from '../../src/node/lab-cli.js';
+import { labCommand } from '../../src/cli/lab.js';
 
 before(async () => {
   await initNodeBackend();

@@ -5,9 +5,9 @@
  * input throws an Error with a one-line message; the caller prints it and exits 1.
  */
 import { checkInteger } from '../base/checks.js';
-import { readFileSync } from 'node:fs';
-import { checkedFlag, parseCommandLine } from './cli-args.js';
-import { initNodeBackend } from './node-backend.js';
+import { checkedFlag } from '../node/cli-args.js';
+import { initNodeBackend } from '../node/node-backend.js';
+import { readLines } from '../node/text-io.js';
 import { runLab } from '../training/lab.js';
 import {
   LAB_CLIPS,
@@ -18,7 +18,72 @@ import {
   type LabConfig,
   type LabResult,
 } from '../inference/model/lab-config.js';
-import { ACTIVATIONS, CELL_TYPES, NORMS, type Activation, type Norm } from '../inference/model/model-config.js';
+import {
+  ACTIVATIONS,
+  CELL_TYPES,
+  DEFAULT_MODEL,
+  NORMS,
+  type Activation,
+  SIZE_LIMITS,
+  TRAIN_DEFAULTS,
+  type Norm,
+} from '../inference/model/model-config.js';
+import { defineOptions, optionsHelp, parseOptions } from './options.js';
+
+/** `rnn-predict lab`: the configurations are every combination of the lists. */
+export const LAB_OPTIONS = defineOptions({
+  cells: {
+    type: 'string',
+    value: 'LIST',
+    shown: CELL_TYPES.join(','),
+    help: `${CELL_TYPES.join(',')} (default {default})`,
+  },
+  activation: {
+    type: 'string',
+    value: 'LIST',
+    shown: DEFAULT_MODEL.activation,
+    help: `the SimpleRNN's: ${ACTIVATIONS.join(', ')} (default {default})`,
+  },
+  norm: {
+    type: 'string',
+    value: 'LIST',
+    shown: DEFAULT_MODEL.norm,
+    help: `${NORMS.join(', ')} (default {default}; layer: layer norm inside the cells)`,
+  },
+  init: {
+    type: 'string',
+    value: 'LIST',
+    shown: LAB_INITS[0],
+    help: `${LAB_INITS.join(', ')} (default {default}; normal: N(0, 1) matrices)`,
+  },
+  clip: {
+    type: 'string',
+    value: 'LIST',
+    shown: LAB_CLIPS[0],
+    help: `${LAB_CLIPS.join(', ')} (default {default}: global norm ${LAB_DEFAULTS.clipNorm}; value: ±${LAB_DEFAULTS.clipValue})`,
+  },
+  steps: {
+    type: 'integer',
+    limits: [1],
+    default: LAB_DEFAULTS.steps,
+    help: 'training batches per configuration and seed',
+  },
+  seeds: { type: 'string', value: 'LIST', shown: LAB_DEFAULTS.seeds.join(','), help: 'seeds' },
+  json: { type: 'boolean', help: 'one JSON line per finished run, then a last line {configs: [...]}' },
+});
+
+/** `rnn-predict lab next-word`. */
+export const NEXT_WORD_OPTIONS = defineOptions({
+  corpus: { type: 'string', value: 'FILE', help: 'the training text (required)' },
+  test: { type: 'string', value: 'FILE', help: 'the test lines (required)' },
+  'max-lines': { type: 'integer', limits: [1], default: 20_000, help: 'training lines read from --corpus' },
+  'test-lines': { type: 'integer', limits: [1], default: 1000, help: 'test lines read from --test' },
+  epochs: { type: 'integer', limits: [1], default: 1, help: 'passes over the training lines' },
+  hidden: { type: 'integer', limits: [1], default: 128, help: 'recurrent state size' },
+  embedding: { type: 'integer', limits: [1], default: 64, help: 'embedding size' },
+  vocab: { type: 'integer', limits: [SIZE_LIMITS.vocabSize[0]], default: 5000, help: 'network vocabulary size' },
+  norm: { type: 'string', value: 'LIST', shown: NORMS.join(','), help: 'the norms compared' },
+});
 
 export const LAB_USAGE = `Usage: rnn-predict lab [--json] [options]
        rnn-predict lab next-word --corpus FILE --test FILE [options]
@@ -31,21 +96,22 @@ the last step reaching the input at step 1 relative to the input at the last ste
 (‖∂ℓ/∂x₁‖ / ‖∂ℓ/∂x_T‖, T = ${LAB_DEFAULTS.maxLength}) before and after training, and the accuracy by length.
 
 Options (lists are comma-separated; the configurations are every combination):
-  --cells LIST        rnn,lstm,gru (default all three)
-  --activation LIST   the SimpleRNN's: ${ACTIVATIONS.join(', ')} (default tanh)
-  --norm LIST         ${NORMS.join(', ')} (default none; layer: layer norm inside the cells)
-  --init LIST         ${LAB_INITS.join(', ')} (default glorot; normal: N(0, 1) matrices)
-  --clip LIST         ${LAB_CLIPS.join(', ')} (default norm: global norm ${LAB_DEFAULTS.clipNorm}; value: ±${LAB_DEFAULTS.clipValue})
-  --steps N           training batches per configuration and seed (default ${LAB_DEFAULTS.steps})
-  --seeds LIST        seeds (default ${LAB_DEFAULTS.seeds.join(',')})
-  --json              one JSON line per finished run, then a last line {configs: [...]}
-  --help              show this help
+${optionsHelp(LAB_OPTIONS, { column: 22 })}
 
 next-word: a GRU next-word model with --norm none and --norm layer, the same batches each
 (--epochs over the first --max-lines lines of --corpus; full softmax), scored on the first
 --test-lines lines of --test (network alone, no n-gram):
-  --corpus FILE --test FILE --max-lines N (default 20000) --test-lines N (default 1000)
-  --epochs N (default 1) --hidden N (default 128) --embedding N (default 64) --vocab N (default 5000)`;
+${optionsHelp(NEXT_WORD_OPTIONS, { column: 22 })}`;
+
+/** parseOptions without positionals; a parse error pointing at the lab's help. */
+function parse<T extends Parameters<typeof parseOptions>[1]>(argv: readonly string[], table: T) {
+  try {
+    return parseOptions(argv, table, { positionals: false });
+  } catch (err) {
+    if (!String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw err;
+    throw new Error(`${(err as Error).message.split('\n')[0]} (see rnn-predict lab --help)`, { cause: err });
+  }
+}
 
 const list = (value: string | undefined, name: string, allowed: readonly string[], fallback: string[]) => {
   if (value === undefined) return fallback;
@@ -55,9 +121,6 @@ const list = (value: string | undefined, name: string, allowed: readonly string[
       throw new Error(`--${name}: "${item}" is not one of ${allowed.join(', ')} (see rnn-predict lab --help)`);
   return items;
 };
-
-const int = (value: string | undefined, name: string, min: number, fallback: number) =>
-  checkedFlag(value, name, (v, n) => checkInteger(v, n, min)) ?? fallback;
 
 /** The configurations of the flags (lab-config.ts `labConfigs`: every combination). */
 export function labConfigsOf(values: {
@@ -69,10 +132,10 @@ export function labConfigsOf(values: {
 }): LabConfig[] {
   return labConfigs({
     cells: list(values.cells, 'cells', CELL_TYPES, [...CELL_TYPES]) as LabConfig['cell'][],
-    activations: list(values.activation, 'activation', ACTIVATIONS, ['tanh']) as Activation[],
-    norms: list(values.norm, 'norm', NORMS, ['none']) as Norm[],
-    inits: list(values.init, 'init', LAB_INITS, ['glorot']) as LabConfig['init'][],
-    clips: list(values.clip, 'clip', LAB_CLIPS, ['norm']) as LabConfig['clip'][],
+    activations: list(values.activation, 'activation', ACTIVATIONS, [DEFAULT_MODEL.activation]) as Activation[],
+    norms: list(values.norm, 'norm', NORMS, [DEFAULT_MODEL.norm]) as Norm[],
+    inits: list(values.init, 'init', LAB_INITS, [LAB_INITS[0]]) as LabConfig['init'][],
+    clips: list(values.clip, 'clip', LAB_CLIPS, [LAB_CLIPS[0]]) as LabConfig['clip'][],
   });
 }
 
@@ -86,33 +149,15 @@ const e = (x: number) => x.toExponential(1);
  */
 export async function labCommand(argv: string[], out: { log: (s: string) => void }): Promise<number> {
   if (argv[0] === 'next-word') return nextWord(argv.slice(1), out);
-  let values;
-  try {
-    ({ values } = parseCommandLine(
-      argv,
-      {
-        cells: { type: 'string' },
-        activation: { type: 'string' },
-        norm: { type: 'string' },
-        init: { type: 'string' },
-        clip: { type: 'string' },
-        steps: { type: 'string' },
-        seeds: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean' },
-      },
-      false,
-    ));
-  } catch (err) {
-    throw new Error(`${(err as Error).message.split('\n')[0]} (see rnn-predict lab --help)`, { cause: err });
-  }
-  if (values.help) return (out.log(LAB_USAGE), 0);
+  const parsed = parse(argv, LAB_OPTIONS);
+  if (parsed.help) return (out.log(LAB_USAGE), 0);
+  const { values } = parsed;
   const configs = labConfigsOf(values);
-  const steps = int(values.steps, 'steps', 1, LAB_DEFAULTS.steps);
+  const steps = values.steps;
   const seeds =
     values.seeds === undefined
       ? [...LAB_DEFAULTS.seeds]
-      : values.seeds.split(',').map((s) => int(s.trim(), 'seeds', 0, 0));
+      : values.seeds.split(',').map((s) => checkedFlag(s.trim(), 'seeds', (v, n) => checkInteger(v, n, 0))!);
   await initNodeBackend();
   const json = !!values.json;
   const results = await runLab({
@@ -180,34 +225,14 @@ function printTable(results: LabResult[], out: { log: (s: string) => void }) {
   }
 }
 
-const readLines = (file: string) =>
-  readFileSync(file, 'utf8')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
-
 /** `rnn-predict lab next-word`: GRU with and without layer norm, the same batches. */
 async function nextWord(argv: string[], out: { log: (s: string) => void }): Promise<number> {
-  const { values } = parseCommandLine(
-    argv,
-    {
-      corpus: { type: 'string' },
-      test: { type: 'string' },
-      'max-lines': { type: 'string' },
-      'test-lines': { type: 'string' },
-      epochs: { type: 'string' },
-      hidden: { type: 'string' },
-      embedding: { type: 'string' },
-      vocab: { type: 'string' },
-      norm: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    false,
-  );
-  if (values.help) return (out.log(LAB_USAGE), 0);
+  const parsed = parse(argv, NEXT_WORD_OPTIONS);
+  if (parsed.help) return (out.log(LAB_USAGE), 0);
+  const { values } = parsed;
   if (!values.corpus || !values.test) throw new Error('lab next-word needs --corpus FILE and --test FILE');
-  const lines = readLines(values.corpus).slice(0, int(values['max-lines'], 'max-lines', 1, 20_000));
-  const test = readLines(values.test).slice(0, int(values['test-lines'], 'test-lines', 1, 1000));
+  const lines = readLines(values.corpus, values['max-lines']);
+  const test = readLines(values.test, values['test-lines']);
   const norms = list(values.norm, 'norm', NORMS, [...NORMS]) as Norm[];
   await initNodeBackend();
   const { trainLanguageModel } = await import('../training/pipeline.js');
@@ -219,12 +244,12 @@ async function nextWord(argv: string[], out: { log: (s: string) => void }): Prom
       model: {
         cell: 'gru',
         norm,
-        hiddenSize: int(values.hidden, 'hidden', 1, 128),
-        embeddingSize: int(values.embedding, 'embedding', 1, 64),
+        hiddenSize: values.hidden,
+        embeddingSize: values.embedding,
       },
-      epochs: int(values.epochs, 'epochs', 1, 1),
-      vocabularySize: int(values.vocab, 'vocab', 5, 5000),
-      learningRate: 3e-3,
+      epochs: values.epochs,
+      vocabularySize: values.vocab,
+      learningRate: TRAIN_DEFAULTS.learningRate,
       ngram: false,
       seed: 1,
     });

@@ -4,10 +4,11 @@
  * input throws an Error with a one-line message; the caller prints it and exits 1.
  */
 import { readFileSync } from 'node:fs';
-import { initNodeBackend } from './node-backend.js';
+import { initNodeBackend } from '../node/node-backend.js';
 import {
   forecast,
   parseSeriesCsv,
+  FORECAST_DEFAULTS,
   METHODS,
   STRATEGIES,
   type BacktestScore,
@@ -15,8 +16,67 @@ import {
   type ForecastResult,
 } from '../timeseries/forecast.js';
 import { CELL_TYPES } from '../inference/model/model-config.js';
+import { defineOptions, parseOptions, usage } from './options.js';
 
-export const FORECAST_USAGE = `Usage: rnn-predict forecast --csv FILE [options]
+/** forecast's own words for a count: any whole number; forecast() checks the range. */
+const whole = (raw: string, flag: string): number => {
+  if (!/^\d+$/.test(raw)) throw new Error(`${flag} expects a whole number (0 or more), got "${raw}"`);
+  return Number(raw);
+};
+/** forecast's own words for a choice. */
+const oneOf =
+  <T extends string>(allowed: readonly T[]) =>
+  (raw: string, flag: string): T => {
+    if (!(allowed as readonly string[]).includes(raw))
+      throw new Error(`${flag} expects ${allowed.join(', ')}, got "${raw}"`);
+    return raw as T;
+  };
+const count = (help: string, shown?: number | string) =>
+  ({ type: 'integer', limits: [0], check: whole, help, ...(shown !== undefined ? { shown } : {}) }) as const;
+
+/** The options; their defaults are forecast()'s (FORECAST_DEFAULTS), applied there. */
+export const FORECAST_OPTIONS = defineOptions({
+  csv: { type: 'string', value: 'FILE', help: 'the CSV to read (required)' },
+  column: { type: 'string', value: 'NAME', help: 'the column to forecast (default: the last numeric column)' },
+  horizon: count('points to forecast', FORECAST_DEFAULTS.horizon),
+  network: { type: 'boolean', help: 'train the recurrent network too and score it and its blend with ETS' },
+  window: count('(network) past points read per prediction', FORECAST_DEFAULTS.window),
+  cell: {
+    type: 'choice',
+    choices: CELL_TYPES,
+    check: oneOf(CELL_TYPES),
+    shown: FORECAST_DEFAULTS.cell,
+    help: '(network) {choices}',
+  },
+  epochs: count('(network) training epochs per network', FORECAST_DEFAULTS.epochs),
+  units: count('(network) hidden units', FORECAST_DEFAULTS.units),
+  seeds: count('(network) networks averaged', FORECAST_DEFAULTS.seeds),
+  strategy: {
+    type: 'choice',
+    value: 'S',
+    choices: STRATEGIES,
+    check: oneOf(STRATEGIES),
+    shown: FORECAST_DEFAULTS.strategy,
+    help: '(network) {choices} multi-step',
+  },
+  method: {
+    type: 'choice',
+    value: 'M',
+    choices: METHODS,
+    check: oneOf(METHODS),
+    shown: FORECAST_DEFAULTS.method,
+    help: '{choices} (default {default}: the median of the methods that beat seasonal naive on the backtest)',
+  },
+  origins: count('backtest origins (default: as many as fit, up to 24, or 4 with --network; 0 skips the backtest)'),
+  step: count('points between origins (default 1, or 6 with --network)'),
+  season: count('season length', FORECAST_DEFAULTS.season),
+  seed: count('random seed', FORECAST_DEFAULTS.seed),
+  backtest: { type: 'boolean', help: 'print the backtest table (MASE, sMAPE, RMSE per method)' },
+  json: { type: 'boolean', help: 'print one JSON object instead of a table' },
+});
+
+export const FORECAST_USAGE = usage(
+  `Usage: rnn-predict forecast --csv FILE [options]
 
 Forecasts one numeric column of a CSV (with a header row) after a rolling-origin backtest that
 scores Holt-Winters (ETS), Theta, a seasonal ARIMA (arima), seasonal naive with drift and
@@ -24,33 +84,30 @@ seasonal naive on the same origins. By default the median of the methods that be
 naive on the backtest answers (seasonal naive when none did); the output says which and why.
 With --network, an ES-RNN-style recurrent network (slow) is scored too.
 
-Options:
-  --csv FILE        the CSV to read (required)
-  --column NAME     the column to forecast (default: the last numeric column)
-  --horizon N       points to forecast (default 12)
-  --network         train the recurrent network too and score it and its blend with ETS
-  --window N        (network) past points read per prediction (default 12)
-  --cell C          (network) lstm, gru or rnn (default gru)
-  --epochs N        (network) training epochs per network (default 40)
-  --units N         (network) hidden units (default 16)
-  --seeds N         (network) networks averaged (default 3)
-  --strategy S      (network) direct or recursive multi-step (default direct)
-  --method M        auto, ets, theta, arima, drift, seasonal-naive, network or blend (default
-                    auto: the median of the methods that beat seasonal naive on the backtest)
-  --origins N       backtest origins (default: as many as fit, up to 24, or 4 with --network;
-                    0 skips the backtest)
-  --step N          points between origins (default 1, or 6 with --network)
-  --season N        season length (default 12)
-  --seed N          random seed (default 1)
-  --backtest        print the backtest table (MASE, sMAPE, RMSE per method)
-  --json            print one JSON object instead of a table
-  --help            show this help`;
+Options:`,
+  FORECAST_OPTIONS,
+  '',
+  { column: 20 },
+).replace('Options:\n\n', 'Options:\n');
 
 /** The backtest's scores, by key. */
 type ScoreKey = Exclude<keyof NonNullable<ForecastResult['backtest']>, 'origins'>;
 
-const INT_FLAGS = ['window', 'horizon', 'epochs', 'units', 'seeds', 'origins', 'step', 'season', 'seed'] as const;
-const CHOICES = { cell: CELL_TYPES, strategy: STRATEGIES, method: METHODS } as const;
+/** parseArgs's errors in forecast's words. */
+function parseError(e: Error & { code?: string }, args: readonly string[]): Error {
+  const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
+  const name = quoted.replace(/^--?/, '').replace(/ <value>$/, '');
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new Error(`unknown option --${name} (see rnn-predict forecast --help)`, { cause: e });
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return new Error(`--${name} needs a value`, { cause: e });
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new Error(`unexpected argument "${quoted || args[0]}" (see rnn-predict forecast --help)`, { cause: e });
+    default:
+      return new Error(e.message.split('\n')[0], { cause: e });
+  }
+}
 
 /**
  * Runs `rnn-predict forecast`. `argv` holds the arguments after the command name (a leading
@@ -60,43 +117,25 @@ const CHOICES = { cell: CELL_TYPES, strategy: STRATEGIES, method: METHODS } as c
  */
 export async function forecastCommand(argv: string[], out: { log: (s: string) => void }): Promise<number> {
   const args = argv[0] === 'forecast' ? argv.slice(1) : argv.slice();
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}" (see rnn-predict forecast --help)`);
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (name === 'help' || name === 'json' || name === 'backtest' || name === 'network') {
-      flags.set(name, true);
-      continue;
-    }
-    if (!['csv', 'column', ...Object.keys(CHOICES), ...INT_FLAGS].includes(name))
-      throw new Error(`unknown option --${name} (see rnn-predict forecast --help)`);
-    const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new Error(`--${name} needs a value`);
-    flags.set(name, value);
+  let command;
+  try {
+    command = parseOptions(args, FORECAST_OPTIONS, { positionals: false });
+  } catch (e) {
+    throw parseError(e as Error, args);
   }
-  if (flags.has('help')) {
+  if (command.help) {
     out.log(FORECAST_USAGE);
     return 0;
   }
-
-  const file = flags.get('csv');
-  if (typeof file !== 'string') throw new Error('--csv FILE is required (see rnn-predict forecast --help)');
-  const options: ForecastOptions = flags.has('network') ? { network: true } : {};
-  for (const name of INT_FLAGS) {
-    const raw = flags.get(name);
-    if (typeof raw !== 'string') continue;
-    if (!/^\d+$/.test(raw)) throw new Error(`--${name} expects a whole number (0 or more), got "${raw}"`);
-    options[name] = Number(raw);
-  }
-  for (const [name, allowed] of Object.entries(CHOICES)) {
-    const v = flags.get(name);
-    if (typeof v !== 'string') continue;
-    if (!(allowed as readonly string[]).includes(v))
-      throw new Error(`--${name} expects ${allowed.join(', ')}, got "${v}"`);
-    (options as Record<string, string>)[name] = v;
-  }
+  const { values, given } = command;
+  const file = values.csv;
+  if (file === undefined) throw new Error('--csv FILE is required (see rnn-predict forecast --help)');
+  const options: ForecastOptions = values.network ? { network: true } : {};
+  for (const name of ['window', 'horizon', 'epochs', 'units', 'seeds', 'origins', 'step', 'season', 'seed'] as const)
+    if (given.has(name)) options[name] = values[name];
+  if (values.cell) options.cell = values.cell;
+  if (values.strategy) options.strategy = values.strategy;
+  if (values.method) options.method = values.method;
 
   let text: string;
   try {
@@ -104,11 +143,11 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
   } catch (e) {
     throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
-  const column = flags.get('column');
+  const column = values.column;
   const oneLine = (e: unknown) => new Error(`${file}: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
   let parsed: { values: number[]; column: string };
   try {
-    parsed = parseSeriesCsv(text, typeof column === 'string' ? column : undefined);
+    parsed = parseSeriesCsv(text, column);
   } catch (e) {
     throw oneLine(e);
   }
@@ -121,7 +160,7 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
     throw oneLine(e);
   }
 
-  if (flags.has('json')) {
+  if (values.json) {
     out.log(
       JSON.stringify({ column: parsed.column, points: parsed.values.length, backend: backend.backend, ...result }),
     );
@@ -153,7 +192,7 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
     ['network', 'network'],
     ['blend', 'blend'],
   ];
-  if (b && flags.has('backtest')) {
+  if (b && values.backtest) {
     out.log(
       `Backtest: ${b.origins.length} origins (training lengths ${b.origins[0]}…${b.origins[b.origins.length - 1]}), horizon ${result.horizon}`,
     );
