@@ -15,28 +15,14 @@
 import * as Comlink from 'comlink';
 import { hashText } from '../data/corpus.js';
 import { modelWords, prepareTokenizer } from '../text/tokenize.js';
-import {
-  abortError,
-  checkBoolean,
-  checkFunction,
-  checkInteger,
-  checkNumber,
-  checkOneOf,
-  describe,
-} from '../base/checks.js';
-import {
-  CELL_TYPES,
-  DEFAULT_MODEL,
-  MODEL_SHAPES,
-  SIZE_LIMITS,
-  TRAIN_DEFAULTS,
-} from '../inference/model/model-config.js';
+import { abortError, checkInteger, describe } from '../base/checks.js';
+import { DEFAULT_MODEL, TRAIN_DEFAULTS } from '../inference/model/model-config.js';
 import { KneserNeyTrigram } from '../inference/model/ngram.js';
 import { RecurrentNetwork } from '../inference/model/recurrent-network.js';
 import { markStep } from './marks.js';
+import { capMessage, checkPredictorOptions, DEFAULT_WORKER_TIMEOUT_SECONDS, normWord } from './options.js';
 import { WordPredictor, type PredictorParts, type Suggestion } from '../inference/model/word-predictor.js';
 import {
-  checkRegister,
   fromArtifacts,
   mixFor,
   toArtifacts,
@@ -49,7 +35,6 @@ import { indexedDbHandler, loadRecord, deleteStored, nothingStored, takeLegacyLe
 import {
   LearnedLog,
   MAX_LEARNED_MESSAGES,
-  MAX_MESSAGE_LENGTH,
   type LearnedChange,
   type LearnedMessage,
   trimCount,
@@ -57,9 +42,8 @@ import {
 } from '../storage/learned-log.js';
 import { learnInto, learnedLines } from '../inference/model/learning.js';
 import { DEFAULT_BLOCKLIST_ES } from '../text/blocklist-es.js';
-import { checkCompletionOrder } from '../inference/model/savings-order.js';
 import type { WorkerApi } from '../worker/protocol.js';
-import { BACKEND_NAMES, type BackendName } from '../base/training-types.js';
+import type { BackendName } from '../base/training-types.js';
 import type { ForecastOptions, ForecastResult } from '../base/forecast-types.js';
 import { DEFAULT_MAX_CORPUS_BYTES, DEFAULT_STALL_SECONDS } from './download.js';
 import {
@@ -91,56 +75,6 @@ export { MAX_LEARNED_MESSAGES } from '../storage/learned-log.js';
 
 /** Fine-tune the network on learned messages every this many new ones. */
 const FINE_TUNE_EVERY = 10;
-
-function validate(o: PredictorOptions): void {
-  if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${describe(o)}`);
-  const str = (v: unknown, name: string) => {
-    if (v !== undefined && typeof v !== 'string' && !(v instanceof URL))
-      throw new TypeError(`${name} must be a string or URL, got ${describe(v)}`);
-  };
-  str(o.corpus, 'corpus');
-  str(o.model, 'model');
-  str(o.workerUrl, 'workerUrl');
-  if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0 || o.name.length > 200)) {
-    throw new TypeError(`name must be a non-empty string of at most 200 characters, got ${describe(o.name)}`);
-  }
-  const oneOf = <T extends string | number>(v: unknown, name: string, values: readonly T[]) =>
-    v !== undefined && checkOneOf(v, name, values);
-  oneOf(o.cell, 'cell', CELL_TYPES);
-  oneOf(o.shape, 'shape', MODEL_SHAPES);
-  oneOf(o.backend, 'backend', BACKEND_NAMES);
-  oneOf(o.layers, 'layers', [1, 2]);
-  const int = (v: unknown, name: string, [min, max]: readonly [number, number]) =>
-    v !== undefined && checkInteger(v, name, min, max);
-  int(o.embeddingSize, 'embeddingSize', SIZE_LIMITS.embeddingSize);
-  int(o.hiddenSize, 'hiddenSize', SIZE_LIMITS.hiddenSize);
-  int(o.vocabularySize, 'vocabularySize', SIZE_LIMITS.vocabSize);
-  int(o.epochs, 'epochs', SIZE_LIMITS.epochs);
-  const positive = (v: unknown, name: string, what: string) =>
-    v !== undefined && checkNumber(v, name, (x) => x > 0, what);
-  positive(o.workerTimeout, 'workerTimeout', 'a number of seconds > 0');
-  positive(o.downloadTimeout, 'downloadTimeout', 'a number of seconds > 0');
-  positive(o.maxCorpusBytes, 'maxCorpusBytes', 'a number of bytes > 0');
-  for (const b of ['autoTrain', 'persist', 'typos', 'emoji', 'crossOriginWeights'] as const)
-    if (o[b] !== undefined) checkBoolean(o[b], b);
-  if (o.replies !== undefined && typeof o.replies !== 'boolean') str(o.replies, 'replies');
-  if (o.fetch !== undefined) checkFunction(o.fetch, 'fetch');
-  checkCompletionOrder(o.completionOrder);
-  checkRegister(o.register);
-  if (o.block !== undefined && (!Array.isArray(o.block) || o.block.some((w) => typeof w !== 'string')))
-    throw new TypeError(`block must be an array of words (strings), got ${describe(o.block)}`);
-}
-
-/** A word as the models store it: NFC, lower case, without surrounding spaces. */
-const normWord = (w: string) => w.normalize('NFC').toLowerCase().trim();
-
-/** A message cut to MAX_MESSAGE_LENGTH characters, at a space where there is one. */
-function capMessage(line: string): string {
-  if (line.length <= MAX_MESSAGE_LENGTH) return line;
-  const cut = line.slice(0, MAX_MESSAGE_LENGTH);
-  const space = cut.lastIndexOf(' ');
-  return space > MAX_MESSAGE_LENGTH / 2 ? cut.slice(0, space) : cut;
-}
 
 class RnnPredictor extends EventTarget implements Predictor {
   readonly ready: Promise<void>;
@@ -195,8 +129,10 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#storageOk = (options?.persist ?? true) && typeof indexedDB !== 'undefined';
     this.#fetch = options?.fetch ?? globalThis.fetch?.bind(globalThis);
     this.#fromModel = options?.corpus === undefined || options?.model !== undefined;
-    this.#worker = new WorkerTrainer(options?.workerUrl ?? DEFAULT_WORKER_URL, options?.workerTimeout ?? 60, (e) =>
-      this.#emitError(e),
+    this.#worker = new WorkerTrainer(
+      options?.workerUrl ?? DEFAULT_WORKER_URL,
+      options?.workerTimeout ?? DEFAULT_WORKER_TIMEOUT_SECONDS,
+      (e) => this.#emitError(e),
     );
     this.ready = (this.#fromModel ? this.#startFromModel() : this.#start()).then(() => markStep('ready'));
     this.neuralReady = this.ready.then(() => this.#startNeural());
@@ -209,7 +145,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   async #start(): Promise<void> {
-    validate(this.#o);
+    checkPredictorOptions(this.#o);
     // Read the stored model while the corpus downloads; its key is checked once the corpus is in.
     if (this.#storageOk && this.#o.model === undefined) {
       this.#prefetched = loadRecord(this.#name);
@@ -331,7 +267,7 @@ class RnnPredictor extends EventTarget implements Predictor {
    * same model (an older version too) still answers, and an `error` event says what failed.
    */
   async #startFromModel(): Promise<void> {
-    validate(this.#o);
+    checkPredictorOptions(this.#o);
     const source = this.#modelSource;
     let stored: Awaited<ReturnType<typeof loadRecord>>;
     // A first visit (no database yet) downloads at once, while IndexedDB creates its databases.
@@ -654,7 +590,7 @@ class RnnPredictor extends EventTarget implements Predictor {
    * model. Stored under the predictor's name + ':replies', beside the next-word model.
    */
   async #loadReplies(): Promise<void> {
-    validate(this.#o);
+    checkPredictorOptions(this.#o);
     if (this.#o.replies === false) return;
     const source = repliesSource(typeof this.#o.replies === 'boolean' ? undefined : this.#o.replies);
     const name = `${this.#name}:replies`;
