@@ -1,8 +1,10 @@
 /**
- * The SDK's predictor: a thin object over its parts. Where the model comes from is sources.ts
- * (the shipped model, `model`'s URL, or a corpus), downloads are download.ts and load-url.ts,
- * what a person teaches it is kept by storage/learned-log.ts (one record per message, shared
- * by the tabs of a site), the model itself by storage/idb.ts, and training runs in the worker
+ * The SDK's predictor: an object over its parts. Options are checked by options.ts; where the
+ * model comes from is sources.ts (the shipped model, `model`'s URL, or a corpus) and
+ * open-model.ts (stored copy, download, fallback); downloads are download.ts and load-url.ts;
+ * the model's records and the writes under way are persistence.ts; what a person teaches it is
+ * kept by storage/learned-log.ts (one record per message, shared by the tabs of a site); and
+ * training.ts trains in the worker
  * behind worker-trainer.ts. Two ways to start:
  *  - a model (the Spanish one shipped with the package by default, or `model`'s URL): the
  *    network and the trigram it carries answer from the first keystroke; the model is kept in
