@@ -1,8 +1,10 @@
 /**
- * The SDK's predictor: a thin object over its parts. Where the model comes from is sources.ts
- * (the shipped model, `model`'s URL, or a corpus), downloads are download.ts and load-url.ts,
- * what a person teaches it is kept by storage/learned-log.ts (one record per message, shared
- * by the tabs of a site), the model itself by storage/idb.ts, and training runs in the worker
+ * The SDK's predictor: an object over its parts. Options are checked by options.ts; where the
+ * model comes from is sources.ts (the shipped model, `model`'s URL, or a corpus) and
+ * open-model.ts (stored copy, download, fallback); downloads are download.ts and load-url.ts;
+ * the model's records and the writes under way are persistence.ts; what a person teaches it is
+ * kept by storage/learned-log.ts (one record per message, shared by the tabs of a site); and
+ * training.ts trains in the worker
  * behind worker-trainer.ts. Two ways to start:
  *  - a model (the Spanish one shipped with the package by default, or `model`'s URL): the
  *    network and the trigram it carries answer from the first keystroke; the model is kept in
@@ -14,29 +16,15 @@
  */
 import * as Comlink from 'comlink';
 import { hashText } from '../data/corpus.js';
-import { modelWords, prepareTokenizer } from '../text/tokenize.js';
-import {
-  abortError,
-  checkBoolean,
-  checkFunction,
-  checkInteger,
-  checkNumber,
-  checkOneOf,
-  describe,
-} from '../base/checks.js';
-import {
-  CELL_TYPES,
-  DEFAULT_MODEL,
-  MODEL_SHAPES,
-  SIZE_LIMITS,
-  TRAIN_DEFAULTS,
-} from '../inference/model/model-config.js';
+import { modelWords } from '../text/tokenize.js';
+import { checkInteger, describe } from '../base/checks.js';
+import { TRAIN_DEFAULTS } from '../inference/model/model-config.js';
 import { KneserNeyTrigram } from '../inference/model/ngram.js';
 import { RecurrentNetwork } from '../inference/model/recurrent-network.js';
 import { markStep } from './marks.js';
+import { capMessage, checkPredictorOptions, DEFAULT_WORKER_TIMEOUT_SECONDS, normWord } from './options.js';
 import { WordPredictor, type PredictorParts, type Suggestion } from '../inference/model/word-predictor.js';
 import {
-  checkRegister,
   fromArtifacts,
   mixFor,
   toArtifacts,
@@ -45,11 +33,10 @@ import {
 } from '../inference/format/artifacts.js';
 import { fetchModelArtifacts, loadModelFromUrl } from './load-url.js';
 import { DEFAULT_WORKER_URL } from './assets.js';
-import { indexedDbHandler, loadRecord, deleteStored, nothingStored, takeLegacyLearned } from '../storage/idb.js';
+import { takeLegacyLearned } from '../storage/idb.js';
 import {
   LearnedLog,
   MAX_LEARNED_MESSAGES,
-  MAX_MESSAGE_LENGTH,
   type LearnedChange,
   type LearnedMessage,
   trimCount,
@@ -57,10 +44,7 @@ import {
 } from '../storage/learned-log.js';
 import { learnInto, learnedLines } from '../inference/model/learning.js';
 import { DEFAULT_BLOCKLIST_ES } from '../text/blocklist-es.js';
-import { checkCompletionOrder } from '../inference/model/savings-order.js';
 import type { WorkerApi } from '../worker/protocol.js';
-import { BACKEND_NAMES, type BackendName } from '../base/training-types.js';
-import type { ForecastOptions, ForecastResult } from '../base/forecast-types.js';
 import { DEFAULT_MAX_CORPUS_BYTES, DEFAULT_STALL_SECONDS } from './download.js';
 import {
   SHIPPED_MODEL,
@@ -71,7 +55,10 @@ import {
   type ModelSource,
 } from './sources.js';
 import { ReplyRanker, type Reply } from '../inference/suggest/replies.js';
-import { startWorker, WorkerTrainer } from './worker-trainer.js';
+import { WorkerTrainer } from './worker-trainer.js';
+import { ModelStore } from './persistence.js';
+import { openModel, openReplyModel } from './open-model.js';
+import { corpusKey, FINE_TUNE_EVERY, trainNetwork, withTrainLock } from './training.js';
 import type {
   Predictor,
   PredictorInfo,
@@ -88,59 +75,7 @@ export { DEFAULT_WORKER_URL } from './assets.js';
 export { SHIPPED_MODEL, SHIPPED_REPLIES, DEFAULT_CORPUS_URL } from './sources.js';
 export { REPLY_MIN_PROBABILITY } from '../inference/suggest/replies.js';
 export { MAX_LEARNED_MESSAGES } from '../storage/learned-log.js';
-
-/** Fine-tune the network on learned messages every this many new ones. */
-const FINE_TUNE_EVERY = 10;
-
-function validate(o: PredictorOptions): void {
-  if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${describe(o)}`);
-  const str = (v: unknown, name: string) => {
-    if (v !== undefined && typeof v !== 'string' && !(v instanceof URL))
-      throw new TypeError(`${name} must be a string or URL, got ${describe(v)}`);
-  };
-  str(o.corpus, 'corpus');
-  str(o.model, 'model');
-  str(o.workerUrl, 'workerUrl');
-  if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0 || o.name.length > 200)) {
-    throw new TypeError(`name must be a non-empty string of at most 200 characters, got ${describe(o.name)}`);
-  }
-  const oneOf = <T extends string | number>(v: unknown, name: string, values: readonly T[]) =>
-    v !== undefined && checkOneOf(v, name, values);
-  oneOf(o.cell, 'cell', CELL_TYPES);
-  oneOf(o.shape, 'shape', MODEL_SHAPES);
-  oneOf(o.backend, 'backend', BACKEND_NAMES);
-  oneOf(o.layers, 'layers', [1, 2]);
-  const int = (v: unknown, name: string, [min, max]: readonly [number, number]) =>
-    v !== undefined && checkInteger(v, name, min, max);
-  int(o.embeddingSize, 'embeddingSize', SIZE_LIMITS.embeddingSize);
-  int(o.hiddenSize, 'hiddenSize', SIZE_LIMITS.hiddenSize);
-  int(o.vocabularySize, 'vocabularySize', SIZE_LIMITS.vocabSize);
-  int(o.epochs, 'epochs', SIZE_LIMITS.epochs);
-  const positive = (v: unknown, name: string, what: string) =>
-    v !== undefined && checkNumber(v, name, (x) => x > 0, what);
-  positive(o.workerTimeout, 'workerTimeout', 'a number of seconds > 0');
-  positive(o.downloadTimeout, 'downloadTimeout', 'a number of seconds > 0');
-  positive(o.maxCorpusBytes, 'maxCorpusBytes', 'a number of bytes > 0');
-  for (const b of ['autoTrain', 'persist', 'typos', 'emoji', 'crossOriginWeights'] as const)
-    if (o[b] !== undefined) checkBoolean(o[b], b);
-  if (o.replies !== undefined && typeof o.replies !== 'boolean') str(o.replies, 'replies');
-  if (o.fetch !== undefined) checkFunction(o.fetch, 'fetch');
-  checkCompletionOrder(o.completionOrder);
-  checkRegister(o.register);
-  if (o.block !== undefined && (!Array.isArray(o.block) || o.block.some((w) => typeof w !== 'string')))
-    throw new TypeError(`block must be an array of words (strings), got ${describe(o.block)}`);
-}
-
-/** A word as the models store it: NFC, lower case, without surrounding spaces. */
-const normWord = (w: string) => w.normalize('NFC').toLowerCase().trim();
-
-/** A message cut to MAX_MESSAGE_LENGTH characters, at a space where there is one. */
-function capMessage(line: string): string {
-  if (line.length <= MAX_MESSAGE_LENGTH) return line;
-  const cut = line.slice(0, MAX_MESSAGE_LENGTH);
-  const space = cut.lastIndexOf(' ');
-  return space > MAX_MESSAGE_LENGTH / 2 ? cut.slice(0, space) : cut;
-}
+export { forecast } from './training.js';
 
 class RnnPredictor extends EventTarget implements Predictor {
   readonly ready: Promise<void>;
@@ -170,12 +105,10 @@ class RnnPredictor extends EventTarget implements Predictor {
   #predictor: WordPredictor | undefined;
   #info: PredictorInfo = { source: 'ngram', state: 'loading', vocabularySize: 0, corpusHash: '', corpusLines: 0 };
   readonly #worker: WorkerTrainer;
-  #storageOk: boolean;
+  /** The model's records in IndexedDB, and the writes under way. */
+  readonly #store: ModelStore;
   #disposed = false;
-  /** The deferred first write of a fetched model (cancelled by delete()). */
-  #saveTimer: ReturnType<typeof setTimeout> | undefined;
   #training: Promise<PredictorInfo> | undefined;
-  #prefetched: ReturnType<typeof loadRecord> | undefined;
   /** Started from a model (given or shipped), not from a corpus. */
   readonly #fromModel: boolean;
   /** That model as published (not fine-tuned), for delete(). */
@@ -192,11 +125,14 @@ class RnnPredictor extends EventTarget implements Predictor {
     super();
     this.#o = options;
     this.#name = options?.name ?? 'default';
-    this.#storageOk = (options?.persist ?? true) && typeof indexedDB !== 'undefined';
+    const persist = (options?.persist ?? true) && typeof indexedDB !== 'undefined';
+    this.#store = new ModelStore(this.#name, persist, (e) => this.#emitError(e));
     this.#fetch = options?.fetch ?? globalThis.fetch?.bind(globalThis);
     this.#fromModel = options?.corpus === undefined || options?.model !== undefined;
-    this.#worker = new WorkerTrainer(options?.workerUrl ?? DEFAULT_WORKER_URL, options?.workerTimeout ?? 60, (e) =>
-      this.#emitError(e),
+    this.#worker = new WorkerTrainer(
+      options?.workerUrl ?? DEFAULT_WORKER_URL,
+      options?.workerTimeout ?? DEFAULT_WORKER_TIMEOUT_SECONDS,
+      (e) => this.#emitError(e),
     );
     this.ready = (this.#fromModel ? this.#startFromModel() : this.#start()).then(() => markStep('ready'));
     this.neuralReady = this.ready.then(() => this.#startNeural());
@@ -209,12 +145,9 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   async #start(): Promise<void> {
-    validate(this.#o);
+    checkPredictorOptions(this.#o);
     // Read the stored model while the corpus downloads; its key is checked once the corpus is in.
-    if (this.#storageOk && this.#o.model === undefined) {
-      this.#prefetched = loadRecord(this.#name);
-      this.#prefetched.catch(() => {});
-    }
+    if (this.#store.ok && this.#o.model === undefined) this.#store.prefetch();
     const learned = (this.#learnedRead = this.#readLearned());
     this.#lines = await loadCorpus(this.#o.corpus ?? DEFAULT_CORPUS_URL, {
       fetch: this.#fetch,
@@ -240,7 +173,7 @@ class RnnPredictor extends EventTarget implements Predictor {
    * reported and kept aside, and learning goes on.
    */
   async #readLearned(): Promise<void> {
-    if (!this.#storageOk) return;
+    if (!this.#store.ok) return;
     try {
       this.#log = new LearnedLog(this.#name, (c) => this.#applyChange(c));
       const legacy = await takeLegacyLearned(this.#name);
@@ -255,7 +188,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     } catch (e) {
       this.#log?.close();
       this.#log = undefined;
-      this.#storageFailed(e as Error);
+      this.#store.failed(e as Error);
     }
   }
 
@@ -325,101 +258,27 @@ class RnnPredictor extends EventTarget implements Predictor {
     });
   }
 
-  /**
-   * Model first: the stored copy when it is this model (this version), else the model's URL
-   * (then stored, so the next visit answers offline); when the URL fails, a stored copy of the
-   * same model (an older version too) still answers, and an `error` event says what failed.
-   */
+  /** Model first (the shipped model or `model`'s URL): open-model.ts says from where. */
   async #startFromModel(): Promise<void> {
-    validate(this.#o);
-    const source = this.#modelSource;
-    let stored: Awaited<ReturnType<typeof loadRecord>>;
-    // A first visit (no database yet) downloads at once, while IndexedDB creates its databases.
-    let fetching: Promise<ModelArtifacts> | undefined;
-    const firstVisit = this.#storageOk
-      ? nothingStored().then((none) => {
-          if (!none || fetching) return;
-          fetching = this.#fetchModel(source);
-          fetching.catch(() => {}); // awaited below, where a failure is handled
-        })
-      : Promise.resolve();
+    checkPredictorOptions(this.#o);
     const learned = (this.#learnedRead = this.#readLearned());
-    if (this.#storageOk) {
-      const reading = loadRecord(this.#name);
-      // While IndexedDB reads: what the first suggestion would otherwise wait for.
-      prepareTokenizer();
-      try {
-        stored = await reading;
-      } catch (e) {
-        const err = e as Error;
-        if (err.name === 'StorageError') this.#emitError(err);
-        else this.#storageFailed(err);
-      }
-      markStep('record-read');
-    }
-    // The forgotten words and learned messages apply from the first suggestion on.
-    await learned;
-    await firstVisit;
-    const use = (model: RnnModel, fromStorage: boolean) => {
-      if (!model.settings.fineTunedOn) this.#original = model;
-      this.#corpusHash = model.corpusHash;
-      this.#info = { ...this.#info, corpusHash: model.corpusHash, corpusLines: 0 };
-      if (this.#learned.length > 0) this.#ngram = this.#ngramWithLearned(model);
-      this.#setModel(model, fromStorage);
+    const opened = await openModel(this.#modelSource, { ...this.#openHow, before: learned });
+    const model = opened.model;
+    if (!model.settings.fineTunedOn) this.#original = model;
+    this.#corpusHash = model.corpusHash;
+    this.#info = { ...this.#info, corpusHash: model.corpusHash, corpusLines: 0 };
+    if (this.#learned.length > 0) this.#ngram = this.#ngramWithLearned(model);
+    this.#setModel(model, opened.fromStorage);
+    if (opened.warning) this.#emitError(opened.warning);
+  }
+
+  /** How open-model.ts reaches storage, downloads and the error event. */
+  get #openHow() {
+    return {
+      store: this.#store,
+      fetchModel: (source: ModelSource) => this.#fetchModel(source),
+      onError: (e: Error) => this.#emitError(e),
     };
-    if (stored && stored.key === source.key) {
-      try {
-        const model = fromArtifacts(stored.artifacts);
-        markStep('decoded');
-        use(model, true);
-        return;
-      } catch (e) {
-        this.#emitError(
-          new Error(`the stored model "${this.#name}" could not be used and is loaded again: ${(e as Error).message}`),
-        );
-        stored = undefined;
-      }
-    }
-    let model: RnnModel;
-    let fetched: ModelArtifacts;
-    try {
-      fetching ??= this.#fetchModel(source);
-      prepareTokenizer(); // while the model downloads (nothing to do when it ran during the read)
-      fetched = await fetching;
-      markStep('downloaded');
-      try {
-        model = fromArtifacts(fetched);
-        markStep('decoded');
-      } catch (e) {
-        throw new Error(`${source.json}: ${(e as Error).message}`, { cause: e });
-      }
-    } catch (e) {
-      if (stored && source.sameModel(stored.key)) {
-        try {
-          use(fromArtifacts(stored.artifacts), true);
-          this.#emitError(
-            new Error(`${(e as Error).message}; answering with the model stored in this browser`, { cause: e }),
-          );
-          return;
-        } catch {
-          // fall through: nothing usable is stored
-        }
-      }
-      throw e;
-    }
-    use(model, false);
-    if (this.#storageOk) {
-      // Stored as fetched (checked by fromArtifacts above): a reload decodes the very same
-      // bytes, and the first visit spends no time encoding them again. Written in a later task,
-      // so that cloning the record (~70 ms for the shipped model) comes after the first
-      // suggestion, not before it.
-      this.#saveTimer = setTimeout(() => {
-        this.#saveTimer = undefined;
-        indexedDbHandler(this.#name, source.key)
-          .save(fetched)
-          .catch((err: Error) => this.#emitError(err));
-      }, 0);
-    }
   }
 
   /** The learned messages' texts, oldest first. */
@@ -440,24 +299,9 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#refresh();
   }
 
-  /** The key a stored model must carry to be reused: corpus and training settings. */
+  /** The key a stored model must carry to be reused: the model's, or corpus and settings. */
   get #key(): string {
-    if (this.#fromModel) return this.#modelSource.key;
-    const o = this.#o;
-    return JSON.stringify({
-      corpus: this.#corpusHash,
-      cell: o.cell ?? DEFAULT_MODEL.cell,
-      shape: o.shape ?? 'seq2vec',
-      embeddingSize: o.embeddingSize ?? null,
-      hiddenSize: o.hiddenSize ?? null,
-      layers: o.layers ?? null,
-      vocabularySize: o.vocabularySize ?? null,
-    });
-  }
-
-  #storageFailed(e: Error): void {
-    this.#storageOk = false;
-    this.#emitError(e);
+    return this.#fromModel ? this.#modelSource.key : corpusKey(this.#o, this.#corpusHash);
   }
 
   #emitError(e: Error): void {
@@ -539,11 +383,9 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   /** Loads the stored model when it matches; reports and removes a damaged or foreign one. */
   async #loadStored(): Promise<boolean> {
-    if (!this.#storageOk) return false;
+    if (!this.#store.ok) return false;
     try {
-      const pending = this.#prefetched;
-      this.#prefetched = undefined;
-      const record = await (pending ?? loadRecord(this.#name));
+      const record = await this.#store.read();
       if (!record || record.key !== this.#key) return false;
       this.#setModel(fromArtifacts(record.artifacts), true);
       return true;
@@ -557,7 +399,7 @@ class RnnPredictor extends EventTarget implements Predictor {
         );
         return false;
       }
-      this.#storageFailed(err);
+      this.#store.failed(err);
       return false;
     }
   }
@@ -565,57 +407,35 @@ class RnnPredictor extends EventTarget implements Predictor {
   /** Training under a Web Lock per model name, so two tabs never train the same model at once;
    * the one that waited loads the other's result when it matches. */
   async #trainWithLock(request: TrainRequest, auto: boolean): Promise<PredictorInfo> {
-    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-    if (!locks) return this.#train(request);
-    return locks.request(`rnn-predict:${this.#name}`, async () => {
+    return withTrainLock(this.#name, async () => {
       if (auto && (await this.#loadStored())) return this.info();
       return this.#train(request);
-    }) as unknown as Promise<PredictorInfo>;
+    });
   }
 
   async #train(request: TrainRequest, fineTune = false): Promise<PredictorInfo> {
     const before = this.#info.state;
     this.#info = { ...this.#info, state: 'training' };
     try {
-      const o = this.#o;
-      const texts = this.#texts;
-      const { artifacts, backend, backendReason } = await this.#worker.train(
+      const { model, artifacts, backend, backendReason } = await trainNetwork(
+        this.#worker,
         {
-          lines: fineTune ? texts.slice(-200) : [...this.#lines, ...texts],
-          cell: o.cell,
-          shape: o.shape,
-          embeddingSize: o.embeddingSize,
-          hiddenSize: o.hiddenSize,
-          layers: o.layers,
-          vocabularySize: o.vocabularySize,
-          epochs: request.epochs ?? o.epochs ?? TRAIN_DEFAULTS.pageEpochs,
+          options: this.#o,
+          corpus: this.#lines,
+          learned: this.#texts,
           corpusHash: this.#corpusHash,
-          from: fineTune && this.#model ? toArtifacts(this.#model) : undefined,
+          fineTune: fineTune ? this.#model : undefined,
         },
-        o.backend as BackendName | undefined,
+        request,
         (p: TrainProgress) => {
           request.onProgress?.(p);
           this.dispatchEvent(new CustomEvent('progress', { detail: p }));
         },
-        request.signal,
       );
       this.#info = { ...this.#info, backend, backendReason };
-      // The worker returns the model as it is stored (float16 weights, varint trigram counts):
-      // the network that answers is the stored one, so a reload predicts exactly as now.
-      const model = fromArtifacts(artifacts);
-      if (fineTune) model.settings = { ...model.settings, fineTunedOn: this.#learned.length };
       if (this.#disposed) throw new Error('this predictor was disposed');
       this.#setModel(model, false);
-      if (this.#storageOk) {
-        try {
-          await indexedDbHandler(this.#name, this.#key).save({
-            ...artifacts,
-            modelTopology: { ...artifacts.modelTopology, settings: model.settings },
-          });
-        } catch (e) {
-          this.#emitError(e as Error);
-        }
-      }
+      if (this.#store.ok) await this.#store.write(this.#key, artifacts).catch((e: Error) => this.#emitError(e));
       return this.info();
     } catch (e) {
       this.#info = { ...this.#info, state: this.#model ? 'neural' : before === 'training' ? 'ngram' : before };
@@ -648,46 +468,12 @@ class RnnPredictor extends EventTarget implements Predictor {
     return this.#replies.rank(message, k);
   }
 
-  /**
-   * The reply model: the stored copy when it is this model, else downloaded (then stored, so
-   * that a reload answers offline); a failed download falls back on a stored copy of the same
-   * model. Stored under the predictor's name + ':replies', beside the next-word model.
-   */
+  /** The reply model (open-model.ts), with the replies learned on earlier visits and this one. */
   async #loadReplies(): Promise<void> {
-    validate(this.#o);
+    checkPredictorOptions(this.#o);
     if (this.#o.replies === false) return;
     const source = repliesSource(typeof this.#o.replies === 'boolean' ? undefined : this.#o.replies);
-    const name = `${this.#name}:replies`;
-    let stored: Awaited<ReturnType<typeof loadRecord>>;
-    if (this.#storageOk) stored = await loadRecord(name).catch(() => undefined);
-    let model: RnnModel | undefined;
-    if (stored && stored.key === source.key) {
-      try {
-        model = fromArtifacts(stored.artifacts);
-      } catch {
-        stored = undefined;
-      }
-    }
-    if (!model) {
-      try {
-        const fetched = await this.#fetchModel(source);
-        try {
-          model = fromArtifacts(fetched);
-        } catch (e) {
-          throw new Error(`${source.json}: ${(e as Error).message}`, { cause: e });
-        }
-        if (this.#storageOk)
-          indexedDbHandler(name, source.key)
-            .save(fetched)
-            .catch((err: Error) => this.#emitError(err));
-      } catch (e) {
-        if (!stored || !source.sameModel(stored.key)) {
-          this.#emitError(e as Error);
-          throw e;
-        }
-        model = fromArtifacts(stored.artifacts);
-      }
-    }
+    const model = await openReplyModel(source, this.#openHow);
     if (this.#disposed) return;
     const ranker = new ReplyRanker(model);
     // The replies learned on earlier visits (stored), then those of this one.
@@ -855,9 +641,13 @@ class RnnPredictor extends EventTarget implements Predictor {
   async save(): Promise<void> {
     await this.ready;
     if (!this.#model) throw new Error('there is no neural model to save yet: await neuralReady or call train()');
-    if (!this.#storageOk)
+    if (!this.#store.ok)
       throw new Error('IndexedDB is not available here (private mode, or persist: false): the model stays in memory');
-    await indexedDbHandler(this.#name, this.#key).save(toArtifacts(this.#model, { float16: true }));
+    await this.#store.write(this.#key, toArtifacts(this.#model, { float16: true }));
+  }
+
+  flush(): Promise<void> {
+    return this.#store.flush();
   }
 
   /**
@@ -899,8 +689,7 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   async delete(): Promise<void> {
     await this.ready.catch(() => {});
-    clearTimeout(this.#saveTimer);
-    this.#saveTimer = undefined;
+    this.#store.cancelScheduled();
     if (this.#log) {
       try {
         await this.#log.clear();
@@ -908,7 +697,7 @@ class RnnPredictor extends EventTarget implements Predictor {
         this.#emitError(e as Error);
       }
     }
-    if (typeof indexedDB !== 'undefined') await deleteStored(this.#name);
+    await this.#store.deleteAll();
     if (!this.#fromModel) {
       this.#model = undefined;
       this.#network = undefined;
@@ -948,30 +737,6 @@ export async function predictNext(text: string, options: { k?: number } = {}): P
   });
   await defaultPredictor.ready;
   return defaultPredictor.predictNext(text, options);
-}
-
-/**
- * Forecasts a numeric series with a recurrent network trained in a worker (see
- * `forecast` in rnn-predict/core for the options and result). The worker is stopped after.
- */
-export async function forecast(
-  series: number[],
-  options: ForecastOptions & { workerUrl?: string | URL } = {},
-): Promise<ForecastResult> {
-  const { signal, onProgress, workerUrl, ...rest } = options;
-  const w = startWorker(workerUrl ?? DEFAULT_WORKER_URL);
-  const onAbort = () => void w.api?.cancel().catch(() => {});
-  signal?.addEventListener('abort', onAbort);
-  try {
-    if (signal?.aborted) throw abortError(signal.reason, 'forecast was cancelled');
-    return await Promise.race([
-      w.failed,
-      w.api.forecast(series, rest, onProgress ? Comlink.proxy(onProgress) : undefined),
-    ]);
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    w.worker?.terminate();
-  }
 }
 
 markStep('evaluated');

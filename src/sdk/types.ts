@@ -202,6 +202,11 @@ export interface Predictor extends EventTarget {
   info(): PredictorInfo;
   /** Stores the current model (IndexedDB). */
   save(): Promise<void>;
+  /** Resolves when every model write started or scheduled so far is done (written, or failed
+   * and reported by an `error` event): the downloaded model's first write, which waits until
+   * after the first suggestion, the reply model's, a trained model's. Then a reload answers
+   * from storage. `learn()` and `forget()` resolve once their own records are written. */
+  flush(): Promise<void>;
   /** Removes everything stored under this name (model and learned text), for good: a tab that
    * has not seen it yet cannot write the old messages back. */
   delete(): Promise<void>;

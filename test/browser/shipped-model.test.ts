@@ -34,23 +34,8 @@ function start(page: Page, options: Record<string, unknown> = {}, text = 'Hola c
       await p.ready;
       const info = p.info();
       const words = p.predictNext(text, { k: 3 }).map((s: { word: string }) => s.word);
-      // A freshly loaded model is stored in the background: wait for the record before going.
-      const name = `model:${options.name ?? 'default'}`;
-      for (let stored = false; !stored && !info.fromStorage && options.model !== '/nowhere/model.json';) {
-        stored = await new Promise<boolean>((resolve) => {
-          const open = indexedDB.open('rnn-predict');
-          open.onsuccess = () => {
-            const get = open.result.transaction('models').objectStore('models').getKey(name);
-            get.onsuccess = () => {
-              open.result.close();
-              resolve(get.result !== undefined);
-            };
-            get.onerror = () => resolve(false);
-          };
-          open.onerror = () => resolve(false);
-        });
-        if (!stored) await new Promise((r) => setTimeout(r, 50));
-      }
+      // A freshly loaded model is stored in the background: wait for the write before going.
+      await p.flush();
       p.dispose();
       return { info, words, errors };
     },
@@ -238,8 +223,8 @@ test('delete() right after the first visit answers leaves nothing stored', async
     const p = (window as any).sdk.createPredictor({ autoTrain: false });
     await p.ready;
     await p.delete();
-    // The fetched model is written in a later task: give it time, then list the store.
-    await new Promise((r) => setTimeout(r, 300));
+    // The fetched model is written in a later task: once every write is done, list the store.
+    await p.flush();
     p.dispose();
     return new Promise<string[]>((resolve, reject) => {
       const open = indexedDB.open('rnn-predict');

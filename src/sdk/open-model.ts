@@ -1,0 +1,145 @@
+/**
+ * Where a predictor's model comes from, and opening it: the stored copy when it is this model
+ * (this version), else a download (the shipped model or `model`'s URL; then stored in a later
+ * task, so the next visit answers offline); when the download fails, a stored copy of the same
+ * model (an older version too) still answers. The reply model is opened the same way. A corpus
+ * is the other start: sources.ts loads it and training.ts trains on it.
+ */
+import { prepareTokenizer } from '../text/tokenize.js';
+import { fromArtifacts, type ModelArtifacts, type RnnModel } from '../inference/format/artifacts.js';
+import { nothingStored, type StoredModel } from '../storage/idb.js';
+import { markStep } from './marks.js';
+import type { ModelSource } from './sources.js';
+import type { ModelStore } from './persistence.js';
+
+/** A model opened: where it came from, and what to report once it answers. */
+export interface OpenedModel {
+  model: RnnModel;
+  fromStorage: boolean;
+  /** The download failed and a stored copy answers: to report after the model is in use. */
+  warning?: Error;
+}
+
+/** How a model is opened: its download, storage, and where errors go. */
+export interface OpenHow {
+  store: ModelStore;
+  fetchModel: (source: ModelSource) => Promise<ModelArtifacts>;
+  onError: (e: Error) => void;
+  /** Waited for before the model is returned (the learned messages' first read). */
+  before: Promise<void>;
+}
+
+/**
+ * Opens the next-word model. A first visit (no database yet) downloads at once, while
+ * IndexedDB creates its databases; a downloaded model is written in a later task.
+ */
+export async function openModel(source: ModelSource, how: OpenHow): Promise<OpenedModel> {
+  const { store, onError } = how;
+  let stored: StoredModel | undefined;
+  let fetching: Promise<ModelArtifacts> | undefined;
+  const firstVisit = store.ok
+    ? nothingStored().then((none) => {
+        if (!none || fetching) return;
+        fetching = how.fetchModel(source);
+        fetching.catch(() => {}); // awaited below, where a failure is handled
+      })
+    : Promise.resolve();
+  if (store.ok) {
+    const reading = store.read();
+    // While IndexedDB reads: what the first suggestion would otherwise wait for.
+    prepareTokenizer();
+    try {
+      stored = await reading;
+    } catch (e) {
+      const err = e as Error;
+      if (err.name === 'StorageError') onError(err);
+      else store.failed(err);
+    }
+    markStep('record-read');
+  }
+  // The forgotten words and learned messages apply from the first suggestion on.
+  await how.before;
+  await firstVisit;
+  if (stored && stored.key === source.key) {
+    try {
+      const model = fromArtifacts(stored.artifacts);
+      markStep('decoded');
+      return { model, fromStorage: true };
+    } catch (e) {
+      onError(
+        new Error(`the stored model "${store.name}" could not be used and is loaded again: ${(e as Error).message}`),
+      );
+      stored = undefined;
+    }
+  }
+  let model: RnnModel;
+  let fetched: ModelArtifacts;
+  try {
+    fetching ??= how.fetchModel(source);
+    prepareTokenizer(); // while the model downloads (nothing to do when it ran during the read)
+    fetched = await fetching;
+    markStep('downloaded');
+    try {
+      model = fromArtifacts(fetched);
+      markStep('decoded');
+    } catch (e) {
+      throw new Error(`${source.json}: ${(e as Error).message}`, { cause: e });
+    }
+  } catch (e) {
+    if (stored && source.sameModel(stored.key)) {
+      try {
+        return {
+          model: fromArtifacts(stored.artifacts),
+          fromStorage: true,
+          warning: new Error(`${(e as Error).message}; answering with the model stored in this browser`, {
+            cause: e,
+          }),
+        };
+      } catch {
+        // fall through: nothing usable is stored
+      }
+    }
+    throw e;
+  }
+  // Stored as fetched (checked by fromArtifacts above): a reload decodes the very same bytes,
+  // and the first visit spends no time encoding them again. Written in a later task, so that
+  // cloning the record (~70 ms for the shipped model) comes after the first suggestion.
+  if (store.ok) store.writeLater(source.key, fetched);
+  return { model, fromStorage: false };
+}
+
+/**
+ * Opens the reply model: the stored copy when it is this model, else downloaded (then stored,
+ * so that a reload answers offline); a failed download falls back on a stored copy of the same
+ * model. Stored under the predictor's name + ':replies', beside the next-word model.
+ */
+export async function openReplyModel(source: ModelSource, how: Omit<OpenHow, 'before'>): Promise<RnnModel> {
+  const { store } = how;
+  const name = `${store.name}:replies`;
+  let stored: StoredModel | undefined;
+  if (store.ok) stored = await store.read(name).catch(() => undefined);
+  if (stored && stored.key === source.key) {
+    try {
+      return fromArtifacts(stored.artifacts);
+    } catch {
+      stored = undefined;
+    }
+  }
+  try {
+    const fetched = await how.fetchModel(source);
+    let model: RnnModel;
+    try {
+      model = fromArtifacts(fetched);
+    } catch (e) {
+      throw new Error(`${source.json}: ${(e as Error).message}`, { cause: e });
+    }
+    if (store.ok) store.write(source.key, fetched, name).catch((err: Error) => how.onError(err));
+    return model;
+  } catch (e) {
+    if (!stored || !source.sameModel(stored.key)) {
+      how.onError(e as Error);
+      throw e;
+    }
+    return fromArtifacts(stored.artifacts);
+  }
+}

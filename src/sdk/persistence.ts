@@ -1,0 +1,104 @@
+/**
+ * A predictor's model records in IndexedDB (storage/idb.ts): reading the stored model, writing
+ * a model now or in a later task (the first write of a downloaded model waits until after the
+ * first suggestion), and knowing which writes are still under way, so that `flush()` can wait
+ * for them and `delete()` is never followed by a late write. The learned text has its own
+ * records (storage/learned-log.ts).
+ */
+import type { ModelArtifacts } from '../inference/format/artifacts.js';
+import { deleteStored, indexedDbHandler, loadRecord, type StoredModel } from '../storage/idb.js';
+
+export class ModelStore {
+  /** The name the records are kept under (the reply model's under name + ':replies'). */
+  readonly name: string;
+  #ok: boolean;
+  readonly #onError: (e: Error) => void;
+  /** Writes started or scheduled and not yet done. */
+  readonly #pending = new Set<Promise<unknown>>();
+  /** The scheduled write (writeLater), and how to settle its promise when it is cancelled. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #cancelTimer: (() => void) | undefined;
+  #prefetched: Promise<StoredModel | undefined> | undefined;
+
+  /** `ok`: IndexedDB is there and the site keeps models (`persist`). */
+  constructor(name: string, ok: boolean, onError: (e: Error) => void) {
+    this.name = name;
+    this.#ok = ok;
+    this.#onError = onError;
+  }
+
+  /** Whether models are kept (false without IndexedDB, with persist: false, or after a failure). */
+  get ok(): boolean {
+    return this.#ok;
+  }
+
+  /** Storage failed in a way that will not mend: reported, and nothing is kept from now on. */
+  failed(e: Error): void {
+    this.#ok = false;
+    this.#onError(e);
+  }
+
+  /** Starts reading the stored model now (while a corpus downloads); `read()` takes it. */
+  prefetch(): void {
+    this.#prefetched = loadRecord(this.name);
+    this.#prefetched.catch(() => {});
+  }
+
+  /** The stored record under `name` (default: the predictor's), or undefined. */
+  read(name = this.name): Promise<StoredModel | undefined> {
+    const pending = name === this.name ? this.#prefetched : undefined;
+    if (pending) this.#prefetched = undefined;
+    return pending ?? loadRecord(name);
+  }
+
+  /** Writes `artifacts` under `key` now; rejects naming what failed. */
+  write(key: string, artifacts: ModelArtifacts, name = this.name): Promise<void> {
+    return this.#track(
+      indexedDbHandler(name, key)
+        .save(artifacts)
+        .then(() => {}),
+    );
+  }
+
+  /** Writes `artifacts` in a later task (after the first suggestion); a failure is reported. */
+  writeLater(key: string, artifacts: ModelArtifacts): void {
+    this.cancelScheduled();
+    let settle!: () => void;
+    void this.#track(new Promise<void>((resolve) => (settle = resolve)));
+    this.#cancelTimer = settle;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#cancelTimer = undefined;
+      this.write(key, artifacts)
+        .catch((err: Error) => this.#onError(err))
+        .finally(settle);
+    }, 0);
+  }
+
+  /** Drops the write scheduled by writeLater, if it has not started. */
+  cancelScheduled(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+  }
+
+  /** Resolves when every write started or scheduled so far is done (written or failed). */
+  async flush(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  /** Removes every record of this name: the scheduled write is dropped, writes under way end first. */
+  async deleteAll(): Promise<void> {
+    this.cancelScheduled();
+    await this.flush();
+    if (typeof indexedDB !== 'undefined') await deleteStored(this.name);
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#pending.add(p);
+    const done = () => void this.#pending.delete(p);
+    p.then(done, done);
+    return p;
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Training a predictor's network in the worker (worker-trainer.ts starts it and watches it):
+ * on the corpus and the learned messages, or fine-tuning a model on the last learned messages;
+ * under a Web Lock per model name, so two tabs never train the same model at once. Also the
+ * key a model trained on a corpus is stored under, and `forecast`, which trains in a worker too.
+ */
+import * as Comlink from 'comlink';
+import { abortError } from '../base/checks.js';
+import { DEFAULT_MODEL, TRAIN_DEFAULTS } from '../inference/model/model-config.js';
+import { fromArtifacts, toArtifacts, type ModelArtifacts, type RnnModel } from '../inference/format/artifacts.js';
+import type { BackendName, TrainProgress } from '../base/training-types.js';
+import type { ForecastOptions, ForecastResult } from '../base/forecast-types.js';
+import { DEFAULT_WORKER_URL } from './assets.js';
+import { startWorker, type WorkerTrainer } from './worker-trainer.js';
+import type { PredictorOptions, TrainRequest } from './types.js';
+
+/** Fine-tune the network on learned messages every this many new ones. */
+export const FINE_TUNE_EVERY = 10;
+/** Fine-tuning trains on the last this many learned messages. */
+export const FINE_TUNE_MESSAGES = 200;
+
+/** The key a model trained on a corpus must carry to be reused: corpus and training settings. */
+export function corpusKey(o: PredictorOptions, corpusHash: string): string {
+  return JSON.stringify({
+    corpus: corpusHash,
+    cell: o.cell ?? DEFAULT_MODEL.cell,
+    shape: o.shape ?? 'seq2vec',
+    embeddingSize: o.embeddingSize ?? null,
+    hiddenSize: o.hiddenSize ?? null,
+    layers: o.layers ?? null,
+    vocabularySize: o.vocabularySize ?? null,
+  });
+}
+
+/** Runs `fn` under a Web Lock for the model `name` (at once where there are no Web Locks). */
+export function withTrainLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return fn();
+  return locks.request(`rnn-predict:${name}`, fn) as unknown as Promise<T>;
+}
+
+/** What to train on. */
+export interface TrainInput {
+  options: PredictorOptions;
+  /** The corpus lines (none when started from a model). */
+  corpus: readonly string[];
+  /** The learned messages, oldest first. */
+  learned: readonly string[];
+  corpusHash: string;
+  /** Fine-tune this model on the last learned messages instead of training on the corpus. */
+  fineTune?: RnnModel;
+}
+
+/** A network trained in the worker: the model that answers, and its artifacts as stored. */
+export interface Trained {
+  model: RnnModel;
+  artifacts: ModelArtifacts;
+  backend: BackendName;
+  backendReason: string;
+}
+
+/** Trains in `worker` as `request` asks; the model answers exactly as its stored copy will. */
+export async function trainNetwork(
+  worker: WorkerTrainer,
+  input: TrainInput,
+  request: TrainRequest,
+  onProgress: (p: TrainProgress) => void,
+): Promise<Trained> {
+  const o = input.options;
+  const { artifacts, backend, backendReason } = await worker.train(
+    {
+      lines: input.fineTune ? input.learned.slice(-FINE_TUNE_MESSAGES) : [...input.corpus, ...input.learned],
+      cell: o.cell,
+      shape: o.shape,
+      embeddingSize: o.embeddingSize,
+      hiddenSize: o.hiddenSize,
+      layers: o.layers,
+      vocabularySize: o.vocabularySize,
+      epochs: request.epochs ?? o.epochs ?? TRAIN_DEFAULTS.pageEpochs,
+      corpusHash: input.corpusHash,
+      from: input.fineTune ? toArtifacts(input.fineTune) : undefined,
+    },
+    o.backend as BackendName | undefined,
+    onProgress,
+    request.signal,
+  );
+  // The worker returns the model as it is stored (float16 weights, varint trigram counts):
+  // the network that answers is the stored one, so a reload predicts exactly as now.
+  const model = fromArtifacts(artifacts);
+  if (input.fineTune) model.settings = { ...model.settings, fineTunedOn: input.learned.length };
+  return {
+    model,
+    artifacts: { ...artifacts, modelTopology: { ...artifacts.modelTopology, settings: model.settings } },
+    backend,
+    backendReason,
+  };
+}
+
+/**
+ * Forecasts a numeric series with a recurrent network trained in a worker (see
+ * `forecast` in rnn-predict/core for the options and result). The worker is stopped after.
+ */
+export async function forecast(
+  series: number[],
+  options: ForecastOptions & { workerUrl?: string | URL } = {},
+): Promise<ForecastResult> {
+  const { signal, onProgress, workerUrl, ...rest } = options;
+  const w = startWorker(workerUrl ?? DEFAULT_WORKER_URL);
+  const onAbort = () => void w.api?.cancel().catch(() => {});
+  signal?.addEventListener('abort', onAbort);
+  try {
+    if (signal?.aborted) throw abortError(signal.reason, 'forecast was cancelled');
+    return await Promise.race([
+      w.failed,
+      w.api.forecast(series, rest, onProgress ? Comlink.proxy(onProgress) : undefined),
+    ]);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    w.worker?.terminate();
+  }
+}
