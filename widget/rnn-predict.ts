@@ -18,8 +18,8 @@
  */
 import { LitElement, html, render, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { PassedOver, offersNothing, type Predictor, type CellType } from '../src/index.js';
-import { wordEdit, ghostText, partialWord, phraseGhost } from './text-edit.js';
+import { Suggester, SUGGESTIONS, typing, type Typing, type Predictor, type CellType } from '../src/index.js';
+import { wordEdit, ghostText, phraseGhost } from './text-edit.js';
 import { PredictorController } from './predictor-controller.js';
 import { FieldController } from './field-controller.js';
 import type { FieldAdapter } from './fields/adapter.js';
@@ -100,7 +100,7 @@ export class RnnPredict extends LitElement {
   /** Recurrent cell the predictor trains: 'gru' (default), 'lstm' or 'rnn'. */
   @property() cell?: CellType;
   /** How many suggestions to show (1–9, default 3). */
-  @property({ type: Number }) suggestions = 3;
+  @property({ type: Number }) suggestions: number = SUGGESTIONS.default;
   /** Show the top suggestion as ghost text after the caret. */
   @property({ type: Boolean }) ghost = false;
   /** Adapt to what the person sends: the field's form submits, or Enter sends (the page clears the field or handles the key). */
@@ -123,8 +123,8 @@ export class RnnPredict extends LitElement {
   /** The suggestion chosen with ↑/↓ (-1: none). */
   @state() private _active = -1;
   @state() private _open = false;
-  /** The text before the caret the suggestions are for. */
-  @state() private _before = '';
+  /** The text before the caret the suggestions are for, in its parts (parsed once). */
+  @state() private _typed: Typing = typing('');
   /** The phrase offered for that text, or null. */
   @state() private _phrase: Phrase | null = null;
   /** The chips are replies to `replyTo` (the field is empty), not next words. */
@@ -139,7 +139,7 @@ export class RnnPredict extends LitElement {
     this,
     {
       fieldChanged: (field) => {
-        this.#passedOver.clear();
+        this.#suggester.clear();
         this.#trailing = undefined;
         this.#show([]);
         if (field) this.#schedule();
@@ -195,8 +195,8 @@ export class RnnPredict extends LitElement {
   #dead = false;
   /** Escape hid the suggestions until the next keystroke. */
   #dismissed = false;
-  /** The words shown for the word being typed, which the person typed past. */
-  readonly #passedOver = new PassedOver();
+  /** The suggestion bar's rules (the same as evaluate()'s typist's). */
+  readonly #suggester = new Suggester();
   #lastLearned = { text: '', at: 0 };
   /** The field's text right after an accepted word added a space at its end (undefined: none);
    * a send while the text is still that drops the space. */
@@ -299,7 +299,7 @@ export class RnnPredict extends LitElement {
         <slot @slotchange=${this.#onSlotChange}></slot>
         ${
           this.#ghost.length > 0
-            ? html`<div class="mirror" aria-hidden="true"><div class="inner"><span class="pre">${native ? this._before : ''}</span><span part="ghost">${
+            ? html`<div class="mirror" aria-hidden="true"><div class="inner"><span class="pre">${native ? this._typed.before : ''}</span><span part="ghost">${
                 !this.#ghostIsPhrase
                   ? this.#ghost[0]!.text
                   : this.#ghost.map(
@@ -433,7 +433,7 @@ export class RnnPredict extends LitElement {
    * that has changed since) is never accepted. */
   #freshen(): void {
     const f = this.#field;
-    const stale = f !== undefined && (f.textBeforeCaret() ?? '') !== this._before;
+    const stale = f !== undefined && (f.textBeforeCaret() ?? '') !== this._typed.before;
     if (!this.#raf && !stale) return;
     cancelAnimationFrame(this.#raf);
     this.#raf = 0;
@@ -446,40 +446,31 @@ export class RnnPredict extends LitElement {
     if (!f || !p || this.#held || this.#dismissed || !f.editable() || !this.#fields.focused) return this.#show([]);
     const before = f.textBeforeCaret();
     if (before === null) return this.#show([]);
+    this.#suggester.k = this.suggestions;
+    const typed = typing(before);
     if (f.text().trim() === '' && this.replyTo && !this.noReplies) {
       const replies = this.#repliesFor(p, this.replyTo);
-      if (replies.length > 0) return this.#show(replies, before, null, true);
+      if (replies.length > 0) return this.#show(replies, typed, null, true);
     }
-    if (offersNothing(before)) return this.#show([]);
     let words: string[] = [];
     try {
-      const k = Number.isInteger(this.suggestions) && this.suggestions >= 1 ? Math.min(this.suggestions, 9) : 3;
-      const partial = partialWord(before);
-      // Words shown for this word and passed over (another letter typed) come last; not the
-      // ghost's word, which a person may be typing along.
-      words = this.#passedOver.rank(
-        before.slice(0, before.length - partial.length),
-        partial,
-        k,
-        (n) => {
-          const ranked = [...new Set(p.predictNext(before, { k: n }).map((s) => s.word))].filter((w) => w !== '');
-          // Suggesting exactly the word already typed in full adds nothing.
-          return partial && ranked.length > 1 ? ranked.filter((w) => w !== partial) : ranked;
-        },
-        this.ghost,
+      // The ghost's word is never passed over: a person may be typing along it.
+      words = this.#suggester.offer(
+        typed,
+        (head, partial, n) => p.predictNext(head + partial, { k: n }).map((s) => s.word),
+        { alongFirst: this.ghost },
       );
     } catch (e) {
       this.dispatchEvent(new RnnErrorEvent(e));
     }
-    this.#show(words, before, this.#phraseFor(p, before, words));
+    this.#show(words, typed, this.#phraseFor(p, before, words));
   }
 
   /** The replies to `message` (empty while the reply model loads: a prediction follows when it is in). */
   #repliesFor(p: Predictor, message: string): string[] {
     if (typeof p.replies !== 'function') return [];
     try {
-      const k = Number.isInteger(this.suggestions) && this.suggestions >= 1 ? Math.min(this.suggestions, 9) : 3;
-      const replies = p.replies(message, { k }).map((r) => r.text);
+      const replies = p.replies(message, { k: this.#suggester.k }).map((r) => r.text);
       if (replies.length === 0 && !this.#awaitingReplies) {
         this.#awaitingReplies = true;
         p.repliesReady.then(
@@ -519,7 +510,7 @@ export class RnnPredict extends LitElement {
     );
   }
 
-  #show(words: string[], before = '', phrase: Phrase | null = null, replying = false): void {
+  #show(words: string[], typed: Typing = typing(''), phrase: Phrase | null = null, replying = false): void {
     const same =
       replying === this._replying && words.length === this._words.length && words.every((w, i) => w === this._words[i]);
     if (!same) {
@@ -528,7 +519,7 @@ export class RnnPredict extends LitElement {
     }
     this._replying = replying && words.length > 0;
     this._open = words.length > 0;
-    this._before = before;
+    this._typed = typed;
     const samePhrase = (phrase?.words.join(' ') ?? '') === (this._phrase?.words.join(' ') ?? '');
     if (!samePhrase || phrase?.probabilities.join() !== this._phrase?.probabilities.join()) this._phrase = phrase;
     if (!same || !samePhrase) this.#announce();
@@ -542,7 +533,7 @@ export class RnnPredict extends LitElement {
     if (!this.ghost || !this._open || word === undefined || !f) return [];
     // Inline only where nothing follows on the line; elsewhere the chips suffice.
     if (!/^[^\S\n]*(\n|$)/.test(f.textAfterCaret())) return [];
-    const text = ghostText(this._before, word);
+    const text = ghostText(this._typed.before, word, this._typed.partial);
     return text ? [{ text, p: 1 }] : [];
   }
 
@@ -550,7 +541,7 @@ export class RnnPredict extends LitElement {
   #ghostPhraseNow(): GhostPart[] {
     const phrase = this._active < 0 ? this._phrase : null;
     if (!phrase || this.#ghostNow().length === 0) return [];
-    return phraseGhost(this._before, phrase.words, phrase.probabilities);
+    return phraseGhost(this._typed.before, phrase.words, phrase.probabilities, this._typed.partial);
   }
 
   /** Says the top suggestion once per change ("hoy, 1 de 3"), and a phrase once, when it first shows. */
