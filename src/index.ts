@@ -69,3 +69,4 @@ export type {
 } from './sdk/types.js';
 export type { ForecastOptions, ForecastResult, ForecastProgress } from './base/forecast-types.js';
 export { indexedDbHandler, loadRecord, deleteStored, STORAGE_VERSION } from './storage/idb.js';
+export { isAbortError } from './base/checks.js';
