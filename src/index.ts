@@ -33,7 +33,9 @@ export type {
 export type { CompletionOrder } from './inference/model/savings-order.js';
 export { RecurrentNetwork } from './inference/model/recurrent-network.js';
 export { evaluate } from './inference/suggest/evaluate.js';
-export { PassedOver, offersNothing } from './inference/suggest/passed-over.js';
+export { PassedOver } from './inference/suggest/passed-over.js';
+export { Suggester, SUGGESTIONS, offersNothing, partialWord, typing } from './inference/suggest/suggester.js';
+export type { Typing, WordSource } from './inference/suggest/suggester.js';
 export type { Scorer, EvaluationResult } from './inference/suggest/evaluate.js';
 export {
   toArtifacts,
@@ -67,3 +69,4 @@ export type {
 } from './sdk/types.js';
 export type { ForecastOptions, ForecastResult, ForecastProgress } from './base/forecast-types.js';
 export { indexedDbHandler, loadRecord, deleteStored, STORAGE_VERSION } from './storage/idb.js';
+export { isAbortError } from './base/checks.js';

@@ -53,3 +53,38 @@ export function liveRegion(): HTMLElement {
   el.slot = 'live';
   return el;
 }
+
+/** What the live region says, each thing once: the top suggestion per change ("hoy, 1 de 3"),
+ * a phrase when it first shows, reply chips once (not again when they come back). */
+export class Announcer {
+  #announced = '';
+  #announcedPhrase = '';
+  #announcedReplies = '';
+
+  constructor(
+    readonly el: Element,
+    readonly live: HTMLElement,
+  ) {}
+
+  /** Says what shows now: `words` (best first), the phrase (its words joined, '' none), or replies. */
+  say(words: readonly string[], phrase: string, replying: boolean): void {
+    const m = messages(this.el);
+    const n = words.length;
+    if (replying) {
+      // Replies to a message are said once; the same replies showing again say nothing.
+      const replies = words.join('\n');
+      if (replies === this.#announcedReplies) return;
+      this.#announcedReplies = replies;
+      this.#announced = this.live.textContent = m.replies(words[0]!, n);
+      return;
+    }
+    let text = n > 0 ? m.top(words[0]!, n) : '';
+    // Letters that only filter the phrase say nothing new.
+    const shown = n > 0 ? phrase : '';
+    if (shown !== '' && shown.toLowerCase() !== this.#announcedPhrase.toLowerCase()) text += `; ${m.phrase(shown)}`;
+    this.#announcedPhrase = shown;
+    if (text === this.#announced) return;
+    this.#announced = text;
+    this.live.textContent = text;
+  }
+}

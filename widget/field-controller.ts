@@ -180,6 +180,14 @@ export class FieldController implements ReactiveController {
   #onSubmit = () => this.#handlers.submit();
 }
 
+/** The error said once when the slot of `<tag>` holds elements (`found`) and none is a field. */
+export function notAFieldError(tag: string, found: string): Error {
+  return new Error(
+    `<${tag}> found no text field in ${found}: it needs an <input> (type text or search), a <textarea>, ` +
+      'a contenteditable element, or a field adapter set as its `field` property (docs/element.md).',
+  );
+}
+
 /** How an element is named in a message: its tag and the attributes that say what it is. */
 function describeElement(el: Element): string {
   const attrs = ['type', 'role', 'contenteditable']

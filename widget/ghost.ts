@@ -8,7 +8,61 @@
  * mixed toward the field's background as far as 4.5:1 contrast allows, so each fading phrase
  * word stays readable, light or dark (`--rnn-ghost-fg` overrides them all).
  */
+import { html, nothing, type TemplateResult } from 'lit';
 import type { FieldAdapter } from './fields/adapter.js';
+import { ghostText, phraseGhost } from './text-edit.js';
+
+/** The ghost text in parts: one per phrase word (with the phrase's probability up to it), or the word's rest. */
+export type GhostPart = { text: string; p: number };
+
+/** What shows, as the ghost reads it. */
+export interface GhostState {
+  /** The `ghost` attribute, and suggestions show. */
+  on: boolean;
+  words: readonly string[];
+  /** The suggestion chosen with ↑/↓ (-1: none). */
+  active: number;
+  /** The text before the caret and the word being typed in it. */
+  typed: { before: string; partial: string };
+  phrase: { words: string[]; probabilities: number[] } | null;
+  /** The field's text after the caret (null: no field). */
+  after: string | null;
+}
+
+/**
+ * The ghost's parts: the phrase (while nothing is chosen with ↑/↓), else the chosen (or top)
+ * suggestion's rest; none when it cannot show inline: only where nothing follows the caret on
+ * its line (elsewhere the chips suffice).
+ */
+export function ghostParts(s: GhostState): { parts: GhostPart[]; phrase: boolean } {
+  const none = { parts: [], phrase: false };
+  const word = s.words[s.active >= 0 ? s.active : 0];
+  if (!s.on || word === undefined || s.after === null || !/^[^\S\n]*(\n|$)/.test(s.after)) return none;
+  const text = ghostText(s.typed.before, word, s.typed.partial);
+  if (!text) return none;
+  if (s.active < 0 && s.phrase) {
+    const parts = phraseGhost(s.typed.before, s.phrase.words, s.phrase.probabilities, s.typed.partial);
+    if (parts.length > 0) return { parts, phrase: true };
+  }
+  return { parts: [{ text, p: 1 }], phrase: false };
+}
+
+/** The mirror the ghost shows in (placeGhost lays it over the field); `pre`: the text before the
+ * caret, over a native field. Each phrase word is a `ghost-word` part. */
+export function ghostMirror(
+  parts: readonly GhostPart[],
+  phrase: boolean,
+  pre: string,
+): TemplateResult | typeof nothing {
+  if (parts.length === 0) return nothing;
+  const ghost = !phrase
+    ? parts[0]!.text
+    : parts.map(
+        (g) =>
+          html`<span part="ghost-word" data-p=${g.p.toFixed(3)} data-level=${Math.round(g.p * 4)}>${g.text}</span>`,
+      );
+  return html`<div class="mirror" aria-hidden="true"><div class="inner"><span class="pre">${pre}</span><span part="ghost">${ghost}</span></div></div>`;
+}
 
 /** The field's styles the mirror copies, so its text lines up with the field's. */
 export const MIRRORED = [
@@ -172,4 +226,29 @@ function setColours(mirror: HTMLElement, f: HTMLElement): void {
   const fg = parseColour(getComputedStyle(f).color) ?? [0, 0, 0, 1];
   const levels = ghostLevels(fg, backgroundOf(f));
   levels.forEach((c, i) => mirror.style.setProperty(`--_rnn-ghost-${i}`, c));
+}
+
+/** The element's ghost text: its parts (set before each render), its mirror, and how much of it
+ * fits once laid over the field. */
+export class GhostText {
+  parts: GhostPart[] = [];
+  /** Whether the parts are the phrase (else the top or chosen word). */
+  phrase = false;
+  /** How many of the phrase's last words are hidden so that the ghost stays inside the field
+   * (Infinity: all of it). */
+  hidden = 0;
+
+  update(s: GhostState): void {
+    ({ parts: this.parts, phrase: this.phrase } = ghostParts(s));
+  }
+
+  template(pre: string): TemplateResult | typeof nothing {
+    return ghostMirror(this.parts, this.phrase, pre);
+  }
+
+  /** Lays the ghost over the field; phrase words that would leave the field are hidden. */
+  place(root: ParentNode, field: FieldAdapter | undefined): void {
+    const mirror = root.querySelector<HTMLElement>('.mirror');
+    this.hidden = field && mirror ? placeGhost(mirror, field) : 0;
+  }
 }

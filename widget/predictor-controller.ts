@@ -13,9 +13,9 @@ import {
   type Predictor,
   type PredictorEventMap,
   type PredictorInfo,
+  isAbortError,
 } from '../src/index.js';
 import { RnnErrorEvent, RnnModelEvent, RnnProgressEvent, RnnReadyEvent } from './events.js';
-import { isAbortError } from '../src/base/checks.js';
 
 /** What the controller reads from the element. */
 export interface PredictorHost extends ReactiveControllerHost, EventTarget {

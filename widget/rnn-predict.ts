@@ -11,35 +11,29 @@
  * but `aria-expanded`. The listbox of chips and a polite live region ("hoy, 1 de 3") are
  * light-DOM children of the element, beside the field, so the ids resolve.
  *
- * The parts: PredictorController (the predictor's lifecycle), FieldController (finds the field
- * and listens to it), fields/ (the adapters), keyboard.ts (the key map), ghost.ts (where the
- * ghost goes, its colours), styles.ts, aria.ts. This file is what the element shows and what it
- * does with each key, click and keystroke.
+ * The parts: PredictorController (the predictor), FieldController and fields/ (the field),
+ * offers.ts (what to offer: the Suggester's words, replies, the phrase), keyboard.ts (the key
+ * map), chips.ts, ghost.ts (the ghost text), edits.ts (accepting), sending.ts, aria.ts,
+ * styles.ts. This file ties them: what shows, and what each key, click and keystroke does.
  */
-import { LitElement, html, render, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { PassedOver, offersNothing, type Predictor, type CellType } from '../src/index.js';
-import { wordEdit, ghostText, partialWord, phraseGhost } from './text-edit.js';
+import { SUGGESTIONS, typing, type Typing, type Predictor, type CellType } from '../src/index.js';
+import { insertWord, fillField, phraseHead } from './edits.js';
 import { PredictorController } from './predictor-controller.js';
-import { FieldController } from './field-controller.js';
+import { FieldController, notAFieldError } from './field-controller.js';
 import type { FieldAdapter } from './fields/adapter.js';
 import { keyAction, latinComposition, needsFresh } from './keyboard.js';
-import { placeGhost } from './ghost.js';
+import { GhostText } from './ghost.js';
 import { elementStyles, addLightStyles } from './styles.js';
-import { listbox, liveRegion, messages } from './aria.js';
+import { listbox, liveRegion, messages, Announcer } from './aria.js';
+import { Chips } from './chips.js';
+import { Sending } from './sending.js';
+import { Offers, type Phrase } from './offers.js';
 import { RnnAcceptEvent, RnnErrorEvent, RnnRemoveEvent } from './events.js';
 
 export type { AcceptDetail, RemoveDetail } from './events.js';
 export type { FieldAdapter, CaretEdit, FieldChange } from './fields/adapter.js';
-
-/** How long a touch on a chip removes its word (ms). */
-const LONG_PRESS_MS = 600;
-
-/** A phrase offered as ghost text: its words (as inserted) and each word's probability given those before it. */
-type Phrase = { words: string[]; probabilities: number[] };
-
-/** The ghost text in parts: one per phrase word (with the phrase's probability up to it), or the word's rest. */
-type GhostPart = { text: string; p: number };
 
 let instances = 0;
 
@@ -99,8 +93,9 @@ export class RnnPredict extends LitElement {
   @property() corpus?: string;
   /** Recurrent cell the predictor trains: 'gru' (default), 'lstm' or 'rnn'. */
   @property() cell?: CellType;
-  /** How many suggestions to show (1–9, default 3). */
-  @property({ type: Number }) suggestions = 3;
+  /** How many suggestions to show (1–9, default 3).
+   * @default 3 */
+  @property({ type: Number }) suggestions: number = SUGGESTIONS.default;
   /** Show the top suggestion as ghost text after the caret. */
   @property({ type: Boolean }) ghost = false;
   /** Adapt to what the person sends: the field's form submits, or Enter sends (the page clears the field or handles the key). */
@@ -123,24 +118,41 @@ export class RnnPredict extends LitElement {
   /** The suggestion chosen with ↑/↓ (-1: none). */
   @state() private _active = -1;
   @state() private _open = false;
-  /** The text before the caret the suggestions are for. */
-  @state() private _before = '';
+  /** The text before the caret the suggestions are for, in its parts (parsed once). */
+  @state() private _typed: Typing = typing('');
   /** The phrase offered for that text, or null. */
   @state() private _phrase: Phrase | null = null;
   /** The chips are replies to `replyTo` (the field is empty), not next words. */
   @state() private _replying = false;
 
   readonly #id = `rnn-predict-${++instances}`;
+  /** The slot's elements changed: the field may have come, gone or been replaced. */
+  readonly #onSlotChange = (e: Event) => this.#fields.discover(e.target as HTMLSlotElement);
   /** The chips' listbox and the polite live region: light-DOM children, beside the field (ARIA ids resolve). */
   readonly #listbox = listbox(`${this.#id}-listbox`);
   readonly #live = liveRegion();
+  readonly #announcer = new Announcer(this, this.#live);
+  readonly #ghost = new GhostText();
+  readonly #offers = new Offers({
+    error: (e) => this.dispatchEvent(new RnnErrorEvent(e)),
+    repliesReady: () => this.#schedule(),
+  });
+  readonly #chips = new Chips(this.#listbox, { accept: (i) => this.#accept(i), remove: (i) => this.#remove(i) });
+  readonly #sending = new Sending({
+    field: () => this.#field,
+    predictor: () => this.#predictors.predictor,
+    learning: () => this.learn,
+    inReplyTo: () => (this.replyTo && !this.noReplies ? this.replyTo : undefined),
+    learned: () => this.#schedule(),
+    error: (e) => this.dispatchEvent(new RnnErrorEvent(e)),
+  });
   readonly #predictors = new PredictorController(this, (p) => (p ? this.#schedule() : this.#show([])));
   readonly #fields = new FieldController(
     this,
     {
       fieldChanged: (field) => {
-        this.#passedOver.clear();
-        this.#trailing = undefined;
+        this.#offers.clear();
+        this.#sending.trailing = undefined;
         this.#show([]);
         if (field) this.#schedule();
       },
@@ -156,18 +168,12 @@ export class RnnPredict extends LitElement {
       },
       focus: () => this.#schedule(),
       blur: () => this.#show([]),
-      scroll: () => this.#placeGhost(),
-      submit: () => {
-        this.#dropTrailingSpace();
-        if (this.learn && this.#field) this.#learnText(this.#field.text());
-      },
+      scroll: () => this.#ghost.place(this.renderRoot, this.#field),
+      submit: () => this.#sending.submit(),
       notAField: (found) => {
         if (this.#warned) return;
         this.#warned = true;
-        const error = new Error(
-          `<${this.localName}> found no text field in ${found}: it needs an <input> (type text or search), a <textarea>, ` +
-            'a contenteditable element, or a field adapter set as its `field` property (docs/element.md).',
-        );
+        const error = notAFieldError(this.localName, found);
         console.warn(error.message);
         this.dispatchEvent(new RnnErrorEvent(error));
       },
@@ -175,18 +181,6 @@ export class RnnPredict extends LitElement {
     { listboxId: this.#listbox.id },
   );
 
-  /** The ghost text shown (set before each render). */
-  #ghost: GhostPart[] = [];
-  /** Whether #ghost is the phrase (else the top or chosen word). */
-  #ghostIsPhrase = false;
-  /** How many of the phrase's last words are hidden so that the ghost stays inside the field. */
-  #ghostHidden = 0;
-  #announced = '';
-  #announcedPhrase = '';
-  /** The reply chips last announced (they are said once, not again when they come back). */
-  #announcedReplies = '';
-  /** The reply model is loading for this element (a prediction follows when it is in). */
-  #awaitingReplies = false;
   /** The frame the next prediction runs in (0: none scheduled). */
   #raf = 0;
   /** The IME composition's text (null: none open). A Latin one is completed like typed letters;
@@ -195,18 +189,8 @@ export class RnnPredict extends LitElement {
   #dead = false;
   /** Escape hid the suggestions until the next keystroke. */
   #dismissed = false;
-  /** The words shown for the word being typed, which the person typed past. */
-  readonly #passedOver = new PassedOver();
-  #lastLearned = { text: '', at: 0 };
-  /** The field's text right after an accepted word added a space at its end (undefined: none);
-   * a send while the text is still that drops the space. */
-  #trailing: string | undefined;
   /** The slot's elements were reported as no field (said once). */
   #warned = false;
-  /** A touch held on a chip (long press: remove); #pressed: it fired, so the click that ends it accepts nothing. */
-  #pressTimer: ReturnType<typeof setTimeout> | undefined;
-  #pressed = false;
-
   /** The text field's adapter (found in the slot by FieldController, or set as `field`). */
   get #field(): FieldAdapter | undefined {
     return this.#fields.field;
@@ -274,88 +258,37 @@ export class RnnPredict extends LitElement {
   }
 
   protected override willUpdate(): void {
-    const phrase = this.#ghostPhraseNow();
-    this.#ghostIsPhrase = phrase.length > 0;
-    this.#ghost = this.#ghostIsPhrase ? phrase : this.#ghostNow();
+    this.#ghost.update({
+      on: this.ghost && this._open,
+      words: this._words,
+      active: this._active,
+      typed: this._typed,
+      phrase: this._phrase,
+      after: this.#field?.textAfterCaret() ?? null,
+    });
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     // (The predictor follows model, corpus, cell and no-train: PredictorController.hostUpdated.)
-    if (
-      changed.has('suggestions') ||
-      changed.has('noPhrases') ||
-      changed.has('ghost') ||
-      changed.has('replyTo') ||
-      changed.has('noReplies')
-    )
-      this.#schedule();
-    this.#renderLight();
-    this.#placeGhost();
+    const options = ['suggestions', 'noPhrases', 'ghost', 'replyTo', 'noReplies'] as const;
+    if (options.some((name) => changed.has(name))) this.#schedule();
+    const id = (i: number) => `${this.#id}-option-${i}`;
+    const label = messages(this).label;
+    this.#chips.render({ words: this._words, active: this._active, open: this._open, label, id }, this.#field);
+    this.#ghost.place(this.renderRoot, this.#field);
   }
 
   protected override render() {
     const native = this.#field?.kind === 'input' || this.#field?.kind === 'textarea';
     return html`<div class="field" part="field">
         <slot @slotchange=${this.#onSlotChange}></slot>
-        ${
-          this.#ghost.length > 0
-            ? html`<div class="mirror" aria-hidden="true"><div class="inner"><span class="pre">${native ? this._before : ''}</span><span part="ghost">${
-                !this.#ghostIsPhrase
-                  ? this.#ghost[0]!.text
-                  : this.#ghost.map(
-                      (g) =>
-                        html`<span part="ghost-word" data-p=${g.p.toFixed(3)} data-level=${Math.round(g.p * 4)}>${g.text}</span>`,
-                    )
-              }</span></div></div>`
-            : nothing
-        }
+        ${this.#ghost.template(native ? this._typed.before : '')}
       </div>
       <div part="bar"><slot name="listbox"></slot></div>
       <slot name="live"></slot>`;
   }
 
-  /** The chips, into the light-DOM listbox, and the field's combobox state. The chip Tab
-   * inserts (the chosen one, else the top one) is aria-selected and marked. */
-  #renderLight(): void {
-    const listbox = this.#listbox;
-    const f = this.#field?.element;
-    const open = this._open;
-    const id = (i: number) => `${this.#id}-option-${i}`;
-    const target = this._active >= 0 ? this._active : 0;
-    const part = (i: number) => (i === this._active ? 'chip chip-active' : i === target ? 'chip chip-default' : 'chip');
-    listbox.hidden = !open;
-    listbox.setAttribute('aria-label', messages(this).label);
-    render(
-      html`${this._words.map(
-        (w, i) =>
-          html`<div role="option" id=${id(i)} data-rnn-chip part=${part(i)}
-          aria-selected=${i === target ? 'true' : 'false'}
-          @mousedown=${(e: Event) => e.preventDefault()} @pointerdown=${(e: PointerEvent) => this.#pressStart(e, i)}
-          @pointerup=${() => this.#pressEnd()} @pointercancel=${() => this.#pressEnd()} @pointerleave=${() => this.#pressEnd()}
-          @contextmenu=${(e: Event) => this.#pressTimer !== undefined && e.preventDefault()}
-          @click=${() => this.#chipClick(i)}>${w}</div>`,
-      )}`,
-      listbox,
-    );
-    if (!f) return;
-    if (this.#field!.kind === 'input') f.setAttribute('aria-expanded', String(open));
-    if (open && this._active >= 0) f.setAttribute('aria-activedescendant', id(this._active));
-    else f.removeAttribute('aria-activedescendant');
-  }
-
-  /** Lays the ghost over the field (ghost.ts); phrase words that would leave the field are hidden. */
-  #placeGhost(): void {
-    const f = this.#field;
-    const mirror = this.renderRoot.querySelector<HTMLElement>('.mirror');
-    this.#ghostHidden = f && mirror ? placeGhost(mirror, f) : 0;
-  }
-
   // ── the field's events (wired by FieldController) ─────────────────────────
-
-  /** The slot's elements changed: the field may have come, gone or been replaced. */
-  #onSlotChange(e: Event): void {
-    this.#fields.discover(e.target as HTMLSlotElement);
-  }
 
   /** A composition is open that the element stays out of (not Latin script), or a dead key waits. */
   get #held(): boolean {
@@ -379,7 +312,7 @@ export class RnnPredict extends LitElement {
       composing,
     });
     if (!action) return;
-    if (action.kind === 'send') return this.#send(e);
+    if (action.kind === 'send') return this.#sending.enter(e);
     if (action.kind === 'reopen') {
       this.#dismissed = false;
       this.#schedule();
@@ -397,27 +330,6 @@ export class RnnPredict extends LitElement {
     }
   }
 
-  /** Enter that sends: the page handles the key or clears the field (a newline is not a send).
-   * The space an accepted word left at the end goes first, so the page never sends it. */
-  #send(e: KeyboardEvent): void {
-    const field = this.#field!;
-    this.#dropTrailingSpace();
-    if (!this.learn) return;
-    const text = field.text();
-    setTimeout(() => {
-      if (e.defaultPrevented || (field.text().trim() === '' && text.trim() !== '')) this.#learnText(text);
-    });
-  }
-
-  /** Removes the space an accepted word added at the end of the text, if nothing was typed since. */
-  #dropTrailingSpace(): void {
-    const f = this.#field;
-    if (!f || this.#trailing === undefined || f.text() !== this.#trailing) return;
-    this.#trailing = undefined;
-    if (f.textAfterCaret() === '' && f.textBeforeCaret()?.endsWith(' '))
-      f.insertAtCaret({ deleteBefore: 1, deleteAfter: 0, text: '', caretAfter: 0 });
-  }
-
   // ── suggestions ───────────────────────────────────────────────────────────
 
   /** Predicts once typing settles (next frame); later keystrokes in the same frame fold in. */
@@ -433,7 +345,7 @@ export class RnnPredict extends LitElement {
    * that has changed since) is never accepted. */
   #freshen(): void {
     const f = this.#field;
-    const stale = f !== undefined && (f.textBeforeCaret() ?? '') !== this._before;
+    const stale = f !== undefined && (f.textBeforeCaret() ?? '') !== this._typed.before;
     if (!this.#raf && !stale) return;
     cancelAnimationFrame(this.#raf);
     this.#raf = 0;
@@ -446,80 +358,22 @@ export class RnnPredict extends LitElement {
     if (!f || !p || this.#held || this.#dismissed || !f.editable() || !this.#fields.focused) return this.#show([]);
     const before = f.textBeforeCaret();
     if (before === null) return this.#show([]);
-    if (f.text().trim() === '' && this.replyTo && !this.noReplies) {
-      const replies = this.#repliesFor(p, this.replyTo);
-      if (replies.length > 0) return this.#show(replies, before, null, true);
-    }
-    if (offersNothing(before)) return this.#show([]);
-    let words: string[] = [];
-    try {
-      const k = Number.isInteger(this.suggestions) && this.suggestions >= 1 ? Math.min(this.suggestions, 9) : 3;
-      const partial = partialWord(before);
-      // Words shown for this word and passed over (another letter typed) come last; not the
-      // ghost's word, which a person may be typing along.
-      words = this.#passedOver.rank(
-        before.slice(0, before.length - partial.length),
-        partial,
-        k,
-        (n) => {
-          const ranked = [...new Set(p.predictNext(before, { k: n }).map((s) => s.word))].filter((w) => w !== '');
-          // Suggesting exactly the word already typed in full adds nothing.
-          return partial && ranked.length > 1 ? ranked.filter((w) => w !== partial) : ranked;
-        },
-        this.ghost,
-      );
-    } catch (e) {
-      this.dispatchEvent(new RnnErrorEvent(e));
-    }
-    this.#show(words, before, this.#phraseFor(p, before, words));
-  }
-
-  /** The replies to `message` (empty while the reply model loads: a prediction follows when it is in). */
-  #repliesFor(p: Predictor, message: string): string[] {
-    if (typeof p.replies !== 'function') return [];
-    try {
-      const k = Number.isInteger(this.suggestions) && this.suggestions >= 1 ? Math.min(this.suggestions, 9) : 3;
-      const replies = p.replies(message, { k }).map((r) => r.text);
-      if (replies.length === 0 && !this.#awaitingReplies) {
-        this.#awaitingReplies = true;
-        p.repliesReady.then(
-          () => this.#schedule(),
-          (e: unknown) => this.dispatchEvent(new RnnErrorEvent(e)),
-        );
-      }
-      return replies;
-    } catch (e) {
-      this.dispatchEvent(new RnnErrorEvent(e));
-      return [];
-    }
-  }
-
-  /** The phrase for the text before the caret (computed once per word boundary by the
-   * predictor), or null: phrases off, no ghost, or not confident. */
-  #phraseFor(p: Predictor, before: string, words: string[]): Phrase | null {
-    if (this.noPhrases || !this.ghost || words.length === 0 || typeof p.phrase !== 'function') return null;
-    try {
-      const phrase = p.phrase(before);
-      return phrase ? { words: phrase.words, probabilities: phrase.probabilities } : null;
-    } catch (e) {
-      this.dispatchEvent(new RnnErrorEvent(e));
-      return null;
-    }
+    const o = this.#offers.offer(p, before, f.text(), {
+      k: this.suggestions,
+      ghost: this.ghost,
+      phrases: !this.noPhrases,
+      replyTo: this.noReplies ? undefined : this.replyTo,
+    });
+    this.#show(o.words, o.typed, o.phrase, o.replying);
   }
 
   /** Whether a phrase shows now as ghost text (keys act on it only then). */
   #phraseShown(): boolean {
-    return (
-      this._phrase !== null &&
-      this.#ghostIsPhrase &&
-      this._active < 0 &&
-      this._open &&
-      !this.#dead &&
-      this.#ghostHidden !== Infinity
-    );
+    const fits = this.#ghost.phrase && this.#ghost.hidden !== Infinity;
+    return fits && this._phrase !== null && this._active < 0 && this._open && !this.#dead;
   }
 
-  #show(words: string[], before = '', phrase: Phrase | null = null, replying = false): void {
+  #show(words: string[], typed: Typing = typing(''), phrase: Phrase | null = null, replying = false): void {
     const same =
       replying === this._replying && words.length === this._words.length && words.every((w, i) => w === this._words[i]);
     if (!same) {
@@ -528,51 +382,10 @@ export class RnnPredict extends LitElement {
     }
     this._replying = replying && words.length > 0;
     this._open = words.length > 0;
-    this._before = before;
+    this._typed = typed;
     const samePhrase = (phrase?.words.join(' ') ?? '') === (this._phrase?.words.join(' ') ?? '');
     if (!samePhrase || phrase?.probabilities.join() !== this._phrase?.probabilities.join()) this._phrase = phrase;
-    if (!same || !samePhrase) this.#announce();
-  }
-
-  /** The ghost text for the phrase, or else the chosen (or top) suggestion, in parts (one per
-   * phrase word, with the phrase's probability up to it); none when it cannot show inline. */
-  #ghostNow(): GhostPart[] {
-    const f = this.#field;
-    const word = this._words[this._active >= 0 ? this._active : 0];
-    if (!this.ghost || !this._open || word === undefined || !f) return [];
-    // Inline only where nothing follows on the line; elsewhere the chips suffice.
-    if (!/^[^\S\n]*(\n|$)/.test(f.textAfterCaret())) return [];
-    const text = ghostText(this._before, word);
-    return text ? [{ text, p: 1 }] : [];
-  }
-
-  /** The ghost parts of the phrase, when one shows (nothing chosen with ↑/↓, room inline). */
-  #ghostPhraseNow(): GhostPart[] {
-    const phrase = this._active < 0 ? this._phrase : null;
-    if (!phrase || this.#ghostNow().length === 0) return [];
-    return phraseGhost(this._before, phrase.words, phrase.probabilities);
-  }
-
-  /** Says the top suggestion once per change ("hoy, 1 de 3"), and a phrase once, when it first shows. */
-  #announce(): void {
-    const m = messages(this);
-    const n = this._words.length;
-    if (this._replying) {
-      // Replies to a message are said once; the same replies showing again say nothing.
-      const replies = this._words.join('\n');
-      if (replies === this.#announcedReplies) return;
-      this.#announcedReplies = replies;
-      this.#announced = this.#live.textContent = m.replies(this._words[0]!, n);
-      return;
-    }
-    let text = n > 0 ? m.top(this._words[0]!, n) : '';
-    // Letters that only filter the phrase say nothing new.
-    const phrase = this._phrase && n > 0 ? this._phrase.words.join(' ') : '';
-    if (phrase !== '' && phrase.toLowerCase() !== this.#announcedPhrase.toLowerCase()) text += `; ${m.phrase(phrase)}`;
-    this.#announcedPhrase = phrase;
-    if (text === this.#announced) return;
-    this.#announced = text;
-    this.#live.textContent = text;
+    if (!same || !samePhrase) this.#announcer.say(this._words, this._phrase?.words.join(' ') ?? '', this._replying);
   }
 
   // ── accepting and removing ────────────────────────────────────────────────
@@ -587,17 +400,8 @@ export class RnnPredict extends LitElement {
   /** Fills the empty field with a reply (the page decides whether to send it). */
   #acceptReply(reply: string, index: number): void {
     const f = this.#field;
-    const before = f?.textBeforeCaret();
-    if (!f || this.#held || before == null) return;
-    const after = f.textAfterCaret();
-    const done = f.insertAtCaret({
-      deleteBefore: before.length,
-      deleteAfter: after.length,
-      text: reply,
-      caretAfter: 0,
-    });
-    if (!done) return;
-    this.#trailing = undefined;
+    if (!f || this.#held || !fillField(f, reply)) return;
+    this.#sending.trailing = undefined;
     this._active = -1;
     this.#schedule();
     this.dispatchEvent(new RnnAcceptEvent({ word: reply, index, kind: 'reply', words: reply.split(/\s+/) }));
@@ -607,8 +411,7 @@ export class RnnPredict extends LitElement {
   #acceptPhrase(count: number): void {
     const phrase = this._phrase;
     if (!phrase) return;
-    const shown = phrase.words.length - (Number.isFinite(this.#ghostHidden) ? this.#ghostHidden : 0);
-    const words = phrase.words.slice(0, Math.min(count, shown));
+    const words = phraseHead(phrase.words, count, this.#ghost.hidden);
     const all = words.length === phrase.words.length;
     const text = words.join(' ');
     const index = all ? -1 : this._words.indexOf(text);
@@ -616,23 +419,13 @@ export class RnnPredict extends LitElement {
       this.dispatchEvent(new RnnAcceptEvent({ word: text, index, kind: all ? 'phrase' : 'word', words }));
   }
 
-  /** Puts `word` (or a phrase) at the caret as the person's own edit; false when nothing was
-   * inserted. During a Latin composition the composed letters are replaced (the word being typed). */
+  /** Puts `word` (or a phrase) at the caret (edits.ts); false when nothing was inserted. */
   #insert(word: string): boolean {
     const f = this.#field;
-    const before = f?.textBeforeCaret();
-    if (!f || this.#held || before == null) return false;
-    const after = f.textAfterCaret();
-    const edit = wordEdit(before + after, before.length, before.length, word);
-    const done = f.insertAtCaret({
-      deleteBefore: before.length - edit.from,
-      deleteAfter: edit.to - before.length,
-      text: edit.text,
-      caretAfter: edit.caret - edit.from - edit.text.length,
-    });
+    const done = f && !this.#held ? insertWord(f, word) : null;
     if (!done) return false;
     this.#composition = null;
-    this.#trailing = edit.to === before.length + after.length && edit.text.endsWith(' ') ? f.text() : undefined;
+    this.#sending.trailing = done.trailing;
     this._active = -1;
     this.#schedule();
     return true;
@@ -650,44 +443,5 @@ export class RnnPredict extends LitElement {
       () => this.#schedule(),
       (e: unknown) => this.dispatchEvent(new RnnErrorEvent(e)),
     );
-  }
-
-  #learnText(text: string): void {
-    const p = this.#predictors.predictor;
-    const now = Date.now();
-    if (!p || typeof p.learn !== 'function' || text.trim() === '') return;
-    if (this.#lastLearned.text === text && now - this.#lastLearned.at < 1000) return;
-    this.#lastLearned = { text, at: now };
-    // A message sent while one received is set is learned as a reply to it.
-    const inReplyTo = this.replyTo && !this.noReplies ? this.replyTo : undefined;
-    p.learn(text, inReplyTo).then(
-      () => this.#schedule(),
-      (e: unknown) => this.dispatchEvent(new RnnErrorEvent(e)),
-    );
-  }
-
-  /** A touch held LONG_PRESS_MS on a chip removes its word (the tap that ends it accepts nothing). */
-  #pressStart(e: PointerEvent, index: number): void {
-    if (e.pointerType !== 'touch' && e.pointerType !== 'pen') return;
-    this.#pressEnd();
-    this.#pressed = false;
-    this.#pressTimer = setTimeout(() => {
-      this.#pressTimer = undefined;
-      this.#pressed = true;
-      this.#remove(index);
-    }, LONG_PRESS_MS);
-  }
-
-  #pressEnd(): void {
-    clearTimeout(this.#pressTimer);
-    this.#pressTimer = undefined;
-  }
-
-  #chipClick(index: number): void {
-    if (this.#pressed) {
-      this.#pressed = false;
-      return;
-    }
-    this.#accept(index);
   }
 }

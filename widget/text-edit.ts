@@ -4,7 +4,7 @@
  * last word, with one space before it when needed and one after it unless punctuation or a
  * space already follows.
  */
-import { typingContext } from '../src/index.js';
+import { partialWord } from '../src/index.js';
 
 export interface WordEdit {
   /** Replace value[from, to) … */
@@ -22,11 +22,7 @@ const OPENER = /[\s¿¡([{«"“‘'—-]$/u;
 /** Before these no space is added after a word. */
 const CLOSER = /^[.,;:!?…)\]}»"”’%]/u;
 
-/** The part of `before` (text up to the caret) that is the word being typed, as the predictor sees it. */
-export function partialWord(before: string): string {
-  if (before.normalize('NFC') === before) return typingContext(before).partial;
-  return /[\p{L}\p{M}\p{N}'’]+$/u.exec(before)?.[0] ?? '';
-}
+export { partialWord };
 
 /**
  * The edit that puts `word` at the selection [start, end) of `value`: it replaces the word being
@@ -59,9 +55,9 @@ export function wordEdit(value: string, start: number, end: number, word: string
   return { from, to, text, caret };
 }
 
-/** The text after the caret that the ghost shows for `word`, or '' when it cannot be shown inline. */
-export function ghostText(before: string, word: string): string {
-  const partial = partialWord(before);
+/** The text after the caret that the ghost shows for `word`, or '' when it cannot be shown inline
+ * (`partial`: the word being typed at the end of `before`, when already known). */
+export function ghostText(before: string, word: string, partial = partialWord(before)): string {
   if (partial === '') return before === '' || OPENER.test(before) ? word : ' ' + word;
   const p = Array.from(partial).length;
   const chars = Array.from(word);
@@ -78,9 +74,10 @@ export function phraseGhost(
   before: string,
   words: readonly string[],
   probabilities: readonly number[],
+  partial = partialWord(before),
 ): { text: string; p: number }[] {
-  const first = words[0] === undefined ? '' : ghostText(before, words[0]);
-  if (first === '' && words[0] !== partialWord(before)) return [];
+  const first = words[0] === undefined ? '' : ghostText(before, words[0], partial);
+  if (first === '' && words[0] !== partial) return [];
   let p = 1;
   return words
     .map((w, i) => ({ text: i === 0 ? first : ' ' + w, p: (p *= probabilities[i] ?? 1) }))

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { axeViolations, startBrowser } from './helpers.js';
+import { axeViolations, settle, startBrowser } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof startBrowser>>;
 before(async () => {
@@ -100,6 +100,7 @@ test('axe finds nothing with a phrase showing, light and dark; every faded phras
   const { page, close } = await open(FIELD);
   await page.click('#f');
   await page.keyboard.type('Me gusta ');
+  await settle(page); // the phrase for all the letters typed, not one from a frame between them
   await page.waitForFunction(() => (document.getElementById('el') as El).currentPhrase !== '');
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
@@ -208,6 +209,7 @@ test('the ghost never leaves the field: phrase words that do not fit are hidden,
   // A long line: the phrase after it would run past the field's right edge.
   const start = 'hola hola ';
   await page.keyboard.type(`${start}me gusta `);
+  await settle(page); // the phrase for all the letters typed, not one from a frame between them
   await page.waitForFunction(() => (document.getElementById('el') as El).currentPhrase !== '');
   const place = await page.$eval('#el', (el) => {
     const f = document.getElementById('f') as HTMLInputElement;

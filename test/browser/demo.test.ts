@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { startBrowser } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof startBrowser>>;
@@ -13,7 +14,9 @@ after(async () => {
   await env?.close();
 });
 
-test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and a click accept, the model is described', async () => {
+/** Opens the demo (what `npm start` serves) and waits until it is ready; `done()` checks that
+ * it logged no error, showed none and sent no request off its origin, then closes it. */
+async function openDemo() {
   const page = await env.browser.newPage({ viewport: { width: 900, height: 1300 } });
   const errors: string[] = [];
   const foreign: string[] = [];
@@ -23,9 +26,24 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
     if (!r.url().startsWith(env.origin) && !r.url().startsWith('data:')) foreign.push(r.url());
   });
   await page.goto(env.origin + '/');
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+  const done = async () => {
+    assert.equal(await page.textContent('#error'), '');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(foreign, [], 'no request leaves the page origin');
+    await page.close();
+  };
+  return { page, done };
+}
+
+const chips = (page: Page) => page.$$eval('#predict [role=option]', (os) => os.map((o) => o.textContent));
+const settle = (page: Page) =>
+  page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+test('the demo: one module script; the shipped model is described and nothing trains on the page', async () => {
+  const { page, done } = await openDemo();
   assert.equal(await page.$$eval('script', (s) => s.length), 1, 'one script');
   assert.equal(await page.$eval('script', (s) => s.type), 'module');
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   // The shipped network answers from the first keystroke: nothing trains on the page.
   assert.match((await page.textContent('#status')) ?? '', /modelo: mix/);
   assert.match((await page.textContent('#info-vocab')) ?? '', /^[\d.,\s]+ palabras$/);
@@ -37,20 +55,28 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
   assert.ok(cell, 'the model panel names the cell');
   assert.match((await page.textContent('.lead')) ?? '', new RegExp(`La red ${cell} incluida con el paquete`));
   assert.equal(await page.isVisible('#train'), false, 'a training bar while nothing trains');
+  await done();
+});
 
-  // The other person (Ana) writes; while the field is empty the chips offer replies to her.
+test("the demo: while the field is empty the chips offer replies to the other person's message", async () => {
+  const { page, done } = await openDemo();
   await page.waitForSelector('#log li.bot');
   await page.click('#message');
   await page.waitForFunction(() => document.querySelectorAll('#predict [role=option]').length > 0);
-  const replies = await page.$$eval('#predict [role=option]', (os) => os.map((o) => o.textContent));
   assert.deepEqual(
-    replies,
+    await chips(page),
     await page.evaluate(() =>
       (document.getElementById('predict') as any).predictor
         .replies(document.querySelector('#log li.bot')!.textContent, { k: 3 })
         .map((r: { text: string }) => r.text),
     ),
   );
+  await done();
+});
+
+test('the demo: "hoy" after "Hola cómo se siente ", shown as ghost text; Tab and a click accept', async () => {
+  const { page, done } = await openDemo();
+  await page.click('#message');
   await page.keyboard.type('Hola cómo se siente ');
   await page.waitForFunction(() =>
     [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'hoy'),
@@ -63,19 +89,20 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
   await page.keyboard.press('Tab');
   assert.equal(await page.inputValue('#message'), `Hola cómo se siente ${first} `);
   // Two frames: the suggestions for the new text are shown.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await settle(page);
   await page.waitForFunction(() => document.querySelectorAll('#predict [role=option]').length > 1);
   const second = await page.textContent('#predict [role=option]:nth-child(2)');
   await page.click('#predict [role=option]:nth-child(2)');
   assert.equal(await page.inputValue('#message'), `Hola cómo se siente ${first} ${second} `);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'message');
+  await done();
+});
 
-  // Sending: the message joins the log, the field empties, and the element learns it.
+test('the demo: a sent message joins the log, the field empties, and the element learns it', async () => {
+  const { page, done } = await openDemo();
+  await page.fill('#message', 'Hola cómo estás');
   await page.keyboard.press('Enter');
-  assert.equal(
-    await page.$$eval('#log li:not(.bot)', (ls) => ls.at(-1)?.textContent),
-    `Hola cómo se siente ${first} ${second}`,
-  );
+  assert.equal(await page.$$eval('#log li:not(.bot)', (ls) => ls.at(-1)?.textContent), 'Hola cómo estás');
   assert.equal(await page.inputValue('#message'), '');
   await page.fill('#message', 'El ornitorrinco azul');
   await page.keyboard.press('Enter');
@@ -84,23 +111,29 @@ test('the demo: one module script, "hoy" after "Hola cómo se siente ", Tab and 
   await page.waitForFunction(() =>
     [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'azul'),
   );
-  // The switch turns learning off.
+  await done();
+});
+
+test('the demo: the switch turns learning off, and clearing forgets what was learned', async () => {
+  const { page, done } = await openDemo();
+  await page.fill('#message', 'El ornitorrinco azul');
+  await page.keyboard.press('Enter');
+  await page.click('#message');
+  await page.keyboard.type('El ornitorrinco ');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'azul'),
+  );
   await page.uncheck('#learn');
   assert.equal(await page.$eval('#predict', (e) => (e as unknown as { learn: boolean }).learn), false);
-  // Clearing removes what was learned.
   await page.click('#clear');
   await page.waitForFunction(() => /Borrado/.test(document.getElementById('status')!.textContent ?? ''));
   await page.fill('#message', '');
   await page.click('#message');
   await page.keyboard.type('El ornitorrinco ');
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await settle(page);
   await page.waitForFunction(() => document.querySelectorAll('#predict [role=option]').length > 0);
-  assert.ok(!(await page.$$eval('#predict [role=option]', (os) => os.map((o) => o.textContent))).includes('azul'));
-
-  assert.equal(await page.textContent('#error'), '');
-  assert.deepEqual(errors, []);
-  assert.deepEqual(foreign, [], 'no request leaves the page origin');
-  await page.close();
+  assert.ok(!(await chips(page)).includes('azul'));
+  await done();
 });
 
 test('the demo: a chosen series is charted; the forecast runs in the worker and shows its bands and backtest', async () => {

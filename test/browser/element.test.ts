@@ -437,8 +437,9 @@ test('markup in the corpus or in a suggestion shows as text and runs nothing', a
   await p.close();
 });
 
-test('theming and placement: CSS parts, custom properties, dark mode, right-to-left, another tag name', async () => {
-  const { page } = await open(`
+/** The page of the theming tests: a themed element with ghost text, an unthemed one in a
+ * right-to-left block, and one defined under another tag name. */
+const THEMED = `
     <style>
       rnn-predict::part(bar) { outline: 3px solid rgb(1, 2, 3); }
       #themed { --rnn-chip-bg: rgb(10, 20, 30); --rnn-chip-fg: rgb(250, 250, 250); --rnn-chip-radius: 3px; }
@@ -449,11 +450,23 @@ test('theming and placement: CSS parts, custom properties, dark mode, right-to-l
     <script type="module">
       import { define } from '/dist/rnn-predict.bundle.js';
       define('my-predict');
-    </script>`);
+    </script>`;
+
+/** Opens THEMED and types "Hola cómo se siente " into field `field`, until element `id` suggests something. */
+async function openThemed(field: string, id: string): Promise<Page> {
+  const { page } = await open(THEMED);
   await page.waitForFunction(() => customElements.get('my-predict'));
-  await page.click('#f');
+  await page.click(field);
   await page.keyboard.type('Hola cómo se siente ');
-  await waitFor(page, 'hoy');
+  await page.waitForFunction(
+    (id) => (document.getElementById(id) as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0,
+    id,
+  );
+  return page;
+}
+
+test('theming: CSS parts and custom properties style the bar and the chips', async () => {
+  const page = await openThemed('#f', 'themed');
   const chip = await page.$eval('#themed [role=option]', (c) => {
     const s = getComputedStyle(c);
     return [s.backgroundColor, s.color, s.borderTopLeftRadius].join(' ');
@@ -463,7 +476,13 @@ test('theming and placement: CSS parts, custom properties, dark mode, right-to-l
     await page.$eval('#themed', (e) => getComputedStyle(e.shadowRoot!.querySelector('[part=bar]')!).outlineColor),
     'rgb(1, 2, 3)',
   );
-  // Ghost text: the rest of the top suggestion after the caret.
+  await page.close();
+});
+
+test('ghost text: the rest of the top suggestion after the caret, following the letters typed', async () => {
+  const page = await openThemed('#f', 'themed');
+  await waitFor(page, 'hoy');
+  await settle(page);
   const top = (await suggestions(page, '#themed'))[0];
   assert.equal(await page.$eval('#themed', (e) => e.shadowRoot!.querySelector('[part=ghost]')?.textContent), top);
   await page.keyboard.type('h');
@@ -471,29 +490,32 @@ test('theming and placement: CSS parts, custom properties, dark mode, right-to-l
   await page.waitForFunction(
     () => document.getElementById('themed')!.shadowRoot!.querySelector('[part=ghost]')?.textContent === 'oy',
   );
-  assert.equal(
-    (await page.$eval('#themed', (e) => (e as unknown as { currentSuggestions: string[] }).currentSuggestions))[0],
-    'hoy',
-  );
-  // Dark mode changes the default chip colours of an unthemed element.
-  await page.click('#r');
-  await page.keyboard.type('Hola cómo se siente ');
-  await page.waitForFunction(
-    () => (document.getElementById('rtl') as unknown as { currentSuggestions: string[] }).currentSuggestions.length > 0,
-  );
+  assert.equal((await suggestions(page, '#themed'))[0], 'hoy');
+  await page.close();
+});
+
+test('dark mode changes the default chip colours of an unthemed element', async () => {
+  const page = await openThemed('#r', 'rtl');
   const light = await page.$eval('#rtl [role=option]', (c) => getComputedStyle(c).backgroundColor);
   await page.emulateMedia({ colorScheme: 'dark' });
   const dark = await page.$eval('#rtl [role=option]', (c) => getComputedStyle(c).backgroundColor);
   assert.notEqual(light, dark);
-  // Right-to-left: the bar runs from the right.
+  await page.close();
+});
+
+test('right-to-left: the bar runs from the right', async () => {
+  const page = await openThemed('#r', 'rtl');
   assert.equal(await page.$eval('#rtl [role=listbox]', (l) => getComputedStyle(l).direction), 'rtl');
+  await page.waitForFunction(() => document.querySelectorAll('#rtl [role=option]').length > 1);
   const [a, b] = await page.$$eval('#rtl [role=option]', (os) =>
     os.slice(0, 2).map((o) => o.getBoundingClientRect().left),
   );
   assert.ok(a! > b!, 'the first chip is on the right');
-  // Another tag name works the same.
-  await page.click('#m');
-  await page.keyboard.type('Hola cómo se siente ');
+  await page.close();
+});
+
+test('another tag name (define) works the same', async () => {
+  const page = await openThemed('#m', 'mine');
   await page.waitForFunction(() =>
     (document.getElementById('mine') as unknown as { currentSuggestions: string[] }).currentSuggestions.includes('hoy'),
   );
@@ -502,7 +524,9 @@ test('theming and placement: CSS parts, custom properties, dark mode, right-to-l
   await page.close();
 });
 
-test('API: events, currentSuggestions, suggestions count, no rnn-accept from code, learn on submit', async () => {
+/** A form whose submit the page handles (it clears the field), with an element showing 5
+ * suggestions that learns what is sent; typing "Hola cómo se siente " until "hoy" shows. */
+async function openForm(): Promise<Page> {
   const { page } = await open(
     `<form id="form"><label for="f">Mensaje</label><rnn-predict id="el" no-train learn suggestions="5" corpus="${CORPUS}"><input id="f"></rnn-predict></form>`,
   );
@@ -516,8 +540,19 @@ test('API: events, currentSuggestions, suggestions count, no rnn-accept from cod
   await page.click('#f');
   await page.keyboard.type('Hola cómo se siente ');
   await waitFor(page, 'hoy');
+  return page;
+}
+
+test('API: the suggestions attribute sets how many show; currentSuggestions lists them', async () => {
+  const page = await openForm();
+  await settle(page);
   assert.equal((await suggestions(page)).length, 5);
-  // Code changing the value or properties never fires rnn-accept.
+  assert.deepEqual(await suggestions(page), (await chips(page)).slice(0, 5));
+  await page.close();
+});
+
+test('API: code changing the value or properties never fires rnn-accept', async () => {
+  const page = await openForm();
   await page.$eval('#el', (el) => {
     (el as unknown as { suggestions: number }).suggestions = 2;
     (el.querySelector('input') as HTMLInputElement).value = 'Buenos días ';
@@ -528,24 +563,36 @@ test('API: events, currentSuggestions, suggestions count, no rnn-accept from cod
       (document.getElementById('el') as unknown as { currentSuggestions: string[] }).currentSuggestions.length === 2,
   );
   assert.deepEqual(await accepts(page), []);
-  // learn: what the person sends is learned, and suggested next time.
+  await page.close();
+});
+
+test('API: learn: what the person sends (a form submit) is learned, and suggested next time', async () => {
+  const page = await openForm();
   await page.fill('#f', 'zanahoria morada gigante');
   await page.keyboard.press('Enter');
   await page.click('#f');
   await page.keyboard.type('zanahoria ');
   await waitFor(page, 'morada');
-  // rnn-ready comes with the predictor's info; the predictor is reachable for info()/delete().
+  await page.close();
+});
+
+test("API: the predictor is reachable for info() (rnn-ready's detail)", async () => {
+  const page = await openForm();
   const info = await page.$eval('#el', (el) =>
     (el as unknown as { predictor: { info(): { source: string; vocabularySize: number } } }).predictor.info(),
   );
   assert.equal(info.source, 'ngram');
   assert.ok(info.vocabularySize > 1000);
-  // lang sets the element's own words (the live region and the listbox's name).
+  await page.close();
+});
+
+test("API: lang sets the element's own words (the live region and the listbox's name)", async () => {
+  const page = await openForm();
   await page.$eval('#el', (el) => el.setAttribute('lang', 'en'));
   await page.fill('#f', '');
   await page.keyboard.type('Hola cómo se siente ');
   await page.waitForFunction(() =>
-    /^\S+, 1 of 2$/.test(document.querySelector('#el [role=status]')?.textContent ?? ''),
+    /^\S+, 1 of 5$/.test(document.querySelector('#el [role=status]')?.textContent ?? ''),
   );
   assert.equal(await page.$eval('#el [role=listbox]', (l) => l.getAttribute('aria-label')), 'Suggestions');
   await page.close();

@@ -139,3 +139,11 @@ export async function axeViolations(page: Page): Promise<string[]> {
     return r.violations.map((v) => `${v.id}: ${v.nodes.map((x) => x.html).join(' | ')}`);
   });
 }
+
+/**
+ * Waits two frames. `<rnn-predict>` predicts once a frame (in a requestAnimationFrame asked for
+ * by the last keystroke), so after this its suggestions and phrase are for all the text typed,
+ * never for a frame between the keys (after 'M' of 'Me gusta ' the phrase is 'Me gusta mucho el').
+ */
+export const settle = (page: Page): Promise<unknown> =>
+  page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

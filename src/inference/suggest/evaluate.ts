@@ -7,7 +7,7 @@ import { EVAL_WORD_PATTERN } from '../../text/tokenize.js';
 import { checkNumber, describe, WEIGHT } from '../../base/checks.js';
 import { mulberry32 } from '../../data/windows.js';
 import { typeWithTypos } from '../../text/typos.js';
-import { offersNothing, PassedOver } from './passed-over.js';
+import { Suggester, SUGGESTIONS, type WordSource } from './suggester.js';
 import type { Scorer } from '../model/scorer.js';
 
 export type { Scorer };
@@ -17,9 +17,10 @@ export interface EvaluationResult {
   top1: number;
   top3: number;
   ksr: number;
-  /** KSR by the same typist when the words shown and passed over for the word being typed are
-   * offered last and nothing is offered in an empty field (before a line's first letter), as
-   * `<rnn-predict>` offers them (PassedOver); NaN unless `passedOverLast`. */
+  /** KSR by the same typist offered words as `<rnn-predict>` offers them (Suggester): those
+   * shown and passed over for the word being typed last, nothing in an empty field (before a
+   * line's first letter), never the letters typed as a word of their own (unless alone); NaN
+   * unless `passedOverLast`. */
   ksrPassedOverLast: number;
   /** exp(mean −log p) over in-vocabulary targets; NaN when the scorer gives no probabilities. */
   perplexity: number;
@@ -61,7 +62,7 @@ export function wordKeystrokes(
 ): number {
   if (!scorer.inVocabulary(word)) return keys.length + 1;
   for (let j = 0; j < keys.length; j++) {
-    const suggestions = j === 0 && top ? top : scorer.suggest(before, keys.slice(0, j).join(''), 3);
+    const suggestions = j === 0 && top ? top : scorer.suggest(before, keys.slice(0, j).join(''), SUGGESTIONS.default);
     if (suggestions.includes(word)) return j + 1;
   }
   return keys.length + 1;
@@ -79,11 +80,8 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
     characters = 0,
     nll = 0,
     scored = 0;
-  const memory = options.passedOverLast ? new PassedOver() : undefined;
-  const remembering: Scorer | undefined = memory && {
-    inVocabulary: (word) => scorer.inVocabulary(word),
-    suggest: (before, typed, k) => memory.rank(before, typed, k, (n) => scorer.suggest(before, typed, n)),
-  };
+  // The typist offered what <rnn-predict> offers: one Suggester, the element's rules.
+  const bar = options.passedOverLast ? new Suggester() : undefined;
   const typos = options.typos ?? 0;
   if (typeof typos !== 'number' || !(typos >= 0 && typos <= 1))
     throw new RangeError(`typos must be a share of letters in [0, 1], got ${describe(typos)}`);
@@ -91,7 +89,7 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
   lines.forEach((raw, lineIndex) => {
     if (typeof raw !== 'string') throw new TypeError(`lines[${lineIndex}] must be a string, got ${describe(raw)}`);
     const line = raw.normalize('NFC').toLowerCase();
-    memory?.clear(); // a new message: nothing passed over carries over (another context)
+    bar?.clear(); // a new message: nothing passed over carries over (another context)
     for (const m of line.matchAll(EVAL_WORD_PATTERN)) {
       const word = m[0];
       const before = line.slice(0, m.index);
@@ -104,7 +102,7 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
         keystrokesPassedOver += letters.length + 1;
         continue;
       }
-      const top = scorer.suggest(before, '', 3);
+      const top = scorer.suggest(before, '', SUGGESTIONS.default);
       if (top[0] === word) hit1++;
       if (top.includes(word)) hit3++;
       if (scorer.probability) {
@@ -118,12 +116,17 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
         // What the typist's keys give, letter by letter; with typos, the word may never come.
         const keys = typos > 0 ? Array.from(typeWithTypos(word, typos, random)) : undefined;
         keystrokes += wordKeystrokes(scorer, before, word, top, keys);
-        if (memory && remembering) {
-          // Nothing is passed over before a word's first letter: the same list shows. In an
-          // empty field the element shows nothing at all, so a line's first word gets its first
-          // offer after its first letter.
-          const shown = offersNothing(before) ? [] : memory.rank(before, '', 3, () => top);
-          keystrokesPassedOver += wordKeystrokes(remembering, before, word, shown, keys);
+        if (bar) {
+          // Before a word's first letter nothing is passed over yet: the list is `top`.
+          const source: WordSource = (head, typed, n) =>
+            typed === '' && head === before && n === SUGGESTIONS.default ? top : scorer.suggest(head, typed, n);
+          const offered: Scorer = {
+            inVocabulary: (w) => scorer.inVocabulary(w),
+            suggest: (head, typed) => bar.offer({ before: head + typed, head, partial: typed }, source),
+          };
+          // In an empty field nothing shows: a line's first word gets its first offer after its first letter.
+          const shown = bar.offer({ before, head: before, partial: '' }, source);
+          keystrokesPassedOver += wordKeystrokes(offered, before, word, shown, keys);
         }
       }
     }
@@ -135,7 +138,7 @@ export function evaluate(scorer: Scorer, lines: readonly string[], options: Eval
     top1: share(hit1),
     top3: share(hit3),
     ksr: options.skipKsr || characters === 0 ? NaN : 1 - keystrokes / characters,
-    ksrPassedOverLast: options.skipKsr || !memory || characters === 0 ? NaN : 1 - keystrokesPassedOver / characters,
+    ksrPassedOverLast: options.skipKsr || !bar || characters === 0 ? NaN : 1 - keystrokesPassedOver / characters,
     perplexity: scored === 0 ? NaN : Math.exp(nll / scored),
     oov: share(oov),
     words,

@@ -3,18 +3,10 @@
  * letters typed so far, which the person passed over by typing another letter instead of taking
  * one. Such a word is ranked after every word not yet passed over (it still shows when too few
  * others start with the letters typed), so the next letter brings new words into the few places
- * there are. `<rnn-predict>` ranks its chips this way and `evaluate()` measures it
- * (`passedOverLast`, docs/evaluation.md). Pure: no DOM, no I/O.
+ * there are. The Suggester (suggester.ts) ranks the words it offers this way, for
+ * `<rnn-predict>`'s chips and `evaluate()`'s `passedOverLast` typist (docs/evaluation.md).
+ * Pure: no DOM, no I/O.
  */
-/**
- * Whether a suggestion bar offers nothing for this text before the caret: an empty (or blank)
- * field. `<rnn-predict>` shows no suggestions there, and `evaluate()`'s passed-over typist is
- * offered a line's first word only after its first letter.
- */
-export function offersNothing(before: string): boolean {
-  return before.trim() === '';
-}
-
 export class PassedOver {
   /** The text before the word being typed at the last offer. */
   #context = '';
