@@ -101,9 +101,7 @@ describe('persistence', () => {
         const p = (window as any).sdk.createPredictor({ corpus, name: 'persist', ...TINY });
         let progress = 0;
         p.addEventListener('progress', () => progress++);
-        const t0 = performance.now();
         await p.neuralReady;
-        const elapsed = performance.now() - t0;
         const words = p.predictNext('Buenos días, ¿cómo ', { k: 5 });
         const info = p.info();
         const progressBeforeTrain = progress;
