@@ -3,7 +3,7 @@
 // unit, browser (Chromium), Firefox and consumer test with Node's test runner (TypeScript
 // through tsx).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 function findChrome() {
   if (process.env.CHROME_PATH) {
@@ -19,8 +19,11 @@ function findChrome() {
   return undefined;
 }
 
+// --quick (npm run test:quick): the edit–test loop, unit files only, without those that carry
+// the line `@tier full` (they train networks, run the built CLI or pack the package).
+const quick = process.argv.includes('--quick');
 const chrome = findChrome();
-if (!chrome) {
+if (!chrome && !quick) {
   console.error(
     [
       'npm test needs Chromium for the browser tests, and none was found.',
@@ -47,9 +50,9 @@ function findFirefox() {
   return undefined;
 }
 
-const only = process.argv.slice(2);
+const only = process.argv.slice(2).filter((a) => a !== '--quick');
 const firefox = findFirefox();
-if (!firefox && (only.length === 0 || only.some((f) => f.includes('firefox')))) {
+if (!firefox && !quick && (only.length === 0 || only.some((f) => f.includes('firefox')))) {
   console.error(
     [
       'npm test needs Firefox for the Firefox tests (test/firefox), and none was found.',
@@ -61,17 +64,20 @@ if (!firefox && (only.length === 0 || only.some((f) => f.includes('firefox')))) 
   process.exit(1);
 }
 
+const full = (f) => /^\/\/ @tier full/m.test(readFileSync(f, 'utf8'));
 const files =
   only.length > 0
     ? only
-    : ['test/unit', 'test/browser', 'test/firefox', 'test/consumers'].flatMap((dir) =>
-        existsSync(dir)
-          ? readdirSync(dir)
-              .filter((f) => f.endsWith('.test.ts'))
-              .sort()
-              .map((f) => `${dir}/${f}`)
-          : [],
-      );
+    : (quick ? ['test/unit'] : ['test/unit', 'test/browser', 'test/firefox', 'test/consumers'])
+        .flatMap((dir) =>
+          existsSync(dir)
+            ? readdirSync(dir)
+                .filter((f) => f.endsWith('.test.ts'))
+                .sort()
+                .map((f) => `${dir}/${f}`)
+            : [],
+        )
+        .filter((f) => !quick || !full(f));
 // The consumer apps (npm pack, installs, two bundler builds) and Firefox's start take longer
 // than a unit or Chromium file: they run after the others, with a longer limit per file.
 const slow = (f) => /test\/(consumers|firefox)\//.test(f);

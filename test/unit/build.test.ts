@@ -1,3 +1,4 @@
+// @tier full: runs the build; `npm run test:quick` leaves it out.
 // npm run build (scripts/build.js) writes into dist.building/ and swaps it in for dist/ at the
 // end, so a server reading dist/ (a running demo) keeps serving while a build runs (issue 37).
 import { test } from 'node:test';

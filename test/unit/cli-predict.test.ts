@@ -1,3 +1,4 @@
+// @tier full: runs the CLI on the shipped model; `npm run test:quick` leaves it out.
 // The CLI's first use (issue 37): predict with the shipped model, best first, completing or
 // the next word; negative and non-numeric numbers named with their range; train's warning on a
 // corpus too small for the network. Runs the CLI in process on the TypeScript sources.

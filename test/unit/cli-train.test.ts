@@ -1,3 +1,4 @@
+// @tier full: trains through the CLI; `npm run test:quick` leaves it out.
 // `rnn-predict train`'s engine options (src/cli/train.ts): worker threads, sampled softmax, the
 // learning rate and dropout, and their errors. Runs the CLI in process on the TypeScript sources.
 import { test, describe, before, after } from 'node:test';

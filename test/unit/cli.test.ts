@@ -1,3 +1,4 @@
+// @tier full: runs the built CLI (dist/); `npm run test:quick` leaves it out.
 // The built package: the CLI (dist/cli.js) and self-import by package name. npm test builds first.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// @tier full: reads the built package (dist/); `npm run test:quick` leaves it out.
 // A light install (issue 37): a site that serves the shipped model installs no tfjs and none of
 // natural's dependencies. tfjs is an optional peer dependency: only training imports it, and the
 // worker and the one-file bundle carry what they need. npm test builds first.

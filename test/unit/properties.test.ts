@@ -1,3 +1,4 @@
+// @tier full: many generated cases (9 s); `npm run test:quick` leaves it out.
 /**
  * Property tests (fast-check) for the pure core: tokenizer, vocabulary, windows, the Kneser-Ney
  * trigram, the word predictor (n-gram, random recurrent network, their mix) and the stored model.

@@ -1,3 +1,4 @@
+// @tier full: trains the reply model; `npm run test:quick` leaves it out.
 // Reply suggestions (issue 31): the reply list mined from pairs, the encoder–decoder trained by
 // `train --shape qa` ranking it and decoding freely, what the model file keeps, learning a
 // person's replies, the evaluation's figures, and the SDK's replies() in Node.

@@ -1,3 +1,4 @@
+// @tier full: trains forecasters; `npm run test:quick` leaves it out.
 /**
  * Time-series forecasting: the classical baselines on series with known answers, the scores,
  * rolling origins and intervals; the ES-RNN-style forecaster's backtest, 'auto' choice,

@@ -1,3 +1,4 @@
+// @tier full: trains networks; `npm run test:quick` leaves it out.
 // The training loop's engine (train.ts): Adam in plain arrays, data-parallel replicas (in
 // process and in worker threads), the linear schedule, checkpoints, and the wasm kernels it
 // relies on (backend.ts).

@@ -1,3 +1,4 @@
+// @tier full: trains the lab's networks; `npm run test:quick` leaves it out.
 // The lab's experiment (src/training/lab.ts) and `rnn-predict lab` (src/cli/lab.ts): the
 // configurations of the choices, the measurement (‖∂ℓ/∂x_t‖ per step, the ratio first/last),
 // reproducible per seed, no tensor left behind, and the JSON's last line.

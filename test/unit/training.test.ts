@@ -1,3 +1,4 @@
+// @tier full: trains networks; `npm run test:quick` leaves it out.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
