@@ -28,17 +28,18 @@ export const LAYERS = {
   'src/storage': [...BELOW_INFERENCE, ...INFERENCE],
   'src/sdk': [...BELOW_INFERENCE, ...INFERENCE, 'src/storage', 'src/worker'], // the worker's protocol (types)
   'src/index.ts': PAGE,
-  widget: ['src/index.ts', ...PAGE],
-  'widget/demo': ['widget', 'src/index.ts', ...PAGE, 'src/timeseries'],
-  'widget/lab': ['widget', 'src/index.ts', ...PAGE, 'src/training'],
+  'src/engine.ts': PAGE,
+  // The element goes through the entries, never past them (issue 35).
+  widget: ['src/index.ts', 'src/engine.ts'],
+  'widget/demo': ['widget', 'src/index.ts', 'src/engine.ts', ...PAGE, 'src/timeseries'],
+  'widget/lab': ['widget', 'src/index.ts', 'src/engine.ts', ...PAGE, 'src/training'],
   // Training side: tfjs and Node.
   'src/training': [...BELOW_INFERENCE, ...INFERENCE],
   'src/timeseries': [...BELOW_INFERENCE, ...INFERENCE, 'src/training'],
   'src/worker': [...BELOW_INFERENCE, ...INFERENCE, 'src/storage', 'src/training', 'src/timeseries'],
   'src/node': [...TRAINING],
-  'src/cli.ts': [...TRAINING, 'src/node', 'src/cli'],
-  'src/cli': [...TRAINING, 'src/node', 'src/cli.ts'],
-  'src/core.ts': [...PAGE, 'src/index.ts', 'src/training', 'src/timeseries', 'src/worker', 'src/node'],
+  'src/cli': [...TRAINING, 'src/node'],
+  'src/core.ts': [...PAGE, 'src/index.ts', 'src/engine.ts', 'src/training', 'src/timeseries', 'src/worker', 'src/node'],
   'src/types': [],
   // Examples for users: they import the package by its name, as a site does.
   'docs/examples': [],

@@ -1,8 +1,9 @@
 /**
- * rnn-predict/core: the SDK plus training with tfjs (Node or a worker). Import
+ * rnn-predict/core: the SDK, the engine's parts and training with tfjs (Node or a worker). Import
  * `rnn-predict/core` where training happens; pages that only predict import `rnn-predict`.
  */
 export * from './index.js';
+export * from './engine.js';
 export { trainModel } from './training/train.js';
 export type { TrainOptions, TrainProgress, TrainResult } from './training/train.js';
 export { trainLanguageModel, bestMix, lineTokens } from './training/pipeline.js';

@@ -1,55 +1,9 @@
 /**
- * rnn-predict: next-word prediction with recurrent networks. The SDK entry point: everything
- * here runs in a browser page without tfjs: training runs in a Web Worker (dist/worker.js), or in
- * Node through `rnn-predict/core`.
+ * rnn-predict: next-word prediction with recurrent networks, the page entry: what a site uses.
+ * Everything here runs in a browser page without tfjs: training runs in a Web Worker
+ * (dist/worker.js), or in Node through `rnn-predict/core`, which also holds the engine's parts
+ * (tokenizer, n-gram, network inference, model format, the suggestion bar's rules).
  */
-export {
-  tokenize,
-  evalWords,
-  modelWords,
-  normalizeToken,
-  recase,
-  typingContext,
-  isWordToken,
-  isEmojiToken,
-  EVAL_WORD_PATTERN,
-} from './text/tokenize.js';
-export type { Token, TokenKind, TypingContext } from './text/tokenize.js';
-export { Vocabulary, buildVocabulary, SPECIALS, PAD, UNK, BOS, EOS } from './text/vocabulary.js';
-export type { VocabularyJSON, VocabularyOptions } from './text/vocabulary.js';
-export { windows, batches, sentenceBatches } from './data/windows.js';
-export type { Window, Batch, WindowOptions, WindowShape } from './data/windows.js';
-export { parseCorpus, CorpusError, hashText } from './data/corpus.js';
-export { KneserNeyTrigram } from './inference/model/ngram.js';
-export { DEFAULT_BLOCKLIST_ES } from './text/blocklist-es.js';
-export { WordPredictor, PHRASE_DEFAULTS, phraseLength } from './inference/model/word-predictor.js';
-export type {
-  Suggestion,
-  Continuation,
-  ContinueOptions,
-  PhraseOptions,
-  Source,
-} from './inference/model/word-predictor.js';
-export type { CompletionOrder } from './inference/model/savings-order.js';
-export { RecurrentNetwork } from './inference/model/recurrent-network.js';
-export { evaluate } from './inference/suggest/evaluate.js';
-export { PassedOver } from './inference/suggest/passed-over.js';
-export { Suggester, SUGGESTIONS, offersNothing, partialWord, typing } from './inference/suggest/suggester.js';
-export type { Typing, WordSource } from './inference/suggest/suggester.js';
-export type { Scorer, EvaluationResult } from './inference/suggest/evaluate.js';
-export {
-  toArtifacts,
-  fromArtifacts,
-  predictorOf,
-  mixFor,
-  ModelFormatError,
-  REGISTERS,
-  DEFAULT_REGISTER,
-} from './inference/format/artifacts.js';
-export type { RnnModel, ModelArtifacts, ModelMetrics, Register } from './inference/format/artifacts.js';
-export { loadModelFromUrl } from './sdk/load-url.js';
-export { resolveModelConfig, parameterCount } from './inference/model/model-config.js';
-export type { ModelConfig, CellType, ModelShape } from './inference/model/model-config.js';
 export {
   createPredictor,
   predictNext,
@@ -67,6 +21,16 @@ export type {
   BackendPreference,
   TrainProgress,
 } from './sdk/types.js';
+export type { Suggestion, Continuation } from './inference/model/word-predictor.js';
+export { loadModelFromUrl } from './sdk/load-url.js';
+export { evaluate } from './inference/suggest/evaluate.js';
+export { Suggester } from './inference/suggest/suggester.js';
+export type { WordSource } from './inference/suggest/suggester.js';
+export type { EvaluationResult } from './inference/suggest/evaluate.js';
+export { ModelFormatError, REGISTERS } from './inference/format/artifacts.js';
+export type { Register } from './inference/format/artifacts.js';
+export type { CellType } from './inference/model/model-config.js';
+export { CorpusError } from './data/corpus.js';
+export { deleteStored } from './storage/idb.js';
 export type { ForecastOptions, ForecastResult, ForecastProgress } from './base/forecast-types.js';
-export { indexedDbHandler, loadRecord, deleteStored, STORAGE_VERSION } from './storage/idb.js';
 export { isAbortError } from './base/checks.js';

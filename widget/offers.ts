@@ -4,7 +4,8 @@
  * rules, the same as evaluate()'s typist's) and, with ghost text, a confident phrase. A
  * predictor's failure is reported (`error`) and offers nothing.
  */
-import { Suggester, typing, type Predictor, type Typing } from '../src/index.js';
+import type { Predictor } from '../src/index.js';
+import { Suggester, typing, type Typing } from '../src/engine.js';
 
 /** A phrase offered as ghost text: its words (as inserted) and each word's probability given those before it. */
 export type Phrase = { words: string[]; probabilities: number[] };

@@ -18,7 +18,8 @@
  */
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { SUGGESTIONS, typing, type Typing, type Predictor, type CellType } from '../src/index.js';
+import type { Predictor, CellType } from '../src/index.js';
+import { SUGGESTIONS, typing, type Typing } from '../src/engine.js';
 import { insertWord, fillField, phraseHead } from './edits.js';
 import { PredictorController } from './predictor-controller.js';
 import { FieldController, notAFieldError } from './field-controller.js';

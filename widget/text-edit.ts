@@ -4,7 +4,7 @@
  * last word, with one space before it when needed and one after it unless punctuation or a
  * space already follows.
  */
-import { partialWord } from '../src/index.js';
+import { partialWord } from '../src/engine.js';
 
 export interface WordEdit {
   /** Replace value[from, to) … */
