@@ -2,7 +2,7 @@
  * The engine's page-side parts (no tfjs): tokenizer, vocabulary, windows, the n-gram and the
  * network's inference, the model file format, the suggestion bar's rules and the evaluation.
  * Published through `rnn-predict/core` (with training); the element imports the suggestion bar's
- * rules from here. A site's own names are in src/index.ts.
+ * rules from here. A site's own names (the SDK, errors, storage) are in src/index.ts.
  */
 export {
   tokenize,
@@ -48,26 +48,8 @@ export {
   DEFAULT_REGISTER,
 } from './inference/format/artifacts.js';
 export type { RnnModel, ModelArtifacts, ModelMetrics, Register } from './inference/format/artifacts.js';
-export { loadModelFromUrl } from './sdk/load-url.js';
 export { resolveModelConfig, parameterCount } from './inference/model/model-config.js';
 export type { ModelConfig, CellType, ModelShape } from './inference/model/model-config.js';
-export {
-  createPredictor,
-  predictNext,
-  forecast,
-  DEFAULT_CORPUS_URL,
-  DEFAULT_WORKER_URL,
-} from './sdk/create-predictor.js';
-export type {
-  Predictor,
-  PredictorOptions,
-  NetworkChoices,
-  PredictorInfo,
-  TrainRequest,
-  PredictorEventMap,
-  BackendPreference,
-  TrainProgress,
-} from './sdk/types.js';
-export type { ForecastOptions, ForecastResult, ForecastProgress } from './base/forecast-types.js';
-export { indexedDbHandler, loadRecord, deleteStored, STORAGE_VERSION } from './storage/idb.js';
-export { isAbortError } from './base/checks.js';
+export { indexedDbHandler, loadRecord, STORAGE_VERSION } from './storage/idb.js';
+export { MAX_LEARNED_MESSAGES } from './storage/learned-log.js';
+export { REPLY_MIN_PROBABILITY } from './inference/suggest/replies.js';

@@ -4,13 +4,10 @@
  * (dist/worker.js), or in Node through `rnn-predict/core`, which also holds the engine's parts
  * (tokenizer, n-gram, network inference, model format, the suggestion bar's rules).
  */
-export {
-  createPredictor,
-  predictNext,
-  forecast,
-  DEFAULT_CORPUS_URL,
-  DEFAULT_WORKER_URL,
-} from './sdk/create-predictor.js';
+export { createPredictor, predictNext } from './sdk/create-predictor.js';
+export { forecast } from './sdk/training.js';
+export { DEFAULT_CORPUS_URL } from './sdk/sources.js';
+export { DEFAULT_WORKER_URL } from './sdk/assets.js';
 export type {
   Predictor,
   PredictorOptions,

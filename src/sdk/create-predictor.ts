@@ -3,9 +3,9 @@
  * model comes from is sources.ts (the shipped model, `model`'s URL, or a corpus) and
  * open-model.ts (stored copy, download, fallback); downloads are download.ts and load-url.ts;
  * the model's records and the writes under way are persistence.ts; what a person teaches it is
- * kept by storage/learned-log.ts (one record per message, shared by the tabs of a site); and
- * training.ts trains in the worker
- * behind worker-trainer.ts. Two ways to start:
+ * learned-memory.ts (kept by storage/learned-log.ts, shared by the tabs of a site); the reply
+ * model is reply-side.ts; training.ts trains in the worker behind worker-trainer.ts. Two ways
+ * to start:
  *  - a model (the Spanish one shipped with the package by default, or `model`'s URL): the
  *    network and the trigram it carries answer from the first keystroke; the model is kept in
  *    IndexedDB, so a reload answers offline; no corpus is fetched and no worker started unless
@@ -33,15 +33,8 @@ import {
 } from '../inference/format/artifacts.js';
 import { fetchModelArtifacts, loadModelFromUrl } from './load-url.js';
 import { DEFAULT_WORKER_URL } from './assets.js';
-import { takeLegacyLearned } from '../storage/idb.js';
-import {
-  LearnedLog,
-  MAX_LEARNED_MESSAGES,
-  type LearnedChange,
-  type LearnedMessage,
-  trimCount,
-  type LearnedState,
-} from '../storage/learned-log.js';
+import { LearnedMemory } from './learned-memory.js';
+import { ReplySide } from './reply-side.js';
 import { learnInto, learnedLines } from '../inference/model/learning.js';
 import { DEFAULT_BLOCKLIST_ES } from '../text/blocklist-es.js';
 import type { WorkerApi } from '../worker/protocol.js';
@@ -54,7 +47,7 @@ import {
   repliesSource,
   type ModelSource,
 } from './sources.js';
-import { ReplyRanker, type Reply } from '../inference/suggest/replies.js';
+import type { Reply } from '../inference/suggest/replies.js';
 import { WorkerTrainer } from './worker-trainer.js';
 import { ModelStore } from './persistence.js';
 import { openModel, openReplyModel } from './open-model.js';
@@ -70,13 +63,6 @@ import type {
   PhraseOptions,
 } from './types.js';
 
-export type { Predictor, PredictorInfo, PredictorOptions, TrainRequest } from './types.js';
-export { DEFAULT_WORKER_URL } from './assets.js';
-export { SHIPPED_MODEL, SHIPPED_REPLIES, DEFAULT_CORPUS_URL } from './sources.js';
-export { REPLY_MIN_PROBABILITY } from '../inference/suggest/replies.js';
-export { MAX_LEARNED_MESSAGES } from '../storage/learned-log.js';
-export { forecast } from './training.js';
-
 class RnnPredictor extends EventTarget implements Predictor {
   readonly ready: Promise<void>;
   readonly neuralReady: Promise<void>;
@@ -86,14 +72,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   #lines: string[] = [];
   /** The corpus lines as words, made once (each learned message rebuilds the trigram). */
   #corpusWords: string[][] | undefined;
-  /** What the person taught, oldest first, as every tab of the site knows it. */
-  #learned: LearnedMessage[] = [];
-  /** Words the person asked never to see again (`forget`). */
-  #forgotten: string[] = [];
-  /** Where the learned text is kept (undefined without IndexedDB or with persist: false). */
-  #log: LearnedLog | undefined;
-  /** Numbers the messages kept only in memory. */
-  #memoryIds = 0;
+  /** What the person taught (messages and forgotten words), as every tab of the site knows it. */
+  readonly #memory: LearnedMemory;
   #learnedSinceTune = 0;
   #corpusHash = '';
   #ngram: KneserNeyTrigram | undefined;
@@ -113,11 +93,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   readonly #fromModel: boolean;
   /** That model as published (not fine-tuned), for delete(). */
   #original: RnnModel | undefined;
-  /** The reply model, once loaded (`repliesReady`). */
-  #replies: ReplyRanker | undefined;
-  #repliesLoading: Promise<void> | undefined;
-  /** Replies the person sent (learn's inReplyTo), applied to the reply model once it loads. */
-  #sentReplies: string[] = [];
+  /** The reply model, opened when first asked for. */
+  readonly #replies: ReplySide;
   /** The learned messages' first read from storage (the reply model applies the stored replies). */
   #learnedRead: Promise<void> = Promise.resolve();
 
@@ -129,6 +106,25 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#store = new ModelStore(this.#name, persist, (e) => this.#emitError(e));
     this.#fetch = options?.fetch ?? globalThis.fetch?.bind(globalThis);
     this.#fromModel = options?.corpus === undefined || options?.model !== undefined;
+    this.#memory = new LearnedMemory(this.#name, {
+      added: (text) => {
+        if (this.#predictor) this.#learnCounts(text);
+      },
+      dropped: () => this.#scheduleRebuild(),
+      forgotten: () => {
+        if (this.#predictor) this.#refresh();
+      },
+      cleared: () => this.#clearMemory(),
+      error: (e) => this.#emitError(e),
+      storageFailed: (e) => this.#store.failed(e),
+    });
+    this.#replies = new ReplySide(
+      () => this.#openReplies(),
+      async () => {
+        await this.#learnedRead;
+        return this.#memory.messages.filter((m) => m.inReplyTo !== undefined).map((m) => m.text);
+      },
+    );
     this.#worker = new WorkerTrainer(
       options?.workerUrl ?? DEFAULT_WORKER_URL,
       options?.workerTimeout ?? DEFAULT_WORKER_TIMEOUT_SECONDS,
@@ -160,88 +156,29 @@ class RnnPredictor extends EventTarget implements Predictor {
     // A stored model carries a trigram on the same corpus: answer with both at once and build
     // the page's own trigram (which adds learned messages) only when needed, after `ready`.
     if (this.#o.model === undefined && (await this.#loadStored())) {
-      if (this.#learned.length > 0) setTimeout(() => this.#ngramNow(), 0);
+      if (this.#memory.messages.length > 0) setTimeout(() => this.#ngramNow(), 0);
       return;
     }
     this.#rebuildNgram();
     this.#refresh();
   }
 
-  /**
-   * The learned messages and forgotten words from storage (what an older version kept moved
-   * into the per-message records first), before the first suggestion; damaged records are
-   * reported and kept aside, and learning goes on.
-   */
-  async #readLearned(): Promise<void> {
-    if (!this.#store.ok) return;
-    try {
-      this.#log = new LearnedLog(this.#name, (c) => this.#applyChange(c));
-      const legacy = await takeLegacyLearned(this.#name);
-      if (legacy) {
-        await this.#log.importLegacy(legacy.messages, legacy.forgotten);
-        for (const key of legacy.damaged)
-          this.#emitError(
-            new Error(`the learned record ${key} of "${this.#name}" is damaged: kept aside as damaged:${key}`),
-          );
-      }
-      this.#adopt(await this.#log.load());
-    } catch (e) {
-      this.#log?.close();
-      this.#log = undefined;
-      this.#store.failed(e as Error);
-    }
+  /** The learned messages and forgotten words from storage, before the first suggestion. */
+  #readLearned(): Promise<void> {
+    return this.#store.ok ? this.#memory.read() : Promise.resolve();
   }
 
-  /** Takes storage's state as this tab's (after a load, or when another tab cleared it). */
-  #adopt(state: LearnedState): void {
-    this.#learned = state.messages;
-    this.#forgotten = state.forgotten;
-    for (const id of state.damaged)
-      this.#emitError(
-        new Error(
-          `a learned record of "${this.#name}" is damaged (${id}): kept aside under the 'x' kind, learning goes on`,
-        ),
-      );
-  }
-
-  /** Another tab learned, forgot or deleted: the same here, so both tabs suggest the same. */
-  #applyChange(c: LearnedChange): void {
-    if (this.#disposed || !this.#log) return;
-    if (c.type === 'cleared') {
-      void this.#clearMemory();
-      return;
-    }
-    if (c.generation !== this.#log.generation) return;
-    if (c.type === 'learned') {
-      if (this.#learned.some((m) => m.id === c.message.id)) return;
-      this.#learned.push(c.message);
-      if (c.trimmed.length > 0) this.#drop(new Set(c.trimmed));
-      else if (this.#predictor) this.#learnCounts(c.message.text);
-      return;
-    }
-    if (!this.#forgotten.includes(c.word)) this.#forgotten.push(c.word);
-    const removed = new Set(c.removed);
-    for (const m of this.#learned) if (modelWords(m.text).includes(c.word)) removed.add(m.id);
-    if (removed.size > 0) this.#drop(removed);
-    if (this.#predictor) this.#refresh();
-  }
-
-  /** Removes learned messages from memory; the trigram is rebuilt without them. */
-  #drop(ids: ReadonlySet<string>): string[] {
-    const gone = this.#learned.filter((m) => ids.has(m.id)).map((m) => m.text);
-    if (gone.length === 0) return gone;
-    this.#learned = this.#learned.filter((m) => !ids.has(m.id));
-    // Their counts go at the next idle moment (a forgotten word is blocked meanwhile).
-    if (this.#ngram && this.#rebuildTimer === undefined) {
-      this.#rebuildTimer = setTimeout(() => {
-        this.#rebuildTimer = undefined;
-        if (this.#disposed || !this.#ngram) return;
-        this.#ngram = undefined;
-        this.#rebuildNgram();
-        this.#refresh();
-      }, 500);
-    }
-    return gone;
+  /** The trigram loses removed messages' counts at the next idle moment (a forgotten word is
+   * blocked meanwhile). */
+  #scheduleRebuild(): void {
+    if (!this.#ngram || this.#rebuildTimer !== undefined) return;
+    this.#rebuildTimer = setTimeout(() => {
+      this.#rebuildTimer = undefined;
+      if (this.#disposed || !this.#ngram) return;
+      this.#ngram = undefined;
+      this.#rebuildNgram();
+      this.#refresh();
+    }, 500);
   }
 
   /** The model to load (`model`'s URL or the shipped one). */
@@ -267,7 +204,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (!model.settings.fineTunedOn) this.#original = model;
     this.#corpusHash = model.corpusHash;
     this.#info = { ...this.#info, corpusHash: model.corpusHash, corpusLines: 0 };
-    if (this.#learned.length > 0) this.#ngram = this.#ngramWithLearned(model);
+    if (this.#memory.messages.length > 0) this.#ngram = this.#ngramWithLearned(model);
     this.#setModel(model, opened.fromStorage);
     if (opened.warning) this.#emitError(opened.warning);
   }
@@ -283,7 +220,7 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   /** The learned messages' texts, oldest first. */
   get #texts(): string[] {
-    return this.#learned.map((m) => m.text);
+    return this.#memory.texts;
   }
 
   /** The model's own trigram with the learned messages added. */
@@ -325,10 +262,10 @@ class RnnPredictor extends EventTarget implements Predictor {
     // The model's own trigram (same corpus) answers beside it, so a stored model predicts exactly
     // as it did when trained; the page's trigram takes over once messages have been learned.
     const ownNgram = this.#fromModel
-      ? this.#learned.length > 0 && this.#ngram
+      ? this.#memory.messages.length > 0 && this.#ngram
         ? this.#ngram
         : m?.ngram
-      : m?.ngram && (this.#learned.length === 0 || !this.#ngram)
+      : m?.ngram && (this.#memory.messages.length === 0 || !this.#ngram)
         ? m.ngram
         : this.#ngram;
     this.#predictor = m
@@ -381,27 +318,11 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.#trainWithLock({ epochs: this.#o.epochs ?? TRAIN_DEFAULTS.pageEpochs }, true);
   }
 
-  /** Loads the stored model when it matches; reports and removes a damaged or foreign one. */
+  /** Loads the stored model when it matches (persistence.ts reports a damaged or foreign one). */
   async #loadStored(): Promise<boolean> {
-    if (!this.#store.ok) return false;
-    try {
-      const record = await this.#store.read();
-      if (!record || record.key !== this.#key) return false;
-      this.#setModel(fromArtifacts(record.artifacts), true);
-      return true;
-    } catch (e) {
-      const err = e as Error;
-      if (err.name === 'StorageError' || err.name === 'ModelFormatError') {
-        this.#emitError(
-          new Error(
-            `the stored model "${this.#name}" could not be used and will be replaced by retraining: ${err.message}`,
-          ),
-        );
-        return false;
-      }
-      this.#store.failed(err);
-      return false;
-    }
+    const artifacts = await this.#store.readMatching(this.#key);
+    if (artifacts) this.#setModel(fromArtifacts(artifacts), true);
+    return artifacts !== undefined;
   }
 
   /** Training under a Web Lock per model name, so two tabs never train the same model at once;
@@ -448,8 +369,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   get repliesReady(): Promise<void> {
-    this.#repliesLoading ??= this.#loadReplies();
-    return this.#repliesLoading;
+    return this.#replies.ready;
   }
 
   replies(message: string, options: { k?: number } = {}): Reply[] {
@@ -460,28 +380,16 @@ class RnnPredictor extends EventTarget implements Predictor {
     const k = options.k ?? 3;
     checkInteger(k, 'k', 0, 10);
     if (this.#o.replies === false) return [];
-    if (!this.#replies) {
-      // The first ask loads the model; an error is reported by repliesReady and an event.
-      this.repliesReady.catch(() => {});
-      return [];
-    }
     return this.#replies.rank(message, k);
   }
 
-  /** The reply model (open-model.ts), with the replies learned on earlier visits and this one. */
-  async #loadReplies(): Promise<void> {
+  /** The reply model (open-model.ts); undefined when replies are off or this predictor is gone. */
+  async #openReplies(): Promise<RnnModel | undefined> {
     checkPredictorOptions(this.#o);
-    if (this.#o.replies === false) return;
+    if (this.#o.replies === false) return undefined;
     const source = repliesSource(typeof this.#o.replies === 'boolean' ? undefined : this.#o.replies);
     const model = await openReplyModel(source, this.#openHow);
-    if (this.#disposed) return;
-    const ranker = new ReplyRanker(model);
-    // The replies learned on earlier visits (stored), then those of this one.
-    await this.#learnedRead.catch(() => {});
-    for (const m of this.#learned)
-      if (m.inReplyTo !== undefined && !this.#sentReplies.includes(m.text)) ranker.learnReply(m.text);
-    for (const r of this.#sentReplies) ranker.learnReply(r);
-    this.#replies = ranker;
+    return this.#disposed ? undefined : model;
   }
 
   continue(text: string, options?: ContinueOptions): Continuation[] {
@@ -503,7 +411,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       throw new TypeError(`request must be an object, got ${describe(request)}`);
     await this.ready;
     if (this.#training) throw new Error('a training is already running for this predictor; cancel it first');
-    if (this.#fromModel && this.#learned.length === 0)
+    if (this.#fromModel && this.#memory.messages.length === 0)
       throw new Error(
         'nothing to train on: this predictor answers with a model; learn() messages to fine-tune it, or give a corpus to train a network of your own',
       );
@@ -523,51 +431,13 @@ class RnnPredictor extends EventTarget implements Predictor {
     const replyTo = inReplyTo?.trim() ? inReplyTo : undefined;
     // A reply to a message ranks higher from now on (replies.ts learnReply), whether or not
     // the next-word model is in; stored with the message (its inReplyTo) for the next visit.
-    if (replyTo !== undefined && line !== '') {
-      this.#sentReplies.push(line);
-      this.#replies?.learnReply(line);
-    }
+    if (replyTo !== undefined && line !== '') this.#replies.sent(line);
     await this.ready;
-    const words = modelWords(line);
-    if (words.length === 0) return;
-    // A message holding a forgotten word is not learned: it would teach that word again.
-    if (words.some((w) => this.#forgotten.includes(w))) return;
-    let message: LearnedMessage = {
-      id: `memory:${this.#memoryIds++}`,
-      text: line,
-      ...(replyTo !== undefined ? { inReplyTo: replyTo } : {}),
-    };
-    let trimmed: string[] = [];
-    if (this.#log) {
-      try {
-        let r = await this.#log.append(line, modelWords, replyTo);
-        if (!r.stored && r.reason === 'stale') {
-          // Another tab deleted everything since this tab loaded: this tab forgets it too,
-          // then keeps this message (typed after the deletion).
-          await this.#clearMemory();
-          r = await this.#log.append(line, modelWords, replyTo);
-        }
-        if (!r.stored) {
-          if (r.reason === 'forgotten' && !this.#forgotten.includes(r.word)) {
-            this.#forgotten.push(r.word);
-            this.#refresh();
-          }
-          return;
-        }
-        message = r.message;
-        trimmed = r.trimmed;
-      } catch (e) {
-        this.#emitError(e as Error);
-      }
-    } else if (this.#learned.length + 1 > MAX_LEARNED_MESSAGES) {
-      trimmed = this.#learned.slice(0, trimCount(this.#learned.length + 1, MAX_LEARNED_MESSAGES)).map((m) => m.id);
-    }
-    if (this.#disposed) return;
-    this.#learned.push(message);
-    if (trimmed.length > 0) {
-      const gone = this.#drop(new Set(trimmed));
-      this.dispatchEvent(new CustomEvent('trimmed', { detail: { messages: gone } }));
-    } else this.#learnCounts(line);
+    const learned = await this.#memory.learn(line, replyTo);
+    if (!learned || this.#disposed) return;
+    if (learned.trimmed.length > 0)
+      this.dispatchEvent(new CustomEvent('trimmed', { detail: { messages: learned.trimmed } }));
+    else this.#learnCounts(line);
     if (
       this.#model &&
       ++this.#learnedSinceTune >= FINE_TUNE_EVERY &&
@@ -595,7 +465,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   #suggestionParts(): Pick<PredictorParts, 'blocked' | 'typos' | 'emoji' | 'completionOrder'> {
     const o = this.#o;
     return {
-      blocked: [...(o.block ?? DEFAULT_BLOCKLIST_ES), ...this.#forgotten],
+      blocked: [...(o.block ?? DEFAULT_BLOCKLIST_ES), ...this.#memory.forgotten],
       typos: o.typos,
       emoji: o.emoji,
       completionOrder: o.completionOrder,
@@ -606,22 +476,13 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (typeof word !== 'string' || normWord(word) === '')
       throw new TypeError(`word must be a non-empty string, got ${describe(word)}`);
     await this.ready;
-    const norm = normWord(word);
-    if (!this.#forgotten.includes(norm)) this.#forgotten.push(norm);
-    const holding = new Set(this.#learned.filter((m) => modelWords(m.text).includes(norm)).map((m) => m.id));
-    if (holding.size > 0) this.#drop(holding);
+    const stored = this.#memory.forget(normWord(word));
     this.#refresh();
-    if (this.#log) {
-      try {
-        await this.#log.forget(norm, modelWords);
-      } catch (e) {
-        this.#emitError(e as Error);
-      }
-    }
+    await stored;
   }
 
   learned(): { messages: string[]; forgotten: string[] } {
-    return { messages: this.#texts, forgotten: [...this.#forgotten] };
+    return { messages: this.#texts, forgotten: [...this.#memory.forgotten] };
   }
 
   info(): PredictorInfo {
@@ -655,12 +516,9 @@ class RnnPredictor extends EventTarget implements Predictor {
    * forgotten words, and a network fine-tuned on them (back to the model as published).
    */
   async #clearMemory(): Promise<void> {
-    this.#learned = [];
-    this.#forgotten = [];
+    this.#memory.reset();
     // The replies learned go too: the reply model is made again, as shipped, when next asked for.
-    this.#sentReplies = [];
-    this.#replies = undefined;
-    this.#repliesLoading = undefined;
+    this.#replies.reset();
     this.#learnedSinceTune = 0;
     clearTimeout(this.#rebuildTimer);
     if (this.#fromModel) {
@@ -690,13 +548,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   async delete(): Promise<void> {
     await this.ready.catch(() => {});
     this.#store.cancelScheduled();
-    if (this.#log) {
-      try {
-        await this.#log.clear();
-      } catch (e) {
-        this.#emitError(e as Error);
-      }
-    }
+    await this.#memory.clearStorage();
     await this.#store.deleteAll();
     if (!this.#fromModel) {
       this.#model = undefined;
@@ -709,7 +561,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   dispose(): void {
     this.#disposed = true;
     clearTimeout(this.#rebuildTimer);
-    this.#log?.close();
+    this.#memory.close();
     this.#worker.dispose();
     this.#predictor = undefined;
   }

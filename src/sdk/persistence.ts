@@ -51,6 +51,29 @@ export class ModelStore {
     return pending ?? loadRecord(name);
   }
 
+  /**
+   * The stored model when its key is `key` (undefined otherwise, or without storage). A damaged
+   * or foreign record is reported as one that retraining will replace; another failure means
+   * storage cannot be used (`failed`).
+   */
+  async readMatching(key: string): Promise<ModelArtifacts | undefined> {
+    if (!this.#ok) return undefined;
+    try {
+      const record = await this.read();
+      return record?.key === key ? record.artifacts : undefined;
+    } catch (e) {
+      const err = e as Error;
+      if (err.name === 'StorageError' || err.name === 'ModelFormatError')
+        this.#onError(
+          new Error(
+            `the stored model "${this.name}" could not be used and will be replaced by retraining: ${err.message}`,
+          ),
+        );
+      else this.failed(err);
+      return undefined;
+    }
+  }
+
   /** Writes `artifacts` under `key` now; rejects naming what failed. */
   write(key: string, artifacts: ModelArtifacts, name = this.name): Promise<void> {
     return this.#track(

@@ -23,7 +23,7 @@ import { evalWords, modelWords } from '../../src/text/tokenize.js';
 import { mulberry32 } from '../../src/data/windows.js';
 import { loadModelDir, saveModelDir } from '../../src/node/model-dir.js';
 import { main } from '../../src/cli/main.js';
-import { SHIPPED_MODEL } from '../../src/sdk/create-predictor.js';
+import { SHIPPED_MODEL } from '../../src/sdk/sources.js';
 import { randomWeights } from './random-weights.js';
 
 const corpus = [
