@@ -9,7 +9,7 @@ import type { OptionValues } from './options.js';
 import { readPairs, UsageError, type Output } from './common.js';
 import type { EVAL_OPTIONS } from './eval.js';
 
-/** The methods `eval --replies` compares (README, Replies). */
+/** The methods `eval --replies` compares (docs/quality.md, "Replies: three ways compared"). */
 export const REPLY_METHODS = ['rank', 'beam', 'tfidf', 'all'] as const;
 
 /** eval --replies: reply recall@3, MRR and distinctness on held-out pairs. */

@@ -6,7 +6,7 @@
 import { modelWords, typingContext } from '../text/tokenize.js';
 import { KneserNeyTrigram, NGRAM_HISTORY } from '../inference/model/ngram.js';
 import { WordPredictor, PHRASE_DEFAULTS, phraseLength } from '../inference/model/word-predictor.js';
-import { PHRASE_METHODS } from '../inference/model/phrases.js';
+import { PHRASE_METHODS, PREDICT_LIMITS } from '../inference/model/phrases.js';
 import { evaluate, evaluatePhrases, evaluateAdaptation, type EvaluationResult } from '../inference/suggest/evaluate.js';
 import { learnInto } from '../inference/model/learning.js';
 import { checkCompletionOrder, COMPLETION_ORDERS } from '../inference/model/savings-order.js';
@@ -61,7 +61,7 @@ export const EVAL_OPTIONS = defineOptions({
   },
   phrases: {
     type: 'boolean',
-    help: 'also score phrase suggestions with the phrase typist (README, Phrases): KSR with phrases, phrase precision, words per accepted phrase, phrases shown',
+    help: 'also score phrase suggestions with the phrase typist (docs/quality.md, "Phrases: two ways compared"): KSR with phrases, phrase precision, words per accepted phrase, phrases shown',
   },
   'phrase-threshold': {
     type: 'string',
@@ -78,14 +78,14 @@ export const EVAL_OPTIONS = defineOptions({
   },
   beam: {
     type: 'integer',
-    limits: [1, 16],
+    limits: PREDICT_LIMITS.beam,
     default: PHRASE_DEFAULTS.beam,
     help: 'beam width of recursive phrases',
   },
   replies: {
     type: 'string',
     value: 'FILE',
-    help: 'score reply suggestions on held-out message<TAB>reply pairs instead (JSON: replyRecall3, replyMrr, replyDistinct, replyOffered; README, Replies)',
+    help: 'score reply suggestions on held-out message<TAB>reply pairs instead (JSON: replyRecall3, replyMrr, replyDistinct, replyOffered; docs/quality.md, "Replies: three ways compared")',
   },
   'reply-method': {
     type: 'choice',

@@ -5,7 +5,7 @@
 import { typingContext } from '../text/tokenize.js';
 import { predictorOf } from '../inference/format/artifacts.js';
 import { COMPLETION_ORDERS } from '../inference/model/savings-order.js';
-import { PHRASE_METHODS } from '../inference/model/phrases.js';
+import { CONTINUE_DEFAULTS, PHRASE_METHODS, PREDICT_LIMITS } from '../inference/model/phrases.js';
 import { loadModelDir } from '../node/model-dir.js';
 import { defineOptions, usage } from './options.js';
 import { parse, shippedModelDir, UsageError, type Output } from './common.js';
@@ -16,7 +16,12 @@ export const PREDICT_OPTIONS = defineOptions({
     value: 'DIR',
     help: 'a model directory written by "rnn-predict train" or "pack" (default: the Spanish model shipped with the package)',
   },
-  k: { type: 'integer', limits: [1, 100], default: 3, help: 'how many suggestions, {limits}' },
+  k: {
+    type: 'integer',
+    limits: PREDICT_LIMITS.k,
+    default: PREDICT_LIMITS.kDefault,
+    help: 'how many suggestions, {limits}',
+  },
   next: {
     type: 'boolean',
     help: 'the next word even when TEXT ends inside a word (as if it ended with a space)',
@@ -30,7 +35,7 @@ export const PREDICT_OPTIONS = defineOptions({
   },
   words: {
     type: 'integer',
-    limits: [1, 20],
+    limits: PREDICT_LIMITS.words,
     help: "also continue N words ahead ({limits}), with each step's probability",
   },
   method: {
@@ -68,7 +73,13 @@ export async function predict(argv: string[], out: Output): Promise<number> {
   let text = positionals.join(' ');
   if (values.next && !/\s$/u.test(text)) text += ' ';
   const suggestions = predictor.predictNext(text, { k });
-  const continuations = () => predictor.continue(text, { words, k: Math.min(k, 4), beam: 4, method });
+  const continuations = () =>
+    predictor.continue(text, {
+      words,
+      k: Math.min(k, CONTINUE_DEFAULTS.beam),
+      beam: CONTINUE_DEFAULTS.beam,
+      method,
+    });
   if (values.json) {
     out.log(JSON.stringify(words ? { suggestions, continuations: continuations() } : suggestions));
     return 0;

@@ -103,7 +103,7 @@ export const TRAIN_OPTIONS = defineOptions({
   'batch-tokens': {
     type: 'integer',
     limits: [1],
-    shown: 1024,
+    shown: TRAIN_DEFAULTS.batchTokens,
     help: 'target tokens per batch and thread',
   },
   threads: {
@@ -136,7 +136,7 @@ export const TRAIN_OPTIONS = defineOptions({
   },
   float16: { type: 'boolean', help: 'store weights as float16 (half the size)' },
   'no-ngram': { type: 'boolean', help: 'do not train and mix the Kneser-Ney trigram' },
-  seed: { type: 'integer', limits: [0], default: 1, help: 'random seed' },
+  seed: { type: 'integer', limits: [0], default: TRAIN_DEFAULTS.seed, help: 'random seed' },
   continue: {
     type: 'string',
     value: 'DIR',

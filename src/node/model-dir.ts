@@ -5,6 +5,7 @@
  */
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { concatBytes } from '../base/bytes.js';
 import {
   fromArtifacts,
   toArtifacts,
@@ -61,12 +62,6 @@ export async function loadModelDir(dir: string): Promise<RnnModel> {
       throw new ModelFormatError(`${join(dir, p)} not found: the model directory is missing its weights`);
     }
   }
-  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
-  const data = new Uint8Array(total);
-  let o = 0;
-  for (const b of buffers) {
-    data.set(b, o);
-    o += b.byteLength;
-  }
+  const data = concatBytes(buffers);
   return fromArtifacts({ modelTopology: json.modelTopology, weightSpecs: manifest.weights, weightData: data.buffer });
 }

@@ -5,6 +5,7 @@
  * `file:` URLs (Node only) are read as regular files within the same cap, never a device, a
  * pipe or a directory.
  */
+import { concatBytes } from '../base/bytes.js';
 import { describe } from '../base/checks.js';
 
 /** Seconds without a byte after which a download is abandoned (option `downloadTimeout`). */
@@ -126,22 +127,10 @@ export async function download(url: URL, fetchImpl: typeof fetch, limits: Downlo
       if (e instanceof DownloadError) throw e;
       throw new DownloadError(url, `the ${what} broke off (${(e as Error).message})`, { cause: e });
     }
-    return concatBytes(parts, size);
+    return parts.length === 1 && parts[0]!.byteLength === size ? parts[0]! : concatBytes(parts, size);
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The byte arrays one after another, in one new array of `size` bytes. */
-export function concatBytes(parts: readonly Uint8Array[], size = parts.reduce((n, p) => n + p.byteLength, 0)) {
-  if (parts.length === 1 && parts[0]!.byteLength === size) return parts[0]!;
-  const out = new Uint8Array(size);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
 }
 
 /**

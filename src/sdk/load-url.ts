@@ -11,9 +11,9 @@ import {
   type ModelArtifacts,
   type RnnModel,
 } from '../inference/format/artifacts.js';
+import { concatBytes } from '../base/bytes.js';
 import {
   checkWeightsUrl,
-  concatBytes,
   DEFAULT_STALL_SECONDS,
   download,
   MAX_MODEL_JSON_BYTES,
@@ -105,10 +105,12 @@ export async function fetchModelArtifacts(url: string | URL, options: ModelFetch
     left -= part.byteLength;
     parts.push(part);
   }
-  const data = concatBytes(parts);
+  // One download that fills its buffer is handed on as it is (no copy).
+  const one = parts.length === 1 ? parts[0]! : undefined;
   return {
     modelTopology: json.modelTopology,
     weightSpecs: manifest.weights,
-    weightData: data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : data.slice().buffer,
+    weightData:
+      one && one.byteOffset === 0 && one.byteLength === one.buffer.byteLength ? one.buffer : concatBytes(parts).buffer,
   } as ModelArtifacts;
 }

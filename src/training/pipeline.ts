@@ -66,7 +66,12 @@ export async function trainLanguageModel(
   options: TrainLanguageModelOptions = {},
 ): Promise<RnnModel & { result: TrainResult }> {
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of strings, got ${describe(lines)}`);
-  const { vocabularySize = TRAIN_DEFAULTS.vocabularySize, minCount = 1, ngram: useNgram = true, seed = 1 } = options;
+  const {
+    vocabularySize = TRAIN_DEFAULTS.vocabularySize,
+    minCount = 1,
+    ngram: useNgram = true,
+    seed = TRAIN_DEFAULTS.seed,
+  } = options;
   const kept = lines.map((l) => ({ l, t: lineTokens(l) })).filter((x) => x.t.length > 0);
   if (kept.length < 2)
     throw new RangeError(`the corpus is too small to train on: ${kept.length} line(s) with words, expected at least 2`);
@@ -190,7 +195,7 @@ async function trainEncoderDecoder(
   lines: readonly (readonly number[])[],
   options: TrainOptions,
 ): Promise<TrainResult> {
-  const { maxSeconds = Infinity, seed = 1 } = options;
+  const { maxSeconds = Infinity, seed = TRAIN_DEFAULTS.seed } = options;
   const encoder = await trainModel({ ...config, shape: 'seq2vec' }, lines, {
     ...options,
     maxSeconds: maxSeconds * ENCODER_SHARE,

@@ -7,7 +7,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe } from '../base/checks.js';
 import { buildVocabulary, BOS_ID, EOS_ID, PAD_ID, type Vocabulary } from '../text/vocabulary.js';
-import { resolveModelConfig, parameterCount, type ModelConfig } from '../inference/model/model-config.js';
+import {
+  resolveModelConfig,
+  parameterCount,
+  TRAIN_DEFAULTS,
+  type ModelConfig,
+} from '../inference/model/model-config.js';
 import type { RnnModel } from '../inference/format/artifacts.js';
 import {
   REPLY_MAX_TOKENS,
@@ -114,7 +119,7 @@ export async function trainReplyModel(
     batchSize = 128,
     learningRate = 5e-3,
     dropout = 0.1,
-    seed = 1,
+    seed = TRAIN_DEFAULTS.seed,
   } = options;
   const tokens = pairs.map(([m, r]) => [replyTokens(m), replyTokens(r)] as const);
   const vocabulary: Vocabulary = buildVocabulary(

@@ -32,8 +32,6 @@ import {
 } from '../base/checks.js';
 import type { TrainProgress } from '../base/training-types.js';
 
-/** Target tokens per batch (per replica) by default. */
-export const DEFAULT_BATCH_TOKENS = 1024;
 /** Steps over which the linear schedule warms the learning rate up. */
 const WARMUP_STEPS = 30;
 
@@ -330,14 +328,14 @@ export async function trainModel(
   if (!Array.isArray(lines)) throw new TypeError(`lines must be an array of token-id arrays, got ${describe(lines)}`);
   const {
     epochs = TRAIN_DEFAULTS.callEpochs,
-    batchTokens = DEFAULT_BATCH_TOKENS,
+    batchTokens = TRAIN_DEFAULTS.batchTokens,
     learningRate = TRAIN_DEFAULTS.callLearningRate,
     clipNorm = 5,
     validationSplit = 0.05,
     patience = 2,
     maxSeconds = Infinity,
     decay = true,
-    seed = 1,
+    seed = TRAIN_DEFAULTS.seed,
     signal,
     onProgress,
   } = options;

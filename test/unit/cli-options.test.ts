@@ -5,6 +5,10 @@ import assert from 'node:assert/strict';
 import { SIZE_LIMITS, TRAIN_DEFAULTS } from '../../src/inference/model/model-config.js';
 import { parseOptions } from '../../src/cli/options.js';
 import { TRAIN_HELP, TRAIN_OPTIONS } from '../../src/cli/train.js';
+import { PREDICT_OPTIONS } from '../../src/cli/predict.js';
+import { PREDICT_LIMITS } from '../../src/inference/model/phrases.js';
+import { WordPredictor } from '../../src/inference/model/word-predictor.js';
+import { KneserNeyTrigram } from '../../src/inference/model/ngram.js';
 
 describe('the option schema', () => {
   test("train's help shows the defaults of TRAIN_DEFAULTS", () => {
@@ -39,5 +43,21 @@ describe('the option schema', () => {
     assert.throws(() => parseOptions(['--epochs', String(max + 1)], TRAIN_OPTIONS), {
       message: `--epochs must be an integer in ${min}…${max}, got "${max + 1}"`,
     });
+  });
+
+  test('predict --k and predictNext({ k }) refuse the same values, from PREDICT_LIMITS', () => {
+    const [min, max] = PREDICT_LIMITS.k;
+    const predictor = new WordPredictor({ ngram: KneserNeyTrigram.train([['hola', 'hoy']]) });
+    const r = parseOptions([], PREDICT_OPTIONS);
+    assert.ok(!r.help && r.values.k === PREDICT_LIMITS.kDefault);
+    for (const k of [min - 1, max + 1]) {
+      assert.throws(() => parseOptions(['--k', String(k), 'hola'], PREDICT_OPTIONS), {
+        message: `--k must be an integer in ${min}…${max}, got "${k}"`,
+      });
+      assert.throws(() => predictor.predictNext('hola ', { k }), {
+        message: `k must be an integer in ${min}…${max}, got the number ${k}`,
+      });
+    }
+    assert.doesNotThrow(() => predictor.predictNext('hola ', { k: max }));
   });
 });

@@ -4,6 +4,7 @@
  * and one binary buffer), so that weights never travel without their vocabulary.
  * No tfjs here: a browser page can load and serve a model without it. Pure: no DOM, no I/O.
  */
+import { concatBytes } from '../../base/bytes.js';
 import { checkInteger, checkNumber, checkOneOf, describe, WEIGHT } from '../../base/checks.js';
 import { Vocabulary, type VocabularyJSON } from '../../text/vocabulary.js';
 import { resolveModelConfig, weightShapes, SIZE_LIMITS, type ModelConfig } from '../model/model-config.js';
@@ -261,13 +262,7 @@ export function toArtifacts(model: RnnModel, options: ArtifactOptions = {}): Mod
     if (j.fourgrams) varints('ngram/fourgrams', j.fourgrams, 5, encodeFourgrams);
     ngram = { format: j.format, version: j.version, discount: j.discount, words: j.words };
   }
-  const total = parts.reduce((n, p) => n + p.byteLength, 0);
-  const data = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    data.set(p, offset);
-    offset += p.byteLength;
-  }
+  const data = concatBytes(parts);
   return {
     format: MODEL_FORMAT,
     generatedBy: 'rnn-predict',

@@ -135,6 +135,10 @@ export const TRAIN_DEFAULTS = {
   vocabularySize: 15_000,
   learningRate: 3e-3,
   sampledSoftmax: 2048,
+  /** Target tokens per batch (per replica). */
+  batchTokens: 1024,
+  /** The seed of weights, batch order and sampling: one run, one result. */
+  seed: 1,
   /** `trainModel()` called with no budget: a short run (a library call, a test, the lab). */
   callEpochs: 5,
   callLearningRate: 2e-3,

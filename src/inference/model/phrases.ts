@@ -30,6 +30,21 @@ export interface ContinueOptions {
   method?: PhraseMethod;
 }
 
+/** What `predictNext`, `continue` and `phrase` accept, and their defaults (the CLI's flags
+ * read the same numbers). */
+export const PREDICT_LIMITS = {
+  /** Suggestions asked of predictNext: [least, most] and the default. */
+  k: [1, 100],
+  kDefault: 3,
+  /** Words ahead (continue, phrase). */
+  words: [1, 20],
+  /** Beam width of the recursive method. */
+  beam: [1, 16],
+} as const;
+
+/** `continue()`'s defaults: words ahead, beam width, continuations returned. */
+export const CONTINUE_DEFAULTS = { words: 3, beam: 4, k: 1 } as const;
+
 /** Phrase suggestions (`WordPredictor.phrase`): the defaults, chosen on tatoeba-es.dev.txt
  * (docs/quality.md, "Phrases: two ways compared"). */
 export const PHRASE_DEFAULTS = {

@@ -17,8 +17,10 @@ import { bySavings, checkCompletionOrder, type CompletionOrder } from './savings
 import { boundedTail, MAX_CONTEXT } from './tail.js';
 import { learningParts, type PredictorParts } from './predictor-parts.js';
 import {
+  CONTINUE_DEFAULTS,
   PHRASE_DEFAULTS,
   PHRASE_METHODS,
+  PREDICT_LIMITS,
   phraseLength,
   type Continuation,
   type ContinueOptions,
@@ -28,6 +30,8 @@ import {
 // What the predictor's methods take and return, declared beside the rules they go with.
 export {
   PHRASE_DEFAULTS,
+  PREDICT_LIMITS,
+  CONTINUE_DEFAULTS,
   phraseLength,
   boundedTail,
   type PredictorParts,
@@ -341,7 +345,7 @@ export class WordPredictor implements Scorer {
    */
   predictNext(text: string, options: { k?: number } = {}): Suggestion[] {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
-    const k = checkInteger(options?.k ?? 3, 'k', 1, 100);
+    const k = checkInteger(options?.k ?? PREDICT_LIMITS.kDefault, 'k', ...PREDICT_LIMITS.k);
     text = boundedTail(text);
     const { context, partial, sentenceStart } = typingContext(text);
     const history = this.#history(text, partial);
@@ -370,9 +374,9 @@ export class WordPredictor implements Scorer {
    */
   continue(text: string, options: ContinueOptions = {}): Continuation[] {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
-    const n = checkInteger(options?.words ?? 3, 'words', 1, 20);
-    const beam = checkInteger(options.beam ?? 4, 'beam', 1, 16);
-    const k = checkInteger(options.k ?? 1, 'k', 1, beam);
+    const n = checkInteger(options?.words ?? CONTINUE_DEFAULTS.words, 'words', ...PREDICT_LIMITS.words);
+    const beam = checkInteger(options.beam ?? CONTINUE_DEFAULTS.beam, 'beam', ...PREDICT_LIMITS.beam);
+    const k = checkInteger(options.k ?? CONTINUE_DEFAULTS.k, 'k', 1, beam);
     const method = checkOneOf(options.method ?? 'recursive', 'method', PHRASE_METHODS);
     text = boundedTail(text);
     const { context, partial, sentenceStart } = typingContext(text);
@@ -426,8 +430,8 @@ export class WordPredictor implements Scorer {
    */
   phrase(text: string, options: PhraseOptions = {}): Continuation | null {
     if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
-    const words = checkInteger(options?.words ?? PHRASE_DEFAULTS.words, 'words', 1, 20);
-    const beam = checkInteger(options.beam ?? PHRASE_DEFAULTS.beam, 'beam', 1, 16);
+    const words = checkInteger(options?.words ?? PHRASE_DEFAULTS.words, 'words', ...PREDICT_LIMITS.words);
+    const beam = checkInteger(options.beam ?? PHRASE_DEFAULTS.beam, 'beam', ...PREDICT_LIMITS.beam);
     const threshold = checkNumber(options.threshold ?? PHRASE_DEFAULTS.threshold, 'threshold', ...WEIGHT);
     const method = checkOneOf(options.method ?? 'recursive', 'method', PHRASE_METHODS);
     text = boundedTail(text);

@@ -182,7 +182,7 @@ export interface PhraseEvaluationResult {
 }
 
 /**
- * The phrase typist (README, Phrases): types each line as the KSR typist does, but at each
+ * The phrase typist (docs/quality.md, "Phrases: two ways compared"): types each line as the KSR typist does, but at each
  * word boundary (before the first letter of a word) first looks at the phrase shown there —
  * its longest head at least `threshold` likely, 2 words or more (`phraseLength`). When the
  * phrase's words are exactly the line's next words, accepting it costs one keystroke (which

@@ -421,6 +421,6 @@ export function evaluateReplies(
 /**
  * The weight of the person's own replies: a reply sent n times gains LEARNED_REPLY_BOOST ×
  * ln(1 + n) on its normalised score (log-probability per token), enough to lift it into the
- * three offered where the model finds it plausible (measured: README, Replies).
+ * three offered where the model finds it plausible (measured: docs/quality.md, "Replies: three ways compared").
  */
 export const LEARNED_REPLY_BOOST = 1;
