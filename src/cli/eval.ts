@@ -73,7 +73,7 @@ export const EVAL_OPTIONS = defineOptions({
     type: 'choice',
     value: 'M',
     choices: PHRASE_METHODS,
-    default: 'recursive',
+    default: PHRASE_DEFAULTS.method,
     help: "phrases by {choices} (default {default}; direct: a seq2seq model's decoder)",
   },
   beam: {

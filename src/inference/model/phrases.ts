@@ -56,6 +56,8 @@ export const PHRASE_DEFAULTS = {
   threshold: 0.2,
   /** Beam width of the recursive method (1: greedy, the cheapest per word boundary). */
   beam: 1,
+  /** How the words are made (PHRASE_METHODS); `continue()` uses the same. */
+  method: PHRASE_METHODS[0],
 } as const;
 
 export interface PhraseOptions {

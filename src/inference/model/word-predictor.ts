@@ -377,7 +377,7 @@ export class WordPredictor implements Scorer {
     const n = checkInteger(options?.words ?? CONTINUE_DEFAULTS.words, 'words', ...PREDICT_LIMITS.words);
     const beam = checkInteger(options.beam ?? CONTINUE_DEFAULTS.beam, 'beam', ...PREDICT_LIMITS.beam);
     const k = checkInteger(options.k ?? CONTINUE_DEFAULTS.k, 'k', 1, beam);
-    const method = checkOneOf(options.method ?? 'recursive', 'method', PHRASE_METHODS);
+    const method = checkOneOf(options.method ?? PHRASE_DEFAULTS.method, 'method', PHRASE_METHODS);
     text = boundedTail(text);
     const { context, partial, sentenceStart } = typingContext(text);
     const history = this.#history(text, partial);
@@ -433,7 +433,7 @@ export class WordPredictor implements Scorer {
     const words = checkInteger(options?.words ?? PHRASE_DEFAULTS.words, 'words', ...PREDICT_LIMITS.words);
     const beam = checkInteger(options.beam ?? PHRASE_DEFAULTS.beam, 'beam', ...PREDICT_LIMITS.beam);
     const threshold = checkNumber(options.threshold ?? PHRASE_DEFAULTS.threshold, 'threshold', ...WEIGHT);
-    const method = checkOneOf(options.method ?? 'recursive', 'method', PHRASE_METHODS);
+    const method = checkOneOf(options.method ?? PHRASE_DEFAULTS.method, 'method', PHRASE_METHODS);
     text = boundedTail(text);
     const { context, partial, sentenceStart } = typingContext(text);
     const raw = this.phraseAt(context, this.#history(text, partial), { words, beam, threshold, method });
