@@ -27,11 +27,11 @@ import { evaluate } from '../src/inference/suggest/evaluate.js';
 import { fromArtifacts, predictorOf, toArtifacts, type RnnModel } from '../src/inference/format/artifacts.js';
 import {
   CELL_GATES,
+  CELL_TYPES,
   DEFAULT_MODEL,
   parameterCount,
   resolveModelConfig,
   TRAIN_DEFAULTS,
-  type CellType,
   type ModelConfig,
 } from '../src/inference/model/model-config.js';
 import { trainModel } from '../src/training/train.js';
@@ -42,41 +42,54 @@ import { ReplyRanker, REPLY_PRUNE } from '../src/inference/suggest/replies.js';
 import { workerThreads, defaultThreads } from '../src/node/parallel.js';
 import { windows } from '../src/data/windows.js';
 import { hashText } from '../src/data/corpus.js';
-import { args, commandLine, DEFAULT_TEST, DEFAULT_TRAIN, note, num, pct, readLines, stats, table } from './common.js';
+import { commandLine, DEFAULT_TEST, DEFAULT_TRAIN, note, options, pct, readLines, stats, table } from './common.js';
+import { defineOptions } from '../src/cli/options.js';
+import { POSITIVE } from '../src/base/checks.js';
 
-const HELP = `Usage: npm run bench -- [options]
+/** Seconds per training-throughput measurement, and under --quick. */
+const SECONDS = { full: 60, quick: 12 };
 
-  --model DIR      measure latency and storage on this model directory (default: the model
-                   trained by the "beat KN" step, or under --quick a short training)
-  --train FILE     training corpus (default ${DEFAULT_TRAIN})
-  --test FILE      test sentences (default ${DEFAULT_TEST})
-  --cell C         lstm | gru | rnn for the training figures (default ${DEFAULT_MODEL.cell}, as "rnn-predict train")
-  --seconds N      seconds per training-throughput measurement (default 60; --quick 12)
-  --beat-minutes N longest training for "time to beat KN" (default 20; skipped by --quick)
-  --quick          all figures but "time to beat KN", in under 3 minutes
-  --beat-only      only "time to beat KN"
-  --json           print one JSON object instead of the tables`;
-
-const o = args(
-  {
-    model: { type: 'string' },
-    train: { type: 'string' },
-    test: { type: 'string' },
-    cell: { type: 'string' },
-    seconds: { type: 'string' },
-    'beat-minutes': { type: 'string' },
-    quick: { type: 'boolean' },
-    json: { type: 'boolean' },
-    'beat-only': { type: 'boolean' },
-  },
-  HELP,
+const { values: o } = options(
+  'Usage: npm run bench -- [options]',
+  defineOptions({
+    model: {
+      type: 'string',
+      value: 'DIR',
+      help: 'measure latency and storage on this model directory (default: the model trained by the "beat KN" step, or under --quick a short training)',
+    },
+    train: { type: 'string', value: 'FILE', default: DEFAULT_TRAIN, help: 'training corpus' },
+    test: { type: 'string', value: 'FILE', default: DEFAULT_TEST, help: 'test sentences' },
+    cell: {
+      type: 'choice',
+      choices: CELL_TYPES,
+      default: DEFAULT_MODEL.cell,
+      help: '{choices} for the training figures (default {default}, as "rnn-predict train")',
+    },
+    seconds: {
+      type: 'number',
+      value: 'N',
+      rule: POSITIVE,
+      shown: `${SECONDS.full}; --quick ${SECONDS.quick}`,
+      help: 'seconds per training-throughput measurement',
+    },
+    'beat-minutes': {
+      type: 'number',
+      value: 'N',
+      rule: POSITIVE,
+      default: 20,
+      help: 'longest training for "time to beat KN" (default {default}; skipped by --quick)',
+    },
+    quick: { type: 'boolean', help: 'all figures but "time to beat KN", in under 3 minutes' },
+    'beat-only': { type: 'boolean', help: 'only "time to beat KN"' },
+    json: { type: 'boolean', help: 'print one JSON object instead of the tables' },
+  }),
 );
-const beatOnly = !!o['beat-only'];
-const quick = !!o.quick;
-const cell = String(o.cell ?? DEFAULT_MODEL.cell) as CellType;
-const seconds = num(o.seconds, 'seconds', quick ? 12 : 60);
-const trainLines = readLines(String(o.train ?? DEFAULT_TRAIN), 'train');
-const testLines = readLines(String(o.test ?? DEFAULT_TEST), 'test');
+const beatOnly = o['beat-only'];
+const quick = o.quick;
+const cell = o.cell;
+const seconds = o.seconds ?? (quick ? SECONDS.quick : SECONDS.full);
+const trainLines = readLines(o.train, 'train');
+const testLines = readLines(o.test, 'test');
 const backend = await initNodeBackend();
 const threads = defaultThreads();
 const out: Record<string, unknown> = {
@@ -267,7 +280,7 @@ function makeModel(weights: Map<string, Float32Array>, mix: number): RnnModel {
 }
 if (!quick) {
   const knTop3 = evaluate(new WordPredictor({ ngram: kn }), beatLines, { skipKsr: true }).top3;
-  const budget = num(o['beat-minutes'], 'beat-minutes', 20) * 60;
+  const budget = o['beat-minutes'] * 60;
   // The mix weight is chosen on held-out lines (never training lines, where the trigram has
   // seen every sentence): the last 300 lines of the test file, disjoint from the scored ones.
   const mixLines = testLines.slice(-300);
@@ -310,7 +323,7 @@ if (beatOnly) {
 }
 
 // ---- 4. storage ---------------------------------------------------------------------------------
-if (o.model) model = await loadModelDir(String(o.model));
+if (o.model) model = await loadModelDir(o.model);
 if (!model) {
   note('training a model for the latency and storage figures (20 s)…');
   const r = await trainModel(config, idLines, { ...defaults(20), validationLines: [] });

@@ -1,5 +1,6 @@
 /**
- * Shared pieces of `npm run eval` and `npm run bench`: argument parsing, corpus paths (the
+ * Shared pieces of the benches (bench/*.ts): their options (options(), by the CLI's schema;
+ * args() for bench/forecast.ts), corpus paths (the
  * training split in the repository's corpus/, the dev split in ../shared/corpus/, the
  * workplace's data beside the repository), tables, timing helpers. Benchmarks only; never in
  * npm test.
@@ -14,6 +15,7 @@ export const SHARED = resolve(process.cwd(), '../shared/corpus');
 export const DEFAULT_TRAIN = resolve(process.cwd(), 'corpus/tatoeba-es.train.txt');
 export const DEFAULT_TEST = `${SHARED}/tatoeba-es.dev.txt`;
 
+/** bench/forecast.ts's flags, by node:util's parseArgs; the other benches use options() below. */
 export function args(
   options: NonNullable<ParseArgsConfig['options']>,
   help: string,
@@ -48,13 +50,6 @@ export function readLines(file: string, what: string, maxLines?: number): string
     );
   }
   return readCorpusLines(file, maxLines);
-}
-
-export function num(v: string | boolean | undefined, name: string, fallback: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) fail(`--${name} must be a number > 0, got "${v}"`);
-  return n;
 }
 
 /** A plain-text table with aligned columns. */
@@ -104,16 +99,21 @@ export function note(line: string): void {
 /**
  * A bench's options by the CLI's one schema (src/cli/options.ts): checked values with their
  * defaults, the help written from the same table; --help prints it, a bad value fails.
+ * `positionals`: words other than options are allowed (a model directory), else refused.
  */
-export function options<T extends OptionTable>(head: string, table: T): { values: OptionValues<T>; help: string } {
+export function options<T extends OptionTable>(
+  head: string,
+  table: T,
+  { positionals = false }: { positionals?: boolean } = {},
+): { values: OptionValues<T>; positionals: string[]; help: string } {
   const help = usage(head, table, '', { column: 19 });
   try {
-    const r = parseOptions(process.argv.slice(2), table, { positionals: false });
+    const r = parseOptions(process.argv.slice(2), table, { positionals });
     if (r.help) {
       process.stdout.write(help + '\n');
       process.exit(0);
     }
-    return { values: r.values, help };
+    return { values: r.values, positionals: r.positionals, help };
   } catch (e) {
     fail(`${(e as Error).message.split('\n')[0]}\n\n${help}`);
   }

@@ -18,16 +18,47 @@ import { createPredictor } from '../src/sdk/create-predictor.js';
 import { KneserNeyTrigram } from '../src/inference/model/ngram.js';
 import { modelWords } from '../src/text/tokenize.js';
 import { learnedLines } from '../src/inference/model/learning.js';
+import { MAX_LEARNED_MESSAGES } from '../src/storage/learned-log.js';
 import type { Predictor } from '../src/index.js';
+import { defineOptions } from '../src/cli/options.js';
+import { DEFAULT_TEST, options } from './common.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
-const n = Number(opt('--messages', '300'));
-const test = opt('--test', '../shared/corpus/tatoeba-es.dev.txt');
-if (args.includes('--browser')) {
+/** Messages timed by default: in Node, and in Chromium (each twice: none stored, the cap stored). */
+const MESSAGES = { node: 300, browser: 200 };
+
+const { values: o } = options(
+  'Usage: npm run bench:learn -- [options]\n\n' +
+    "The time of each learn() call of the SDK's predictor (the shipped model, or --corpus a\n" +
+    'predictor on the shipped corpus) fed messages from a test file, against a full rebuild of\n' +
+    'the trigram; CPU time of this process. --browser: the same in Chromium, as a page gets it\n' +
+    '(needs npm run build).',
+  defineOptions({
+    messages: {
+      type: 'integer',
+      limits: [2],
+      shown: `${MESSAGES.node}; --browser ${MESSAGES.browser}`,
+      help: 'messages to learn and time (default {default}); the first builds the trigram and is reported apart',
+    },
+    test: {
+      type: 'string',
+      value: 'FILE',
+      default: DEFAULT_TEST,
+      help: "the messages (default {default}; --browser: the repository's chat held-out split when it is missing)",
+    },
+    corpus: { type: 'boolean', help: 'a predictor on the shipped corpus instead of the shipped model' },
+    browser: {
+      type: 'boolean',
+      help: `in Chromium, with none stored and with the cap (${MAX_LEARNED_MESSAGES.toLocaleString('en')}) stored`,
+    },
+    json: { type: 'boolean', help: 'print one JSON object instead of the line' },
+  }),
+);
+const test = o.test;
+if (o.browser) {
   await browserRow();
   process.exit(0);
 }
+const n = o.messages ?? MESSAGES.node;
 const corpus = readFileSync(new URL('../corpus/es-conversaciones.txt', import.meta.url), 'utf8');
 const messages = readFileSync(test, 'utf8').split('\n').filter(Boolean).slice(0, n);
 
@@ -35,7 +66,7 @@ const cpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
-const fromCorpus = args.includes('--corpus');
+const fromCorpus = o.corpus;
 // From the sources, the shipped model is read where the build copies it from (models/es).
 const shipped = new URL('../models/es/', import.meta.url);
 const p = createPredictor({ ...(fromCorpus ? { corpus } : { model: shipped }), persist: false, autoTrain: false });
@@ -72,13 +103,13 @@ const result = {
   maxMs: q(1),
   rebuildMs: rebuild,
 };
-if (args.includes('--json')) console.log(JSON.stringify(result));
+if (o.json) console.log(JSON.stringify(result));
 else
   console.log(
     `learn() with ${what}, ${times.length} messages after the first: median ${q(0.5).toFixed(2)} ms, p95 ${q(0.95).toFixed(2)} ms, max ${q(1).toFixed(1)} ms CPU; the first (builds the page's trigram once) ${firstMs.toFixed(0)} ms; a full rebuild ${rebuild.toFixed(0)} ms`,
   );
 
-/** learn() in Chromium: `--messages` (default 200) timed with none stored, then the store filled
+/** learn() in Chromium: `--messages` (default MESSAGES.browser) timed with none stored, then the store filled
  * to the cap and as many timed again (each one now trims the oldest). */
 async function browserRow(): Promise<void> {
   const { existsSync } = await import('node:fs');
@@ -86,9 +117,8 @@ async function browserRow(): Promise<void> {
   // @ts-expect-error plain JS module
   const { startServer } = await import('../scripts/serve.js');
   const { CHROME_FLAGS } = await import('../test/browser/helpers.js');
-  const { MAX_LEARNED_MESSAGES } = await import('../src/storage/learned-log.js');
   if (!existsSync('dist/rnn-predict.bundle.js')) throw new Error('dist/ is missing: run npm run build first');
-  const timed = Number(opt('--messages', '200'));
+  const timed = o.messages ?? MESSAGES.browser;
   // Messages to learn: the dev split where ../shared is there, else the repository's chat
   // held-out split; repeated with a number when there are fewer than needed.
   const file = existsSync(test) ? test : new URL('../corpus/es-chat.heldout.txt', import.meta.url);
@@ -178,7 +208,7 @@ async function browserRow(): Promise<void> {
       full: { stored: r.stored, wall: stats(r.full.wall), mainThread: stats(r.full.main) },
       learnedAfter: r.after,
     };
-    if (args.includes('--json')) console.log(JSON.stringify(result));
+    if (o.json) console.log(JSON.stringify(result));
     else {
       const f = (x: { medianMs: number; p95Ms: number; maxMs: number }) =>
         `median ${x.medianMs.toFixed(2)}, p95 ${x.p95Ms.toFixed(2)}, max ${x.maxMs.toFixed(1)} ms`;

@@ -20,23 +20,10 @@ import { loadModelDir } from '../src/node/model-dir.js';
 import { predictorOf } from '../src/inference/format/artifacts.js';
 import { evaluate, type Scorer } from '../src/inference/suggest/evaluate.js';
 import { modelWords } from '../src/text/tokenize.js';
-import { WEIGHT } from '../src/base/checks.js';
-import { args, DEFAULT_TEST, fail, pct, readLines, table } from './common.js';
-
-const HELP = `Usage: node --import tsx bench/ngram-order.ts [options]
-
-  --model DIR      the model whose network is mixed in (default models/es, the shipped one)
-  --orders LIST    n-gram orders to build, comma-separated, each 2-6 (default 3,4)
-  --mix X          the network's weight in the mix (default: the model's)
-  --discount D     the absolute discount of every order (default 0.75, as the shipped trigram)
-  --modified       modified Kneser-Ney instead: three discounts per order (a count of 1, 2, 3 or
-                   more), estimated from that order's counts of counts (Chen and Goodman)
-  --test FILE      test sentences (default ${DEFAULT_TEST})
-  --test-lines N   score only the first N test lines
-  --min-count N    drop the top order's types seen fewer than N times (their share goes to the
-                   order below, as "rnn-predict pack --prune" does for the trigram; default 1)
-  --ksr            also the keystroke savings (several minutes per order)
-  --json           one JSON object per line instead of the table`;
+import { OPEN_SHARE, WEIGHT } from '../src/base/checks.js';
+import { NGRAM_DISCOUNT } from '../src/inference/model/ngram.js';
+import { defineOptions } from '../src/cli/options.js';
+import { DEFAULT_TEST, fail, options, pct, readLines, table } from './common.js';
 
 const TRAIN = ['corpus/es-conversaciones.txt', 'corpus/tatoeba-es.train.txt'];
 const CANDIDATES = 10;
@@ -253,54 +240,78 @@ class KneserNey {
   }
 }
 
-const o = args(
-  {
-    model: { type: 'string' },
-    orders: { type: 'string' },
-    mix: { type: 'string' },
-    discount: { type: 'string' },
-    modified: { type: 'boolean' },
-    test: { type: 'string' },
-    'test-lines': { type: 'string' },
-    'min-count': { type: 'string' },
-    ksr: { type: 'boolean' },
-    json: { type: 'boolean' },
-  },
-  HELP,
+/** The orders --orders may ask for. */
+const ORDERS = [2, 6] as const;
+
+const { values: o } = options(
+  'Usage: node --import tsx bench/ngram-order.ts [options]\n\n' +
+    "Builds an interpolated Kneser-Ney model of each order asked for on the shipped recipe's\n" +
+    "training text and scores it alone and mixed with a model directory's network (the protocol\n" +
+    "of docs/evaluation.md); also prints the top order's type count and the gzip size of its rows.",
+  defineOptions({
+    model: {
+      type: 'string',
+      value: 'DIR',
+      default: 'models/es',
+      help: 'the model whose network is mixed in (default {default}, the shipped one)',
+    },
+    orders: {
+      type: 'string',
+      value: 'LIST',
+      default: '3,4',
+      help: `n-gram orders to build, comma-separated, each ${ORDERS[0]}–${ORDERS[1]}`,
+    },
+    mix: { type: 'number', rule: WEIGHT, help: "the network's weight in the mix (default: the model's)" },
+    discount: {
+      type: 'number',
+      value: 'D',
+      rule: OPEN_SHARE,
+      default: NGRAM_DISCOUNT,
+      help: 'the absolute discount of every order (default {default}, as the shipped trigram)',
+    },
+    modified: {
+      type: 'boolean',
+      help: "modified Kneser-Ney instead: three discounts per order (a count of 1, 2, 3 or more), estimated from that order's counts of counts (Chen and Goodman)",
+    },
+    test: { type: 'string', value: 'FILE', default: DEFAULT_TEST, help: 'test sentences' },
+    'test-lines': { type: 'integer', limits: [1], help: 'score only the first N test lines' },
+    'min-count': {
+      type: 'integer',
+      limits: [1],
+      default: 1,
+      help: 'drop the top order\'s types seen fewer than N times (their share goes to the order below, as "rnn-predict pack --prune" does for the trigram; default {default})',
+    },
+    ksr: { type: 'boolean', help: 'also the keystroke savings (several minutes per order)' },
+    json: { type: 'boolean', help: 'one JSON object per line instead of the table' },
+  }),
 );
-const orders = String(o.orders ?? '3,4')
-  .split(',')
-  .map(Number);
-if (orders.some((n) => !Number.isInteger(n) || n < 2 || n > 6))
-  fail(`--orders must list integers 2-6, got "${o.orders}"`);
-const minCount = Number(o['min-count'] ?? 1);
+const orders = o.orders.split(',').map(Number);
+if (orders.some((n) => !Number.isInteger(n) || n < ORDERS[0] || n > ORDERS[1]))
+  fail(`--orders must list integers ${ORDERS[0]}-${ORDERS[1]}, got "${o.orders}"`);
+const minCount = o['min-count'];
 if (o.modified && minCount > 1) fail('--modified works on the whole counts: leave out --min-count');
-if (!Number.isInteger(minCount) || minCount < 1) fail(`--min-count must be an integer ≥ 1, got "${o['min-count']}"`);
-const discount = Number(o.discount ?? 0.75);
-if (!(discount > 0 && discount < 1)) fail(`--discount must be a number in (0, 1), got "${o.discount}"`);
-const model = await loadModelDir(String(o.model ?? 'models/es'));
-const mix = o.mix === undefined ? model.mix : Number(o.mix);
-if (!WEIGHT[0](mix)) fail(`--mix must be ${WEIGHT[1]}, got "${o.mix}"`);
-const testLines = o['test-lines'] === undefined ? undefined : Number(o['test-lines']);
-const test = readLines(String(o.test ?? DEFAULT_TEST), 'test', testLines);
+const discount = o.discount;
+const model = await loadModelDir(o.model);
+const mix = o.mix ?? model.mix;
+const test = readLines(o.test, 'test', o['test-lines']);
 const train = TRAIN.flatMap((f) =>
   readFileSync(f, 'utf8')
     .split('\n')
     .filter((l) => l.trim()),
 );
 const network = predictorOf({ ...model, ngram: undefined, mix: 1 });
-const options = { skipKsr: !o.ksr };
+const scoring = { skipKsr: !o.ksr };
 
 const rows: Record<string, number | string>[] = [];
 const report = (row: Record<string, number | string>) => {
   rows.push(row);
   if (o.json) process.stdout.write(JSON.stringify(row) + '\n');
 };
-const shipped = evaluate(predictorOf({ ...model, mix }), test, options);
+const shipped = evaluate(predictorOf({ ...model, mix }), test, scoring);
 report({ model: `the model's own trigram, network ${mix}`, top1: shipped.top1, top3: shipped.top3, ksr: shipped.ksr });
 
 for (const n of orders) {
-  const kn = new KneserNey(n, discount, train, minCount, Boolean(o.modified));
+  const kn = new KneserNey(n, discount, train, minCount, o.modified);
   const scorer = (weight: number): Scorer => {
     const probability = (before: string, word: string) => {
       const w = kn.ids.get(word);
@@ -326,9 +337,9 @@ for (const n of orders) {
   };
   const types = kn.top.size;
   const gzip = kn.storedBytes();
-  const alone = evaluate(scorer(0), test, options);
+  const alone = evaluate(scorer(0), test, scoring);
   report({ model: `${n}-gram alone`, top1: alone.top1, top3: alone.top3, ksr: alone.ksr, types, gzip });
-  const mixed = evaluate(scorer(mix), test, options);
+  const mixed = evaluate(scorer(mix), test, scoring);
   report({ model: `${n}-gram, network ${mix}`, top1: mixed.top1, top3: mixed.top3, ksr: mixed.ksr, types, gzip });
 }
 

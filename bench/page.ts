@@ -20,15 +20,34 @@ import type { Predictor, PredictorInfo as Info } from '../src/index.js';
 // @ts-expect-error plain JS module
 import { startServer } from '../scripts/serve.js';
 import { CHROME_FLAGS } from '../test/browser/helpers.js';
+import { defineOptions } from '../src/cli/options.js';
+import { DEFAULT_TEST, options } from './common.js';
 
-const args = process.argv.slice(2);
-const json = args.includes('--json');
-const quick = args.includes('--quick');
-const runs = args.includes('--runs') ? Math.max(1, Number(args[args.indexOf('--runs') + 1]) || 1) : 3;
-const testFile =
-  args[args.indexOf('--test') + 1] && args.includes('--test')
-    ? args[args.indexOf('--test') + 1]!
-    : '../shared/corpus/tatoeba-es.dev.txt';
+/** Test lines typed for keystroke latency, and under --quick. */
+const LINES = { full: 500, quick: 50 };
+
+const { values: o } = options(
+  'Usage: npm run bench:page -- [options]\n\n' +
+    'Page load to first suggestion, on fresh profiles and with the model stored, keystroke\n' +
+    'latency as the page sees it, and gzip sizes of what a page loads; the median time of each\n' +
+    'step the SDK marks (src/sdk/marks.ts). Default: the shipped model, as createPredictor()\n' +
+    'gives it. Needs a build (npm run build) and Chromium (CHROME_PATH or /usr/bin/chromium).',
+  defineOptions({
+    runs: { type: 'integer', limits: [1], default: 3, help: 'fresh profiles, and reloads of the first' },
+    test: { type: 'string', value: 'FILE', default: DEFAULT_TEST, help: 'the lines typed for keystroke latency' },
+    corpus: { type: 'boolean', help: 'the shipped corpus with a network trained in the worker, not the shipped model' },
+    quick: { type: 'boolean', help: `with --corpus, small sizes; ${LINES.quick} typed lines instead of ${LINES.full}` },
+    page: {
+      type: 'choice',
+      value: 'PAGE',
+      choices: ['demo'],
+      help: 'demo: the demo page instead, as a visitor opens it and types "Hola "',
+    },
+    json: { type: 'boolean', help: 'print one JSON object instead of the tables' },
+  }),
+);
+const { json, quick, runs } = o;
+const testFile = o.test;
 
 function gz(path: string): number {
   return gzipSync(readFileSync(path), { level: 9 }).length;
@@ -45,9 +64,7 @@ async function main() {
   const server = await startServer(0);
   const origin = `http://localhost:${server.address().port}`;
   const browser = await chromium.launch({ executablePath, args: CHROME_FLAGS, headless: true });
-  if (args.includes('--page')) {
-    const which = args[args.indexOf('--page') + 1];
-    if (which !== 'demo') throw new Error(`--page takes "demo", got ${JSON.stringify(which)}`);
+  if (o.page === 'demo') {
     try {
       await demoPage(browser, origin);
     } finally {
@@ -58,7 +75,7 @@ async function main() {
   }
   // Default: the shipped model (createPredictor() as a site calls it). --corpus: the shipped
   // corpus, trained on in the worker (--quick: small sizes for that).
-  const corpusMode = args.includes('--corpus');
+  const corpusMode = o.corpus;
   const settings = corpusMode
     ? {
         corpus: '/dist/corpus/es-conversaciones.txt',
@@ -69,7 +86,7 @@ async function main() {
     ? readFileSync(testFile, 'utf8')
         .split('\n')
         .filter(Boolean)
-        .slice(0, quick ? 50 : 500)
+        .slice(0, quick ? LINES.quick : LINES.full)
     : ['Hola, ¿cómo se siente hoy?'];
 
   // The page a site would have: the bundle in a module script, createPredictor(settings), the

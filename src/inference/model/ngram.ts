@@ -39,6 +39,8 @@ export const NGRAM_FORMAT = 'rnn-predict/kn3';
 export const NGRAM_VERSION = 1;
 /** How many words before the target the n-gram model reads (the 4-gram layer's context). */
 export const NGRAM_HISTORY = 3;
+/** The absolute discount of every order, unless `train()` is given another. */
+export const NGRAM_DISCOUNT = 0.75;
 
 export interface NgramJSON {
   format: typeof NGRAM_FORMAT;
@@ -152,7 +154,7 @@ export class KneserNeyTrigram {
 
   /** Trains on lines of words (already normalised, e.g. `modelWords(line)`). */
   static train(lines: Iterable<readonly string[]>, options: { discount?: number } = {}): KneserNeyTrigram {
-    const discount = checkNumber(options.discount ?? 0.75, 'discount', ...OPEN_SHARE);
+    const discount = checkNumber(options.discount ?? NGRAM_DISCOUNT, 'discount', ...OPEN_SHARE);
     const { words, flat } = countTrigrams(lines);
     return new KneserNeyTrigram(words, flat, discount);
   }
@@ -174,7 +176,7 @@ export class KneserNeyTrigram {
       j.fourgrams === undefined
         ? undefined
         : new FourgramLayer(decodedFor(j.fourgrams, V) ? j.fourgrams : checkedTable(j.fourgrams, '4-gram', V, 5));
-    return new KneserNeyTrigram(j.words, tri, j.discount ?? 0.75, bi, undefined, four);
+    return new KneserNeyTrigram(j.words, tri, j.discount ?? NGRAM_DISCOUNT, bi, undefined, four);
   }
 
   /**
