@@ -11,7 +11,7 @@
  * </rnn-predict>
  * ```
  */
-import type { CellType } from '../src/index.js';
+import type { CellType, Register } from '../src/index.js';
 import type { FieldAdapter } from './fields/adapter.js';
 import type {
   RnnAcceptEvent,
@@ -31,6 +31,8 @@ export interface RnnPredictJSXProps {
   corpus?: string;
   /** The cell of the network trained in the background. */
   cell?: CellType;
+  /** 'chat' (default) or 'formal': the kind of text the field takes. */
+  register?: Register;
   /** How many chips (1–9, default 3). */
   suggestions?: number;
   /** The top suggestion (or a phrase) as ghost text after the caret. */

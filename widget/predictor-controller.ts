@@ -13,6 +13,7 @@ import {
   type Predictor,
   type PredictorEventMap,
   type PredictorInfo,
+  type Register,
   isAbortError,
 } from '../src/index.js';
 import { RnnErrorEvent, RnnModelEvent, RnnProgressEvent, RnnReadyEvent } from './events.js';
@@ -25,6 +26,7 @@ export interface PredictorHost extends ReactiveControllerHost, EventTarget {
   readonly cell?: CellType;
   readonly noTrain: boolean;
   readonly noEmoji: boolean;
+  readonly register?: Register;
 }
 
 export class PredictorController implements ReactiveController {
@@ -86,7 +88,7 @@ export class PredictorController implements ReactiveController {
 
   hostUpdated(): void {
     const h = this.#host;
-    const options = JSON.stringify([h.model, h.corpus, h.cell, h.noTrain, h.noEmoji]);
+    const options = JSON.stringify([h.model, h.corpus, h.cell, h.noTrain, h.noEmoji, h.register]);
     if (!this.#external && h.isConnected && (!this.#predictor || options !== this.#options)) {
       this.#drop();
       this.#options = options;
@@ -103,6 +105,7 @@ export class PredictorController implements ReactiveController {
       ...(h.cell ? { cell: h.cell } : {}),
       ...(h.noTrain ? { autoTrain: false } : {}),
       ...(h.noEmoji ? { emoji: false } : {}),
+      ...(h.register ? { register: h.register } : {}),
     });
   }
 

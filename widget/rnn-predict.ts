@@ -18,7 +18,7 @@
  */
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { Predictor, CellType } from '../src/index.js';
+import type { Predictor, CellType, Register } from '../src/index.js';
 import { SUGGESTIONS, typing, type Typing } from '../src/engine.js';
 import { insertWord, fillField, phraseHead } from './edits.js';
 import { PredictorController } from './predictor-controller.js';
@@ -107,6 +107,8 @@ export class RnnPredict extends LitElement {
   @property({ type: Boolean, attribute: 'no-phrases' }) noPhrases = false;
   /** Never suggest emoji (by default emoji the corpus or the person uses are suggested after a word, as words are). */
   @property({ type: Boolean, attribute: 'no-emoji' }) noEmoji = false;
+  /** The kind of text the field takes: 'chat' (default) or 'formal' (email, support tickets). */
+  @property() register?: Register;
   /** The last message received: while the field is empty the chips offer replies to it
    * (`predictor.replies`); a click or Tab fills the field with one (the page decides whether to
    * send); typing brings the next words back. */
