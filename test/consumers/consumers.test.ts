@@ -13,7 +13,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_FLAGS } from '../browser/helpers.js';
 // @ts-expect-error plain JS module without types
 import { TYPES } from '../../scripts/serve.js';
@@ -83,38 +83,54 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-/** Opens `url`, types, checks "hoy", accepts with Tab, then trains a tiny network in the worker. */
-async function checkApp(url: string): Promise<void> {
+/** Opens `url` in a new page, waits for `<rnn-predict>` to be ready, runs `check`, then fails on
+ * any request that failed, any page error or console error, and any warning of the element's
+ * own (it warns when it finds no field). */
+async function withApp(url: string, check: (page: Page) => Promise<void>): Promise<void> {
   const page = await browser.newPage();
   const errors: string[] = [];
   const failed: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || (m.type() === 'warning' && m.text().startsWith('<rnn-predict>'))) errors.push(m.text());
+  });
   page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
   try {
     await page.goto(url);
     await page.waitForFunction(() => customElements.get('rnn-predict') !== undefined);
     await page.evaluate(() => (document.querySelector('rnn-predict') as HTMLElement & { ready: Promise<void> }).ready);
-    await page.click('#f');
-    await page.keyboard.type('Hola cómo se siente ');
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('[role=option]')].some((o) => o.textContent === 'hoy'),
-    );
-    const shown = await page.$eval(
-      'rnn-predict',
-      (e) => (e as HTMLElement & { currentSuggestions: string[] }).currentSuggestions,
-    );
+    await check(page);
+    assert.deepEqual(failed, [], 'requests failed');
+    assert.deepEqual(errors, [], 'the page logged errors');
+  } finally {
+    await page.close();
+  }
+}
+
+const GREETING = 'Hola cómo se siente ';
+
+/** Clicks `selector` and types the greeting; waits for "hoy" among the chips and returns the
+ * suggestions shown, best first (Tab inserts the first). */
+async function typeGreeting(page: Page, selector: string): Promise<string[]> {
+  await page.click(selector);
+  await page.keyboard.type(GREETING);
+  await page
+    .waitForFunction(() => [...document.querySelectorAll('[role=option]')].some((o) => o.textContent === 'hoy'))
+    .catch(() => assert.fail(`no "hoy" among the chips after typing "${GREETING}" in ${selector}`));
+  return page.$eval('rnn-predict', (e) => (e as HTMLElement & { currentSuggestions: string[] }).currentSuggestions);
+}
+
+/** The app of app/ and static/: types, checks "hoy", accepts with Tab, then trains a tiny network in the worker. */
+async function checkApp(url: string): Promise<void> {
+  await withApp(url, async (page) => {
+    const shown = await typeGreeting(page, '#f');
     await page.keyboard.press('Tab');
-    assert.equal(await page.inputValue('#f'), `Hola cómo se siente ${shown[0]} `);
+    assert.equal(await page.inputValue('#f'), `${GREETING}${shown[0]} `);
     const info = await page.evaluate(() => (window as unknown as { trainTiny: () => Promise<any> }).trainTiny());
     assert.equal(info.error, undefined, `training failed: ${info.error}`);
     assert.equal(info.state, 'neural', JSON.stringify(info));
     assert.equal(info.backend, 'wasm', `trained on ${info.backend} (${info.backendReason}), expected wasm`);
-    assert.deepEqual(failed, []);
-    assert.deepEqual(errors, []);
-  } finally {
-    await page.close();
-  }
+  });
 }
 
 /** Files a build wrote, by extension, for the messages. */
