@@ -2,7 +2,8 @@
 // fixture apps of this folder (their own pinned Vite, webpack 5 and TypeScript, from
 // package-lock.json), built, served on 127.0.0.1 and opened in Chromium. Each app must suggest
 // "hoy", accept it with Tab, and train a network in the worker on wasm (not cpu), with no
-// configuration of the package's files in the app. npm test builds first.
+// configuration of the package's files in the app. A React 19 app (react/) checks that a
+// controlled textarea's state keeps an accepted word. npm test builds first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -133,6 +134,24 @@ async function checkApp(url: string): Promise<void> {
   });
 }
 
+/** Builds the app in `dir` (its index.html) with the fixtures' Vite into the work folder, serves
+ * it and runs `check` on it. */
+async function withViteApp(dir: string, check: (page: Page) => Promise<void>): Promise<void> {
+  const out = join(work, `${dir}-dist`);
+  const log = sh(
+    'npx',
+    ['--no-install', 'vite', 'build', dir, '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'],
+    here,
+  );
+  assert.doesNotMatch(log, /externalized for browser compatibility|node:fs/i, log);
+  const site = await serve(out);
+  try {
+    await withApp(`${site.origin}/`, check);
+  } finally {
+    await site.close();
+  }
+}
+
 /** Files a build wrote, by extension, for the messages. */
 const listing = (dir: string) => readdirSync(dir, { recursive: true }).map(String).sort().join(', ');
 
@@ -189,8 +208,29 @@ test('no bundler: a static page with <script type="module" src=".../rnn-predict.
   }
 });
 
-test('TypeScript compiles against the published types (moduleResolution bundler and node16)', () => {
-  for (const config of ['ts/tsconfig.bundler.json', 'ts/tsconfig.node16.json']) {
+test('React 19: a controlled <textarea> in <rnn-predict>; Tab inserts "hoy" and the state equals the field', async () => {
+  await withViteApp('react', async (page) => {
+    const shown = await typeGreeting(page, '#f');
+    assert.equal(shown[0], 'hoy', `Tab would insert ${shown[0]}, not "hoy" (shown: ${shown.join(', ')})`);
+    await page.keyboard.press('Tab');
+    const expected = `${GREETING}hoy `;
+    assert.equal(await page.inputValue('#f'), expected, 'Tab did not insert "hoy " in the textarea');
+    assert.equal(await page.textContent('#state'), expected, "React's state missed the inserted word");
+    assert.equal(await page.textContent('#accepted'), 'hoy', "React's onrnn-accept prop heard no rnn-accept");
+    // A render from a stale state would drop the word: the next letter keeps it.
+    await page.keyboard.type('y');
+    assert.equal(await page.inputValue('#f'), `${expected}y`, 'typing after Tab lost the inserted word');
+    assert.equal(
+      await page.textContent('#state'),
+      `${expected}y`,
+      "React's state and the textarea differ after typing on",
+    );
+  });
+});
+
+test("TypeScript compiles against the published types (bundler, node16; the React app's JSX)", () => {
+  // tsconfig.apps.json: <rnn-predict> in React 19's JSX (@types/react).
+  for (const config of ['ts/tsconfig.bundler.json', 'ts/tsconfig.node16.json', 'ts/tsconfig.apps.json']) {
     sh('npx', ['--no-install', 'tsc', '-p', config], here);
   }
 });
