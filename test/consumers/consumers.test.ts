@@ -1,9 +1,11 @@
 // The package as a user gets it: `npm pack` of the build, installed from the tarball into the
-// fixture apps of this folder (their own pinned Vite, webpack 5 and TypeScript, from
-// package-lock.json), built, served on 127.0.0.1 and opened in Chromium. Each app must suggest
-// "hoy", accept it with Tab, and train a network in the worker on wasm (not cpu), with no
-// configuration of the package's files in the app. A React 19 app (react/) checks that a
-// controlled textarea's state keeps an accepted word. npm test builds first.
+// fixture apps of this folder (their own pinned Vite, webpack 5, TypeScript, React and
+// ProseMirror, from package-lock.json), built, served on 127.0.0.1 and opened in Chromium, with
+// no configuration of the package's files in the app. The Vite, webpack and static apps must
+// suggest "hoy", accept it with Tab, and train a network in the worker on wasm (not cpu). Two
+// more check what a framework or an editor keeps of an accepted word: a React 19 controlled
+// textarea (react/) and a ProseMirror editor through the field adapter docs/element.md shows
+// (prosemirror/). npm test builds first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -228,8 +230,29 @@ test('React 19: a controlled <textarea> in <rnn-predict>; Tab inserts "hoy" and 
   });
 });
 
-test("TypeScript compiles against the published types (bundler, node16; the React app's JSX)", () => {
-  // tsconfig.apps.json: <rnn-predict> in React 19's JSX (@types/react).
+test('ProseMirror: the worked field adapter; Tab inserts "hoy" into the editor\'s document, the caret after it', async () => {
+  type Snapshot = { text: string; beforeCaret: string | null };
+  const snapshot = (page: Page) =>
+    page.evaluate(() => (window as unknown as { editorSnapshot: () => Snapshot }).editorSnapshot());
+  await withViteApp('prosemirror', async (page) => {
+    const shown = await typeGreeting(page, '#editor .ProseMirror');
+    assert.equal(shown[0], 'hoy', `Tab would insert ${shown[0]}, not "hoy" (shown: ${shown.join(', ')})`);
+    assert.equal((await snapshot(page)).text, GREETING, "the editor's document does not hold what was typed");
+    await page.keyboard.press('Tab');
+    const expected = `${GREETING}hoy `;
+    const after = await snapshot(page);
+    assert.equal(after.text, expected, 'Tab did not insert "hoy " into the editor\'s document');
+    assert.equal(after.beforeCaret, expected, 'the caret is not right after the inserted word and its space');
+    const shownText = await page.$eval('#editor .ProseMirror', (e) => (e as HTMLElement).innerText);
+    assert.equal(shownText.replace(/\u00a0/g, ' '), expected, "the editor shows other text than its document's");
+    // The editor goes on from its own state: the next letter lands after the word.
+    await page.keyboard.type('y');
+    assert.equal((await snapshot(page)).text, `${expected}y`, 'typing after Tab did not continue after the word');
+  });
+});
+
+test("TypeScript compiles against the published types (bundler, node16; the React app's JSX, the ProseMirror adapter)", () => {
+  // tsconfig.apps.json: <rnn-predict> in React 19's JSX (@types/react) and the FieldAdapter type.
   for (const config of ['ts/tsconfig.bundler.json', 'ts/tsconfig.node16.json', 'ts/tsconfig.apps.json']) {
     sh('npx', ['--no-install', 'tsc', '-p', config], here);
   }
