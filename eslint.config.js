@@ -41,8 +41,6 @@ export const LAYERS = {
   'src/cli': [...TRAINING, 'src/node'],
   'src/core.ts': [...PAGE, 'src/index.ts', 'src/engine.ts', 'src/training', 'src/timeseries', 'src/worker', 'src/node'],
   'src/types': [],
-  // Examples for users: they import the package by its name, as a site does.
-  'docs/examples': [],
   // Beside the code: they measure, build and check it, and may import anything.
   bench: [],
   scripts: [],

@@ -1,7 +1,7 @@
 // A field adapter for ProseMirror (and so Tiptap, whose `editor.view` is a ProseMirror view):
 // <rnn-predict> then suggests for the editor as for a textarea. docs/element.md explains the
-// interface. Needs prosemirror-state and prosemirror-view (tested with the versions listed in
-// docs/element.md).
+// interface. Needs prosemirror-state and prosemirror-view; consumers.test.ts runs it in the app
+// beside it (main.ts), with the versions pinned in ../package.json. Copy it into your project.
 //
 //   const view = new EditorView(host, { state });          // host: a <div> inside <rnn-predict>
 //   document.querySelector('rnn-predict').field = prosemirrorField(view);
