@@ -119,6 +119,7 @@ export class PredictorController implements ReactiveController {
       p.addEventListener('model', this.#onModel);
       p.addEventListener('error', this.#onError);
     }
+    let loadFailed = false;
     p.ready.then(
       () => {
         if (this.#predictor !== p) return;
@@ -128,15 +129,17 @@ export class PredictorController implements ReactiveController {
         this.#onAnswer(p);
       },
       (e: unknown) => {
+        loadFailed = true;
         if (this.#predictor !== p) return;
         ready.reject(e);
         this.#host.dispatchEvent(new RnnErrorEvent(e));
       },
     );
     // A failed background training leaves the trigram answering; say so (with no-train the
-    // network is not expected, and its absence is no error).
+    // network is not expected, and its absence is no error). A predictor that could not load
+    // at all was reported once above.
     p.neuralReady?.catch((e: unknown) => {
-      if (this.#predictor === p && !this.#host.noTrain && !isAbortError(e))
+      if (this.#predictor === p && !loadFailed && !this.#host.noTrain && !isAbortError(e))
         this.#host.dispatchEvent(new RnnErrorEvent(e));
     });
   }

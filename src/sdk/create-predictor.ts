@@ -320,9 +320,9 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   /** Loads the stored model when it matches (persistence.ts reports a damaged or foreign one). */
   async #loadStored(): Promise<boolean> {
-    const artifacts = await this.#store.readMatching(this.#key);
-    if (artifacts) this.#setModel(fromArtifacts(artifacts), true);
-    return artifacts !== undefined;
+    const model = await this.#store.readMatching(this.#key, fromArtifacts);
+    if (model) this.#setModel(model, true);
+    return model !== undefined;
   }
 
   /** Training under a Web Lock per model name, so two tabs never train the same model at once;

@@ -52,15 +52,16 @@ export class ModelStore {
   }
 
   /**
-   * The stored model when its key is `key` (undefined otherwise, or without storage). A damaged
-   * or foreign record is reported as one that retraining will replace; another failure means
-   * storage cannot be used (`failed`).
+   * The stored model when its key is `key`, decoded by `decode` (undefined otherwise, or without
+   * storage). A damaged or foreign record (a StorageError or ModelFormatError, from reading or
+   * decoding) is reported as one that retraining will replace; another failure means storage
+   * cannot be used (`failed`).
    */
-  async readMatching(key: string): Promise<ModelArtifacts | undefined> {
+  async readMatching<T>(key: string, decode: (artifacts: ModelArtifacts) => T): Promise<T | undefined> {
     if (!this.#ok) return undefined;
     try {
       const record = await this.read();
-      return record?.key === key ? record.artifacts : undefined;
+      return record?.key === key ? decode(record.artifacts) : undefined;
     } catch (e) {
       const err = e as Error;
       if (err.name === 'StorageError' || err.name === 'ModelFormatError')
