@@ -1,41 +1,17 @@
 /**
- * Shared pieces of the benches (bench/*.ts): their options (options(), by the CLI's schema;
- * args() for bench/forecast.ts), corpus paths (the
- * training split in the repository's corpus/, the dev split in ../shared/corpus/, the
- * workplace's data beside the repository), tables, timing helpers. Benchmarks only; never in
+ * Shared pieces of the benches (bench/*.ts): their options (options(), by the CLI's schema),
+ * corpus paths (the training split in the repository's corpus/, the dev split in
+ * ../shared/corpus/, the workplace's data beside the repository), tables, timing helpers. Benchmarks only; never in
  * npm test.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { pct, readLines as readCorpusLines } from '../src/node/text-io.js';
 import { parseOptions, usage, type OptionTable, type OptionValues } from '../src/cli/options.js';
 
 export const SHARED = resolve(process.cwd(), '../shared/corpus');
 export const DEFAULT_TRAIN = resolve(process.cwd(), 'corpus/tatoeba-es.train.txt');
 export const DEFAULT_TEST = `${SHARED}/tatoeba-es.dev.txt`;
-
-/** bench/forecast.ts's flags, by node:util's parseArgs; the other benches use options() below. */
-export function args(
-  options: NonNullable<ParseArgsConfig['options']>,
-  help: string,
-): Record<string, string | boolean | undefined> {
-  try {
-    const r = parseArgs({
-      args: process.argv.slice(2),
-      options: { ...options, help: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    });
-    if ((r.values as Record<string, unknown>).help) {
-      process.stdout.write(help + '\n');
-      process.exit(0);
-    }
-    return r.values as Record<string, string | boolean | undefined>;
-  } catch (e) {
-    fail(`${(e as Error).message.split('\n')[0]}\n\n${help}`);
-  }
-}
 
 export function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -46,7 +22,7 @@ export function fail(message: string): never {
 export function readLines(file: string, what: string, maxLines?: number): string[] {
   if (!existsSync(file)) {
     fail(
-      `${what} not found: ${file}\nPass --${what} FILE, or put the dev split at ${SHARED}/tatoeba-es.dev.txt (README, The command line).`,
+      `${what} not found: ${file}\nPass --${what} FILE, or put the dev split at ${SHARED}/tatoeba-es.dev.txt (docs/quality.md, "Data: the dev split and ../shared").`,
     );
   }
   return readCorpusLines(file, maxLines);
