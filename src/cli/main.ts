@@ -3,7 +3,7 @@
  * command in src/cli/, their options declared in one schema (src/cli/options.ts). Errors print
  * one line and exit 1; `--help` on each command. Built to dist/cli.js (the package's bin).
  */
-import { packageJson, UsageError, type Output } from './common.js';
+import { packageFile, packageJson, UsageError, type Output } from './common.js';
 import { train } from './train.js';
 import { predict } from './predict.js';
 import { evalCommand } from './eval.js';
@@ -29,7 +29,9 @@ Run "rnn-predict <command> --help" for a command's options; "rnn-predict --versi
  * dependency (a site serving the shipped model never loads it); the versions are the package's.
  */
 function tfjsMissing(name: string): string {
-  const install = Object.entries(packageJson().peerDependencies).map(([p, v]) => `${p}@${v}`);
+  // The versions this release was built with; a CLI copied out of its package names tfjs alone.
+  const peers = packageFile('package.json') ? packageJson().peerDependencies : { '@tensorflow/tfjs': 'latest' };
+  const install = Object.entries(peers).map(([p, v]) => `${p}@${v}`);
   return `this command trains with TensorFlow.js, which is not installed (${name}): npm install ${install.join(' ')}`;
 }
 
