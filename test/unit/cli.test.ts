@@ -33,13 +33,16 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the package', () => {
-  test('imports by its own name after a build', async () => {
+  test('imports by its own name after a build: the page entry and rnn-predict/core', async () => {
     const pkg = await import(PACKAGE);
+    assert.equal(typeof pkg.createPredictor, 'function');
+    assert.equal(pkg.tokenize, undefined, "the engine's parts are not in the page entry");
+    const core = await import(`${PACKAGE}/core`);
     assert.deepEqual(
-      pkg.tokenize('¿Qué tal?').map((t: { text: string }) => t.text),
+      core.tokenize('¿Qué tal?').map((t: { text: string }) => t.text),
       ['¿', 'Qué', 'tal', '?'],
     );
-    assert.equal(typeof pkg.createPredictor, 'function');
+    assert.equal(typeof core.createPredictor, 'function');
   });
 
   test('the SDK predicts "hoy" for "Hola cómo se siente " from the shipped corpus', async () => {
