@@ -65,7 +65,7 @@ export interface NgramJSON {
 export class KneserNeyTrigram {
   readonly discount: number;
   readonly #words: string[];
-  readonly #ids = new Map<string, number>();
+  readonly #ids: Map<string, number>;
   readonly #trigrams: FollowerIndex; // key u*KEY_BASE+v
   readonly #bigrams: FollowerIndex; // key v, continuation counts N1+(•vw)
   #uniCont: Float64Array; // N1+(•w); P1(w) = N1+(•w)/N1+(••)
@@ -93,11 +93,17 @@ export class KneserNeyTrigram {
     bigrams?: Int32Array,
     copyOf?: KneserNeyTrigram,
     four?: FourgramLayer,
+    /** `words`' ids, when the caller has them (fromJSON's check builds them): not built twice. */
+    ids?: Map<string, number>,
   ) {
     this.discount = discount;
     this.#four = four ?? (copyOf ? copyOf.#four?.copy() : undefined);
     this.#words = words;
-    for (let i = 0; i < words.length; i++) this.#ids.set(words[i]!, i); // a plain loop: it runs cold
+    if (ids) this.#ids = ids;
+    else {
+      this.#ids = new Map();
+      for (let i = 0; i < words.length; i++) this.#ids.set(words[i]!, i); // a plain loop: it runs cold
+    }
     this.#raw = trigrams;
     this.#rawBigrams = bigrams;
     this.#pruned = bigrams !== undefined || (copyOf ? copyOf.#pruned : false);
@@ -168,7 +174,7 @@ export class KneserNeyTrigram {
       throw new RangeError(`n-gram format version ${NGRAM_VERSION} expected, got ${describe(j.version)}`);
     if (!Array.isArray(j.words) || j.words[0] !== BOS || j.words[1] !== EOS)
       throw new TypeError('n-gram JSON: "words" must start with <s>, </s>');
-    checkWordList(j.words, 'n-gram word');
+    const ids = checkWordList(j.words, 'n-gram word');
     const V = j.words.length;
     const tri = checkedTable(j.trigrams ?? [], 'trigram', V);
     const bi = j.bigrams === undefined ? undefined : checkedTable(j.bigrams, 'bigram', V);
@@ -176,7 +182,7 @@ export class KneserNeyTrigram {
       j.fourgrams === undefined
         ? undefined
         : new FourgramLayer(decodedFor(j.fourgrams, V) ? j.fourgrams : checkedTable(j.fourgrams, '4-gram', V, 5));
-    return new KneserNeyTrigram(j.words, tri, j.discount ?? NGRAM_DISCOUNT, bi, undefined, four);
+    return new KneserNeyTrigram(j.words, tri, j.discount ?? NGRAM_DISCOUNT, bi, undefined, four, ids);
   }
 
   /**
