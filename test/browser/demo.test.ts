@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { startBrowser } from './helpers.js';
+import { settle, startBrowser } from './helpers.js';
 
 let env: Awaited<ReturnType<typeof startBrowser>>;
 before(async () => {
@@ -37,8 +37,17 @@ async function openDemo() {
 }
 
 const chips = (page: Page) => page.$$eval('#predict [role=option]', (os) => os.map((o) => o.textContent));
-const settle = (page: Page) =>
-  page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+/** Sends 'El ornitorrinco azul' in the demo, then types its start: "azul" is offered (learned). */
+async function teachAzul(page: Page): Promise<void> {
+  await page.fill('#message', 'El ornitorrinco azul');
+  await page.keyboard.press('Enter');
+  await page.click('#message');
+  await page.keyboard.type('El ornitorrinco ');
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'azul'),
+  );
+}
 
 test('the demo: one module script; the shipped model is described and nothing trains on the page', async () => {
   const { page, done } = await openDemo();
@@ -104,25 +113,13 @@ test('the demo: a sent message joins the log, the field empties, and the element
   await page.keyboard.press('Enter');
   assert.equal(await page.$$eval('#log li:not(.bot)', (ls) => ls.at(-1)?.textContent), 'Hola cómo estás');
   assert.equal(await page.inputValue('#message'), '');
-  await page.fill('#message', 'El ornitorrinco azul');
-  await page.keyboard.press('Enter');
-  await page.click('#message');
-  await page.keyboard.type('El ornitorrinco ');
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'azul'),
-  );
+  await teachAzul(page);
   await done();
 });
 
 test('the demo: the switch turns learning off, and clearing forgets what was learned', async () => {
   const { page, done } = await openDemo();
-  await page.fill('#message', 'El ornitorrinco azul');
-  await page.keyboard.press('Enter');
-  await page.click('#message');
-  await page.keyboard.type('El ornitorrinco ');
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('#predict [role=option]')].some((b) => b.textContent === 'azul'),
-  );
+  await teachAzul(page);
   await page.uncheck('#learn');
   assert.equal(await page.$eval('#predict', (e) => (e as unknown as { learn: boolean }).learn), false);
   await page.click('#clear');
