@@ -34,8 +34,9 @@ fit=(--corpus corpus/es-conversaciones.txt --corpus "$split/tat.fit.txt" --corpu
   --minutes "${MINUTES2:-25}" --epochs 20 --seed 1 --checkpoint-minutes 10
 # the packing of step 4 (its n-gram counts come after --recount)
 packing=(--int8 --vocab 7200 --prune 2 --prune-approx --fourgrams 2)
-top3() { "${cli[@]}" eval --model "$1" --test "$2" --register "$3" --no-ksr --json | node -e \
-  'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s.trim().split("\n").pop()).top3))'; }
+top3() { "${cli[@]}" eval --model "$1" --test "$2" --register "$3" --no-ksr --json | tail -n 1 |
+  node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).top3'; }
+above() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; } # true when $1 > $2 (decimals)
 best_chat=; best_formal=; chat_score=-1; formal_score=-1
 for pair in "0.3 0.3" "0.4 0.4" "0.5 0.5" "0.6 0.55" "0.7 0.6" "0.8 0.7"; do
   set -- $pair
@@ -45,8 +46,8 @@ for pair in "0.3 0.3" "0.4 0.4" "0.5 0.5" "0.6 0.55" "0.7 0.6" "0.8 0.7"; do
   c=$(top3 models/es-candidate "$split/chat.val.txt" chat)
   f=$(top3 models/es-candidate "$split/tat.val.txt" formal)
   echo "weights: chat $1 -> chat.val top-3 $c; formal $2 -> tat.val top-3 $f"
-  if node -e "process.exit($c > $chat_score ? 0 : 1)"; then chat_score=$c; best_chat=$1; fi
-  if node -e "process.exit($f > $formal_score ? 0 : 1)"; then formal_score=$f; best_formal=$2; fi
+  if above "$c" "$chat_score"; then chat_score=$c; best_chat=$1; fi
+  if above "$f" "$formal_score"; then formal_score=$f; best_formal=$2; fi
 done
 echo "chosen: chat $best_chat, formal $best_formal"
 "${cli[@]}" pack --model models/es-f32-phase2 --out models/es "${packing[@]}" --recount \
