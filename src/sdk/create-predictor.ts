@@ -95,6 +95,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   #original: RnnModel | undefined;
   /** The reply model, opened when first asked for. */
   readonly #replies: ReplySide;
+  /** A stored model's n-gram joining its network, which answers first (#startFromModel). */
+  #joining: Promise<void> = Promise.resolve();
   /** The learned messages' first read from storage (the reply model applies the stored replies). */
   #learnedRead: Promise<void> = Promise.resolve();
 
@@ -131,7 +133,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       (e) => this.#emitError(e),
     );
     this.ready = (this.#fromModel ? this.#startFromModel() : this.#start()).then(() => markStep('ready'));
-    this.neuralReady = this.ready.then(() => this.#startNeural());
+    this.neuralReady = this.ready.then(() => this.#joining).then(() => this.#startNeural());
     this.ready.catch(() => {});
     this.neuralReady.catch(() => {});
   }
@@ -200,13 +202,60 @@ class RnnPredictor extends EventTarget implements Predictor {
     checkPredictorOptions(this.#o);
     const learned = (this.#learnedRead = this.#readLearned());
     const opened = await openModel(this.#modelSource, { ...this.#openHow, before: learned });
-    const model = opened.model;
-    if (!model.settings.fineTunedOn) this.#original = model;
+    const { model, ngram } = opened;
     this.#corpusHash = model.corpusHash;
     this.#info = { ...this.#info, corpusHash: model.corpusHash, corpusLines: 0 };
-    if (this.#memory.messages.length > 0) this.#ngram = this.#ngramWithLearned(model);
-    this.#setModel(model, opened.fromStorage);
+    if (ngram) {
+      // A stored model: its network answers now (`ready`); its n-gram, most of the decoding,
+      // joins in the next task with the learned messages counted into it (`neuralReady`).
+      this.#setNetwork(model, true, this.#makeNetwork(model));
+      this.#joining = new Promise((resolve) => setTimeout(resolve, 0))
+        .then(() => this.#joinNgram(model, ngram))
+        .catch((e: Error) => this.#emitError(e));
+      return;
+    }
+    this.#adopt(model, opened.fromStorage);
     if (opened.warning) this.#emitError(opened.warning);
+  }
+
+  /** A whole model (network and n-gram) answers from now on, with what was learned. */
+  #adopt(model: RnnModel, fromStorage: boolean, network?: RecurrentNetwork): void {
+    if (!model.settings.fineTunedOn) this.#original = model;
+    if (this.#memory.messages.length > 0) this.#ngram = this.#ngramWithLearned(model);
+    this.#setModel(model, fromStorage, network);
+  }
+
+  /**
+   * A stored model's n-gram joins its network. Damaged counts (a record written whole, then
+   * damaged on disk) are reported and the model is downloaded again; meanwhile, and if that
+   * fails too, the network alone answers.
+   */
+  async #joinNgram(model: RnnModel, decode: () => KneserNeyTrigram | undefined): Promise<void> {
+    if (this.#disposed || this.#model !== model) return; // replaced meanwhile (delete())
+    let ngram: KneserNeyTrigram | undefined;
+    try {
+      ngram = decode();
+    } catch (e) {
+      this.#emitError(
+        new Error(
+          `the stored model "${this.#store.name}" could not be used and is loaded again: ${(e as Error).message}`,
+        ),
+      );
+      const source = this.#modelSource;
+      const fetched = await this.#fetchModel(source);
+      const whole = fromArtifacts(fetched);
+      if (this.#disposed || this.#model !== model) return;
+      this.#adopt(whole, false);
+      if (this.#store.ok) this.#store.writeLater(source.key, fetched);
+      return;
+    }
+    this.#adopt({ ...model, ngram }, true, this.#network);
+  }
+
+  /** Ready, and a stored model's n-gram joined: what reads or changes the model waits for. */
+  async #whole(): Promise<void> {
+    await this.ready;
+    await this.#joining;
   }
 
   /** How open-model.ts reaches storage, downloads and the error event. */
@@ -296,13 +345,27 @@ class RnnPredictor extends EventTarget implements Predictor {
     };
   }
 
-  #setModel(model: RnnModel, fromStorage: boolean): void {
-    this.#model = model;
-    this.#network = new RecurrentNetwork(model.config, model.weights);
+  /** The model answers from now on, and the 'model' event says so. `network`: its network
+   * when already made. */
+  #setModel(model: RnnModel, fromStorage: boolean, network?: RecurrentNetwork): void {
+    this.#setNetwork(model, fromStorage, network ?? this.#makeNetwork(model));
+    markStep('complete');
+    this.dispatchEvent(new CustomEvent('model', { detail: this.info() }));
+  }
+
+  /** The network of `model`, its weights laid out for the kernels. */
+  #makeNetwork(model: RnnModel): RecurrentNetwork {
+    const network = new RecurrentNetwork(model.config, model.weights);
     markStep('network');
+    return network;
+  }
+
+  /** `model`'s network answers (with the model's n-gram when it has one). */
+  #setNetwork(model: RnnModel, fromStorage: boolean, network: RecurrentNetwork): void {
+    this.#model = model;
+    this.#network = network;
     this.#info = { ...this.#info, state: 'neural', fromStorage };
     this.#refresh();
-    this.dispatchEvent(new CustomEvent('model', { detail: this.info() }));
   }
 
   async #startNeural(): Promise<void> {
@@ -409,7 +472,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   async train(request: TrainRequest = {}): Promise<PredictorInfo> {
     if (typeof request !== 'object' || request === null)
       throw new TypeError(`request must be an object, got ${describe(request)}`);
-    await this.ready;
+    await this.#whole();
     if (this.#training) throw new Error('a training is already running for this predictor; cancel it first');
     if (this.#fromModel && this.#memory.messages.length === 0)
       throw new Error(
@@ -432,7 +495,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     // A reply to a message ranks higher from now on (replies.ts learnReply), whether or not
     // the next-word model is in; stored with the message (its inReplyTo) for the next visit.
     if (replyTo !== undefined && line !== '') this.#replies.sent(line);
-    await this.ready;
+    await this.#whole();
     const learned = await this.#memory.learn(line, replyTo);
     if (!learned || this.#disposed) return;
     if (learned.trimmed.length > 0)
@@ -475,7 +538,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   async forget(word: string): Promise<void> {
     if (typeof word !== 'string' || normWord(word) === '')
       throw new TypeError(`word must be a non-empty string, got ${describe(word)}`);
-    await this.ready;
+    await this.#whole();
     const stored = this.#memory.forget(normWord(word));
     this.#refresh();
     await stored;
@@ -500,7 +563,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   async save(): Promise<void> {
-    await this.ready;
+    await this.#whole();
     if (!this.#model) throw new Error('there is no neural model to save yet: await neuralReady or call train()');
     if (!this.#store.ok)
       throw new Error('IndexedDB is not available here (private mode, or persist: false): the model stays in memory');
@@ -547,6 +610,7 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   async delete(): Promise<void> {
     await this.ready.catch(() => {});
+    await this.#joining;
     this.#store.cancelScheduled();
     await this.#memory.clearStorage();
     await this.#store.deleteAll();

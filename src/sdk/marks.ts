@@ -12,12 +12,16 @@ export const LOAD_STEPS = [
   'record-read',
   /** The model's files downloaded (a first visit, or a new version). */
   'downloaded',
-  /** The model's bytes decoded: weights and n-gram tables checked and read. */
+  /** The model's bytes checked and its weights read (and the n-gram tables, but for a stored
+   * model: those are read after `ready`). */
   'decoded',
   /** The network's weights laid out for the page's kernels. */
   'network',
   /** The predictor answers (`ready`). */
   'ready',
+  /** The whole model answers (`neuralReady`): a stored model's n-gram joins its network after
+   * `ready`; elsewhere this comes with 'network'. */
+  'complete',
 ] as const;
 
 export type LoadStep = (typeof LOAD_STEPS)[number];

@@ -6,7 +6,13 @@
  * is the other start: sources.ts loads it and training.ts trains on it.
  */
 import { prepareTokenizer } from '../text/tokenize.js';
-import { fromArtifacts, type ModelArtifacts, type RnnModel } from '../inference/format/artifacts.js';
+import {
+  fromArtifacts,
+  fromArtifactsInStages,
+  type ModelArtifacts,
+  type RnnModel,
+} from '../inference/format/artifacts.js';
+import type { KneserNeyTrigram } from '../inference/model/ngram.js';
 import { nothingStored, type StoredModel } from '../storage/idb.js';
 import { markStep } from './marks.js';
 import type { ModelSource } from './sources.js';
@@ -16,6 +22,11 @@ import type { ModelStore } from './persistence.js';
 export interface OpenedModel {
   model: RnnModel;
   fromStorage: boolean;
+  /**
+   * A stored model comes without its n-gram: this decodes it (most of the decoding), so that the
+   * network answers first. It throws a ModelFormatError when the stored counts are damaged.
+   */
+  ngram?: () => KneserNeyTrigram | undefined;
   /** The download failed and a stored copy answers: to report after the model is in use. */
   warning?: Error;
 }
@@ -57,14 +68,15 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
     }
     markStep('record-read');
   }
-  // The forgotten words and learned messages apply from the first suggestion on.
+  // The forgotten words apply from the first suggestion on (the learned messages too, but for a
+  // stored model: they are counted into its n-gram, which joins after `ready`).
   await how.before;
   await firstVisit;
   if (stored && stored.key === source.key) {
     try {
-      const model = fromArtifacts(stored.artifacts);
+      const { model, ngram } = fromArtifactsInStages(stored.artifacts);
       markStep('decoded');
-      return { model, fromStorage: true };
+      return { model, fromStorage: true, ngram };
     } catch (e) {
       onError(
         new Error(`the stored model "${store.name}" could not be used and is loaded again: ${(e as Error).message}`),

@@ -20,7 +20,7 @@ test('register="formal" answers with the formal mix; back to chat; a bad value i
     type El = HTMLElement & {
       ready: Promise<void>;
       updateComplete: Promise<boolean>;
-      predictor: { predictNext(t: string, o: { k: number }): Suggestion[] };
+      predictor: { neuralReady: Promise<void>; predictNext(t: string, o: { k: number }): Suggestion[] };
     };
     const text = 'Hola cómo se siente ';
     const el = document.createElement('rnn-predict') as El;
@@ -31,6 +31,8 @@ test('register="formal" answers with the formal mix; back to chat; a bad value i
       else el.setAttribute('register', register);
       await el.updateComplete;
       await el.ready;
+      // A stored model's n-gram, which the mix weighs, joins its network by neuralReady.
+      await el.predictor.neuralReady;
       return el.predictor.predictNext(text, { k: 3 });
     };
     const chat = await answer(null);
@@ -38,7 +40,7 @@ test('register="formal" answers with the formal mix; back to chat; a bad value i
     const again = await answer('chat');
     // The SDK with the same option, for comparison.
     const p = (window as any).sdk.createPredictor({ register: 'formal', persist: false });
-    await p.ready;
+    await p.neuralReady;
     const sdkFormal: Suggestion[] = p.predictNext(text, { k: 3 });
     p.dispose();
     const errors: string[] = [];

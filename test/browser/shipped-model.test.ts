@@ -32,12 +32,16 @@ function start(page: Page, options: Record<string, unknown> = {}, text = 'Hola c
       const errors: string[] = [];
       p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
       await p.ready;
+      const atReady = p.info();
+      const wordsAtReady = p.predictNext(text, { k: 3 }).map((s: { word: string }) => s.word);
+      // A stored model answers with its network at ready; its n-gram joins by neuralReady.
+      await p.neuralReady;
       const info = p.info();
       const words = p.predictNext(text, { k: 3 }).map((s: { word: string }) => s.word);
       // A freshly loaded model is stored in the background: wait for the write before going.
       await p.flush();
       p.dispose();
-      return { info, words, errors };
+      return { atReady, wordsAtReady, info, words, errors };
     },
     { options, text },
   );
@@ -70,6 +74,7 @@ test('no options: the shipped network answers at once; no corpus is fetched, no 
   const context = await env.browser.newContext();
   const { page, requests } = await open(context);
   const r = await start(page);
+  assert.equal(r.atReady.source, 'mix', 'a downloaded model answers whole at ready');
   assert.equal(r.info.source, 'mix');
   assert.equal(r.info.state, 'neural');
   assert.equal(r.info.shipped, true);
@@ -94,6 +99,10 @@ test('offline after one visit: the model URLs fail and the stored model still an
   await context.route('**/models/**', (route) => route.abort());
   const { page, requests } = await open(context);
   const r = await start(page);
+  // At ready the stored network answers alone, its n-gram still to decode; then both.
+  assert.equal(r.atReady.source, 'neural');
+  assert.equal(r.atReady.fromStorage, true);
+  assert.equal(r.wordsAtReady.length, 3, r.wordsAtReady.join(', '));
   assert.equal(r.info.source, 'mix');
   assert.equal(r.info.fromStorage, true);
   assert.ok(r.words.includes('hoy'), r.words.join(', '));
@@ -105,6 +114,53 @@ test('offline after one visit: the model URLs fail and the stored model still an
   assert.ok(r2.words.includes('hoy'), r2.words.join(', '));
   assert.equal(r2.errors.length, 1, r2.errors.join('\n'));
   assert.match(r2.errors[0]!, /could not be fetched.*answering with the model stored in this browser/);
+  await context.close();
+});
+
+test('a stored model whose n-gram counts were damaged on disk is reported and downloaded again', async () => {
+  const context = await env.browser.newContext();
+  const first = await open(context);
+  await start(first.page);
+  // Overwrites the last bytes of the stored weight data (the n-gram counts come last).
+  await first.page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('models', 'readwrite');
+          const store = tx.objectStore('models');
+          const get = store.get('model:default');
+          get.onsuccess = () => {
+            const record = get.result;
+            const bytes = new Uint8Array(record.artifacts.weightData);
+            bytes.fill(0xff, bytes.length - 64);
+            store.put(record, 'model:default');
+            tx.oncomplete = () => resolve();
+          };
+        };
+      }),
+  );
+  const { page, requests } = await open(context);
+  const r = await start(page);
+  assert.equal(r.atReady.fromStorage, true, 'the stored network answers first');
+  assert.equal(r.errors.length, 1, r.errors.join('\n'));
+  assert.match(
+    r.errors[0]!,
+    /the stored model "default" could not be used and is loaded again: model record is damaged/,
+  );
+  assert.equal(r.info.source, 'mix');
+  assert.equal(r.info.fromStorage, false, 'downloaded again');
+  assert.ok(r.words.includes('hoy'), r.words.join(', '));
+  assert.ok(
+    requests.some((u) => u.endsWith('/models/es/weights.bin')),
+    requests.join(' '),
+  );
+  // The download replaced the damaged record: the next load answers whole from storage.
+  const again = await start((await open(context)).page);
+  assert.deepEqual(again.errors, []);
+  assert.equal(again.info.fromStorage, true);
+  assert.equal(again.info.source, 'mix');
   await context.close();
 });
 

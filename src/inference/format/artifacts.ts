@@ -316,6 +316,20 @@ export function declaredWeightBytes(specs: unknown): number {
 
 /** Rebuilds a model; a ModelFormatError names what is wrong with a damaged or foreign record. */
 export function fromArtifacts(artifacts: unknown): RnnModel {
+  const { model, ngram } = fromArtifactsInStages(artifacts);
+  return { ...model, ngram: ngram() };
+}
+
+/**
+ * fromArtifacts in two steps, so that the network can answer before the n-gram counts (most of
+ * the decoding) are read: `model` is the record with every check of its layout, vocabulary and
+ * weights done and no `ngram`; `ngram()` decodes the counts (undefined for a record without
+ * them), throwing the ModelFormatError fromArtifacts would have thrown for damaged ones.
+ */
+export function fromArtifactsInStages(artifacts: unknown): {
+  model: RnnModel;
+  ngram: () => KneserNeyTrigram | undefined;
+} {
   const a = artifacts as Partial<ModelArtifacts> | null;
   if (typeof a !== 'object' || a === null)
     throw new ModelFormatError(`model artifacts must be an object, got ${describe(a)}`);
@@ -345,8 +359,8 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
   const buffer = a.weightData;
   const weights = new Map<string, Float32Array>();
   let trigrams: Int32Array | undefined;
-  let bigrams: Int32Array | undefined;
-  let fourgrams: Int32Array | undefined;
+  /** The n-gram counts' varint segments, decoded by ngram(). */
+  const varints: { name: string; bytes: Uint8Array; rows: number }[] = [];
   let offset = 0;
   const finite = new Set<string>(); // weights known finite without looking at every value
   for (const spec of a.weightSpecs) {
@@ -382,20 +396,7 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
           `model record is damaged: weight data ends at byte ${buffer.byteLength}, ${spec.name} needs bytes ${offset}…${offset + length}`,
         );
       }
-      const words = (t.ngram as { words?: unknown } | undefined)?.words;
-      try {
-        const decode = four ? decodeFourgrams : decodeTrigrams;
-        const decoded = decode(
-          new Uint8Array(buffer, offset, length),
-          spec.shape[0]!,
-          Array.isArray(words) ? words.length : 0,
-        );
-        if (four) fourgrams = decoded;
-        else if (spec.name === 'ngram/bigrams') bigrams = decoded;
-        else trigrams = decoded;
-      } catch (e) {
-        throw new ModelFormatError(`model record is damaged: ${(e as Error).message}`);
-      }
+      varints.push({ name: spec.name, bytes: new Uint8Array(buffer, offset, length), rows: spec.shape[0]! });
       offset += length;
       continue;
     }
@@ -455,25 +456,31 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
         throw new ModelFormatError(`model record is damaged: weight ${name} holds a non-finite value at ${i}`);
     }
   }
-  let ngram: KneserNeyTrigram | undefined;
-  if (t.ngram) {
-    if (!trigrams) throw new ModelFormatError('model record is damaged: the n-gram counts are missing');
+  const counts = t.ngram;
+  if (counts && !trigrams && !varints.some((v) => v.name === 'ngram/trigrams'))
+    throw new ModelFormatError('model record is damaged: the n-gram counts are missing');
+  const ngram = (): KneserNeyTrigram | undefined => {
+    if (!counts) return undefined;
+    const words = (counts as { words?: unknown }).words;
+    const decoded: Partial<Record<'trigrams' | 'bigrams' | 'fourgrams', Int32Array>> = trigrams ? { trigrams } : {};
     try {
-      ngram = KneserNeyTrigram.fromJSON({
-        ...t.ngram,
-        trigrams,
-        ...(bigrams ? { bigrams } : {}),
-        ...(fourgrams ? { fourgrams } : {}),
-      });
+      for (const v of varints) {
+        const decode = v.name === 'ngram/fourgrams' ? decodeFourgrams : decodeTrigrams;
+        decoded[v.name.slice('ngram/'.length) as keyof typeof decoded] = decode(
+          v.bytes,
+          v.rows,
+          Array.isArray(words) ? words.length : 0,
+        );
+      }
+      return KneserNeyTrigram.fromJSON({ ...counts, trigrams: decoded.trigrams!, ...decoded });
     } catch (e) {
       throw new ModelFormatError(`model record is damaged: ${(e as Error).message}`);
     }
-  }
-  return {
+  };
+  const model: RnnModel = {
     config,
     vocabulary,
     weights,
-    ngram,
     mix: typeof t.mix === 'number' ? t.mix : 1,
     ...(t.registerMix === undefined ? {} : { registerMix: checkedRegisterMix(t.registerMix) }),
     metrics: t.metrics ?? {},
@@ -483,6 +490,7 @@ export function fromArtifacts(artifacts: unknown): RnnModel {
     ...(isRelease(t.release) ? { release: t.release } : {}),
     ...(t.replies !== undefined ? { replies: checkReplies(t.replies) } : {}),
   };
+  return { model, ngram };
 }
 
 /** A record's `registerMix`: a weight in [0, 1] for each register, else a ModelFormatError. */
