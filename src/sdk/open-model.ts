@@ -23,10 +23,11 @@ export interface OpenedModel {
   model: RnnModel;
   fromStorage: boolean;
   /**
-   * A stored model comes without its n-gram: this decodes it (most of the decoding), so that the
-   * network answers first. It throws a ModelFormatError when the stored counts are damaged.
+   * A stored model comes without its n-gram: this decodes it in steps (most of the decoding), so
+   * that the network answers first. It throws a ModelFormatError when the stored counts are
+   * damaged.
    */
-  ngram?: () => KneserNeyTrigram | undefined;
+  ngram?: () => Generator<void, KneserNeyTrigram | undefined>;
   /** The download failed and a stored copy answers: to report after the model is in use. */
   warning?: Error;
 }

@@ -317,18 +317,23 @@ export function declaredWeightBytes(specs: unknown): number {
 /** Rebuilds a model; a ModelFormatError names what is wrong with a damaged or foreign record. */
 export function fromArtifacts(artifacts: unknown): RnnModel {
   const { model, ngram } = fromArtifactsInStages(artifacts);
-  return { ...model, ngram: ngram() };
+  const steps = ngram();
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return { ...model, ngram: step.value };
 }
 
 /**
  * fromArtifacts in two steps, so that the network can answer before the n-gram counts (most of
  * the decoding) are read: `model` is the record with every check of its layout, vocabulary and
- * weights done and no `ngram`; `ngram()` decodes the counts (undefined for a record without
- * them), throwing the ModelFormatError fromArtifacts would have thrown for damaged ones.
+ * weights done and no `ngram`; `ngram()` decodes the counts in steps (a generator that pauses
+ * after each table, so a page can let input through between them; it returns the n-gram, or
+ * undefined for a record without counts), throwing the ModelFormatError fromArtifacts would
+ * have thrown for damaged ones.
  */
 export function fromArtifactsInStages(artifacts: unknown): {
   model: RnnModel;
-  ngram: () => KneserNeyTrigram | undefined;
+  ngram: () => Generator<void, KneserNeyTrigram | undefined>;
 } {
   const a = artifacts as Partial<ModelArtifacts> | null;
   if (typeof a !== 'object' || a === null)
@@ -459,7 +464,7 @@ export function fromArtifactsInStages(artifacts: unknown): {
   const counts = t.ngram;
   if (counts && !trigrams && !varints.some((v) => v.name === 'ngram/trigrams'))
     throw new ModelFormatError('model record is damaged: the n-gram counts are missing');
-  const ngram = (): KneserNeyTrigram | undefined => {
+  const ngram = function* (): Generator<void, KneserNeyTrigram | undefined> {
     if (!counts) return undefined;
     const words = (counts as { words?: unknown }).words;
     const decoded: Partial<Record<'trigrams' | 'bigrams' | 'fourgrams', Int32Array>> = trigrams ? { trigrams } : {};
@@ -471,6 +476,7 @@ export function fromArtifactsInStages(artifacts: unknown): {
           v.rows,
           Array.isArray(words) ? words.length : 0,
         );
+        yield;
       }
       return KneserNeyTrigram.fromJSON({ ...counts, trigrams: decoded.trigrams!, ...decoded });
     } catch (e) {
