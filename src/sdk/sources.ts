@@ -13,7 +13,7 @@ import { DEFAULT_MAX_CORPUS_BYTES, DEFAULT_STALL_SECONDS, download } from './dow
  * replaced by this one; learned messages are kept.
  */
 export const SHIPPED_MODEL: Readonly<{ release: ModelRelease; json: URL; weights: URL }> = {
-  release: { id: 'es-default', version: 4 },
+  release: { id: 'es-default', version: 5 },
   json: new URL('./models/es/model.json', import.meta.url),
   weights: new URL('./models/es/weights.bin', import.meta.url),
 };
