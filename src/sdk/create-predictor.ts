@@ -50,7 +50,7 @@ import {
 import type { Reply } from '../inference/suggest/replies.js';
 import { WorkerTrainer } from './worker-trainer.js';
 import { ModelStore } from './persistence.js';
-import { openModel, openReplyModel } from './open-model.js';
+import { openModel, openReplyModel, type OpenedModel } from './open-model.js';
 import { corpusKey, FINE_TUNE_EVERY, trainNetwork, withTrainLock } from './training.js';
 import type {
   Predictor,
@@ -202,16 +202,17 @@ class RnnPredictor extends EventTarget implements Predictor {
     checkPredictorOptions(this.#o);
     const learned = (this.#learnedRead = this.#readLearned());
     const opened = await openModel(this.#modelSource, { ...this.#openHow, before: learned });
-    const { model, ngram } = opened;
+    const { model } = opened;
     this.#corpusHash = model.corpusHash;
     this.#info = { ...this.#info, corpusHash: model.corpusHash, corpusLines: 0 };
-    if (ngram) {
-      // A stored model: its network answers now (`ready`); its n-gram, most of the decoding,
-      // joins once the first suggestion is painted, with the learned messages counted into it
-      // (`neuralReady`).
-      this.#setNetwork(model, true, this.#makeNetwork(model));
+    if (opened.ngram) {
+      // Stored or downloaded: the network answers now (`ready`); its n-gram, most of the
+      // decoding, joins once the first suggestion is painted, with the learned messages counted
+      // into it (`neuralReady`); then a downloaded model is stored.
+      this.#setNetwork(model, opened.fromStorage, this.#makeNetwork(model));
+      const staged = { ...opened, ngram: opened.ngram };
       this.#joining = afterNextFrame()
-        .then(() => this.#joinNgram(model, ngram))
+        .then(() => this.#joinNgram(staged))
         .catch((e: Error) => this.#emitError(e));
       return;
     }
@@ -227,11 +228,13 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   /**
-   * A stored model's n-gram joins its network. Damaged counts (a record written whole, then
-   * damaged on disk) are reported and the model is downloaded again; meanwhile, and if that
-   * fails too, the network alone answers.
+   * A model's n-gram joins its network (then a downloaded model is stored). Damaged counts are
+   * reported: a stored model's (a record checked whole when it was written, then damaged on disk)
+   * is downloaded again, a downloaded model's is not kept; the network alone answers meanwhile,
+   * and after that when the download fails too.
    */
-  async #joinNgram(model: RnnModel, decode: () => Generator<void, KneserNeyTrigram | undefined>): Promise<void> {
+  async #joinNgram(opened: OpenedModel & Required<Pick<OpenedModel, 'ngram'>>): Promise<void> {
+    const { model, ngram: decode } = opened;
     const replaced = () => this.#disposed || this.#model !== model; // by delete(), meanwhile
     if (replaced()) return;
     let ngram: KneserNeyTrigram | undefined;
@@ -247,12 +250,16 @@ class RnnPredictor extends EventTarget implements Predictor {
         if (replaced()) return;
       }
     } catch (e) {
+      const source = this.#modelSource;
+      if (!opened.fromStorage) {
+        this.#emitError(new Error(`${source.json}: ${(e as Error).message}; the network answers alone`, { cause: e }));
+        return;
+      }
       this.#emitError(
         new Error(
           `the stored model "${this.#store.name}" could not be used and is loaded again: ${(e as Error).message}`,
         ),
       );
-      const source = this.#modelSource;
       const fetched = await this.#fetchModel(source);
       const whole = fromArtifacts(fetched);
       if (replaced()) return;
@@ -260,7 +267,8 @@ class RnnPredictor extends EventTarget implements Predictor {
       if (this.#store.ok) this.#store.writeLater(source.key, fetched);
       return;
     }
-    this.#adopt({ ...model, ngram }, true, this.#network);
+    this.#adopt({ ...model, ngram }, opened.fromStorage, this.#network);
+    opened.keep?.();
   }
 
   /** Ready, and a stored model's n-gram joined: what reads or changes the model waits for. */
@@ -672,8 +680,8 @@ export function createPredictor(options: PredictorOptions = {}): Predictor {
 let defaultPredictor: Predictor | undefined;
 
 /**
- * The next words for `text` from the default predictor (the shipped Spanish corpus), created
- * on first use; resolves once it is ready. In Node it answers from the trigram (no worker).
+ * The next words for `text` from the default predictor (the shipped Spanish model), created
+ * on first use; resolves once the whole model answers (its network and n-gram: `neuralReady`).
  *
  * @example await predictNext('Hola cómo se siente ') // [{word: 'hoy', probability: …}, …]
  */
@@ -682,7 +690,7 @@ export async function predictNext(text: string, options: { k?: number } = {}): P
     autoTrain: typeof Worker !== 'undefined',
     persist: typeof indexedDB !== 'undefined',
   });
-  await defaultPredictor.ready;
+  await defaultPredictor.neuralReady;
   return defaultPredictor.predictNext(text, options);
 }
 

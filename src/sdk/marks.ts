@@ -12,15 +12,15 @@ export const LOAD_STEPS = [
   'record-read',
   /** The model's files downloaded (a first visit, or a new version). */
   'downloaded',
-  /** The model's bytes checked and its weights read (and the n-gram tables, but for a stored
-   * model: those are read after `ready`). */
+  /** The model's bytes checked and its weights read (a model's n-gram tables are read after
+   * `ready`; a trained network's come with it). */
   'decoded',
   /** The network's weights laid out for the page's kernels. */
   'network',
   /** The predictor answers (`ready`). */
   'ready',
-  /** The whole model answers (`neuralReady`): a stored model's n-gram joins its network after
-   * `ready`; elsewhere this comes with 'network'. */
+  /** The whole model answers (`neuralReady`): a model's n-gram joins its network after
+   * `ready`; a trained network's comes with 'network'. */
   'complete',
 ] as const;
 

@@ -23,11 +23,12 @@ export interface OpenedModel {
   model: RnnModel;
   fromStorage: boolean;
   /**
-   * A stored model comes without its n-gram: this decodes it in steps (most of the decoding), so
-   * that the network answers first. It throws a ModelFormatError when the stored counts are
-   * damaged.
+   * The model comes without its n-gram: this decodes it in steps (most of the decoding), so that
+   * the network answers first. It throws a ModelFormatError when the counts are damaged.
    */
   ngram?: () => Generator<void, KneserNeyTrigram | undefined>;
+  /** A downloaded model: stores it, in a later task, once its n-gram has decoded. */
+  keep?: () => void;
   /** The download failed and a stored copy answers: to report after the model is in use. */
   warning?: Error;
 }
@@ -85,7 +86,7 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
       stored = undefined;
     }
   }
-  let model: RnnModel;
+  let staged: ReturnType<typeof fromArtifactsInStages>;
   let fetched: ModelArtifacts;
   try {
     fetching ??= how.fetchModel(source);
@@ -93,7 +94,7 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
     fetched = await fetching;
     markStep('downloaded');
     try {
-      model = fromArtifacts(fetched);
+      staged = fromArtifactsInStages(fetched);
       markStep('decoded');
     } catch (e) {
       throw new Error(`${source.json}: ${(e as Error).message}`, { cause: e });
@@ -114,11 +115,13 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
     }
     throw e;
   }
-  // Stored as fetched (checked by fromArtifacts above): a reload decodes the very same bytes,
+  // Stored as fetched, once its n-gram has decoded too: a reload decodes the very same bytes,
   // and the first visit spends no time encoding them again. Written in a later task, so that
   // cloning the record (~70 ms for the shipped model) comes after the first suggestion.
-  if (store.ok) store.writeLater(source.key, fetched);
-  return { model, fromStorage: false };
+  const keep = () => {
+    if (store.ok) store.writeLater(source.key, fetched);
+  };
+  return { ...staged, fromStorage: false, keep };
 }
 
 /**

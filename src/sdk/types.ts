@@ -163,9 +163,9 @@ export interface Predictor extends EventTarget {
   /** Resolves when suggestions are available (the KN trigram, within a moment of loading);
    * rejects with a clear error when the corpus cannot be loaded. */
   readonly ready: Promise<void>;
-  /** Resolves when the whole neural model answers (stored, loaded or trained). A model stored in
-   * the browser answers with its network at `ready`; its n-gram, with the learned messages
-   * counted into it, joins a moment later, here. */
+  /** Resolves when the whole neural model answers (stored, loaded or trained). A model (the
+   * shipped one or `model`) answers with its network at `ready`; its n-gram, with the learned
+   * messages counted into it, joins a moment later, here. */
   readonly neuralReady: Promise<void>;
   /** The k best words for the text before the caret (synchronous once ready): the next word
    * by probability; a partly typed word's completions in `completionOrder`. */

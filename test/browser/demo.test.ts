@@ -54,7 +54,8 @@ test('the demo: one module script; the shipped model is described and nothing tr
   assert.equal(await page.$$eval('script', (s) => s.length), 1, 'one script');
   assert.equal(await page.$eval('script', (s) => s.type), 'module');
   // The shipped network answers from the first keystroke: nothing trains on the page.
-  assert.match((await page.textContent('#status')) ?? '', /modelo: mix/);
+  // The network answers at ready; the status names the mix once the model's n-gram joins.
+  await page.waitForFunction(() => /modelo: mix/.test(document.getElementById('status')?.textContent ?? ''));
   assert.match((await page.textContent('#info-vocab')) ?? '', /^[\d.,\s]+ palabras$/);
   assert.match((await page.textContent('#info-model')) ?? '', /^es-default v\d+ \(incluido con el paquete\)$/);
   assert.match((await page.textContent('#train-text')) ?? '', /primera tecla/);

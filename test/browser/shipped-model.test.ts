@@ -74,7 +74,8 @@ test('no options: the shipped network answers at once; no corpus is fetched, no 
   const context = await env.browser.newContext();
   const { page, requests } = await open(context);
   const r = await start(page);
-  assert.equal(r.atReady.source, 'mix', 'a downloaded model answers whole at ready');
+  assert.equal(r.atReady.source, 'neural', 'the network answers at ready, its n-gram joins after');
+  assert.equal(r.wordsAtReady.length, 3, r.wordsAtReady.join(', '));
   assert.equal(r.info.source, 'mix');
   assert.equal(r.info.state, 'neural');
   assert.equal(r.info.shipped, true);
@@ -161,6 +162,38 @@ test('a stored model whose n-gram counts were damaged on disk is reported and do
   assert.deepEqual(again.errors, []);
   assert.equal(again.info.fromStorage, true);
   assert.equal(again.info.source, 'mix');
+  await context.close();
+});
+
+test('a downloaded model whose n-gram counts are damaged: reported, not stored; its network answers', async () => {
+  const context = await env.browser.newContext();
+  // The weights as served with their last bytes (inside the n-gram counts) overwritten.
+  const weights = readFileSync('dist/models/es/weights.bin');
+  weights.fill(0xff, weights.length - 64);
+  await context.route('**/models/es/weights.bin', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/octet-stream', body: weights }),
+  );
+  const { page } = await open(context);
+  const r = await start(page);
+  assert.equal(r.atReady.source, 'neural');
+  assert.equal(r.wordsAtReady.length, 3, r.wordsAtReady.join(', '));
+  assert.equal(r.errors.length, 1, r.errors.join('\n'));
+  assert.match(r.errors[0]!, /models\/es\/model\.json: model record is damaged: .*; the network answers alone/);
+  assert.equal(r.info.source, 'neural', 'no n-gram joined');
+  assert.equal(r.words.length, 3, r.words.join(', '));
+  const stored = await page.evaluate(
+    () =>
+      new Promise<boolean>((resolve) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onsuccess = () => {
+          const get = open.result.transaction('models').objectStore('models').get('model:default');
+          get.onsuccess = () => resolve(get.result !== undefined);
+          get.onerror = () => resolve(false);
+        };
+        open.onerror = () => resolve(false);
+      }),
+  );
+  assert.equal(stored, false, 'a damaged download is not kept');
   await context.close();
 });
 

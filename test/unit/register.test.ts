@@ -62,7 +62,7 @@ test('register picks the model’s mix: chat by default, formal on request; a ba
   const text = 'hola, ¿cómo ';
   const answer = async (o: object) => {
     const p = createPredictor({ model: 'https://models.test/m/', fetch: serving(m), persist: false, block: [], ...o });
-    await p.ready;
+    await p.neuralReady; // the mix weighs the model's n-gram, which joins after ready
     const out = p.predictNext(text, { k: 3 });
     p.dispose();
     return out;
