@@ -50,7 +50,7 @@ import {
 import type { Reply } from '../inference/suggest/replies.js';
 import { WorkerTrainer } from './worker-trainer.js';
 import { ModelStore } from './persistence.js';
-import { openModel, openReplyModel, type OpenedModel } from './open-model.js';
+import { openModel, openReplyModel } from './open-model.js';
 import { corpusKey, FINE_TUNE_EVERY, trainNetwork, withTrainLock } from './training.js';
 import type {
   Predictor,
@@ -95,7 +95,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   #original: RnnModel | undefined;
   /** The reply model, opened when first asked for. */
   readonly #replies: ReplySide;
-  /** A stored model's n-gram joining its network, which answers first (#startFromModel). */
+  /** A model's n-gram joining its network, which answers first (#startFromModel). */
   #joining: Promise<void> = Promise.resolve();
   /** The learned messages' first read from storage (the reply model applies the stored replies). */
   #learnedRead: Promise<void> = Promise.resolve();
@@ -202,17 +202,20 @@ class RnnPredictor extends EventTarget implements Predictor {
     checkPredictorOptions(this.#o);
     const learned = (this.#learnedRead = this.#readLearned());
     const opened = await openModel(this.#modelSource, { ...this.#openHow, before: learned });
-    const { model } = opened;
+    const { model, whole } = opened;
     this.#corpusHash = model.corpusHash;
     this.#info = { ...this.#info, corpusHash: model.corpusHash, corpusLines: 0 };
-    if (opened.ngram) {
-      // Stored or downloaded: the network answers now (`ready`); its n-gram, most of the
-      // decoding, joins once the first suggestion is painted, with the learned messages counted
-      // into it (`neuralReady`); then a downloaded model is stored.
+    if (whole) {
+      // The network answers now (`ready`); its n-gram joins a moment later with the learned
+      // messages counted into it (`neuralReady`). A model replaced meanwhile (delete()) stays.
       this.#setNetwork(model, opened.fromStorage, this.#makeNetwork(model));
-      const staged = { ...opened, ngram: opened.ngram };
-      this.#joining = afterNextFrame()
-        .then(() => this.#joinNgram(staged))
+      const wanted = () => !this.#disposed && this.#model === model;
+      this.#joining = whole(wanted)
+        .then((done) => {
+          if (!done || !wanted()) return;
+          const sameNetwork = done.model.weights === model.weights;
+          this.#adopt(done.model, done.fromStorage, sameNetwork ? this.#network : undefined);
+        })
         .catch((e: Error) => this.#emitError(e));
       return;
     }
@@ -227,51 +230,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#setModel(model, fromStorage, network);
   }
 
-  /**
-   * A model's n-gram joins its network (then a downloaded model is stored). Damaged counts are
-   * reported: a stored model's (a record checked whole when it was written, then damaged on disk)
-   * is downloaded again, a downloaded model's is not kept; the network alone answers meanwhile,
-   * and after that when the download fails too.
-   */
-  async #joinNgram(opened: OpenedModel & Required<Pick<OpenedModel, 'ngram'>>): Promise<void> {
-    const { model, ngram: decode } = opened;
-    const replaced = () => this.#disposed || this.#model !== model; // by delete(), meanwhile
-    if (replaced()) return;
-    let ngram: KneserNeyTrigram | undefined;
-    try {
-      // A task per table: what the person types is handled between them.
-      const steps = decode();
-      for (let step = steps.next(); ; step = steps.next()) {
-        if (step.done) {
-          ngram = step.value;
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        if (replaced()) return;
-      }
-    } catch (e) {
-      const source = this.#modelSource;
-      if (!opened.fromStorage) {
-        this.#emitError(new Error(`${source.json}: ${(e as Error).message}; the network answers alone`, { cause: e }));
-        return;
-      }
-      this.#emitError(
-        new Error(
-          `the stored model "${this.#store.name}" could not be used and is loaded again: ${(e as Error).message}`,
-        ),
-      );
-      const fetched = await this.#fetchModel(source);
-      const whole = fromArtifacts(fetched);
-      if (replaced()) return;
-      this.#adopt(whole, false);
-      if (this.#store.ok) this.#store.writeLater(source.key, fetched);
-      return;
-    }
-    this.#adopt({ ...model, ngram }, opened.fromStorage, this.#network);
-    opened.keep?.();
-  }
-
-  /** Ready, and a stored model's n-gram joined: what reads or changes the model waits for. */
+  /** Ready, and the model's n-gram joined: what reads or changes the model waits for. */
   async #whole(): Promise<void> {
     await this.ready;
     await this.#joining;
@@ -648,26 +607,6 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#worker.dispose();
     this.#predictor = undefined;
   }
-}
-
-/**
- * Resolves once the page has drawn its next frame (the first suggestion painted before the work
- * that follows), or in a later task where frames do not come (Node; a hidden tab: 100 ms).
- */
-function afterNextFrame(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof requestAnimationFrame !== 'function') {
-      setTimeout(resolve, 0);
-      return;
-    }
-    const timer = setTimeout(resolve, 100);
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        clearTimeout(timer);
-        resolve();
-      }, 0),
-    );
-  });
 }
 
 /** Creates a predictor. Suggestions are available once `ready` resolves; a neural model

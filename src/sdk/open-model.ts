@@ -20,15 +20,18 @@ import type { ModelStore } from './persistence.js';
 
 /** A model opened: where it came from, and what to report once it answers. */
 export interface OpenedModel {
+  /** Without its n-gram when `whole` is there: the network answers first. */
   model: RnnModel;
   fromStorage: boolean;
   /**
-   * The model comes without its n-gram: this decodes it in steps (most of the decoding), so that
-   * the network answers first. It throws a ModelFormatError when the counts are damaged.
+   * The model's n-gram (most of the decoding), read after the page's next frame, one table a
+   * task so that typing is handled between them; resolves with the whole model to answer with
+   * (a downloaded one is then stored), or undefined when `wanted()` turns false meanwhile or the
+   * network goes on alone. Damaged counts are reported: stored ones (a record checked whole when
+   * it was written, then damaged on disk) make the model downloaded again, downloaded ones are
+   * not kept.
    */
-  ngram?: () => Generator<void, KneserNeyTrigram | undefined>;
-  /** A downloaded model: stores it, in a later task, once its n-gram has decoded. */
-  keep?: () => void;
+  whole?: (wanted: () => boolean) => Promise<{ model: RnnModel; fromStorage: boolean } | undefined>;
   /** The download failed and a stored copy answers: to report after the model is in use. */
   warning?: Error;
 }
@@ -70,19 +73,17 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
     }
     markStep('record-read');
   }
-  // The forgotten words apply from the first suggestion on (the learned messages too, but for a
-  // stored model: they are counted into its n-gram, which joins after `ready`).
+  // The forgotten words apply from the first suggestion on; the learned messages once the
+  // model's n-gram, which they are counted into, joins (after `ready`).
   await how.before;
   await firstVisit;
   if (stored && stored.key === source.key) {
     try {
       const { model, ngram } = fromArtifactsInStages(stored.artifacts);
       markStep('decoded');
-      return { model, fromStorage: true, ngram };
+      return { model, fromStorage: true, whole: completing(model, ngram, source, how) };
     } catch (e) {
-      onError(
-        new Error(`the stored model "${store.name}" could not be used and is loaded again: ${(e as Error).message}`),
-      );
+      onError(loadedAgain(store, e as Error));
       stored = undefined;
     }
   }
@@ -115,13 +116,81 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
     }
     throw e;
   }
-  // Stored as fetched, once its n-gram has decoded too: a reload decodes the very same bytes,
-  // and the first visit spends no time encoding them again. Written in a later task, so that
-  // cloning the record (~70 ms for the shipped model) comes after the first suggestion.
-  const keep = () => {
-    if (store.ok) store.writeLater(source.key, fetched);
+  return {
+    model: staged.model,
+    fromStorage: false,
+    whole: completing(staged.model, staged.ngram, source, how, fetched),
   };
-  return { ...staged, fromStorage: false, keep };
+}
+
+/** A stored record that could not be used, reported as one the download replaces. */
+function loadedAgain(store: ModelStore, e: Error): Error {
+  return new Error(`the stored model "${store.name}" could not be used and is loaded again: ${e.message}`, {
+    cause: e,
+  });
+}
+
+/** OpenedModel.whole for `model` and its n-gram's `steps`; `fetched`: the download it came from. */
+function completing(
+  model: RnnModel,
+  steps: () => Generator<void, KneserNeyTrigram | undefined>,
+  source: ModelSource,
+  how: Omit<OpenHow, 'before'>,
+  fetched?: ModelArtifacts,
+): NonNullable<OpenedModel['whole']> {
+  const { store } = how;
+  return async (wanted) => {
+    await afterNextFrame();
+    if (!wanted()) return undefined;
+    let ngram: KneserNeyTrigram | undefined;
+    try {
+      const decoding = steps();
+      for (let step = decoding.next(); ; step = decoding.next()) {
+        if (step.done) {
+          ngram = step.value;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        if (!wanted()) return undefined;
+      }
+    } catch (e) {
+      if (fetched) {
+        how.onError(new Error(`${source.json}: ${(e as Error).message}; the network answers alone`, { cause: e }));
+        return undefined;
+      }
+      how.onError(loadedAgain(store, e as Error));
+      const again = await how.fetchModel(source);
+      const whole = fromArtifacts(again);
+      if (!wanted()) return undefined;
+      if (store.ok) store.writeLater(source.key, again);
+      return { model: whole, fromStorage: false };
+    }
+    // Stored as fetched, once its n-gram has decoded too: a reload decodes the very same bytes,
+    // and the first visit spends no time encoding them again. Written in a later task, so that
+    // cloning the record (~70 ms for the shipped model) comes after the first suggestion.
+    if (fetched && store.ok) store.writeLater(source.key, fetched);
+    return { model: { ...model, ngram }, fromStorage: !fetched };
+  };
+}
+
+/**
+ * Resolves once the page has drawn its next frame (the first suggestion painted before the work
+ * that follows), or in a later task where frames do not come (Node; a hidden tab: 100 ms).
+ */
+function afterNextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame !== 'function') {
+      setTimeout(resolve, 0);
+      return;
+    }
+    const timer = setTimeout(resolve, 100);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(timer);
+        resolve();
+      }, 0),
+    );
+  });
 }
 
 /**

@@ -47,10 +47,14 @@ function start(page: Page, options: Record<string, unknown> = {}, text = 'Hola c
   );
 }
 
-/** Rewrites the stored record's key as an older release of the shipped model would have it. */
-function ageStoredRecord(page: Page) {
+/**
+ * Rewrites the stored record of the default predictor: 'older', its key as an older release of
+ * the shipped model would have it; 'damaged', the last 64 bytes of its weight data (inside the
+ * n-gram counts, which come last) overwritten. Resolves with the record's key.
+ */
+function editStoredRecord(page: Page, edit: 'older' | 'damaged') {
   return page.evaluate(
-    () =>
+    (edit) =>
       new Promise<string>((resolve, reject) => {
         const open = indexedDB.open('rnn-predict');
         open.onerror = () => reject(open.error);
@@ -60,11 +64,33 @@ function ageStoredRecord(page: Page) {
           const get = store.get('model:default');
           get.onsuccess = () => {
             const record = get.result;
-            const key = JSON.parse(record.key);
-            record.key = JSON.stringify({ ...key, version: key.version - 1 });
+            if (edit === 'older') {
+              const key = JSON.parse(record.key);
+              record.key = JSON.stringify({ ...key, version: key.version - 1 });
+            } else {
+              const bytes = new Uint8Array(record.artifacts.weightData);
+              bytes.fill(0xff, bytes.length - 64);
+            }
             store.put(record, 'model:default');
             tx.oncomplete = () => resolve(record.key);
           };
+        };
+      }),
+    edit,
+  );
+}
+
+/** The key of the default predictor's stored record, or undefined when none is stored. */
+function storedKey(page: Page) {
+  return page.evaluate(
+    () =>
+      new Promise<string | undefined>((resolve, reject) => {
+        const open = indexedDB.open('rnn-predict');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('models').objectStore('models').get('model:default');
+          get.onsuccess = () => resolve(get.result?.key);
+          get.onerror = () => reject(get.error);
         };
       }),
   );
@@ -109,7 +135,7 @@ test('offline after one visit: the model URLs fail and the stored model still an
   assert.ok(r.words.includes('hoy'), r.words.join(', '));
   assert.ok(!requests.some((u) => u.includes('/models/')), 'the stored copy of this version is used as it is');
   // An older stored version, offline: it answers, and an error event says what failed.
-  await ageStoredRecord(page);
+  await editStoredRecord(page, 'older');
   const r2 = await start(page);
   assert.equal(r2.info.fromStorage, true);
   assert.ok(r2.words.includes('hoy'), r2.words.join(', '));
@@ -122,26 +148,7 @@ test('a stored model whose n-gram counts were damaged on disk is reported and do
   const context = await env.browser.newContext();
   const first = await open(context);
   await start(first.page);
-  // Overwrites the last bytes of the stored weight data (the n-gram counts come last).
-  await first.page.evaluate(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('rnn-predict');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('models', 'readwrite');
-          const store = tx.objectStore('models');
-          const get = store.get('model:default');
-          get.onsuccess = () => {
-            const record = get.result;
-            const bytes = new Uint8Array(record.artifacts.weightData);
-            bytes.fill(0xff, bytes.length - 64);
-            store.put(record, 'model:default');
-            tx.oncomplete = () => resolve();
-          };
-        };
-      }),
-  );
+  await editStoredRecord(first.page, 'damaged');
   const { page, requests } = await open(context);
   const r = await start(page);
   assert.equal(r.atReady.fromStorage, true, 'the stored network answers first');
@@ -181,19 +188,7 @@ test('a downloaded model whose n-gram counts are damaged: reported, not stored; 
   assert.match(r.errors[0]!, /models\/es\/model\.json: model record is damaged: .*; the network answers alone/);
   assert.equal(r.info.source, 'neural', 'no n-gram joined');
   assert.equal(r.words.length, 3, r.words.join(', '));
-  const stored = await page.evaluate(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const open = indexedDB.open('rnn-predict');
-        open.onsuccess = () => {
-          const get = open.result.transaction('models').objectStore('models').get('model:default');
-          get.onsuccess = () => resolve(get.result !== undefined);
-          get.onerror = () => resolve(false);
-        };
-        open.onerror = () => resolve(false);
-      }),
-  );
-  assert.equal(stored, false, 'a damaged download is not kept');
+  assert.equal(await storedKey(page), undefined, 'a damaged download is not kept');
   await context.close();
 });
 
@@ -206,20 +201,11 @@ test('a newer shipped model replaces an older stored one; learned messages survi
     await p.learn('El ornitorrinco azul come algas');
     p.dispose();
   });
-  const older = await ageStoredRecord(page);
+  const older = await editStoredRecord(page, 'older');
   const r = await start(page, { autoTrain: false }, 'El ornitorrinco ');
   assert.equal(r.info.fromStorage, false, 'the newer shipped model was loaded');
   assert.ok(r.words.includes('azul'), `learned words survive: ${r.words.join(', ')}`);
-  const key = await page.evaluate(
-    () =>
-      new Promise<string>((resolve) => {
-        const open = indexedDB.open('rnn-predict');
-        open.onsuccess = () => {
-          const get = open.result.transaction('models').objectStore('models').get('model:default');
-          get.onsuccess = () => resolve(get.result.key);
-        };
-      }),
-  );
+  const key = await storedKey(page);
   assert.notEqual(key, older, 'the stored copy is the new version');
   await context.close();
 });
