@@ -540,7 +540,7 @@ function score() {
         per.push(`${d.name} ${r.toFixed(3)}`);
       }
       cells.push(
-        `${geo(ratios).toFixed(3)} (${((100 * in80) / points).toFixed(1)} % / ${((100 * in95) / points).toFixed(1)} %)`,
+        `${geo(ratios).toFixed(Number(flag('digits', '3')))} (${((100 * in80) / points).toFixed(1)} % / ${((100 * in95) / points).toFixed(1)} %)`,
       );
       if (args.includes('--per') && p.name === '6x6') console.error(`${rname}: ${per.join(', ')}`);
     }
