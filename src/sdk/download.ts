@@ -16,6 +16,9 @@ export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_CORPUS_BYTES = 64 * 1024 * 1024;
 /** What a weight file may exceed the size model.json declares for it by. */
 export const WEIGHTS_MARGIN_BYTES = 64 * 1024;
+/** The largest weight file read before model.json has declared its size (a weight file whose
+ * URL is known in advance downloads alongside model.json; the shipped one is ~3.6 MB). */
+export const MAX_WEIGHTS_BYTES = 512 * 1024 * 1024;
 
 /** A download that did not end well: too large, stalled, or from where it may not come. */
 export class DownloadError extends Error {
@@ -30,8 +33,11 @@ export class DownloadError extends Error {
 
 /** How one file is read. */
 export interface DownloadLimits {
-  /** Bytes the body may hold at most. */
+  /** Bytes the body may hold at most. Read again at each chunk, so that a caller may lower it
+   * while the body arrives (a weight file's, once model.json has declared its size). */
   maxBytes: number;
+  /** Ends the download (its promise rejects with the signal's reason). */
+  signal?: AbortSignal;
   /** Seconds without a byte before giving up. */
   stallSeconds: number;
   /** What the file is, for messages ("model.json", "weights", "corpus"). */
@@ -71,10 +77,10 @@ export async function readFileUrl(url: URL, maxBytes = Infinity, what = 'file'):
  * an HTML page where a file was expected throw too. Errors are DownloadErrors naming the URL.
  */
 export async function download(url: URL, fetchImpl: typeof fetch, limits: DownloadLimits): Promise<Uint8Array> {
-  const { maxBytes, stallSeconds, what } = limits;
+  const { stallSeconds, what } = limits;
   if (url.protocol === 'file:') {
     try {
-      return await readFileUrl(url, maxBytes, what);
+      return await readFileUrl(url, limits.maxBytes, what);
     } catch (e) {
       if (e instanceof DownloadError) throw e;
       throw new DownloadError(url, `the ${what} could not be read (${(e as Error).message})`, { cause: e });
@@ -95,6 +101,12 @@ export async function download(url: URL, fetchImpl: typeof fetch, limits: Downlo
     }, stallSeconds * 1000);
   };
   arm();
+  const abort = () => {
+    controller.abort(limits.signal!.reason);
+    stalled(limits.signal!.reason as Error);
+  };
+  if (limits.signal?.aborted) abort();
+  else limits.signal?.addEventListener('abort', abort, { once: true });
   try {
     let res: Response;
     try {
@@ -105,11 +117,16 @@ export async function download(url: URL, fetchImpl: typeof fetch, limits: Downlo
     }
     if (!res.ok) throw new DownloadError(url, `HTTP ${res.status}, the ${what} is missing`);
     const declared = Number(res.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > maxBytes) {
+    if (Number.isFinite(declared) && declared > limits.maxBytes) {
       void res.body?.cancel().catch(() => {});
-      throw new DownloadError(url, `the ${what} has ${declared} bytes, at most ${maxBytes} expected`);
+      throw new DownloadError(url, `the ${what} has ${declared} bytes, at most ${limits.maxBytes} expected`);
     }
-    if (!res.body) return new Uint8Array(await Promise.race([stall, res.arrayBuffer()]));
+    if (!res.body) {
+      const body = new Uint8Array(await Promise.race([stall, res.arrayBuffer()]));
+      if (body.byteLength > limits.maxBytes)
+        throw new DownloadError(url, `the ${what} grew past ${limits.maxBytes} bytes`);
+      return body;
+    }
     const reader = res.body.getReader();
     const parts: Uint8Array[] = [];
     let size = 0;
@@ -119,7 +136,7 @@ export async function download(url: URL, fetchImpl: typeof fetch, limits: Downlo
         const { done, value } = await Promise.race([stall, reader.read()]);
         if (done) break;
         size += value.byteLength;
-        if (size > maxBytes) throw new DownloadError(url, `the ${what} grew past ${maxBytes} bytes`);
+        if (size > limits.maxBytes) throw new DownloadError(url, `the ${what} grew past ${limits.maxBytes} bytes`);
         parts.push(value);
       }
     } catch (e) {
@@ -130,6 +147,7 @@ export async function download(url: URL, fetchImpl: typeof fetch, limits: Downlo
     return parts.length === 1 && parts[0]!.byteLength === size ? parts[0]! : concatBytes(parts, size);
   } finally {
     clearTimeout(timer);
+    limits.signal?.removeEventListener('abort', abort);
   }
 }
 

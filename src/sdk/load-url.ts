@@ -1,8 +1,8 @@
 /**
  * Loads a model directory (as written by `rnn-predict train`) over HTTP: model.json, then its
- * weight file, each download bounded (download.ts): model.json at MAX_MODEL_JSON_BYTES, the
- * weights at the size model.json declares plus a small margin, both with a stall timeout; the
- * weights on model.json's origin. Lives in the SDK layer: it uses fetch and the page's location.
+ * weight file (alongside it when the weights' URL is given), each download bounded
+ * (download.ts): model.json at MAX_MODEL_JSON_BYTES, the weights at the size model.json
+ * declares plus a small margin, both with a stall timeout; the weights on model.json's origin. Lives in the SDK layer: it uses fetch and the page's location.
  */
 import {
   declaredWeightBytes,
@@ -16,8 +16,11 @@ import {
   checkWeightsUrl,
   DEFAULT_STALL_SECONDS,
   download,
+  DownloadError,
   MAX_MODEL_JSON_BYTES,
+  MAX_WEIGHTS_BYTES,
   WEIGHTS_MARGIN_BYTES,
+  type DownloadLimits,
 } from './download.js';
 
 export { readFileUrl } from './download.js';
@@ -66,6 +69,31 @@ export async function fetchModelArtifacts(url: string | URL, options: ModelFetch
   const fetchImpl = options.fetch ?? fetch;
   const stallSeconds = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
   const base = modelJsonUrl(url);
+  // A weight file whose URL is known (the shipped model's) downloads alongside model.json,
+  // capped at MAX_WEIGHTS_BYTES until model.json declares its size; ended when model.json fails.
+  const stop = new AbortController();
+  const earlyLimits: DownloadLimits | undefined = options.weights
+    ? { maxBytes: MAX_WEIGHTS_BYTES, stallSeconds, what: 'weights', signal: stop.signal }
+    : undefined;
+  const earlyBytes = earlyLimits ? download(options.weights!, fetchImpl, earlyLimits) : undefined;
+  earlyBytes?.catch(() => {}); // awaited once model.json is read; ended when it could not be
+  try {
+    return await readModel(base, fetchImpl, stallSeconds, options, earlyLimits, earlyBytes);
+  } finally {
+    // Nothing when the weights are in; else they are not needed (model.json could not be used).
+    stop.abort(new DownloadError(options.weights ?? base, 'not needed: model.json could not be used'));
+  }
+}
+
+/** fetchModelArtifacts after the downloads have started. */
+async function readModel(
+  base: URL,
+  fetchImpl: typeof fetch,
+  stallSeconds: number,
+  options: ModelFetchOptions,
+  earlyLimits: DownloadLimits | undefined,
+  earlyBytes: Promise<Uint8Array> | undefined,
+): Promise<ModelArtifacts> {
   const text = new TextDecoder().decode(
     await download(base, fetchImpl, { maxBytes: MAX_MODEL_JSON_BYTES, stallSeconds, what: 'model.json' }),
   );
@@ -97,13 +125,21 @@ export async function fetchModelArtifacts(url: string | URL, options: ModelFetch
     checkWeightsUrl(at, base, options.crossOriginWeights);
     return at;
   });
-  // One after another, each within what is left of the declared size.
+  // One after another, each within what is left of the declared size (the early download is
+  // held to it from its next chunk on).
   const parts: Uint8Array[] = [];
   let left = declared + WEIGHTS_MARGIN_BYTES;
-  for (const at of urls) {
-    const part = await download(at, fetchImpl, { maxBytes: left, stallSeconds, what: 'weights' });
-    left -= part.byteLength;
+  if (earlyLimits && earlyBytes) {
+    earlyLimits.maxBytes = left;
+    const part = await earlyBytes;
+    if (part.byteLength > left) throw new DownloadError(options.weights!, `the weights grew past ${left} bytes`);
     parts.push(part);
+  } else {
+    for (const at of urls) {
+      const part = await download(at, fetchImpl, { maxBytes: left, stallSeconds, what: 'weights' });
+      left -= part.byteLength;
+      parts.push(part);
+    }
   }
   // One download that fills its buffer is handed on as it is (no copy).
   const one = parts.length === 1 ? parts[0]! : undefined;

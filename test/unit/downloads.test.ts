@@ -85,6 +85,47 @@ test('weights larger than model.json declares are refused, naming the file', asy
   });
 });
 
+test(
+  'weights whose URL is known download alongside model.json, held to its declared size',
+  { timeout: 20_000 },
+  async () => {
+    // model.json answers only once the weights have been asked for: in turn, this would never end.
+    let weightsAsked!: () => void;
+    const asked = new Promise<void>((r) => (weightsAsked = r));
+    routes.set('/early/model.json', (res) => {
+      void asked.then(() => res.writeHead(200, { 'content-type': 'application/json' }).end(json()));
+    });
+    routes.set('/early/w.bin', (res) => {
+      weightsAsked();
+      res.writeHead(200).end(WEIGHTS);
+    });
+    const weights = new URL(`${origin}/early/w.bin`);
+    const artifacts = await fetchModelArtifacts(`${origin}/early/`, { weights, stallSeconds: 5 });
+    assert.equal(artifacts.weightData.byteLength, WEIGHTS.length);
+    // Larger than declared: refused, though the early download's own cap is far higher.
+    routes.set('/early/big.bin', (res) => res.writeHead(200).end(new Uint8Array(WEIGHTS.length + 200 * 1024)));
+    routes.set('/early/model.json', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(json()));
+    await assert.rejects(fetchModelArtifacts(`${origin}/early/`, { weights: new URL(`${origin}/early/big.bin`) }), {
+      name: 'DownloadError',
+      message: new RegExp(`^${origin}/early/big.bin: the weights grew past`),
+    });
+    // model.json fails: its error is the one reported, and the weights' download is ended.
+    let closed!: () => void;
+    const weightsClosed = new Promise<void>((r) => (closed = r));
+    routes.set('/early/slow.bin', (res) => {
+      res.writeHead(200);
+      res.write(WEIGHTS.subarray(0, 1024));
+      res.on('close', () => closed());
+    });
+    routes.set('/early/model.json', (res) => res.writeHead(200).end('not json'));
+    await assert.rejects(fetchModelArtifacts(`${origin}/early/`, { weights: new URL(`${origin}/early/slow.bin`) }), {
+      name: 'ModelFormatError',
+      message: /is not JSON/,
+    });
+    await weightsClosed;
+  },
+);
+
 test('weights only from model.json origin; never a local file from a remote model.json', async () => {
   serve(
     'other',
