@@ -36,6 +36,9 @@ export { RecurrentNetwork } from './inference/model/recurrent-network.js';
 export { evaluate } from './inference/suggest/evaluate.js';
 export { PassedOver } from './inference/suggest/passed-over.js';
 export { Suggester, SUGGESTIONS, offersNothing, partialWord, typing } from './inference/suggest/suggester.js';
+// Performance marks on the way to the first suggestion (the element marks 'first-suggestion').
+export { markStep, LOAD_STEPS } from './sdk/marks.js';
+export type { LoadStep } from './sdk/marks.js';
 export type { Typing, WordSource } from './inference/suggest/suggester.js';
 export type { Scorer, EvaluationResult } from './inference/suggest/evaluate.js';
 export {

@@ -19,7 +19,7 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Predictor, CellType, Register } from '../src/index.js';
-import { SUGGESTIONS, typing, type Typing } from '../src/engine.js';
+import { SUGGESTIONS, markStep, typing, type Typing } from '../src/engine.js';
 import { insertWord, fillField, phraseHead } from './edits.js';
 import { PredictorController } from './predictor-controller.js';
 import { FieldController, notAFieldError } from './field-controller.js';
@@ -37,6 +37,8 @@ export type { AcceptDetail, RemoveDetail } from './events.js';
 export type { FieldAdapter, CaretEdit, FieldChange } from './fields/adapter.js';
 
 let instances = 0;
+/** Whether an element of this page has shown next words yet (marked 'first-suggestion' once). */
+let suggestedOnPage = false;
 
 /**
  * Next-word suggestions for the text field inside it.
@@ -385,6 +387,10 @@ export class RnnPredict extends LitElement {
     }
     this._replying = replying && words.length > 0;
     this._open = words.length > 0;
+    if (this._open && !replying && !suggestedOnPage) {
+      suggestedOnPage = true;
+      void this.updateComplete.then(() => markStep('first-suggestion'));
+    }
     this._typed = typed;
     const samePhrase = (phrase?.words.join(' ') ?? '') === (this._phrase?.words.join(' ') ?? '');
     if (!samePhrase || phrase?.probabilities.join() !== this._phrase?.probabilities.join()) this._phrase = phrase;

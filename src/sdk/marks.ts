@@ -22,6 +22,9 @@ export const LOAD_STEPS = [
   /** The whole model answers (`neuralReady`): a model's n-gram joins its network after
    * `ready`; a trained network's comes with 'network'. */
   'complete',
+  /** The page's first suggestions rendered by `<rnn-predict>` (once a page; painted in the
+   * frame that follows). Before or after 'complete', as the person types. */
+  'first-suggestion',
 ] as const;
 
 export type LoadStep = (typeof LOAD_STEPS)[number];

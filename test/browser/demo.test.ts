@@ -68,7 +68,7 @@ test('the demo: one module script; the shipped model is described and nothing tr
   await done();
 });
 
-test("the demo: while the field is empty the chips offer replies to the other person's message", async () => {
+test("the demo: while the field is empty the chips offer replies to the other person's message; typed words are marked", async () => {
   const { page, done } = await openDemo();
   await page.waitForSelector('#log li.bot');
   await page.click('#message');
@@ -81,6 +81,19 @@ test("the demo: while the field is empty the chips offer replies to the other pe
         .map((r: { text: string }) => r.text),
     ),
   );
+  // Replies are not next words: the page's first suggestion is marked once words show.
+  const marks = () => page.evaluate(() => performance.getEntriesByName('rnn-predict:first-suggestion').length);
+  await settle(page);
+  assert.equal(await marks(), 0, 'replies marked as the first suggestion');
+  await page.keyboard.type('Hola ');
+  await page.waitForFunction(() => performance.getEntriesByName('rnn-predict:first-suggestion').length > 0);
+  await page.keyboard.type('cómo ');
+  await settle(page);
+  assert.equal(await marks(), 1, 'marked once a page');
+  const [ready, first] = await page.evaluate(() =>
+    ['ready', 'first-suggestion'].map((s) => performance.getEntriesByName(`rnn-predict:${s}`)[0]!.startTime),
+  );
+  assert.ok(first! > ready!, `the first suggestion (${first} ms) after ready (${ready} ms)`);
   await done();
 });
 
