@@ -24,29 +24,8 @@ import { initNodeBackend } from '../src/node/node-backend.js';
 import { forecast, parseSeriesCsv, mase, rmse, type ForecastOptions } from '../src/timeseries/forecast.js';
 import { MONTHLY_SALES } from '../src/timeseries/monthly-sales.js';
 import { options } from './common.js';
+import { SERIES } from './series.js';
 import { defineOptions } from '../src/cli/options.js';
-
-/** The real series of data/, their season and their half (data/README.md says why each is where). */
-export const SERIES: readonly { name: string; season: number; half: 'dev' | 'eval' }[] = [
-  { name: 'quebec-car-sales', season: 12, half: 'dev' },
-  { name: 'air-passengers', season: 12, half: 'dev' },
-  { name: 'uk-driver-deaths', season: 12, half: 'dev' },
-  { name: 'nottingham-temperature', season: 12, half: 'dev' },
-  { name: 'australian-wine-sales', season: 12, half: 'dev' },
-  { name: 'mauna-loa-co2', season: 12, half: 'dev' },
-  { name: 'uk-front-seat-casualties', season: 12, half: 'dev' },
-  { name: 'uk-distance-driven', season: 12, half: 'dev' },
-  { name: 'uk-gas-quarterly', season: 4, half: 'dev' },
-
-  { name: 'australian-gas', season: 12, half: 'eval' },
-  { name: 'uk-drivers-killed', season: 12, half: 'eval' },
-  { name: 'uk-rear-seat-casualties', season: 12, half: 'eval' },
-  { name: 'uk-van-drivers-killed', season: 12, half: 'eval' },
-  { name: 'uk-petrol-price', season: 12, half: 'eval' },
-  { name: 'johnson-johnson-quarterly', season: 4, half: 'eval' },
-  { name: 'australian-residents-quarterly', season: 4, half: 'eval' },
-  { name: 'australian-wool-quarterly', season: 4, half: 'eval' },
-];
 
 const HORIZON = 12;
 

@@ -39,27 +39,7 @@ import { seasonalAr, theta } from '../src/timeseries/classical.js';
 import { medianForecast } from '../src/timeseries/select.js';
 import { parseSeriesCsv, rmse } from '../src/timeseries/forecast.js';
 import { mulberry32 } from '../src/data/windows.js';
-
-/** bench/forecast.ts's SERIES (importing it would run the bench), and series outside both halves. */
-const SERIES_LIST: readonly { name: string; season: number; half: 'dev' | 'eval' | 'extra' }[] = [
-  { name: 'quebec-car-sales', season: 12, half: 'dev' },
-  { name: 'air-passengers', season: 12, half: 'dev' },
-  { name: 'uk-driver-deaths', season: 12, half: 'dev' },
-  { name: 'nottingham-temperature', season: 12, half: 'dev' },
-  { name: 'australian-wine-sales', season: 12, half: 'dev' },
-  { name: 'mauna-loa-co2', season: 12, half: 'dev' },
-  { name: 'uk-front-seat-casualties', season: 12, half: 'dev' },
-  { name: 'uk-distance-driven', season: 12, half: 'dev' },
-  { name: 'uk-gas-quarterly', season: 4, half: 'dev' },
-  { name: 'australian-gas', season: 12, half: 'eval' },
-  { name: 'uk-drivers-killed', season: 12, half: 'eval' },
-  { name: 'uk-rear-seat-casualties', season: 12, half: 'eval' },
-  { name: 'uk-van-drivers-killed', season: 12, half: 'eval' },
-  { name: 'uk-petrol-price', season: 12, half: 'eval' },
-  { name: 'johnson-johnson-quarterly', season: 4, half: 'eval' },
-  { name: 'australian-residents-quarterly', season: 4, half: 'eval' },
-  { name: 'australian-wool-quarterly', season: 4, half: 'eval' },
-];
+import { SERIES } from './series.js';
 
 const HORIZON = 12;
 const DIR = process.env.GLOBAL_NET_DIR ?? '/tmp/global-net';
@@ -137,7 +117,7 @@ interface Dumped {
 function dump() {
   const out: Dumped[] = [];
   const t0 = Date.now();
-  for (const s of SERIES_LIST.filter((x) => x.half === half)) {
+  for (const s of SERIES.filter((x) => x.half === half)) {
     const values = load(s.name);
     const lengths = new Set<number>();
     for (const p of PROTOCOLS)
@@ -185,101 +165,23 @@ interface Config {
   /** Divide each window and its targets by the RMS of the window's first differences (N-BEATS-like). */
   perWindow?: boolean;
 }
+/** What the configurations share; each below names what it changes. */
+const BASE: Config = { window: 24, units: 16, epochs: 25, seeds: 2, target: 'pure', cell: 'gru', lr: 0.01, batch: 128 };
 const CONFIGS: Record<string, Config> = {
-  A: { window: 24, units: 16, epochs: 25, seeds: 2, target: 'pure', cell: 'gru', lr: 0.01, batch: 128 },
-  B: { window: 24, units: 16, epochs: 25, seeds: 2, target: 'ets', cell: 'gru', lr: 0.01, batch: 128 },
-  C: { window: 36, units: 16, epochs: 25, seeds: 2, target: 'pure', cell: 'gru', lr: 0.01, batch: 128 },
-  D: { window: 24, units: 32, epochs: 100, seeds: 2, target: 'pure', cell: 'dense', lr: 0.003, batch: 128 },
-  E: {
-    window: 24,
-    units: 16,
-    epochs: 25,
-    seeds: 2,
-    target: 'pure',
-    cell: 'gru',
-    lr: 0.01,
-    batch: 128,
-    perWindow: true,
-  },
-  F: { window: 24, units: 16, epochs: 8, seeds: 2, target: 'ets', cell: 'gru', lr: 0.01, batch: 128, perWindow: true },
-  H: { window: 24, units: 16, epochs: 8, seeds: 3, target: 'fets', cell: 'gru', lr: 0.01, batch: 128, perWindow: true },
-  H2: {
-    window: 24,
-    units: 16,
-    epochs: 20,
-    seeds: 3,
-    target: 'fets',
-    cell: 'gru',
-    lr: 0.01,
-    batch: 128,
-    perWindow: true,
-  },
-  H4: {
-    window: 24,
-    units: 16,
-    epochs: 4,
-    seeds: 3,
-    target: 'fets',
-    cell: 'gru',
-    lr: 0.01,
-    batch: 128,
-    perWindow: true,
-  },
-  H5s: {
-    window: 24,
-    units: 16,
-    epochs: 8,
-    seeds: 5,
-    target: 'fets',
-    cell: 'gru',
-    lr: 0.01,
-    batch: 128,
-    perWindow: true,
-  },
-  H12: {
-    window: 12,
-    units: 16,
-    epochs: 8,
-    seeds: 3,
-    target: 'fets',
-    cell: 'gru',
-    lr: 0.01,
-    batch: 128,
-    perWindow: true,
-  },
-  D2: {
-    window: 24,
-    units: 32,
-    epochs: 100,
-    seeds: 3,
-    target: 'pure',
-    cell: 'dense',
-    lr: 0.003,
-    batch: 128,
-    perWindow: true,
-  },
-  E12: {
-    window: 24,
-    units: 16,
-    epochs: 12,
-    seeds: 3,
-    target: 'pure',
-    cell: 'gru',
-    lr: 0.01,
-    batch: 128,
-    perWindow: true,
-  },
-  G: {
-    window: 36,
-    units: 16,
-    epochs: 25,
-    seeds: 2,
-    target: 'pure',
-    cell: 'gru',
-    lr: 0.01,
-    batch: 128,
-    perWindow: true,
-  },
+  A: { ...BASE },
+  B: { ...BASE, target: 'ets' },
+  C: { ...BASE, window: 36 },
+  D: { ...BASE, units: 32, epochs: 100, cell: 'dense', lr: 0.003 },
+  E: { ...BASE, perWindow: true },
+  F: { ...BASE, epochs: 8, target: 'ets', perWindow: true },
+  H: { ...BASE, epochs: 8, seeds: 3, target: 'fets', perWindow: true },
+  H2: { ...BASE, epochs: 20, seeds: 3, target: 'fets', perWindow: true },
+  H4: { ...BASE, epochs: 4, seeds: 3, target: 'fets', perWindow: true },
+  H5s: { ...BASE, epochs: 8, seeds: 5, target: 'fets', perWindow: true },
+  H12: { ...BASE, window: 12, epochs: 8, seeds: 3, target: 'fets', perWindow: true },
+  D2: { ...BASE, units: 32, epochs: 100, seeds: 3, cell: 'dense', lr: 0.003, perWindow: true },
+  E12: { ...BASE, epochs: 12, seeds: 3, perWindow: true },
+  G: { ...BASE, window: 36, perWindow: true },
 };
 
 /** Training windows of one series: normalised last `window` points → the next 12, relative. */
@@ -402,8 +304,7 @@ async function net() {
   if (!c) throw new Error(`unknown config ${name}`);
   await initNodeBackend();
   const targets: Dumped[] = JSON.parse(readFileSync(`${DIR}/dump-${half}.json`, 'utf8'));
-  const dev = SERIES_LIST.filter((s) => s.half === 'dev');
-  const extra = SERIES_LIST.filter((s) => s.half === 'extra');
+  const dev = SERIES.filter((s) => s.half === 'dev');
   const out: Record<string, Record<number, number[]>> = {};
   const t0 = Date.now();
   // The first backtest origin of a target: family members are cut there.
@@ -416,11 +317,11 @@ async function net() {
   const groups: { train: typeof dev; targets: Dumped[]; cutoff: number }[] =
     half === 'dev'
       ? folds.map((ds) => ({
-          train: [...dev.filter((s) => !ds.some((d) => d.name === s.name)), ...extra],
+          train: dev.filter((s) => !ds.some((d) => d.name === s.name)),
           targets: ds,
           cutoff: cutoffOf(ds),
         }))
-      : [{ train: [...dev, ...extra], targets, cutoff: cutoffOf(targets) }];
+      : [{ train: dev, targets, cutoff: cutoffOf(targets) }];
   const only = flag('only');
   for (const g of groups.filter((x) => !only || x.targets.some((d) => d.name === only))) {
     const xs: number[][] = [];
