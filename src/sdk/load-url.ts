@@ -114,17 +114,6 @@ async function readModel(
   } catch (e) {
     throw new ModelFormatError(`${base}: ${(e as Error).message}`, { cause: e });
   }
-  const urls = manifest.paths.map((p) => {
-    if (options.weights) return options.weights;
-    let at: URL;
-    try {
-      at = new URL(String(p), base);
-    } catch {
-      throw new ModelFormatError(`${base}: the weight path ${JSON.stringify(p)} is not a URL`);
-    }
-    checkWeightsUrl(at, base, options.crossOriginWeights);
-    return at;
-  });
   // One after another, each within what is left of the declared size (the early download is
   // held to it from its next chunk on).
   const parts: Uint8Array[] = [];
@@ -135,6 +124,16 @@ async function readModel(
     if (part.byteLength > left) throw new DownloadError(options.weights!, `the weights grew past ${left} bytes`);
     parts.push(part);
   } else {
+    const urls = manifest.paths.map((p) => {
+      let at: URL;
+      try {
+        at = new URL(String(p), base);
+      } catch {
+        throw new ModelFormatError(`${base}: the weight path ${JSON.stringify(p)} is not a URL`);
+      }
+      checkWeightsUrl(at, base, options.crossOriginWeights);
+      return at;
+    });
     for (const at of urls) {
       const part = await download(at, fetchImpl, { maxBytes: left, stallSeconds, what: 'weights' });
       left -= part.byteLength;
