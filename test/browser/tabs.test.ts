@@ -113,6 +113,8 @@ test('lists an older version stored are moved into per-message records once, for
   const a = await tab(context);
   assert.deepEqual(await learned(a), ['quedamos con Zenobia en el zoco', 'hoy no puedo, mañana sí']);
   assert.deepEqual(await a.evaluate(() => (window as any).p.learned().forgotten), ['hoy']);
+  // Learned messages count in once the model's n-gram has joined (neuralReady), not at ready.
+  await whole(a);
   assert.ok((await next(a, 'quedamos con ')).includes('zenobia'), 'the moved message is learned');
   assert.ok(!(await next(a, 'Hola cómo se siente ')).includes('hoy'), 'the moved forgotten word applies');
   // The old lists are gone, so a reload does not import them twice.
