@@ -9,6 +9,7 @@ import { prepareTokenizer } from '../text/tokenize.js';
 import {
   fromArtifacts,
   fromArtifactsInStages,
+  ngramInStages,
   type ModelArtifacts,
   type RnnModel,
 } from '../inference/format/artifacts.js';
@@ -79,9 +80,14 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
   await firstVisit;
   if (stored && stored.key === source.key) {
     try {
-      const { model, ngram } = fromArtifactsInStages(stored.artifacts);
+      const record = stored;
+      const { model, ngram } = fromArtifactsInStages(record.artifacts);
       markStep('decoded');
-      return { model, fromStorage: true, whole: completing(model, ngram, source, how) };
+      // A record kept in two is read in two: its n-gram part after the first suggestion.
+      const steps = record.part
+        ? async () => ngramInStages(record.artifacts, await store.readPart(record))
+        : async () => ngram();
+      return { model, fromStorage: true, whole: completing(model, steps, source, how) };
     } catch (e) {
       onError(loadedAgain(store, e as Error));
       stored = undefined;
@@ -104,7 +110,7 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
     if (stored && source.sameModel(stored.key)) {
       try {
         return {
-          model: fromArtifacts(stored.artifacts),
+          model: fromArtifacts(await store.whole(stored)),
           fromStorage: true,
           warning: new Error(`${(e as Error).message}; answering with the model stored in this browser`, {
             cause: e,
@@ -119,7 +125,7 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
   return {
     model: staged.model,
     fromStorage: false,
-    whole: completing(staged.model, staged.ngram, source, how, fetched),
+    whole: completing(staged.model, async () => staged.ngram(), source, how, fetched),
   };
 }
 
@@ -133,7 +139,7 @@ function loadedAgain(store: ModelStore, e: Error): Error {
 /** OpenedModel.whole for `model` and its n-gram's `steps`; `fetched`: the download it came from. */
 function completing(
   model: RnnModel,
-  steps: () => Generator<void, KneserNeyTrigram | undefined>,
+  steps: () => Promise<Generator<void, KneserNeyTrigram | undefined>>,
   source: ModelSource,
   how: Omit<OpenHow, 'before'>,
   fetched?: ModelArtifacts,
@@ -144,7 +150,8 @@ function completing(
     if (!wanted()) return undefined;
     let ngram: KneserNeyTrigram | undefined;
     try {
-      const decoding = steps();
+      const decoding = await steps();
+      if (!wanted()) return undefined;
       for (let step = decoding.next(); ; step = decoding.next()) {
         if (step.done) {
           ngram = step.value;
@@ -202,7 +209,7 @@ export async function openReplyModel(source: ModelSource, how: Omit<OpenHow, 'be
   const { store } = how;
   const name = `${store.name}:replies`;
   let stored: StoredModel | undefined;
-  if (store.ok) stored = await store.read(name).catch(() => undefined);
+  if (store.ok) stored = await store.readWhole(name).catch(() => undefined);
   if (stored && stored.key === source.key) {
     try {
       return fromArtifacts(stored.artifacts);

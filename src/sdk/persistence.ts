@@ -5,8 +5,8 @@
  * for them and `delete()` is never followed by a late write. The learned text has its own
  * records (storage/learned-log.ts).
  */
-import type { ModelArtifacts } from '../inference/format/artifacts.js';
-import { deleteStored, indexedDbHandler, loadRecord, type StoredModel } from '../storage/idb.js';
+import { joinNgram, type ModelArtifacts, type NgramPart } from '../inference/format/artifacts.js';
+import { deleteStored, indexedDbHandler, loadPart, loadRecord, loadWhole, type StoredModel } from '../storage/idb.js';
 
 export class ModelStore {
   /** The name the records are kept under (the reply model's under name + ':replies'). */
@@ -44,11 +44,29 @@ export class ModelStore {
     this.#prefetched.catch(() => {});
   }
 
-  /** The stored record under `name` (default: the predictor's), or undefined. */
-  read(name = this.name): Promise<StoredModel | undefined> {
-    const pending = name === this.name ? this.#prefetched : undefined;
-    if (pending) this.#prefetched = undefined;
-    return pending ?? loadRecord(name);
+  /**
+   * The predictor's stored record, or undefined: all but the n-gram when `part` is set
+   * (readPart reads that).
+   */
+  read(): Promise<StoredModel | undefined> {
+    const pending = this.#prefetched;
+    this.#prefetched = undefined;
+    return pending ?? loadRecord(this.name);
+  }
+
+  /** The n-gram part of `record` (read by read()); StorageError when it is gone or replaced. */
+  readPart(record: StoredModel): Promise<NgramPart> {
+    return loadPart(this.name, record);
+  }
+
+  /** The whole of `record` (read by read()): its artifacts with the n-gram part joined. */
+  async whole(record: StoredModel): Promise<ModelArtifacts> {
+    return record.part ? joinNgram(record.artifacts, await this.readPart(record)) : record.artifacts;
+  }
+
+  /** The stored record under `name` (another model's, as the reply model's), whole, or undefined. */
+  readWhole(name: string): Promise<StoredModel | undefined> {
+    return loadWhole(name);
   }
 
   /**
@@ -61,7 +79,7 @@ export class ModelStore {
     if (!this.#ok) return undefined;
     try {
       const record = await this.read();
-      return record?.key === key ? decode(record.artifacts) : undefined;
+      return record?.key === key ? decode(await this.whole(record)) : undefined;
     } catch (e) {
       const err = e as Error;
       if (err.name === 'StorageError' || err.name === 'ModelFormatError')

@@ -1,14 +1,19 @@
 /**
  * Persistence with idb-keyval: a model's topology, weights, vocabulary, settings, metrics and
- * corpus hash stored as ONE record (one `set`, one transaction), behind a tf.io-style handler
- * (`save(artifacts)` / `load()`). The text a person taught the predictor lives in
+ * corpus hash stored in one transaction, behind a tf.io-style handler (`save(artifacts)` /
+ * `load()`). Since storage version 2 a model with n-gram counts is kept as two records written
+ * together: `model:<name>`, all but the n-gram, which a page reads before its first suggestion,
+ * and `model:<name>#ngram`, the n-gram's part (artifacts.ts splitNgram), read after it; both
+ * carry the same `part` id, so a part written by another tab in between is told apart. The text a person taught the predictor lives in
  * learned-log.ts, one record per message; this module only hands over what older versions kept.
  * The store is a trailing default parameter, as in idb-keyval, so tests can pass their own.
  */
-import { createStore, get, set, del, promisifyRequest, type UseStore } from 'idb-keyval';
-import type { ModelArtifacts } from '../inference/format/artifacts.js';
+import { createStore, get, del, promisifyRequest, type UseStore } from 'idb-keyval';
+import { joinNgram, splitNgram, type ModelArtifacts, type NgramPart } from '../inference/format/artifacts.js';
 
-export const STORAGE_VERSION = 1;
+/** 2: a model's n-gram part may be a record of its own. Records of version 1 still load. */
+export const STORAGE_VERSION = 2;
+const READABLE_VERSIONS = [1, STORAGE_VERSION];
 const DB = 'rnn-predict';
 const STORE = 'models';
 
@@ -40,7 +45,16 @@ export interface StoredModel {
   /** Identifies the corpus and settings the model was trained for. */
   key: string;
   savedAt: string;
+  /** The whole model, or all but its n-gram when `part` is set. */
   artifacts: ModelArtifacts;
+  /** Set when the n-gram is in the record `model:<name>#ngram` of the same `part` (loadPart). */
+  part?: string;
+}
+
+/** The record of a model's n-gram part. */
+interface StoredPart {
+  part: string;
+  ngram: NgramPart;
 }
 
 export class StorageError extends Error {
@@ -48,6 +62,7 @@ export class StorageError extends Error {
 }
 
 const modelKey = (name: string) => `model:${name}`;
+const partKey = (name: string) => `model:${name}#ngram`;
 const learnedKey = (name: string) => `learned:${name}`;
 const forgottenKey = (name: string) => `forgotten:${name}`;
 
@@ -74,23 +89,41 @@ export function indexedDbHandler(name: string, key: string, store: UseStore = de
     async save(
       artifacts: ModelArtifacts,
     ): Promise<{ modelArtifactsInfo: { dateSaved: Date; weightDataBytes: number } }> {
-      const record: StoredModel = { version: STORAGE_VERSION, key, savedAt: new Date().toISOString(), artifacts };
+      const savedAt = new Date().toISOString();
+      const { rest, part } = splitNgram(artifacts);
+      const id = part ? `${savedAt}/${Math.random().toString(36).slice(2)}` : undefined;
+      const record: StoredModel = {
+        version: STORAGE_VERSION,
+        key,
+        savedAt,
+        artifacts: rest,
+        ...(id ? { part: id } : {}),
+      };
       try {
-        await set(modelKey(name), record, store);
+        await store('readwrite', (s) => {
+          s.put(record, modelKey(name));
+          if (part && id) s.put({ part: id, ngram: part } satisfies StoredPart, partKey(name));
+          else s.delete(partKey(name));
+          return promisifyRequest(s.transaction);
+        });
       } catch (e) {
         throw explain(e, `saving model "${name}" (${(artifacts.weightData.byteLength / 1e6).toFixed(1)} MB)`);
       }
       return {
-        modelArtifactsInfo: { dateSaved: new Date(record.savedAt), weightDataBytes: artifacts.weightData.byteLength },
+        modelArtifactsInfo: { dateSaved: new Date(savedAt), weightDataBytes: artifacts.weightData.byteLength },
       };
     },
+    /** The whole model (its n-gram part joined), or undefined when none is stored. */
     async load(): Promise<ModelArtifacts | undefined> {
-      return (await loadRecord(name, store))?.artifacts;
+      return (await loadWhole(name, store))?.artifacts;
     },
   };
 }
 
-/** The stored record for a name, or undefined. Throws StorageError for a record that is not one. */
+/**
+ * The stored record for a name, or undefined: the whole model, or all but its n-gram when
+ * `part` is set (loadPart reads that). Throws StorageError for a record that is not one.
+ */
 export async function loadRecord(
   name: string,
   store: UseStore = defaultModelStore(),
@@ -101,26 +134,83 @@ export async function loadRecord(
   } catch (e) {
     throw explain(e, `reading model "${name}"`);
   }
+  return checkedRecord(name, value);
+}
+
+/**
+ * The n-gram part of `record` (read by loadRecord under `name`). StorageError when it is
+ * missing or belongs to another record (written or deleted since, in another tab).
+ */
+export async function loadPart(
+  name: string,
+  record: StoredModel,
+  store: UseStore = defaultModelStore(),
+): Promise<NgramPart> {
+  let value: unknown;
+  try {
+    value = await get(partKey(name), store);
+  } catch (e) {
+    throw explain(e, `reading the n-gram of model "${name}"`);
+  }
+  return checkedPart(name, record, value);
+}
+
+/** The stored record for a name with its n-gram part joined (one transaction), or undefined. */
+export async function loadWhole(name: string, store: UseStore = defaultModelStore()): Promise<StoredModel | undefined> {
+  let values: [unknown, unknown];
+  try {
+    values = await store('readonly', (s) =>
+      Promise.all([promisifyRequest(s.get(modelKey(name))), promisifyRequest(s.get(partKey(name)))]),
+    );
+  } catch (e) {
+    throw explain(e, `reading model "${name}"`);
+  }
+  const record = checkedRecord(name, values[0]);
+  if (!record?.part) return record;
+  const { part: _, ...whole } = record;
+  return { ...whole, artifacts: joinNgram(record.artifacts, checkedPart(name, record, values[1])) };
+}
+
+function checkedRecord(name: string, value: unknown): StoredModel | undefined {
   if (value === undefined) return undefined;
   const r = value as Partial<StoredModel>;
   if (typeof r !== 'object' || r === null || typeof r.version !== 'number') {
     throw new StorageError(`the stored record for "${name}" is not an rnn-predict model record`);
   }
-  if (r.version !== STORAGE_VERSION) {
+  if (!READABLE_VERSIONS.includes(r.version)) {
     throw new StorageError(
-      `the stored record for "${name}" has storage version ${r.version}, expected ${STORAGE_VERSION}`,
+      `the stored record for "${name}" has storage version ${r.version}, expected ${READABLE_VERSIONS.join(' or ')}`,
     );
   }
   if (typeof r.key !== 'string' || typeof r.artifacts !== 'object' || r.artifacts === null) {
     throw new StorageError(`the stored record for "${name}" is damaged (missing key or artifacts)`);
   }
+  if (r.part !== undefined && typeof r.part !== 'string') {
+    throw new StorageError(
+      `the stored record for "${name}" is damaged (its part is ${typeof r.part}, expected a string)`,
+    );
+  }
   return r as StoredModel;
+}
+
+function checkedPart(name: string, record: StoredModel, value: unknown): NgramPart {
+  const p = value as Partial<StoredPart> | undefined;
+  if (p === undefined || p.part !== record.part)
+    throw new StorageError(
+      p === undefined
+        ? `the n-gram of the stored model "${name}" is missing (deleted since it was read?)`
+        : `the n-gram of the stored model "${name}" belongs to another record (replaced since it was read?)`,
+    );
+  if (typeof p.ngram !== 'object' || p.ngram === null || !(p.ngram.weightData instanceof ArrayBuffer))
+    throw new StorageError(`the n-gram of the stored model "${name}" is damaged`);
+  return p.ngram;
 }
 
 /** Removes the model of a name (and what an older version kept of its learned text). */
 export async function deleteStored(name: string, store: UseStore = defaultModelStore()): Promise<void> {
   try {
     await del(modelKey(name), store);
+    await del(partKey(name), store);
     await del(learnedKey(name), store);
     await del(forgottenKey(name), store);
   } catch (e) {

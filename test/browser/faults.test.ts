@@ -290,11 +290,12 @@ describe('privacy', () => {
       { TINY, origin: env.origin },
     );
     assert.ok(r.learned.includes('Zenobia') || r.learned.includes('zenobia'), r.learned.join(','));
-    // The model, the message, and the number of messages (a count, no text).
-    assert.equal(r.storedBefore.length, 3, r.storedBefore.join(' '));
-    assert.equal(r.storedBefore[0], 'model:privacy');
-    assert.match(r.storedBefore[1]!, /^\[\["privacy","m",\d+,"\w+",\d+\],\{"text":"Mañana quedamos con Zenobia/);
-    assert.equal(r.storedBefore[2], '[["privacy","n"],{"count":1}]');
+    // The model (its n-gram in a record of its own), the message, and the number of messages
+    // (a count, no text).
+    assert.equal(r.storedBefore.length, 4, r.storedBefore.join(' '));
+    assert.deepEqual(r.storedBefore.slice(0, 2), ['model:privacy', 'model:privacy#ngram']);
+    assert.match(r.storedBefore[2]!, /^\[\["privacy","m",\d+,"\w+",\d+\],\{"text":"Mañana quedamos con Zenobia/);
+    assert.equal(r.storedBefore[3], '[["privacy","n"],{"count":1}]');
     // What is left is the deletion's generation number, which holds no text.
     assert.deepEqual(r.storedAfter, ['[["privacy","g"],{"generation":1}]']);
     assert.ok(

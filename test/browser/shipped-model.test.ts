@@ -62,16 +62,19 @@ function editStoredRecord(page: Page, edit: 'older' | 'damaged') {
           const tx = open.result.transaction('models', 'readwrite');
           const store = tx.objectStore('models');
           const get = store.get('model:default');
-          get.onsuccess = () => {
+          // The n-gram counts are the last bytes of the record's n-gram part (storage version 2).
+          const part = store.get('model:default#ngram');
+          part.onsuccess = () => {
             const record = get.result;
             if (edit === 'older') {
               const key = JSON.parse(record.key);
               record.key = JSON.stringify({ ...key, version: key.version - 1 });
+              store.put(record, 'model:default');
             } else {
-              const bytes = new Uint8Array(record.artifacts.weightData);
+              const bytes = new Uint8Array(part.result.ngram.weightData);
               bytes.fill(0xff, bytes.length - 64);
+              store.put(part.result, 'model:default#ngram');
             }
-            store.put(record, 'model:default');
             tx.oncomplete = () => resolve(record.key);
           };
         };
@@ -266,10 +269,16 @@ test('a model is stored exactly as it was fetched: a float32 model stays float32
         const open = indexedDB.open('rnn-predict');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const get = open.result.transaction('models').objectStore('models').get('model:f32');
-          get.onsuccess = () => {
+          const models = open.result.transaction('models').objectStore('models');
+          const get = models.get('model:f32');
+          const part = models.get('model:f32#ngram'); // the n-gram's bytes, after the network's
+          part.onsuccess = () => {
             const a = get.result.artifacts;
-            const bytes = new Uint8Array(a.weightData);
+            const first = new Uint8Array(a.weightData);
+            const rest = new Uint8Array(part.result.ngram.weightData);
+            const bytes = new Uint8Array(first.length + rest.length);
+            bytes.set(first);
+            bytes.set(rest, first.length);
             // A sample of the bytes: every 997th.
             resolve({
               specs: a.weightSpecs.map((w: any) => `${w.name}:${w.quantization?.dtype ?? w.encoding ?? w.dtype}`),
@@ -277,7 +286,7 @@ test('a model is stored exactly as it was fetched: a float32 model stays float32
               length: bytes.length,
             });
           };
-          get.onerror = () => reject(get.error);
+          part.onerror = () => reject(part.error);
         };
       }),
   );

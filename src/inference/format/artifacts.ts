@@ -335,6 +335,84 @@ export function fromArtifactsInStages(artifacts: unknown): {
   model: RnnModel;
   ngram: () => Generator<void, KneserNeyTrigram | undefined>;
 } {
+  const { model, ngram } = decodeArtifacts(artifacts, true);
+  return { model: model!, ngram };
+}
+
+/**
+ * A model's n-gram tables apart from the rest of its artifacts (splitNgram): the n-gram header,
+ * and the specs and bytes of its counts, which come last in the weight data.
+ */
+export interface NgramPart {
+  ngram: NonNullable<ModelTopology['ngram']>;
+  weightSpecs: WeightSpec[];
+  weightData: ArrayBuffer;
+}
+
+/**
+ * `artifacts` as two: the rest (network, vocabulary, settings: artifacts of a model without an
+ * n-gram, which fromArtifactsInStages reads alone) and its n-gram part, so that storage can read
+ * the rest first. No part for a model without n-gram counts, or whose counts do not come last.
+ */
+export function splitNgram(artifacts: ModelArtifacts): { rest: ModelArtifacts; part?: NgramPart } {
+  const { ngram, ...topology } = artifacts.modelTopology;
+  const specs = artifacts.weightSpecs;
+  const at = specs.findIndex((s) => s.name.startsWith('ngram/'));
+  if (!ngram || at < 0 || specs.slice(at).some((s) => !s.name.startsWith('ngram/'))) return { rest: artifacts };
+  let offset: number;
+  try {
+    offset = declaredWeightBytes(specs.slice(0, at));
+  } catch {
+    return { rest: artifacts };
+  }
+  if (offset > artifacts.weightData.byteLength) return { rest: artifacts };
+  return {
+    rest: {
+      ...artifacts,
+      modelTopology: topology,
+      weightSpecs: specs.slice(0, at),
+      weightData: artifacts.weightData.slice(0, offset),
+    },
+    part: { ngram, weightSpecs: specs.slice(at), weightData: artifacts.weightData.slice(offset) },
+  };
+}
+
+/** The artifacts splitNgram split into `rest` and `part`. */
+export function joinNgram(rest: ModelArtifacts, part: NgramPart): ModelArtifacts {
+  return {
+    ...rest,
+    modelTopology: { ...rest.modelTopology, ngram: part.ngram },
+    weightSpecs: [...rest.weightSpecs, ...part.weightSpecs],
+    weightData: concatBytes([new Uint8Array(rest.weightData), new Uint8Array(part.weightData)]).buffer,
+  };
+}
+
+/**
+ * The n-gram of the model whose artifacts splitNgram split into `rest` and `part`, decoded in
+ * steps as fromArtifactsInStages' `ngram()` (the same checks, the same ModelFormatError), with
+ * no work on the network: a page reads the part after its first suggestion.
+ */
+export function ngramInStages(rest: ModelArtifacts, part: NgramPart): Generator<void, KneserNeyTrigram | undefined> {
+  const p = part as Partial<NgramPart> | null;
+  if (typeof p !== 'object' || p === null || typeof p.ngram !== 'object' || p.ngram === null)
+    throw new ModelFormatError(`the n-gram part of a model must be an object with its header, got ${describe(p)}`);
+  const artifacts = {
+    ...rest,
+    modelTopology: { ...rest.modelTopology, ngram: p.ngram },
+    weightSpecs: p.weightSpecs,
+    weightData: p.weightData,
+  };
+  return decodeArtifacts(artifacts, false).ngram();
+}
+
+/**
+ * fromArtifactsInStages' work; with `network` false, the weights other than the n-gram's are
+ * neither expected nor read (no `model`), for ngramInStages.
+ */
+function decodeArtifacts(
+  artifacts: unknown,
+  network: boolean,
+): { model?: RnnModel; ngram: () => Generator<void, KneserNeyTrigram | undefined> } {
   const a = artifacts as Partial<ModelArtifacts> | null;
   if (typeof a !== 'object' || a === null)
     throw new ModelFormatError(`model artifacts must be an object, got ${describe(a)}`);
@@ -350,14 +428,14 @@ export function fromArtifactsInStages(artifacts: unknown): {
   if (!Array.isArray(a.weightSpecs)) throw new ModelFormatError('model artifacts: weightSpecs is missing');
   if (!(a.weightData instanceof ArrayBuffer))
     throw new ModelFormatError('model artifacts: weightData must be an ArrayBuffer');
-  let config: ModelConfig, vocabulary: Vocabulary;
+  let config: ModelConfig, vocabulary: Vocabulary | undefined;
   try {
     config = resolveModelConfig(t.config as ModelConfig);
-    vocabulary = Vocabulary.fromJSON(t.vocabulary);
+    if (network) vocabulary = Vocabulary.fromJSON(t.vocabulary);
   } catch (e) {
     throw new ModelFormatError(`model record is damaged: ${(e as Error).message}`);
   }
-  if (vocabulary.size !== config.vocabSize)
+  if (vocabulary && vocabulary.size !== config.vocabSize)
     throw new ModelFormatError(
       `model record is damaged: vocabulary has ${vocabulary.size} tokens, config expects ${config.vocabSize}`,
     );
@@ -405,6 +483,10 @@ export function fromArtifactsInStages(artifacts: unknown): {
       offset += length;
       continue;
     }
+    if (!network && !String(spec.name).startsWith('ngram/'))
+      throw new ModelFormatError(
+        `the n-gram part of a model holds a weight named ${describe(spec.name)}, expected ngram/ tables only`,
+      );
     const int8 = spec.quantization?.dtype === 'int8';
     const rows = int8 ? (spec.shape[0] ?? 0) : 0;
     if (int8 && (spec.shape.length !== 2 || (spec.quantization as { scale?: unknown }).scale !== 'row')) {
@@ -450,7 +532,7 @@ export function fromArtifactsInStages(artifacts: unknown): {
   }
   if (offset !== buffer.byteLength)
     throw new ModelFormatError(`model record is damaged: ${buffer.byteLength - offset} bytes of weight data left over`);
-  for (const [name, shape] of weightShapes(config)) {
+  for (const [name, shape] of network ? weightShapes(config) : []) {
     const w = weights.get(name);
     const size = shape.reduce((x, y) => x * y, 1);
     if (!w || w.length !== size)
@@ -483,6 +565,7 @@ export function fromArtifactsInStages(artifacts: unknown): {
       throw new ModelFormatError(`model record is damaged: ${(e as Error).message}`);
     }
   };
+  if (!vocabulary) return { ngram };
   const model: RnnModel = {
     config,
     vocabulary,
