@@ -19,6 +19,8 @@
  * network trained on the whole development half, cut the same way. `score` recomputes
  * forecast()'s rule (drop what loses to seasonal naive on the series' own backtest, the median
  * of the rest, bands from the answer's backtest errors) with the network as a candidate.
+ * The fifth round's configurations (`extra`) also train on the training-only series of data/extra/
+ * (EXTRA_SERIES), whole, in every training set; they are never forecast or scored.
  * Files go to $GLOBAL_NET_DIR (default /tmp/global-net).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,7 +41,7 @@ import { seasonalAr, theta } from '../src/timeseries/classical.js';
 import { medianForecast } from '../src/timeseries/select.js';
 import { parseSeriesCsv, rmse } from '../src/timeseries/forecast.js';
 import { mulberry32 } from '../src/data/windows.js';
-import { SERIES } from './series.js';
+import { EXTRA_SERIES, SERIES } from './series.js';
 
 const HORIZON = 12;
 const DIR = process.env.GLOBAL_NET_DIR ?? '/tmp/global-net';
@@ -69,8 +71,8 @@ mkdirSync(DIR, { recursive: true });
 /** Both protocols on the development half; the bench's alone on the evaluation half. */
 const PROTOCOLS = half === 'dev' ? ALL_PROTOCOLS : ALL_PROTOCOLS.slice(0, 1);
 
-const load = (name: string) =>
-  parseSeriesCsv(readFileSync(new URL(`../data/${name}.csv`, import.meta.url), 'utf8')).values;
+const load = (name: string, dir = 'data') =>
+  parseSeriesCsv(readFileSync(new URL(`../${dir}/${name}.csv`, import.meta.url), 'utf8')).values;
 
 /** Bench origins of a protocol, and forecast()'s backtest origins inside a training length. */
 const benchOrigins = (n: number, p: { origins: number; step: number }) =>
@@ -164,9 +166,22 @@ interface Config {
   batch: number;
   /** Divide each window and its targets by the RMS of the window's first differences (N-BEATS-like). */
   perWindow?: boolean;
+  /** Also train on the training-only series of data/extra/ (the fifth round). */
+  extra?: boolean;
+  /**
+   * Target 'fets' only: the input goes on past the window with ETS's own forecast, deseasonalised
+   * and minus the level (so the network sees the trend ETS will extrapolate).
+   */
+  seeBase?: boolean;
+  /** Multiply the network's output by this (default 1): a shrunk correction. */
+  shrink?: number;
 }
+/** The length of the network's input sequence. */
+const inputLength = (c: Config) => c.window + (c.seeBase ? HORIZON : 0);
 /** What the configurations share; each below names what it changes. */
 const BASE: Config = { window: 24, units: 16, epochs: 25, seeds: 2, target: 'pure', cell: 'gru', lr: 0.01, batch: 128 };
+/** The fifth round's ETS correction: H4's settings, trained on the series of data/extra/ too. */
+const HX = { epochs: 4, seeds: 3, target: 'fets', perWindow: true, extra: true } as const;
 const CONFIGS: Record<string, Config> = {
   A: { ...BASE },
   B: { ...BASE, target: 'ets' },
@@ -182,6 +197,24 @@ const CONFIGS: Record<string, Config> = {
   D2: { ...BASE, units: 32, epochs: 100, seeds: 3, cell: 'dense', lr: 0.003, perWindow: true },
   E12: { ...BASE, epochs: 12, seeds: 3, perWindow: true },
   G: { ...BASE, window: 36, perWindow: true },
+  // The fifth round (docs/forecasting.md): trained on the series of data/extra/ too.
+  Ex: { ...BASE, perWindow: true, extra: true },
+  E8x: { ...BASE, epochs: 8, seeds: 3, perWindow: true, extra: true },
+  H4x: { ...BASE, ...HX },
+  H1x: { ...BASE, ...HX, epochs: 1 },
+  H2x: { ...BASE, ...HX, epochs: 2 },
+  H4xl: { ...BASE, ...HX, lr: 0.003 },
+  H2x12: { ...BASE, ...HX, window: 12, epochs: 2 },
+  H2x8s: { ...BASE, ...HX, epochs: 2, seeds: 8 },
+  H2xh: { ...BASE, ...HX, epochs: 2, shrink: 0.5 },
+  H2x8u: { ...BASE, ...HX, units: 8, epochs: 2 },
+  // ... with ETS's forecast after the window in the input (S4: without the extra series).
+  S4: { ...BASE, ...HX, extra: false, seeBase: true },
+  S2x: { ...BASE, ...HX, epochs: 2, seeBase: true },
+  S8x: { ...BASE, ...HX, epochs: 8, seeBase: true },
+  S16x: { ...BASE, ...HX, epochs: 16, seeBase: true },
+  S32x: { ...BASE, ...HX, epochs: 32, seeBase: true },
+  SDx: { ...BASE, ...HX, units: 64, epochs: 30, cell: 'dense', lr: 0.003, seeBase: true },
 };
 
 /** Training windows of one series: normalised last `window` points → the next 12, relative. */
@@ -198,12 +231,16 @@ function windowsOf(values: number[], season: number, c: Config, cutoff: number) 
     const u = normalised(f, t);
     const x = u.slice(t + 1 - c.window);
     const k = c.perWindow ? windowScale(x) : 1;
-    xs.push(x.map((v) => v / k));
     const base = c.target === 'fets' ? etsLog(t).map((v) => v - f.shift) : baseOf(f, t, c.target);
+    const seen = c.seeBase ? baseSeen(base, baseOf(f, t, 'pure')) : [];
+    xs.push([...x, ...seen].map((v) => v / k));
     ys.push(base.map((b, h) => (f.z[t + 1 + h]! - b) / k));
   }
   return { xs, ys };
 }
+
+/** ETS's forecast (logs − shift) less the log fit's level and season: its deseasonalised path. */
+const baseSeen = (base: number[], levelSeason: number[]) => base.map((b, h) => b - levelSeason[h]!);
 
 /** A window's own scale: the RMS of its first differences (at least 1e-3). */
 const windowScale = (u: number[]) => {
@@ -220,13 +257,13 @@ function build(c: Config, seed: number): tf.Sequential {
     m.add(
       tf.layers.gru({
         units: c.units,
-        inputShape: [c.window, 1],
+        inputShape: [inputLength(c), 1],
         kernelInitializer: init(1),
         recurrentInitializer: init(2),
       }),
     );
   else {
-    m.add(tf.layers.flatten({ inputShape: [c.window, 1] }));
+    m.add(tf.layers.flatten({ inputShape: [inputLength(c), 1] }));
     m.add(tf.layers.dense({ units: c.units, activation: 'relu', kernelInitializer: init(1) }));
   }
   m.add(tf.layers.dense({ units: HORIZON, kernelInitializer: init(3) }));
@@ -235,6 +272,7 @@ function build(c: Config, seed: number): tf.Sequential {
 
 /** Trains `c.seeds` networks on the windows; returns a batched predictor of their mean. */
 async function trainGlobal(xs: number[][], ys: number[][], c: Config) {
+  const n = inputLength(c);
   const inScale = rms(xs.flat());
   const outScale = rms(ys.flat());
   const models: tf.Sequential[] = [];
@@ -250,19 +288,19 @@ async function trainGlobal(xs: number[][], ys: number[][], c: Config) {
         const r = Math.floor(random() * (j + 1));
         [order[j], order[r]] = [order[r]!, order[j]!];
       }
-      const xb = new Float32Array(order.length * c.window);
+      const xb = new Float32Array(order.length * n);
       const yb = new Float32Array(order.length * HORIZON);
       order.forEach((i, row) => {
         xb.set(
           xs[i]!.map((v) => v / inScale),
-          row * c.window,
+          row * n,
         );
         yb.set(
           ys[i]!.map((v) => v / outScale),
           row * HORIZON,
         );
       });
-      const x = tf.tensor3d(xb, [order.length, c.window, 1]);
+      const x = tf.tensor3d(xb, [order.length, n, 1]);
       const y = tf.tensor2d(yb, [order.length, HORIZON]);
       const h = await model.fit(x, y, { epochs: 1, batchSize: c.batch, shuffle: false, verbose: 0 });
       x.dispose();
@@ -277,16 +315,16 @@ async function trainGlobal(xs: number[][], ys: number[][], c: Config) {
   }
   const predict = (inputs: number[][]): number[][] => {
     const sum = inputs.map(() => new Array<number>(HORIZON).fill(0));
-    const flat = new Float32Array(inputs.length * c.window);
+    const flat = new Float32Array(inputs.length * n);
     inputs.forEach((u, i) =>
       flat.set(
         u.map((v) => v / inScale),
-        i * c.window,
+        i * n,
       ),
     );
     for (const m of models) {
       const out = tf.tidy(() =>
-        (m.predict(tf.tensor3d(flat, [inputs.length, c.window, 1])) as tf.Tensor).arraySync(),
+        (m.predict(tf.tensor3d(flat, [inputs.length, n, 1])) as tf.Tensor).arraySync(),
       ) as number[][];
       out.forEach((row, i) => row.forEach((v, h) => (sum[i]![h]! += (v * outScale) / models.length)));
     }
@@ -333,19 +371,31 @@ async function net() {
       xs.push(...w.xs);
       ys.push(...w.ys);
     }
+    // Training-only series: whole, in every training set (none shares a scored series' subject).
+    for (const s of c.extra ? EXTRA_SERIES : []) {
+      const v = load(s.name, 'data/extra');
+      const w = windowsOf(v, s.season, c, v.length);
+      xs.push(...w.xs);
+      ys.push(...w.ys);
+    }
     const t1 = Date.now();
     const model = await trainGlobal(xs, ys, c);
     for (const d of g.targets) {
       const lengths = Object.keys(d.at).map(Number);
-      const inputs = lengths.map((L) => lastWindow(d.at[L]!.u, c.window));
-      const scales = inputs.map((x) => (c.perWindow ? windowScale(x) : 1));
-      const pred = model.predict(inputs.map((x, i) => x.map((v) => v / scales[i]!)));
+      const baseAt = (L: number) => {
+        const a = d.at[L]!;
+        return c.target === 'fets' ? a.fc.ets!.map((v) => Math.log(Math.max(v, 1e-9)) - a.shift) : a.base[c.target];
+      };
+      const windows = lengths.map((L) => lastWindow(d.at[L]!.u, c.window));
+      const scales = windows.map((x) => (c.perWindow ? windowScale(x) : 1));
+      const inputs = lengths.map((L, i) =>
+        [...windows[i]!, ...(c.seeBase ? baseSeen(baseAt(L), d.at[L]!.base.pure) : [])].map((v) => v / scales[i]!),
+      );
+      const pred = model.predict(inputs);
       out[d.name] = {};
       lengths.forEach((L, i) => {
-        const a = d.at[L]!;
-        const base =
-          c.target === 'fets' ? a.fc.ets!.map((v) => Math.log(Math.max(v, 1e-9)) - a.shift) : a.base[c.target];
-        out[d.name]![L] = base.map((b, h) => Math.exp(b + pred[i]![h]! * scales[i]! + a.shift));
+        const k = (c.shrink ?? 1) * scales[i]!;
+        out[d.name]![L] = baseAt(L).map((b, h) => Math.exp(b + pred[i]![h]! * k + d.at[L]!.shift));
       });
     }
     model.dispose();

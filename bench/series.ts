@@ -24,3 +24,23 @@ export const SERIES: readonly { name: string; season: number; half: 'dev' | 'eva
   { name: 'australian-residents-quarterly', season: 4, half: 'eval' },
   { name: 'australian-wool-quarterly', season: 4, half: 'eval' },
 ];
+
+/**
+ * Training-only series of data/extra/ (issue #33's fifth round): never scored, only added to the
+ * training windows of bench/global-net.ts's network (data/README.md gives the rule they were
+ * chosen by).
+ */
+export const EXTRA_SERIES: readonly { name: string; season: number }[] = [
+  { name: 'us-accidental-deaths', season: 12 },
+  { name: 'uk-lung-deaths-male', season: 12 },
+  { name: 'uk-lung-deaths-female', season: 12 },
+  { name: 'dutch-retail-sales', season: 12 },
+  { name: 'us-ppi', season: 12 },
+  { name: 'nino3-sst', season: 12 },
+  { name: 'nino34-sst', season: 12 },
+  { name: 'uk-nondurables-quarterly', season: 4 },
+  { name: 'us-production-quarterly', season: 4 },
+  { name: 'german-unemployment-quarterly', season: 4 },
+  { name: 'japan-gdp-quarterly', season: 4 },
+  { name: 'orange-county-employment-quarterly', season: 4 },
+];
