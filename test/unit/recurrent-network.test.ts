@@ -15,6 +15,8 @@ import {
   type ModelConfig,
 } from '../../src/inference/model/model-config.js';
 import { mulberry32 } from '../../src/data/windows.js';
+import { fromArtifactsInStages } from '../../src/inference/format/artifacts.js';
+import { LazyWeights } from '../../src/inference/kernels/quantize.js';
 
 function randomWeights(config: ModelConfig, seed: number): Map<string, Float32Array> {
   const r = mulberry32(seed);
@@ -146,5 +148,55 @@ describe('WebAssembly SIMD kernels', () => {
     net.probabilities(s1.top);
     assert.deepEqual(s0.h[0], h0);
     for (const [k, v] of w) assert.deepEqual(v, copy.get(k), k);
+  });
+});
+
+describe('a stored int8 embedding kept as rows (LazyWeights)', () => {
+  // The shipped model: int8 embedding, tied output; decoded, its embedding stays int8 rows.
+  const json = JSON.parse(readFileSync(new URL('../../models/es/model.json', import.meta.url), 'utf8'));
+  const bin = readFileSync(new URL('../../models/es/weights.bin', import.meta.url));
+  const artifacts = {
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest[0].weights,
+    weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+  };
+
+  test('predicts exactly as the float32 weights do, and never makes the float32 copy', () => {
+    const lazy = fromArtifactsInStages(artifacts).model;
+    const plain = new Map(fromArtifactsInStages(artifacts).model.weights); // iterating dequantises
+    assert.ok(lazy.weights instanceof LazyWeights);
+    assert.ok((lazy.weights as LazyWeights).int8('embedding'), 'decoded as rows');
+    const a = new RecurrentNetwork(lazy.config, lazy.weights);
+    const b = new RecurrentNetwork(lazy.config, plain);
+    assert.ok(a.int8 && b.int8);
+    let sa = a.initialState(),
+      sb = b.initialState();
+    for (const id of [5, 17, 2, 300, 7199]) {
+      sa = a.step(sa, id);
+      sb = b.step(sb, id);
+      assert.deepEqual(sa.top, sb.top);
+      assert.deepEqual(a.logits(sa.top), b.logits(sb.top));
+    }
+    assert.ok((lazy.weights as LazyWeights).int8('embedding'), 'still rows after predicting');
+    // Read as a Map, the rows are float32 values, dequantised once.
+    assert.deepEqual(lazy.weights.get('embedding'), plain.get('embedding'));
+    assert.equal((lazy.weights as LazyWeights).int8('embedding'), undefined);
+    assert.equal(lazy.weights.size, plain.size);
+  });
+
+  test('iteration, has, size and set see every weight as float32', () => {
+    const w = fromArtifactsInStages(artifacts).model.weights as LazyWeights;
+    const names = weightShapes(resolveModelConfig(json.modelTopology.config)).map(([n]) => n);
+    assert.equal(w.size, names.length);
+    assert.ok(names.every((n) => w.has(n)));
+    const other = fromArtifactsInStages(artifacts).model.weights as LazyWeights;
+    const replaced = new Float32Array(other.int8('embedding')!.q.length);
+    other.set('embedding', replaced);
+    assert.equal(other.int8('embedding'), undefined);
+    assert.equal(other.get('embedding'), replaced);
+    const entries = [...w];
+    assert.deepEqual(entries.map(([n]) => n).sort(), [...names].sort());
+    assert.ok(entries.every(([, v]) => v instanceof Float32Array));
+    assert.equal(w.int8('embedding'), undefined, 'iterating dequantised it');
   });
 });

@@ -13,7 +13,7 @@ import { KneserNeyTrigram, NGRAM_FORMAT } from '../model/ngram.js';
 import { decodeTrigrams, encodeTrigrams } from './ngram-codec.js';
 import { decodeFourgrams, encodeFourgrams } from '../model/fourgram.js';
 import { WordPredictor, type PredictorParts } from '../model/word-predictor.js';
-import { quantizeRows, dequantizeRows } from '../kernels/quantize.js';
+import { quantizeRows, Int8Rows, LazyWeights, weightLength } from '../kernels/quantize.js';
 
 export const MODEL_FORMAT = 'rnn-predict/model';
 /** 2: the n-gram counts are varint-coded; 3: int8 weights and a release tag may appear.
@@ -440,7 +440,7 @@ function decodeArtifacts(
       `model record is damaged: vocabulary has ${vocabulary.size} tokens, config expects ${config.vocabSize}`,
     );
   const buffer = a.weightData;
-  const weights = new Map<string, Float32Array>();
+  const weights = new LazyWeights();
   let trigrams: Int32Array | undefined;
   /** The n-gram counts' varint segments, decoded by ngram(). */
   const varints: { name: string; bytes: Uint8Array; rows: number }[] = [];
@@ -508,8 +508,9 @@ function decodeArtifacts(
           throw new ModelFormatError(`model record is damaged: weight ${spec.name} has a non-finite scale in row ${r}`);
       }
       finite.add(spec.name);
+      // Kept as rows until read as float32 (LazyWeights): the network's int8 path never does.
       const q = new Int8Array(buffer, offset + rows * 4, count);
-      weights.set(spec.name, dequantizeRows(q, scales, count / Math.max(rows, 1)));
+      weights.setRows(spec.name, new Int8Rows(q, scales, count / Math.max(rows, 1)));
       offset += size;
       continue;
     }
@@ -533,11 +534,11 @@ function decodeArtifacts(
   if (offset !== buffer.byteLength)
     throw new ModelFormatError(`model record is damaged: ${buffer.byteLength - offset} bytes of weight data left over`);
   for (const [name, shape] of network ? weightShapes(config) : []) {
-    const w = weights.get(name);
     const size = shape.reduce((x, y) => x * y, 1);
-    if (!w || w.length !== size)
+    if (weightLength(weights, name) !== size)
       throw new ModelFormatError(`model record is damaged: weight ${name} is missing or has the wrong size`);
     if (finite.has(name)) continue;
+    const w = weights.get(name)!;
     for (let i = 0; i < w.length; i++) {
       if (!Number.isFinite(w[i]!))
         throw new ModelFormatError(`model record is damaged: weight ${name} holds a non-finite value at ${i}`);

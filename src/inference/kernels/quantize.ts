@@ -81,3 +81,102 @@ export function dequantizeInWasm(q: Int8Array, scales: Float32Array, cols: numbe
   scratch.kernels.dequant(at.q, at.scales, scales.length, cols, at.out);
   return new Float32Array(scratch.buffer, at.out, q.length).slice();
 }
+
+/** A matrix kept as quantizeRows' int8 rows and scales until its float32 values are needed. */
+export class Int8Rows {
+  constructor(
+    readonly q: Int8Array,
+    readonly scales: Float32Array,
+    readonly cols: number,
+  ) {}
+
+  /** Row r's float32 values (the very values dequantizeRows gives for that row). */
+  row(r: number): Float32Array {
+    const { cols } = this;
+    const s = this.scales[r]!;
+    const out = new Float32Array(cols);
+    for (let j = 0, at = r * cols; j < cols; j++) out[j] = this.q[at + j]! * s;
+    return out;
+  }
+}
+
+/**
+ * A model's weights by name, some kept as int8 rows until first read (a stored model's
+ * embedding: the network's int8 output layer takes the rows as they are and reads single rows
+ * for its input, so a page that only predicts never makes the float32 copy). Every read through
+ * the Map interface (get, iteration, has, size) sees float32 values, dequantised on the spot;
+ * `int8(name)` gives the rows while they are still rows.
+ */
+export class LazyWeights extends Map<string, Float32Array> {
+  readonly #rows = new Map<string, Int8Rows>();
+
+  /** Keeps `name` as int8 rows until it is read. */
+  setRows(name: string, rows: Int8Rows): this {
+    super.delete(name);
+    this.#rows.set(name, rows);
+    return this;
+  }
+
+  /** The rows of `name` while it has not been read as float32 (undefined after). */
+  int8(name: string): Int8Rows | undefined {
+    return this.#rows.get(name);
+  }
+
+  #materialize(name?: string): void {
+    for (const [n, r] of name === undefined ? [...this.#rows] : [[name, this.#rows.get(name)] as const]) {
+      if (!r) continue;
+      this.#rows.delete(n);
+      super.set(n, dequantizeRows(r.q, r.scales, r.cols));
+    }
+  }
+
+  override get(name: string): Float32Array | undefined {
+    this.#materialize(name);
+    return super.get(name);
+  }
+  override has(name: string): boolean {
+    return this.#rows.has(name) || super.has(name);
+  }
+  override set(name: string, value: Float32Array): this {
+    this.#rows.delete(name);
+    return super.set(name, value);
+  }
+  override delete(name: string): boolean {
+    const had = this.#rows.delete(name);
+    return super.delete(name) || had;
+  }
+  override clear(): void {
+    this.#rows.clear();
+    super.clear();
+  }
+  override get size(): number {
+    return super.size + this.#rows.size;
+  }
+  override entries(): MapIterator<[string, Float32Array]> {
+    this.#materialize();
+    return super.entries();
+  }
+  override keys(): MapIterator<string> {
+    this.#materialize();
+    return super.keys();
+  }
+  override values(): MapIterator<Float32Array> {
+    this.#materialize();
+    return super.values();
+  }
+  override forEach(
+    f: (value: Float32Array, key: string, map: Map<string, Float32Array>) => void,
+    self?: unknown,
+  ): void {
+    this.#materialize();
+    super.forEach(f, self);
+  }
+  override [Symbol.iterator](): MapIterator<[string, Float32Array]> {
+    return this.entries();
+  }
+}
+
+/** The number of values of weight `name` in `weights`, without dequantising int8 rows. */
+export function weightLength(weights: ReadonlyMap<string, Float32Array>, name: string): number | undefined {
+  return (weights instanceof LazyWeights ? weights.int8(name)?.q.length : undefined) ?? weights.get(name)?.length;
+}

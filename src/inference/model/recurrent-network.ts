@@ -13,7 +13,7 @@ import {
   type ModelConfig,
 } from './model-config.js';
 import { kernelModule, instantiateKernels } from '../kernels/wasm.js';
-import { quantizeRows } from '../kernels/quantize.js';
+import { LazyWeights, quantizeRows, weightLength } from '../kernels/quantize.js';
 import { checkInteger } from '../../base/checks.js';
 
 /** The recurrent state after some words: per layer h (and c for LSTM). */
@@ -122,7 +122,11 @@ function makeKernels(
     if (int8) {
       // Per-row symmetric int8: row r ≈ scales[r] · m8[r]; the rounding error is at most half
       // a step of the row's largest weight (top-3 on dev moves by hundredths of a point).
-      const { scales } = quantizeRows(weights.get('embedding')!, V, E, new Int8Array(memory.buffer, m8, V * E));
+      // A stored int8 embedding still kept as rows (LazyWeights) is taken as it is.
+      const out = new Int8Array(memory.buffer, m8, V * E);
+      const rows = weights instanceof LazyWeights ? weights.int8('embedding') : undefined;
+      if (rows) out.set(rows.q);
+      const scales = rows ? rows.scales.slice() : quantizeRows(weights.get('embedding')!, V, E, out).scales;
       k.int8 = { at: m8, scales, q: q16, i16: new Int16Array(memory.buffer), i32: new Int32Array(memory.buffer) };
     }
     return k;
@@ -218,11 +222,11 @@ export class RecurrentNetwork {
     options: { simd?: boolean; int8?: boolean } = {},
   ) {
     for (const [name, shape] of weightShapes(config)) {
-      const w = weights.get(name);
+      const length = weightLength(weights, name);
       const size = shape.reduce((a, b) => a * b, 1);
-      if (!w) throw new RangeError(`weights: ${name} is missing`);
-      if (w.length !== size)
-        throw new RangeError(`weights: ${name} must have ${size} values (shape ${shape.join('×')}), got ${w.length}`);
+      if (length === undefined) throw new RangeError(`weights: ${name} is missing`);
+      if (length !== size)
+        throw new RangeError(`weights: ${name} must have ${size} values (shape ${shape.join('×')}), got ${length}`);
     }
     this.config = config;
     this.#w = weights;
@@ -330,7 +334,8 @@ export class RecurrentNetwork {
   embed(id: number): Float32Array {
     const E = this.config.embeddingSize;
     checkInteger(id, 'token id', 0, this.config.vocabSize - 1);
-    return this.#w.get('embedding')!.subarray(id * E, (id + 1) * E);
+    const rows = this.#w instanceof LazyWeights ? this.#w.int8('embedding') : undefined;
+    return rows ? rows.row(id) : this.#w.get('embedding')!.subarray(id * E, (id + 1) * E);
   }
 
   /** The state after reading one more token. The given state is not changed. */
