@@ -4,11 +4,12 @@
  * `load()`). Since storage version 2 a model with n-gram counts is kept as two records written
  * together: `model:<name>`, all but the n-gram, which a page reads before its first suggestion,
  * and `model:<name>#ngram`, the n-gram's part (artifacts.ts splitNgram), read after it; both
- * carry the same `part` id, so a part written by another tab in between is told apart. The text a person taught the predictor lives in
- * learned-log.ts, one record per message; this module only hands over what older versions kept.
+ * carry the same `part` id, so a part written by another tab in between is told apart. The
+ * text a person taught the predictor lives in learned-log.ts, one record per message; this
+ * module only hands over what older versions kept.
  * The store is a trailing default parameter, as in idb-keyval, so tests can pass their own.
  */
-import { createStore, get, del, promisifyRequest, type UseStore } from 'idb-keyval';
+import { createStore, get, delMany, promisifyRequest, type UseStore } from 'idb-keyval';
 import { joinNgram, splitNgram, type ModelArtifacts, type NgramPart } from '../inference/format/artifacts.js';
 
 /** 2: a model's n-gram part may be a record of its own. Records of version 1 still load. */
@@ -206,13 +207,11 @@ function checkedPart(name: string, record: StoredModel, value: unknown): NgramPa
   return p.ngram;
 }
 
-/** Removes the model of a name (and what an older version kept of its learned text). */
+/** Removes the model of a name, both records (and what an older version kept of its learned
+ * text), in one transaction. */
 export async function deleteStored(name: string, store: UseStore = defaultModelStore()): Promise<void> {
   try {
-    await del(modelKey(name), store);
-    await del(partKey(name), store);
-    await del(learnedKey(name), store);
-    await del(forgottenKey(name), store);
+    await delMany([modelKey(name), partKey(name), learnedKey(name), forgottenKey(name)], store);
   } catch (e) {
     throw explain(e, `deleting "${name}"`);
   }

@@ -122,8 +122,10 @@ export class LazyWeights extends Map<string, Float32Array> {
     return this.#rows.get(name);
   }
 
-  #materialize(name?: string): void {
-    for (const [n, r] of name === undefined ? [...this.#rows] : [[name, this.#rows.get(name)] as const]) {
+  /** Dequantises the rows of `names` (default: all that are still rows) into the map. */
+  #materialize(names: Iterable<string> = [...this.#rows.keys()]): void {
+    for (const n of names) {
+      const r = this.#rows.get(n);
       if (!r) continue;
       this.#rows.delete(n);
       super.set(n, dequantizeRows(r.q, r.scales, r.cols));
@@ -131,7 +133,8 @@ export class LazyWeights extends Map<string, Float32Array> {
   }
 
   override get(name: string): Float32Array | undefined {
-    this.#materialize(name);
+    // Read on every network step: a lookup, nothing allocated, once the rows are gone.
+    if (this.#rows.has(name)) this.#materialize([name]);
     return super.get(name);
   }
   override has(name: string): boolean {
