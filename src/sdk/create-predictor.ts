@@ -188,9 +188,10 @@ class RnnPredictor extends EventTarget implements Predictor {
     return modelSource(this.#o.model);
   }
 
-  #fetchModel(source: ModelSource): Promise<ModelArtifacts> {
+  #fetchModel(source: ModelSource, signal?: AbortSignal): Promise<ModelArtifacts> {
     return fetchModelArtifacts(source.json, {
       fetch: this.#fetch,
+      signal,
       weights: source.weights,
       stallSeconds: this.#stallSeconds,
       crossOriginWeights: this.#o.crossOriginWeights,
@@ -240,7 +241,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   get #openHow() {
     return {
       store: this.#store,
-      fetchModel: (source: ModelSource) => this.#fetchModel(source),
+      fetchModel: (source: ModelSource, signal?: AbortSignal) => this.#fetchModel(source, signal),
       onError: (e: Error) => this.#emitError(e),
     };
   }

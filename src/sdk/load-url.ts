@@ -36,6 +36,8 @@ export interface ModelFetchOptions {
   stallSeconds?: number;
   /** Allow weights on another origin than model.json's (default false). */
   crossOriginWeights?: boolean;
+  /** Ends the downloads: the promise rejects with a DownloadError whose cause is the reason. */
+  signal?: AbortSignal;
 }
 
 /** Loads and decodes a model directory; errors name the file that is wrong. */
@@ -72,14 +74,19 @@ export async function fetchModelArtifacts(url: string | URL, options: ModelFetch
   // A weight file whose URL is known (the shipped model's) downloads alongside model.json,
   // capped at MAX_WEIGHTS_BYTES until model.json declares its size; ended when model.json fails.
   const stop = new AbortController();
+  const outer = options.signal;
+  const ended = () => stop.abort(outer!.reason);
+  if (outer?.aborted) ended();
+  else outer?.addEventListener('abort', ended, { once: true });
   const earlyLimits: DownloadLimits | undefined = options.weights
     ? { maxBytes: MAX_WEIGHTS_BYTES, stallSeconds, what: 'weights', signal: stop.signal }
     : undefined;
   const earlyBytes = earlyLimits ? download(options.weights!, fetchImpl, earlyLimits) : undefined;
   earlyBytes?.catch(() => {}); // awaited once model.json is read; ended when it could not be
   try {
-    return await readModel(base, fetchImpl, stallSeconds, options, earlyLimits, earlyBytes);
+    return await readModel(base, fetchImpl, stallSeconds, options, stop.signal, earlyLimits, earlyBytes);
   } finally {
+    outer?.removeEventListener('abort', ended);
     // Nothing when the weights are in; else they are not needed (model.json could not be used).
     stop.abort(new DownloadError(options.weights ?? base, 'not needed: model.json could not be used'));
   }
@@ -91,11 +98,12 @@ async function readModel(
   fetchImpl: typeof fetch,
   stallSeconds: number,
   options: ModelFetchOptions,
+  signal: AbortSignal,
   earlyLimits: DownloadLimits | undefined,
   earlyBytes: Promise<Uint8Array> | undefined,
 ): Promise<ModelArtifacts> {
   const text = new TextDecoder().decode(
-    await download(base, fetchImpl, { maxBytes: MAX_MODEL_JSON_BYTES, stallSeconds, what: 'model.json' }),
+    await download(base, fetchImpl, { maxBytes: MAX_MODEL_JSON_BYTES, stallSeconds, what: 'model.json', signal }),
   );
   let json: { modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: unknown[] }[] };
   try {
@@ -135,7 +143,7 @@ async function readModel(
       return at;
     });
     for (const at of urls) {
-      const part = await download(at, fetchImpl, { maxBytes: left, stallSeconds, what: 'weights' });
+      const part = await download(at, fetchImpl, { maxBytes: left, stallSeconds, what: 'weights', signal });
       left -= part.byteLength;
       parts.push(part);
     }

@@ -40,6 +40,34 @@ export async function nothingStored(): Promise<boolean> {
   }
 }
 
+const STORED_HINT = 'rnn-predict:stored';
+
+/**
+ * Whether this origin has stored a model before, said at once (no IndexedDB round trip, whose
+ * answer waits behind the page's first layout on a busy machine): a localStorage key set each
+ * time a model record is written or found. False when the key is not there: a first visit, or
+ * one whose models an older version stored (the read then finds them, and the caller ends the
+ * download it started). Undefined when localStorage cannot be read (Node, a sandboxed frame).
+ * Only a hint: what is stored is always read, whatever it says.
+ */
+export function storedBefore(): boolean | undefined {
+  try {
+    const ls = globalThis.localStorage;
+    return ls ? ls.getItem(STORED_HINT) !== null : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sets the hint storedBefore() reads (nothing when localStorage cannot be written). */
+function noteStored(): void {
+  try {
+    globalThis.localStorage?.setItem(STORED_HINT, '1');
+  } catch {
+    // a hint only: without it the next visit reads storage and downloads side by side
+  }
+}
+
 /** What one stored model record holds. */
 export interface StoredModel {
   version: number;
@@ -110,6 +138,7 @@ export function indexedDbHandler(name: string, key: string, store: UseStore = de
       } catch (e) {
         throw explain(e, `saving model "${name}" (${(artifacts.weightData.byteLength / 1e6).toFixed(1)} MB)`);
       }
+      noteStored();
       return {
         modelArtifactsInfo: { dateSaved: new Date(savedAt), weightDataBytes: artifacts.weightData.byteLength },
       };
@@ -135,6 +164,7 @@ export async function loadRecord(
   } catch (e) {
     throw explain(e, `reading model "${name}"`);
   }
+  if (value !== undefined && storedBefore() === false) noteStored();
   return checkedRecord(name, value);
 }
 

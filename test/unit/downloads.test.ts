@@ -126,6 +126,36 @@ test(
   },
 );
 
+test('a signal ends a model download: both files stop, the reason is the cause', { timeout: 20_000 }, async () => {
+  // model.json and the weights start, send a little, then hold the line open.
+  const closedPaths: string[] = [];
+  let started!: () => void;
+  const bothStarted = new Promise<void>((r) => (started = r));
+  let open = 0;
+  for (const path of ['/held/model.json', '/held/w.bin'])
+    routes.set(path, (res) => {
+      res.writeHead(200);
+      res.write(' ');
+      res.on('close', () => closedPaths.push(path));
+      if (++open === 2) started();
+    });
+  const stop = new AbortController();
+  const loading = fetchModelArtifacts(`${origin}/held/`, {
+    weights: new URL(`${origin}/held/w.bin`),
+    stallSeconds: 10,
+    signal: stop.signal,
+  });
+  await bothStarted;
+  const reason = new Error('not needed');
+  stop.abort(reason);
+  await assert.rejects(loading, (e: Error) => e.name === 'DownloadError' && e.cause === reason);
+  // Both connections are closed by the client, long before the stall timeout.
+  for (let i = 0; i < 100 && closedPaths.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(closedPaths.sort(), ['/held/model.json', '/held/w.bin']);
+  // Already aborted: nothing is fetched.
+  await assert.rejects(fetchModelArtifacts(`${origin}/held/`, { signal: stop.signal }), { name: 'DownloadError' });
+});
+
 test('weights only from model.json origin; never a local file from a remote model.json', async () => {
   serve(
     'other',
