@@ -14,7 +14,7 @@ import {
   type RnnModel,
 } from '../inference/format/artifacts.js';
 import type { KneserNeyTrigram } from '../inference/model/ngram.js';
-import { nothingStored, type StoredModel } from '../storage/idb.js';
+import { nothingStored, storedBefore, type StoredModel } from '../storage/idb.js';
 import { markStep } from './marks.js';
 import type { ModelSource } from './sources.js';
 import type { ModelStore } from './persistence.js';
@@ -40,38 +40,55 @@ export interface OpenedModel {
 /** How a model is opened: its download, storage, and where errors go. */
 export interface OpenHow {
   store: ModelStore;
-  fetchModel: (source: ModelSource) => Promise<ModelArtifacts>;
+  fetchModel: (source: ModelSource, signal?: AbortSignal) => Promise<ModelArtifacts>;
   onError: (e: Error) => void;
   /** Waited for before the model is returned (the learned messages' first read). */
   before: Promise<void>;
 }
 
 /**
- * Opens the next-word model. A first visit (no database yet) downloads at once, while
- * IndexedDB creates its databases; a downloaded model is written in a later task.
+ * Opens the next-word model. A first visit downloads at once, while IndexedDB creates its
+ * databases: known at once when the page has never stored a model (storedBefore), else when
+ * IndexedDB lists no database of ours; a download started before the read found the model is
+ * ended. A downloaded model is written in a later task.
  */
 export async function openModel(source: ModelSource, how: OpenHow): Promise<OpenedModel> {
   const { store, onError } = how;
   let stored: StoredModel | undefined;
   let fetching: Promise<ModelArtifacts> | undefined;
-  const firstVisit = store.ok
-    ? nothingStored().then((none) => {
-        if (!none || fetching) return;
-        fetching = how.fetchModel(source);
-        fetching.catch(() => {}); // awaited below, where a failure is handled
-      })
-    : Promise.resolve();
+  let early: AbortController | undefined;
+  if (store.ok && storedBefore() === false) {
+    early = new AbortController();
+    fetching = how.fetchModel(source, early.signal);
+    fetching.catch(() => {}); // awaited below, where a failure is handled
+  }
+  const firstVisit =
+    store.ok && !fetching
+      ? nothingStored().then((none) => {
+          if (!none || fetching) return;
+          fetching = how.fetchModel(source);
+          fetching.catch(() => {}); // awaited below, where a failure is handled
+        })
+      : Promise.resolve();
+  let reading: Promise<StoredModel | undefined> | undefined;
+  let downloadFirst = false;
   if (store.ok) {
-    const reading = store.read();
+    reading = store.read().catch((e: Error) => {
+      if (e.name === 'StorageError') onError(e);
+      else store.failed(e);
+      return undefined;
+    });
     // While IndexedDB reads: what the first suggestion would otherwise wait for.
     prepareTokenizer();
-    try {
-      stored = await reading;
-    } catch (e) {
-      const err = e as Error;
-      if (err.name === 'StorageError') onError(err);
-      else store.failed(err);
-    }
+    // A download started at once may end first (IndexedDB creating its databases on a first
+    // visit): then it answers, whatever the read finds.
+    const downloaded = fetching?.then(
+      () => 'downloaded' as const,
+      () => reading!,
+    );
+    const first = await (downloaded ? Promise.race([reading, downloaded]) : reading);
+    downloadFirst = first === 'downloaded';
+    stored = downloadFirst ? undefined : (first as StoredModel | undefined);
     markStep('record-read');
   }
   // The forgotten words apply from the first suggestion on; the learned messages once the
@@ -87,6 +104,7 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
       const steps = record.part
         ? async () => ngramInStages(record.artifacts, await store.readPart(record))
         : async () => ngram();
+      early?.abort(new Error('not needed: the stored model answers'));
       return { model, fromStorage: true, whole: completing(model, steps, source, how) };
     } catch (e) {
       onError(loadedAgain(store, e as Error));
@@ -107,6 +125,7 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
       throw new Error(`${source.json}: ${(e as Error).message}`, { cause: e });
     }
   } catch (e) {
+    if (downloadFirst) stored = await reading; // a stored copy answers all the same
     if (stored && source.sameModel(stored.key)) {
       try {
         return {

@@ -147,6 +147,38 @@ test('offline after one visit: the model URLs fail and the stored model still an
   await context.close();
 });
 
+test('a first visit downloads at once; the hint that says so never costs a stored model', async () => {
+  const context = await env.browser.newContext();
+  const first = await open(context);
+  assert.equal(await first.page.evaluate(() => localStorage.getItem('rnn-predict:stored')), null);
+  await start(first.page);
+  // Set once the model is stored: a reload reads storage, and downloads nothing.
+  assert.equal(await first.page.evaluate(() => localStorage.getItem('rnn-predict:stored')), '1');
+  await first.page.close();
+  // The model stored but the hint gone (stored by a version before it, or localStorage cleared
+  // alone): the download starts beside the read, and whichever ends first answers.
+  const second = await open(context);
+  await second.page.evaluate(() => localStorage.removeItem('rnn-predict:stored'));
+  const r = await start(second.page);
+  assert.ok(
+    second.requests.some((u) => u.endsWith('/models/es/model.json')),
+    `started at once: ${second.requests.join(' ')}`,
+  );
+  assert.equal(r.info.source, 'mix');
+  assert.ok(r.words.includes('hoy'), r.words.join(', '));
+  assert.deepEqual(r.errors, []);
+  assert.equal(await second.page.evaluate(() => localStorage.getItem('rnn-predict:stored')), '1', 'set again');
+  // Offline, the hint gone: the download fails at once, and the stored copy answers.
+  await second.page.evaluate(() => localStorage.removeItem('rnn-predict:stored'));
+  await context.route('**/models/**', (route) => route.abort());
+  const offline = await start((await open(context)).page);
+  assert.equal(offline.info.fromStorage, true);
+  assert.equal(offline.info.source, 'mix');
+  assert.ok(offline.words.includes('hoy'), offline.words.join(', '));
+  assert.deepEqual(offline.errors, []);
+  await context.close();
+});
+
 test('a stored model whose n-gram counts were damaged on disk is reported and downloaded again', async () => {
   const context = await env.browser.newContext();
   const first = await open(context);
