@@ -125,8 +125,9 @@ export class PredictorController implements ReactiveController {
         if (this.#predictor !== p) return;
         this.#readyFor = p;
         ready.resolve();
-        this.#host.dispatchEvent(new RnnReadyEvent(info(p)));
+        // Suggestions for what is typed already come before the page's own ready work.
         this.#onAnswer(p);
+        this.#host.dispatchEvent(new RnnReadyEvent(info(p)));
       },
       (e: unknown) => {
         loadFailed = true;

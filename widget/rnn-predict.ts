@@ -151,7 +151,9 @@ export class RnnPredict extends LitElement {
     learned: () => this.#schedule(),
     error: (e) => this.dispatchEvent(new RnnErrorEvent(e)),
   });
-  readonly #predictors = new PredictorController(this, (p) => (p ? this.#schedule() : this.#show([])));
+  // A predictor that starts answering (ready, or a model joined) answers what is typed at once,
+  // not at the next frame: on a busy page the first frame can be long in coming.
+  readonly #predictors = new PredictorController(this, (p) => (p ? this.#predictNow() : this.#show([])));
   readonly #fields = new FieldController(
     this,
     {
@@ -351,7 +353,12 @@ export class RnnPredict extends LitElement {
   #freshen(): void {
     const f = this.#field;
     const stale = f !== undefined && (f.textBeforeCaret() ?? '') !== this._typed.before;
-    if (!this.#raf && !stale) return;
+    if (this.#raf || stale) this.#predictNow();
+  }
+
+  /** Predicts now; the frame's prediction, if one is scheduled, is dropped. */
+  #predictNow(): void {
+    if (!this.isConnected) return;
     cancelAnimationFrame(this.#raf);
     this.#raf = 0;
     this.#predict();
