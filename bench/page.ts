@@ -4,7 +4,7 @@
  * synchronous on the page: no worker round trip), and gzip sizes of what a page loads.
  *
  * Usage: node --import tsx bench/page.ts [--json] [--corpus] [--quick] [--runs N] [--test FILE]
- *        [--page demo]
+ *        [--page demo] [--against DIR --rounds N] [--root DIR]
  * (default: the shipped model, as createPredictor() gives it; --corpus: the shipped corpus with
  * a network trained in the worker, --quick with small sizes; --page demo: the demo page, as a
  * visitor opens it and types "Hola ").
@@ -12,9 +12,14 @@
  * rnn-predict:evaluated, record-read, downloaded, decoded, network, ready, complete; on the demo
  * page the element's first-suggestion), so that a
  * regression shows which step moved.
+ * --against DIR: side by side with another checkout's build (a git worktree of the commit before
+ * a change, built there), alternating the two N rounds, each round a run of this bench (with
+ * --root DIR for the other); the same host minutes for both, which is all that compares here.
  * Needs a build (npm run build) and Chromium (CHROME_PATH or /usr/bin/chromium).
  */
 import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Predictor, PredictorInfo as Info } from '../src/index.js';
@@ -55,13 +60,26 @@ const { values: o } = options(
       help: 'with --page demo, who types "Hola ": the page itself the moment the field shows (default), or Playwright (focus, then insertText: round trips that wait on the busy page)',
     },
     json: { type: 'boolean', help: 'print one JSON object instead of the tables' },
+    against: {
+      type: 'string',
+      value: 'DIR',
+      help: "side by side with DIR's build (another checkout, built): the two alternate --rounds times",
+    },
+    rounds: { type: 'integer', limits: [1], default: 3, help: 'with --against, rounds of each build' },
+    root: {
+      type: 'string',
+      value: 'DIR',
+      help: "serve and size DIR's build instead of this checkout's (--against uses it)",
+    },
   }),
 );
 const { json, quick, runs } = o;
 const testFile = o.test;
+/** The checkout whose build is served and sized. */
+const ROOT = resolve(o.root ?? '.');
 
 function gz(path: string): number {
-  return gzipSync(readFileSync(path), { level: 9 }).length;
+  return gzipSync(readFileSync(join(ROOT, path)), { level: 9 }).length;
 }
 
 const percentile = (xs: number[], p: number) => {
@@ -70,9 +88,11 @@ const percentile = (xs: number[], p: number) => {
 };
 
 async function main() {
-  if (!existsSync('dist/rnn-predict.bundle.js')) throw new Error('dist/ is missing: run npm run build first');
+  if (o.against !== undefined) return sideBySide(o.against);
+  if (!existsSync(join(ROOT, 'dist/rnn-predict.bundle.js')))
+    throw new Error(`${join(ROOT, 'dist')} is missing: run npm run build there first`);
   const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-  const server = await startServer(0);
+  const server = await startServer(0, '127.0.0.1', ROOT);
   const origin = `http://localhost:${server.address().port}`;
   const browser = await chromium.launch({ executablePath, args: CHROME_FLAGS, headless: true });
   if (o.page === 'demo') {
@@ -209,7 +229,7 @@ async function main() {
   const sizes = {
     bundle: gz('dist/rnn-predict.bundle.js'),
     worker: gz('dist/worker.js'),
-    element: existsSync('dist/element.js') ? gz('dist/element.js') : undefined,
+    element: existsSync(join(ROOT, 'dist/element.js')) ? gz('dist/element.js') : undefined,
     corpus: gz('dist/corpus/es-conversaciones.txt'),
     model: gz('dist/models/es/model.json') + gz('dist/models/es/weights.bin'),
   };
@@ -437,6 +457,70 @@ async function demoPage(browser: Browser, origin: string): Promise<void> {
     console.log(`  requests started (ms): ${formatSteps(r.requestStartMs)}`);
     console.log(`  steps (ms): ${formatSteps(r.stepsMs)}`);
   }
+}
+
+/**
+ * This checkout's build and DIR's, alternated: each round runs this bench once for each (a child
+ * process with --json, the other with --root DIR), this build first in odd rounds and second in
+ * even ones; prints the medians of all their runs and the step medians, build by build.
+ */
+function sideBySide(dir: string): void {
+  const other = resolve(dir);
+  if (!existsSync(join(other, 'dist/rnn-predict.bundle.js')))
+    throw new Error(`--against ${dir}: no build there (${join(other, 'dist')} is missing): run npm run build in it`);
+  const skip = new Set(['--against', '--rounds', '--root', '--json']);
+  const args: string[] = [];
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const [flag] = argv[i]!.split('=');
+    if (skip.has(flag!)) {
+      if (!argv[i]!.includes('=') && flag !== '--json') i++;
+    } else args.push(argv[i]!);
+  }
+  const builds = [
+    { name: 'this build', root: resolve('.'), runs: [] as unknown[] },
+    { name: `against ${dir}`, root: other, runs: [] as unknown[] },
+  ];
+  for (let round = 0; round < o.rounds; round++) {
+    const order = round % 2 === 0 ? builds : [...builds].reverse();
+    for (const b of order) {
+      process.stderr.write(`round ${round + 1}/${o.rounds}: ${b.name}\n`);
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', 'bench/page.ts', ...args, '--json', '--root', b.root],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      b.runs.push(JSON.parse(out.trim().split('\n').at(-1)!));
+    }
+  }
+  type Row = {
+    fresh: number[];
+    stored: number[];
+    freshSteps: Record<string, number>[];
+    storedSteps: Record<string, number>[];
+  };
+  const rows = builds.map((b): Row => {
+    const demo = o.page === 'demo';
+    const rs = b.runs as Record<string, any>[];
+    return {
+      fresh: rs.flatMap((r) => (demo ? r.fresh.firstChipRunsMs : r.freshFirstSuggestionRunsMs)),
+      stored: rs.flatMap((r) => (demo ? r.stored.firstChipRunsMs : r.storedFirstSuggestionRunsMs)),
+      freshSteps: rs.map((r) => (demo ? r.fresh.stepsMs : r.freshStepsMs)),
+      storedSteps: rs.map((r) => (demo ? r.stored.stepsMs : r.storedStepsMs)),
+    };
+  });
+  const spread = (xs: number[]) =>
+    `median ${Math.round(percentile(xs, 50))} ms (${Math.min(...xs)}–${Math.max(...xs)}, ${xs.length} runs)`;
+  const what = o.page === 'demo' ? 'demo page, first suggestion chip' : 'first suggestion';
+  console.log(`${what}, ${o.rounds} rounds alternated:`);
+  builds.forEach((b, i) => {
+    console.log(`  ${b.name}: fresh ${spread(rows[i]!.fresh)}; stored ${spread(rows[i]!.stored)}`);
+  });
+  builds.forEach((b, i) => {
+    console.log(`steps, ${b.name} (medians of the rounds' medians, ms):`);
+    console.log(`  fresh:  ${formatSteps(stepMedians(rows[i]!.freshSteps))}`);
+    console.log(`  stored: ${formatSteps(stepMedians(rows[i]!.storedSteps))}`);
+  });
 }
 
 main().catch((e) => {

@@ -25,20 +25,25 @@ export const TYPES = {
 export const STRICT_CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
 
-/** Maps a URL path to a file: / → widget/demo/index.html, /dist/…, /widget/… and /data/… as they are. */
-export function fileFor(urlPath) {
+/**
+ * Maps a URL path to a file under `dir` (this checkout by default): / → widget/demo/index.html,
+ * /dist/…, /widget/… and /data/… as they are.
+ */
+export function fileFor(urlPath, dir = root) {
   const path = decodeURIComponent(urlPath.split('?')[0]);
   let rel = path === '/' ? 'widget/demo/index.html' : path.replace(/^\/+/, '');
   if (rel.endsWith('/')) rel += 'index.html';
-  const full = normalize(join(root, rel));
-  if (!full.startsWith(root + sep)) return undefined;
+  const base = resolve(dir);
+  const full = normalize(join(base, rel));
+  if (!full.startsWith(base + sep)) return undefined;
   if (!/^(dist|widget|models|data|test\/fixtures)(\/|$)/.test(rel)) return undefined;
   return full;
 }
 
-export function startServer(port = 8080, host = '127.0.0.1') {
+/** Serves `dir` (this checkout by default; another one's build for side-by-side benches). */
+export function startServer(port = 8080, host = '127.0.0.1', dir = root) {
   const server = createServer(async (req, res) => {
-    const file = fileFor(req.url ?? '/');
+    const file = fileFor(req.url ?? '/', dir);
     try {
       const info = file ? await stat(file) : undefined;
       if (!info?.isFile()) throw new Error('not found');

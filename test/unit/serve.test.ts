@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
 // @ts-expect-error plain JS module
 import { startServer, fileFor } from '../../scripts/serve.js';
 
@@ -26,4 +27,12 @@ test('serves the package and answers a matching If-None-Match with 304; other fo
     server.close();
   }
   assert.equal(fileFor('/../package.json'), undefined);
+});
+
+test('the server serves another checkout when given its folder, and nothing outside it', () => {
+  const other = resolve('/tmp/other-checkout');
+  assert.equal(fileFor('/dist/rnn-predict.bundle.js', other), join(other, 'dist/rnn-predict.bundle.js'));
+  assert.equal(fileFor('/', other), join(other, 'widget/demo/index.html'));
+  assert.equal(fileFor('/dist/../../secret/dist/x.js', other), undefined);
+  assert.equal(fileFor('/package.json', other), undefined);
 });
