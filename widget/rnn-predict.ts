@@ -61,7 +61,7 @@ let suggestedOnPage = false;
  * press on a chip, removes that word: `predictor.forget(word)`, never suggested again.
  *
  * @slot - The text field: one `<input>` (text or search), `<textarea>` or contenteditable element (or an element containing one). Anything else is reported once (`rnn-error` and a console warning).
- * @fires {RnnReadyEvent} rnn-ready - Suggestions are available; `detail` is the predictor's info().
+ * @fires {RnnReadyEvent} rnn-ready - Suggestions are available (those for what is typed already are shown first); `detail` is the predictor's info().
  * @fires {RnnProgressEvent} rnn-progress - Training progress; `detail` is a TrainProgress (epoch, batch, loss, accuracy, …).
  * @fires {RnnModelEvent} rnn-model - A new model answers (the network took over); `detail` is info().
  * @fires {RnnErrorEvent} rnn-error - The predictor failed or reported a problem; `detail` is the Error.
