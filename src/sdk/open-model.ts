@@ -49,8 +49,9 @@ export interface OpenHow {
 /**
  * Opens the next-word model. A first visit downloads at once, while IndexedDB creates its
  * databases: known at once when the page has never stored a model (storedBefore), else when
- * IndexedDB lists no database of ours; a download started before the read found the model is
- * ended. A downloaded model is written in a later task.
+ * IndexedDB lists no database of ours. The stored record is always read, and when it is this
+ * model it answers and a download started at once is ended. A downloaded model is written in a
+ * later task.
  */
 export async function openModel(source: ModelSource, how: OpenHow): Promise<OpenedModel> {
   const { store, onError } = how;
@@ -70,25 +71,20 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
           fetching.catch(() => {}); // awaited below, where a failure is handled
         })
       : Promise.resolve();
-  let reading: Promise<StoredModel | undefined> | undefined;
-  let downloadFirst = false;
   if (store.ok) {
-    reading = store.read().catch((e: Error) => {
-      if (e.name === 'StorageError') onError(e);
-      else store.failed(e);
-      return undefined;
-    });
+    const reading = store.read();
     // While IndexedDB reads: what the first suggestion would otherwise wait for.
     prepareTokenizer();
-    // A download started at once may end first (IndexedDB creating its databases on a first
-    // visit): then it answers, whatever the read finds.
-    const downloaded = fetching?.then(
-      () => 'downloaded' as const,
-      () => reading!,
-    );
-    const first = await (downloaded ? Promise.race([reading, downloaded]) : reading);
-    downloadFirst = first === 'downloaded';
-    stored = downloadFirst ? undefined : (first as StoredModel | undefined);
+    // Always waited for, even when a download started at once has ended first: the stored record
+    // may hold what the person taught it (a network fine-tuned on their messages), which a
+    // downloaded copy must never replace.
+    try {
+      stored = await reading;
+    } catch (e) {
+      const err = e as Error;
+      if (err.name === 'StorageError') onError(err);
+      else store.failed(err);
+    }
     markStep('record-read');
   }
   // The forgotten words apply from the first suggestion on; the learned messages once the
@@ -125,7 +121,6 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
       throw new Error(`${source.json}: ${(e as Error).message}`, { cause: e });
     }
   } catch (e) {
-    if (downloadFirst) stored = await reading; // a stored copy answers all the same
     if (stored && source.sameModel(stored.key)) {
       try {
         return {

@@ -168,6 +168,36 @@ test('a first visit downloads at once; the hint that says so never costs a store
   assert.ok(r.words.includes('hoy'), r.words.join(', '));
   assert.deepEqual(r.errors, []);
   assert.equal(await second.page.evaluate(() => localStorage.getItem('rnn-predict:stored')), '1', 'set again');
+  // The hint gone and the read slower than the download (another tab's write holds the store
+  // until the download is done): the stored copy still answers, for it may hold a network
+  // fine-tuned on the person's messages, which the downloaded one must never replace.
+  const holder = (await open(context)).page;
+  await holder.evaluate(() => localStorage.removeItem('rnn-predict:stored'));
+  await holder.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const req = indexedDB.open('rnn-predict');
+        req.onsuccess = () => {
+          const models = req.result.transaction('models', 'readwrite').objectStore('models');
+          const keepBusy = () => {
+            if (!(window as { release?: boolean }).release) models.count().onsuccess = keepBusy;
+          };
+          keepBusy();
+          resolve();
+        };
+      }),
+  );
+  const third = await open(context);
+  const downloaded = third.page
+    .waitForResponse((r) => r.url().endsWith('/models/es/weights.bin'))
+    .then((r) => r.finished());
+  const starting = start(third.page);
+  await downloaded;
+  await third.page.waitForTimeout(500); // the download handed over, the read still held
+  await holder.evaluate(() => ((window as { release?: boolean }).release = true));
+  const slowRead = await starting;
+  assert.equal(slowRead.atReady.fromStorage, true, 'the stored copy answers');
+  assert.deepEqual(slowRead.errors, []);
   // Offline, the hint gone: the download fails at once, and the stored copy answers.
   await second.page.evaluate(() => localStorage.removeItem('rnn-predict:stored'));
   await context.route('**/models/**', (route) => route.abort());
