@@ -17,7 +17,7 @@
 import * as Comlink from 'comlink';
 import { hashText } from '../data/corpus.js';
 import { modelWords } from '../text/tokenize.js';
-import { checkInteger, describe } from '../base/checks.js';
+import { abortError, checkInteger, describe, isAbortError } from '../base/checks.js';
 import { TRAIN_DEFAULTS } from '../inference/model/model-config.js';
 import { KneserNeyTrigram } from '../inference/model/ngram.js';
 import { RecurrentNetwork } from '../inference/model/recurrent-network.js';
@@ -89,6 +89,11 @@ class RnnPredictor extends EventTarget implements Predictor {
   readonly #store: ModelStore;
   #disposed = false;
   #training: Promise<PredictorInfo> | undefined;
+  /** Ends the fine-tuning under way (delete() here or in another tab: it learned from what goes). */
+  #stopFineTune: AbortController | undefined;
+  /** How many times what was learned has been cleared: a training that learned from messages
+   * cleared while it ran is never adopted, nor stored. */
+  #clears = 0;
   /** Started from a model (given or shipped), not from a corpus. */
   readonly #fromModel: boolean;
   /** That model as published (not fine-tuned), for delete(). */
@@ -379,6 +384,17 @@ class RnnPredictor extends EventTarget implements Predictor {
   async #train(request: TrainRequest, fineTune = false): Promise<PredictorInfo> {
     const before = this.#info.state;
     this.#info = { ...this.#info, state: 'training' };
+    const clears = this.#clears;
+    const learnedFrom = this.#texts.length > 0;
+    // A fine-tuning is ended by delete() (here or in another tab) as by the caller's signal.
+    const stop = fineTune ? new AbortController() : undefined;
+    const outer = request.signal;
+    const onAbort = () => stop?.abort(outer?.reason);
+    if (stop) {
+      this.#stopFineTune = stop;
+      if (outer?.aborted) onAbort();
+      else outer?.addEventListener('abort', onAbort, { once: true });
+    }
     try {
       const { model, artifacts, backend, backendReason } = await trainNetwork(
         this.#worker,
@@ -389,7 +405,7 @@ class RnnPredictor extends EventTarget implements Predictor {
           corpusHash: this.#corpusHash,
           fineTune: fineTune ? this.#model : undefined,
         },
-        request,
+        stop ? { ...request, signal: stop.signal } : request,
         (p: TrainProgress) => {
           request.onProgress?.(p);
           this.dispatchEvent(new CustomEvent('progress', { detail: p }));
@@ -397,12 +413,19 @@ class RnnPredictor extends EventTarget implements Predictor {
       );
       this.#info = { ...this.#info, backend, backendReason };
       if (this.#disposed) throw new Error('this predictor was disposed');
+      if (learnedFrom && this.#clears !== clears)
+        throw abortError(undefined, 'training was discarded: the learned messages it trained on were deleted');
       this.#setModel(model, false);
       if (this.#store.ok) await this.#store.write(this.#key, artifacts).catch((e: Error) => this.#emitError(e));
       return this.info();
     } catch (e) {
-      this.#info = { ...this.#info, state: this.#model ? 'neural' : before === 'training' ? 'ngram' : before };
+      // No model left (delete() ran while it trained, or none yet): the n-gram answers.
+      const ngram = before === 'training' || before === 'neural';
+      this.#info = { ...this.#info, state: this.#model ? 'neural' : ngram ? 'ngram' : before };
       throw e;
+    } finally {
+      outer?.removeEventListener('abort', onAbort);
+      if (this.#stopFineTune === stop) this.#stopFineTune = undefined;
     }
   }
 
@@ -489,7 +512,12 @@ class RnnPredictor extends EventTarget implements Predictor {
     ) {
       this.#learnedSinceTune = 0;
       this.#training = this.#train({ epochs: TRAIN_DEFAULTS.fineTuneEpochs }, true);
-      this.#training.catch((e) => this.#emitError(e)).finally(() => (this.#training = undefined));
+      this.#training
+        .catch((e) => {
+          // Ended or discarded by delete(): nothing went wrong.
+          if (!isAbortError(e)) this.#emitError(e);
+        })
+        .finally(() => (this.#training = undefined));
     }
   }
 
@@ -558,6 +586,7 @@ class RnnPredictor extends EventTarget implements Predictor {
    * forgotten words, and a network fine-tuned on them (back to the model as published).
    */
   async #clearMemory(): Promise<void> {
+    this.#forgetTraining();
     this.#memory.reset();
     // The replies learned go too: the reply model is made again, as shipped, when next asked for.
     this.#replies.reset();
@@ -587,7 +616,17 @@ class RnnPredictor extends EventTarget implements Predictor {
     }
   }
 
+  /** A training under way learned from what is being deleted: a fine-tuning ends, and no
+   * training that learned from the messages is adopted or stored (#train). */
+  #forgetTraining(): void {
+    this.#clears++;
+    this.#stopFineTune?.abort(
+      abortError(undefined, 'fine-tuning was cancelled: delete() removed what it learned from'),
+    );
+  }
+
   async delete(): Promise<void> {
+    this.#forgetTraining();
     await this.ready.catch(() => {});
     await this.#joining;
     this.#store.cancelScheduled();

@@ -210,7 +210,8 @@ export interface Predictor extends EventTarget {
    * from storage. `learn()` and `forget()` resolve once their own records are written. */
   flush(): Promise<void>;
   /** Removes everything stored under this name (model and learned text), for good: a tab that
-   * has not seen it yet cannot write the old messages back. */
+   * has not seen it yet cannot write the old messages back, and a fine-tuning under way here or
+   * in another tab ends (its `train()` rejects with an AbortError) and is never stored. */
   delete(): Promise<void>;
   /** Stops the worker and frees everything. */
   dispose(): void;

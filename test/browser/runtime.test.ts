@@ -275,6 +275,56 @@ describe('learning from the person', () => {
     );
     await context.close();
   });
+
+  test('delete() during a fine-tuning ends it: no network trained on the deleted messages answers or is stored', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context);
+    const r = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const p = (window as any).sdk.createPredictor({ corpus, name: 'learn-delete', ...TINY });
+        await p.neuralReady;
+        const after: string[] = [];
+        const errors: string[] = [];
+        p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
+        // delete() at the fine-tuning's first progress report: it is under way.
+        let deleted: Promise<void> | undefined;
+        const states: string[] = [];
+        p.addEventListener('progress', () => {
+          if (deleted) return;
+          states.push(p.info().state);
+          p.addEventListener('model', () => after.push(p.info().state));
+          deleted = p.delete();
+        });
+        for (let i = 0; i < 10; i++) await p.learn(`Vamos al planetario ${i} con los niños`);
+        while (!deleted) await new Promise((r) => setTimeout(r, 20));
+        await deleted;
+        // The worker answers the cancel (or the training ends): no training left.
+        while (p.info().state === 'training') await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 500)); // a late result would land here
+        await p.flush();
+        const stored = await new Promise<boolean>((resolve) => {
+          const open = indexedDB.open('rnn-predict');
+          open.onsuccess = () => {
+            const get = open.result.transaction('models').objectStore('models').get('model:learn-delete');
+            get.onsuccess = () => resolve(get.result !== undefined);
+          };
+          open.onerror = () => resolve(false);
+        });
+        const info = p.info();
+        const messages = p.learned().messages.length;
+        p.dispose();
+        return { states, after, errors, stored, state: info.state, messages };
+      },
+      { corpus, TINY },
+    );
+    assert.deepEqual(r.states, ['training'], 'deleted while it fine-tuned');
+    assert.deepEqual(r.after, [], 'no model took over after delete()');
+    assert.equal(r.state, 'ngram');
+    assert.equal(r.stored, false, 'nothing stored after delete()');
+    assert.equal(r.messages, 0);
+    assert.deepEqual(r.errors, []);
+    await context.close();
+  });
 });
 
 describe('the page stays responsive', () => {
