@@ -621,7 +621,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   #forgetTraining(): void {
     this.#clears++;
     this.#stopFineTune?.abort(
-      abortError(undefined, 'fine-tuning was cancelled: delete() removed what it learned from'),
+      abortError(undefined, 'fine-tuning was cancelled: delete() removed the messages it learned'),
     );
   }
 
