@@ -106,6 +106,20 @@ export function abortError(reason?: unknown, fallback = 'the operation was cance
   return e;
 }
 
+/**
+ * Calls `fn` when `signal` aborts (at once when it has already); returns what stops listening.
+ * No signal: nothing to listen to.
+ */
+export function whenAborted(signal: AbortSignal | undefined, fn: () => void): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    fn();
+    return () => {};
+  }
+  signal.addEventListener('abort', fn, { once: true });
+  return () => signal.removeEventListener('abort', fn);
+}
+
 /** Whether `e` is what an aborted operation rejects with (ours, fetch's or a DOMException). */
 export function isAbortError(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError';

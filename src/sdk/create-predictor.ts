@@ -51,7 +51,7 @@ import type { Reply } from '../inference/suggest/replies.js';
 import { WorkerTrainer } from './worker-trainer.js';
 import { ModelStore } from './persistence.js';
 import { openModel, openReplyModel } from './open-model.js';
-import { corpusKey, FINE_TUNE_EVERY, trainNetwork, withTrainLock } from './training.js';
+import { corpusKey, FINE_TUNE_EVERY, trainNetwork, TrainingGuard, withTrainLock } from './training.js';
 import type {
   Predictor,
   PredictorInfo,
@@ -89,11 +89,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   readonly #store: ModelStore;
   #disposed = false;
   #training: Promise<PredictorInfo> | undefined;
-  /** Ends the fine-tuning under way (delete() here or in another tab: it learned from what goes). */
-  #stopFineTune: AbortController | undefined;
-  /** How many times what was learned has been cleared: a training that learned from messages
-   * cleared while it ran is never adopted, nor stored. */
-  #clears = 0;
+  /** Ends a fine-tuning, and drops any training's result, when the learned messages are deleted. */
+  readonly #trainingGuard = new TrainingGuard();
   /** Started from a model (given or shipped), not from a corpus. */
   readonly #fromModel: boolean;
   /** That model as published (not fine-tuned), for delete(). */
@@ -384,17 +381,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   async #train(request: TrainRequest, fineTune = false): Promise<PredictorInfo> {
     const before = this.#info.state;
     this.#info = { ...this.#info, state: 'training' };
-    const clears = this.#clears;
-    const learnedFrom = this.#texts.length > 0;
-    // A fine-tuning is ended by delete() (here or in another tab) as by the caller's signal.
-    const stop = fineTune ? new AbortController() : undefined;
-    const outer = request.signal;
-    const onAbort = () => stop?.abort(outer?.reason);
-    if (stop) {
-      this.#stopFineTune = stop;
-      if (outer?.aborted) onAbort();
-      else outer?.addEventListener('abort', onAbort, { once: true });
-    }
+    const run = this.#trainingGuard.start(fineTune, this.#texts.length > 0, request.signal);
     try {
       const { model, artifacts, backend, backendReason } = await trainNetwork(
         this.#worker,
@@ -405,7 +392,7 @@ class RnnPredictor extends EventTarget implements Predictor {
           corpusHash: this.#corpusHash,
           fineTune: fineTune ? this.#model : undefined,
         },
-        stop ? { ...request, signal: stop.signal } : request,
+        { ...request, signal: run.signal },
         (p: TrainProgress) => {
           request.onProgress?.(p);
           this.dispatchEvent(new CustomEvent('progress', { detail: p }));
@@ -413,7 +400,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       );
       this.#info = { ...this.#info, backend, backendReason };
       if (this.#disposed) throw new Error('this predictor was disposed');
-      if (learnedFrom && this.#clears !== clears)
+      if (run.stale())
         throw abortError(undefined, 'training was discarded: the learned messages it trained on were deleted');
       this.#setModel(model, false);
       if (this.#store.ok) await this.#store.write(this.#key, artifacts).catch((e: Error) => this.#emitError(e));
@@ -424,8 +411,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       this.#info = { ...this.#info, state: this.#model ? 'neural' : ngram ? 'ngram' : before };
       throw e;
     } finally {
-      outer?.removeEventListener('abort', onAbort);
-      if (this.#stopFineTune === stop) this.#stopFineTune = undefined;
+      run.end();
     }
   }
 
@@ -586,7 +572,7 @@ class RnnPredictor extends EventTarget implements Predictor {
    * forgotten words, and a network fine-tuned on them (back to the model as published).
    */
   async #clearMemory(): Promise<void> {
-    this.#forgetTraining();
+    this.#trainingGuard.cleared();
     this.#memory.reset();
     // The replies learned go too: the reply model is made again, as shipped, when next asked for.
     this.#replies.reset();
@@ -616,17 +602,8 @@ class RnnPredictor extends EventTarget implements Predictor {
     }
   }
 
-  /** A training under way learned from what is being deleted: a fine-tuning ends, and no
-   * training that learned from the messages is adopted or stored (#train). */
-  #forgetTraining(): void {
-    this.#clears++;
-    this.#stopFineTune?.abort(
-      abortError(undefined, 'fine-tuning was cancelled: delete() removed the messages it learned'),
-    );
-  }
-
   async delete(): Promise<void> {
-    this.#forgetTraining();
+    this.#trainingGuard.cleared();
     await this.ready.catch(() => {});
     await this.#joining;
     this.#store.cancelScheduled();

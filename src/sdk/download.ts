@@ -6,7 +6,7 @@
  * pipe or a directory.
  */
 import { concatBytes } from '../base/bytes.js';
-import { describe } from '../base/checks.js';
+import { describe, whenAborted } from '../base/checks.js';
 
 /** Seconds without a byte after which a download is abandoned (option `downloadTimeout`). */
 export const DEFAULT_STALL_SECONDS = 30;
@@ -105,8 +105,7 @@ export async function download(url: URL, fetchImpl: typeof fetch, limits: Downlo
     controller.abort(limits.signal!.reason);
     stalled(limits.signal!.reason as Error);
   };
-  if (limits.signal?.aborted) abort();
-  else limits.signal?.addEventListener('abort', abort, { once: true });
+  const unlisten = whenAborted(limits.signal, abort);
   try {
     let res: Response;
     try {
@@ -147,7 +146,7 @@ export async function download(url: URL, fetchImpl: typeof fetch, limits: Downlo
     return parts.length === 1 && parts[0]!.byteLength === size ? parts[0]! : concatBytes(parts, size);
   } finally {
     clearTimeout(timer);
-    limits.signal?.removeEventListener('abort', abort);
+    unlisten();
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type ModelArtifacts,
   type RnnModel,
 } from '../inference/format/artifacts.js';
+import { whenAborted } from '../base/checks.js';
 import { concatBytes } from '../base/bytes.js';
 import {
   checkWeightsUrl,
@@ -74,10 +75,7 @@ export async function fetchModelArtifacts(url: string | URL, options: ModelFetch
   // A weight file whose URL is known (the shipped model's) downloads alongside model.json,
   // capped at MAX_WEIGHTS_BYTES until model.json declares its size; ended when model.json fails.
   const stop = new AbortController();
-  const outer = options.signal;
-  const ended = () => stop.abort(outer!.reason);
-  if (outer?.aborted) ended();
-  else outer?.addEventListener('abort', ended, { once: true });
+  const unlisten = whenAborted(options.signal, () => stop.abort(options.signal!.reason));
   const earlyLimits: DownloadLimits | undefined = options.weights
     ? { maxBytes: MAX_WEIGHTS_BYTES, stallSeconds, what: 'weights', signal: stop.signal }
     : undefined;
@@ -86,7 +84,7 @@ export async function fetchModelArtifacts(url: string | URL, options: ModelFetch
   try {
     return await readModel(base, fetchImpl, stallSeconds, options, stop.signal, earlyLimits, earlyBytes);
   } finally {
-    outer?.removeEventListener('abort', ended);
+    unlisten();
     // Nothing when the weights are in; else they are not needed (model.json could not be used).
     stop.abort(new DownloadError(options.weights ?? base, 'not needed: model.json could not be used'));
   }

@@ -5,7 +5,7 @@
  * key a model trained on a corpus is stored under, and `forecast`, which trains in a worker too.
  */
 import * as Comlink from 'comlink';
-import { abortError } from '../base/checks.js';
+import { abortError, whenAborted } from '../base/checks.js';
 import { DEFAULT_MODEL, TRAIN_DEFAULTS } from '../inference/model/model-config.js';
 import { fromArtifacts, toArtifacts, type ModelArtifacts, type RnnModel } from '../inference/format/artifacts.js';
 import type { BackendName, TrainProgress } from '../base/training-types.js';
@@ -57,6 +57,52 @@ export interface Trained {
   artifacts: ModelArtifacts;
   backend: BackendName;
   backendReason: string;
+}
+
+/** One training, as TrainingGuard.start() sees it. */
+export interface GuardedRun {
+  /** The signal the training runs under: the caller's, and for a fine-tuning a deletion too. */
+  signal: AbortSignal | undefined;
+  /** Whether the learned messages it trained on were deleted while it ran: its result goes. */
+  stale(): boolean;
+  /** Call when the training has ended, however it ended. */
+  end(): void;
+}
+
+/**
+ * What deleting the learned messages (delete() here or in another tab) does to training: the
+ * fine-tuning under way ends, and no training that learned from the deleted messages is
+ * adopted or stored.
+ */
+export class TrainingGuard {
+  #clears = 0;
+  #stopFineTune: AbortController | undefined;
+
+  /** A training starts; `learnedFrom`: it trains on learned messages. */
+  start(fineTune: boolean, learnedFrom: boolean, signal?: AbortSignal): GuardedRun {
+    const clears = this.#clears;
+    const stale = () => learnedFrom && this.#clears !== clears;
+    if (!fineTune) return { signal, stale, end: () => {} };
+    const stop = new AbortController();
+    this.#stopFineTune = stop;
+    const unlisten = whenAborted(signal, () => stop.abort(signal!.reason));
+    return {
+      signal: stop.signal,
+      stale,
+      end: () => {
+        unlisten();
+        if (this.#stopFineTune === stop) this.#stopFineTune = undefined;
+      },
+    };
+  }
+
+  /** The learned messages were deleted. */
+  cleared(): void {
+    this.#clears++;
+    this.#stopFineTune?.abort(
+      abortError(undefined, 'fine-tuning was cancelled: delete() removed the messages it learned'),
+    );
+  }
 }
 
 /** Trains in `worker` as `request` asks; the model answers exactly as its stored copy will. */

@@ -18,6 +18,8 @@ import { resolveModelConfig, weightShapes } from '../../src/inference/model/mode
 import { lineTokens } from '../../src/training/pipeline.js';
 import { mulberry32 } from '../../src/data/windows.js';
 import { createPredictor } from '../../src/sdk/create-predictor.js';
+import { TrainingGuard } from '../../src/sdk/training.js';
+import { isAbortError } from '../../src/base/checks.js';
 
 /** Small word sets so that lines share contexts; plus odd strings and the sentence markers. */
 const word = fc.oneof(
@@ -376,4 +378,27 @@ test('a very long typed word is not searched for typos (the search grows with it
   const p = new WordPredictor({ ngram: kn });
   // Without the limit this never finishes (400,000 prefixes of 20,000 letters each).
   assert.deepEqual(p.predictNext('x'.repeat(20_000)), []);
+});
+
+test('deleting the learned messages ends a fine-tuning and drops any training that learned from them', () => {
+  const guard = new TrainingGuard();
+  const caller = new AbortController();
+  const tuning = guard.start(true, true, caller.signal);
+  const corpusOnly = guard.start(false, false);
+  const corpusAndLearned = guard.start(false, true);
+  assert.equal(tuning.signal?.aborted, false);
+  assert.equal(tuning.stale(), false);
+  guard.cleared();
+  assert.equal(tuning.signal?.aborted, true);
+  assert.ok(isAbortError(tuning.signal?.reason), String(tuning.signal?.reason));
+  assert.equal(tuning.stale(), true);
+  assert.equal(corpusAndLearned.stale(), true);
+  assert.equal(corpusOnly.stale(), false, 'it learned nothing that was deleted');
+  for (const run of [tuning, corpusOnly, corpusAndLearned]) run.end();
+  // The caller's signal ends a fine-tuning too; one started after the deletion is not stale.
+  const next = guard.start(true, true, caller.signal);
+  assert.equal(next.stale(), false);
+  caller.abort(new Error('stop'));
+  assert.equal(next.signal?.aborted, true);
+  next.end();
 });
