@@ -24,7 +24,7 @@ import { initNodeBackend } from '../src/node/node-backend.js';
 import { forecast, parseSeriesCsv, mase, rmse, type ForecastOptions } from '../src/timeseries/forecast.js';
 import { MONTHLY_SALES } from '../src/timeseries/monthly-sales.js';
 import { options } from './common.js';
-import { SERIES } from './series.js';
+import { SERIES, seriesText } from './series.js';
 import { defineOptions } from '../src/cli/options.js';
 
 const HORIZON = 12;
@@ -86,7 +86,7 @@ interface Job {
   origins: number[];
 }
 const jobs: Job[] = chosen.map((s) => {
-  const { values } = parseSeriesCsv(readFileSync(new URL(`../data/${s.name}.csv`, import.meta.url), 'utf8'));
+  const { values } = parseSeriesCsv(seriesText(s));
   const last = values.length - HORIZON;
   const origins = Array.from({ length: ORIGINS }, (_, i) => last - (ORIGINS - 1 - i) * STEP);
   return { ...s, values, origins };

@@ -31,7 +31,6 @@ import {
   fitHoltWinters,
   holtWintersPath,
   intervals,
-  rollingOrigins,
   seasonalAt,
   seasonalNaive,
   seasonalNaiveDrift,
@@ -41,9 +40,11 @@ import { seasonalAr, theta } from '../src/timeseries/classical.js';
 import { medianForecast } from '../src/timeseries/select.js';
 import { parseSeriesCsv, rmse } from '../src/timeseries/forecast.js';
 import { mulberry32 } from '../src/data/windows.js';
-import { EXTRA_SERIES, SERIES } from './series.js';
+import { benchOrigins, EXTRA_SERIES, HORIZON, innerOrigins, SERIES as ALL_SERIES } from './series.js';
 
-const HORIZON = 12;
+/** The rounds' series: the sixth round's additions to the development half are not this bench's. */
+const SERIES = ALL_SERIES.filter((s) => s.round === undefined);
+
 const DIR = process.env.GLOBAL_NET_DIR ?? '/tmp/global-net';
 const ALL_PROTOCOLS = [
   { name: '6x6', origins: 6, step: 6 },
@@ -73,15 +74,6 @@ const PROTOCOLS = half === 'dev' ? ALL_PROTOCOLS : ALL_PROTOCOLS.slice(0, 1);
 
 const load = (name: string, dir = 'data') =>
   parseSeriesCsv(readFileSync(new URL(`../${dir}/${name}.csv`, import.meta.url), 'utf8')).values;
-
-/** Bench origins of a protocol, and forecast()'s backtest origins inside a training length. */
-const benchOrigins = (n: number, p: { origins: number; step: number }) =>
-  Array.from({ length: p.origins }, (_, i) => n - HORIZON - (p.origins - 1 - i) * p.step);
-function innerOrigins(length: number, season: number): number[] {
-  const minTrain = 2 * season + 1;
-  const count = Math.min(24, Math.floor(length - HORIZON - minTrain) + 1);
-  return count < 2 ? [] : rollingOrigins(length, HORIZON, count, 1, minTrain);
-}
 
 /** An additive Holt-Winters fit of log(x) (shifted below 0 so fitHoltWinters keeps it additive). */
 interface LogFit {

@@ -2,9 +2,22 @@
  * The real series of data/ the forecasting benches score (bench/forecast.ts, bench/global-net.ts),
  * split once into a development and an evaluation half (data/README.md). Benchmarks only.
  */
+import { readFileSync } from 'node:fs';
+import { rollingOrigins } from '../src/timeseries/baselines.js';
+
+/** A scored series: its file is data/[dir/]name.csv. */
+export interface BenchSeries {
+  name: string;
+  season: number;
+  half: 'dev' | 'eval';
+  /** The folder under data/ when not data/ itself. */
+  dir?: 'extra' | 'gretl';
+  /** Added to the development half by issue #33's sixth round (data/README.md). */
+  round?: 6;
+}
 
 /** The real series of data/, their season and their half (data/README.md says why each is where). */
-export const SERIES: readonly { name: string; season: number; half: 'dev' | 'eval' }[] = [
+export const SERIES: readonly BenchSeries[] = [
   { name: 'quebec-car-sales', season: 12, half: 'dev' },
   { name: 'air-passengers', season: 12, half: 'dev' },
   { name: 'uk-driver-deaths', season: 12, half: 'dev' },
@@ -14,6 +27,27 @@ export const SERIES: readonly { name: string; season: number; half: 'dev' | 'eva
   { name: 'uk-front-seat-casualties', season: 12, half: 'dev' },
   { name: 'uk-distance-driven', season: 12, half: 'dev' },
   { name: 'uk-gas-quarterly', season: 4, half: 'dev' },
+
+  // Issue #33's sixth round: more development series, by the rule in data/README.md.
+  { name: 'dutch-retail-sales', season: 12, half: 'dev', dir: 'extra', round: 6 },
+  { name: 'us-ppi', season: 12, half: 'dev', dir: 'extra', round: 6 },
+  { name: 'nino3-sst', season: 12, half: 'dev', dir: 'extra', round: 6 },
+  { name: 'nino34-sst', season: 12, half: 'dev', dir: 'extra', round: 6 },
+  { name: 'uk-nondurables-quarterly', season: 4, half: 'dev', dir: 'extra', round: 6 },
+  { name: 'us-production-quarterly', season: 4, half: 'dev', dir: 'extra', round: 6 },
+  { name: 'german-unemployment-quarterly', season: 4, half: 'dev', dir: 'extra', round: 6 },
+  { name: 'japan-gdp-quarterly', season: 4, half: 'dev', dir: 'extra', round: 6 },
+  { name: 'italy-cpi', season: 12, half: 'dev', dir: 'gretl', round: 6 },
+  { name: 'nyse-share-volume', season: 12, half: 'dev', dir: 'gretl', round: 6 },
+  { name: 'us-consumer-expectations', season: 12, half: 'dev', dir: 'gretl', round: 6 },
+  { name: 'us-installment-credit', season: 12, half: 'dev', dir: 'gretl', round: 6 },
+  { name: 'swiss-pharma-exports-quarterly', season: 4, half: 'dev', dir: 'gretl', round: 6 },
+  { name: 'swiss-pharma-imports-quarterly', season: 4, half: 'dev', dir: 'gretl', round: 6 },
+  { name: 'san-diego-residential-kwh-quarterly', season: 4, half: 'dev', dir: 'gretl', round: 6 },
+  { name: 'san-diego-electricity-price-quarterly', season: 4, half: 'dev', dir: 'gretl', round: 6 },
+  { name: 'san-diego-cooling-degree-days-quarterly', season: 4, half: 'dev', dir: 'gretl', round: 6 },
+  { name: 'san-diego-heating-degree-days-quarterly', season: 4, half: 'dev', dir: 'gretl', round: 6 },
+  { name: 'euro-area-hicp-quarterly', season: 4, half: 'dev', dir: 'gretl', round: 6 },
 
   { name: 'australian-gas', season: 12, half: 'eval' },
   { name: 'uk-drivers-killed', season: 12, half: 'eval' },
@@ -25,10 +59,14 @@ export const SERIES: readonly { name: string; season: number; half: 'dev' | 'eva
   { name: 'australian-wool-quarterly', season: 4, half: 'eval' },
 ];
 
+/** The text of a series' CSV file. */
+export const seriesText = (s: Pick<BenchSeries, 'name' | 'dir'>): string =>
+  readFileSync(new URL(`../data/${s.dir ? `${s.dir}/` : ''}${s.name}.csv`, import.meta.url), 'utf8');
+
 /**
- * Training-only series of data/extra/ (issue #33's fifth round): never scored, only added to the
- * training windows of bench/global-net.ts's network (data/README.md gives the rule they were
- * chosen by).
+ * Training-only series of data/extra/ (issue #33's fifth round): bench/global-net.ts never scores
+ * them, only adds them to its network's training windows (data/README.md gives the rule they were
+ * chosen by). Since the sixth round, 8 of them are also development series in SERIES.
  */
 export const EXTRA_SERIES: readonly { name: string; season: number }[] = [
   { name: 'us-accidental-deaths', season: 12 },
@@ -44,3 +82,17 @@ export const EXTRA_SERIES: readonly { name: string; season: number }[] = [
   { name: 'japan-gdp-quarterly', season: 4 },
   { name: 'orange-county-employment-quarterly', season: 4 },
 ];
+
+/** The horizon every forecasting bench scores. */
+export const HORIZON = 12;
+
+/** The origins (training lengths) of a protocol: `origins` of them `step` apart, the last leaving HORIZON points. */
+export const benchOrigins = (n: number, p: { origins: number; step: number }): number[] =>
+  Array.from({ length: p.origins }, (_, i) => n - HORIZON - (p.origins - 1 - i) * p.step);
+
+/** forecast()'s own backtest origins inside a training length, with its defaults (up to 24, 1 apart). */
+export function innerOrigins(length: number, season: number): number[] {
+  const minTrain = 2 * season + 1;
+  const count = Math.min(24, Math.floor(length - HORIZON - minTrain) + 1);
+  return count < 2 ? [] : rollingOrigins(length, HORIZON, count, 1, minTrain);
+}

@@ -456,7 +456,7 @@ const KEY: Record<ScoredMethod, Exclude<keyof ForecastBacktest, 'origins' | 'ans
  * (factors 1) held 78 % and 91 % of the outcomes: the backtest's errors understate what comes
  * (the answer was chosen on them) and their tails are heavier than a normal's.
  */
-const BAND_WIDENING = { p80: 1.05, p95: 1.3 } as const;
+export const BAND_WIDENING = { p80: 1.05, p95: 1.3 } as const;
 
 /** The answer's forecast from every method's: the median of `combined`. */
 const answerOf = (forecasts: Partial<Record<ScoredMethod, number[]>>, combined: readonly ScoredMethod[]) =>

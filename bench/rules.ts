@@ -1,0 +1,215 @@
+/**
+ * Issue #33's sixth round (docs/forecasting.md): which rule combines forecast()'s classical
+ * candidates, chosen on a development half three times as large as before.
+ *
+ *   node --import tsx bench/rules.ts dump --half dev     # every candidate's forecast at every length needed
+ *   node --import tsx bench/rules.ts score --half dev    # every rule, ranked (--per: each series; --round5: the 9 older series)
+ *
+ * `dump` computes, for every training length a bench origin (6 origins 6 apart; on the
+ * development half also 12 origins 3 apart) or one of forecast()'s own backtest origins inside
+ * it needs, the forecasts of forecast()'s candidates (ets, theta, arima, drift, seasonal naive) as
+ * forecast() computes them. `score` replays forecast()'s choice at each bench origin with every
+ * rule: a candidate whose backtest RMSE is not below seasonal naive's is dropped (issue #33's item
+ * 4); the rule combines those left (seasonal naive answers when none is); the bands come from the
+ * answer's backtest errors, widened as forecast() widens them. The rules: for every non-empty
+ * subset of the four methods, their median, their mean and weights ∝ 1/backtest MSE; the median
+ * with ETS counted twice; the single best by backtest. Files go to $RULES_DIR (default /tmp/rules).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  errorSpread,
+  fitHoltWinters,
+  holtWintersPath,
+  intervals,
+  rmse,
+  seasonalNaive,
+  seasonalNaiveDrift,
+} from '../src/timeseries/baselines.js';
+import { seasonalAr, theta } from '../src/timeseries/classical.js';
+import { BAND_WIDENING } from '../src/timeseries/forecast.js';
+import { medianForecast } from '../src/timeseries/select.js';
+import { parseSeriesCsv } from '../src/timeseries/series-csv.js';
+import { benchOrigins, HORIZON, innerOrigins, SERIES, seriesText } from './series.js';
+
+const DIR = process.env.RULES_DIR ?? '/tmp/rules';
+const args = process.argv.slice(2);
+const mode = args[0];
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const half = flag('half', 'dev') as 'dev' | 'eval';
+const PROTOCOLS = [
+  { name: '6x6', origins: 6, step: 6 },
+  ...(half === 'dev' ? [{ name: '12x3', origins: 12, step: 3 }] : []),
+];
+const METHODS = ['ets', 'theta', 'arima', 'drift'] as const;
+type Fc = Record<string, number[]>;
+interface Dumped {
+  name: string;
+  season: number;
+  round?: number;
+  values: number[];
+  at: Record<number, Fc>;
+}
+
+function candidates(train: number[], season: number): Fc {
+  const fit = fitHoltWinters(train, season);
+  const path = holtWintersPath(fit, HORIZON);
+  return {
+    ets: fit.log ? path.map(Math.exp) : path,
+    theta: theta(train, season, HORIZON),
+    arima: seasonalAr(train, season, HORIZON),
+    drift: seasonalNaiveDrift(train, season, HORIZON),
+    'seasonal-naive': seasonalNaive(train, season, HORIZON),
+  };
+}
+
+function dump() {
+  mkdirSync(DIR, { recursive: true });
+  const out: Dumped[] = [];
+  const t0 = Date.now();
+  for (const s of SERIES.filter((x) => x.half === half)) {
+    const values = parseSeriesCsv(seriesText(s)).values;
+    const lengths = new Set<number>();
+    for (const p of PROTOCOLS)
+      for (const T of benchOrigins(values.length, p)) {
+        lengths.add(T);
+        for (const o of innerOrigins(T, s.season)) lengths.add(o);
+      }
+    const at: Dumped['at'] = {};
+    for (const L of [...lengths].sort((a, b) => a - b)) at[L] = candidates(values.slice(0, L), s.season);
+    out.push({ name: s.name, season: s.season, round: s.round, values, at });
+    console.error(`${s.name}: ${lengths.size} lengths, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  writeFileSync(`${DIR}/dump-${half}.json`, JSON.stringify(out));
+}
+
+/** A rule: from the backtest RMSEs of the methods kept, the forecast that answers. */
+interface Rule {
+  name: string;
+  /** The methods it may combine (before item 4's drop). */
+  pool: readonly string[];
+  combine: (kept: string[], scores: Record<string, number>, fc: Fc) => number[];
+}
+const mean = (fs: number[][]) => fs[0]!.map((_, h) => fs.reduce((s, f) => s + f[h]!, 0) / fs.length);
+const weighted = (fs: number[][], ws: number[]) => {
+  const total = ws.reduce((a, b) => a + b, 0);
+  return fs[0]!.map((_, h) => fs.reduce((s, f, i) => s + ws[i]! * f[h]!, 0) / total);
+};
+function rules(): Rule[] {
+  const out: Rule[] = [];
+  for (let mask = 1; mask < 1 << METHODS.length; mask++) {
+    const pool = METHODS.filter((_, i) => mask & (1 << i));
+    const list = pool.join(',');
+    out.push({ name: `median(${list})`, pool, combine: (k, _s, f) => medianForecast(k.map((m) => f[m]!)) });
+    if (pool.length === 1) continue;
+    out.push({ name: `mean(${list})`, pool, combine: (k, _s, f) => mean(k.map((m) => f[m]!)) });
+    out.push({
+      name: `1/MSE(${list})`,
+      pool,
+      combine: (k, s, f) =>
+        weighted(
+          k.map((m) => f[m]!),
+          k.map((m) => 1 / s[m]! ** 2),
+        ),
+    });
+  }
+  for (const r of out.filter((x) => x.name.startsWith('median(') && x.pool.includes('ets') && x.pool.length > 1))
+    out.push({
+      name: `median(${r.pool.join(',')}, ETS twice)`,
+      pool: r.pool,
+      combine: (k, _s, f) => medianForecast([...k, ...(k.includes('ets') ? ['ets'] : [])].map((m) => f[m]!)),
+    });
+  out.push({
+    name: 'best by backtest',
+    pool: METHODS,
+    combine: (k, s, f) => f[k.reduce((b, m) => (s[m]! < s[b]! ? m : b))]!,
+  });
+  return out;
+}
+
+const geo = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+
+/** A rule's geometric-mean RMSE relative to seasonal naive and its pooled band coverage under one protocol. */
+function scoreRule(rule: Rule, targets: Dumped[], p: { origins: number; step: number }) {
+  const ratios: Record<string, number> = {};
+  let in80 = 0;
+  let in95 = 0;
+  let points = 0;
+  for (const d of targets) {
+    const log = d.values.every((v) => v > 0);
+    const actual: number[] = [];
+    const mine: number[] = [];
+    const naive: number[] = [];
+    for (const T of benchOrigins(d.values.length, p)) {
+      const inner = innerOrigins(T, d.season);
+      const innerActual = inner.map((o) => d.values.slice(o, o + HORIZON));
+      const scores: Record<string, number> = {};
+      for (const m of [...METHODS, 'seasonal-naive'])
+        scores[m] = rmse(
+          innerActual.flat(),
+          inner.flatMap((o) => d.at[o]![m]!),
+        );
+      const kept = rule.pool.filter((m) => scores[m]! < scores['seasonal-naive']!);
+      const answer = (f: Fc) => (kept.length === 0 ? f['seasonal-naive']! : rule.combine(kept, scores, f));
+      const now = d.at[T]!;
+      const ans = answer(now);
+      const sigma = errorSpread(
+        innerActual,
+        inner.map((o) => answer(d.at[o]!)),
+        log,
+      );
+      const b = intervals(ans, sigma, log, BAND_WIDENING);
+      const y = d.values.slice(T, T + HORIZON);
+      y.forEach((v, h) => {
+        if (v >= b.lower80[h]! && v <= b.upper80[h]!) in80++;
+        if (v >= b.lower95[h]! && v <= b.upper95[h]!) in95++;
+        points++;
+      });
+      actual.push(...y);
+      mine.push(...ans);
+      naive.push(...now['seasonal-naive']!);
+    }
+    ratios[d.name] = rmse(actual, mine) / rmse(actual, naive);
+  }
+  return { geo: geo(Object.values(ratios)), ratios, p80: in80 / points, p95: in95 / points };
+}
+
+function score() {
+  let targets: Dumped[] = JSON.parse(readFileSync(`${DIR}/dump-${half}.json`, 'utf8'));
+  if (args.includes('--round5')) targets = targets.filter((d) => d.round === undefined);
+  const only = flag('rules', '');
+  const all = rules().filter((r) => !only || only.split(';').includes(r.name));
+  const digits = Number(flag('digits', '3'));
+  const rows = all.map((r) => {
+    const byProtocol = PROTOCOLS.map((p) => scoreRule(r, targets, p));
+    return { r, byProtocol, key: geo(byProtocol.map((x) => x.geo)) };
+  });
+  rows.sort((a, b) => a.key - b.key);
+  const pc = (v: number) => `${(100 * v).toFixed(1)} %`;
+  console.log(`${targets.length} series (${half}${args.includes('--round5') ? ', the 9 of rounds 1–5' : ''})\n`);
+  console.log(`| rank | rule | ${PROTOCOLS.map((p) => p.name).join(' | ')} | bands 80 % / 95 % (6x6) |`);
+  console.log(`| ---: | --- | ${PROTOCOLS.map(() => '---:').join(' | ')} | ---: |`);
+  rows.forEach((row, i) => {
+    const mark = row.r.name === 'median(ets,theta,arima,drift)' ? ' (the default)' : '';
+    const first = row.byProtocol[0]!;
+    console.log(
+      `| ${i + 1} | ${row.r.name}${mark} | ${row.byProtocol.map((x) => x.geo.toFixed(digits)).join(' | ')} | ${pc(first.p80)} / ${pc(first.p95)} |`,
+    );
+  });
+  if (args.includes('--per'))
+    for (const row of rows.slice(0, Number(flag('top', '5'))))
+      console.error(
+        `${row.r.name}: ${Object.entries(row.byProtocol[0]!.ratios)
+          .map(([n, v]) => `${n} ${v.toFixed(3)}`)
+          .join(', ')}`,
+      );
+}
+
+if (mode === 'dump') dump();
+else if (mode === 'score') score();
+else {
+  console.error('usage: bench/rules.ts dump|score --half dev|eval [--per] [--round5] [--rules "A;B"] [--digits N]');
+  process.exit(2);
+}
