@@ -4,6 +4,7 @@
  *
  *   node --import tsx bench/rules.ts dump --half dev     # every candidate's forecast at every length needed
  *   node --import tsx bench/rules.ts score --half dev    # every rule, ranked (--per: each series; --round5: the 9 older series)
+ *   node --import tsx bench/rules.ts score --half dev --comb   # the seventh round: `comb` as a fifth method
  *
  * `dump` computes, for every training length a bench origin (6 origins 6 apart; on the
  * development half also 12 origins 3 apart) or one of forecast()'s own backtest origins inside
@@ -25,7 +26,7 @@ import {
   seasonalNaive,
   seasonalNaiveDrift,
 } from '../src/timeseries/baselines.js';
-import { seasonalAr, theta } from '../src/timeseries/classical.js';
+import { comb, seasonalAr, theta } from '../src/timeseries/classical.js';
 import { BAND_WIDENING } from '../src/timeseries/forecast.js';
 import { medianForecast } from '../src/timeseries/select.js';
 import { parseSeriesCsv } from '../src/timeseries/series-csv.js';
@@ -43,7 +44,8 @@ const PROTOCOLS = [
   { name: '6x6', origins: 6, step: 6 },
   ...(half === 'dev' ? [{ name: '12x3', origins: 12, step: 3 }] : []),
 ];
-const METHODS = ['ets', 'theta', 'arima', 'drift'] as const;
+/** forecast()'s four methods, and `comb` with --comb (the seventh round). */
+const METHODS = ['ets', 'theta', 'arima', 'drift', ...(args.includes('--comb') ? ['comb'] : [])] as const;
 type Fc = Record<string, number[]>;
 interface Dumped {
   name: string;
@@ -62,6 +64,7 @@ function candidates(train: number[], season: number): Fc {
     arima: seasonalAr(train, season, HORIZON),
     drift: seasonalNaiveDrift(train, season, HORIZON),
     'seasonal-naive': seasonalNaive(train, season, HORIZON),
+    comb: comb(train, season, HORIZON),
   };
 }
 
@@ -146,7 +149,7 @@ function scoreRule(rule: Rule, targets: Dumped[], p: { origins: number; step: nu
       const inner = innerOrigins(T, d.season);
       const innerActual = inner.map((o) => d.values.slice(o, o + HORIZON));
       const scores: Record<string, number> = {};
-      for (const m of [...METHODS, 'seasonal-naive'])
+      for (const m of [...METHODS, 'seasonal-naive'] as string[])
         scores[m] = rmse(
           innerActual.flat(),
           inner.flatMap((o) => d.at[o]![m]!),
@@ -210,6 +213,8 @@ function score() {
 if (mode === 'dump') dump();
 else if (mode === 'score') score();
 else {
-  console.error('usage: bench/rules.ts dump|score --half dev|eval [--per] [--round5] [--rules "A;B"] [--digits N]');
+  console.error(
+    'usage: bench/rules.ts dump|score --half dev|eval [--comb] [--per] [--round5] [--rules "A;B"] [--digits N]',
+  );
   process.exit(2);
 }

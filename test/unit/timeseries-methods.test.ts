@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { forecast, parseSeriesCsv, type BacktestScore, type ScoredMethod } from '../../src/timeseries/forecast.js';
-import { fitSeasonalAr, isSeasonal, seasonalAr, seasonalIndices, theta } from '../../src/timeseries/classical.js';
+import { comb, fitSeasonalAr, isSeasonal, seasonalAr, seasonalIndices, theta } from '../../src/timeseries/classical.js';
 import { chooseMethods, medianForecast } from '../../src/timeseries/select.js';
 import { backtestCoverage, intervals, seasonalNaive } from '../../src/timeseries/baselines.js';
 import { mulberry32 } from '../../src/data/windows.js';
@@ -49,6 +49,30 @@ describe('Theta', () => {
 
   it('rejects a series of one point', () => {
     assert.throws(() => theta([1], 12, 3), { name: 'RangeError', message: /at least two points, got 1/ });
+  });
+});
+
+describe('comb (the M4 Comb benchmark)', () => {
+  it('averages a flat SES, a straight Holt and a damped Holt on a line', () => {
+    const line = Array.from({ length: 60 }, (_, t) => 100 + 2 * t);
+    const f = comb(line, 12, 12);
+    // SES: ≈ the last point (218); Holt: the line itself, 218 + 2h; damped: between the two.
+    for (let h = 1; h <= 12; h++) {
+      const v = f[h - 1]!;
+      assert.ok(v > 218 && v < 218 + 2 * h, `h ${h}: ${v} should lie between 218 and ${218 + 2 * h}`);
+      if (h > 1) assert.ok(v > f[h - 2]!, `h ${h}: the trend goes on`);
+    }
+    // More than a third of the line's rise: the damped trend adds to the linear one's third.
+    assert.ok(f[11]! - 218 > (2 * 12) / 3, `h 12: ${f[11]}`);
+  });
+
+  it('puts a multiplicative season back on a flat series', () => {
+    const series = Array.from({ length: 72 }, (_, t) => 500 * SEASON[t % 12]!);
+    comb(series, 12, 12).forEach((v, h) => close(v, series[60 + h]!, 1e-6, `h ${h + 1}`));
+  });
+
+  it('rejects a series of two points', () => {
+    assert.throws(() => comb([1, 2], 12, 3), { name: 'RangeError', message: /at least three points, got 2/ });
   });
 });
 
