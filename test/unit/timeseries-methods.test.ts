@@ -7,13 +7,14 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { forecast, parseSeriesCsv, type BacktestScore, type ScoredMethod } from '../../src/timeseries/forecast.js';
 import { comb, fitSeasonalAr, isSeasonal, seasonalAr, seasonalIndices, theta } from '../../src/timeseries/classical.js';
 import { chooseMethods, medianForecast } from '../../src/timeseries/select.js';
 import { backtestCoverage, intervals, seasonalNaive } from '../../src/timeseries/baselines.js';
 import { mulberry32 } from '../../src/data/windows.js';
+import { EXTRA_SERIES, SERIES, seriesText } from '../../bench/series.js';
 
 const SEASON = [0.8, 0.85, 1.0, 1.2, 1.1, 1.0, 0.9, 0.95, 1.05, 1.15, 1.0, 0.9];
 const data = (name: string) =>
@@ -272,5 +273,29 @@ describe("the demo chart's legend", () => {
       'Pronóstico: ingenuo estacional',
     );
     assert.equal(forecastLabel('Pronóstico'), 'Pronóstico');
+  });
+});
+
+describe('the series of data/', () => {
+  it('lists every file in data/README.md and in the benches, and every one parses', () => {
+    const readme = readFileSync(new URL('../../data/README.md', import.meta.url), 'utf8');
+    const known = new Set([...SERIES.map((x) => x.name), ...EXTRA_SERIES.map((x) => x.name), 'monthly-sales']);
+    for (const dir of ['', 'extra/', 'gretl/']) {
+      const files = readdirSync(new URL(`../../data/${dir}`, import.meta.url)).filter(
+        (f) => f.endsWith('.csv') && f !== 'forecast-peer-r.csv',
+      );
+      assert.ok(files.length > 0, `data/${dir} has series`);
+      for (const f of files) {
+        const name = f.slice(0, -4);
+        assert.ok(readme.includes(`\`${f}\``) || readme.includes(name), `data/README.md names data/${dir}${f}`);
+        assert.ok(known.has(name), `bench/series.ts lists ${name}`);
+      }
+    }
+    for (const x of SERIES) {
+      const { values } = parseSeriesCsv(seriesText(x));
+      // Both development protocols (6 origins 6 apart, 12 origins 3 apart; horizon 12) leave
+      // forecast() a backtest: at least 96 monthly or 80 quarterly points.
+      assert.ok(values.length >= (x.season === 12 ? 96 : 80), `${x.name}: ${values.length} points`);
+    }
   });
 });
