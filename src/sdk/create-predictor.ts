@@ -51,7 +51,14 @@ import type { Reply } from '../inference/suggest/replies.js';
 import { WorkerTrainer } from './worker-trainer.js';
 import { ModelStore } from './persistence.js';
 import { openModel, openReplyModel } from './open-model.js';
-import { corpusKey, FINE_TUNE_EVERY, trainNetwork, TrainingGuard, withTrainLock } from './training.js';
+import {
+  corpusKey,
+  FINE_TUNE_EVERY,
+  learnedFromDeleted,
+  trainNetwork,
+  TrainingGuard,
+  withTrainLock,
+} from './training.js';
 import type {
   Predictor,
   PredictorInfo,
@@ -245,6 +252,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       store: this.#store,
       fetchModel: (source: ModelSource, signal?: AbortSignal) => this.#fetchModel(source, signal),
       onError: (e: Error) => this.#emitError(e),
+      learnedFromDeleted: (model: RnnModel) => learnedFromDeleted(model, this.#memory.generation),
     };
   }
 
@@ -362,9 +370,13 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.#trainWithLock({ epochs: this.#o.epochs ?? TRAIN_DEFAULTS.pageEpochs }, true);
   }
 
-  /** Loads the stored model when it matches (persistence.ts reports a damaged or foreign one). */
+  /** Loads the stored model when it matches (persistence.ts reports a damaged or foreign one) and
+   * did not learn from deleted messages. */
   async #loadStored(): Promise<boolean> {
-    const model = await this.#store.readMatching(this.#key, fromArtifacts);
+    const model = await this.#store.readMatching(this.#key, (a) => {
+      const m = fromArtifacts(a);
+      return learnedFromDeleted(m, this.#memory.generation) ? undefined : m;
+    });
     if (model) this.#setModel(model, true);
     return model !== undefined;
   }
@@ -391,6 +403,7 @@ class RnnPredictor extends EventTarget implements Predictor {
           learned: this.#texts,
           corpusHash: this.#corpusHash,
           fineTune: fineTune ? this.#model : undefined,
+          learnedGeneration: this.#memory.generation,
         },
         { ...request, signal: run.signal },
         (p: TrainProgress) => {

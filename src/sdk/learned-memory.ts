@@ -54,6 +54,14 @@ export class LearnedMemory {
     readonly hooks: MemoryHooks,
   ) {}
 
+  /**
+   * The deletions of the learned messages this tab has seen (storage's generation; 0 without
+   * storage): a network trained on learned messages carries it (training.ts).
+   */
+  get generation(): number {
+    return this.#log?.generation ?? 0;
+  }
+
   /** The learned messages, oldest first. */
   get messages(): readonly LearnedMessage[] {
     return this.#messages;

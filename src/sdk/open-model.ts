@@ -44,6 +44,11 @@ export interface OpenHow {
   onError: (e: Error) => void;
   /** Waited for before the model is returned (the learned messages' first read). */
   before: Promise<void>;
+  /**
+   * Whether a stored model learned from messages deleted since (training.ts): such a record is
+   * neither loaded nor a fallback; the download replaces it. Asked after `before`.
+   */
+  learnedFromDeleted?: (model: RnnModel) => boolean;
 }
 
 /**
@@ -96,12 +101,15 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
       const record = stored;
       const { model, ngram } = fromArtifactsInStages(record.artifacts);
       markStep('decoded');
-      // A record kept in two is read in two: its n-gram part after the first suggestion.
-      const steps = record.part
-        ? async () => ngramInStages(record.artifacts, await store.readPart(record))
-        : async () => ngram();
-      early?.abort(new Error('not needed: the stored model answers'));
-      return { model, fromStorage: true, whole: completing(model, steps, source, how) };
+      if (how.learnedFromDeleted?.(model)) stored = undefined;
+      else {
+        // A record kept in two is read in two: its n-gram part after the first suggestion.
+        const steps = record.part
+          ? async () => ngramInStages(record.artifacts, await store.readPart(record))
+          : async () => ngram();
+        early?.abort(new Error('not needed: the stored model answers'));
+        return { model, fromStorage: true, whole: completing(model, steps, source, how) };
+      }
     } catch (e) {
       onError(loadedAgain(store, e as Error));
       stored = undefined;
@@ -123,8 +131,10 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
   } catch (e) {
     if (stored && source.sameModel(stored.key)) {
       try {
+        const model = fromArtifacts(await store.whole(stored));
+        if (how.learnedFromDeleted?.(model)) throw e;
         return {
-          model: fromArtifacts(await store.whole(stored)),
+          model,
           fromStorage: true,
           warning: new Error(`${(e as Error).message}; answering with the model stored in this browser`, {
             cause: e,

@@ -49,6 +49,8 @@ export interface TrainInput {
   corpusHash: string;
   /** Fine-tune this model on the last learned messages instead of training on the corpus. */
   fineTune?: RnnModel;
+  /** The deletions of the learned messages seen when the training started (LearnedMemory.generation). */
+  learnedGeneration: number;
 }
 
 /** A network trained in the worker: the model that answers, and its artifacts as stored. */
@@ -57,6 +59,19 @@ export interface Trained {
   artifacts: ModelArtifacts;
   backend: BackendName;
   backendReason: string;
+}
+
+/**
+ * Whether `model` learned from messages deleted since it was trained: it carries the deletions
+ * seen when its training started (`learnedGeneration`, set when it trained on learned messages),
+ * and storage has seen more (`generation`). That happens when another tab's delete() ran while
+ * this tab trained and its broadcast came after this tab wrote the model: such a model is never
+ * loaded. A model without the setting (trained on no learned message, or by an older version)
+ * is not.
+ */
+export function learnedFromDeleted(model: RnnModel, generation: number): boolean {
+  const seen = model.settings.learnedGeneration;
+  return typeof seen === 'number' && seen !== generation;
 }
 
 /** One training, as TrainingGuard.start() sees it. */
@@ -134,6 +149,7 @@ export async function trainNetwork(
   // the network that answers is the stored one, so a reload predicts exactly as now.
   const model = fromArtifacts(artifacts);
   if (input.fineTune) model.settings = { ...model.settings, fineTunedOn: input.learned.length };
+  if (input.learned.length > 0) model.settings = { ...model.settings, learnedGeneration: input.learnedGeneration };
   return {
     model,
     artifacts: { ...artifacts, modelTopology: { ...artifacts.modelTopology, settings: model.settings } },

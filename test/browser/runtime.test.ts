@@ -325,6 +325,57 @@ describe('learning from the person', () => {
     assert.deepEqual(r.errors, []);
     await context.close();
   });
+
+  test('a network that learned from messages another tab deleted is not loaded, even when written after the deletion', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context);
+    const r = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const sdk = (window as any).sdk;
+        const options = { corpus, name: 'late-write', ...TINY };
+        const p = sdk.createPredictor(options);
+        await p.neuralReady;
+        const tuned = new Promise<any>((resolve) =>
+          p.addEventListener('model', () => resolve(p.info()), { once: true }),
+        );
+        for (let i = 0; i < 10; i++) await p.learn(`Vamos al planetario ${i} con los niños`);
+        const tunedAt = (await tuned).trainedAt;
+        await p.flush();
+        p.dispose();
+        // A reload loads the fine-tuned network.
+        const again = sdk.createPredictor(options);
+        await again.neuralReady;
+        const reloadedAt = again.info().trainedAt;
+        again.dispose();
+        // Another tab's delete() as storage sees it (storage/learned-log.ts's clear()), its
+        // broadcast never heard here: the messages go and the generation moves on, while the
+        // network fine-tuned on them stays stored, as when this tab wrote it just after.
+        await new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('rnn-predict-learned');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction('records', 'readwrite');
+            const records = tx.objectStore('records');
+            records.delete(IDBKeyRange.bound(['late-write', ''], ['late-write', []]));
+            records.put({ generation: 1 }, ['late-write', 'g']);
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          };
+        });
+        const after = sdk.createPredictor(options);
+        await after.neuralReady;
+        const info = after.info();
+        const messages = after.learned().messages.length;
+        after.dispose();
+        return { tunedAt, reloadedAt, afterAt: info.trainedAt, messages };
+      },
+      { corpus, TINY },
+    );
+    assert.equal(r.reloadedAt, r.tunedAt, 'a reload answers with the fine-tuned network');
+    assert.notEqual(r.afterAt, r.tunedAt, 'the network that learned the deleted messages is not loaded');
+    assert.equal(r.messages, 0);
+    await context.close();
+  });
 });
 
 describe('the page stays responsive', () => {

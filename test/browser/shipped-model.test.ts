@@ -50,9 +50,10 @@ function start(page: Page, options: Record<string, unknown> = {}, text = 'Hola c
 /**
  * Rewrites the stored record of the default predictor: 'older', its key as an older release of
  * the shipped model would have it; 'damaged', the last 64 bytes of its weight data (inside the
- * n-gram counts, which come last) overwritten. Resolves with the record's key.
+ * n-gram counts, which come last) overwritten; 'learned-0', marked as a network trained on
+ * learned messages when no deletion had been seen (generation 0). Resolves with the record's key.
  */
-function editStoredRecord(page: Page, edit: 'older' | 'damaged') {
+function editStoredRecord(page: Page, edit: 'older' | 'damaged' | 'learned-0') {
   return page.evaluate(
     (edit) =>
       new Promise<string>((resolve, reject) => {
@@ -69,6 +70,9 @@ function editStoredRecord(page: Page, edit: 'older' | 'damaged') {
             if (edit === 'older') {
               const key = JSON.parse(record.key);
               record.key = JSON.stringify({ ...key, version: key.version - 1 });
+              store.put(record, 'model:default');
+            } else if (edit === 'learned-0') {
+              record.artifacts.modelTopology.settings.learnedGeneration = 0;
               store.put(record, 'model:default');
             } else {
               const bytes = new Uint8Array(part.result.ngram.weightData);
@@ -234,6 +238,50 @@ test('a stored model whose n-gram counts were damaged on disk is reported and do
   assert.deepEqual(again.errors, []);
   assert.equal(again.info.fromStorage, true);
   assert.equal(again.info.source, 'mix');
+  await context.close();
+});
+
+/** Sets the generation of the default predictor's learned records (a delete() moves it on by one). */
+function setLearnedGeneration(page: Page, generation: number) {
+  return page.evaluate(
+    (generation) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('rnn-predict-learned');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('records', 'readwrite');
+          tx.objectStore('records').put({ generation }, ['default', 'g']);
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    generation,
+  );
+}
+
+test('a stored network that learned from messages deleted since is downloaded again, not loaded', async () => {
+  const context = await env.browser.newContext();
+  const first = await open(context);
+  await start(first.page);
+  // Trained on learned messages with no deletion seen, as the generation still says: it loads.
+  await editStoredRecord(first.page, 'learned-0');
+  const kept = await start((await open(context)).page);
+  assert.equal(kept.atReady.fromStorage, true);
+  assert.deepEqual(kept.errors, []);
+  // Another tab deleted the messages since (its write came after the deletion): downloaded again.
+  await setLearnedGeneration(first.page, 1);
+  const { page, requests } = await open(context);
+  const r = await start(page);
+  assert.equal(r.atReady.fromStorage, false, 'not the network that learned the deleted messages');
+  assert.ok(
+    requests.some((u) => u.endsWith('/models/es/weights.bin')),
+    requests.join(' '),
+  );
+  assert.deepEqual(r.errors, []);
+  assert.ok(r.words.includes('hoy'), r.words.join(', '));
+  // The download replaced it: the next load answers from storage.
+  const again = await start((await open(context)).page);
+  assert.equal(again.atReady.fromStorage, true);
   await context.close();
 });
 
