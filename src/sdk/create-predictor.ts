@@ -121,7 +121,10 @@ class RnnPredictor extends EventTarget implements Predictor {
       added: (text) => {
         if (this.#predictor) this.#learnCounts(text);
       },
-      dropped: () => this.#scheduleRebuild(),
+      dropped: (_texts, why) => {
+        if (why === 'forgotten') this.#trainingGuard.forgot();
+        this.#scheduleRebuild();
+      },
       forgotten: () => {
         if (this.#predictor) this.#refresh();
       },

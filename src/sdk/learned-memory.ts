@@ -20,8 +20,11 @@ import {
 export interface MemoryHooks {
   /** A message was added by another tab: its counts can be added in place. */
   added(text: string): void;
-  /** Messages were removed (trimmed, forgotten here or in another tab): their counts must go. */
-  dropped(texts: string[]): void;
+  /**
+   * Messages were removed (trimmed past the cap, or holding a word forgotten here or in another
+   * tab): their counts must go.
+   */
+  dropped(texts: string[], why: 'trimmed' | 'forgotten'): void;
   /** Another tab forgot a word: the suggestions must block it. */
   forgotten(): void;
   /** Everything learned was deleted (`delete()` in another tab, or seen as stale here). */
@@ -123,23 +126,23 @@ export class LearnedMemory {
     if (c.type === 'learned') {
       if (this.#messages.some((m) => m.id === c.message.id)) return;
       this.#messages.push(c.message);
-      if (c.trimmed.length > 0) this.#drop(new Set(c.trimmed));
+      if (c.trimmed.length > 0) this.#drop(new Set(c.trimmed), 'trimmed');
       else this.hooks.added(c.message.text);
       return;
     }
     if (!this.#forgotten.includes(c.word)) this.#forgotten.push(c.word);
     const removed = new Set(c.removed);
     for (const m of this.#messages) if (modelWords(m.text).includes(c.word)) removed.add(m.id);
-    if (removed.size > 0) this.#drop(removed);
+    if (removed.size > 0) this.#drop(removed, 'forgotten');
     this.hooks.forgotten();
   }
 
   /** Removes messages from memory; the predictor hears their texts. */
-  #drop(ids: ReadonlySet<string>): string[] {
+  #drop(ids: ReadonlySet<string>, why: 'trimmed' | 'forgotten'): string[] {
     const gone = this.#messages.filter((m) => ids.has(m.id)).map((m) => m.text);
     if (gone.length === 0) return gone;
     this.#messages = this.#messages.filter((m) => !ids.has(m.id));
-    this.hooks.dropped(gone);
+    this.hooks.dropped(gone, why);
     return gone;
   }
 
@@ -183,7 +186,7 @@ export class LearnedMemory {
     }
     if (this.#closed) return undefined;
     this.#messages.push(message);
-    return { message, trimmed: trimmed.length > 0 ? this.#drop(new Set(trimmed)) : [] };
+    return { message, trimmed: trimmed.length > 0 ? this.#drop(new Set(trimmed), 'trimmed') : [] };
   }
 
   /**
@@ -193,7 +196,7 @@ export class LearnedMemory {
   forget(word: string): Promise<void> {
     if (!this.#forgotten.includes(word)) this.#forgotten.push(word);
     const holding = new Set(this.#messages.filter((m) => modelWords(m.text).includes(word)).map((m) => m.id));
-    if (holding.size > 0) this.#drop(holding);
+    if (holding.size > 0) this.#drop(holding, 'forgotten');
     return this.#stored(() => this.#log!.forget(word, modelWords));
   }
 

@@ -85,18 +85,22 @@ export interface GuardedRun {
 }
 
 /**
- * What deleting the learned messages (delete() here or in another tab) does to training: the
- * fine-tuning under way ends, and no training that learned from the deleted messages is
- * adopted or stored.
+ * What removing learned messages does to training. Deleting them all (delete() here or in
+ * another tab): the fine-tuning under way ends, and no training that learned from the deleted
+ * messages is adopted or stored. Forgetting a word removes the messages that hold it (forget()
+ * here or in another tab): the fine-tuning under way, which trains on the last messages, ends and
+ * is not adopted either; a training on the corpus, which the person started, goes on.
  */
 export class TrainingGuard {
   #clears = 0;
+  #forgets = 0;
   #stopFineTune: AbortController | undefined;
 
   /** A training starts; `learnedFrom`: it trains on learned messages. */
   start(fineTune: boolean, learnedFrom: boolean, signal?: AbortSignal): GuardedRun {
     const clears = this.#clears;
-    const stale = () => learnedFrom && this.#clears !== clears;
+    const forgets = this.#forgets;
+    const stale = () => learnedFrom && (this.#clears !== clears || (fineTune && this.#forgets !== forgets));
     if (!fineTune) return { signal, stale, end: () => {} };
     const stop = new AbortController();
     this.#stopFineTune = stop;
@@ -109,6 +113,12 @@ export class TrainingGuard {
         if (this.#stopFineTune === stop) this.#stopFineTune = undefined;
       },
     };
+  }
+
+  /** Messages holding a forgotten word were removed. */
+  forgot(): void {
+    this.#forgets++;
+    this.#stopFineTune?.abort(abortError(undefined, 'fine-tuning was cancelled: forget() removed messages it learned'));
   }
 
   /** The learned messages were deleted. */

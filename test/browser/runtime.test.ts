@@ -326,6 +326,55 @@ describe('learning from the person', () => {
     await context.close();
   });
 
+  test('forget() during a fine-tuning on messages holding the word ends it: its network neither answers nor is stored', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context);
+    const r = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const p = (window as any).sdk.createPredictor({ corpus, name: 'learn-forget', ...TINY });
+        await p.neuralReady;
+        const trainedAt = p.info().trainedAt;
+        const after: string[] = [];
+        const errors: string[] = [];
+        p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
+        // forget() at the fine-tuning's first progress report: it is under way.
+        let forgot: Promise<void> | undefined;
+        p.addEventListener('progress', () => {
+          if (forgot) return;
+          p.addEventListener('model', () => after.push(p.info().state));
+          forgot = p.forget('planetario');
+        });
+        for (let i = 0; i < 10; i++) await p.learn(`Vamos al planetario ${i} con los niños`);
+        while (!forgot) await new Promise((r) => setTimeout(r, 20));
+        await forgot;
+        while (p.info().state === 'training') await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 500)); // a late result would land here
+        await p.flush();
+        const storedSettings = await new Promise<any>((resolve) => {
+          const open = indexedDB.open('rnn-predict');
+          open.onsuccess = () => {
+            const get = open.result.transaction('models').objectStore('models').get('model:learn-forget');
+            get.onsuccess = () => resolve(get.result?.artifacts?.modelTopology?.settings);
+          };
+          open.onerror = () => resolve(undefined);
+        });
+        const info = p.info();
+        const messages = p.learned().messages.length;
+        p.dispose();
+        return { after, errors, trainedAt, infoAt: info.trainedAt, state: info.state, storedSettings, messages };
+      },
+      { corpus, TINY },
+    );
+    assert.deepEqual(r.after, [], 'no model took over after forget()');
+    assert.equal(r.state, 'neural');
+    assert.equal(r.infoAt, r.trainedAt, 'the network from before the fine-tuning answers');
+    assert.ok(r.storedSettings, 'the model trained on the corpus is stored');
+    assert.equal(r.storedSettings.fineTunedOn, undefined, 'not the fine-tuned one');
+    assert.equal(r.messages, 0, 'every message held the word');
+    assert.deepEqual(r.errors, []);
+    await context.close();
+  });
+
   test('a network that learned from messages another tab deleted is not loaded, even when written after the deletion', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);

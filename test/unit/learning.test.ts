@@ -402,3 +402,18 @@ test('deleting the learned messages ends a fine-tuning and drops any training th
   assert.equal(next.signal?.aborted, true);
   next.end();
 });
+
+test('forgetting a word ends a fine-tuning and drops its result; a training on the corpus goes on', () => {
+  const guard = new TrainingGuard();
+  const tuning = guard.start(true, true);
+  const corpusAndLearned = guard.start(false, true);
+  guard.forgot();
+  assert.equal(tuning.signal?.aborted, true);
+  assert.match(String((tuning.signal?.reason as Error).message), /forget\(\) removed messages it learned/);
+  assert.equal(tuning.stale(), true);
+  assert.equal(corpusAndLearned.stale(), false, 'the training the person started is kept');
+  for (const run of [tuning, corpusAndLearned]) run.end();
+  const next = guard.start(true, true);
+  assert.equal(next.stale(), false, 'a fine-tuning started after the forget() is kept');
+  next.end();
+});
