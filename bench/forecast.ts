@@ -253,6 +253,7 @@ function scoreRun(job: Job, run: Run) {
 const columns = [
   'forecast()',
   'ets',
+  'ets-mle',
   'theta',
   'arima',
   'drift',

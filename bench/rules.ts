@@ -5,6 +5,7 @@
  *   node --import tsx bench/rules.ts dump --half dev     # every candidate's forecast at every length needed
  *   node --import tsx bench/rules.ts score --half dev    # every rule, ranked (--per: each series; --round5: the 9 older series)
  *   node --import tsx bench/rules.ts score --half dev --comb   # the seventh round: `comb` as a fifth method
+ *   node --import tsx bench/rules.ts score --half dev --ets-mle  # the ninth: ETS estimated as R's (etsMle)
  *
  * `dump` computes, for every training length a bench origin (6 origins 6 apart; on the
  * development half also 12 origins 3 apart) or one of forecast()'s own backtest origins inside
@@ -26,8 +27,9 @@ import {
   seasonalNaive,
   seasonalNaiveDrift,
 } from '../src/timeseries/baselines.js';
-import { comb, seasonalAr, theta } from '../src/timeseries/classical.js';
+import { comb, etsMle, seasonalAr, theta } from '../src/timeseries/classical.js';
 import { BAND_WIDENING } from '../src/timeseries/forecast.js';
+
 import { medianForecast } from '../src/timeseries/select.js';
 import { parseSeriesCsv } from '../src/timeseries/series-csv.js';
 import { benchOrigins, HORIZON, innerOrigins, SERIES, seriesText } from './series.js';
@@ -44,8 +46,18 @@ const PROTOCOLS = [
   { name: '6x6', origins: 6, step: 6 },
   ...(half === 'dev' ? [{ name: '12x3', origins: 12, step: 3 }] : []),
 ];
-/** forecast()'s four methods, and `comb` with --comb (the seventh round). */
-const METHODS = ['ets', 'theta', 'arima', 'drift', ...(args.includes('--comb') ? ['comb'] : [])] as const;
+/**
+ * forecast()'s methods until the ninth round, `comb` with --comb (the seventh round), `ets-mle`
+ * with --ets-mle (the ninth, since then one of forecast()'s).
+ */
+const METHODS = [
+  'ets',
+  'theta',
+  'arima',
+  'drift',
+  ...(args.includes('--comb') ? ['comb'] : []),
+  ...(args.includes('--ets-mle') ? ['ets-mle'] : []),
+] as const;
 type Fc = Record<string, number[]>;
 interface Dumped {
   name: string;
@@ -65,6 +77,7 @@ function candidates(train: number[], season: number): Fc {
     drift: seasonalNaiveDrift(train, season, HORIZON),
     'seasonal-naive': seasonalNaive(train, season, HORIZON),
     comb: comb(train, season, HORIZON),
+    'ets-mle': etsMle(train, season, HORIZON),
   };
 }
 
@@ -195,7 +208,12 @@ function score() {
   console.log(`| rank | rule | ${PROTOCOLS.map((p) => p.name).join(' | ')} | bands 80 % / 95 % (6x6) |`);
   console.log(`| ---: | --- | ${PROTOCOLS.map(() => '---:').join(' | ')} | ---: |`);
   rows.forEach((row, i) => {
-    const mark = row.r.name === 'median(ets,theta,arima,drift)' ? ' (the default)' : '';
+    const mark =
+      row.r.name === 'median(ets,theta,arima,drift,ets-mle)'
+        ? ' (the default)'
+        : row.r.name === 'median(ets,theta,arima,drift)'
+          ? ' (the default until the ninth round)'
+          : '';
     const first = row.byProtocol[0]!;
     console.log(
       `| ${i + 1} | ${row.r.name}${mark} | ${row.byProtocol.map((x) => x.geo.toFixed(digits)).join(' | ')} | ${pc(first.p80)} / ${pc(first.p95)} |`,
@@ -214,7 +232,7 @@ if (mode === 'dump') dump();
 else if (mode === 'score') score();
 else {
   console.error(
-    'usage: bench/rules.ts dump|score --half dev|eval [--comb] [--per] [--round5] [--rules "A;B"] [--digits N]',
+    'usage: bench/rules.ts dump|score --half dev|eval [--comb] [--ets-mle] [--per] [--round5] [--rules "A;B"] [--digits N]',
   );
   process.exit(2);
 }

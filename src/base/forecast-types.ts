@@ -20,11 +20,14 @@ export type ForecastCell = CellType;
 export type ForecastStrategy = 'direct' | 'recursive';
 
 /** What to return: 'auto' (the combination of the methods that beat seasonal naive on the backtest), or one method. */
-export type ForecastMethod = 'auto' | 'ets' | 'theta' | 'arima' | 'drift' | 'seasonal-naive' | 'network' | 'blend';
+export type ForecastMethod =
+  'auto' | 'ets' | 'ets-mle' | 'theta' | 'arima' | 'drift' | 'seasonal-naive' | 'network' | 'blend';
 
 /**
  * The methods that are scored: 'ets' Holt-Winters with the trend form chosen by AICc (none,
- * linear or damped), 'theta' the Theta method,
+ * linear or damped) and its parameters by grid search, 'ets-mle' the same forms estimated as R's
+ * `forecast::ets` estimates them (initial states from a classical decomposition, parameters by
+ * Nelder–Mead on the squared errors), 'theta' the Theta method,
  * 'arima' a seasonal ARIMA on seasonal differences, 'drift' seasonal naive with drift,
  * 'network' the recurrent network's correction of ETS and 'blend' the mean of the network's and
  * ETS's forecasts (these two only with `network: true`).
@@ -103,6 +106,7 @@ export interface ForecastBacktest {
   seasonalNaive: BacktestScore;
   drift: BacktestScore;
   ets: BacktestScore;
+  etsMle: BacktestScore;
   theta: BacktestScore;
   arima: BacktestScore;
   /** Only with `network: true`. */
@@ -156,6 +160,7 @@ export const STRATEGIES: readonly ForecastStrategy[] = ['direct', 'recursive'];
 export const METHODS: readonly ForecastMethod[] = [
   'auto',
   'ets',
+  'ets-mle',
   'theta',
   'arima',
   'drift',

@@ -185,6 +185,7 @@ export async function forecastCommand(argv: string[], out: { log: (s: string) =>
   const rows: [string, ScoreKey][] = [
     ['forecast', 'answer'],
     ['ETS', 'ets'],
+    ['ETS (MLE)', 'etsMle'],
     ['Theta', 'theta'],
     ['seasonal AR', 'arima'],
     ['drift', 'drift'],

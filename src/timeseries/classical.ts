@@ -1,5 +1,5 @@
 /**
- * Three more classical forecasts beside those of `baselines.ts`, in plain TypeScript (no tfjs, so a
+ * Four more classical forecasts beside those of `baselines.ts`, in plain TypeScript (no tfjs, so a
  * page may import them):
  *
  *  - the Theta method as R's `forecast::thetaf` computes it (Hyndman & Billah 2003): a seasonal
@@ -7,8 +7,11 @@
  *    to half the least-squares slope, then the season put back;
  *  - a seasonal ARIMA(p,0,0)(P,1,Q) with drift: conditional least squares on the seasonal
  *    differences (of the logs of a positive series), orders p ≤ 3, P ≤ 2, Q ≤ 1 chosen by AICc;
+ *  - Holt-Winters estimated as R's `forecast::ets` estimates it (initial states from a classical
+ *    decomposition, parameters by Nelder–Mead on the squared errors), beside `baselines.ts`'s
+ *    grid-searched one;
  *  - the M4 competition's Comb benchmark: SES, Holt's linear and damped trends averaged on the
- *    series deseasonalised as Theta does it.
+ *    series deseasonalised as Theta does it (not one of forecast()'s candidates).
  *
  * Pure: no DOM, no console, no I/O.
  */
@@ -210,6 +213,196 @@ export function comb(series: number[], season: number, horizon: number): number[
   const linear = holt(x, 2 * season, false, horizon);
   const damped = holt(x, 2 * season, true, horizon);
   return linear.map((v, h) => restore((level + v + damped[h]!) / 3, s.length + h));
+}
+
+type Trend = 'none' | 'linear' | 'damped';
+
+/** The smoothing parameters and initial level and trend of an {@link etsMle} fit. */
+interface Params {
+  alpha: number;
+  beta: number;
+  gamma: number;
+  phi: number;
+  l0: number;
+  b0: number;
+}
+
+/** Sum of squared one-step errors over every point, and the states after the last one. */
+function run(y: readonly number[], m: number, start: readonly number[], p: Params) {
+  let level = p.l0;
+  let trend = p.b0;
+  const seas = start.slice();
+  let sse = 0;
+  for (let t = 0; t < y.length; t++) {
+    const s = seas[t]!;
+    const fit = level + p.phi * trend + s;
+    const e = y[t]! - fit;
+    sse += e * e;
+    level = level + p.phi * trend + p.alpha * e;
+    trend = p.phi * trend + p.beta * e;
+    seas.push(s + p.gamma * e);
+  }
+  return { sse, level, trend, seas };
+}
+
+/** Nelder–Mead minimisation of `f` from `x0` with initial steps `step`. */
+function nelderMead(f: (x: number[]) => number, x0: number[], step: number[], iterations: number): number[] {
+  const n = x0.length;
+  let simplex = [x0, ...x0.map((_, i) => x0.map((v, j) => (i === j ? v + step[i]! : v)))].map((x) => ({
+    x,
+    v: f(x),
+  }));
+  for (let it = 0; it < iterations; it++) {
+    simplex.sort((a, b) => a.v - b.v);
+    const best = simplex[0]!;
+    const worst = simplex[n]!;
+    if (Math.abs(worst.v - best.v) <= 1e-10 * (Math.abs(best.v) + 1e-12)) break;
+    const centroid = x0.map((_, j) => simplex.slice(0, n).reduce((s, p) => s + p.x[j]!, 0) / n);
+    const at = (t: number) => centroid.map((c, j) => c + t * (worst.x[j]! - c));
+    const r = { x: at(-1), v: 0 };
+    r.v = f(r.x);
+    if (r.v < best.v) {
+      const e = { x: at(-2), v: 0 };
+      e.v = f(e.x);
+      simplex[n] = e.v < r.v ? e : r;
+    } else if (r.v < simplex[n - 1]!.v) simplex[n] = r;
+    else {
+      const c = { x: r.v < worst.v ? at(-0.5) : at(0.5), v: 0 };
+      c.v = f(c.x);
+      if (c.v < Math.min(r.v, worst.v)) simplex[n] = c;
+      else
+        simplex = simplex.map((p, i) =>
+          i === 0 ? p : { x: p.x.map((v, j) => best.x[j]! + 0.5 * (v - best.x[j]!)), v: 0 },
+        );
+      for (const p of simplex) if (p.v === 0 && p !== best) p.v = f(p.x);
+    }
+  }
+  simplex.sort((a, b) => a.v - b.v);
+  return simplex[0]!.x;
+}
+
+/** The initial season (for times 0 … m−1), as `forecast::ets`'s initstate: a classical additive
+ * decomposition of the first three seasons. */
+function initialSeason(y: readonly number[], m: number): number[] {
+  const first = y.slice(0, Math.min(y.length, 3 * m));
+  return seasonalIndices(first, m, false);
+}
+
+interface Fitted {
+  aicc: number;
+  forecast: (h: number) => number[];
+}
+
+function fitForm(y: readonly number[], m: number, trend: Trend, jacobian: number): Fitted {
+  const season = initialSeason(y, m);
+  const adjusted = y.map((v, t) => v - season[t % m]!);
+  const maxn = Math.min(adjusted.length, Math.max(10, 2 * m));
+  let l0: number;
+  let b0 = 0;
+  if (trend === 'none') l0 = adjusted.slice(0, maxn).reduce((a, b) => a + b, 0) / maxn;
+  else {
+    // lsfit(1:maxn, y.sa[1:maxn]): the line's value at 0 is the level before the first point.
+    const xs = Array.from({ length: maxn }, (_, i) => i + 1);
+    const xm = xs.reduce((a, b) => a + b, 0) / maxn;
+    const ym = adjusted.slice(0, maxn).reduce((a, b) => a + b, 0) / maxn;
+    let sxy = 0;
+    let sxx = 0;
+    xs.forEach((x, i) => {
+      sxy += (x - xm) * (adjusted[i]! - ym);
+      sxx += (x - xm) ** 2;
+    });
+    b0 = sxy / sxx;
+    l0 = ym - b0 * xm;
+  }
+  const start = season.slice();
+  const spread = Math.sqrt(adjusted.reduce((s, v) => s + (v - l0) ** 2, 0) / adjusted.length) || 1;
+  // x: α, γ, l0 [, β, b0 [, φ]]
+  const unpack = (x: number[]): Params => ({
+    alpha: x[0]!,
+    gamma: x[1]!,
+    l0: x[2]!,
+    beta: trend === 'none' ? 0 : x[3]!,
+    b0: trend === 'none' ? 0 : x[4]!,
+    phi: trend === 'none' ? 0 : trend === 'linear' ? 1 : x[5]!,
+  });
+  const inBounds = (p: Params) =>
+    p.alpha > 1e-4 &&
+    p.alpha < 0.9999 &&
+    p.gamma > 1e-4 &&
+    p.gamma < 1 - p.alpha &&
+    (trend === 'none' || (p.beta > 1e-4 && p.beta < p.alpha)) &&
+    (trend !== 'damped' || (p.phi >= 0.8 && p.phi <= 0.98));
+  const f = (x: number[]) => {
+    const p = unpack(x);
+    return inBounds(p) ? run(y, m, start, p).sse : Infinity;
+  };
+  const x0 = [0.2, 0.05, l0, ...(trend === 'none' ? [] : [0.02, b0]), ...(trend === 'damped' ? [0.95] : [])];
+  const step = [
+    0.1,
+    0.03,
+    0.1 * spread,
+    ...(trend === 'none' ? [] : [0.01, 0.1 * (Math.abs(b0) + spread / y.length)]),
+    ...(trend === 'damped' ? [0.01] : []),
+  ];
+  let x = x0;
+  // Restarted once from its own answer, as optim's Nelder–Mead often needs.
+  for (let r = 0; r < 2; r++) x = nelderMead(f, x, step, 300 * x0.length);
+  const p = unpack(x);
+  const end = run(y, m, start, p);
+  const n = y.length;
+  // The parameters, the initial level (and trend) and season − 1 initial seasonal states.
+  const k = x0.length + (m - 1);
+  const aicc =
+    n - k - 1 > 0
+      ? n * Math.log(Math.max(end.sse, 1e-300) / n) + 2 * k + (2 * k * (k + 1)) / (n - k - 1) + jacobian
+      : Infinity;
+  return {
+    aicc,
+    forecast: (h) => {
+      const out: number[] = [];
+      let damp = 0;
+      for (let i = 1; i <= h; i++) {
+        damp += p.phi ** i;
+        out.push(end.level + damp * end.trend + end.seas[n + ((i - 1) % m)]!);
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * Holt-Winters (additive season; multiplicative on the logs of a positive series) estimated as
+ * R's `forecast::ets` estimates it: for each trend form (none, linear, damped) on each scale, the
+ * initial states as its initstate sets them (the season from a classical additive decomposition
+ * of the first three seasons; level and trend from a least-squares line through the first
+ * max(10, 2·season) seasonally adjusted points), then α, β, γ, φ and the initial level and trend
+ * by Nelder–Mead on the sum of squared one-step errors over every point (the maximum likelihood of
+ * additive Gaussian errors), within R's usual bounds (α ∈ (0.0001, 0.9999), β ∈ (0.0001, α),
+ * γ ∈ (0.0001, 1 − α), φ ∈ [0.8, 0.98]); the form and the scale by AICc, the logs' with the
+ * Jacobian, k counting the parameters and every initial state. Returns the forecast of the next
+ * `horizon` points in the series' own units.
+ *
+ * @throws RangeError when the series is not longer than two seasons
+ */
+export function etsMle(series: number[], season: number, horizon: number): number[] {
+  const s = checkSeries(series);
+  checkInteger(season, 'season', 2);
+  checkInteger(horizon, 'horizon', 1);
+  if (s.length <= 2 * season)
+    throw new RangeError(`etsMle needs more than two seasons (${2 * season} points), got ${s.length}`);
+  const positive = s.every((v) => v > 0);
+  let best: { aicc: number; path: number[] } | undefined;
+  for (const log of positive ? [true, false] : [false]) {
+    const y = log ? s.map(Math.log) : s.slice();
+    const jacobian = log ? 2 * y.reduce((a, b) => a + b, 0) : 0;
+    for (const trend of ['none', 'linear', 'damped'] as const) {
+      const fit = fitForm(y, season, trend, jacobian);
+      if (best && !(fit.aicc < best.aicc)) continue;
+      const path = fit.forecast(horizon);
+      best = { aicc: fit.aicc, path: log ? path.map(Math.exp) : path };
+    }
+  }
+  return best!.path;
 }
 
 /** Solves the normal equations (XᵀX)β = Xᵀy by Gaussian elimination with partial pivoting. */

@@ -1,7 +1,8 @@
 /**
  * Time-series forecasting (docs/forecasting.md). A rolling-origin backtest (several origins,
- * `horizon` points each) scores Holt-Winters (ETS), Theta, a seasonal ARIMA, seasonal
- * naive with drift and seasonal naive on the same origins, with RMSE, MASE and sMAPE.
+ * `horizon` points each) scores Holt-Winters (ETS) fitted two ways (a grid search, and as R's
+ * `ets()` estimates it), Theta, a seasonal ARIMA, seasonal naive with drift and seasonal naive on
+ * the same origins, with RMSE, MASE and sMAPE.
  * `method: 'auto'` drops every method that did not beat seasonal naive's backtest RMSE and
  * answers with the median of the others (`select.ts`); the 80 %/95 % bands come from the answer's
  * backtest errors per step (non-decreasing with the horizon), widened as calibrated on the
@@ -52,7 +53,7 @@ import {
   seasonalNaiveDrift,
   type HoltWintersFit,
 } from './baselines.js';
-import { seasonalAr, theta } from './classical.js';
+import { etsMle, seasonalAr, theta } from './classical.js';
 import { chooseMethods, medianForecast, type Choice } from './select.js';
 import {
   METHODS,
@@ -413,7 +414,14 @@ export function correctionWeight(predicted: readonly number[][], actual: readonl
 const MIN_T = 2;
 
 /** The classical methods, always scored; the network and its blend join them with `network: true`. */
-const CLASSICAL = ['ets', 'theta', 'arima', 'drift', 'seasonal-naive'] as const satisfies readonly ScoredMethod[];
+const CLASSICAL = [
+  'ets',
+  'ets-mle',
+  'theta',
+  'arima',
+  'drift',
+  'seasonal-naive',
+] as const satisfies readonly ScoredMethod[];
 const NEURAL = ['network', 'blend'] as const satisfies readonly ScoredMethod[];
 
 /** Every method's forecast of the `horizon` points after `train`. */
@@ -428,6 +436,7 @@ async function allForecasts(
   const ets = fit.log ? etsPath.map(Math.exp) : etsPath;
   const forecasts: Partial<Record<ScoredMethod, number[]>> = {
     ets,
+    'ets-mle': etsMle(train, o.season, o.horizon),
     theta: theta(train, o.season, o.horizon),
     arima: seasonalAr(train, o.season, o.horizon),
     drift: seasonalNaiveDrift(train, o.season, o.horizon),
@@ -444,6 +453,7 @@ const KEY: Record<ScoredMethod, Exclude<keyof ForecastBacktest, 'origins' | 'ans
   network: 'network',
   blend: 'blend',
   ets: 'ets',
+  'ets-mle': 'etsMle',
   theta: 'theta',
   arima: 'arima',
   drift: 'drift',

@@ -10,7 +10,15 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { forecast, parseSeriesCsv, type BacktestScore, type ScoredMethod } from '../../src/timeseries/forecast.js';
-import { comb, fitSeasonalAr, isSeasonal, seasonalAr, seasonalIndices, theta } from '../../src/timeseries/classical.js';
+import {
+  comb,
+  etsMle,
+  fitSeasonalAr,
+  isSeasonal,
+  seasonalAr,
+  seasonalIndices,
+  theta,
+} from '../../src/timeseries/classical.js';
 import { chooseMethods, medianForecast } from '../../src/timeseries/select.js';
 import { backtestCoverage, intervals, seasonalNaive } from '../../src/timeseries/baselines.js';
 import { mulberry32 } from '../../src/data/windows.js';
@@ -74,6 +82,43 @@ describe('comb (the M4 Comb benchmark)', () => {
 
   it('rejects a series of two points', () => {
     assert.throws(() => comb([1, 2], 12, 3), { name: 'RangeError', message: /at least three points, got 2/ });
+  });
+});
+
+describe('ETS estimated as R estimates it (ets-mle)', () => {
+  it('forecasts a season on a straight line almost exactly', () => {
+    const series = Array.from({ length: 96 }, (_, t) => 1000 + 5 * t + 100 * (SEASON[t % 12]! - 1));
+    const f = etsMle(series, 12, 24);
+    f.forEach((v, h) => close(v, 1000 + 5 * (96 + h) + 100 * (SEASON[(96 + h) % 12]! - 1), 0.01, `h ${h + 1}`));
+  });
+
+  it('follows a multiplicative season on an exponential trend (its logs)', () => {
+    const series = Array.from({ length: 96 }, (_, t) => Math.exp(5 + 0.01 * t) * SEASON[t % 12]!);
+    const f = etsMle(series, 12, 12);
+    f.forEach((v, h) => close(v, Math.exp(5 + 0.01 * (96 + h)) * SEASON[(96 + h) % 12]!, 0.02, `h ${h + 1}`));
+  });
+
+  it('beats seasonal naive on air passengers, as the grid-searched ETS does', () => {
+    const series = data('air-passengers');
+    const train = series.slice(0, 132);
+    const actual = series.slice(132);
+    const rmse = (f: number[]) => Math.sqrt(f.reduce((s, v, i) => s + (v - actual[i]!) ** 2, 0) / f.length);
+    assert.ok(rmse(etsMle(train, 12, 12)) < rmse(seasonalNaive(train, 12, 12)));
+  });
+
+  it('rejects a series of two seasons or fewer', () => {
+    assert.throws(
+      () =>
+        etsMle(
+          Array.from({ length: 24 }, (_, t) => t + 1),
+          12,
+          3,
+        ),
+      {
+        name: 'RangeError',
+        message: /more than two seasons \(24 points\), got 24/,
+      },
+    );
   });
 });
 
@@ -209,7 +254,7 @@ describe('forecast(), by default', () => {
     );
     assert.equal(b.network, undefined);
     assert.equal(r.networkWeight, null);
-    const scores = { ets: b.ets, theta: b.theta, arima: b.arima, drift: b.drift };
+    const scores = { ets: b.ets, 'ets-mle': b.etsMle, theta: b.theta, arima: b.arima, drift: b.drift };
     const lost = Object.entries(scores).filter(([, s]) => s.rmse >= b.seasonalNaive.rmse);
     assert.ok(lost.length > 0, 'a method lost to seasonal naive on this series');
     assert.deepEqual(
@@ -221,7 +266,10 @@ describe('forecast(), by default', () => {
     assert.deepEqual(r.forecast, medianForecast(r.combined.map((m) => r.forecasts[m]!)));
     // The answer's backtest is the median of the same methods at each origin.
     b.answer.forecasts.forEach((f, i) =>
-      assert.deepEqual(f, medianForecast(r.combined.map((m) => b[m as 'ets'].forecasts[i]!))),
+      assert.deepEqual(
+        f,
+        medianForecast(r.combined.map((m) => (m === 'ets-mle' ? b.etsMle : b[m as 'ets']).forecasts[i]!)),
+      ),
     );
     for (let h = 0; h < 12; h++) {
       assert.ok(r.lower95[h]! < r.lower80[h]! && r.lower80[h]! < r.forecast[h]!);

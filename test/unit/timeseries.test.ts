@@ -219,7 +219,17 @@ describe('forecast', () => {
     assert.equal(r.forecast.length, 12);
     assert.ok(r.backtest);
     assert.deepEqual(r.backtest.origins, [102, 108]);
-    for (const key of ['network', 'blend', 'seasonalNaive', 'drift', 'ets', 'theta', 'arima', 'answer'] as const) {
+    for (const key of [
+      'network',
+      'blend',
+      'seasonalNaive',
+      'drift',
+      'ets',
+      'etsMle',
+      'theta',
+      'arima',
+      'answer',
+    ] as const) {
       const s: BacktestScore = r.backtest[key]!;
       assert.equal(s.forecasts.length, 2);
       assert.ok(Number.isFinite(s.mase) && Number.isFinite(s.smape) && Number.isFinite(s.rmse), key);
@@ -255,6 +265,7 @@ describe('forecast', () => {
     const b = r.backtest!;
     const scores: Record<string, BacktestScore> = {
       ets: b.ets,
+      'ets-mle': b.etsMle,
       theta: b.theta,
       arima: b.arima,
       drift: b.drift,
@@ -558,7 +569,9 @@ describe('rnn-predict forecast (CLI)', () => {
       for (const key of ['network', 'seasonalNaive', 'drift', 'ets', 'theta', 'arima', 'answer'])
         assert.equal(typeof json.backtest[key].mase, 'number', key);
       assert.ok(
-        ['combination', 'network', 'blend', 'ets', 'theta', 'arima', 'drift', 'seasonal-naive'].includes(json.method),
+        ['combination', 'network', 'blend', 'ets', 'ets-mle', 'theta', 'arima', 'drift', 'seasonal-naive'].includes(
+          json.method,
+        ),
       );
       assert.ok(json.combined.length >= 1 && typeof json.reason === 'string');
       assert.equal(json.column, 'value');
@@ -619,7 +632,7 @@ describe('rnn-predict forecast (CLI)', () => {
     );
     await assert.rejects(
       forecastCommand(['--csv', 'x.csv', '--method', 'best'], { log }),
-      /--method expects auto, ets, theta, arima, drift, seasonal-naive, network, blend, got "best"/,
+      /--method expects auto, ets, ets-mle, theta, arima, drift, seasonal-naive, network, blend, got "best"/,
     );
     await assert.rejects(forecastCommand(['--bogus'], { log }), /unknown option --bogus/);
     const help: string[] = [];

@@ -76,6 +76,7 @@ export interface Bands {
 /** The methods' names in the legend (Spanish, as the demo). */
 const METHOD_NAMES: Record<string, string> = {
   ets: 'Holt-Winters (ETS)',
+  'ets-mle': 'Holt-Winters (ETS, máxima verosimilitud)',
   theta: 'Theta',
   arima: 'AR estacional',
   drift: 'ingenuo estacional con deriva',
