@@ -19,9 +19,13 @@ export type ForecastCell = CellType;
 /** Multi-step strategy: all steps from one output layer, or one step fed back `horizon` times. */
 export type ForecastStrategy = 'direct' | 'recursive';
 
+/** The classical methods, always scored (in this order). */
+export const CLASSICAL_METHODS = ['ets', 'ets-mle', 'theta', 'arima', 'drift', 'seasonal-naive'] as const;
+/** The network and its blend with ETS, scored with `network: true`. */
+export const NEURAL_METHODS = ['network', 'blend'] as const;
+
 /** What to return: 'auto' (the combination of the methods that beat seasonal naive on the backtest), or one method. */
-export type ForecastMethod =
-  'auto' | 'ets' | 'ets-mle' | 'theta' | 'arima' | 'drift' | 'seasonal-naive' | 'network' | 'blend';
+export type ForecastMethod = 'auto' | (typeof CLASSICAL_METHODS)[number] | (typeof NEURAL_METHODS)[number];
 
 /**
  * The methods that are scored: 'ets' Holt-Winters with the trend form chosen by AICc (none,
@@ -157,14 +161,4 @@ export interface ForecastResult {
 }
 
 export const STRATEGIES: readonly ForecastStrategy[] = ['direct', 'recursive'];
-export const METHODS: readonly ForecastMethod[] = [
-  'auto',
-  'ets',
-  'ets-mle',
-  'theta',
-  'arima',
-  'drift',
-  'seasonal-naive',
-  'network',
-  'blend',
-];
+export const METHODS: readonly ForecastMethod[] = ['auto', ...CLASSICAL_METHODS, ...NEURAL_METHODS];

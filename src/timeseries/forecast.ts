@@ -56,7 +56,9 @@ import {
 import { etsMle, seasonalAr, theta } from './classical.js';
 import { chooseMethods, medianForecast, type Choice } from './select.js';
 import {
+  CLASSICAL_METHODS,
   METHODS,
+  NEURAL_METHODS,
   STRATEGIES,
   type BacktestScore,
   type ForecastBacktest,
@@ -413,17 +415,6 @@ export function correctionWeight(predicted: readonly number[][], actual: readonl
 }
 const MIN_T = 2;
 
-/** The classical methods, always scored; the network and its blend join them with `network: true`. */
-const CLASSICAL = [
-  'ets',
-  'ets-mle',
-  'theta',
-  'arima',
-  'drift',
-  'seasonal-naive',
-] as const satisfies readonly ScoredMethod[];
-const NEURAL = ['network', 'blend'] as const satisfies readonly ScoredMethod[];
-
 /** Every method's forecast of the `horizon` points after `train`. */
 async function allForecasts(
   train: number[],
@@ -528,7 +519,7 @@ export async function forecast(series: number[], options?: ForecastOptions): Pro
     perOrigin.push((await allForecasts(values.slice(0, origin), o, 'backtest', i)).forecasts);
   const { forecasts: ahead, weight: networkWeight } = await allForecasts(values, o, 'final', origins.length);
 
-  const methods: ScoredMethod[] = [...CLASSICAL, ...(o.network ? NEURAL : [])];
+  const methods: ScoredMethod[] = [...CLASSICAL_METHODS, ...(o.network ? NEURAL_METHODS : [])];
   const score = (fs: number[][]) => scoreBacktest(values, origins, fs, o.season);
   const scores: Partial<Record<ScoredMethod, BacktestScore>> = {};
   if (origins.length > 0) for (const m of methods) scores[m] = score(perOrigin.map((f) => f[m]!));
