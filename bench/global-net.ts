@@ -27,10 +27,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { initNodeBackend } from '../src/node/node-backend.js';
 import {
-  errorSpread,
   fitHoltWinters,
   holtWintersPath,
-  intervals,
   seasonalAt,
   seasonalNaive,
   seasonalNaiveDrift,
@@ -40,7 +38,7 @@ import { seasonalAr, theta } from '../src/timeseries/classical.js';
 import { medianForecast } from '../src/timeseries/select.js';
 import { parseSeriesCsv, rmse } from '../src/timeseries/forecast.js';
 import { mulberry32 } from '../src/data/windows.js';
-import { benchOrigins, EXTRA_SERIES, HORIZON, innerOrigins, SERIES as ALL_SERIES } from './series.js';
+import { benchOrigins, EXTRA_SERIES, HORIZON, innerOrigins, replayOrigin, SERIES as ALL_SERIES } from './series.js';
 
 /** The rounds' series: the sixth round's additions to the development half are not this bench's. */
 const SERIES = ALL_SERIES.filter((s) => s.round === undefined);
@@ -451,32 +449,24 @@ function score() {
         const mine: number[] = [];
         const naive: number[] = [];
         for (const T of benchOrigins(d.values.length, p)) {
-          const inner = innerOrigins(T, d.season);
-          const innerFc = inner.map(fcAt);
-          const innerActual = inner.map((o) => d.values.slice(o, o + HORIZON));
-          const scores: Record<string, number> = {};
-          for (const m of Object.keys(innerFc[0]!))
-            scores[m] = rmse(
-              innerActual.flat(),
-              innerFc.flatMap((f) => f[m]!),
-            );
-          let chosen = rule(Object.keys(scores), scores);
-          if (chosen.length === 0) chosen = ['seasonal-naive'];
-          const answer = (f: Record<string, number[]>) =>
-            chosen.length === 1 ? f[chosen[0]!]! : medianForecast(chosen.map((m) => f[m]!));
-          const now = fcAt(T);
-          const ans = answer(now);
-          const sigma = errorSpread(innerActual, innerFc.map(answer), true);
-          const b = intervals(ans, sigma, true, { p80: 1.05, p95: 1.3 });
-          const y = d.values.slice(T, T + HORIZON);
-          y.forEach((v, h) => {
-            if (v >= b.lower80[h]! && v <= b.upper80[h]!) in80++;
-            if (v >= b.lower95[h]! && v <= b.upper95[h]!) in95++;
-            points++;
-          });
-          actual.push(...y);
-          mine.push(...ans);
-          naive.push(...now['seasonal-naive']!);
+          const r = replayOrigin(
+            d.values,
+            d.season,
+            T,
+            fcAt,
+            (scores) => {
+              let chosen = rule(Object.keys(scores), scores);
+              if (chosen.length === 0) chosen = ['seasonal-naive'];
+              return (f) => (chosen.length === 1 ? f[chosen[0]!]! : medianForecast(chosen.map((m) => f[m]!)));
+            },
+            true,
+          );
+          in80 += r.in80;
+          in95 += r.in95;
+          points += r.y.length;
+          actual.push(...r.y);
+          mine.push(...r.answer);
+          naive.push(...r.naive);
         }
         const r = rmse(actual, mine) / rmse(actual, naive);
         ratios.push(r);

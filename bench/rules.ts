@@ -19,20 +19,17 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
-  errorSpread,
   fitHoltWinters,
   holtWintersPath,
-  intervals,
   rmse,
   seasonalNaive,
   seasonalNaiveDrift,
 } from '../src/timeseries/baselines.js';
 import { comb, etsMle, seasonalAr, theta } from '../src/timeseries/classical.js';
-import { BAND_WIDENING } from '../src/timeseries/forecast.js';
 
 import { medianForecast } from '../src/timeseries/select.js';
 import { parseSeriesCsv } from '../src/timeseries/series-csv.js';
-import { benchOrigins, HORIZON, innerOrigins, SERIES, seriesText } from './series.js';
+import { benchOrigins, HORIZON, innerOrigins, replayOrigin, SERIES, seriesText } from './series.js';
 
 const DIR = process.env.RULES_DIR ?? '/tmp/rules';
 const args = process.argv.slice(2);
@@ -159,33 +156,23 @@ function scoreRule(rule: Rule, targets: Dumped[], p: { origins: number; step: nu
     const mine: number[] = [];
     const naive: number[] = [];
     for (const T of benchOrigins(d.values.length, p)) {
-      const inner = innerOrigins(T, d.season);
-      const innerActual = inner.map((o) => d.values.slice(o, o + HORIZON));
-      const scores: Record<string, number> = {};
-      for (const m of [...METHODS, 'seasonal-naive'] as string[])
-        scores[m] = rmse(
-          innerActual.flat(),
-          inner.flatMap((o) => d.at[o]![m]!),
-        );
-      const kept = rule.pool.filter((m) => scores[m]! < scores['seasonal-naive']!);
-      const answer = (f: Fc) => (kept.length === 0 ? f['seasonal-naive']! : rule.combine(kept, scores, f));
-      const now = d.at[T]!;
-      const ans = answer(now);
-      const sigma = errorSpread(
-        innerActual,
-        inner.map((o) => answer(d.at[o]!)),
+      const r = replayOrigin(
+        d.values,
+        d.season,
+        T,
+        (L) => d.at[L]!,
+        (scores) => {
+          const kept = rule.pool.filter((m) => scores[m]! < scores['seasonal-naive']!);
+          return (f) => (kept.length === 0 ? f['seasonal-naive']! : rule.combine(kept, scores, f));
+        },
         log,
       );
-      const b = intervals(ans, sigma, log, BAND_WIDENING);
-      const y = d.values.slice(T, T + HORIZON);
-      y.forEach((v, h) => {
-        if (v >= b.lower80[h]! && v <= b.upper80[h]!) in80++;
-        if (v >= b.lower95[h]! && v <= b.upper95[h]!) in95++;
-        points++;
-      });
-      actual.push(...y);
-      mine.push(...ans);
-      naive.push(...now['seasonal-naive']!);
+      in80 += r.in80;
+      in95 += r.in95;
+      points += r.y.length;
+      actual.push(...r.y);
+      mine.push(...r.answer);
+      naive.push(...r.naive);
     }
     ratios[d.name] = rmse(actual, mine) / rmse(actual, naive);
   }

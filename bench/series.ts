@@ -3,7 +3,8 @@
  * split once into a development and an evaluation half (data/README.md). Benchmarks only.
  */
 import { readFileSync } from 'node:fs';
-import { rollingOrigins } from '../src/timeseries/baselines.js';
+import { errorSpread, intervals, rmse, rollingOrigins } from '../src/timeseries/baselines.js';
+import { BAND_WIDENING } from '../src/timeseries/forecast.js';
 
 /** A scored series: its file is data/[dir/]name.csv. */
 export interface BenchSeries {
@@ -95,4 +96,53 @@ export function innerOrigins(length: number, season: number): number[] {
   const minTrain = 2 * season + 1;
   const count = Math.min(24, Math.floor(length - HORIZON - minTrain) + 1);
   return count < 2 ? [] : rollingOrigins(length, HORIZON, count, 1, minTrain);
+}
+
+/** What forecast() would have answered at one bench origin, scored on the next HORIZON points. */
+export interface OriginScore {
+  /** The outcomes. */
+  y: number[];
+  answer: number[];
+  /** Seasonal naive's forecast of the same points. */
+  naive: number[];
+  /** How many outcomes fell inside the 80 % and the 95 % bands. */
+  in80: number;
+  in95: number;
+}
+
+/**
+ * Replays forecast() at the bench origin T from forecasts computed beforehand (`forecastsAt(L)`:
+ * every candidate's forecast after the first L points, seasonal naive's under 'seasonal-naive'):
+ * each candidate's RMSE on forecast()'s own backtest inside T, the answer `choose` makes of those
+ * scores, and its bands from the answer's backtest errors, widened as forecast() widens them.
+ */
+export function replayOrigin(
+  values: readonly number[],
+  season: number,
+  T: number,
+  forecastsAt: (length: number) => Record<string, number[]>,
+  choose: (scores: Record<string, number>) => (forecasts: Record<string, number[]>) => number[],
+  log: boolean,
+): OriginScore {
+  const inner = innerOrigins(T, season);
+  const innerFc = inner.map(forecastsAt);
+  const innerActual = inner.map((o) => values.slice(o, o + HORIZON));
+  const scores: Record<string, number> = {};
+  for (const m of Object.keys(innerFc[0] ?? {}))
+    scores[m] = rmse(
+      innerActual.flat(),
+      innerFc.flatMap((f) => f[m]!),
+    );
+  const answerOf = choose(scores);
+  const now = forecastsAt(T);
+  const answer = answerOf(now);
+  const b = intervals(answer, errorSpread(innerActual, innerFc.map(answerOf), log), log, BAND_WIDENING);
+  const y = values.slice(T, T + HORIZON);
+  let in80 = 0;
+  let in95 = 0;
+  y.forEach((v, h) => {
+    if (v >= b.lower80[h]! && v <= b.upper80[h]!) in80++;
+    if (v >= b.lower95[h]! && v <= b.upper95[h]!) in95++;
+  });
+  return { y, answer, naive: now['seasonal-naive']!, in80, in95 };
 }
