@@ -54,27 +54,41 @@ export const TINY = { hiddenSize: 16, embeddingSize: 8, vocabularySize: 400, epo
  * Unhandled rejections are collected in `window.__unhandled`.
  */
 /**
- * On the page, `window.__stored(name)`: resolves once IndexedDB holds the model stored under
- * `name` (a condition, not a fixed sleep; the test's own timeout bounds it).
+ * On the page:
+ * - `window.__record(name)`: the model record IndexedDB holds under `name`, or undefined;
+ * - `window.__stored(name)`: resolves once there is one (a condition, not a fixed sleep; the
+ *   test's own timeout bounds it);
+ * - `window.__deletedElsewhere(name, generation)`: another tab's delete() as storage sees it
+ *   (storage/learned-log.ts's clear()), without its broadcast: the learned records of `name` go
+ *   and the generation becomes `generation`.
  */
-const WAIT_STORED = `
+const STORAGE_HELPERS = `
+window.__record = (name) => new Promise((resolve) => {
+  const open = indexedDB.open('rnn-predict');
+  open.onerror = () => resolve(undefined);
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains('models')) { db.close(); resolve(undefined); return; }
+    const get = db.transaction('models').objectStore('models').get('model:' + name);
+    get.onsuccess = () => { db.close(); resolve(get.result); };
+    get.onerror = () => { db.close(); resolve(undefined); };
+  };
+});
 window.__stored = async (name) => {
-  for (;;) {
-    const found = await new Promise((resolve) => {
-      const open = indexedDB.open('rnn-predict');
-      open.onerror = () => resolve(false);
-      open.onsuccess = () => {
-        const db = open.result;
-        if (!db.objectStoreNames.contains('models')) { db.close(); resolve(false); return; }
-        const get = db.transaction('models').objectStore('models').get('model:' + name);
-        get.onsuccess = () => { db.close(); resolve(get.result !== undefined); };
-        get.onerror = () => { db.close(); resolve(false); };
-      };
-    });
-    if (found) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};`;
+  while ((await window.__record(name)) === undefined) await new Promise((r) => setTimeout(r, 20));
+};
+window.__deletedElsewhere = (name, generation) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('rnn-predict-learned');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const tx = open.result.transaction('records', 'readwrite');
+    const records = tx.objectStore('records');
+    records.delete(IDBKeyRange.bound([name, ''], [name, []]));
+    records.put({ generation }, [name, 'g']);
+    tx.oncomplete = () => { open.result.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+});`;
 
 export async function openSdkPage(
   origin: string,
@@ -91,7 +105,7 @@ export async function openSdkPage(
   await page.addInitScript({
     content:
       'window.__name = (f) => f; window.__unhandled = []; addEventListener("unhandledrejection", (e) => window.__unhandled.push(String(e.reason)));' +
-      WAIT_STORED,
+      STORAGE_HELPERS,
   });
   await page.goto(origin + '/test/fixtures/blank.html');
   await page.evaluate(async (o) => {

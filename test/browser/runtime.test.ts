@@ -302,14 +302,7 @@ describe('learning from the person', () => {
         while (p.info().state === 'training') await new Promise((r) => setTimeout(r, 20));
         await new Promise((r) => setTimeout(r, 500)); // a late result would land here
         await p.flush();
-        const stored = await new Promise<boolean>((resolve) => {
-          const open = indexedDB.open('rnn-predict');
-          open.onsuccess = () => {
-            const get = open.result.transaction('models').objectStore('models').get('model:learn-delete');
-            get.onsuccess = () => resolve(get.result !== undefined);
-          };
-          open.onerror = () => resolve(false);
-        });
+        const stored = (await (window as any).__record('learn-delete')) !== undefined;
         const info = p.info();
         const messages = p.learned().messages.length;
         p.dispose();
@@ -350,14 +343,7 @@ describe('learning from the person', () => {
         while (p.info().state === 'training') await new Promise((r) => setTimeout(r, 20));
         await new Promise((r) => setTimeout(r, 500)); // a late result would land here
         await p.flush();
-        const storedSettings = await new Promise<any>((resolve) => {
-          const open = indexedDB.open('rnn-predict');
-          open.onsuccess = () => {
-            const get = open.result.transaction('models').objectStore('models').get('model:learn-forget');
-            get.onsuccess = () => resolve(get.result?.artifacts?.modelTopology?.settings);
-          };
-          open.onerror = () => resolve(undefined);
-        });
+        const storedSettings = (await (window as any).__record('learn-forget'))?.artifacts?.modelTopology?.settings;
         const info = p.info();
         const messages = p.learned().messages.length;
         p.dispose();
@@ -396,21 +382,10 @@ describe('learning from the person', () => {
         await again.neuralReady;
         const reloadedAt = again.info().trainedAt;
         again.dispose();
-        // Another tab's delete() as storage sees it (storage/learned-log.ts's clear()), its
-        // broadcast never heard here: the messages go and the generation moves on, while the
-        // network fine-tuned on them stays stored, as when this tab wrote it just after.
-        await new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('rnn-predict-learned');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const tx = open.result.transaction('records', 'readwrite');
-            const records = tx.objectStore('records');
-            records.delete(IDBKeyRange.bound(['late-write', ''], ['late-write', []]));
-            records.put({ generation: 1 }, ['late-write', 'g']);
-            tx.oncomplete = () => resolve();
-            tx.onerror = () => reject(tx.error);
-          };
-        });
+        // Another tab's delete(), its broadcast never heard here: the messages go and the
+        // generation moves on, while the network fine-tuned on them stays stored, as when this
+        // tab wrote it just after.
+        await (window as any).__deletedElsewhere('late-write', 1);
         const after = sdk.createPredictor(options);
         await after.neuralReady;
         const info = after.info();

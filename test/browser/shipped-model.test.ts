@@ -241,24 +241,6 @@ test('a stored model whose n-gram counts were damaged on disk is reported and do
   await context.close();
 });
 
-/** Sets the generation of the default predictor's learned records (a delete() moves it on by one). */
-function setLearnedGeneration(page: Page, generation: number) {
-  return page.evaluate(
-    (generation) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('rnn-predict-learned');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('records', 'readwrite');
-          tx.objectStore('records').put({ generation }, ['default', 'g']);
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-    generation,
-  );
-}
-
 test('a stored network that learned from messages deleted since is downloaded again, not loaded', async () => {
   const context = await env.browser.newContext();
   const first = await open(context);
@@ -269,7 +251,7 @@ test('a stored network that learned from messages deleted since is downloaded ag
   assert.equal(kept.atReady.fromStorage, true);
   assert.deepEqual(kept.errors, []);
   // Another tab deleted the messages since (its write came after the deletion): downloaded again.
-  await setLearnedGeneration(first.page, 1);
+  await first.page.evaluate(() => (window as any).__deletedElsewhere('default', 1));
   const { page, requests } = await open(context);
   const r = await start(page);
   assert.equal(r.atReady.fromStorage, false, 'not the network that learned the deleted messages');
