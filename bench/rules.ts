@@ -25,7 +25,8 @@ import {
   seasonalNaive,
   seasonalNaiveDrift,
 } from '../src/timeseries/baselines.js';
-import { comb, etsMle, seasonalAr, theta } from '../src/timeseries/classical.js';
+import { etsMle, seasonalAr, theta } from '../src/timeseries/classical.js';
+import { comb } from './comb.js';
 
 import { medianForecast } from '../src/timeseries/select.js';
 import { parseSeriesCsv } from '../src/timeseries/series-csv.js';

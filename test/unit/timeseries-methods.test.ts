@@ -11,7 +11,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { forecast, parseSeriesCsv, type BacktestScore, type ScoredMethod } from '../../src/timeseries/forecast.js';
 import {
-  comb,
   etsMle,
   fitSeasonalAr,
   isSeasonal,
@@ -20,6 +19,7 @@ import {
   theta,
 } from '../../src/timeseries/classical.js';
 import { chooseMethods, medianForecast } from '../../src/timeseries/select.js';
+import { comb } from '../../bench/comb.js';
 import { backtestCoverage, intervals, seasonalNaive } from '../../src/timeseries/baselines.js';
 import { mulberry32 } from '../../src/data/windows.js';
 import { EXTRA_SERIES, SERIES, seriesText } from '../../bench/series.js';
