@@ -96,7 +96,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   readonly #store: ModelStore;
   #disposed = false;
   #training: Promise<PredictorInfo> | undefined;
-  /** Ends a fine-tuning, and drops any training's result, when the learned messages are deleted. */
+  /** Ends a fine-tuning, and drops a training's result, when messages it learned are removed (TrainingGuard). */
   readonly #trainingGuard = new TrainingGuard();
   /** Started from a model (given or shipped), not from a corpus. */
   readonly #fromModel: boolean;
@@ -516,7 +516,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       this.#training = this.#train({ epochs: TRAIN_DEFAULTS.fineTuneEpochs }, true);
       this.#training
         .catch((e) => {
-          // Ended or discarded by delete(): nothing went wrong.
+          // Ended or discarded by delete() or forget(): nothing went wrong.
           if (!isAbortError(e)) this.#emitError(e);
         })
         .finally(() => (this.#training = undefined));
