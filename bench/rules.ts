@@ -6,6 +6,7 @@
  *   node --import tsx bench/rules.ts score --half dev    # every rule, ranked (--per: each series; --round5: the 9 older series)
  *   node --import tsx bench/rules.ts score --half dev --comb   # the seventh round: `comb` as a fifth method
  *   node --import tsx bench/rules.ts score --half dev --ets-mle  # the ninth: ETS estimated as R's (etsMle)
+ *   node --import tsx bench/rules.ts score --half dev --ets-mle --bands  # the tenth: ways to draw the bands
  *
  * `dump` computes, for every training length a bench origin (6 origins 6 apart; on the
  * development half also 12 origins 3 apart) or one of forecast()'s own backtest origins inside
@@ -26,6 +27,7 @@ import {
   seasonalNaiveDrift,
 } from '../src/timeseries/baselines.js';
 import { etsMle, seasonalAr, theta } from '../src/timeseries/classical.js';
+import { BAND_RULES, normalBands, type BandRule } from './bands.js';
 import { comb } from './comb.js';
 
 import { medianForecast } from '../src/timeseries/select.js';
@@ -146,7 +148,7 @@ function rules(): Rule[] {
 const geo = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 
 /** A rule's geometric-mean RMSE relative to seasonal naive and its pooled band coverage under one protocol. */
-function scoreRule(rule: Rule, targets: Dumped[], p: { origins: number; step: number }) {
+function scoreRule(rule: Rule, targets: Dumped[], p: { origins: number; step: number }, bands?: BandRule) {
   const ratios: Record<string, number> = {};
   let in80 = 0;
   let in95 = 0;
@@ -167,6 +169,7 @@ function scoreRule(rule: Rule, targets: Dumped[], p: { origins: number; step: nu
           return (f) => (kept.length === 0 ? f['seasonal-naive']! : rule.combine(kept, scores, f));
         },
         log,
+        bands,
       );
       in80 += r.in80;
       in95 += r.in95;
@@ -216,11 +219,61 @@ function score() {
       );
 }
 
+/**
+ * The tenth round: forecast()'s default rule with each way of drawing the bands, its coverage
+ * under both protocols, and the round's miss and gap (docs/forecasting.md); the winner by its rule.
+ */
+function scoreBands() {
+  const targets: Dumped[] = JSON.parse(readFileSync(`${DIR}/dump-${half}.json`, 'utf8'));
+  const rule = rules().find((r) => r.name === `median(${METHODS.join(',')})`);
+  if (!rule) throw new Error(`no rule median(${METHODS.join(',')})`);
+  const variants: Record<string, BandRule> = { ...BAND_RULES };
+  if (half === 'dev') {
+    // normal-refit: per band, the smallest factor on the grid that brings 6×6 coverage to nominal.
+    const grid = Array.from({ length: 25 }, (_, i) => Math.round((0.8 + 0.05 * i) * 100) / 100);
+    const cover = (k: number) => scoreRule(rule, targets, PROTOCOLS[0]!, normalBands({ p80: k, p95: k }));
+    const fits = grid.map((k) => ({ k, c: cover(k) }));
+    const p80 = fits.find((x) => x.c.p80 >= 0.8)?.k ?? 2;
+    const p95 = fits.find((x) => x.c.p95 >= 0.95)?.k ?? 2;
+    console.log(`normal-refit: factors ${p80} (80 %) and ${p95} (95 %)\n`);
+    variants['normal-refit'] = normalBands({ p80, p95 });
+  }
+  const goal = (c: number, lo: number, hi: number) => (c < lo ? lo - c : c > hi ? c - hi : 0);
+  const round1 = (v: number) => Math.round(1000 * v) / 10;
+  const rows = Object.entries(variants).map(([name, bands]) => {
+    const cov = PROTOCOLS.map((p) => scoreRule(rule, targets, p, bands)).map((x) => ({
+      p80: round1(x.p80),
+      p95: round1(x.p95),
+      geo: x.geo,
+    }));
+    const miss = cov.reduce((s, c) => s + goal(c.p80, 75, 85) + goal(c.p95, 92, 98), 0);
+    const gap = cov.reduce((s, c) => s + Math.abs(c.p80 - 80) + Math.abs(c.p95 - 95), 0);
+    return { name, cov, miss, gap };
+  });
+  console.log(`${targets.length} series (${half}), rule ${rule.name}\n`);
+  console.log(
+    `| bands | ${PROTOCOLS.map((p) => `${p.name} 80 % / 95 %`).join(' | ')} | miss | gap | RMSE ${PROTOCOLS.map((p) => p.name).join(' / ')} |`,
+  );
+  console.log(`| --- | ${PROTOCOLS.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${r.cov.map((c) => `${c.p80.toFixed(1)} % / ${c.p95.toFixed(1)} %`).join(' | ')} | ${r.miss.toFixed(1)} | ${r.gap.toFixed(1)} | ${r.cov.map((c) => c.geo.toFixed(4)).join(' / ')} |`,
+    );
+  const best = [...rows].sort((a, b) => a.miss - b.miss || a.gap - b.gap)[0]!;
+  const now = rows.find((r) => r.name === 'normal')!;
+  const replaces =
+    best.name !== 'normal' && (best.miss < now.miss || (best.miss === now.miss && best.gap <= now.gap - 1));
+  console.log(
+    `\nleast miss: ${best.name}; ${replaces ? 'it replaces normal by the rule' : 'normal stays by the rule'}`,
+  );
+}
+
 if (mode === 'dump') dump();
+else if (mode === 'score' && args.includes('--bands')) scoreBands();
 else if (mode === 'score') score();
 else {
   console.error(
-    'usage: bench/rules.ts dump|score --half dev|eval [--comb] [--ets-mle] [--per] [--round5] [--rules "A;B"] [--digits N]',
+    'usage: bench/rules.ts dump|score --half dev|eval [--comb] [--ets-mle] [--bands] [--per] [--round5] [--rules "A;B"] [--digits N]',
   );
   process.exit(2);
 }

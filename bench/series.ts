@@ -3,7 +3,7 @@
  * split once into a development and an evaluation half (data/README.md). Benchmarks only.
  */
 import { readFileSync } from 'node:fs';
-import { errorSpread, intervals, rmse, rollingOrigins } from '../src/timeseries/baselines.js';
+import { errorSpread, intervals, rmse, rollingOrigins, type Intervals } from '../src/timeseries/baselines.js';
 import { BAND_WIDENING } from '../src/timeseries/forecast.js';
 
 /** A scored series: its file is data/[dir/]name.csv. */
@@ -114,7 +114,8 @@ export interface OriginScore {
  * Replays forecast() at the bench origin T from forecasts computed beforehand (`forecastsAt(L)`:
  * every candidate's forecast after the first L points, seasonal naive's under 'seasonal-naive'):
  * each candidate's RMSE on forecast()'s own backtest inside T, the answer `choose` makes of those
- * scores, and its bands from the answer's backtest errors, widened as forecast() widens them.
+ * scores, and its bands from the answer's backtest errors, widened as forecast() widens them
+ * (or drawn by `bands`: issue #33's tenth round, bench/bands.ts).
  */
 export function replayOrigin(
   values: readonly number[],
@@ -123,6 +124,8 @@ export function replayOrigin(
   forecastsAt: (length: number) => Record<string, number[]>,
   choose: (scores: Record<string, number>) => (forecasts: Record<string, number[]>) => number[],
   log: boolean,
+  bands: (answer: number[], actual: number[][], forecasts: number[][], log: boolean) => Intervals = (a, y, f, l) =>
+    intervals(a, errorSpread(y, f, l), l, BAND_WIDENING),
 ): OriginScore {
   const inner = innerOrigins(T, season);
   const innerFc = inner.map(forecastsAt);
@@ -136,7 +139,7 @@ export function replayOrigin(
   const answerOf = choose(scores);
   const now = forecastsAt(T);
   const answer = answerOf(now);
-  const b = intervals(answer, errorSpread(innerActual, innerFc.map(answerOf), log), log, BAND_WIDENING);
+  const b = bands(answer, innerActual, innerFc.map(answerOf), log);
   const y = values.slice(T, T + HORIZON);
   let in80 = 0;
   let in95 = 0;

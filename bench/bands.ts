@@ -1,0 +1,84 @@
+/**
+ * Issue #33's tenth round (docs/forecasting.md): ways to draw forecast()'s 80 % and 95 % bands
+ * from the answer's errors on its own backtest, compared on the development half by
+ * `bench/rules.ts score --bands`. `normal` is forecast()'s own; the others do not assume normal
+ * errors. Benchmarks only.
+ */
+import { errorSpread, intervals, type BandWidening, type Intervals } from '../src/timeseries/baselines.js';
+import { BAND_WIDENING } from '../src/timeseries/forecast.js';
+
+/** Draws the bands around `answer` from the answer's backtest forecasts and what came. */
+export type BandRule = (answer: number[], actual: number[][], forecasts: number[][], log: boolean) => Intervals;
+
+/** R's type-7 quantile (linear between order statistics) of ascending `sorted`. */
+export function quantile7(sorted: readonly number[], p: number): number {
+  const x = (sorted.length - 1) * p;
+  const lo = Math.floor(x);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo]! + (x - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/** eₒ,ₕ: log ratios for a positive series, differences otherwise. */
+const errors = (actual: number[][], forecasts: number[][], log: boolean): number[][] =>
+  forecasts.map((f, o) => f.map((v, h) => (log ? Math.log(actual[o]![h]! / v) : actual[o]![h]! - v)));
+
+/** Bounds at offsets q·scaleₕ (lists per step, one per bound). */
+function bounds(answer: number[], log: boolean, q: Record<keyof Intervals, number[]>): Intervals {
+  const at = (qs: number[]) => answer.map((f, h) => (log ? f * Math.exp(qs[h]!) : f + qs[h]!));
+  return { lower80: at(q.lower80), upper80: at(q.upper80), lower95: at(q.lower95), upper95: at(q.upper95) };
+}
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+/** Normal quantiles times `widen` (forecast()'s way with BAND_WIDENING). */
+export const normalBands =
+  (widen: BandWidening): BandRule =>
+  (answer, actual, forecasts, log) =>
+    intervals(answer, errorSpread(actual, forecasts, log), log, widen);
+
+/** The shape of the standardised errors uₒ,ₕ = eₒ,ₕ/σₕ pooled over origins and steps; `abs`: of |u|. */
+export const pooledBands =
+  (abs: boolean): BandRule =>
+  (answer, actual, forecasts, log) => {
+    const sigma = errorSpread(actual, forecasts, log);
+    const u = sorted(
+      errors(actual, forecasts, log)
+        .flatMap((es) => es.map((e, h) => (sigma[h]! > 0 ? e / sigma[h]! : NaN)))
+        .filter(Number.isFinite)
+        .map((x) => (abs ? Math.abs(x) : x)),
+    );
+    if (u.length === 0) return normalBands({ p80: 1, p95: 1 })(answer, actual, forecasts, log);
+    const q = abs
+      ? { l80: -quantile7(u, 0.8), u80: quantile7(u, 0.8), l95: -quantile7(u, 0.95), u95: quantile7(u, 0.95) }
+      : { l80: quantile7(u, 0.1), u80: quantile7(u, 0.9), l95: quantile7(u, 0.025), u95: quantile7(u, 0.975) };
+    const times = (k: number) => sigma.map((s) => k * s);
+    return bounds(answer, log, {
+      lower80: times(q.l80),
+      upper80: times(q.u80),
+      lower95: times(q.l95),
+      upper95: times(q.u95),
+    });
+  };
+
+/** At each step its own quantiles of |eₒ,ₕ|, made non-decreasing in h. */
+export const perStepBands: BandRule = (answer, actual, forecasts, log) => {
+  const es = errors(actual, forecasts, log);
+  const q80: number[] = [];
+  const q95: number[] = [];
+  answer.forEach((_, h) => {
+    const abs = sorted(es.map((e) => Math.abs(e[h]!)));
+    q80.push(Math.max(quantile7(abs, 0.8), h > 0 ? q80[h - 1]! : 0));
+    q95.push(Math.max(quantile7(abs, 0.95), h > 0 ? q95[h - 1]! : 0));
+  });
+  const neg = (xs: number[]) => xs.map((x) => -x);
+  return bounds(answer, log, { lower80: neg(q80), upper80: q80, lower95: neg(q95), upper95: q95 });
+};
+
+/** The round's variants but `normal-refit`, whose factors rules.ts fits on the development half. */
+export const BAND_RULES: Record<string, BandRule> = {
+  normal: normalBands(BAND_WIDENING),
+  'normal-1': normalBands({ p80: 1, p95: 1 }),
+  'pooled-abs': pooledBands(true),
+  pooled: pooledBands(false),
+  'per-step': perStepBands,
+};
