@@ -54,7 +54,8 @@ import { openModel, openReplyModel } from './open-model.js';
 import {
   corpusKey,
   FINE_TUNE_EVERY,
-  learnedFromDeleted,
+  learnedFromRemoved,
+  type LearnedRemovals,
   trainNetwork,
   TrainingGuard,
   withTrainLock,
@@ -96,6 +97,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   readonly #store: ModelStore;
   #disposed = false;
   #training: Promise<PredictorInfo> | undefined;
+  /** The last fine-tuning's end, however it ended (resolves). */
+  #tuned: Promise<void> = Promise.resolve();
   /** Ends a fine-tuning, and drops a training's result, when messages it learned are removed (TrainingGuard). */
   readonly #trainingGuard = new TrainingGuard();
   /** Started from a model (given or shipped), not from a corpus. */
@@ -121,12 +124,11 @@ class RnnPredictor extends EventTarget implements Predictor {
       added: (text) => {
         if (this.#predictor) this.#learnCounts(text);
       },
-      dropped: (_texts, why) => {
-        if (why === 'forgotten') this.#trainingGuard.forgot();
-        this.#scheduleRebuild();
-      },
+      dropped: () => this.#scheduleRebuild(),
       forgotten: () => {
+        this.#trainingGuard.forgot();
         if (this.#predictor) this.#refresh();
+        void this.#dropForgottenNetwork();
       },
       cleared: () => this.#clearMemory(),
       error: (e) => this.#emitError(e),
@@ -249,13 +251,18 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.#joining;
   }
 
+  /** What storage says was removed from the learned messages (training.ts's learnedFromRemoved). */
+  get #removals(): LearnedRemovals {
+    return { generation: this.#memory.generation, forgotten: this.#memory.forgotten.length };
+  }
+
   /** How open-model.ts reaches storage, downloads and the error event. */
   get #openHow() {
     return {
       store: this.#store,
       fetchModel: (source: ModelSource, signal?: AbortSignal) => this.#fetchModel(source, signal),
       onError: (e: Error) => this.#emitError(e),
-      learnedFromDeleted: (model: RnnModel) => learnedFromDeleted(model, this.#memory.generation),
+      learnedFromRemoved: (model: RnnModel) => learnedFromRemoved(model, this.#removals),
     };
   }
 
@@ -378,7 +385,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   async #loadStored(): Promise<boolean> {
     const model = await this.#store.readMatching(this.#key, (a) => {
       const m = fromArtifacts(a);
-      return learnedFromDeleted(m, this.#memory.generation) ? undefined : m;
+      return learnedFromRemoved(m, this.#removals) ? undefined : m;
     });
     if (model) this.#setModel(model, true);
     return model !== undefined;
@@ -407,6 +414,7 @@ class RnnPredictor extends EventTarget implements Predictor {
           corpusHash: this.#corpusHash,
           fineTune: fineTune ? this.#model : undefined,
           learnedGeneration: this.#memory.generation,
+          learnedForgotten: this.#memory.forgotten.length,
         },
         { ...request, signal: run.signal },
         (p: TrainProgress) => {
@@ -505,22 +513,57 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (learned.trimmed.length > 0)
       this.dispatchEvent(new CustomEvent('trimmed', { detail: { messages: learned.trimmed } }));
     else this.#learnCounts(line);
-    if (
-      this.#model &&
-      ++this.#learnedSinceTune >= FINE_TUNE_EVERY &&
-      !this.#training &&
-      typeof Worker !== 'undefined' &&
-      this.#o.autoTrain !== false
-    ) {
-      this.#learnedSinceTune = 0;
-      this.#training = this.#train({ epochs: TRAIN_DEFAULTS.fineTuneEpochs }, true);
-      this.#training
-        .catch((e) => {
+    if (this.#model && ++this.#learnedSinceTune >= FINE_TUNE_EVERY) this.#fineTune();
+  }
+
+  /** Fine-tunes the network on the last learned messages in the worker, unless something trains
+   * already, or there is no network, no worker or no auto-training. */
+  #fineTune(): void {
+    if (!this.#model || this.#training || typeof Worker === 'undefined' || this.#o.autoTrain === false) return;
+    this.#learnedSinceTune = 0;
+    this.#training = this.#train({ epochs: TRAIN_DEFAULTS.fineTuneEpochs }, true);
+    this.#tuned = this.#training
+      .then(
+        () => {},
+        (e) => {
           // Ended or discarded by delete() or forget(): nothing went wrong.
           if (!isAbortError(e)) this.#emitError(e);
-        })
-        .finally(() => (this.#training = undefined));
-    }
+        },
+      )
+      .finally(() => (this.#training = undefined));
+  }
+
+  /**
+   * After a word is forgotten (here or in another tab): a network fine-tuned when fewer words
+   * were forgotten may have learned a message that held it, so it goes — the model as published
+   * answers and is stored in its place — and is fine-tuned again on the messages left. (A
+   * network trained on a corpus stays for this page, the word blocked; the stored one is not
+   * loaded again: training.ts's learnedFromRemoved.)
+   */
+  async #dropForgottenNetwork(): Promise<void> {
+    await this.#tuned; // a fine-tuning that forget() ended
+    const model = this.#model;
+    if (!this.#fromModel || !model?.settings.fineTunedOn || !learnedFromRemoved(model, this.#removals)) return;
+    const published = await this.#published();
+    if (!published || this.#disposed || this.#model !== model) return;
+    this.#adopt(published, false);
+    // Stored before the new fine-tuning starts, so that a page closed meanwhile still finds a
+    // model it may load (offline too).
+    if (this.#store.ok)
+      await this.#store
+        .write(this.#key, toArtifacts(published, { float16: true }))
+        .catch((e: Error) => this.#emitError(e));
+    if (this.#memory.messages.length > 0 && !this.#disposed && this.#model === published) this.#fineTune();
+  }
+
+  /** The model as published (not fine-tuned): as it loaded, else downloaded again. */
+  async #published(): Promise<RnnModel | undefined> {
+    if (this.#original) return this.#original;
+    const source = this.#modelSource;
+    return loadModelFromUrl(source.json, { fetch: this.#fetch, weights: source.weights }).catch((e: Error) => {
+      this.#emitError(e);
+      return undefined;
+    });
   }
 
   /** Adds a learned message to the page's trigram in place (no rebuild, no new predictor);
@@ -548,9 +591,11 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (typeof word !== 'string' || normWord(word) === '')
       throw new TypeError(`word must be a non-empty string, got ${describe(word)}`);
     await this.#whole();
+    // A fine-tuning under way would be dropped as soon as it ends (learnedFromRemoved): it ends now.
+    this.#trainingGuard.forgot();
     const stored = this.#memory.forget(normWord(word));
     this.#refresh();
-    await stored;
+    await Promise.all([stored, this.#dropForgottenNetwork()]);
   }
 
   learned(): { messages: string[]; forgotten: string[] } {
@@ -597,13 +642,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (this.#fromModel) {
       this.#ngram = undefined;
       if (this.#model?.settings.fineTunedOn) {
-        const source = this.#modelSource;
-        const original =
-          this.#original ??
-          (await loadModelFromUrl(source.json, { fetch: this.#fetch, weights: source.weights }).catch((e: Error) => {
-            this.#emitError(e);
-            return undefined;
-          }));
+        const original = await this.#published();
         if (original && !this.#disposed) {
           this.#setModel(original, false);
           return;

@@ -45,10 +45,11 @@ export interface OpenHow {
   /** Waited for before the model is returned (the learned messages' first read). */
   before: Promise<void>;
   /**
-   * Whether a stored model learned from messages deleted since (training.ts): such a record is
-   * neither loaded nor a fallback; the download replaces it. Asked after `before`.
+   * Whether a stored model may have learned from messages deleted or forgotten since
+   * (training.ts's learnedFromRemoved): such a record is neither loaded nor a fallback; the
+   * download replaces it. Asked after `before`.
    */
-  learnedFromDeleted?: (model: RnnModel) => boolean;
+  learnedFromRemoved?: (model: RnnModel) => boolean;
 }
 
 /**
@@ -101,7 +102,7 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
       const record = stored;
       const { model, ngram } = fromArtifactsInStages(record.artifacts);
       markStep('decoded');
-      if (how.learnedFromDeleted?.(model)) stored = undefined;
+      if (how.learnedFromRemoved?.(model)) stored = undefined;
       else {
         // A record kept in two is read in two: its n-gram part after the first suggestion.
         const steps = record.part
@@ -132,7 +133,7 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
     if (stored && source.sameModel(stored.key)) {
       try {
         const model = fromArtifacts(await store.whole(stored));
-        if (how.learnedFromDeleted?.(model)) throw e;
+        if (how.learnedFromRemoved?.(model)) throw e;
         return {
           model,
           fromStorage: true,

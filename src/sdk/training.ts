@@ -51,6 +51,8 @@ export interface TrainInput {
   fineTune?: RnnModel;
   /** The deletions of the learned messages seen when the training started (LearnedMemory.generation). */
   learnedGeneration: number;
+  /** How many words were forgotten when the training started (LearnedMemory.forgotten.length). */
+  learnedForgotten: number;
 }
 
 /** A network trained in the worker: the model that answers, and its artifacts as stored. */
@@ -61,17 +63,28 @@ export interface Trained {
   backendReason: string;
 }
 
+/** What storage says was removed from the learned messages: deletions, and words forgotten since. */
+export interface LearnedRemovals {
+  /** The deletions seen (LearnedMemory.generation). */
+  generation: number;
+  /** The words forgotten in this generation (only grows until the next deletion). */
+  forgotten: number;
+}
+
 /**
- * Whether `model` learned from messages deleted since it was trained: it carries the deletions
- * seen when its training started (`learnedGeneration`, set when it trained on learned messages),
- * and storage has seen more (`generation`). That happens when another tab's delete() ran while
- * this tab trained and its broadcast came after this tab wrote the model: such a model is never
- * loaded. A model without the setting (trained on no learned message, or by an older version)
- * is not.
+ * Whether `model` may have learned from messages removed since it was trained. A network trained
+ * on learned messages carries the deletions seen when its training started (`learnedGeneration`)
+ * and, when fine-tuned, the words forgotten by then (`learnedForgotten`): storage has seen another
+ * deletion, or a fine-tuned network has seen fewer forgotten words than storage holds (any of
+ * its messages may have held one; forgetting is rare, so the rule does not ask which). That
+ * happens when another tab deleted or forgot while this tab trained, or when this tab closed
+ * before replacing the network: such a network is never loaded. A model without the settings
+ * (trained on no learned message, or by an older version) is.
  */
-export function learnedFromDeleted(model: RnnModel, generation: number): boolean {
-  const seen = model.settings.learnedGeneration;
-  return typeof seen === 'number' && seen !== generation;
+export function learnedFromRemoved(model: RnnModel, now: LearnedRemovals): boolean {
+  const { learnedGeneration: generation, learnedForgotten: forgotten } = model.settings;
+  if (typeof generation === 'number' && generation !== now.generation) return true;
+  return typeof forgotten === 'number' && forgotten < now.forgotten;
 }
 
 /** One training, as TrainingGuard.start() sees it. */
@@ -88,8 +101,9 @@ export interface GuardedRun {
  * What removing learned messages does to training. Deleting them all (delete() here or in
  * another tab): the fine-tuning under way ends, and no training that learned from the deleted
  * messages is adopted or stored. Forgetting a word removes the messages that hold it (forget()
- * here or in another tab): the fine-tuning under way, which trains on the last messages, ends and
- * is not adopted either; a training on the corpus, which the person started, goes on.
+ * here or in another tab): the fine-tuning under way, which trains on the last messages and may
+ * have learned one of them, ends and is not adopted either (learnedFromRemoved would refuse it
+ * anyway); a training on the corpus, which the person started, goes on.
  */
 export class TrainingGuard {
   #clears = 0;
@@ -115,10 +129,10 @@ export class TrainingGuard {
     };
   }
 
-  /** Messages holding a forgotten word were removed. */
+  /** A word was forgotten, here or in another tab (the messages holding it, if any, removed). */
   forgot(): void {
     this.#forgets++;
-    this.#stopFineTune?.abort(abortError(undefined, 'fine-tuning was cancelled: forget() removed messages it learned'));
+    this.#stopFineTune?.abort(abortError(undefined, 'fine-tuning was cancelled: forget() ran while it trained'));
   }
 
   /** The learned messages were deleted. */
@@ -158,7 +172,8 @@ export async function trainNetwork(
   // The worker returns the model as it is stored (float16 weights, varint trigram counts):
   // the network that answers is the stored one, so a reload predicts exactly as now.
   const model = fromArtifacts(artifacts);
-  if (input.fineTune) model.settings = { ...model.settings, fineTunedOn: input.learned.length };
+  if (input.fineTune)
+    model.settings = { ...model.settings, fineTunedOn: input.learned.length, learnedForgotten: input.learnedForgotten };
   if (input.learned.length > 0) model.settings = { ...model.settings, learnedGeneration: input.learnedGeneration };
   return {
     model,

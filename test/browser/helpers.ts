@@ -61,6 +61,8 @@ export const TINY = { hiddenSize: 16, embeddingSize: 8, vocabularySize: 400, epo
  * - `window.__deletedElsewhere(name, generation)`: another tab's delete() as storage sees it
  *   (storage/learned-log.ts's clear()), without its broadcast: the learned records of `name` go
  *   and the generation becomes `generation`.
+ * - `window.__forgottenElsewhere(name, word)`: another tab's forget(word) as storage sees it
+ *   (storage/learned-log.ts's forget()), without its broadcast.
  */
 const STORAGE_HELPERS = `
 window.__record = (name) => new Promise((resolve) => {
@@ -85,6 +87,16 @@ window.__deletedElsewhere = (name, generation) => new Promise((resolve, reject) 
     const records = tx.objectStore('records');
     records.delete(IDBKeyRange.bound([name, ''], [name, []]));
     records.put({ generation }, [name, 'g']);
+    tx.oncomplete = () => { open.result.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+});
+window.__forgottenElsewhere = (name, word) => new Promise((resolve, reject) => {
+  const open = indexedDB.open('rnn-predict-learned');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const tx = open.result.transaction('records', 'readwrite');
+    tx.objectStore('records').put({ word }, [name, 'f', word]);
     tx.oncomplete = () => { open.result.close(); resolve(); };
     tx.onerror = () => reject(tx.error);
   };

@@ -51,9 +51,11 @@ function start(page: Page, options: Record<string, unknown> = {}, text = 'Hola c
  * Rewrites the stored record of the default predictor: 'older', its key as an older release of
  * the shipped model would have it; 'damaged', the last 64 bytes of its weight data (inside the
  * n-gram counts, which come last) overwritten; 'learned-0', marked as a network trained on
- * learned messages when no deletion had been seen (generation 0). Resolves with the record's key.
+ * learned messages when no deletion had been seen (generation 0); 'tuned-forgotten-0', marked as
+ * a network fine-tuned on learned messages when no word had been forgotten. Resolves with the
+ * record's key.
  */
-function editStoredRecord(page: Page, edit: 'older' | 'damaged' | 'learned-0') {
+function editStoredRecord(page: Page, edit: 'older' | 'damaged' | 'learned-0' | 'tuned-forgotten-0') {
   return page.evaluate(
     (edit) =>
       new Promise<string>((resolve, reject) => {
@@ -73,6 +75,10 @@ function editStoredRecord(page: Page, edit: 'older' | 'damaged' | 'learned-0') {
               store.put(record, 'model:default');
             } else if (edit === 'learned-0') {
               record.artifacts.modelTopology.settings.learnedGeneration = 0;
+              store.put(record, 'model:default');
+            } else if (edit === 'tuned-forgotten-0') {
+              const settings = record.artifacts.modelTopology.settings;
+              Object.assign(settings, { learnedGeneration: 0, fineTunedOn: 10, learnedForgotten: 0 });
               store.put(record, 'model:default');
             } else {
               const bytes = new Uint8Array(part.result.ngram.weightData);
@@ -264,6 +270,62 @@ test('a stored network that learned from messages deleted since is downloaded ag
   // The download replaced it: the next load answers from storage.
   const again = await start((await open(context)).page);
   assert.equal(again.atReady.fromStorage, true);
+  await context.close();
+});
+
+test('a stored network fine-tuned before a word was forgotten elsewhere is downloaded again, not loaded', async () => {
+  const context = await env.browser.newContext();
+  const first = await open(context);
+  await start(first.page);
+  await editStoredRecord(first.page, 'tuned-forgotten-0');
+  const kept = await start((await open(context)).page);
+  assert.equal(kept.atReady.fromStorage, true, 'no word forgotten since: it loads');
+  // Another tab forgot a word (its broadcast never heard, its page closed before it replaced
+  // the network): any message the network learned may have held it.
+  await first.page.evaluate(() => (window as any).__forgottenElsewhere('default', 'planetario'));
+  const { page, requests } = await open(context);
+  const r = await start(page);
+  assert.equal(r.atReady.fromStorage, false, 'not the network fine-tuned before the forget');
+  assert.ok(
+    requests.some((u) => u.endsWith('/models/es/weights.bin')),
+    requests.join(' '),
+  );
+  assert.deepEqual(r.errors, []);
+  assert.ok(r.words.includes('hoy'), r.words.join(', '));
+  await context.close();
+});
+
+test('forget() puts the model as published in place of a network fine-tuned before, and stores it', async () => {
+  const context = await env.browser.newContext();
+  const first = await open(context);
+  await start(first.page);
+  await editStoredRecord(first.page, 'tuned-forgotten-0');
+  const { page } = await open(context);
+  const r = await page.evaluate(async () => {
+    const p = (window as any).sdk.createPredictor();
+    const errors: string[] = [];
+    p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
+    await p.neuralReady;
+    const before = p.info();
+    const models: boolean[] = [];
+    p.addEventListener('model', () => models.push(p.info().fromStorage));
+    await p.forget('planetario');
+    await p.flush();
+    const settings = (await (window as any).__record('default'))?.artifacts?.modelTopology?.settings;
+    const words = p.predictNext('Hola cómo se siente ', { k: 3 }).map((s: { word: string }) => s.word);
+    p.dispose();
+    return { before, models, settings, words, errors };
+  });
+  assert.equal(r.before.fromStorage, true, 'the fine-tuned network loaded');
+  assert.deepEqual(r.models, [false], 'the model as published took over at forget()');
+  assert.ok(r.settings, 'a model is stored');
+  assert.equal(r.settings.fineTunedOn, undefined, 'the published one, not the fine-tuned one');
+  assert.ok(r.words.includes('hoy'), r.words.join(', '));
+  assert.deepEqual(r.errors, []);
+  // A reload answers from storage with it.
+  const again = await start((await open(context)).page);
+  assert.equal(again.atReady.fromStorage, true);
+  assert.deepEqual(again.errors, []);
   await context.close();
 });
 

@@ -18,7 +18,8 @@ import { resolveModelConfig, weightShapes } from '../../src/inference/model/mode
 import { lineTokens } from '../../src/training/pipeline.js';
 import { mulberry32 } from '../../src/data/windows.js';
 import { createPredictor } from '../../src/sdk/create-predictor.js';
-import { TrainingGuard } from '../../src/sdk/training.js';
+import { learnedFromRemoved, TrainingGuard } from '../../src/sdk/training.js';
+import type { RnnModel } from '../../src/inference/format/artifacts.js';
 import { isAbortError } from '../../src/base/checks.js';
 
 /** Small word sets so that lines share contexts; plus odd strings and the sentence markers. */
@@ -409,11 +410,24 @@ test('forgetting a word ends a fine-tuning and drops its result; a training on t
   const corpusAndLearned = guard.start(false, true);
   guard.forgot();
   assert.equal(tuning.signal?.aborted, true);
-  assert.match(String((tuning.signal?.reason as Error).message), /forget\(\) removed messages it learned/);
+  assert.match(String((tuning.signal?.reason as Error).message), /forget\(\) ran while it trained/);
   assert.equal(tuning.stale(), true);
   assert.equal(corpusAndLearned.stale(), false, 'the training the person started is kept');
   for (const run of [tuning, corpusAndLearned]) run.end();
   const next = guard.start(true, true);
   assert.equal(next.stale(), false, 'a fine-tuning started after the forget() is kept');
   next.end();
+});
+
+test('a network that may have learned removed messages is refused: deleted since, or fine-tuned before a forget', () => {
+  const model = (settings: Record<string, unknown>) => ({ settings }) as unknown as RnnModel;
+  const now = { generation: 2, forgotten: 3 };
+  assert.equal(learnedFromRemoved(model({}), now), false, 'trained on no learned message, or by an older version');
+  assert.equal(learnedFromRemoved(model({ learnedGeneration: 2 }), now), false);
+  assert.equal(learnedFromRemoved(model({ learnedGeneration: 1 }), now), true, 'a delete() since');
+  const tuned = { learnedGeneration: 2, fineTunedOn: 40 };
+  assert.equal(learnedFromRemoved(model({ ...tuned, learnedForgotten: 3 }), now), false);
+  assert.equal(learnedFromRemoved(model({ ...tuned, learnedForgotten: 2 }), now), true, 'a word forgotten since');
+  assert.equal(learnedFromRemoved(model({ ...tuned, learnedForgotten: 3 }), { ...now, forgotten: 4 }), true);
+  assert.equal(learnedFromRemoved(model(tuned), { ...now, forgotten: 9 }), false, 'no stamp: kept as before');
 });
