@@ -99,6 +99,10 @@ class RnnPredictor extends EventTarget implements Predictor {
   #training: Promise<PredictorInfo> | undefined;
   /** The last fine-tuning's end, however it ended (resolves). */
   #tuned: Promise<void> = Promise.resolve();
+  /** Whether the last fine-tuning was ended (by forget() or delete()) before it was done. */
+  #tuneEnded = false;
+  /** The replacement of a network fine-tuned before a forget() (#dropForgottenNetwork; resolves). */
+  #dropping: Promise<void> = Promise.resolve();
   /** Ends a fine-tuning, and drops a training's result, when messages it learned are removed (TrainingGuard). */
   readonly #trainingGuard = new TrainingGuard();
   /** Started from a model (given or shipped), not from a corpus. */
@@ -128,7 +132,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       forgotten: () => {
         this.#trainingGuard.forgot();
         if (this.#predictor) this.#refresh();
-        void this.#dropForgottenNetwork();
+        this.#dropNetworkSoon();
       },
       cleared: () => this.#clearMemory(),
       error: (e) => this.#emitError(e),
@@ -485,6 +489,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (typeof request !== 'object' || request === null)
       throw new TypeError(`request must be an object, got ${describe(request)}`);
     await this.#whole();
+    await this.#dropping; // never fine-tune a network that learned a forgotten word
     if (this.#training) throw new Error('a training is already running for this predictor; cancel it first');
     if (this.#fromModel && this.#memory.messages.length === 0)
       throw new Error(
@@ -517,17 +522,22 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   /** Fine-tunes the network on the last learned messages in the worker, unless something trains
-   * already, or there is no network, no worker or no auto-training. */
+   * already, or there is no network, no worker or no auto-training, or the network may have
+   * learned removed messages (it is being replaced: #dropForgottenNetwork). */
   #fineTune(): void {
-    if (!this.#model || this.#training || typeof Worker === 'undefined' || this.#o.autoTrain === false) return;
+    const model = this.#model;
+    if (!model || this.#training || typeof Worker === 'undefined' || this.#o.autoTrain === false) return;
+    if (learnedFromRemoved(model, this.#removals)) return;
     this.#learnedSinceTune = 0;
+    this.#tuneEnded = false;
     this.#training = this.#train({ epochs: TRAIN_DEFAULTS.fineTuneEpochs }, true);
     this.#tuned = this.#training
       .then(
         () => {},
         (e) => {
           // Ended or discarded by delete() or forget(): nothing went wrong.
-          if (!isAbortError(e)) this.#emitError(e);
+          if (isAbortError(e)) this.#tuneEnded = true;
+          else this.#emitError(e);
         },
       )
       .finally(() => (this.#training = undefined));
@@ -541,11 +551,18 @@ class RnnPredictor extends EventTarget implements Predictor {
    * loaded again: training.ts's learnedFromRemoved.)
    */
   async #dropForgottenNetwork(): Promise<void> {
+    await this.#joining; // the model whole (its n-gram joined), so that it is the one compared below
     await this.#tuned; // a fine-tuning that forget() ended
     const model = this.#model;
-    if (!this.#fromModel || !model?.settings.fineTunedOn || !learnedFromRemoved(model, this.#removals)) return;
+    if (!this.#fromModel || !model?.settings.fineTunedOn || !learnedFromRemoved(model, this.#removals)) {
+      // The network stays: a fine-tuning the forget() ended starts again on the messages left.
+      if (this.#tuneEnded && this.#memory.messages.length > 0 && !this.#disposed) this.#fineTune();
+      return;
+    }
+    const generation = this.#memory.generation;
     const published = await this.#published();
-    if (!published || this.#disposed || this.#model !== model) return;
+    // delete() meanwhile put the published model back itself, and stores nothing.
+    if (!published || this.#disposed || this.#model !== model || this.#memory.generation !== generation) return;
     this.#adopt(published, false);
     // Stored before the new fine-tuning starts, so that a page closed meanwhile still finds a
     // model it may load (offline too).
@@ -556,11 +573,22 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (this.#memory.messages.length > 0 && !this.#disposed && this.#model === published) this.#fineTune();
   }
 
+  /** Replaces, in the background, a network fine-tuned before a word was forgotten (flush() and
+   * train() wait for it). */
+  #dropNetworkSoon(): void {
+    this.#dropping = this.#dropping.then(() => this.#dropForgottenNetwork()).catch((e: Error) => this.#emitError(e));
+  }
+
   /** The model as published (not fine-tuned): as it loaded, else downloaded again. */
   async #published(): Promise<RnnModel | undefined> {
     if (this.#original) return this.#original;
     const source = this.#modelSource;
-    return loadModelFromUrl(source.json, { fetch: this.#fetch, weights: source.weights }).catch((e: Error) => {
+    return loadModelFromUrl(source.json, {
+      fetch: this.#fetch,
+      weights: source.weights,
+      stallSeconds: this.#stallSeconds,
+      crossOriginWeights: this.#o.crossOriginWeights,
+    }).catch((e: Error) => {
       this.#emitError(e);
       return undefined;
     });
@@ -595,7 +623,8 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#trainingGuard.forgot();
     const stored = this.#memory.forget(normWord(word));
     this.#refresh();
-    await Promise.all([stored, this.#dropForgottenNetwork()]);
+    this.#dropNetworkSoon();
+    await stored;
   }
 
   learned(): { messages: string[]; forgotten: string[] } {
@@ -624,7 +653,8 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.#store.write(this.#key, toArtifacts(this.#model, { float16: true }));
   }
 
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
+    await this.#dropping;
     return this.#store.flush();
   }
 

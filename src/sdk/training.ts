@@ -78,13 +78,16 @@ export interface LearnedRemovals {
  * deletion, or a fine-tuned network has seen fewer forgotten words than storage holds (any of
  * its messages may have held one; forgetting is rare, so the rule does not ask which). That
  * happens when another tab deleted or forgot while this tab trained, or when this tab closed
- * before replacing the network: such a network is never loaded. A model without the settings
- * (trained on no learned message, or by an older version) is.
+ * before replacing the network: such a network is never loaded. A network fine-tuned by an older
+ * version, which did not say, counts as fine-tuned before any word was forgotten; a model trained
+ * on no learned message loads.
  */
 export function learnedFromRemoved(model: RnnModel, now: LearnedRemovals): boolean {
-  const { learnedGeneration: generation, learnedForgotten: forgotten } = model.settings;
+  const { learnedGeneration: generation, learnedForgotten: forgotten, fineTunedOn } = model.settings;
   if (typeof generation === 'number' && generation !== now.generation) return true;
-  return typeof forgotten === 'number' && forgotten < now.forgotten;
+  if (typeof forgotten === 'number') return forgotten < now.forgotten;
+  // Fine-tuned by an older version, which did not say: as if before any forgotten word.
+  return typeof fineTunedOn === 'number' && fineTunedOn > 0 && now.forgotten > 0;
 }
 
 /** One training, as TrainingGuard.start() sees it. */

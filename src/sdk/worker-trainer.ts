@@ -100,6 +100,8 @@ export class WorkerTrainer {
     try {
       if (signal?.aborted) throw abortError(signal.reason, 'training was cancelled');
       await this.call((api) => api.init(backend));
+      // A cancel sent while the worker started found no training to stop.
+      if (signal?.aborted) throw abortError(signal.reason, 'training was cancelled');
       // A worker that crashed or was killed says nothing: take silence for death, report it,
       // and start a fresh worker for the next call.
       let lastSign = Date.now();

@@ -361,6 +361,41 @@ describe('learning from the person', () => {
     await context.close();
   });
 
+  test('forget() of a word no message holds ends the fine-tuning under way, which starts again on the same messages', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context);
+    const r = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const p = (window as any).sdk.createPredictor({ corpus, name: 'learn-forget-other', ...TINY });
+        await p.neuralReady;
+        const errors: string[] = [];
+        p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
+        let forgot: Promise<void> | undefined;
+        const tuned = new Promise<void>((resolve) =>
+          p.addEventListener('progress', () => {
+            if (forgot) return;
+            forgot = p.forget('zanahoria');
+            p.addEventListener('model', () => resolve(), { once: true });
+          }),
+        );
+        for (let i = 0; i < 10; i++) await p.learn(`Vamos al planetario ${i} con los niños`);
+        // A bound, not a timing: the TINY fine-tuning takes a second or two; none comes without the restart.
+        await Promise.race([tuned, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+        await p.flush();
+        const settings = (await (window as any).__record('learn-forget-other'))?.artifacts?.modelTopology?.settings;
+        const messages = p.learned().messages.length;
+        p.dispose();
+        return { errors, settings, messages };
+      },
+      { corpus, TINY },
+    );
+    assert.equal(r.messages, 10, 'no message held the word');
+    assert.equal(r.settings?.fineTunedOn, 10, 'the fine-tuning started again and its network is stored');
+    assert.equal(r.settings?.learnedForgotten, 1, 'after the forgotten word');
+    assert.deepEqual(r.errors, []);
+    await context.close();
+  });
+
   test('a network that learned from messages another tab deleted is not loaded, even when written after the deletion', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
