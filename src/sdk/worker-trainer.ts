@@ -67,11 +67,16 @@ export class WorkerTrainer {
   readonly #onError: (e: Error) => void;
   #handle: WorkerHandle | undefined;
   #disposed = false;
+  /** Rejects when dispose() runs: a call under way would otherwise never settle (the worker is gone). */
+  readonly #gone: Promise<never>;
+  #leave!: (e: Error) => void;
 
   constructor(url: string | URL, timeoutSeconds: number, onError: (e: Error) => void) {
     this.#url = url;
     this.#timeoutSeconds = timeoutSeconds;
     this.#onError = onError;
+    this.#gone = new Promise<never>((_, reject) => (this.#leave = reject));
+    this.#gone.catch(() => {});
   }
 
   /** The worker, started now if it is not running. */
@@ -81,10 +86,10 @@ export class WorkerTrainer {
     return this.#handle;
   }
 
-  /** Calls the worker; rejects when it fails to start or dies meanwhile. */
+  /** Calls the worker; rejects when it fails to start or dies meanwhile, or on dispose() (an AbortError). */
   call<T>(fn: (api: Comlink.Remote<WorkerApi>) => Promise<T>): Promise<T> {
     const w = this.handle();
-    return Promise.race([w.failed, fn(w.api)]);
+    return Promise.race([w.failed, this.#gone, fn(w.api)]);
   }
 
   /** Trains `job` in the worker on `backend`, reporting progress; cancelled by `signal`. */
@@ -143,6 +148,7 @@ export class WorkerTrainer {
 
   dispose(): void {
     this.#disposed = true;
+    this.#leave(abortError(undefined, 'this predictor was disposed'));
     this.#handle?.api?.[Comlink.releaseProxy]?.();
     this.#handle?.worker?.terminate();
     this.#handle = undefined;

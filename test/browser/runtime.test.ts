@@ -396,6 +396,43 @@ describe('learning from the person', () => {
     await context.close();
   });
 
+  test('dispose() during a training ends it: train() rejects with an AbortError, no error event follows', async () => {
+    const context = await env.browser.newContext();
+    const page = await openPage(context);
+    const r = await page.evaluate(
+      async ({ corpus, TINY }) => {
+        const p = (window as any).sdk.createPredictor({ corpus, name: 'dispose-training', ...TINY, autoTrain: false });
+        await p.ready;
+        const errors: string[] = [];
+        p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
+        let disposed = false;
+        const training = p.train({
+          epochs: 200,
+          onProgress: () => {
+            if (disposed) return;
+            disposed = true;
+            p.dispose();
+          },
+        });
+        // A bound, not a timing: without the fix the call never settles until the worker watchdog.
+        const outcome = await Promise.race([
+          training.then(
+            () => 'trained',
+            (e: Error) => `${e.name}: ${e.message}`,
+          ),
+          new Promise((resolve) => setTimeout(() => resolve('still pending'), 20_000)),
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 1500)); // a late error event would land here
+        return { outcome, errors, disposed };
+      },
+      { corpus, TINY },
+    );
+    assert.equal(r.disposed, true);
+    assert.equal(r.outcome, 'AbortError: this predictor was disposed');
+    assert.deepEqual(r.errors, []);
+    await context.close();
+  });
+
   test('a network that learned from messages another tab deleted is not loaded, even when written after the deletion', async () => {
     const context = await env.browser.newContext();
     const page = await openPage(context);
