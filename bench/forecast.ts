@@ -24,7 +24,7 @@ import { initNodeBackend } from '../src/node/node-backend.js';
 import { forecast, parseSeriesCsv, mase, rmse, type ForecastOptions } from '../src/timeseries/forecast.js';
 import { MONTHLY_SALES } from '../src/timeseries/monthly-sales.js';
 import { options } from './common.js';
-import { SERIES, seriesText } from './series.js';
+import { geoMean, SERIES, seriesText } from './series.js';
 import { defineOptions } from '../src/cli/options.js';
 
 const HORIZON = 12;
@@ -269,7 +269,7 @@ for (const job of jobs) {
   table[job.name] = Object.fromEntries(columns.map((c) => [c, scoreRun(job, r[c]!)]));
   table[job.name]!['seasonal-naive'] = scoreRun(job, r['seasonal-naive']!);
 }
-const geo = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+const geo = geoMean;
 const f3 = (v: number) => v.toFixed(3);
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
 

@@ -36,9 +36,17 @@ import {
 } from '../src/timeseries/baselines.js';
 import { seasonalAr, theta } from '../src/timeseries/classical.js';
 import { medianForecast } from '../src/timeseries/select.js';
-import { parseSeriesCsv, rmse } from '../src/timeseries/forecast.js';
+import { parseSeriesCsv } from '../src/timeseries/forecast.js';
 import { mulberry32 } from '../src/data/windows.js';
-import { benchOrigins, EXTRA_SERIES, HORIZON, innerOrigins, replayOrigin, SERIES as ALL_SERIES } from './series.js';
+import {
+  benchOrigins,
+  EXTRA_SERIES,
+  geoMean,
+  HORIZON,
+  innerOrigins,
+  replaySeries,
+  SERIES as ALL_SERIES,
+} from './series.js';
 
 /** The rounds' series: the sixth round's additions to the development half are not this bench's. */
 const SERIES = ALL_SERIES.filter((s) => s.round === undefined);
@@ -426,7 +434,6 @@ function score() {
     rules[`median(ets, ${c})`] = { rule: dropRule(['ets', g]) };
     rules[`median(ets, arima, ${c})`] = { rule: dropRule(['ets', 'arima', g]) };
   }
-  const geo = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
   const rows: string[] = [];
   for (const [rname, { rule }] of Object.entries(rules)) {
     const cells: string[] = [];
@@ -445,35 +452,26 @@ function score() {
           f['level+season'] = d.at[L]!.base.pure.map((b) => Math.exp(b + d.at[L]!.shift));
           return f;
         };
-        const actual: number[] = [];
-        const mine: number[] = [];
-        const naive: number[] = [];
-        for (const T of benchOrigins(d.values.length, p)) {
-          const r = replayOrigin(
-            d.values,
-            d.season,
-            T,
-            fcAt,
-            (scores) => {
-              let chosen = rule(Object.keys(scores), scores);
-              if (chosen.length === 0) chosen = ['seasonal-naive'];
-              return (f) => (chosen.length === 1 ? f[chosen[0]!]! : medianForecast(chosen.map((m) => f[m]!)));
-            },
-            true,
-          );
-          in80 += r.in80;
-          in95 += r.in95;
-          points += r.y.length;
-          actual.push(...r.y);
-          mine.push(...r.answer);
-          naive.push(...r.naive);
-        }
-        const r = rmse(actual, mine) / rmse(actual, naive);
-        ratios.push(r);
-        per.push(`${d.name} ${r.toFixed(3)}`);
+        const r = replaySeries(
+          d.values,
+          d.season,
+          p,
+          fcAt,
+          (scores) => {
+            let chosen = rule(Object.keys(scores), scores);
+            if (chosen.length === 0) chosen = ['seasonal-naive'];
+            return (f) => (chosen.length === 1 ? f[chosen[0]!]! : medianForecast(chosen.map((m) => f[m]!)));
+          },
+          true,
+        );
+        in80 += r.in80;
+        in95 += r.in95;
+        points += r.points;
+        ratios.push(r.ratio);
+        per.push(`${d.name} ${r.ratio.toFixed(3)}`);
       }
       cells.push(
-        `${geo(ratios).toFixed(Number(flag('digits', '3')))} (${((100 * in80) / points).toFixed(1)} % / ${((100 * in95) / points).toFixed(1)} %)`,
+        `${geoMean(ratios).toFixed(Number(flag('digits', '3')))} (${((100 * in80) / points).toFixed(1)} % / ${((100 * in95) / points).toFixed(1)} %)`,
       );
       if (args.includes('--per') && p.name === '6x6') console.error(`${rname}: ${per.join(', ')}`);
     }

@@ -19,20 +19,14 @@
  * with ETS counted twice; the single best by backtest. Files go to $RULES_DIR (default /tmp/rules).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import {
-  fitHoltWinters,
-  holtWintersPath,
-  rmse,
-  seasonalNaive,
-  seasonalNaiveDrift,
-} from '../src/timeseries/baselines.js';
+import { fitHoltWinters, holtWintersPath, seasonalNaive, seasonalNaiveDrift } from '../src/timeseries/baselines.js';
 import { etsMle, seasonalAr, theta } from '../src/timeseries/classical.js';
 import { BAND_RULES, normalBands, type BandRule } from './bands.js';
 import { comb } from './comb.js';
 
 import { medianForecast } from '../src/timeseries/select.js';
 import { parseSeriesCsv } from '../src/timeseries/series-csv.js';
-import { benchOrigins, HORIZON, innerOrigins, replayOrigin, SERIES, seriesText } from './series.js';
+import { benchOrigins, geoMean, HORIZON, innerOrigins, replaySeries, SERIES, seriesText } from './series.js';
 
 const DIR = process.env.RULES_DIR ?? '/tmp/rules';
 const args = process.argv.slice(2);
@@ -145,8 +139,6 @@ function rules(): Rule[] {
   return out;
 }
 
-const geo = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
-
 /** A rule's geometric-mean RMSE relative to seasonal naive and its pooled band coverage under one protocol. */
 function scoreRule(rule: Rule, targets: Dumped[], p: { origins: number; step: number }, bands?: BandRule) {
   const ratios: Record<string, number> = {};
@@ -154,33 +146,24 @@ function scoreRule(rule: Rule, targets: Dumped[], p: { origins: number; step: nu
   let in95 = 0;
   let points = 0;
   for (const d of targets) {
-    const log = d.values.every((v) => v > 0);
-    const actual: number[] = [];
-    const mine: number[] = [];
-    const naive: number[] = [];
-    for (const T of benchOrigins(d.values.length, p)) {
-      const r = replayOrigin(
-        d.values,
-        d.season,
-        T,
-        (L) => d.at[L]!,
-        (scores) => {
-          const kept = rule.pool.filter((m) => scores[m]! < scores['seasonal-naive']!);
-          return (f) => (kept.length === 0 ? f['seasonal-naive']! : rule.combine(kept, scores, f));
-        },
-        log,
-        bands,
-      );
-      in80 += r.in80;
-      in95 += r.in95;
-      points += r.y.length;
-      actual.push(...r.y);
-      mine.push(...r.answer);
-      naive.push(...r.naive);
-    }
-    ratios[d.name] = rmse(actual, mine) / rmse(actual, naive);
+    const r = replaySeries(
+      d.values,
+      d.season,
+      p,
+      (L) => d.at[L]!,
+      (scores) => {
+        const kept = rule.pool.filter((m) => scores[m]! < scores['seasonal-naive']!);
+        return (f) => (kept.length === 0 ? f['seasonal-naive']! : rule.combine(kept, scores, f));
+      },
+      d.values.every((v) => v > 0),
+      bands,
+    );
+    in80 += r.in80;
+    in95 += r.in95;
+    points += r.points;
+    ratios[d.name] = r.ratio;
   }
-  return { geo: geo(Object.values(ratios)), ratios, p80: in80 / points, p95: in95 / points };
+  return { geo: geoMean(Object.values(ratios)), ratios, p80: in80 / points, p95: in95 / points };
 }
 
 function score() {
@@ -191,7 +174,7 @@ function score() {
   const digits = Number(flag('digits', '3'));
   const rows = all.map((r) => {
     const byProtocol = PROTOCOLS.map((p) => scoreRule(r, targets, p));
-    return { r, byProtocol, key: geo(byProtocol.map((x) => x.geo)) };
+    return { r, byProtocol, key: geoMean(byProtocol.map((x) => x.geo)) };
   });
   rows.sort((a, b) => a.key - b.key);
   const pc = (v: number) => `${(100 * v).toFixed(1)} %`;

@@ -149,3 +149,43 @@ export function replayOrigin(
   });
   return { y, answer, naive: now['seasonal-naive']!, in80, in95 };
 }
+
+/** What forecast() would have answered at every bench origin of a protocol on one series. */
+export interface SeriesScore {
+  /** Its RMSE relative to seasonal naive's, pooled over the origins' points. */
+  ratio: number;
+  /** How many outcomes fell inside the 80 % and the 95 % bands, of `points`. */
+  in80: number;
+  in95: number;
+  points: number;
+}
+
+/** replayOrigin() at each origin of protocol `p` (benchOrigins), pooled. */
+export function replaySeries(
+  values: readonly number[],
+  season: number,
+  p: { origins: number; step: number },
+  forecastsAt: (length: number) => Record<string, number[]>,
+  choose: (scores: Record<string, number>) => (forecasts: Record<string, number[]>) => number[],
+  log: boolean,
+  bands?: Parameters<typeof replayOrigin>[6],
+): SeriesScore {
+  const out: SeriesScore = { ratio: NaN, in80: 0, in95: 0, points: 0 };
+  const actual: number[] = [];
+  const mine: number[] = [];
+  const naive: number[] = [];
+  for (const T of benchOrigins(values.length, p)) {
+    const r = replayOrigin(values, season, T, forecastsAt, choose, log, bands);
+    out.in80 += r.in80;
+    out.in95 += r.in95;
+    out.points += r.y.length;
+    actual.push(...r.y);
+    mine.push(...r.answer);
+    naive.push(...r.naive);
+  }
+  out.ratio = rmse(actual, mine) / rmse(actual, naive);
+  return out;
+}
+
+/** The geometric mean of positive ratios. */
+export const geoMean = (xs: readonly number[]): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);

@@ -129,11 +129,7 @@ class RnnPredictor extends EventTarget implements Predictor {
         if (this.#predictor) this.#learnCounts(text);
       },
       dropped: () => this.#scheduleRebuild(),
-      forgotten: () => {
-        this.#trainingGuard.forgot();
-        if (this.#predictor) this.#refresh();
-        this.#dropNetworkSoon();
-      },
+      forgotten: () => this.#wordForgotten(),
       cleared: () => this.#clearMemory(),
       error: (e) => this.#emitError(e),
       storageFailed: (e) => this.#store.failed(e),
@@ -385,7 +381,7 @@ class RnnPredictor extends EventTarget implements Predictor {
   }
 
   /** Loads the stored model when it matches (persistence.ts reports a damaged or foreign one) and
-   * did not learn from deleted messages. */
+   * did not learn from removed messages (learnedFromRemoved). */
   async #loadStored(): Promise<boolean> {
     const model = await this.#store.readMatching(this.#key, (a) => {
       const m = fromArtifacts(a);
@@ -573,6 +569,16 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (this.#memory.messages.length > 0 && !this.#disposed && this.#model === published) this.#fineTune();
   }
 
+  /**
+   * A word was forgotten, here or in another tab: the suggestions block it; a fine-tuning under
+   * way ends (its result would be refused: learnedFromRemoved); a network fine-tuned before goes.
+   */
+  #wordForgotten(): void {
+    this.#trainingGuard.forgot();
+    if (this.#predictor) this.#refresh();
+    this.#dropNetworkSoon();
+  }
+
   /** Replaces, in the background, a network fine-tuned before a word was forgotten (flush() and
    * train() wait for it). */
   #dropNetworkSoon(): void {
@@ -619,11 +625,8 @@ class RnnPredictor extends EventTarget implements Predictor {
     if (typeof word !== 'string' || normWord(word) === '')
       throw new TypeError(`word must be a non-empty string, got ${describe(word)}`);
     await this.#whole();
-    // A fine-tuning under way would be dropped as soon as it ends (learnedFromRemoved): it ends now.
-    this.#trainingGuard.forgot();
     const stored = this.#memory.forget(normWord(word));
-    this.#refresh();
-    this.#dropNetworkSoon();
+    this.#wordForgotten();
     await stored;
   }
 

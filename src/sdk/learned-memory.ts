@@ -24,7 +24,7 @@ export interface MemoryHooks {
    * Messages were removed (trimmed past the cap, or holding a word forgotten here or in another
    * tab): their counts must go.
    */
-  dropped(texts: string[], why: 'trimmed' | 'forgotten'): void;
+  dropped(texts: string[]): void;
   /** Another tab forgot a word: the suggestions must block it. */
   forgotten(): void;
   /** Everything learned was deleted (`delete()` in another tab, or seen as stale here). */
@@ -126,23 +126,23 @@ export class LearnedMemory {
     if (c.type === 'learned') {
       if (this.#messages.some((m) => m.id === c.message.id)) return;
       this.#messages.push(c.message);
-      if (c.trimmed.length > 0) this.#drop(new Set(c.trimmed), 'trimmed');
+      if (c.trimmed.length > 0) this.#drop(new Set(c.trimmed));
       else this.hooks.added(c.message.text);
       return;
     }
     if (!this.#forgotten.includes(c.word)) this.#forgotten.push(c.word);
     const removed = new Set(c.removed);
     for (const m of this.#messages) if (modelWords(m.text).includes(c.word)) removed.add(m.id);
-    if (removed.size > 0) this.#drop(removed, 'forgotten');
+    if (removed.size > 0) this.#drop(removed);
     this.hooks.forgotten();
   }
 
   /** Removes messages from memory; the predictor hears their texts. */
-  #drop(ids: ReadonlySet<string>, why: 'trimmed' | 'forgotten'): string[] {
+  #drop(ids: ReadonlySet<string>): string[] {
     const gone = this.#messages.filter((m) => ids.has(m.id)).map((m) => m.text);
     if (gone.length === 0) return gone;
     this.#messages = this.#messages.filter((m) => !ids.has(m.id));
-    this.hooks.dropped(gone, why);
+    this.hooks.dropped(gone);
     return gone;
   }
 
@@ -186,7 +186,7 @@ export class LearnedMemory {
     }
     if (this.#closed) return undefined;
     this.#messages.push(message);
-    return { message, trimmed: trimmed.length > 0 ? this.#drop(new Set(trimmed), 'trimmed') : [] };
+    return { message, trimmed: trimmed.length > 0 ? this.#drop(new Set(trimmed)) : [] };
   }
 
   /**
@@ -196,7 +196,7 @@ export class LearnedMemory {
   forget(word: string): Promise<void> {
     if (!this.#forgotten.includes(word)) this.#forgotten.push(word);
     const holding = new Set(this.#messages.filter((m) => modelWords(m.text).includes(word)).map((m) => m.id));
-    if (holding.size > 0) this.#drop(holding, 'forgotten');
+    if (holding.size > 0) this.#drop(holding);
     return this.#stored(() => this.#log!.forget(word, modelWords));
   }
 
