@@ -2,7 +2,8 @@
  * Issue #33's tenth round (docs/forecasting.md): ways to draw forecast()'s 80 % and 95 % bands
  * from the answer's errors on its own backtest, compared on the development half by
  * `bench/rules.ts score --bands`. `normal` is forecast()'s own; the others do not assume normal
- * errors. Benchmarks only.
+ * errors. The eleventh (`score --spreads`): other estimates of the spread σₕ under the normal
+ * bands, judged by how their factors carry over from some series to others. Benchmarks only.
  */
 import { errorSpread, intervals, type BandWidening, type Intervals } from '../src/timeseries/baselines.js';
 import { BAND_WIDENING } from '../src/timeseries/forecast.js';
@@ -81,4 +82,48 @@ export const BAND_RULES: Record<string, BandRule> = {
   'pooled-abs': pooledBands(true),
   pooled: pooledBands(false),
   'per-step': perStepBands,
+};
+
+/** The spread per step from the backtest's errors eₒ,ₕ (one list per origin), before it is made non-decreasing. */
+export type Spread = (errors: number[][]) => number[];
+
+const steps = (es: number[][]) => (es[0] ?? []).map((_, h) => es.map((e) => e[h]!));
+const nonDecreasing = (xs: number[]) => xs.map((_, h) => Math.max(...xs.slice(0, h + 1)));
+
+/** forecast()'s: the root mean square at each step. */
+export const rmsSpread: Spread = (es) =>
+  steps(es).map((xs) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0) / xs.length));
+
+/** 1.4826 × the median |e| at each step: a normal's σ, unmoved by a few large errors (a break in the window). */
+export const robustSpread: Spread = (es) => steps(es).map((xs) => 1.4826 * quantile7(sorted(xs.map(Math.abs)), 0.5));
+
+/**
+ * `spread`'s per-step values fitted by ln σₕ = a + b·ln h (least squares over the steps with
+ * σₕ > 0, b at least 0): one smooth growth with the horizon instead of a noisy estimate per step.
+ */
+export const smoothed =
+  (spread: Spread): Spread =>
+  (es) => {
+    const raw = spread(es);
+    const pts = raw.map((s, i) => ({ x: Math.log(i + 1), y: Math.log(s) })).filter((p) => Number.isFinite(p.y));
+    if (pts.length < 2) return raw;
+    const mx = pts.reduce((a, p) => a + p.x, 0) / pts.length;
+    const my = pts.reduce((a, p) => a + p.y, 0) / pts.length;
+    const sxx = pts.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+    const b = Math.max(0, pts.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0) / sxx);
+    return raw.map((_, i) => Math.exp(my + b * (Math.log(i + 1) - mx)));
+  };
+
+/** Normal bands on `spread` (made non-decreasing in h), each band's z times `widen`'s factor. */
+export const spreadBands =
+  (spread: Spread, widen: BandWidening): BandRule =>
+  (answer, actual, forecasts, log) =>
+    intervals(answer, nonDecreasing(spread(errors(actual, forecasts, log))), log, widen);
+
+/** The eleventh round's estimates of σₕ (docs/forecasting.md). */
+export const SPREADS: Record<string, Spread> = {
+  rms: rmsSpread,
+  robust: robustSpread,
+  smooth: smoothed(rmsSpread),
+  'robust-smooth': smoothed(robustSpread),
 };

@@ -7,6 +7,7 @@
  *   node --import tsx bench/rules.ts score --half dev --comb   # the seventh round: `comb` as a fifth method
  *   node --import tsx bench/rules.ts score --half dev --ets-mle  # the ninth: ETS estimated as R's (etsMle)
  *   node --import tsx bench/rules.ts score --half dev --ets-mle --bands  # the tenth: ways to draw the bands
+ *   node --import tsx bench/rules.ts score --half dev --ets-mle --spreads  # the eleventh: σₕ, across series
  *
  * `dump` computes, for every training length a bench origin (6 origins 6 apart; on the
  * development half also 12 origins 3 apart) or one of forecast()'s own backtest origins inside
@@ -21,7 +22,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fitHoltWinters, holtWintersPath, seasonalNaive, seasonalNaiveDrift } from '../src/timeseries/baselines.js';
 import { etsMle, seasonalAr, theta } from '../src/timeseries/classical.js';
-import { BAND_RULES, normalBands, type BandRule } from './bands.js';
+import { BAND_RULES, normalBands, SPREADS, spreadBands, type BandRule } from './bands.js';
 import { comb } from './comb.js';
 
 import { medianForecast } from '../src/timeseries/select.js';
@@ -251,12 +252,112 @@ function scoreBands() {
   );
 }
 
+/**
+ * The eleventh round (docs/forecasting.md): for each estimate of σₕ in SPREADS, under normal
+ * bands, leave-series-out cross-validation on the development half. The series, in SERIES' order,
+ * fall in 7 folds (position mod 7); for each fold, factors fitted on the other series as the tenth
+ * round fitted them (per band, the smallest on the grid that brings the 6×6 protocol's pooled
+ * coverage to nominal) draw the fold's bands. cv-miss: the sum over folds and bands of the fold's
+ * coverage outside the goal ranges; the least wins, and replaces `rms` only if at least 1 point
+ * lower and the factors fitted on all the series keep both protocols inside the ranges.
+ */
+function scoreSpreads() {
+  const targets: Dumped[] = JSON.parse(readFileSync(`${DIR}/dump-${half}.json`, 'utf8'));
+  if (half !== 'dev') throw new Error('--spreads runs on the development half only');
+  const rule = rules().find((r) => r.name === `median(${METHODS.join(',')})`);
+  if (!rule) throw new Error(`no rule median(${METHODS.join(',')})`);
+  const FOLDS = 7;
+  const grid = Array.from({ length: 45 }, (_, i) => Math.round((0.8 + 0.05 * i) * 100) / 100);
+  const round1 = (v: number) => Math.round(1000 * v) / 10;
+  const goal = (c: number, lo: number, hi: number) => (c < lo ? lo - c : c > hi ? c - hi : 0);
+  const miss = (p80: number, p95: number) => goal(p80, 75, 85) + goal(p95, 92, 98);
+  /** Pooled coverage of `series` (indices) from per-series counts. */
+  const pool = (counts: { in80: number; in95: number; points: number }[], series: number[]) => {
+    const sum = (k: 'in80' | 'in95' | 'points') => series.reduce((a, i) => a + counts[i]![k], 0);
+    return { p80: sum('in80') / sum('points'), p95: sum('in95') / sum('points') };
+  };
+  const fit = (byK: { in80: number; in95: number; points: number }[][], series: number[]) => {
+    const covs = grid.map((_, g) => pool(byK[g]!, series));
+    const at = (band: 'p80' | 'p95', nominal: number) => {
+      const g = covs.findIndex((c) => c[band] >= nominal);
+      return g < 0 ? grid.length - 1 : g;
+    };
+    return { g80: at('p80', 0.8), g95: at('p95', 0.95) };
+  };
+  const replay = (d: Dumped, p: { origins: number; step: number }, bands: BandRule) =>
+    replaySeries(
+      d.values,
+      d.season,
+      p,
+      (L) => d.at[L]!,
+      (scores) => {
+        const kept = rule.pool.filter((m) => scores[m]! < scores['seasonal-naive']!);
+        return (f) => (kept.length === 0 ? f['seasonal-naive']! : rule.combine(kept, scores, f));
+      },
+      d.values.every((v) => v > 0),
+      bands,
+    );
+  console.log(`${targets.length} series (${half}), rule ${rule.name}, ${FOLDS} folds\n`);
+  console.log(
+    '| σₕ | factors (all) | 6x6 80 % / 95 % | 12x3 80 % / 95 % | cv 80 % / 95 % | cv-miss | folds (80 % / 95 %) |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  const rows = Object.entries(SPREADS).map(([name, spread]) => {
+    // Per factor on the grid, per series: the 6×6 counts with that factor on both bands.
+    const byK = grid.map((k) => targets.map((d) => replay(d, PROTOCOLS[0]!, spreadBands(spread, { p80: k, p95: k }))));
+    const all = targets.map((_, i) => i);
+    let cvMiss = 0;
+    const held: { in80: number; in95: number; points: number }[] = [];
+    const folds: string[] = [];
+    for (let f = 0; f < FOLDS; f++) {
+      const test = all.filter((i) => i % FOLDS === f);
+      const { g80, g95 } = fit(
+        byK,
+        all.filter((i) => i % FOLDS !== f),
+      );
+      const c80 = pool(byK[g80]!, test).p80;
+      const c95 = pool(byK[g95]!, test).p95;
+      cvMiss += miss(round1(c80), round1(c95));
+      folds.push(`${round1(c80).toFixed(1)}/${round1(c95).toFixed(1)}`);
+      const points = test.reduce((a, i) => a + byK[g80]![i]!.points, 0);
+      held.push({ in80: c80 * points, in95: c95 * points, points });
+    }
+    const cv = pool(held, [...held.keys()]);
+    const { g80, g95 } = fit(byK, all);
+    const widen = { p80: grid[g80]!, p95: grid[g95]! };
+    const cov = PROTOCOLS.map((p) => {
+      let in80 = 0;
+      let in95 = 0;
+      let points = 0;
+      for (const d of targets) {
+        const r = replay(d, p, spreadBands(spread, widen));
+        in80 += r.in80;
+        in95 += r.in95;
+        points += r.points;
+      }
+      return { p80: round1(in80 / points), p95: round1(in95 / points) };
+    });
+    const inside = cov.every((c) => miss(c.p80, c.p95) === 0);
+    console.log(
+      `| ${name} | ${widen.p80} / ${widen.p95} | ${cov.map((c) => `${c.p80.toFixed(1)} % / ${c.p95.toFixed(1)} %`).join(' | ')} | ${round1(cv.p80).toFixed(1)} % / ${round1(cv.p95).toFixed(1)} % | ${cvMiss.toFixed(1)} | ${folds.join(', ')} |`,
+    );
+    return { name, cvMiss, inside, widen };
+  });
+  const best = [...rows].sort((a, b) => a.cvMiss - b.cvMiss)[0]!;
+  const now = rows.find((r) => r.name === 'rms')!;
+  const replaces = best.name !== 'rms' && best.cvMiss <= now.cvMiss - 1 && best.inside;
+  console.log(
+    `\nleast cv-miss: ${best.name} (${best.cvMiss.toFixed(1)}, rms ${now.cvMiss.toFixed(1)}); ${replaces ? `it replaces rms by the rule, factors ${best.widen.p80} / ${best.widen.p95}` : 'rms stays by the rule'}`,
+  );
+}
+
 if (mode === 'dump') dump();
+else if (mode === 'score' && args.includes('--spreads')) scoreSpreads();
 else if (mode === 'score' && args.includes('--bands')) scoreBands();
 else if (mode === 'score') score();
 else {
   console.error(
-    'usage: bench/rules.ts dump|score --half dev|eval [--comb] [--ets-mle] [--bands] [--per] [--round5] [--rules "A;B"] [--digits N]',
+    'usage: bench/rules.ts dump|score --half dev|eval [--comb] [--ets-mle] [--bands] [--spreads] [--per] [--round5] [--rules "A;B"] [--digits N]',
   );
   process.exit(2);
 }
