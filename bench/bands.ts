@@ -5,8 +5,7 @@
  * errors. The eleventh (`score --spreads`): other estimates of the spread σₕ under the normal
  * bands, judged by how their factors carry over from some series to others. Benchmarks only.
  */
-import { errorSpread, intervals, type BandWidening, type Intervals } from '../src/timeseries/baselines.js';
-import { BAND_WIDENING } from '../src/timeseries/forecast.js';
+import { intervals, type BandWidening, type Intervals } from '../src/timeseries/baselines.js';
 
 /** Draws the bands around `answer` from the answer's backtest forecasts and what came. */
 export type BandRule = (answer: number[], actual: number[][], forecasts: number[][], log: boolean) => Intervals;
@@ -31,17 +30,17 @@ function bounds(answer: number[], log: boolean, q: Record<keyof Intervals, numbe
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
-/** Normal quantiles times `widen` (forecast()'s way with BAND_WIDENING). */
+/** Normal quantiles on the root-mean-square spread times `widen` (forecast()'s way until the eleventh round). */
 export const normalBands =
   (widen: BandWidening): BandRule =>
   (answer, actual, forecasts, log) =>
-    intervals(answer, errorSpread(actual, forecasts, log), log, widen);
+    intervals(answer, rmsSigma(actual, forecasts, log), log, widen);
 
 /** The shape of the standardised errors uₒ,ₕ = eₒ,ₕ/σₕ pooled over origins and steps; `abs`: of |u|. */
 export const pooledBands =
   (abs: boolean): BandRule =>
   (answer, actual, forecasts, log) => {
-    const sigma = errorSpread(actual, forecasts, log);
+    const sigma = rmsSigma(actual, forecasts, log);
     const u = sorted(
       errors(actual, forecasts, log)
         .flatMap((es) => es.map((e, h) => (sigma[h]! > 0 ? e / sigma[h]! : NaN)))
@@ -75,9 +74,9 @@ export const perStepBands: BandRule = (answer, actual, forecasts, log) => {
   return bounds(answer, log, { lower80: neg(q80), upper80: q80, lower95: neg(q95), upper95: q95 });
 };
 
-/** The round's variants but `normal-refit`, whose factors rules.ts fits on the development half. */
+/** The tenth round's variants as it ran them (the root-mean-square spread) but `normal-refit`, whose factors rules.ts fits on the development half. */
 export const BAND_RULES: Record<string, BandRule> = {
-  normal: normalBands(BAND_WIDENING),
+  normal: normalBands({ p80: 1.05, p95: 1.3 }), // the default then
   'normal-1': normalBands({ p80: 1, p95: 1 }),
   'pooled-abs': pooledBands(true),
   pooled: pooledBands(false),
@@ -127,3 +126,8 @@ export const SPREADS: Record<string, Spread> = {
   smooth: smoothed(rmsSpread),
   'robust-smooth': smoothed(robustSpread),
 };
+
+/** The tenth round's σₕ: the root mean square per step, non-decreasing (forecast()'s until the eleventh). */
+function rmsSigma(actual: number[][], forecasts: number[][], log: boolean): number[] {
+  return nonDecreasing(rmsSpread(errors(actual, forecasts, log)));
+}

@@ -352,23 +352,26 @@ export interface Intervals {
 
 const Z80 = 1.2815515655446004;
 const Z95 = 1.959963984540054;
+/** A normal's σ over the median of |e|: 1 / Φ⁻¹(0.75), to the digits the eleventh round used. */
+const MAD_TO_SIGMA = 1.4826;
 
 /**
- * The error spread per step h of a backtest, σₕ = √(mean over origins of eₕ²), made
- * non-decreasing in h (the confidence can only decay with the horizon). Errors are log ratios
- * log(a/f) when `log`, else differences a − f.
+ * The error spread per step h of a backtest, σₕ = 1.4826 × the median over origins of |eₕ| (a
+ * normal's σ, and unmoved by a few large errors: a break or an outlier in the backtest window),
+ * made non-decreasing in h (the confidence can only decay with the horizon). Errors are log
+ * ratios log(a/f) when `log`, else differences a − f. Chosen over the root mean square of eₕ by
+ * issue #33's eleventh round (docs/forecasting.md): its band factors carry over between series.
  */
 export function errorSpread(actuals: number[][], forecasts: number[][], log: boolean): number[] {
   const horizon = forecasts[0]?.length ?? 0;
   const sigma: number[] = [];
   for (let h = 0; h < horizon; h++) {
-    let sq = 0;
-    forecasts.forEach((f, o) => {
-      const e = log ? Math.log(actuals[o]![h]! / f[h]!) : actuals[o]![h]! - f[h]!;
-      sq += e * e;
-    });
-    const s = Math.sqrt(sq / forecasts.length);
-    sigma.push(Math.max(s, h > 0 ? sigma[h - 1]! : 0));
+    const abs = forecasts
+      .map((f, o) => Math.abs(log ? Math.log(actuals[o]![h]! / f[h]!) : actuals[o]![h]! - f[h]!))
+      .sort((a, b) => a - b);
+    const mid = (abs.length - 1) / 2;
+    const median = abs.length === 0 ? 0 : (abs[Math.floor(mid)]! + abs[Math.ceil(mid)]!) / 2;
+    sigma.push(Math.max(MAD_TO_SIGMA * median, h > 0 ? sigma[h - 1]! : 0));
   }
   return sigma;
 }

@@ -166,7 +166,7 @@ describe('classical baselines', () => {
 
   it('intervals widen with the horizon, nest, and cover about as promised', () => {
     const actuals = [
-      [10, 12, 9],
+      [11, 12, 9],
       [11, 9, 13],
       [10, 11, 8],
     ];
@@ -176,9 +176,15 @@ describe('classical baselines', () => {
       [10, 10, 10],
     ];
     const sigma = errorSpread(actuals, forecasts, false);
-    assert.deepEqual(sigma, [Math.sqrt(1 / 3), Math.sqrt(3 / 3), Math.sqrt((1 + 9 + 4) / 3)]);
+    // 1.4826 × the median |error| per step: medians 1, 1 and 2.
+    assert.deepEqual(sigma, [1.4826, 1.4826, 2 * 1.4826]);
     // Non-decreasing even when a later step's errors are smaller.
-    assert.deepEqual(errorSpread([[12, 10]], [[10, 10]], false), [2, 2]);
+    assert.deepEqual(errorSpread([[12, 10]], [[10, 10]], false), [2 * 1.4826, 2 * 1.4826]);
+    // One large error in the window (a break) does not widen the bands; an even count takes the middle two.
+    const five = [[1], [-1], [1], [-1], [50]];
+    assert.deepEqual(errorSpread(five, five.map(() => [0]), false), [1.4826]);
+    assert.deepEqual(errorSpread([[1], [-3]], [[0], [0]], false), [2 * 1.4826]);
+    assert.deepEqual(errorSpread([[Math.E]], [[1]], true), [1.4826]);
     const b = intervals([10, 10, 10], sigma, false);
     for (let h = 0; h < 3; h++) {
       assert.ok(
