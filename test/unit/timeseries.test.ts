@@ -182,7 +182,14 @@ describe('classical baselines', () => {
     assert.deepEqual(errorSpread([[12, 10]], [[10, 10]], false), [2 * 1.4826, 2 * 1.4826]);
     // One large error in the window (a break) does not widen the bands; an even count takes the middle two.
     const five = [[1], [-1], [1], [-1], [50]];
-    assert.deepEqual(errorSpread(five, five.map(() => [0]), false), [1.4826]);
+    assert.deepEqual(
+      errorSpread(
+        five,
+        five.map(() => [0]),
+        false,
+      ),
+      [1.4826],
+    );
     assert.deepEqual(errorSpread([[1], [-3]], [[0], [0]], false), [2 * 1.4826]);
     assert.deepEqual(errorSpread([[Math.E]], [[1]], true), [1.4826]);
     const b = intervals([10, 10, 10], sigma, false);
