@@ -49,7 +49,7 @@ import {
 } from './sources.js';
 import type { Reply } from '../inference/suggest/replies.js';
 import { WorkerTrainer } from './worker-trainer.js';
-import { ModelStore } from './persistence.js';
+import { isFineTuned, ModelStore } from './persistence.js';
 import { openModel, openReplyModel } from './open-model.js';
 import {
   corpusKey,
@@ -240,7 +240,7 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   /** A whole model (network and n-gram) answers from now on, with what was learned. */
   #adopt(model: RnnModel, fromStorage: boolean, network?: RecurrentNetwork): void {
-    if (!model.settings.fineTunedOn) this.#original = model;
+    if (!isFineTuned(model.settings)) this.#original = model;
     if (this.#memory.messages.length > 0) this.#ngram = this.#ngramWithLearned(model);
     this.#setModel(model, fromStorage, network);
   }
@@ -550,7 +550,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.#joining; // the model whole (its n-gram joined), so that it is the one compared below
     await this.#tuned; // a fine-tuning that forget() ended
     const model = this.#model;
-    if (!this.#fromModel || !model?.settings.fineTunedOn || !learnedFromRemoved(model, this.#removals)) {
+    if (!this.#fromModel || !model || !isFineTuned(model.settings) || !learnedFromRemoved(model, this.#removals)) {
       // The network stays: a fine-tuning the forget() ended starts again on the messages left.
       if (this.#tuneEnded && this.#memory.messages.length > 0 && !this.#disposed) this.#fineTune();
       return;
@@ -585,9 +585,17 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#dropping = this.#dropping.then(() => this.#dropForgottenNetwork()).catch((e: Error) => this.#emitError(e));
   }
 
-  /** The model as published (not fine-tuned): as it loaded, else downloaded again. */
+  /** The model as published (not fine-tuned): as it loaded, else as kept aside in storage
+   * while a fine-tuned network was stored (offline too), else downloaded again. */
   async #published(): Promise<RnnModel | undefined> {
     if (this.#original) return this.#original;
+    const kept = await this.#store.published((key) => key === this.#key);
+    if (kept)
+      try {
+        return fromArtifacts(kept.artifacts);
+      } catch {
+        // damaged: downloaded again below
+      }
     const source = this.#modelSource;
     return loadModelFromUrl(source.json, {
       fetch: this.#fetch,
@@ -674,7 +682,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     clearTimeout(this.#rebuildTimer);
     if (this.#fromModel) {
       this.#ngram = undefined;
-      if (this.#model?.settings.fineTunedOn) {
+      if (isFineTuned(this.#model?.settings)) {
         const original = await this.#published();
         if (original && !this.#disposed) {
           this.#setModel(original, false);

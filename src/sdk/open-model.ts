@@ -130,19 +130,27 @@ export async function openModel(source: ModelSource, how: OpenHow): Promise<Open
       throw new Error(`${source.json}: ${(e as Error).message}`, { cause: e });
     }
   } catch (e) {
+    const warning = (what: string) =>
+      new Error(`${(e as Error).message}; answering with the model ${what}`, { cause: e });
     if (stored && source.sameModel(stored.key)) {
       try {
         const model = fromArtifacts(await store.whole(stored));
         if (how.learnedFromRemoved?.(model)) throw e;
-        return {
-          model,
-          fromStorage: true,
-          warning: new Error(`${(e as Error).message}; answering with the model stored in this browser`, {
-            cause: e,
-          }),
-        };
+        return { model, fromStorage: true, warning: warning('stored in this browser') };
       } catch {
         // fall through: nothing usable is stored
+      }
+    }
+    // The stored network may not be loaded (it learned what was forgotten since): the model as
+    // published, kept aside while it was stored, answers instead, and takes its place.
+    const kept = await store.published((key) => source.sameModel(key));
+    if (kept) {
+      try {
+        const model = fromArtifacts(kept.artifacts);
+        store.writeLater(kept.key, kept.artifacts);
+        return { model, fromStorage: true, warning: warning('as published, kept in this browser') };
+      } catch {
+        // fall through: damaged
       }
     }
     throw e;

@@ -2,11 +2,27 @@
  * A predictor's model records in IndexedDB (storage/idb.ts): reading the stored model, writing
  * a model now or in a later task (the first write of a downloaded model waits until after the
  * first suggestion), and knowing which writes are still under way, so that `flush()` can wait
- * for them and `delete()` is never followed by a late write. The learned text has its own
- * records (storage/learned-log.ts).
+ * for them and `delete()` is never followed by a late write. While a network fine-tuned on the
+ * person's messages is stored, the model as published it replaced is kept aside (`published`),
+ * so that forget() can go back to it offline. The learned text has its own records
+ * (storage/learned-log.ts).
  */
 import { joinNgram, type ModelArtifacts, type NgramPart } from '../inference/format/artifacts.js';
-import { deleteStored, indexedDbHandler, loadPart, loadRecord, loadWhole, type StoredModel } from '../storage/idb.js';
+import {
+  copyStored,
+  deleteStored,
+  indexedDbHandler,
+  loadPart,
+  loadRecord,
+  loadWhole,
+  type StoredModel,
+} from '../storage/idb.js';
+
+/** Whether a model's settings say it was fine-tuned on learned messages (training.ts sets `fineTunedOn`). */
+export function isFineTuned(settings: Record<string, unknown> | undefined): boolean {
+  const n = settings?.fineTunedOn;
+  return typeof n === 'number' && n > 0;
+}
 
 export class ModelStore {
   /** The name the records are kept under (the reply model's under name + ':replies'). */
@@ -93,13 +109,43 @@ export class ModelStore {
     }
   }
 
-  /** Writes `artifacts` under `key` now; rejects naming what failed. */
+  /** The name the model as published is kept aside under while a fine-tuned network is stored. */
+  get publishedName(): string {
+    return `${this.name}:published`;
+  }
+
+  /**
+   * Writes `artifacts` under `key` now; rejects naming what failed. Under the predictor's own
+   * name, a fine-tuned network first keeps aside the model as published it replaces (the record
+   * stored under the same key, when it is not fine-tuned itself; a failure to keep it is
+   * reported, and the write goes on), and any other model drops what was kept aside.
+   */
   write(key: string, artifacts: ModelArtifacts, name = this.name): Promise<void> {
+    const save = () => indexedDbHandler(name, key).save(artifacts);
+    if (name !== this.name) return this.#track(save().then(() => {}));
+    const tuned = isFineTuned(artifacts.modelTopology.settings);
     return this.#track(
-      indexedDbHandler(name, key)
-        .save(artifacts)
-        .then(() => {}),
+      (async () => {
+        if (tuned)
+          await copyStored(
+            this.name,
+            this.publishedName,
+            (r) => r.key === key && !isFineTuned(r.artifacts.modelTopology.settings),
+          ).catch((e: Error) => this.#onError(e));
+        await save();
+        if (!tuned) await deleteStored(this.publishedName);
+      })(),
     );
+  }
+
+  /**
+   * The model as published kept aside by `write`, whole, when `accept` takes its key; undefined
+   * otherwise, without storage, or when it cannot be read.
+   */
+  async published(accept: (key: string) => boolean): Promise<StoredModel | undefined> {
+    if (!this.#ok) return undefined;
+    const record = await loadWhole(this.publishedName).catch(() => undefined);
+    return record && accept(record.key) ? record : undefined;
   }
 
   /** Writes `artifacts` in a later task (after the first suggestion); a failure is reported. */
@@ -134,7 +180,9 @@ export class ModelStore {
   async deleteAll(): Promise<void> {
     this.cancelScheduled();
     await this.flush();
-    if (typeof indexedDB !== 'undefined') await deleteStored(this.name);
+    if (typeof indexedDB === 'undefined') return;
+    await deleteStored(this.name);
+    await deleteStored(this.publishedName);
   }
 
   #track<T>(p: Promise<T>): Promise<T> {

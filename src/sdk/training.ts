@@ -12,6 +12,7 @@ import type { BackendName, TrainProgress } from '../base/training-types.js';
 import type { ForecastOptions, ForecastResult } from '../base/forecast-types.js';
 import { DEFAULT_WORKER_URL } from './assets.js';
 import { startWorker, type WorkerTrainer } from './worker-trainer.js';
+import { isFineTuned } from './persistence.js';
 import type { PredictorOptions, TrainRequest } from './types.js';
 
 /** Fine-tune the network on learned messages every this many new ones. */
@@ -83,11 +84,11 @@ export interface LearnedRemovals {
  * on no learned message loads.
  */
 export function learnedFromRemoved(model: RnnModel, now: LearnedRemovals): boolean {
-  const { learnedGeneration: generation, learnedForgotten: forgotten, fineTunedOn } = model.settings;
+  const { learnedGeneration: generation, learnedForgotten: forgotten } = model.settings;
   if (typeof generation === 'number' && generation !== now.generation) return true;
   if (typeof forgotten === 'number') return forgotten < now.forgotten;
   // Fine-tuned by an older version, which did not say: as if before any forgotten word.
-  return typeof fineTunedOn === 'number' && fineTunedOn > 0 && now.forgotten > 0;
+  return isFineTuned(model.settings) && now.forgotten > 0;
 }
 
 /** One training, as TrainingGuard.start() sees it. */

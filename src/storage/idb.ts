@@ -237,6 +237,42 @@ function checkedPart(name: string, record: StoredModel, value: unknown): NgramPa
   return p.ngram;
 }
 
+/**
+ * Copies the model record of `name` (with its n-gram part when it is kept in two) to the name
+ * `to`, in one transaction, when there is a sound one and `accept` takes it; resolves whether
+ * it copied.
+ */
+export async function copyStored(
+  name: string,
+  to: string,
+  accept: (record: StoredModel) => boolean,
+  store: UseStore = defaultModelStore(),
+): Promise<boolean> {
+  try {
+    return await store('readwrite', async (s) => {
+      const [value, part] = await Promise.all([
+        promisifyRequest(s.get(modelKey(name))),
+        promisifyRequest(s.get(partKey(name))),
+      ]);
+      let record: StoredModel | undefined;
+      try {
+        record = checkedRecord(name, value);
+        if (record?.part !== undefined) checkedPart(name, record, part);
+      } catch {
+        return false; // damaged, or its part replaced meanwhile: nothing worth keeping
+      }
+      if (!record || !accept(record)) return false;
+      s.put(record, modelKey(to));
+      if (record.part !== undefined) s.put(part, partKey(to));
+      else s.delete(partKey(to));
+      await promisifyRequest(s.transaction);
+      return true;
+    });
+  } catch (e) {
+    throw explain(e, `keeping a copy of model "${name}"`);
+  }
+}
+
 /** Removes the model of a name, both records (and what an older version kept of its learned
  * text), in one transaction. */
 export async function deleteStored(name: string, store: UseStore = defaultModelStore()): Promise<void> {

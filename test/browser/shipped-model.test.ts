@@ -329,6 +329,89 @@ test('forget() puts the model as published in place of a network fine-tuned befo
   await context.close();
 });
 
+/**
+ * A first visit that fine-tunes the shipped model on ten messages holding "planetario" (for
+ * real, in the worker); resolves with the settings of the record stored and of the one kept aside.
+ */
+async function fineTunedVisit(context: BrowserContext) {
+  const { page } = await open(context);
+  const r = await page.evaluate(async () => {
+    const p = (window as any).sdk.createPredictor();
+    await p.neuralReady;
+    const tuned = new Promise<void>((resolve) => p.addEventListener('model', () => resolve(), { once: true }));
+    for (let i = 0; i < 10; i++) await p.learn(`Vamos al planetario ${i} con los niños`);
+    // A bound, not a timing: the fine-tuning takes seconds.
+    await Promise.race([tuned, new Promise((resolve) => setTimeout(resolve, 90_000))]);
+    await p.flush();
+    p.dispose();
+    const settings = async (name: string) =>
+      (await (window as any).__record(name))?.artifacts?.modelTopology?.settings ?? null;
+    return { stored: await settings('default'), aside: await settings('default:published') };
+  });
+  await page.close();
+  return r;
+}
+
+test('offline, forget() puts back the model as published that fine-tuning kept aside', async () => {
+  const context = await env.browser.newContext();
+  const visit = await fineTunedVisit(context);
+  assert.equal(visit.stored?.fineTunedOn, 10, 'the fine-tuned network is stored');
+  assert.ok(visit.aside, 'the model as published is kept aside');
+  assert.equal(visit.aside.fineTunedOn, undefined);
+  await context.route('**/models/**', (route) => route.abort());
+  const { page, requests } = await open(context);
+  const r = await page.evaluate(async () => {
+    const p = (window as any).sdk.createPredictor();
+    const errors: string[] = [];
+    p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
+    await p.neuralReady;
+    const before = p.info();
+    const models: boolean[] = [];
+    p.addEventListener('model', () => models.push(p.info().fromStorage));
+    await p.forget('planetario');
+    await p.flush();
+    const stored = (await (window as any).__record('default'))?.artifacts?.modelTopology?.settings;
+    const aside = await (window as any).__record('default:published');
+    const words = p.predictNext('Hola cómo se siente ', { k: 3 }).map((s: { word: string }) => s.word);
+    p.dispose();
+    return { before, models, stored, aside: aside !== undefined, words, errors };
+  });
+  assert.equal(r.before.fromStorage, true, 'the fine-tuned network loaded');
+  assert.deepEqual(r.models, [false], 'the model as published took over at forget(), offline');
+  assert.equal(r.stored?.fineTunedOn, undefined, 'and is stored in its place');
+  assert.equal(r.aside, false, 'nothing is kept twice');
+  assert.ok(r.words.includes('hoy'), r.words.join(', '));
+  assert.deepEqual(r.errors, []);
+  assert.ok(!requests.some((u) => u.includes('/models/')), requests.join(' '));
+  // The next visit, still offline, answers from storage.
+  const again = await start((await open(context)).page);
+  assert.equal(again.atReady.fromStorage, true);
+  assert.ok(again.words.includes('hoy'), again.words.join(', '));
+  assert.deepEqual(again.errors, []);
+  await context.close();
+});
+
+test('offline, a stored network fine-tuned before a forget elsewhere gives way to the model kept aside', async () => {
+  const context = await env.browser.newContext();
+  const visit = await fineTunedVisit(context);
+  assert.ok(visit.aside, 'the model as published is kept aside');
+  // Another tab forgot a word and closed before it replaced the network; then the site is offline.
+  const { page } = await open(context);
+  await page.evaluate(() => (window as any).__forgottenElsewhere('default', 'planetario'));
+  await page.close();
+  await context.route('**/models/**', (route) => route.abort());
+  const r = await start((await open(context)).page);
+  assert.equal(r.info.fromStorage, true);
+  assert.ok(r.words.includes('hoy'), r.words.join(', '));
+  assert.equal(r.errors.length, 1, r.errors.join('\n'));
+  assert.match(r.errors[0]!, /answering with the model as published, kept in this browser/);
+  // It took the refused network's place: the next offline visit loads it without a word.
+  const again = await start((await open(context)).page);
+  assert.equal(again.atReady.fromStorage, true);
+  assert.deepEqual(again.errors, []);
+  await context.close();
+});
+
 test('a downloaded model whose n-gram counts are damaged: reported, not stored; its network answers', async () => {
   const context = await env.browser.newContext();
   // The weights as served with their last bytes (inside the n-gram counts) overwritten.

@@ -16,7 +16,15 @@ import {
   splitNgram,
   type ModelArtifacts,
 } from '../../src/inference/format/artifacts.js';
-import { deleteStored, indexedDbHandler, loadPart, loadRecord, loadWhole } from '../../src/storage/idb.js';
+import {
+  defaultModelStore,
+  deleteStored,
+  indexedDbHandler,
+  loadPart,
+  loadRecord,
+  loadWhole,
+} from '../../src/storage/idb.js';
+import { ModelStore } from '../../src/sdk/persistence.js';
 
 const json = JSON.parse(readFileSync(new URL('../../models/es/model.json', import.meta.url), 'utf8'));
 const bin = readFileSync(new URL('../../models/es/weights.bin', import.meta.url));
@@ -116,4 +124,49 @@ test('an n-gram part that holds other weights is refused', () => {
     name: 'ModelFormatError',
     message: /n-gram part of a model holds a weight named the string "embedding"/,
   });
+});
+
+test('a fine-tuned network keeps the model as published aside until a published one is stored again', async () => {
+  const errors: Error[] = [];
+  const store = new ModelStore('aside', true, (e) => errors.push(e));
+  const tuned = (n: number): ModelArtifacts => ({
+    ...SHIPPED,
+    modelTopology: { ...SHIPPED.modelTopology, settings: { ...SHIPPED.modelTopology.settings, fineTunedOn: n } },
+  });
+  const ours = async () => (await keys(defaultModelStore())).filter((k) => String(k).startsWith('model:aside')).sort();
+  const asideOf = async (key: string) => (await store.published((k) => k === key))?.artifacts;
+  await store.write('k1', SHIPPED);
+  assert.equal(await asideOf('k1'), undefined, 'nothing kept aside for a published model');
+  assert.deepEqual(await ours(), ['model:aside', 'model:aside#ngram']);
+  // Fine-tuned over it: the published one is kept aside, both records, as it was stored.
+  await store.write('k1', tuned(10));
+  assert.deepEqual(await ours(), [
+    'model:aside',
+    'model:aside#ngram',
+    'model:aside:published',
+    'model:aside:published#ngram',
+  ]);
+  const kept = (await asideOf('k1'))!;
+  assert.equal(kept.modelTopology.settings?.fineTunedOn, undefined);
+  assert.deepEqual(new Uint8Array(kept.weightData), new Uint8Array(SHIPPED.weightData));
+  assert.equal((await loadWhole('aside'))!.artifacts.modelTopology.settings?.fineTunedOn, 10);
+  assert.equal(await asideOf('k2'), undefined, 'only for the key asked for');
+  // Fine-tuned again: what is kept aside stays the published one.
+  await store.write('k1', tuned(20));
+  assert.equal((await asideOf('k1'))!.modelTopology.settings?.fineTunedOn, undefined);
+  // The published model stored again (forget()): nothing is kept twice.
+  await store.write('k1', SHIPPED);
+  assert.equal(await asideOf('k1'), undefined);
+  assert.deepEqual(await ours(), ['model:aside', 'model:aside#ngram']);
+  // A network fine-tuned from another model's record keeps nothing aside.
+  await store.write('k2', tuned(10));
+  assert.equal(await asideOf('k1'), undefined);
+  assert.equal(await asideOf('k2'), undefined);
+  // delete(): nothing left.
+  await store.write('k2', SHIPPED);
+  await store.write('k2', tuned(10));
+  assert.ok(await asideOf('k2'));
+  await store.deleteAll();
+  assert.deepEqual(await ours(), []);
+  assert.deepEqual(errors, []);
 });
