@@ -11,6 +11,7 @@ import { joinNgram, type ModelArtifacts, type NgramPart } from '../inference/for
 import {
   copyStored,
   deleteStored,
+  dropHintIfNothingStored,
   indexedDbHandler,
   loadPart,
   loadRecord,
@@ -183,6 +184,7 @@ export class ModelStore {
     if (typeof indexedDB === 'undefined') return;
     await deleteStored(this.name);
     await deleteStored(this.publishedName);
+    await dropHintIfNothingStored();
   }
 
   #track<T>(p: Promise<T>): Promise<T> {

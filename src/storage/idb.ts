@@ -9,7 +9,7 @@
  * module only hands over what older versions kept.
  * The store is a trailing default parameter, as in idb-keyval, so tests can pass their own.
  */
-import { createStore, get, delMany, promisifyRequest, type UseStore } from 'idb-keyval';
+import { createStore, get, delMany, keys, promisifyRequest, type UseStore } from 'idb-keyval';
 import { joinNgram, splitNgram, type ModelArtifacts, type NgramPart } from '../inference/format/artifacts.js';
 
 /** 2: a model's n-gram part may be a record of its own. Records of version 1 still load. */
@@ -45,9 +45,9 @@ const STORED_HINT = 'rnn-predict:stored';
 /**
  * Whether this origin has stored a model before, said at once (no IndexedDB round trip, whose
  * answer waits behind the page's first layout on a busy machine): a localStorage key set each
- * time a model record is written or found. False when the key is not there: a first visit, or
- * one whose models an older version stored (the read then finds them, and the caller ends the
- * download it started). Undefined when localStorage cannot be read (Node, a sandboxed frame).
+ * time a model record is written or found (dropHintIfNothingStored removes it). False when the
+ * key is not there: a first visit, or one whose models an older version stored (the read then
+ * finds them, and the caller ends the download it started). Undefined when localStorage cannot be read (Node, a sandboxed frame).
  * Only a hint: what is stored is always read, whatever it says.
  */
 export function storedBefore(): boolean | undefined {
@@ -65,6 +65,27 @@ function noteStored(): void {
     globalThis.localStorage?.setItem(STORED_HINT, '1');
   } catch {
     // a hint only: without it the next visit reads storage and downloads side by side
+  }
+}
+
+/**
+ * Removes the hint storedBefore() reads when no model of any name is stored any more (after
+ * delete()): nothing in this browser then says the site ever stored one. Another tab's write
+ * meanwhile may lose its hint; a hint only, so that costs a download started early, never a model.
+ */
+export async function dropHintIfNothingStored(store: UseStore = defaultModelStore()): Promise<void> {
+  if (storedBefore() !== true) return;
+  let all: IDBValidKey[];
+  try {
+    all = await keys(store);
+  } catch (e) {
+    throw explain(e, 'listing the stored models');
+  }
+  if (all.some((k) => String(k).startsWith('model:'))) return;
+  try {
+    globalThis.localStorage?.removeItem(STORED_HINT);
+  } catch {
+    // a hint only
   }
 }
 

@@ -566,3 +566,27 @@ test('delete() right after the first visit answers leaves nothing stored', async
   );
   await context.close();
 });
+
+test('delete() leaves no hint that a model was stored', async () => {
+  const context = await env.browser.newContext();
+  const first = await open(context);
+  await start(first.page);
+  assert.equal(await first.page.evaluate(() => localStorage.getItem('rnn-predict:stored')), '1');
+  const { page } = await open(context);
+  const r = await page.evaluate(async () => {
+    const p = (window as any).sdk.createPredictor({ autoTrain: false });
+    await p.neuralReady;
+    await p.delete();
+    await p.flush();
+    p.dispose();
+    return { hint: localStorage.getItem('rnn-predict:stored'), record: await (window as any).__record('default') };
+  });
+  assert.equal(r.record, undefined);
+  assert.equal(r.hint, null);
+  // The next visit downloads at once, as a first one does, and stores the model again.
+  const again = await start((await open(context)).page);
+  assert.equal(again.info.fromStorage, false);
+  assert.deepEqual(again.errors, []);
+  assert.equal(await first.page.evaluate(() => localStorage.getItem('rnn-predict:stored')), '1');
+  await context.close();
+});
