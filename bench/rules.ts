@@ -140,6 +140,22 @@ function rules(): Rule[] {
   return out;
 }
 
+/** What forecast() with `rule` would have answered on one dumped series under protocol `p`. */
+function replayRule(rule: Rule, d: Dumped, p: { origins: number; step: number }, bands?: BandRule) {
+  return replaySeries(
+    d.values,
+    d.season,
+    p,
+    (L) => d.at[L]!,
+    (scores) => {
+      const kept = rule.pool.filter((m) => scores[m]! < scores['seasonal-naive']!);
+      return (f) => (kept.length === 0 ? f['seasonal-naive']! : rule.combine(kept, scores, f));
+    },
+    d.values.every((v) => v > 0),
+    bands,
+  );
+}
+
 /** A rule's geometric-mean RMSE relative to seasonal naive and its pooled band coverage under one protocol. */
 function scoreRule(rule: Rule, targets: Dumped[], p: { origins: number; step: number }, bands?: BandRule) {
   const ratios: Record<string, number> = {};
@@ -147,18 +163,7 @@ function scoreRule(rule: Rule, targets: Dumped[], p: { origins: number; step: nu
   let in95 = 0;
   let points = 0;
   for (const d of targets) {
-    const r = replaySeries(
-      d.values,
-      d.season,
-      p,
-      (L) => d.at[L]!,
-      (scores) => {
-        const kept = rule.pool.filter((m) => scores[m]! < scores['seasonal-naive']!);
-        return (f) => (kept.length === 0 ? f['seasonal-naive']! : rule.combine(kept, scores, f));
-      },
-      d.values.every((v) => v > 0),
-      bands,
-    );
+    const r = replayRule(rule, d, p, bands);
     in80 += r.in80;
     in95 += r.in95;
     points += r.points;
@@ -284,19 +289,7 @@ function scoreSpreads() {
     };
     return { g80: at('p80', 0.8), g95: at('p95', 0.95) };
   };
-  const replay = (d: Dumped, p: { origins: number; step: number }, bands: BandRule) =>
-    replaySeries(
-      d.values,
-      d.season,
-      p,
-      (L) => d.at[L]!,
-      (scores) => {
-        const kept = rule.pool.filter((m) => scores[m]! < scores['seasonal-naive']!);
-        return (f) => (kept.length === 0 ? f['seasonal-naive']! : rule.combine(kept, scores, f));
-      },
-      d.values.every((v) => v > 0),
-      bands,
-    );
+  const replay = (d: Dumped, p: { origins: number; step: number }, bands: BandRule) => replayRule(rule, d, p, bands);
   console.log(`${targets.length} series (${half}), rule ${rule.name}, ${FOLDS} folds\n`);
   console.log(
     '| σₕ | factors (all) | 6x6 80 % / 95 % | 12x3 80 % / 95 % | cv 80 % / 95 % | cv-miss | folds (80 % / 95 %) |',

@@ -295,13 +295,14 @@ test('a stored network fine-tuned before a word was forgotten elsewhere is downl
   await context.close();
 });
 
-test('forget() puts the model as published in place of a network fine-tuned before, and stores it', async () => {
-  const context = await env.browser.newContext();
-  const first = await open(context);
-  await start(first.page);
-  await editStoredRecord(first.page, 'tuned-forgotten-0');
-  const { page } = await open(context);
-  const r = await page.evaluate(async () => {
+/**
+ * On `page`: the default predictor once its network answers, then forget("planetario") and the
+ * writes it causes; resolves with its info before, the `fromStorage` of each model that took over,
+ * the stored record's settings, whether a model is kept aside, the suggestions after and the
+ * error events.
+ */
+function forgetOnce(page: Page) {
+  return page.evaluate(async () => {
     const p = (window as any).sdk.createPredictor();
     const errors: string[] = [];
     p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
@@ -312,10 +313,19 @@ test('forget() puts the model as published in place of a network fine-tuned befo
     await p.forget('planetario');
     await p.flush();
     const settings = (await (window as any).__record('default'))?.artifacts?.modelTopology?.settings;
+    const aside = (await (window as any).__record('default:published')) !== undefined;
     const words = p.predictNext('Hola cómo se siente ', { k: 3 }).map((s: { word: string }) => s.word);
     p.dispose();
-    return { before, models, settings, words, errors };
+    return { before, models, settings, aside, words, errors };
   });
+}
+
+test('forget() puts the model as published in place of a network fine-tuned before, and stores it', async () => {
+  const context = await env.browser.newContext();
+  const first = await open(context);
+  await start(first.page);
+  await editStoredRecord(first.page, 'tuned-forgotten-0');
+  const r = await forgetOnce((await open(context)).page);
   assert.equal(r.before.fromStorage, true, 'the fine-tuned network loaded');
   assert.deepEqual(r.models, [false], 'the model as published took over at forget()');
   assert.ok(r.settings, 'a model is stored');
@@ -360,25 +370,10 @@ test('offline, forget() puts back the model as published that fine-tuning kept a
   assert.equal(visit.aside.fineTunedOn, undefined);
   await context.route('**/models/**', (route) => route.abort());
   const { page, requests } = await open(context);
-  const r = await page.evaluate(async () => {
-    const p = (window as any).sdk.createPredictor();
-    const errors: string[] = [];
-    p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
-    await p.neuralReady;
-    const before = p.info();
-    const models: boolean[] = [];
-    p.addEventListener('model', () => models.push(p.info().fromStorage));
-    await p.forget('planetario');
-    await p.flush();
-    const stored = (await (window as any).__record('default'))?.artifacts?.modelTopology?.settings;
-    const aside = await (window as any).__record('default:published');
-    const words = p.predictNext('Hola cómo se siente ', { k: 3 }).map((s: { word: string }) => s.word);
-    p.dispose();
-    return { before, models, stored, aside: aside !== undefined, words, errors };
-  });
+  const r = await forgetOnce(page);
   assert.equal(r.before.fromStorage, true, 'the fine-tuned network loaded');
   assert.deepEqual(r.models, [false], 'the model as published took over at forget(), offline');
-  assert.equal(r.stored?.fineTunedOn, undefined, 'and is stored in its place');
+  assert.equal(r.settings?.fineTunedOn, undefined, 'and is stored in its place');
   assert.equal(r.aside, false, 'nothing is kept twice');
   assert.ok(r.words.includes('hoy'), r.words.join(', '));
   assert.deepEqual(r.errors, []);
