@@ -111,6 +111,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   #original: RnnModel | undefined;
   /** The reply model, opened when first asked for. */
   readonly #replies: ReplySide;
+  /** The model's n-gram when its network was dropped with no model to replace it (#withoutNetwork). */
+  #bareNgram: KneserNeyTrigram | undefined;
   /** A model's n-gram joining its network, which answers first (#startFromModel). */
   #joining: Promise<void> = Promise.resolve();
   /** The learned messages' first read from storage (the reply model applies the stored replies). */
@@ -297,7 +299,8 @@ class RnnPredictor extends EventTarget implements Predictor {
     clearTimeout(this.#rebuildTimer);
     this.#rebuildTimer = undefined;
     if (this.#fromModel) {
-      if (this.#model) this.#ngram = this.#ngramWithLearned(this.#model);
+      const counts = this.#model?.ngram ?? this.#bareNgram;
+      if (counts) this.#ngram = counts.withLines(learnedLines(this.#texts));
       return;
     }
     this.#corpusWords ??= this.#lines.map(modelWords);
@@ -558,7 +561,8 @@ class RnnPredictor extends EventTarget implements Predictor {
     const generation = this.#memory.generation;
     const published = await this.#published();
     // delete() meanwhile put the published model back itself, and stores nothing.
-    if (!published || this.#disposed || this.#model !== model || this.#memory.generation !== generation) return;
+    if (this.#disposed || this.#model !== model || this.#memory.generation !== generation) return;
+    if (!published) return this.#withoutNetwork(model);
     this.#adopt(published, false);
     // Stored before the new fine-tuning starts, so that a page closed meanwhile still finds a
     // model it may load (offline too).
@@ -585,17 +589,22 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#dropping = this.#dropping.then(() => this.#dropForgottenNetwork()).catch((e: Error) => this.#emitError(e));
   }
 
-  /** The model as published (not fine-tuned): as it loaded, else as kept aside in storage
-   * while a fine-tuned network was stored (offline too), else downloaded again. */
-  async #published(): Promise<RnnModel | undefined> {
+  /** The model as published (not fine-tuned) without a download: as it loaded, else as kept
+   * aside in storage while a fine-tuned network was stored (offline too). */
+  async #keptPublished(): Promise<RnnModel | undefined> {
     if (this.#original) return this.#original;
     const kept = await this.#store.published((key) => key === this.#key);
-    if (kept)
-      try {
-        return fromArtifacts(kept.artifacts);
-      } catch {
-        // damaged: downloaded again below
-      }
+    try {
+      return kept && fromArtifacts(kept.artifacts);
+    } catch {
+      return undefined; // damaged
+    }
+  }
+
+  /** The model as published (not fine-tuned): #keptPublished, else downloaded again. */
+  async #published(): Promise<RnnModel | undefined> {
+    const kept = await this.#keptPublished();
+    if (kept) return kept;
     const source = this.#modelSource;
     return loadModelFromUrl(source.json, {
       fetch: this.#fetch,
@@ -606,6 +615,23 @@ class RnnPredictor extends EventTarget implements Predictor {
       this.#emitError(e);
       return undefined;
     });
+  }
+
+  /**
+   * A network that learned removed messages must stop answering, and there is no model as
+   * published to put in its place (offline, nothing kept aside; #published reported why): the
+   * model's n-gram answers alone for this page (fine-tuning leaves its counts as published), with
+   * the messages left counted in; the next visit loads or downloads the published model.
+   */
+  #withoutNetwork(model: RnnModel): void {
+    this.#model = undefined;
+    this.#network = undefined;
+    this.#bareNgram = model.ngram;
+    this.#ngram = this.#ngramWithLearned(model);
+    this.#info = { ...this.#info, state: 'ngram', fromStorage: false };
+    if (this.#ngram) this.#refresh();
+    else this.#predictor = undefined;
+    this.dispatchEvent(new CustomEvent('model', { detail: this.info() }));
   }
 
   /** Adds a learned message to the page's trigram in place (no rebuild, no new predictor);
@@ -673,7 +699,7 @@ class RnnPredictor extends EventTarget implements Predictor {
    * This tab forgets everything learned (delete() here or in another tab): the messages, the
    * forgotten words, and a network fine-tuned on them (back to the model as published).
    */
-  async #clearMemory(): Promise<void> {
+  async #clearMemory(published?: RnnModel): Promise<void> {
     this.#trainingGuard.cleared();
     this.#memory.reset();
     // The replies learned go too: the reply model is made again, as shipped, when next asked for.
@@ -681,15 +707,16 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#learnedSinceTune = 0;
     clearTimeout(this.#rebuildTimer);
     if (this.#fromModel) {
-      this.#ngram = undefined;
-      if (isFineTuned(this.#model?.settings)) {
-        const original = await this.#published();
-        if (original && !this.#disposed) {
-          this.#setModel(original, false);
-          return;
-        }
+      // The model's own counts, without the messages, answer at once.
+      this.#ngram = this.#model ? undefined : this.#bareNgram;
+      if (this.#model || this.#ngram) this.#refresh();
+      const model = this.#model;
+      if (model && isFineTuned(model.settings)) {
+        const original = published ?? (await this.#published());
+        if (this.#disposed || this.#model !== model) return;
+        if (original) this.#setModel(original, false);
+        else this.#withoutNetwork(model);
       }
-      if (this.#model) this.#refresh();
       return;
     }
     if (this.#lines.length > 0) {
@@ -703,6 +730,8 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.ready.catch(() => {});
     await this.#joining;
     this.#store.cancelScheduled();
+    // The model as published, read before its records go: offline it is the only copy.
+    const published = this.#fromModel && isFineTuned(this.#model?.settings) ? await this.#keptPublished() : undefined;
     await this.#memory.clearStorage();
     await this.#store.deleteAll();
     if (!this.#fromModel) {
@@ -710,7 +739,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       this.#network = undefined;
       this.#info = { ...this.#info, state: 'ngram', fromStorage: false };
     }
-    await this.#clearMemory();
+    await this.#clearMemory(published);
   }
 
   dispose(): void {

@@ -298,8 +298,8 @@ test('a stored network fine-tuned before a word was forgotten elsewhere is downl
 /**
  * On `page`: the default predictor once its network answers, then forget("planetario") and the
  * writes it causes; resolves with its info before, the `fromStorage` of each model that took over,
- * the stored record's settings, whether a model is kept aside, the suggestions after and the
- * error events.
+ * the stored record's settings, whether a model is kept aside, the suggestions and state after,
+ * and the error events.
  */
 function forgetOnce(page: Page) {
   return page.evaluate(async () => {
@@ -315,8 +315,9 @@ function forgetOnce(page: Page) {
     const settings = (await (window as any).__record('default'))?.artifacts?.modelTopology?.settings;
     const aside = (await (window as any).__record('default:published')) !== undefined;
     const words = p.predictNext('Hola cómo se siente ', { k: 3 }).map((s: { word: string }) => s.word);
+    const state = p.info().state;
     p.dispose();
-    return { before, models, settings, aside, words, errors };
+    return { before, models, settings, aside, words, state, errors };
   });
 }
 
@@ -404,6 +405,94 @@ test('offline, a stored network fine-tuned before a forget elsewhere gives way t
   const again = await start((await open(context)).page);
   assert.equal(again.atReady.fromStorage, true);
   assert.deepEqual(again.errors, []);
+  await context.close();
+});
+
+test('offline, forget() with no published model to go back to: the fine-tuned network stops answering', async () => {
+  const context = await env.browser.newContext();
+  // A network fine-tuned by an older version, which kept nothing aside; then the site is offline.
+  const first = await open(context);
+  await start(first.page);
+  await editStoredRecord(first.page, 'tuned-forgotten-0');
+  await first.page.close();
+  await context.route('**/models/**', (route) => route.abort());
+  const r = await forgetOnce((await open(context)).page);
+  assert.equal(r.before.fromStorage, true, 'the fine-tuned network loaded');
+  assert.equal(r.state, 'ngram', 'it no longer answers');
+  assert.equal(r.words.length, 3, "the model's n-gram answers");
+  assert.equal(r.errors.length, 1, r.errors.join('\n'));
+  assert.match(r.errors[0]!, /models\/es/);
+  await context.close();
+});
+
+test('offline, delete() puts back the model as published, read before its records go', async () => {
+  const context = await env.browser.newContext();
+  await fineTunedVisit(context);
+  await context.route('**/models/**', (route) => route.abort());
+  const { page } = await open(context);
+  const r = await page.evaluate(async () => {
+    const p = (window as any).sdk.createPredictor();
+    const errors: string[] = [];
+    p.addEventListener('error', (e: CustomEvent) => errors.push(String(e.detail?.message ?? e.detail)));
+    await p.neuralReady;
+    const models: string[] = [];
+    p.addEventListener('model', () => models.push(p.info().state));
+    await p.delete();
+    await p.flush();
+    const left = [await (window as any).__record('default'), await (window as any).__record('default:published')];
+    const words = p.predictNext('Hola cómo se siente ', { k: 3 }).map((s: { word: string }) => s.word);
+    const info = p.info();
+    p.dispose();
+    return { models, left: left.filter((x) => x !== undefined).length, words, state: info.state, errors };
+  });
+  assert.deepEqual(r.models, ['neural'], 'the model as published took over');
+  assert.equal(r.state, 'neural');
+  assert.equal(r.left, 0, 'nothing stored');
+  assert.ok(r.words.includes('hoy'), r.words.join(', '));
+  assert.deepEqual(r.errors, []);
+  await context.close();
+});
+
+test("offline, another tab's delete() with no published model left: the fine-tuned network stops answering", async () => {
+  const context = await env.browser.newContext();
+  // A network fine-tuned by an older version, which kept nothing aside; then the site is offline.
+  const first = await open(context);
+  await start(first.page);
+  await editStoredRecord(first.page, 'tuned-forgotten-0');
+  await first.page.close();
+  await context.route('**/models/**', (route) => route.abort());
+  const a = (await open(context)).page;
+  await a.evaluate(async () => {
+    const p = (window as any).sdk.createPredictor();
+    (window as any).__errors = [];
+    p.addEventListener('error', (e: CustomEvent) =>
+      (window as any).__errors.push(String(e.detail?.message ?? e.detail)),
+    );
+    await p.neuralReady;
+    (window as any).__p = p;
+    (window as any).__changed = new Promise((resolve) => p.addEventListener('model', resolve, { once: true }));
+  });
+  const b = (await open(context)).page;
+  await b.evaluate(async () => {
+    const p = (window as any).sdk.createPredictor();
+    await p.neuralReady;
+    await p.delete();
+    p.dispose();
+  });
+  const r = await a.evaluate(async () => {
+    const p = (window as any).__p;
+    // A bound, not a timing: the broadcast and the failed download take a moment.
+    await Promise.race([(window as any).__changed, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    const info = p.info();
+    const words = p.predictNext('Hola cómo se siente ', { k: 3 }).map((s: { word: string }) => s.word);
+    p.dispose();
+    return { state: info.state, source: info.source, words, errors: (window as any).__errors as string[] };
+  });
+  assert.equal(r.state, 'ngram', 'the network that learned the deleted messages no longer answers');
+  assert.equal(r.source, 'ngram');
+  assert.equal(r.words.length, 3, "the model's n-gram answers");
+  assert.equal(r.errors.length, 1, r.errors.join('\n'));
+  assert.match(r.errors[0]!, /models\/es/);
   await context.close();
 });
 
