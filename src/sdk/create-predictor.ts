@@ -490,6 +490,10 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.#whole();
     await this.#dropping; // never fine-tune a network that learned a forgotten word
     if (this.#training) throw new Error('a training is already running for this predictor; cancel it first');
+    if (this.#fromModel && !this.#model)
+      throw new Error(
+        'there is no network to fine-tune: the one that learned removed messages was dropped, and the model as published could not be loaded (offline?); it loads on the next visit',
+      );
     if (this.#fromModel && this.#memory.messages.length === 0)
       throw new Error(
         'nothing to train on: this predictor answers with a model; learn() messages to fine-tune it, or give a corpus to train a network of your own',

@@ -188,7 +188,8 @@ export interface Predictor extends EventTarget {
   readonly repliesReady: Promise<void>;
   /** Trains (or retrains) the network on the corpus in the worker; the previous model stays
    * until it ends. Started from a model (shipped or `model`), it fine-tunes that network on the
-   * learned messages instead. */
+   * learned messages instead; it rejects when there are none, or when the network was dropped
+   * for having learned removed messages with no model as published to put back (offline). */
   train(request?: TrainRequest): Promise<PredictorInfo>;
   /** Adapts to the person's own accepted message, on the device: stored as one record, seen
    * by the site's other tabs within a moment. Words longer than MAX_WORD_LENGTH (40) are not

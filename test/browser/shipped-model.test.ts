@@ -485,12 +485,17 @@ test("offline, another tab's delete() with no published model left: the fine-tun
     await Promise.race([(window as any).__changed, new Promise((resolve) => setTimeout(resolve, 30_000))]);
     const info = p.info();
     const words = p.predictNext('Hola cómo se siente ', { k: 3 }).map((s: { word: string }) => s.word);
+    const train = await p.train().then(
+      () => 'trained',
+      (e: Error) => e.message,
+    );
     p.dispose();
-    return { state: info.state, source: info.source, words, errors: (window as any).__errors as string[] };
+    return { state: info.state, source: info.source, words, train, errors: (window as any).__errors as string[] };
   });
   assert.equal(r.state, 'ngram', 'the network that learned the deleted messages no longer answers');
   assert.equal(r.source, 'ngram');
   assert.equal(r.words.length, 3, "the model's n-gram answers");
+  assert.match(r.train, /no network to fine-tune/, 'nothing trains a network from scratch in its place');
   assert.equal(r.errors.length, 1, r.errors.join('\n'));
   assert.match(r.errors[0]!, /models\/es/);
   await context.close();
