@@ -123,9 +123,9 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#o = options;
     this.#name = options?.name ?? 'default';
     const persist = (options?.persist ?? true) && typeof indexedDB !== 'undefined';
-    this.#store = new ModelStore(this.#name, persist, (e) => this.#emitError(e));
     this.#fetch = options?.fetch ?? globalThis.fetch?.bind(globalThis);
     this.#fromModel = options?.corpus === undefined || options?.model !== undefined;
+    this.#store = new ModelStore(this.#name, persist, (e) => this.#emitError(e), this.#fromModel);
     this.#memory = new LearnedMemory(this.#name, {
       added: (text) => {
         if (this.#predictor) this.#learnCounts(text);

@@ -36,12 +36,18 @@ export class ModelStore {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #cancelTimer: (() => void) | undefined;
   #prefetched: Promise<StoredModel | undefined> | undefined;
+  readonly #keepPublished: boolean;
 
-  /** `ok`: IndexedDB is there and the site keeps models (`persist`). */
-  constructor(name: string, ok: boolean, onError: (e: Error) => void) {
+  /**
+   * `ok`: IndexedDB is there and the site keeps models (`persist`). `keepPublished`: the
+   * predictor started from a model as published (shipped or `model`), which `write` keeps aside
+   * under a fine-tuned network; a predictor trained on its own corpus has none to go back to.
+   */
+  constructor(name: string, ok: boolean, onError: (e: Error) => void, keepPublished = false) {
     this.name = name;
     this.#ok = ok;
     this.#onError = onError;
+    this.#keepPublished = keepPublished;
   }
 
   /** Whether models are kept (false without IndexedDB, with persist: false, or after a failure). */
@@ -117,13 +123,13 @@ export class ModelStore {
 
   /**
    * Writes `artifacts` under `key` now; rejects naming what failed. Under the predictor's own
-   * name, a fine-tuned network first keeps aside the model as published it replaces (the record
+   * name, with `keepPublished`, a fine-tuned network first keeps aside the model as published it replaces (the record
    * stored under the same key, when it is not fine-tuned itself; a failure to keep it is
    * reported, and the write goes on), and any other model drops what was kept aside.
    */
   write(key: string, artifacts: ModelArtifacts, name = this.name): Promise<void> {
     const save = () => indexedDbHandler(name, key).save(artifacts);
-    if (name !== this.name) return this.#track(save().then(() => {}));
+    if (name !== this.name || !this.#keepPublished) return this.#track(save().then(() => {}));
     const tuned = isFineTuned(artifacts.modelTopology.settings);
     return this.#track(
       (async () => {

@@ -128,7 +128,7 @@ test('an n-gram part that holds other weights is refused', () => {
 
 test('a fine-tuned network keeps the model as published aside until a published one is stored again', async () => {
   const errors: Error[] = [];
-  const store = new ModelStore('aside', true, (e) => errors.push(e));
+  const store = new ModelStore('aside', true, (e) => errors.push(e), true);
   const tuned = (n: number): ModelArtifacts => ({
     ...SHIPPED,
     modelTopology: { ...SHIPPED.modelTopology, settings: { ...SHIPPED.modelTopology.settings, fineTunedOn: n } },
@@ -168,5 +168,10 @@ test('a fine-tuned network keeps the model as published aside until a published 
   assert.ok(await asideOf('k2'));
   await store.deleteAll();
   assert.deepEqual(await ours(), []);
+  // A predictor trained on its own corpus has no published model: nothing is kept aside.
+  const own = new ModelStore('own', true, (e) => errors.push(e));
+  await own.write('k1', SHIPPED);
+  await own.write('k1', tuned(10));
+  assert.equal(await own.published(() => true), undefined);
   assert.deepEqual(errors, []);
 });
