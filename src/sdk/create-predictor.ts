@@ -50,6 +50,7 @@ import {
 import type { Reply } from '../inference/suggest/replies.js';
 import { WorkerTrainer } from './worker-trainer.js';
 import { isFineTuned, ModelStore } from './persistence.js';
+import { PublishedModel } from './published-model.js';
 import { openModel, openReplyModel } from './open-model.js';
 import {
   corpusKey,
@@ -107,8 +108,8 @@ class RnnPredictor extends EventTarget implements Predictor {
   readonly #trainingGuard = new TrainingGuard();
   /** Started from a model (given or shipped), not from a corpus. */
   readonly #fromModel: boolean;
-  /** That model as published (not fine-tuned), for delete(). */
-  #original: RnnModel | undefined;
+  /** That model as published (not fine-tuned), for forget() and delete(). */
+  readonly #published: PublishedModel;
   /** The reply model, opened when first asked for. */
   readonly #replies: ReplySide;
   /** The model's n-gram when its network was dropped with no model to replace it (#withoutNetwork). */
@@ -126,6 +127,20 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#fetch = options?.fetch ?? globalThis.fetch?.bind(globalThis);
     this.#fromModel = options?.corpus === undefined || options?.model !== undefined;
     this.#store = new ModelStore(this.#name, persist, (e) => this.#emitError(e), this.#fromModel);
+    this.#published = new PublishedModel(
+      this.#store,
+      () => this.#key,
+      () => {
+        const source = this.#modelSource;
+        return loadModelFromUrl(source.json, {
+          fetch: this.#fetch,
+          weights: source.weights,
+          stallSeconds: this.#stallSeconds,
+          crossOriginWeights: this.#o.crossOriginWeights,
+        });
+      },
+      (e) => this.#emitError(e),
+    );
     this.#memory = new LearnedMemory(this.#name, {
       added: (text) => {
         if (this.#predictor) this.#learnCounts(text);
@@ -242,7 +257,7 @@ class RnnPredictor extends EventTarget implements Predictor {
 
   /** A whole model (network and n-gram) answers from now on, with what was learned. */
   #adopt(model: RnnModel, fromStorage: boolean, network?: RecurrentNetwork): void {
-    if (!isFineTuned(model.settings)) this.#original = model;
+    this.#published.loaded(model);
     if (this.#memory.messages.length > 0) this.#ngram = this.#ngramWithLearned(model);
     this.#setModel(model, fromStorage, network);
   }
@@ -563,7 +578,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       return;
     }
     const generation = this.#memory.generation;
-    const published = await this.#published();
+    const published = await this.#published.get();
     // delete() meanwhile put the published model back itself, and stores nothing.
     if (this.#disposed || this.#model !== model || this.#memory.generation !== generation) return;
     if (!published) return this.#withoutNetwork(model);
@@ -593,37 +608,9 @@ class RnnPredictor extends EventTarget implements Predictor {
     this.#dropping = this.#dropping.then(() => this.#dropForgottenNetwork()).catch((e: Error) => this.#emitError(e));
   }
 
-  /** The model as published (not fine-tuned) without a download: as it loaded, else as kept
-   * aside in storage while a fine-tuned network was stored (offline too). */
-  async #keptPublished(): Promise<RnnModel | undefined> {
-    if (this.#original) return this.#original;
-    const kept = await this.#store.published((key) => key === this.#key);
-    try {
-      return kept && fromArtifacts(kept.artifacts);
-    } catch {
-      return undefined; // damaged
-    }
-  }
-
-  /** The model as published (not fine-tuned): #keptPublished, else downloaded again. */
-  async #published(): Promise<RnnModel | undefined> {
-    const kept = await this.#keptPublished();
-    if (kept) return kept;
-    const source = this.#modelSource;
-    return loadModelFromUrl(source.json, {
-      fetch: this.#fetch,
-      weights: source.weights,
-      stallSeconds: this.#stallSeconds,
-      crossOriginWeights: this.#o.crossOriginWeights,
-    }).catch((e: Error) => {
-      this.#emitError(e);
-      return undefined;
-    });
-  }
-
   /**
    * A network that learned removed messages must stop answering, and there is no model as
-   * published to put in its place (offline, nothing kept aside; #published reported why): the
+   * published to put in its place (offline, nothing kept aside; PublishedModel.get reported why): the
    * model's n-gram answers alone for this page (fine-tuning leaves its counts as published), with
    * the messages left counted in; the next visit loads or downloads the published model.
    */
@@ -716,7 +703,7 @@ class RnnPredictor extends EventTarget implements Predictor {
       if (this.#model || this.#ngram) this.#refresh();
       const model = this.#model;
       if (model && isFineTuned(model.settings)) {
-        const original = published ?? (await this.#published());
+        const original = published ?? (await this.#published.get());
         if (this.#disposed || this.#model !== model) return;
         if (original) this.#setModel(original, false);
         else this.#withoutNetwork(model);
@@ -735,7 +722,7 @@ class RnnPredictor extends EventTarget implements Predictor {
     await this.#joining;
     this.#store.cancelScheduled();
     // The model as published, read before its records go: offline it is the only copy.
-    const published = this.#fromModel && isFineTuned(this.#model?.settings) ? await this.#keptPublished() : undefined;
+    const published = this.#fromModel && isFineTuned(this.#model?.settings) ? await this.#published.kept() : undefined;
     await this.#memory.clearStorage();
     await this.#store.deleteAll();
     if (!this.#fromModel) {

@@ -408,14 +408,20 @@ test('offline, a stored network fine-tuned before a forget elsewhere gives way t
   await context.close();
 });
 
-test('offline, forget() with no published model to go back to: the fine-tuned network stops answering', async () => {
+/** A context whose stored network was fine-tuned by an older version, which kept nothing aside;
+ * then the site is offline. */
+async function olderTunedOffline(): Promise<BrowserContext> {
   const context = await env.browser.newContext();
-  // A network fine-tuned by an older version, which kept nothing aside; then the site is offline.
   const first = await open(context);
   await start(first.page);
   await editStoredRecord(first.page, 'tuned-forgotten-0');
   await first.page.close();
   await context.route('**/models/**', (route) => route.abort());
+  return context;
+}
+
+test('offline, forget() with no published model to go back to: the fine-tuned network stops answering', async () => {
+  const context = await olderTunedOffline();
   const r = await forgetOnce((await open(context)).page);
   assert.equal(r.before.fromStorage, true, 'the fine-tuned network loaded');
   assert.equal(r.state, 'ngram', 'it no longer answers');
@@ -454,13 +460,7 @@ test('offline, delete() puts back the model as published, read before its record
 });
 
 test("offline, another tab's delete() with no published model left: the fine-tuned network stops answering", async () => {
-  const context = await env.browser.newContext();
-  // A network fine-tuned by an older version, which kept nothing aside; then the site is offline.
-  const first = await open(context);
-  await start(first.page);
-  await editStoredRecord(first.page, 'tuned-forgotten-0');
-  await first.page.close();
-  await context.route('**/models/**', (route) => route.abort());
+  const context = await olderTunedOffline();
   const a = (await open(context)).page;
   await a.evaluate(async () => {
     const p = (window as any).sdk.createPredictor();
